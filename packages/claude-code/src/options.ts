@@ -1,0 +1,33 @@
+import type { PermissionMode } from '@anthropic-ai/claude-agent-sdk';
+
+/** Options of {@link ClaudeCodeExecutor}. */
+export interface ClaudeCodeExecutorOptions {
+  /** Model id or alias passed to Claude Code; its own default when omitted. */
+  model?: string;
+  /**
+   * Claude Code's permission mode; default `'acceptEdits'` (file edits allowed, other tools only when
+   * listed in `allowedTools`). `'bypassPermissions'` allows every tool; as root it also sets
+   * `allowDangerouslySkipPermissions` and `IS_SANDBOX=1`, which Claude Code requires there.
+   */
+  permissionMode?: PermissionMode;
+  /** Tools allowed without asking, e.g. `['Read', 'Write', 'Edit', 'Bash(npm test:*)']`. */
+  allowedTools?: string[];
+  /** Tools removed from the model's context. */
+  disallowedTools?: string[];
+  /** Most model turns; past it the execution fails with `claude_code.max_turns`. */
+  maxTurns?: number;
+  /** API key for the Messages API (sent as `ANTHROPIC_API_KEY`). Never read from the host environment. */
+  apiKey?: string;
+  /** Base URL of the Messages API (sent as `ANTHROPIC_BASE_URL`), e.g. a loopback fake. */
+  baseURL?: string;
+  /**
+   * Extra environment for Claude Code. The host environment is never inherited: Claude Code sees only
+   * `PATH` (the host's unless given here), a temporary `HOME`, the API settings above, the switches that
+   * turn off telemetry and non-essential traffic, and what is given here.
+   */
+  env?: Record<string, string>;
+  /** Path of the Claude Code executable; the SDK's bundled native one when omitted. */
+  pathToClaudeCodeExecutable?: string;
+  /** Text appended to Claude Code's own system prompt. */
+  appendSystemPrompt?: string;
+}

@@ -1,0 +1,17 @@
+import { BudgetExceededError } from '../errors.js';
+import { totalTokens, type Usage } from '../model/usage.js';
+import type { SessionBudgets } from './options.js';
+
+/** Throws {@link BudgetExceededError} for the first budget a session is over. */
+export function checkBudgets(budgets: SessionBudgets, usage: Usage, elapsedMs: number): void {
+  const tokens = totalTokens(usage);
+  if (budgets.tokens !== undefined && tokens > budgets.tokens) {
+    throw new BudgetExceededError('tokens', budgets.tokens, tokens);
+  }
+  if (budgets.costUsd !== undefined && usage.costUsd > budgets.costUsd) {
+    throw new BudgetExceededError('cost', budgets.costUsd, usage.costUsd);
+  }
+  if (budgets.wallTimeMs !== undefined && elapsedMs > budgets.wallTimeMs) {
+    throw new BudgetExceededError('wall_time', budgets.wallTimeMs, elapsedMs);
+  }
+}

@@ -1,0 +1,111 @@
+import type { LintOptions } from '@sessionhub/format';
+import type { IssueRef, Session } from '../model/session.js';
+import type { Executor } from '../ports/executor.js';
+import type { Planner } from '../ports/planner.js';
+import type { SandboxCreateOptions, SandboxProvider } from '../ports/sandbox.js';
+import type { Store } from '../ports/store.js';
+import type { Verifier } from '../ports/verifier.js';
+
+/** Limits a session may not exceed; each is checked at every transition. */
+export interface SessionBudgets {
+  /** All tokens of every model call (input, output, cache read and write). */
+  tokens?: number;
+  /** Cost in US dollars of every model call. */
+  costUsd?: number;
+  /** Time since the session was created; also enforced by a timer that aborts the running step. */
+  wallTimeMs?: number;
+}
+
+/** How sessions are run. Every field has a default. */
+export interface SessionHubPolicy {
+  /** Fix instructions after a failed verdict before the session fails. Default 2. */
+  maxFixAttempts?: number;
+  /** Times the planner is asked again after a boundary violation. Default 2. */
+  maxPlannerReasks?: number;
+  /** Stop in `awaiting_approval` after the initial plan. Default false. */
+  requireApproval?: boolean;
+  budgets?: SessionBudgets;
+  /** Sessions run at once; the rest wait in a queue. Default 4. */
+  concurrency?: number;
+  /** Workspace-relative path of the Foundation document. Default `FOUNDATION.md`. */
+  foundationPath?: string;
+  /** Successful past sessions offered to the planner. Default 3; 0 turns the search off. */
+  libraryContextSize?: number;
+  /** Values replaced by `[REDACTED]` in every stored or emitted event. */
+  secrets?: string[];
+  /** Also redact values of environment variables named like a key, token, secret or password. Default true. */
+  redactEnv?: boolean;
+  /** Per-rule severity overrides for the actor-boundary linter. */
+  lintRules?: LintOptions['rules'];
+}
+
+/** An approval decision: `true`/`false`, or an object with a reason. */
+export type ApprovalDecision = boolean | { approved: boolean; reason?: string };
+
+/** Where a session's working copy lives: a host directory, or a function choosing one per session. */
+export type WorkspaceResolver = string | ((session: Session, opts: { signal: AbortSignal }) => Promise<string>);
+
+/** Options of {@link createSessionHub}. */
+export interface SessionHubOptions {
+  planner: Planner;
+  executor: Executor;
+  verifier: Verifier;
+  store: Store;
+  /** Creates one sandbox per session (at the first execution; disposed when the session ends). */
+  sandbox: SandboxProvider;
+  /**
+   * The working copy. A function must return the same directory for the same session id, since
+   * `resume` asks again.
+   */
+  workspace: WorkspaceResolver;
+  policy?: SessionHubPolicy;
+  /** Decides approvals instead of waiting for `approve`/`reject`. */
+  onApproval?: (
+    request: { session: Session; instructionText: string },
+    opts: { signal: AbortSignal },
+  ) => Promise<ApprovalDecision>;
+  /** Passed to `SandboxProvider.create` (limits, network, env). */
+  sandboxOptions?: Omit<SandboxCreateOptions, 'workspace' | 'signal' | 'labels'>;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+  /** Session id generator. Default `crypto.randomUUID`. */
+  generateId?: () => string;
+  /** Environment scanned for secrets when `policy.redactEnv` is on. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/** What `run` accepts: a request, a stored template with variables, or an issue. */
+export type RunRequest =
+  | { request: string; tags?: string[] }
+  | { template: string; variables?: Record<string, unknown>; tags?: string[] }
+  | { issue: IssueRef; tags?: string[] };
+
+/** The policy with every default applied. */
+export interface ResolvedPolicy {
+  maxFixAttempts: number;
+  maxPlannerReasks: number;
+  requireApproval: boolean;
+  budgets: SessionBudgets;
+  concurrency: number;
+  foundationPath: string;
+  libraryContextSize: number;
+  secrets: string[];
+  redactEnv: boolean;
+  lintRules: LintOptions['rules'] | undefined;
+}
+
+/** Applies the defaults documented on {@link SessionHubPolicy}. */
+export function resolvePolicy(p: SessionHubPolicy = {}): ResolvedPolicy {
+  return {
+    maxFixAttempts: p.maxFixAttempts ?? 2,
+    maxPlannerReasks: p.maxPlannerReasks ?? 2,
+    requireApproval: p.requireApproval ?? false,
+    budgets: p.budgets ?? {},
+    concurrency: Math.max(1, p.concurrency ?? 4),
+    foundationPath: p.foundationPath ?? 'FOUNDATION.md',
+    libraryContextSize: p.libraryContextSize ?? 3,
+    secrets: p.secrets ?? [],
+    redactEnv: p.redactEnv ?? true,
+    lintRules: p.lintRules,
+  };
+}

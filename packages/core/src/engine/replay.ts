@@ -1,0 +1,69 @@
+import type { SessionEvent, StepKind } from '../model/events.js';
+import type { SessionErrorInfo, SessionInput, SessionState } from '../model/session.js';
+import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
+
+/** What a session's event log says about it: everything a resumed engine needs. */
+export interface ReplayedState {
+  input?: SessionInput;
+  state: SessionState;
+  lastSeq: number;
+  usage: Usage;
+  fixAttempts: number;
+  /** Outputs of finished steps by step id. */
+  finished: Map<string, unknown>;
+  /** The step that started and neither finished nor failed. */
+  inFlight?: { stepId: string; step: StepKind; attempt: number };
+  instruction?: { text: string; name: string; version: string };
+  summary?: string;
+  /** Set once `session.finished` is in the log. */
+  terminal?: { state: SessionState; error?: SessionErrorInfo };
+}
+
+/** An empty replay: a session with no events yet. */
+export function initialReplay(): ReplayedState {
+  return { state: 'created', lastSeq: 0, usage: emptyUsage(), fixAttempts: 0, finished: new Map() };
+}
+
+/** Folds one event into the replayed state (mutating it). */
+export function applyEvent(s: ReplayedState, e: SessionEvent): void {
+  s.lastSeq = e.seq;
+  switch (e.type) {
+    case 'session.created':
+      s.input = e.input;
+      break;
+    case 'state.changed':
+      s.state = e.to;
+      break;
+    case 'step.started':
+      s.inFlight = { stepId: e.stepId, step: e.step, attempt: e.attempt };
+      if (e.step === 'plan' && e.attempt > s.fixAttempts) s.fixAttempts = e.attempt;
+      break;
+    case 'step.finished':
+      s.finished.set(e.stepId, e.output);
+      if (s.inFlight?.stepId === e.stepId) s.inFlight = undefined;
+      if (e.step === 'execute') s.summary = (e.output as { summary?: string } | undefined)?.summary ?? s.summary;
+      break;
+    case 'step.failed':
+      if (s.inFlight?.stepId === e.stepId) s.inFlight = undefined;
+      break;
+    case 'instruction.accepted':
+      s.instruction = { text: e.text, name: e.name, version: e.version };
+      break;
+    case 'usage.recorded':
+      s.usage = addUsage(s.usage, e.usage);
+      break;
+    case 'session.finished':
+      s.terminal = e.error ? { state: e.state, error: e.error } : { state: e.state };
+      s.state = e.state;
+      break;
+    default:
+      break;
+  }
+}
+
+/** Replays a whole log. */
+export function replay(events: readonly SessionEvent[]): ReplayedState {
+  const s = initialReplay();
+  for (const e of events) applyEvent(s, e);
+  return s;
+}

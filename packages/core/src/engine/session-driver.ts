@@ -1,0 +1,197 @@
+import { BudgetExceededError, SessionHubError, TemplateError } from '../errors.js';
+import type { ExecutionReport, Verdict } from '../model/report.js';
+import type { SessionInput } from '../model/session.js';
+import { parseAccepted } from './boundary.js';
+import { type FoundationOutput, updateFoundation, wantsFoundationUpdate } from './foundation-step.js';
+import { libraryContext } from './library-context.js';
+import type { ResolvedPolicy, SessionHubOptions } from './options.js';
+import { type PlanOutput, planFromTemplate, plannedVersion, planWithPlanner, readFoundation } from './plan-step.js';
+import type { SessionResources } from './resources.js';
+import type { StepRunner } from './step-runner.js';
+
+/** What a session produced so far, for its result. */
+export interface SessionOutcome {
+  report?: ExecutionReport;
+  verdict?: Verdict;
+  foundation?: FoundationOutput;
+}
+
+/** Everything the lifecycle needs. */
+export interface DriveDeps {
+  options: SessionHubOptions;
+  policy: ResolvedPolicy;
+  runner: StepRunner;
+  resources: SessionResources;
+  outcome: SessionOutcome;
+  waitForApproval: (instructionText: string, signal: AbortSignal) => Promise<{ approved: boolean; reason?: string }>;
+}
+
+/** The words a planner is given for a session input. */
+export function requestText(input: SessionInput): string {
+  if (input.kind === 'request') return input.request;
+  if (input.kind === 'issue') return `${input.issue.title}\n\n${input.issue.body}`;
+  return input.template;
+}
+
+/**
+ * The session lifecycle: plan → (approve) → execute → verify → (fix plan → execute → verify)* →
+ * foundation. Each step goes through the step runner, so on resume finished steps return their
+ * logged output and only the in-flight step runs again. Throws the error that ends a failed session.
+ */
+export async function driveSession(d: DriveDeps): Promise<void> {
+  const { runner, options, policy, outcome } = d;
+  const sessionId = runner.sessionId;
+  const input = runner.session.input;
+  const request = requestText(input);
+
+  let plan = await runner.step<PlanOutput>(
+    { id: 'plan:0', kind: 'plan', attempt: 0, state: 'planning' },
+    async (ctx) => {
+      if (input.kind === 'template') {
+        const template = await options.store.getTemplate(input.template, { signal: ctx.signal });
+        if (!template) throw new TemplateError('template.not_found', `template "${input.template}" not found`);
+        return accept(runner, planFromTemplate(ctx, sessionId, template, input.variables, policy));
+      }
+      const foundation = await readFoundation(await d.resources.workspace(), policy.foundationPath);
+      const library = await libraryContext(options.store, request, policy.libraryContextSize, ctx.signal);
+      const nextVersion = plannedVersion(foundation?.version);
+      const planned = await planWithPlanner(ctx, options.planner, policy, {
+        sessionId,
+        kind: 'initial',
+        request,
+        library,
+        ...(input.kind === 'issue' ? { issue: input.issue } : {}),
+        ...(nextVersion ? { nextVersion } : {}),
+        ...(foundation ? { foundation } : {}),
+      });
+      return accept(runner, planned);
+    },
+  );
+  accept(runner, plan);
+
+  if (policy.requireApproval) {
+    const decision = await runner.step(
+      {
+        id: 'approve:0',
+        kind: 'approve',
+        attempt: 0,
+        state: 'awaiting_approval',
+        startEvents: [{ type: 'approval.requested', sessionId }],
+      },
+      async (ctx) => {
+        const answer = await d.waitForApproval(plan.text, ctx.signal);
+        ctx.record({ type: 'approval.resolved', sessionId, ...answer });
+        return answer;
+      },
+    );
+    if (!decision.approved) {
+      throw new SessionHubError(
+        'approval.rejected',
+        `instruction rejected${decision.reason ? `: ${decision.reason}` : ''}`,
+      );
+    }
+  }
+
+  for (let attempt = 0; ; attempt++) {
+    const instruction = parseAccepted(plan.text);
+    const text = plan.text;
+    const report = await runner.step<ExecutionReport>(
+      { id: `execute:${attempt}`, kind: 'execute', attempt, state: 'executing' },
+      async (ctx) => {
+        const sandbox = await d.resources.sandbox();
+        const r = await options.executor.execute({ sessionId, attempt, instruction, text }, sandbox, {
+          signal: ctx.signal,
+          emit: (p) =>
+            ctx.appendLive({
+              type: 'executor.progress',
+              sessionId,
+              kind: p.kind,
+              message: p.message,
+              ...(p.data ? { data: p.data } : {}),
+            }),
+        });
+        ctx.addUsage('execution', r.usage);
+        // Keep only the report's own fields: nothing else an executor returns reaches the log.
+        return {
+          summary: String(r.summary),
+          changedFiles: [...r.changedFiles],
+          usage: r.usage,
+          ...(r.turns !== undefined ? { turns: r.turns } : {}),
+        };
+      },
+    );
+    outcome.report = report;
+    runner.session.summary = report.summary;
+
+    const verdict = await runner.step<Verdict>(
+      { id: `verify:${attempt}`, kind: 'verify', attempt, state: 'verifying' },
+      async (ctx) => {
+        const sandbox = await d.resources.sandbox();
+        const emitted = new Set<string>();
+        const v = await options.verifier.verify({ sessionId, attempt, instruction, text, report }, sandbox, {
+          signal: ctx.signal,
+          emitGate: (result) => {
+            emitted.add(result.name);
+            ctx.appendLive({ type: 'verifier.gate', sessionId, attempt, result });
+          },
+        });
+        for (const result of v.gates) {
+          if (!emitted.has(result.name)) ctx.record({ type: 'verifier.gate', sessionId, attempt, result });
+        }
+        return { passed: v.passed && v.gates.every((g) => g.passed), gates: v.gates };
+      },
+    );
+    outcome.verdict = verdict;
+    if (verdict.passed) break;
+    if (attempt >= policy.maxFixAttempts) {
+      throw new BudgetExceededError('fix_attempts', policy.maxFixAttempts, attempt + 1);
+    }
+
+    const fixAttempt = attempt + 1;
+    plan = await runner.step<PlanOutput>(
+      { id: `plan:${fixAttempt}`, kind: 'plan', attempt: fixAttempt, state: 'fixing' },
+      async (ctx) => {
+        const foundation = await readFoundation(await d.resources.workspace(), policy.foundationPath);
+        const planned = await planWithPlanner(ctx, options.planner, policy, {
+          sessionId,
+          kind: 'fix',
+          request,
+          library: [],
+          nextVersion: instruction.version.text,
+          failed: { instructionText: text, verdict, attempt: fixAttempt },
+          ...(input.kind === 'issue' ? { issue: input.issue } : {}),
+          ...(foundation ? { foundation } : {}),
+        });
+        return accept(runner, planned);
+      },
+    );
+    accept(runner, plan);
+  }
+
+  const instruction = parseAccepted(plan.text);
+  const workspace = await d.resources.workspace();
+  if (runner.known('foundation:0') || (await wantsFoundationUpdate(instruction, workspace, policy.foundationPath))) {
+    outcome.foundation = await runner.step<FoundationOutput>(
+      { id: 'foundation:0', kind: 'foundation', attempt: 0, state: 'verifying' },
+      (ctx) =>
+        updateFoundation(ctx, {
+          store: options.store,
+          sessionId,
+          workspace,
+          path: policy.foundationPath,
+          instruction,
+          ...(outcome.report ? { report: outcome.report } : {}),
+          now: options.now ?? Date.now,
+        }),
+    );
+  }
+}
+
+/** Mirrors an accepted instruction onto the session record (also when a budget ends the session next). */
+function accept(runner: StepRunner, plan: PlanOutput): PlanOutput {
+  const instruction = parseAccepted(plan.text);
+  runner.session.instruction = plan.text;
+  runner.session.name = instruction.name;
+  runner.session.version = instruction.version.text;
+  return plan;
+}

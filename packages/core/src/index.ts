@@ -1,0 +1,20 @@
+/**
+ * @sessionhub/core: ports, the write-ahead session engine, events, library, templates and analytics.
+ * @packageDocumentation
+ */
+
+export * from './engine/index.js';
+export * from './errors.js';
+export type * from './model/analytics.js';
+export * from './model/events.js';
+export * from './model/report.js';
+export * from './model/session.js';
+export * from './model/template.js';
+export * from './model/usage.js';
+export type * from './ports/executor.js';
+export type * from './ports/git-host.js';
+export type * from './ports/planner.js';
+export * from './ports/sandbox.js';
+export type * from './ports/store.js';
+export type * from './ports/verifier.js';
+export * from './store/index.js';

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { GateResultSchema } from './report.js';
+import { SessionErrorInfoSchema, SessionInputSchema, SessionStateSchema } from './session.js';
+import { UsageSchema } from './usage.js';
+
+/** The engine steps whose start and end are written ahead to the store. */
+export const StepKindSchema = z.enum(['plan', 'approve', 'execute', 'verify', 'foundation']);
+export type StepKind = z.infer<typeof StepKindSchema>;
+
+/** Phases that analytics reports durations and usage for. */
+export const PhaseSchema = z.enum(['planning', 'approval', 'execution', 'verification', 'foundation']);
+export type Phase = z.infer<typeof PhaseSchema>;
+
+const base = {
+  sessionId: z.string(),
+  /** Gap-free sequence number within the session, starting at 1; assigned by the store. */
+  seq: z.number().int().positive(),
+  /** ISO-8601 time the event was appended. */
+  at: z.string(),
+};
+
+const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ ...base, type: z.literal(type), ...shape });
+
+/** Every event of a session's append-only log. */
+export const SessionEventSchema = z.discriminatedUnion('type', [
+  ev('session.created', { input: SessionInputSchema }),
+  ev('state.changed', { from: SessionStateSchema, to: SessionStateSchema }),
+  /** Written before a step's side effects. `stepId` is unique within the session, e.g. `execute:1`. */
+  ev('step.started', { stepId: z.string(), step: StepKindSchema, attempt: z.number().int().nonnegative() }),
+  /** Written after a step; `output` holds what a resumed engine needs so the step never runs twice. */
+  ev('step.finished', { stepId: z.string(), step: StepKindSchema, output: z.unknown() }),
+  ev('step.failed', { stepId: z.string(), step: StepKindSchema, error: SessionErrorInfoSchema }),
+  ev('planner.reask', {
+    attempt: z.number().int().positive(),
+    diagnostics: z.array(
+      z.object({ code: z.string(), severity: z.string(), message: z.string(), line: z.number(), column: z.number() }),
+    ),
+  }),
+  ev('instruction.accepted', { text: z.string(), version: z.string(), name: z.string(), fix: z.boolean() }),
+  ev('approval.requested', {}),
+  ev('approval.resolved', { approved: z.boolean(), reason: z.string().optional() }),
+  /** Executor progress: a tool call, a file change, command output or a model message. */
+  ev('executor.progress', {
+    kind: z.enum(['tool_call', 'tool_result', 'file_change', 'output', 'message']),
+    message: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
+  ev('verifier.gate', { attempt: z.number().int().nonnegative(), result: GateResultSchema }),
+  ev('usage.recorded', { phase: PhaseSchema, usage: UsageSchema }),
+  ev('foundation.updated', { version: z.string(), previousVersion: z.string().optional(), path: z.string() }),
+  ev('session.finished', { state: SessionStateSchema, error: SessionErrorInfoSchema.optional() }),
+]);
+
+/** Every event of a session's append-only log. */
+export type SessionEvent = z.infer<typeof SessionEventSchema>;
+/** The `type` strings of {@link SessionEvent}. */
+export type SessionEventType = SessionEvent['type'];
+/** The event of one type. */
+export type SessionEventOf<T extends SessionEventType> = Extract<SessionEvent, { type: T }>;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event as handed to `Store.appendEvents`: the store assigns `seq` and `at`. */
+export type NewSessionEvent = DistributiveOmit<SessionEvent, 'seq' | 'at'>;

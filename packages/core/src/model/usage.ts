@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Tokens and cost of one or more model calls. */
+export const UsageSchema = z.object({
+  inputTokens: z.number().int().nonnegative().describe('Uncached input tokens'),
+  outputTokens: z.number().int().nonnegative(),
+  cacheReadTokens: z.number().int().nonnegative().describe('Input tokens read from the prompt cache'),
+  cacheWriteTokens: z.number().int().nonnegative().describe('Input tokens written to the prompt cache'),
+  costUsd: z.number().nonnegative(),
+});
+/** Tokens and cost of one or more model calls. */
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** A usage of zero. */
+export function emptyUsage(): Usage {
+  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
+}
+
+/** Sum of two usages. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    costUsd: a.costUsd + b.costUsd,
+  };
+}
+
+/** All tokens a usage counts (input of every kind plus output). */
+export function totalTokens(u: Usage): number {
+  return u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+}

@@ -1,0 +1,201 @@
+import type { AnalyticsQuery, AnalyticsReport, PhaseDuration, SuccessStats } from '../model/analytics.js';
+import type { Phase, SessionEvent, StepKind } from '../model/events.js';
+import type { Session } from '../model/session.js';
+import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
+import { errorSignature } from './error-signature.js';
+import { percentile } from './percentile.js';
+import { compareStrings, instantOf } from './session-filter.js';
+
+/** The phase each engine step kind reports under. */
+export const PHASE_OF_STEP: Readonly<Record<StepKind, Phase>> = Object.freeze({
+  plan: 'planning',
+  approve: 'approval',
+  execute: 'execution',
+  verify: 'verification',
+  foundation: 'foundation',
+});
+
+/** Rows kept by the top-N lists when the query gives no `top`. */
+export const DEFAULT_ANALYTICS_TOP = 10;
+
+/** Whether a session is inside an analytics query: `createdAt` in [since, until) and the template. */
+export function sessionInAnalyticsScope(session: Session, query: AnalyticsQuery = {}): boolean {
+  const created = instantOf(session.createdAt);
+  if (query.since !== undefined && !(created >= instantOf(query.since))) return false;
+  if (query.until !== undefined && !(created < instantOf(query.until))) return false;
+  if (query.templateId !== undefined && session.templateId !== query.templateId) return false;
+  return true;
+}
+
+/**
+ * The UTC bucket a timestamp falls in, as the ISO date (`YYYY-MM-DD`) the bucket starts on:
+ * the day itself, the Monday of its ISO week, or the first of its month.
+ */
+export function analyticsBucket(iso: string, bucket: NonNullable<AnalyticsQuery['bucket']> = 'day'): string {
+  const date = new Date(instantOf(iso));
+  if (Number.isNaN(date.getTime())) return 'invalid';
+  if (bucket === 'month') date.setUTCDate(1);
+  if (bucket === 'week') date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+  return date.toISOString().slice(0, 10);
+}
+
+/** Success counts of a group of sessions. */
+export function successStats(sessions: readonly Session[]): SuccessStats {
+  let succeeded = 0;
+  let failed = 0;
+  let cancelled = 0;
+  for (const s of sessions) {
+    if (s.state === 'succeeded') succeeded++;
+    else if (s.state === 'failed') failed++;
+    else if (s.state === 'cancelled') cancelled++;
+  }
+  const finished = succeeded + failed + cancelled;
+  return {
+    total: sessions.length,
+    succeeded,
+    failed,
+    cancelled,
+    successRate: finished === 0 ? 0 : succeeded / finished,
+  };
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+function increment(counts: Map<string, number>, key: string, by = 1): void {
+  counts.set(key, (counts.get(key) ?? 0) + by);
+}
+
+/** Count rows by count descending, then key ascending, cut to `top`. */
+function topCounts(counts: Map<string, number>, top: number): Array<[string, number]> {
+  return [...counts.entries()].sort(([ka, a], [kb, b]) => b - a || compareStrings(ka, kb)).slice(0, Math.max(0, top));
+}
+
+function divideUsage(u: Usage, by: number): Usage {
+  if (by === 0) return emptyUsage();
+  return {
+    inputTokens: u.inputTokens / by,
+    outputTokens: u.outputTokens / by,
+    cacheReadTokens: u.cacheReadTokens / by,
+    cacheWriteTokens: u.cacheWriteTokens / by,
+    costUsd: u.costUsd / by,
+  };
+}
+
+/**
+ * Step durations of one session's log: each `step.finished` pairs with the latest earlier
+ * `step.started` of the same `stepId` not yet paired; the duration is the difference of their
+ * `at` instants in milliseconds (negative differences count as 0), under the finished step's phase.
+ */
+export function stepDurations(events: readonly SessionEvent[]): Array<{ phase: Phase; durationMs: number }> {
+  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  const open = new Map<string, SessionEvent>();
+  const durations: Array<{ phase: Phase; durationMs: number }> = [];
+  for (const event of ordered) {
+    if (event.type === 'step.started') open.set(event.stepId, event);
+    else if (event.type === 'step.finished') {
+      const started = open.get(event.stepId);
+      if (!started) continue;
+      open.delete(event.stepId);
+      const durationMs = Math.max(0, instantOf(event.at) - instantOf(started.at));
+      if (Number.isNaN(durationMs)) continue;
+      durations.push({ phase: PHASE_OF_STEP[event.step], durationMs });
+    }
+  }
+  return durations;
+}
+
+/**
+ * The reference analytics: what every `Store.analytics` must return for the same sessions and
+ * events. Definitions (also in docs/analytics.md):
+ * - scope: sessions with `createdAt` in [`since`, `until`) and, if given, `templateId`; only their events count;
+ * - success: from session `state`; `successRate` = succeeded / (succeeded + failed + cancelled), 0 when none finished;
+ * - `byTemplate`: per `templateId` (sessions without one left out), sorted by id; `overTime`: per UTC bucket of `createdAt`;
+ * - `topFailingGates`: each `verifier.gate` event whose result did not pass counts one failure for its gate name;
+ * - `topErrorSignatures`: {@link errorSignature} of every `failures[].message` of a failed gate and of every
+ *   `session.finished` `error.message`; one count per occurrence;
+ * - `phaseDurations`: {@link stepDurations}, nearest-rank p50/p95 per phase, phases without a finished step left out;
+ * - `usage`: sums of `usage.recorded` events; `perSession` divides by the number of sessions in scope.
+ *
+ * @param sessions every session (those out of the query's scope are ignored)
+ * @param eventsBySessionId each session's events (any order; sorted by `seq` here)
+ */
+export function computeAnalytics(
+  sessions: readonly Session[],
+  eventsBySessionId: ReadonlyMap<string, readonly SessionEvent[]> | Readonly<Record<string, readonly SessionEvent[]>>,
+  query: AnalyticsQuery = {},
+): AnalyticsReport {
+  const eventsOf = (id: string): readonly SessionEvent[] =>
+    (eventsBySessionId instanceof Map
+      ? eventsBySessionId.get(id)
+      : (eventsBySessionId as Record<string, SessionEvent[]>)[id]) ?? [];
+  const top = query.top ?? DEFAULT_ANALYTICS_TOP;
+  const scoped = sessions.filter((s) => sessionInAnalyticsScope(s, query));
+
+  const byTemplate = [...groupBy(scoped, (s) => s.templateId).entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([templateId, group]) => ({ templateId, ...successStats(group) }));
+  const overTime = [...groupBy(scoped, (s) => analyticsBucket(s.createdAt, query.bucket)).entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([bucket, group]) => ({ bucket, ...successStats(group) }));
+
+  const gateFailures = new Map<string, number>();
+  const signatures = new Map<string, number>();
+  const durations = new Map<Phase, number[]>();
+  let total = emptyUsage();
+  const usageByPhase = new Map<Phase, Usage>();
+
+  for (const session of scoped) {
+    const events = eventsOf(session.id);
+    for (const event of events) {
+      if (event.type === 'verifier.gate' && !event.result.passed) {
+        increment(gateFailures, event.result.name);
+        for (const failure of event.result.failures) increment(signatures, errorSignature(failure.message));
+      } else if (event.type === 'session.finished' && event.error) {
+        increment(signatures, errorSignature(event.error.message));
+      } else if (event.type === 'usage.recorded') {
+        total = addUsage(total, event.usage);
+        usageByPhase.set(event.phase, addUsage(usageByPhase.get(event.phase) ?? emptyUsage(), event.usage));
+      }
+    }
+    for (const { phase, durationMs } of stepDurations(events)) {
+      const list = durations.get(phase);
+      if (list) list.push(durationMs);
+      else durations.set(phase, [durationMs]);
+    }
+  }
+
+  const phaseDurations: PhaseDuration[] = [...durations.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([phase, values]) => ({
+      phase,
+      count: values.length,
+      p50Ms: percentile(values, 50),
+      p95Ms: percentile(values, 95),
+    }));
+
+  return {
+    overall: successStats(scoped),
+    byTemplate,
+    overTime,
+    topFailingGates: topCounts(gateFailures, top).map(([gate, failures]) => ({ gate, failures })),
+    topErrorSignatures: topCounts(signatures, top).map(([signature, count]) => ({ signature, count })),
+    phaseDurations,
+    usage: {
+      total,
+      perSession: divideUsage(total, scoped.length),
+      byPhase: [...usageByPhase.entries()]
+        .sort(([a], [b]) => compareStrings(a, b))
+        .map(([phase, usage]) => ({ phase, usage })),
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * The in-memory store and the reference implementations every store shares: session filters,
+ * library search scoring, error signatures, percentiles and analytics.
+ */
+
+export {
+  analyticsBucket,
+  computeAnalytics,
+  DEFAULT_ANALYTICS_TOP,
+  PHASE_OF_STEP,
+  sessionInAnalyticsScope,
+  stepDurations,
+  successStats,
+} from './analytics.js';
+export { ERROR_SIGNATURE_MAX_LENGTH, errorSignature } from './error-signature.js';
+export { LIBRARY_FIELD_WEIGHTS, scoreSession, searchSessions, tokenizeForSearch } from './library-search.js';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { percentile } from './percentile.js';
+export { compareSessionsNewestFirst, sessionMatchesFilter } from './session-filter.js';

@@ -1,0 +1,144 @@
+/**
+ * Builds the view every rule works on: the original lines, which section each belongs to (from the
+ * parser's section spans), and where code blocks are.
+ */
+import type { Instruction, SectionSpan } from '../types.js';
+import { startsWithCommand } from './rules/shell-commands.js';
+import { indentWidth, isBlank, listMarker, maskStructure, splitTextLines } from './text.js';
+import type { CodeBlock, LintDocument, LintLine } from './types.js';
+
+/**
+ * Builds a {@link LintDocument} from the original text and the parser's section spans. Lines outside
+ * every span (prose around the instruction, a wrapping code fence) are not linted; with no spans at all
+ * (text the parser could not read) every line is.
+ */
+export function buildLintDocument(text: string, sections: SectionSpan[], instruction?: Instruction): LintDocument {
+  const lines: LintLine[] = splitTextLines(text).map((t, i) => ({
+    number: i + 1,
+    text: t,
+    heading: false,
+    inInstruction: sections.length === 0,
+    inCodeBlock: false,
+    scan: t,
+  }));
+  for (const span of sections) {
+    const last = Math.max(span.endLine, span.headingLine);
+    for (let n = span.headingLine; n <= last && n <= lines.length; n++) {
+      const line = lines[n - 1];
+      if (!line) continue;
+      line.section = span.title;
+      line.inInstruction = true;
+    }
+    const heading = lines[span.headingLine - 1];
+    if (heading) heading.heading = true;
+  }
+  for (const line of lines) {
+    const headingKind = !line.heading ? 'none' : line.section === 'HEADER' ? 'header' : 'section';
+    line.scan = maskStructure(line.text, headingKind);
+  }
+  const inside = lines.filter((l) => l.inInstruction);
+  const codeBlocks = [...findFencedBlocks(inside), ...findIndentedBlocks(inside)].sort(
+    (a, b) => a.startLine - b.startLine,
+  );
+  const doc: LintDocument = { lines, sections, codeBlocks };
+  if (instruction) doc.instruction = instruction;
+  return doc;
+}
+
+const FENCE_OPEN = /^(\s*)(`{3,}|~{3,})/;
+
+/** Fenced blocks (``` or ~~~); an unclosed fence runs to the next section heading. */
+function findFencedBlocks(lines: LintLine[]): CodeBlock[] {
+  const blocks: CodeBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const open = line && !line.heading ? FENCE_OPEN.exec(line.text) : null;
+    if (!line || !open) continue;
+    const fence = open[2] ?? '```';
+    const close = new RegExp(`^\\s*${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
+    let j = i + 1;
+    while (j < lines.length && !close.test(lines[j]?.text ?? '') && !lines[j]?.heading) j++;
+    // Unclosed, the block runs to the end of its section: the parser still reads the headings after it.
+    const end = j < lines.length && lines[j]?.heading ? j - 1 : Math.min(j, lines.length - 1);
+    for (let k = i; k <= end; k++) {
+      const inner = lines[k];
+      if (inner) inner.inCodeBlock = true;
+    }
+    blocks.push({
+      kind: 'fenced',
+      startLine: line.number,
+      endLine: lines[end]?.number ?? line.number,
+      column: (open[1] ?? '').length + 1,
+    });
+    i = end;
+  }
+  return blocks;
+}
+
+/**
+ * Indented blocks: lines indented 4 or more columns past the text of the enclosing list item (or past
+ * the margin outside lists), after a blank line, a heading or a line ending in `:`, that are not list
+ * items. A block whose every line reads as an indented English sentence is a paragraph, not code.
+ */
+function findIndentedBlocks(lines: LintLine[]): CodeBlock[] {
+  const blocks: CodeBlock[] = [];
+  let itemContent: number | undefined;
+  let canStart = true;
+  let current: LintLine[] = [];
+  const flush = () => {
+    if (current.length > 0 && !current.every((l) => readsAsProse(l.text))) {
+      for (const l of current) l.inCodeBlock = true;
+      const first = current[0]!;
+      const last = current[current.length - 1]!;
+      blocks.push({
+        kind: 'indented',
+        startLine: first.number,
+        endLine: last.number,
+        column: first.text.length - first.text.trimStart().length + 1,
+      });
+    }
+    current = [];
+  };
+  let previous: LintLine | undefined;
+  for (const line of lines) {
+    // A gap in line numbers (prose outside the instruction) ends any block.
+    if (previous && line.number !== previous.number + 1) {
+      flush();
+      canStart = true;
+    }
+    previous = line;
+    if (line.inCodeBlock || line.heading) {
+      flush();
+      if (line.heading) itemContent = undefined;
+      canStart = true;
+      continue;
+    }
+    if (isBlank(line.text)) {
+      canStart = true;
+      continue;
+    }
+    const indent = indentWidth(line.text);
+    const marker = listMarker(line.text);
+    const base = itemContent ?? 0;
+    if (!marker && indent >= base + 4 && (canStart || current.length > 0)) {
+      current.push(line);
+      canStart = false;
+      continue;
+    }
+    flush();
+    if (marker) itemContent = indentWidth(line.text.slice(0, marker.contentOffset).replace(/\S/g, ' '));
+    else if (itemContent !== undefined && indent < 2) itemContent = undefined;
+    canStart = /:\s*$/.test(line.text);
+  }
+  flush();
+  return blocks;
+}
+
+/** An indented line of plain words: starts with a letter, at least three words, no code punctuation. */
+function readsAsProse(text: string): boolean {
+  const t = text.trim();
+  if (startsWithCommand(t)) return false;
+  if (!/^[A-Za-z]/.test(t)) return false;
+  if (/[{}();=<>$|\\`]/.test(t)) return false;
+  return t.split(/\s+/).length >= 3;
+}

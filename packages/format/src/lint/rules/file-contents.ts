@@ -1,0 +1,76 @@
+/**
+ * `no-file-contents`: source or configuration text pasted as lines of the instruction. Recognised by
+ * line shape (statements, JSON members, tags, braces, `KEY=value`), never by words like "import" alone.
+ */
+import { lintableLines } from '../text.js';
+import type { LintDocument, LintFinding } from '../types.js';
+
+/** A single line that can only be source code or data (reported even on its own), e.g. `{ "a": 1 }`. */
+const STATEMENT =
+  /^(import\s+[\w{*$][^'"]*\bfrom\s+['"]|import\s+['"][^'"]+['"];?$|(const|let|var)\s+[\w{[\]},\s]+=\s*require\(|export\s+(const|let|var|function|class|interface|type|enum|async\s+function)\s+[\w$]+|export\s+default\s+(function|class|async\b|\{|\(|\[|[\w$]+;)|#include\s*[<"]|#!\/|<\?php|<!DOCTYPE\s|\{\s*"[^"\s]+"\s*:.*\}\s*,?$)/;
+
+/** Line shapes that are code when two or more come in a row. */
+const CODE_LINE: readonly RegExp[] = [
+  STATEMENT,
+  /^(const|let|var)\s+[\w$]+\s*(:\s*[\w<>[\]|, ]+)?=\s*\S/,
+  /^(def|function|func|fn)\s+[\w$]+\s*\(/,
+  /^class\s+[A-Z]\w*\s*(\(|\{|:$|extends\b|implements\b)/,
+  /^from\s+[\w.]+\s+import\s+[\w*]/,
+  /^return\b.*;$/,
+  /^"[^"\s]+"\s*:\s*(["{[\d-]|true\b|false\b|null\b)/,
+  /^[}\])]+[;,)]*$/,
+  /^[{[]$/,
+  /[\w)"'\]=>]\s*\{$/,
+  /^[\w$.[\]]+\s*[+\-*/]?=\s*.*;$/,
+  /^[\w$.]+\([^()]*\);$/,
+  // A markup line: a tag that ends the line or is closed on it (not a `<name>` placeholder in a sentence).
+  /^<\/?[a-zA-Z][\w:-]*(\s+[\w:-]+(=("[^"]*"|'[^']*'|[^\s>]+))?)*\s*\/?>(.*<\/[\w:-]+>)?$/,
+  /^\[[A-Za-z][\w.-]+\]$/,
+  // A configuration key (lower case, as config files write them): `timeout = 30`, `name = "x"`.
+  /^[a-z_][\w.-]*\s*=\s*("[^"]*"|'[^']*'|\d[\d.]*$|true$|false$|\[|\{)/,
+  /^[A-Z][A-Z0-9_]+=\S+$/,
+];
+
+/** Whether one line (marker and indentation removed) is shaped like a line of a source or config file. */
+export function isCodeShapedLine(text: string): boolean {
+  const t = text.trim();
+  return t !== '' && CODE_LINE.some((re) => re.test(t));
+}
+
+/** Reports runs of two or more code-shaped lines, and single lines that can only be source code. */
+export function checkFileContents(doc: LintDocument): LintFinding[] {
+  const findings: LintFinding[] = [];
+  let run: { line: number; column: number; count: number; strong: boolean } | undefined;
+  const flush = () => {
+    if (run && (run.count >= 2 || run.strong)) {
+      findings.push({
+        line: run.line,
+        column: run.column,
+        message:
+          run.count >= 2
+            ? `File contents (${run.count} lines of code or configuration): the planner does not write files.`
+            : 'A line of source code: the planner does not write files.',
+      });
+    }
+    run = undefined;
+  };
+  let previous = 0;
+  for (const line of lintableLines(doc)) {
+    if (line.heading || line.number !== previous + 1) flush();
+    previous = line.number;
+    if (line.heading) continue;
+    const masked = line.scan;
+    const t = masked.trim();
+    if (!isCodeShapedLine(t)) {
+      flush();
+      continue;
+    }
+    const column = masked.length - masked.trimStart().length + 1;
+    if (run) {
+      run.count++;
+      run.strong ||= STATEMENT.test(t);
+    } else run = { line: line.number, column, count: 1, strong: STATEMENT.test(t) };
+  }
+  flush();
+  return findings;
+}

@@ -1,0 +1,201 @@
+/**
+ * `no-file-paths`: the planner names files or directories. Recognised by path shape (`src/foo/bar.ts`,
+ * `./x`, `/etc/hosts`, `config.yaml`, `Dockerfile`), not by a slash alone: `and/or`, `input/output`,
+ * `24/7`, dates and URLs are not paths.
+ */
+import { backtickSpans, lintableLines } from '../text.js';
+import type { LintDocument, LintFinding } from '../types.js';
+import { CAPITALIZED_LIBRARIES, COMMON_WORD_LIBRARIES, DISTINCTIVE_LIBRARIES } from './library-list.js';
+
+/** Extensions of source, build and configuration files (single letters need a base of 2+ characters). */
+const CODE_EXTENSIONS = new Set([
+  'ts',
+  'tsx',
+  'mts',
+  'cts',
+  'js',
+  'jsx',
+  'mjs',
+  'cjs',
+  'json',
+  'jsonc',
+  'json5',
+  'py',
+  'pyi',
+  'rb',
+  'go',
+  'rs',
+  'java',
+  'kt',
+  'kts',
+  'c',
+  'h',
+  'cc',
+  'cpp',
+  'hpp',
+  'cs',
+  'php',
+  'swift',
+  'scala',
+  'sh',
+  'bash',
+  'zsh',
+  'ps1',
+  'yml',
+  'yaml',
+  'toml',
+  'ini',
+  'cfg',
+  'conf',
+  'env',
+  'sql',
+  'html',
+  'htm',
+  'css',
+  'scss',
+  'sass',
+  'vue',
+  'svelte',
+  'xml',
+  'gradle',
+  'tf',
+  'lock',
+  'proto',
+  'graphql',
+  'gql',
+  'prisma',
+  'dart',
+  'lua',
+  'ipynb',
+  'sqlite',
+  'db',
+]);
+
+/** Build files that have no extension. */
+const SPECIAL_FILES = new Set([
+  'Dockerfile',
+  'Makefile',
+  'Gemfile',
+  'Procfile',
+  'Jenkinsfile',
+  'Vagrantfile',
+  'Rakefile',
+  'Containerfile',
+  'go.mod',
+  'go.sum',
+  'requirements.txt',
+  'CMakeLists.txt',
+]);
+
+/** Configuration dotfiles; other `.name` tokens are file formats (".csv", ".zip"), which are outcomes. */
+const DOTFILE =
+  /^\.(?:env(?:\.[\w-]+)?|gitignore|gitattributes|npmrc|nvmrc|eslintrc(?:\.\w+)?|prettierrc(?:\.\w+)?|editorconfig|dockerignore|babelrc|github|vscode|husky)$/;
+
+/** Top directories of a filesystem: `/etc/...`, `/usr/...`. */
+const FILESYSTEM_ROOTS = new Set([
+  'etc',
+  'usr',
+  'var',
+  'tmp',
+  'home',
+  'opt',
+  'bin',
+  'sbin',
+  'dev',
+  'proc',
+  'srv',
+  'root',
+  'mnt',
+  'lib',
+  'Users',
+  'Applications',
+  'Library',
+  'Volumes',
+]);
+
+/** Project directories that are not English words: `src/x`, `lib/x`, `node_modules/x`. */
+const PROJECT_DIRS = new Set([
+  'src',
+  'lib',
+  'dist',
+  'node_modules',
+  'packages',
+  'pkg',
+  'cmd',
+  'internal',
+  '.github',
+  '.vscode',
+  '__tests__',
+  '__mocks__',
+  '.ci',
+  '.changeset',
+]);
+
+/** `Node.js`, `Vue.js`, `Chart.js` are names of things, not files. */
+const NAMED_JS = new Set(
+  [...DISTINCTIVE_LIBRARIES, ...CAPITALIZED_LIBRARIES, ...COMMON_WORD_LIBRARIES, 'Node', 'Deno', 'Alpine', 'P5']
+    .map((n) => n.toLowerCase().replace(/\.js$/, ''))
+    .map((n) => `${n}.js`),
+);
+
+const TOKEN = /[^\s"'`()<>[\]{},;]+/g;
+
+function hasExtension(name: string, extensions?: ReadonlySet<string>): boolean {
+  const m = /^([\w.@+-]*[\w-])\.([a-z][a-z0-9]{0,5})$/.exec(name);
+  if (!m) return false;
+  const [, base = '', ext = ''] = m;
+  if (ext.length === 1 && base.length < 2) return false;
+  return extensions ? extensions.has(ext) : true;
+}
+
+/** Whether one whitespace-delimited token (trailing punctuation removed) is a file or directory path. */
+export function isPathToken(token: string, backticked = false): boolean {
+  if (token.includes('://') || token.startsWith('www.') || token.startsWith('@')) return false;
+  if (/^[\w.+-]+@[\w-]+\.[\w.]+$/.test(token)) return false; // an e-mail address
+  if (SPECIAL_FILES.has(token)) return true;
+  if (!token.includes('/')) {
+    if (NAMED_JS.has(token.toLowerCase())) return false;
+    if (DOTFILE.test(token)) return true; // .env, .gitignore (but not a format such as .csv)
+    return hasExtension(token, CODE_EXTENSIONS);
+  }
+  const segments = token.split('/');
+  if (segments.every((s) => /^\d*$/.test(s))) return false; // 24/7, 1/2, 11/26/2026
+  if (/^(\.{1,2}|~)\//.test(token)) return segments.length > 1 && (segments[1] ?? '') !== '';
+  const last = segments[segments.length - 1] ?? '';
+  if (token.startsWith('/')) {
+    const first = segments[1] ?? '';
+    return (FILESYSTEM_ROOTS.has(first) && segments.length > 2) || hasExtension(last, CODE_EXTENSIONS);
+  }
+  if (!segments.every((s, i) => /^[\w.@+-]+$/.test(s) || (i === segments.length - 1 && s === ''))) return false;
+  if (hasExtension(last)) return true;
+  const first = segments[0] ?? '';
+  if (PROJECT_DIRS.has(first) && last !== '') return true;
+  if (last === '' && (segments.length > 2 || PROJECT_DIRS.has(first))) return true; // src/, src/components/
+  // In backticks a slash between identifiers is a path (`app/models`); in prose it is "read/write".
+  return backticked && segments.length >= 2 && segments.every((s) => /^[\w.-]*$/.test(s));
+}
+
+/** Every path in one (masked) line. */
+export function findPaths(text: string): { index: number; path: string }[] {
+  const found: { index: number; path: string }[] = [];
+  const inBackticks = backtickSpans(text).map((s) => [s.contentStart, s.contentStart + s.content.length] as const);
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
+    const token = m[0].replace(/[.:!?]+$/, '');
+    if (token === '') continue;
+    const backticked = inBackticks.some(([s, e]) => m !== null && m.index >= s && m.index < e);
+    if (isPathToken(token, backticked)) found.push({ index: m.index, path: token });
+  }
+  return found;
+}
+
+/** Reports file and directory paths. */
+export function checkFilePaths(doc: LintDocument): LintFinding[] {
+  const findings: LintFinding[] = [];
+  for (const line of lintableLines(doc)) {
+    for (const hit of findPaths(line.scan)) {
+      findings.push({ line: line.number, column: hit.index + 1, message: `Names a file or directory: ${hit.path}.` });
+    }
+  }
+  return findings;
+}

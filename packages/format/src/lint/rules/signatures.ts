@@ -1,0 +1,71 @@
+/**
+ * `no-signatures`: function or type signatures. Recognised by token shape (`name(param: Type)`,
+ * `(a, b) =>`, `def name(`, `name(): Type`, `getUser(`, `Promise<Result>`), never by words such as
+ * "function", "return" or "returns".
+ */
+import { lintableLines } from '../text.js';
+import type { LintDocument, LintFinding } from '../types.js';
+
+/** A type after `:` in a signature: a primitive, a capitalized name, an object or tuple type. */
+const TYPE =
+  '(?:string|number|boolean|any|unknown|void|never|object|bigint|symbol|null|undefined|int|float|str|bool|bytes|u8|u32|u64|i32|i64|usize|[A-Z][\\w.]*|\\{|\\[)';
+
+const SIGNATURE_SHAPES: readonly { re: RegExp; what: string }[] = [
+  {
+    re: /\b(?:async\s+)?(?:function\*?|def|func|fn|fun)\s+[A-Za-z_$][\w$]*\s*(?:<[^<>]*>)?\(/,
+    what: 'function declaration',
+  },
+  {
+    re: /\b(?:public|private|protected|static)\s+(?:static\s+)?(?:async\s+)?[\w<>[\]]+\s+[A-Za-z_$][\w$]*\s*\(/,
+    what: 'method declaration',
+  },
+  {
+    // One of the first parameters has a type: `(rows: Row[])`, `(a, b?: string)`. Bounded, so it stays linear.
+    re: new RegExp(
+      `(?<![\\w$])[A-Za-z_$][\\w$]*\\s*(?:<[^<>()]*>)?\\(\\s*(?:[\\w$]+\\??(?:\\s*:\\s*[^(),:]*)?,\\s*){0,8}[\\w$]+\\??\\s*:\\s*${TYPE}`,
+    ),
+    what: 'typed parameter list',
+  },
+  {
+    // The type must end the clause: "Size(MB): Total size of the export" is a column description.
+    re: new RegExp(
+      `(?<![\\w$])[A-Za-z_$][\\w$]*(?:<[^<>()]*>)?\\((?!e?s\\))[^()]*\\)\\s*:\\s*${TYPE}(?:[\\w<>[\\]|.]*)(?=\\s*(?:$|[,;.{|=)]))`,
+    ),
+    what: 'return type',
+  },
+  { re: /(?<![\w$])[A-Za-z_$][\w$]*\([^()]*\)\s*->\s*[\w[]/, what: 'return type' },
+  { re: /\([^()]*\)\s*=>/, what: 'arrow function' },
+  { re: /\b[A-Za-z_$][\w$]*\s*=>\s*[{(]/, what: 'arrow function' },
+  { re: /\b[A-Za-z_$][\w$]*\([^()]*\)\s*\{/, what: 'function body' },
+  { re: /\b(?:interface|type)\s+[A-Z]\w*\s*(?:<[^<>]*>)?\s*(?:=|\{)/, what: 'type declaration' },
+  { re: /\b[A-Z]\w*<[\w<>, [\]|'"]{0,100}[\w\]>]>/, what: 'generic type' },
+  { re: /\b[a-z]{2}[a-z0-9]*[A-Z][\w$]*\(/, what: 'function name' },
+  { re: /\b[a-z][a-z0-9]*_[a-z0-9_]+\(/, what: 'function name' },
+  { re: /\b[a-z_$][\w$]*\.[a-z_$][\w$]*\([^()]*\)/, what: 'method call' },
+  { re: /\b[A-Za-z_$][\w$]*\(\)/, what: 'function call' },
+];
+
+/** The first signature-shaped code in one (masked) line. */
+export function findSignature(text: string): { index: number; code: string; what: string } | undefined {
+  let best: { index: number; code: string; what: string } | undefined;
+  for (const { re, what } of SIGNATURE_SHAPES) {
+    const m = re.exec(text);
+    if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0].trim(), what };
+  }
+  return best;
+}
+
+/** Reports function, method and type signatures. */
+export function checkSignatures(doc: LintDocument): LintFinding[] {
+  const findings: LintFinding[] = [];
+  for (const line of lintableLines(doc)) {
+    const found = findSignature(line.scan);
+    if (!found) continue;
+    findings.push({
+      line: line.number,
+      column: found.index + 1,
+      message: `Gives a signature (${found.what}): \`${found.code.slice(0, 60)}\`.`,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,67 @@
+/**
+ * `no-sql`: SQL statements and schemas. Recognised by clause structure (`SELECT ... FROM`,
+ * `INSERT INTO t VALUES`, `CREATE TABLE t (`), not by the words "select", "create table" or "delete".
+ */
+import { lintableLines } from '../text.js';
+import type { LintDocument, LintFinding } from '../types.js';
+
+const NAME = '[\\w."`\\[\\]]+';
+/** SQL column types, for lower-case CREATE TABLE. */
+const COLUMN_TYPE =
+  '(?:INT|INTEGER|TEXT|VARCHAR|CHAR|BOOLEAN|BOOL|REAL|FLOAT|DOUBLE|NUMERIC|DECIMAL|DATE|DATETIME|TIMESTAMP|TIMESTAMPTZ|BLOB|SERIAL|BIGSERIAL|BIGINT|SMALLINT|UUID|JSON|JSONB)\\b';
+/** A WHERE condition: a column and a comparison operator. */
+const COMPARISON = '[\\w."`]+\\s*(?:=|<>|!=|<=|>=|<|>|\\bLIKE\\b|\\bIN\\s*\\(|\\bIS\\s+(?:NOT\\s+)?NULL\\b)';
+
+const SQL_SHAPES: readonly RegExp[] = [
+  // Upper-case keywords, as SQL is written: SELECT id, name FROM users. (Gaps are bounded so a long line stays linear.)
+  /\bSELECT\s+(?:DISTINCT\s+)?\S.{0,200}?\s+FROM\s+[\w."`[\]]+/,
+  // Any case, when the column list can only be SQL: select * from t / select count(*) from t / select a.b from t
+  /\bselect\s+(?:distinct\s+)?(?:\*|count\(|[a-z_]\w*\.[a-z_]\w*|[a-z_]\w*\s*,\s*[a-z_]\w*\s*(?:,|\s+from\b)).{0,200}?\bfrom\s+\w+(?=\s*(?:$|;|`|\)|\bwhere\b|\bjoin\b|\border\s+by\b|\bgroup\s+by\b|\blimit\b))/i,
+  // Any case, with a WHERE comparison: select name from users where id = 1
+  /\bselect\s+\S.{0,200}?\s+from\s+\w+\s+where\s+[\w.]+\s*(?:=|<>|!=|<=|>=|<|>|\blike\b|\bin\s*\(|\bis\s+(?:not\s+)?null)/i,
+  new RegExp(`\\bINSERT\\s+INTO\\s+${NAME}\\s*(?:\\([^)]{0,300}\\)\\s*)?(?:VALUES|SELECT)\\b`, 'i'),
+  // CREATE TABLE as written (upper case), or in any case when a typed column follows: create table t (id int
+  new RegExp(`\\bCREATE\\s+(?:TEMP(?:ORARY)?\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${NAME}\\s*\\(`),
+  new RegExp(
+    `\\bcreate\\s+(?:temp(?:orary)?\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?${NAME}\\s*\\(\\s*[\\w"\`]+\\s+${COLUMN_TYPE}`,
+    'i',
+  ),
+  // "Create index cards on the board" is English: the index needs upper case or a column list.
+  new RegExp(`\\bCREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${NAME}\\s+ON\\s+${NAME}`),
+  new RegExp(`\\bcreate\\s+(?:unique\\s+)?index\\s+${NAME}\\s+on\\s+${NAME}\\s*\\(`, 'i'),
+  new RegExp(`\\bUPDATE\\s+${NAME}\\s+SET\\s+[\\w."\`]+\\s*=`, 'i'),
+  // "delete from history where the item is old" is English: WHERE needs a comparison.
+  new RegExp(`\\bDELETE\\s+FROM\\s+${NAME}(?:\\s+WHERE\\s+${COMPARISON}|\\s*;)`, 'i'),
+  new RegExp(`\\bALTER\\s+TABLE\\s+${NAME}\\s+(?:ADD|DROP|RENAME|ALTER)\\b`),
+  new RegExp(
+    `\\balter\\s+table\\s+${NAME}\\s+(?:(?:add|drop|alter)\\s+(?:column|constraint)|rename\\s+(?:to|column))\\b`,
+    'i',
+  ),
+  /\bDROP\s+(?:TABLE|INDEX|VIEW|DATABASE)\s+(?:IF\s+EXISTS\s+)?[\w."`]+/,
+  /\bJOIN\s+\w+(?:\s+\w+)?\s+ON\s+\w+\.\w+\s*=/i,
+];
+
+/** The first SQL statement in one (masked) line. */
+export function findSql(text: string): { index: number; statement: string } | undefined {
+  let best: { index: number; statement: string } | undefined;
+  for (const re of SQL_SHAPES) {
+    const m = re.exec(text);
+    if (m && (best === undefined || m.index < best.index)) best = { index: m.index, statement: m[0] };
+  }
+  return best;
+}
+
+/** Reports SQL statements and schema definitions. */
+export function checkSql(doc: LintDocument): LintFinding[] {
+  const findings: LintFinding[] = [];
+  for (const line of lintableLines(doc)) {
+    const found = findSql(line.scan);
+    if (!found) continue;
+    findings.push({
+      line: line.number,
+      column: found.index + 1,
+      message: `SQL in the instruction: \`${found.statement.slice(0, 60)}\`.`,
+    });
+  }
+  return findings;
+}

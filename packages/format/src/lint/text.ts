@@ -1,0 +1,107 @@
+/**
+ * Small text helpers shared by the rules: line splitting, list markers, masking, backtick spans.
+ * Every helper keeps string offsets intact so a match index is always a column of the original line.
+ */
+import type { LintDocument, LintLine } from './types.js';
+
+/** Lines the line-level rules look at: inside the instruction and outside code blocks. */
+export function lintableLines(doc: LintDocument): LintLine[] {
+  return doc.lines.filter((l) => l.inInstruction && !l.inCodeBlock);
+}
+
+/**
+ * Splits text into lines exactly as the instruction parser does (CRLF, CR or LF; a final newline leaves
+ * an empty last line). A leading byte order mark becomes a space, so columns match the parser's, which
+ * counts the mark as column 1.
+ */
+export function splitTextLines(text: string): string[] {
+  const body = text.startsWith('\uFEFF') ? ` ${text.slice(1)}` : text;
+  return body.split(/\r\n|\r|\n/);
+}
+
+/** Width of leading whitespace, tabs counted to the next multiple of 4 (as Markdown does). */
+export function indentWidth(line: string): number {
+  let width = 0;
+  for (const ch of line) {
+    if (ch === ' ') width++;
+    else if (ch === '\t') width += 4 - (width % 4);
+    else break;
+  }
+  return width;
+}
+
+/** Whether a line holds only whitespace. */
+export function isBlank(line: string): boolean {
+  return line.trim() === '';
+}
+
+const LIST_MARKER = /^(\s*)([-*+•]|\d{1,3}[.)])(\s+|$)/;
+
+/** The list marker of a line (`- `, `* `, `1. `), with the offset where the item's text starts. */
+export function listMarker(line: string): { indent: number; contentOffset: number } | undefined {
+  const m = LIST_MARKER.exec(line);
+  if (!m) return undefined;
+  return { indent: indentWidth(line), contentOffset: m[0].length };
+}
+
+/**
+ * The line with structure replaced by spaces, so rules only see the words the planner wrote, at their
+ * original columns: a section heading's title up to its colon (the whole line when it has none), and a
+ * list marker. The instruction header (`Session 2.3: name`) is kept: its name is the planner's words.
+ */
+export function maskStructure(line: string, heading: 'none' | 'header' | 'section'): string {
+  let out = line;
+  if (heading === 'section') {
+    const colon = out.indexOf(':');
+    out = colon === -1 ? ' '.repeat(out.length) : ' '.repeat(colon + 1) + out.slice(colon + 1);
+    out = out.replace(/\*\*|__/g, '  ');
+  }
+  const marker = LIST_MARKER.exec(out);
+  if (marker) out = ' '.repeat(marker[0].length) + out.slice(marker[0].length);
+  return out;
+}
+
+/** A `code` span: offsets of the opening backtick and of the content. */
+export interface BacktickSpan {
+  /** Offset of the opening backtick. */
+  start: number;
+  /** Offset of the first content character. */
+  contentStart: number;
+  content: string;
+}
+
+/** Inline code spans (single or repeated backticks) of one line. */
+export function backtickSpans(line: string): BacktickSpan[] {
+  const spans: BacktickSpan[] = [];
+  const re = /(`+)([^`]+?)\1(?!`)/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    const ticks = m[1] ?? '';
+    spans.push({ start: m.index, contentStart: m.index + ticks.length, content: m[2] ?? '' });
+  }
+  return spans;
+}
+
+/** How far around a word the context helpers look (keeps them linear on very long lines). */
+const WINDOW = 80;
+
+/**
+ * Whether the word starting at `index` begins a sentence: nothing but whitespace before it on the
+ * line, or a sentence-ending mark (`.`, `!`, `?`, `:`) or an opening quote/bracket right before it.
+ */
+export function isSentenceStart(line: string, index: number): boolean {
+  const before = line.slice(Math.max(0, index - WINDOW), index).trimEnd();
+  if (before === '') return index <= WINDOW || line.slice(0, index).trim() === '';
+  return /[.!?:;]["'”’)]?$|["“(‘]$/.test(before);
+}
+
+/** The word that follows offset `end` on the line (letters, digits, `.`, `-`), or `''`. */
+export function nextWord(line: string, end: number): string {
+  const m = /^\s+([A-Za-z0-9][\w.-]*)/.exec(line.slice(end, end + WINDOW));
+  return m?.[1]?.replace(/[.]+$/, '') ?? '';
+}
+
+/** The word that precedes offset `start` on the line, or `''`. */
+export function previousWord(line: string, start: number): string {
+  const m = /([A-Za-z0-9][\w.-]*)\s+$/.exec(line.slice(Math.max(0, start - WINDOW), start));
+  return m?.[1] ?? '';
+}

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Sandbox,
+  type SandboxCreateOptions,
+  SandboxError,
+  type SandboxLimits,
+  type SandboxProvider,
+} from '@sessionhub/core';
+import type Dockerode from 'dockerode';
+import type { ContainerSpec } from './container-spec.js';
+import { DockerSandbox } from './docker-sandbox.js';
+import { connectEngine, engineStatus } from './engine.js';
+import { type LabelNames, labelNames, ownershipLabels } from './labels.js';
+import { DEFAULT_IMAGE, DEFAULT_LIMITS, type DockerSandboxProviderOptions } from './options.js';
+import { type ReapResult, reapOrphans, reapSlots } from './reaper.js';
+import { type StartedContainer, startContainer } from './start-container.js';
+import { adoptWorkspace, chownTree, createSlot, defaultUser, numericUser, resolveWorkspace } from './workspace.js';
+
+interface PooledContainer extends StartedContainer {
+  slot: string;
+}
+
+/**
+ * `SandboxProvider` on the Docker Engine API: a container per sandbox with the workspace
+ * bind-mounted read-write at /workspace, a read-only root, tmpfs /tmp, no network by default,
+ * CPU/memory/pids limits, no host environment, a non-root user and ownership labels.
+ *
+ * @example
+ * ```ts
+ * const provider = new DockerSandboxProvider({ pool: { size: 2 } });
+ * const sandbox = await provider.create({ workspace: '/path/to/worktree' });
+ * const { stdout } = await sandbox.exec('ls -la');
+ * await sandbox.dispose();
+ * await provider.close();
+ * ```
+ */
+export class DockerSandboxProvider implements SandboxProvider {
+  readonly specificationVersion = 1 as const;
+  readonly name = 'docker';
+  /** Identifies this provider instance in container labels. */
+  readonly providerId = randomUUID();
+  private readonly options: DockerSandboxProviderOptions;
+  private readonly names: LabelNames;
+  private readonly user: string;
+  private readonly owner: { uid: number; gid: number } | undefined;
+  private dockerPromise: Promise<Dockerode> | undefined;
+  private readonly imageMounts = new Map<string, Promise<string[]>>();
+  private readonly idle: PooledContainer[] = [];
+  private filling: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(options: DockerSandboxProviderOptions = {}) {
+    this.options = options;
+    this.names = labelNames(options.labelPrefix ?? 'io.sessionhub');
+    this.user = defaultUser(options.user);
+    const isRoot = (process.getuid?.() ?? 0) === 0;
+    this.owner = isRoot && options.chownWorkspace !== false ? numericUser(this.user) : undefined;
+  }
+
+  /** The image sandboxes run. */
+  get image(): string {
+    return this.options.image ?? DEFAULT_IMAGE;
+  }
+
+  /** Number of started containers waiting in the pool. */
+  get pooled(): number {
+    return this.idle.length;
+  }
+
+  /** The engine client (connects on first use; `sandbox.unavailable` when the engine does not answer). */
+  engine(): Promise<Dockerode> {
+    this.dockerPromise ??= connectEngine(this.options.docker);
+    this.dockerPromise.catch(() => {
+      this.dockerPromise = undefined;
+    });
+    return this.dockerPromise;
+  }
+
+  async create(opts: SandboxCreateOptions): Promise<Sandbox> {
+    this.assertOpen();
+    opts.signal?.throwIfAborted();
+    const workspace = resolveWorkspace(opts.workspace);
+    const limits = this.limitsFor(opts.limits);
+    const network = opts.network === true;
+    const env = { ...opts.env };
+    const labels = { ...opts.labels };
+
+    if (this.poolSize() > 0 && !network && sameLimits(limits, this.limitsFor(undefined))) {
+      const pooled = this.idle.shift();
+      try {
+        if (pooled && adoptWorkspace(pooled.slot, workspace)) {
+          if (this.owner) await chownTree(workspace, this.owner);
+          return this.wrap(pooled, workspace, env, labels);
+        }
+        if (pooled) await this.discard(pooled);
+      } finally {
+        // Refill only after this acquire, so the next container's start does not compete with it.
+        setImmediate(() => this.refill());
+      }
+    }
+
+    if (this.owner) await chownTree(workspace, this.owner);
+    const docker = await this.engine();
+    const spec = await this.spec(workspace, limits, network, {
+      ...ownershipLabels(this.names, this.providerId, 'session'),
+      ...prefixed(this.names.userPrefix, labels),
+    });
+    const started = await startContainer(docker, spec, opts.signal);
+    return this.wrap(started, workspace, env, labels);
+  }
+
+  /** Starts containers until the pool holds `pool.size`; resolves when it does. */
+  async warm(opts?: { signal?: AbortSignal }): Promise<void> {
+    this.assertOpen();
+    while (this.idle.length < this.poolSize() && !this.closed) {
+      opts?.signal?.throwIfAborted();
+      this.refill();
+      await this.filling;
+    }
+  }
+
+  /**
+   * Removes containers with this package's labels whose owner process (on this host) is gone, and
+   * pool slot directories such a process left in `pool.dir`.
+   */
+  async reapOrphans(opts?: { signal?: AbortSignal }): Promise<ReapResult> {
+    const result = await reapOrphans(await this.engine(), this.names, opts);
+    return { ...result, slots: await reapSlots(this.poolDir()) };
+  }
+
+  /** Removes the idle pooled containers and their slots. Sandboxes already handed out stay with their owners. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.filling?.catch(() => undefined);
+    const idle = this.idle.splice(0);
+    await Promise.all(idle.map((p) => this.discard(p)));
+  }
+
+  private wrap(
+    started: StartedContainer,
+    workspace: string,
+    env: Record<string, string>,
+    labels: Record<string, string>,
+  ): DockerSandbox {
+    return new DockerSandbox({
+      id: `docker-${started.container.id.slice(0, 12)}`,
+      workspace,
+      container: started.container,
+      runner: started.runner,
+      env,
+      labels,
+    });
+  }
+
+  private refill(): void {
+    if (this.filling || this.closed || this.idle.length >= this.poolSize()) return;
+    this.filling = (async () => {
+      try {
+        while (!this.closed && this.idle.length < this.poolSize()) {
+          const slot = await createSlot(this.poolDir(), this.owner);
+          try {
+            const docker = await this.engine();
+            const spec = await this.spec(
+              slot,
+              this.limitsFor(undefined),
+              false,
+              ownershipLabels(this.names, this.providerId, 'pooled'),
+            );
+            const started = await startContainer(docker, spec);
+            if (this.closed) {
+              await this.discard({ ...started, slot });
+              return;
+            }
+            this.idle.push({ ...started, slot });
+          } catch (error) {
+            await rm(slot, { recursive: true, force: true });
+            throw error;
+          }
+        }
+      } finally {
+        this.filling = undefined;
+      }
+    })();
+    // A failed refill is not fatal: `create` falls back to a cold start.
+    this.filling.catch(() => undefined);
+  }
+
+  private async discard(p: PooledContainer): Promise<void> {
+    p.runner.close();
+    await p.container.remove({ force: true }).catch((error: unknown) => {
+      if (engineStatus(error) !== 404) throw error;
+    });
+    await rm(p.slot, { recursive: true, force: true });
+  }
+
+  private async spec(
+    workspaceSource: string,
+    limits: Required<SandboxLimits>,
+    network: boolean,
+    labels: Record<string, string>,
+  ): Promise<ContainerSpec> {
+    return {
+      image: this.image,
+      workspaceSource,
+      node: this.options.imageNode
+        ? { image: this.options.imageNode }
+        : realpathSync(this.options.nodePath ?? process.execPath),
+      hostMounts: [...(await this.hostMountsOf(this.image)), ...(this.options.hostMounts ?? [])],
+      user: this.user,
+      limits,
+      network,
+      labels,
+    };
+  }
+
+  /** Host paths the image asks to have bind-mounted read-only (label `io.sessionhub.host-mounts`). */
+  private hostMountsOf(image: string): Promise<string[]> {
+    let found = this.imageMounts.get(image);
+    if (!found) {
+      found = (async () => {
+        const docker = await this.engine();
+        try {
+          const info = await docker.getImage(image).inspect();
+          const label = info.Config?.Labels?.['io.sessionhub.host-mounts'] ?? '';
+          return label.split(',').filter((p) => p.startsWith('/'));
+        } catch (cause) {
+          if (engineStatus(cause) === 404) {
+            throw new SandboxError(
+              'sandbox.image_missing',
+              `image ${image} is not present; build it with: npm run sandbox:image -w @sessionhub/sandbox-docker`,
+              { cause },
+            );
+          }
+          throw cause;
+        }
+      })();
+      found.catch(() => this.imageMounts.delete(image));
+      this.imageMounts.set(image, found);
+    }
+    return found;
+  }
+
+  private limitsFor(limits: SandboxLimits | undefined): Required<SandboxLimits> {
+    return { ...DEFAULT_LIMITS, ...this.options.defaults, ...limits };
+  }
+
+  private poolSize(): number {
+    return Math.max(0, this.options.pool?.size ?? 0);
+  }
+
+  private poolDir(): string {
+    return this.options.pool?.dir ?? join(tmpdir(), 'sessionhub-docker-pool');
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new SandboxError('sandbox.closed', 'the provider was closed');
+  }
+}
+
+function sameLimits(a: Required<SandboxLimits>, b: Required<SandboxLimits>): boolean {
+  return a.cpus === b.cpus && a.memoryMb === b.memoryMb && a.pids === b.pids && a.tmpMb === b.tmpMb;
+}
+
+function prefixed(prefix: string, labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [`${prefix}${k}`, v]));
+}

@@ -1,0 +1,109 @@
+import { chmodSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, statSync } from 'node:fs';
+import { lchown, lstat, mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SandboxError } from '@sessionhub/core';
+
+/** Parses `uid:gid` (numeric); `undefined` for names, which cannot be chowned to from the host. */
+export function numericUser(user: string): { uid: number; gid: number } | undefined {
+  const m = /^(\d+)(?::(\d+))?$/.exec(user);
+  if (!m) return undefined;
+  const uid = Number(m[1]);
+  return { uid, gid: m[2] === undefined ? uid : Number(m[2]) };
+}
+
+/** The container user: the option, else the caller's uid:gid, else (caller is root) `65534:65534`. */
+export function defaultUser(option?: string): string {
+  if (option) return option;
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  return uid === 0 ? '65534:65534' : `${uid}:${gid}`;
+}
+
+/**
+ * Resolves and checks the workspace directory: it must exist and be a directory. Synchronous on
+ * purpose (two syscalls): on a pooled acquire every thread-pool round trip shows in the latency.
+ */
+export function resolveWorkspace(workspace: string): string {
+  try {
+    const real = realpathSync(workspace);
+    if (!statSync(real).isDirectory()) throw new Error('not a directory');
+    return real;
+  } catch (cause) {
+    throw new SandboxError('sandbox.invalid_workspace', `workspace ${workspace} is not a directory`, { cause });
+  }
+}
+
+/**
+ * A read-write bind must belong to the container's user. When we are root, hand the tree to that
+ * user (lchown: symlinks themselves, never their targets). Entries already owned are skipped.
+ */
+export async function chownTree(dir: string, owner: { uid: number; gid: number }): Promise<void> {
+  const walk = async (path: string): Promise<void> => {
+    const st = await lstat(path);
+    if (st.uid !== owner.uid || st.gid !== owner.gid) await lchown(path, owner.uid, owner.gid);
+    if (st.isDirectory()) {
+      for (const name of await readdir(path)) await walk(join(path, name));
+    }
+  };
+  await walk(dir);
+}
+
+/** Creates an empty directory for an idle pooled container's workspace. */
+export async function createSlot(poolDir: string, owner?: { uid: number; gid: number }): Promise<string> {
+  await mkdir(poolDir, { recursive: true, mode: 0o700 });
+  // The owner's pid is in the name so `reapOrphans` can remove slots of a crashed process.
+  const slot = await mkdtemp(join(poolDir, `slot-${process.pid}-`));
+  if (owner) await lchown(slot, owner.uid, owner.gid);
+  return slot;
+}
+
+/**
+ * Makes the caller's workspace directory *be* the slot directory that an idle container already
+ * has bind-mounted: the workspace's entries are renamed into the slot, the now-empty workspace is
+ * removed and the slot renamed to the workspace's path. A bind mount follows the directory, not its
+ * path, so the running container now sees the caller's files at /workspace. Only renames: no copy.
+ * Returns false (and leaves everything as it was) when the two are on different filesystems or a
+ * step fails; the caller then creates a container the slow way.
+ */
+export function adoptWorkspace(slot: string, workspace: string): boolean {
+  // Synchronous: a handful of renames, and no other code may see the half-moved state.
+  const slotStat = statSync(slot);
+  const wsStat = statSync(workspace);
+  if (slotStat.dev !== wsStat.dev) return false;
+  const moved: string[] = [];
+  try {
+    for (const name of readdirSync(workspace)) {
+      renameSync(join(workspace, name), join(slot, name));
+      moved.push(name);
+    }
+    rmdirSync(workspace);
+  } catch {
+    for (const name of moved.reverse()) tryRename(join(slot, name), join(workspace, name));
+    return false;
+  }
+  try {
+    renameSync(slot, workspace);
+  } catch {
+    try {
+      mkdirSync(workspace);
+    } catch {
+      // it may exist again
+    }
+    for (const name of moved) tryRename(join(slot, name), join(workspace, name));
+    return false;
+  }
+  try {
+    chmodSync(workspace, wsStat.mode & 0o7777);
+  } catch {
+    // keeps the slot's mode
+  }
+  return true;
+}
+
+function tryRename(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch {
+    // best effort while undoing
+  }
+}

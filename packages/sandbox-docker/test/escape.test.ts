@@ -1,0 +1,15 @@
+import { DEFAULT_ESCAPE_CONTRACT, describeEscapeSuite } from '@sessionhub/core/testing';
+import { afterAll, describe } from 'vitest';
+import { DockerSandboxProvider } from '../src/index.js';
+import { dockerTestEnv, skipNote } from './docker-env.js';
+
+const env = await dockerTestEnv();
+// Defaults equal to the escape contract's limits, so sandboxes come from the warm pool.
+const provider = new DockerSandboxProvider({ pool: { size: 2 }, defaults: DEFAULT_ESCAPE_CONTRACT.limits });
+afterAll(() => provider.close());
+
+describe.skipIf(!env.ready)(`sandbox-docker${skipNote(env)}`, () => {
+  describeEscapeSuite('docker', (workspace, contract) =>
+    provider.create({ workspace, limits: contract.limits, network: contract.network }),
+  );
+});

@@ -1,0 +1,58 @@
+import { errorSignature, PHASE_OF_STEP, type SessionEvent } from '@sessionhub/core';
+import type { Statements } from './statements.js';
+
+/**
+ * Derives the analytics side-table rows of one stored event, inside the append transaction.
+ * Together the side tables let `analytics` be plain SQL over small rows instead of a scan of
+ * every event's JSON; the rules mirror core's `computeAnalytics` exactly:
+ * - `step.started` opens (or re-opens) its `stepId`; `step.finished` closes the open one and
+ *   records `max(0, finished.at - started.at)` under the finished step's phase;
+ * - a failed `verifier.gate` records one gate failure and the `errorSignature` of each failure message;
+ * - a `session.finished` with an error records the signature of its message;
+ * - `usage.recorded` records the usage under its phase.
+ */
+export function recordFacts(st: Statements, sessionPk: number, event: SessionEvent): void {
+  switch (event.type) {
+    case 'step.started':
+      st.openStep.run(sessionPk, event.stepId, Date.parse(event.at));
+      return;
+    case 'step.finished': {
+      const open = st.getOpenStep.get(sessionPk, event.stepId);
+      if (!open) return;
+      st.closeStep.run(sessionPk, event.stepId);
+      const durationMs = Math.max(0, Date.parse(event.at) - Number(open.started_ms));
+      if (Number.isNaN(durationMs)) return;
+      const phase = PHASE_OF_STEP[event.step];
+      if (phase === undefined) return;
+      st.insertDuration.run(sessionPk, event.seq, phase, durationMs);
+      return;
+    }
+    case 'verifier.gate': {
+      if (event.result?.passed !== false) return;
+      st.insertGateFailure.run(sessionPk, event.seq, String(event.result.name));
+      (event.result.failures ?? []).forEach((failure, n) => {
+        st.insertSignature.run(sessionPk, event.seq, n, errorSignature(String(failure.message)));
+      });
+      return;
+    }
+    case 'session.finished':
+      if (event.error) st.insertSignature.run(sessionPk, event.seq, 0, errorSignature(String(event.error.message)));
+      return;
+    case 'usage.recorded': {
+      const u = event.usage;
+      st.insertUsage.run(
+        sessionPk,
+        event.seq,
+        event.phase,
+        u.inputTokens,
+        u.outputTokens,
+        u.cacheReadTokens,
+        u.cacheWriteTokens,
+        u.costUsd,
+      );
+      return;
+    }
+    default:
+      return;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The database schema as an ordered list of migrations. `schema_version` holds one row with the
+ * version applied; opening an older database applies the missing migrations in one IMMEDIATE
+ * transaction, a newer one is refused with `store.schema_too_new`.
+ */
+
+/**
+ * Version 1: sessions, tags, the event log, templates and Foundation versions. `sessions` holds
+ * only the filter and sort columns, so the joins of a search touch narrow rows; the session JSON
+ * lives in `session_docs`.
+ */
+export const SCHEMA_V1 = `
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE sessions (
+  pk INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  template_id TEXT,
+  created_ms INTEGER
+);
+CREATE TABLE session_docs (
+  pk INTEGER PRIMARY KEY REFERENCES sessions (pk) ON DELETE CASCADE,
+  data TEXT NOT NULL
+);
+CREATE INDEX sessions_by_created ON sessions (created_ms DESC, id);
+CREATE INDEX sessions_by_template ON sessions (template_id, created_ms);
+CREATE INDEX sessions_by_state ON sessions (state, created_ms);
+CREATE TABLE session_tags (
+  tag TEXT NOT NULL,
+  session_pk INTEGER NOT NULL REFERENCES sessions (pk) ON DELETE CASCADE,
+  PRIMARY KEY (tag, session_pk)
+) WITHOUT ROWID;
+CREATE TABLE events (
+  session_pk INTEGER NOT NULL REFERENCES sessions (pk) ON DELETE CASCADE,
+  seq INTEGER NOT NULL CHECK (seq > 0),
+  type TEXT NOT NULL,
+  at TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+) WITHOUT ROWID;
+CREATE TABLE templates (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  updated_ms INTEGER,
+  data TEXT NOT NULL
+);
+CREATE INDEX templates_by_name ON templates (name, id);
+CREATE TABLE foundation_versions (
+  n INTEGER PRIMARY KEY AUTOINCREMENT,
+  path TEXT NOT NULL,
+  at_ms INTEGER,
+  data TEXT NOT NULL
+);
+CREATE INDEX foundation_by_path ON foundation_versions (path, at_ms, n);
+`;
+
+/**
+ * Version 2: the FTS5 library index (contentless: the text stays in `session_docs` only; rowid is
+ * the session's `pk`) and the analytics side tables derived from events at append
+ * time (open steps, step durations, gate failures, error signatures, usage records). The derived
+ * rows for existing events are backfilled by the store after this SQL runs.
+ */
+export const SCHEMA_V2 = `
+CREATE VIRTUAL TABLE library_fts USING fts5 (
+  name, tags, instruction, summary,
+  content = '', contentless_delete = 1,
+  tokenize = 'unicode61 remove_diacritics 0'
+);
+INSERT INTO library_fts (rowid, name, tags, instruction, summary)
+  SELECT pk, json_extract(data, '$.name'),
+    (SELECT group_concat(value, ' ') FROM json_each(session_docs.data, '$.tags')),
+    json_extract(data, '$.instruction'), json_extract(data, '$.summary')
+  FROM session_docs;
+CREATE TABLE step_open (
+  session_pk INTEGER NOT NULL,
+  step_id TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  PRIMARY KEY (session_pk, step_id)
+) WITHOUT ROWID;
+CREATE TABLE step_durations (
+  session_pk INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  phase TEXT NOT NULL,
+  duration_ms REAL NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+) WITHOUT ROWID;
+CREATE INDEX step_durations_by_phase ON step_durations (phase, duration_ms);
+CREATE TABLE gate_failures (
+  session_pk INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  gate TEXT NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+) WITHOUT ROWID;
+CREATE TABLE error_signatures (
+  session_pk INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  signature TEXT NOT NULL,
+  PRIMARY KEY (session_pk, seq, n)
+) WITHOUT ROWID;
+CREATE TABLE usage_records (
+  session_pk INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  phase TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+) WITHOUT ROWID;
+`;
+
+/** The schema version this build writes. */
+export const LATEST_SCHEMA_VERSION = 2;
+
+/** Migration SQL by the version it produces. */
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string; backfillFacts: boolean }> = [
+  { version: 1, sql: SCHEMA_V1, backfillFacts: false },
+  { version: 2, sql: SCHEMA_V2, backfillFacts: true },
+];

@@ -1,0 +1,355 @@
+import {
+  type AnalyticsQuery,
+  type AnalyticsReport,
+  type FoundationVersion,
+  type LibraryHit,
+  type LibraryQuery,
+  type NewSessionEvent,
+  type Session,
+  type SessionEvent,
+  type SessionFilter,
+  type Store,
+  type StoreCallOptions,
+  StoreError,
+  type Template,
+} from '@sessionhub/core';
+import { sqlAnalytics } from './analytics.js';
+import type { SqlConnection, SqliteDriverName, SqlValue } from './driver.js';
+import { toStoreError } from './errors.js';
+import { recordFacts } from './facts.js';
+import { toFtsMatch } from './fts-query.js';
+import { openDatabase } from './open-database.js';
+import { instantOrNull, sessionWhere } from './session-query.js';
+import { Statements } from './statements.js';
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Database file; its directory must exist unless `createDirectory`. `:memory:` for a private in-memory store. */
+  path: string;
+  /** How long a write waits for another connection's lock before `store.unavailable`. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /** Open without writing: writes fail with `store.read_only`; the file must exist at the current schema. */
+  readonly?: boolean;
+  /**
+   * `normal` (default): with WAL, every acknowledged write survives a process crash (SIGKILL);
+   * the last transactions may be lost on power loss or an OS crash, never corrupting the file.
+   * `full`: also survives power loss, at the cost of an fsync per transaction.
+   */
+  synchronous?: 'normal' | 'full';
+  /**
+   * SQLite driver. Default `node:sqlite` (built into Node, no native build; see the README for the
+   * benchmark behind the choice). `better-sqlite3` works when that package is installed.
+   */
+  driver?: SqliteDriverName;
+  /** Create missing parent directories instead of failing with `store.unavailable`. Default false. */
+  createDirectory?: boolean;
+  /** SQLite page cache per connection, in MiB (grows only as used). Default 64. */
+  cacheSizeMiB?: number;
+  /** Memory-mapped reads, in MiB; 0 (default) turns them off. Speeds up reads of big files. */
+  mmapSizeMiB?: number;
+}
+
+/** The FTS5 bm25 weights of the library columns (name, tags, instruction, summary), as in core's library search. */
+export const LIBRARY_BM25_WEIGHTS = [3, 3, 1, 1] as const;
+
+function tagsText(session: Session): string {
+  return (session.tags ?? []).join(' ');
+}
+
+function parse<T>(data: unknown): T {
+  return JSON.parse(String(data)) as T;
+}
+
+/**
+ * A durable {@link Store} on one SQLite file: WAL journal, busy timeout, versioned schema
+ * migrations, FTS5 library search ranked by bm25, analytics in SQL over side tables filled at
+ * append time. Safe for several connections and processes on the same file: each `appendEvents`
+ * assigns sequence numbers inside one IMMEDIATE transaction under a UNIQUE (session, seq) key.
+ *
+ * Every call runs synchronously inside the returned promise (the drivers are synchronous), so
+ * calls on one instance never interleave.
+ */
+export class SqliteStore implements Store {
+  readonly specificationVersion = 1 as const;
+  readonly name = 'sqlite';
+  /** The database file. */
+  readonly path: string;
+  /** The driver in use. */
+  readonly driver: SqliteDriverName;
+  readonly #db: SqlConnection;
+  readonly #st: Statements | undefined;
+  readonly #readonly: boolean;
+  #closed = false;
+
+  /** Opens (creating or migrating) the store. Throws `StoreError` synchronously on a bad location or file. */
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path;
+    this.driver = options.driver ?? 'node:sqlite';
+    this.#readonly = options.readonly ?? false;
+    this.#db = openDatabase({
+      path: options.path,
+      driver: this.driver,
+      readonly: this.#readonly,
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      synchronous: options.synchronous ?? 'normal',
+      createDirectory: options.createDirectory ?? false,
+      cacheSizeMiB: options.cacheSizeMiB ?? 64,
+      mmapSizeMiB: options.mmapSizeMiB ?? 0,
+    });
+    try {
+      this.#st = new Statements(this.#db);
+    } catch (err) {
+      this.#db.close();
+      throw toStoreError(err, this.path, 'open');
+    }
+  }
+
+  /** Runs a read, mapping driver errors to `StoreError`. */
+  #read<T>(operation: string, opts: StoreCallOptions | undefined, fn: (st: Statements) => T): T {
+    if (this.#closed || !this.#st) throw new StoreError('store.closed', `SQLite store ${this.path} is closed`);
+    opts?.signal?.throwIfAborted();
+    try {
+      return fn(this.#st);
+    } catch (err) {
+      throw toStoreError(err, this.path, operation);
+    }
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front, waiting up to the busy timeout). */
+  #write<T>(operation: string, opts: StoreCallOptions | undefined, fn: (st: Statements) => T): T {
+    return this.#read(operation, opts, (st) => {
+      if (this.#readonly) {
+        throw new StoreError('store.read_only', `${operation} on ${this.path}: the store was opened read-only`);
+      }
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = fn(st);
+        this.#db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        try {
+          this.#db.exec('ROLLBACK');
+        } catch {
+          // No transaction left to roll back; report the original error.
+        }
+        throw err;
+      }
+    });
+  }
+
+  #pkOf(st: Statements, sessionId: string): number {
+    const row = st.sessionPk.get(sessionId);
+    if (!row) throw new StoreError('store.not_found', `session ${sessionId} not found`);
+    return Number(row.pk);
+  }
+
+  /** Writes a session row's derived parts: tags and the library index. */
+  #index(st: Statements, pk: number, session: Session, replace: boolean): void {
+    if (replace) {
+      st.deleteTags.run(pk);
+      st.deleteFts.run(pk);
+    }
+    for (const tag of session.tags ?? []) st.insertTag.run(String(tag), pk);
+    st.insertFts.run(pk, session.name ?? null, tagsText(session), session.instruction ?? null, session.summary ?? null);
+  }
+
+  #insertSession(st: Statements, session: Session): void {
+    if (st.sessionPk.get(session.id)) {
+      throw new StoreError('store.conflict', `session ${session.id} already exists`);
+    }
+    const row = st.insertSession.get(
+      session.id,
+      session.state,
+      session.templateId ?? null,
+      instantOrNull(session.createdAt),
+    );
+    const pk = Number(row?.pk);
+    st.insertDoc.run(pk, JSON.stringify(session));
+    this.#index(st, pk, session, false);
+  }
+
+  async createSession(session: Session, opts?: StoreCallOptions): Promise<void> {
+    this.#write('createSession', opts, (st) => this.#insertSession(st, session));
+  }
+
+  /**
+   * Bulk path: creates many sessions in one transaction (all or none). Much faster than
+   * `createSession` per session for imports; throws `store.conflict` if any id exists.
+   */
+  async importSessions(sessions: Iterable<Session>, opts?: StoreCallOptions): Promise<number> {
+    return this.#write('importSessions', opts, (st) => {
+      let n = 0;
+      for (const session of sessions) {
+        this.#insertSession(st, session);
+        n++;
+      }
+      return n;
+    });
+  }
+
+  async getSession(id: string, opts?: StoreCallOptions): Promise<Session | undefined> {
+    return this.#read('getSession', opts, (st) => {
+      const row = st.getSession.get(id);
+      return row ? parse<Session>(row.data) : undefined;
+    });
+  }
+
+  async updateSession(id: string, patch: Partial<Omit<Session, 'id'>>, opts?: StoreCallOptions): Promise<Session> {
+    return this.#write('updateSession', opts, (st) => {
+      const row = st.getSession.get(id);
+      if (!row) throw new StoreError('store.not_found', `session ${id} not found`);
+      const pk = Number(row.pk);
+      const next: Session = { ...parse<Session>(row.data), ...patch, id };
+      const data = JSON.stringify(next);
+      st.updateSession.run(next.state, next.templateId ?? null, instantOrNull(next.createdAt), pk);
+      st.updateDoc.run(data, pk);
+      this.#index(st, pk, next, true);
+      return parse<Session>(data);
+    });
+  }
+
+  async listSessions(filter: SessionFilter = {}, opts?: StoreCallOptions): Promise<Session[]> {
+    return this.#read('listSessions', opts, () => {
+      const where = sessionWhere(filter);
+      const rows = this.#db
+        .prepare(
+          `SELECT d.data FROM sessions s JOIN session_docs d ON d.pk = s.pk
+           WHERE ${where.sql} ORDER BY s.created_ms DESC, s.id LIMIT ? OFFSET ?`,
+        )
+        .all(...where.params, filter.limit ?? -1, filter.offset ?? 0);
+      return rows.map((r) => parse<Session>(r.data));
+    });
+  }
+
+  async appendEvents(sessionId: string, events: NewSessionEvent[], opts?: StoreCallOptions): Promise<SessionEvent[]> {
+    return this.#write('appendEvents', opts, (st) => {
+      const pk = this.#pkOf(st, sessionId);
+      // Inside the IMMEDIATE transaction no other connection can append, so max+1.. is gap-free;
+      // the (session, seq) primary key would reject a double number if that ever broke.
+      const last = Number(st.maxSeq.get(pk)?.seq ?? 0);
+      const at = new Date().toISOString();
+      const stored: SessionEvent[] = [];
+      events.forEach((event, i) => {
+        const full = { ...event, sessionId, seq: last + i + 1, at } as SessionEvent;
+        const data = JSON.stringify(full);
+        st.insertEvent.run(pk, full.seq, full.type, at, data);
+        const copy = parse<SessionEvent>(data);
+        recordFacts(st, pk, copy);
+        stored.push(copy);
+      });
+      return stored;
+    });
+  }
+
+  async readEvents(
+    sessionId: string,
+    opts?: StoreCallOptions & { fromSeq?: number; limit?: number },
+  ): Promise<SessionEvent[]> {
+    return this.#read('readEvents', opts, (st) => {
+      const row = st.sessionPk.get(sessionId);
+      if (!row) return [];
+      const from = Math.max(1, opts?.fromSeq ?? 1);
+      const limit = opts?.limit === undefined ? -1 : Math.max(0, opts.limit);
+      return st.readEvents.all(Number(row.pk), from, limit).map((r) => parse<SessionEvent>(r.data));
+    });
+  }
+
+  async searchLibrary(query: LibraryQuery, opts?: StoreCallOptions): Promise<LibraryHit[]> {
+    return this.#read('searchLibrary', opts, () => {
+      const where = sessionWhere(query);
+      const limit: SqlValue = query.limit === undefined ? -1 : Math.max(0, query.limit);
+      const match = toFtsMatch(query.text);
+      if (match === undefined) {
+        return this.#db
+          .prepare(
+            `SELECT d.data FROM sessions s JOIN session_docs d ON d.pk = s.pk
+             WHERE ${where.sql} ORDER BY s.created_ms DESC, s.id LIMIT ?`,
+          )
+          .all(...where.params, limit)
+          .map((r) => ({ session: parse<Session>(r.data), score: 0 }));
+      }
+      const weights = LIBRARY_BM25_WEIGHTS.join(', ');
+      return this.#db
+        .prepare(
+          // Rank and cut on narrow rows first, then fetch the JSON of the hits only.
+          `SELECT d.data, hit.rank FROM (
+             SELECT s.pk, bm25(library_fts, ${weights}) AS rank, s.created_ms, s.id
+             FROM library_fts JOIN sessions s ON s.pk = library_fts.rowid
+             WHERE library_fts MATCH ? AND ${where.sql}
+             ORDER BY rank, s.created_ms DESC, s.id LIMIT ?
+           ) hit JOIN session_docs d ON d.pk = hit.pk
+           ORDER BY hit.rank, hit.created_ms DESC, hit.id`,
+        )
+        .all(match, ...where.params, limit)
+        .map((r) => ({ session: parse<Session>(r.data), score: -Number(r.rank) }));
+    });
+  }
+
+  async putTemplate(template: Template, opts?: StoreCallOptions): Promise<void> {
+    this.#write('putTemplate', opts, (st) => {
+      st.putTemplate.run(template.id, template.name, instantOrNull(template.updatedAt), JSON.stringify(template));
+    });
+  }
+
+  async getTemplate(idOrName: string, opts?: StoreCallOptions): Promise<Template | undefined> {
+    return this.#read('getTemplate', opts, (st) => {
+      const row = st.templateById.get(idOrName) ?? st.templateByName.get(idOrName);
+      return row ? parse<Template>(row.data) : undefined;
+    });
+  }
+
+  async listTemplates(opts?: StoreCallOptions): Promise<Template[]> {
+    return this.#read('listTemplates', opts, (st) => st.listTemplates.all().map((r) => parse<Template>(r.data)));
+  }
+
+  async deleteTemplate(id: string, opts?: StoreCallOptions): Promise<boolean> {
+    return this.#write('deleteTemplate', opts, (st) => st.deleteTemplate.run(id).changes > 0);
+  }
+
+  async addFoundationVersion(version: FoundationVersion, opts?: StoreCallOptions): Promise<void> {
+    this.#write('addFoundationVersion', opts, (st) => {
+      st.insertFoundation.run(version.path, instantOrNull(version.at), JSON.stringify(version));
+    });
+  }
+
+  async listFoundationVersions(opts?: StoreCallOptions & { path?: string }): Promise<FoundationVersion[]> {
+    return this.#read('listFoundationVersions', opts, (st) => {
+      const rows = opts?.path === undefined ? st.listFoundation.all() : st.listFoundationByPath.all(opts.path);
+      return rows.map((r) => parse<FoundationVersion>(r.data));
+    });
+  }
+
+  async analytics(query: AnalyticsQuery = {}, opts?: StoreCallOptions): Promise<AnalyticsReport> {
+    return this.#read('analytics', opts, () => sqlAnalytics(this.#db, query));
+  }
+
+  /** Runs `PRAGMA integrity_check`; returns `['ok']` for a sound file, otherwise SQLite's problem list. */
+  async checkIntegrity(opts?: StoreCallOptions): Promise<string[]> {
+    return this.#read('checkIntegrity', opts, () =>
+      this.#db
+        .prepare('PRAGMA integrity_check')
+        .all()
+        .map((r) => String(Object.values(r)[0])),
+    );
+  }
+
+  /** Closes the connection (checkpointing the WAL when it is the last one). Closing twice is harmless. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#db.close();
+    } catch (err) {
+      throw toStoreError(err, this.path, 'close');
+    }
+  }
+}
+
+/**
+ * Opens a {@link SqliteStore}: the async form of its constructor. Takes the options or just the path.
+ *
+ * @example const store = await openSqliteStore({ path: '.sessionhub/store.db', createDirectory: true });
+ */
+export async function openSqliteStore(options: SqliteStoreOptions | string): Promise<SqliteStore> {
+  return new SqliteStore(typeof options === 'string' ? { path: options } : options);
+}

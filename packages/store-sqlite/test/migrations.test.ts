@@ -1,0 +1,177 @@
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { computeAnalytics, type SessionEvent } from '@sessionhub/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION, openSqliteStore } from '../src/index.js';
+import { sessionOf, tempDir } from './helpers.js';
+
+// The version-1 schema exactly as the first release wrote it (kept here by hand, not imported,
+// so a change to the shipped migrations cannot silently change what "a v1 file" means).
+const V1_SQL = `
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+INSERT INTO schema_version (version) VALUES (1);
+CREATE TABLE sessions (pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, state TEXT NOT NULL, template_id TEXT,
+  created_ms INTEGER);
+CREATE TABLE session_docs (pk INTEGER PRIMARY KEY REFERENCES sessions (pk) ON DELETE CASCADE, data TEXT NOT NULL);
+CREATE INDEX sessions_by_created ON sessions (created_ms DESC, id);
+CREATE INDEX sessions_by_template ON sessions (template_id, created_ms);
+CREATE INDEX sessions_by_state ON sessions (state, created_ms);
+CREATE TABLE session_tags (tag TEXT NOT NULL, session_pk INTEGER NOT NULL REFERENCES sessions (pk) ON DELETE CASCADE,
+  PRIMARY KEY (tag, session_pk)) WITHOUT ROWID;
+CREATE TABLE events (session_pk INTEGER NOT NULL REFERENCES sessions (pk) ON DELETE CASCADE,
+  seq INTEGER NOT NULL CHECK (seq > 0), type TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (session_pk, seq)) WITHOUT ROWID;
+CREATE TABLE templates (id TEXT PRIMARY KEY, name TEXT NOT NULL, updated_ms INTEGER, data TEXT NOT NULL);
+CREATE INDEX templates_by_name ON templates (name, id);
+CREATE TABLE foundation_versions (n INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, at_ms INTEGER,
+  data TEXT NOT NULL);
+CREATE INDEX foundation_by_path ON foundation_versions (path, at_ms, n);
+`;
+
+const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
+
+const legacySession = sessionOf('old-1', {
+  state: 'failed',
+  name: 'Migrate the billing ledger',
+  instruction: 'Ledger entries must balance.',
+  summary: 'Tests failed',
+  tags: ['billing', 'legacy'],
+  templateId: 'tpl-ledger',
+  createdAt: at(0),
+});
+
+function legacyEvents(): SessionEvent[] {
+  const usage = { inputTokens: 10, outputTokens: 5, cacheReadTokens: 1, cacheWriteTokens: 2, costUsd: 0.125 };
+  const gate = {
+    name: 'tests',
+    passed: false,
+    durationMs: 30,
+    output: 'x',
+    failures: [{ message: 'Expected 3 to equal 4 in /repo/src/a.test.ts' }],
+  };
+  const base = { sessionId: 'old-1' };
+  return [
+    { ...base, seq: 1, at: at(1), type: 'step.started', stepId: 'execute:1', step: 'execute', attempt: 1 },
+    { ...base, seq: 2, at: at(4), type: 'step.finished', stepId: 'execute:1', step: 'execute', output: {} },
+    { ...base, seq: 3, at: at(5), type: 'usage.recorded', phase: 'execution', usage },
+    { ...base, seq: 4, at: at(6), type: 'verifier.gate', attempt: 1, result: gate },
+    {
+      ...base,
+      seq: 5,
+      at: at(7),
+      type: 'session.finished',
+      state: 'failed',
+      error: { code: 'v', message: 'Failed 2 times' },
+    },
+  ];
+}
+
+function writeV1File(path: string): void {
+  const db = new DatabaseSync(path);
+  db.exec(V1_SQL);
+  const { pk } = db
+    .prepare('INSERT INTO sessions (id, state, template_id, created_ms) VALUES (?, ?, ?, ?) RETURNING pk')
+    .get(
+      legacySession.id,
+      legacySession.state,
+      legacySession.templateId ?? null,
+      Date.parse(legacySession.createdAt),
+    ) as unknown as { pk: number };
+  db.prepare('INSERT INTO session_docs (pk, data) VALUES (?, ?)').run(pk, JSON.stringify(legacySession));
+  for (const tag of legacySession.tags)
+    db.prepare('INSERT INTO session_tags (tag, session_pk) VALUES (?, ?)').run(tag, pk);
+  for (const e of legacyEvents()) {
+    db.prepare('INSERT INTO events (session_pk, seq, type, at, data) VALUES (?, ?, ?, ?, ?)').run(
+      pk,
+      e.seq,
+      e.type,
+      e.at,
+      JSON.stringify(e),
+    );
+  }
+  db.close();
+}
+
+function versionOf(path: string): number {
+  const db = new DatabaseSync(path, { readOnly: true });
+  const row = db.prepare('SELECT version FROM schema_version').get() as unknown as { version: number };
+  db.close();
+  return row.version;
+}
+
+let cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const fn of cleanup) await fn();
+  cleanup = [];
+});
+
+async function tempPath(): Promise<string> {
+  const { dir, remove } = await tempDir();
+  cleanup.push(remove);
+  return join(dir, 'store.db');
+}
+
+describe('schema migrations', () => {
+  it('opening a version-1 file migrates it: library index and analytics tables are backfilled', async () => {
+    const path = await tempPath();
+    writeV1File(path);
+    expect(versionOf(path)).toBe(1);
+
+    const store = await openSqliteStore({ path });
+    expect(versionOf(path)).toBe(LATEST_SCHEMA_VERSION);
+    expect(await store.getSession('old-1')).toEqual(legacySession);
+    expect((await store.searchLibrary({ text: 'ledger' })).map((h) => h.session.id)).toEqual(['old-1']);
+    expect((await store.searchLibrary({ text: 'billing', tags: ['legacy'] })).map((h) => h.session.id)).toEqual([
+      'old-1',
+    ]);
+    const events = await store.readEvents('old-1');
+    expect(events).toEqual(legacyEvents());
+    const report = await store.analytics();
+    expect(report).toEqual(computeAnalytics([legacySession], new Map([['old-1', events]])));
+    expect(report.topFailingGates).toEqual([{ gate: 'tests', failures: 1 }]);
+    expect(report.phaseDurations).toEqual([{ phase: 'execution', count: 1, p50Ms: 180_000, p95Ms: 180_000 }]);
+    // The log continues where the old file left it.
+    const next = await store.appendEvents('old-1', [{ type: 'approval.requested', sessionId: 'old-1' }]);
+    expect(next.map((e) => e.seq)).toEqual([6]);
+    await store.close();
+
+    // Opening again is a no-op.
+    const again = await openSqliteStore({ path });
+    expect((await again.readEvents('old-1')).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    await again.close();
+  });
+
+  it('a file with a newer schema version fails with store.schema_too_new and is left untouched', async () => {
+    const path = await tempPath();
+    const store = await openSqliteStore({ path });
+    await store.createSession(sessionOf('s-1'));
+    await store.close();
+    const db = new DatabaseSync(path);
+    db.exec(`UPDATE schema_version SET version = ${LATEST_SCHEMA_VERSION + 1}`);
+    db.close();
+
+    const error = await openSqliteStore({ path }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'StoreError', code: 'store.schema_too_new' });
+    expect((error as Error).message).toContain(`schema version ${LATEST_SCHEMA_VERSION + 1}`);
+    expect(versionOf(path)).toBe(LATEST_SCHEMA_VERSION + 1);
+  });
+
+  it('a SQLite file that is not a SessionHub store fails with store.corrupt', async () => {
+    const path = await tempPath();
+    const db = new DatabaseSync(path);
+    db.exec('CREATE TABLE unrelated (x INTEGER)');
+    db.close();
+    await expect(openSqliteStore({ path })).rejects.toMatchObject({ code: 'store.corrupt' });
+  });
+
+  it('connections opened after the migration find the current schema and the derived rows', async () => {
+    const path = await tempPath();
+    writeV1File(path);
+    const stores = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => openSqliteStore({ path, driver: i % 2 ? 'node:sqlite' : 'better-sqlite3' })),
+    );
+    expect(versionOf(path)).toBe(LATEST_SCHEMA_VERSION);
+    expect((await stores[0]?.analytics())?.topFailingGates).toEqual([{ gate: 'tests', failures: 1 }]);
+    for (const s of stores) await s.close();
+  });
+});

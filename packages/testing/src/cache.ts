@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { approxTokens, stripCacheControl } from './tokens.js';
+import type { MessagesRequestBody, WireUsage } from './wire.js';
+
+/** Prompt-cache settings of the fake. */
+export interface CacheOptions {
+  /** How long an entry lives after its last write or read. Default 5 minutes, like the real API. */
+  ttlMs?: number;
+  /** Shortest prefix (in approximate tokens) that is cached. Default 1024. */
+  minTokens?: number;
+  /** How many block boundaries before a breakpoint are checked for an earlier entry. Default 20. */
+  lookbackBlocks?: number;
+}
+
+interface Unit {
+  hash: string;
+  tokens: number;
+  breakpoint: boolean;
+}
+
+/** The input-token split of one request, as the real API reports it. */
+export type InputUsage = Pick<WireUsage, 'input_tokens' | 'cache_creation_input_tokens' | 'cache_read_input_tokens'>;
+
+/**
+ * Anthropic's prompt cache, simulated.
+ *
+ * The prompt is flattened in the real order (tools, then system, then messages) into blocks;
+ * each block's prefix gets a hash chained over everything before it (and the model).
+ * A `cache_control` block is a breakpoint: the prefix through it is written when it has at least
+ * `minTokens`. A later request reads the longest unexpired entry found at a breakpoint or at one of
+ * the `lookbackBlocks` block boundaries before it. Reads and writes refresh the TTL. Errors write nothing.
+ */
+export class PromptCache {
+  readonly ttlMs: number;
+  readonly minTokens: number;
+  readonly lookbackBlocks: number;
+  private readonly entries = new Map<string, number>();
+
+  constructor(
+    opts: CacheOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.ttlMs = opts.ttlMs ?? 5 * 60_000;
+    this.minTokens = opts.minTokens ?? 1024;
+    this.lookbackBlocks = opts.lookbackBlocks ?? 20;
+  }
+
+  /** Accounts one request: reads the longest cached prefix, writes the breakpoints past it. */
+  account(body: MessagesRequestBody): InputUsage {
+    const units = flatten(body);
+    const total = units.reduce((n, u) => n + u.tokens, 0);
+    const cumulative: number[] = [];
+    let running = 0;
+    for (const u of units) {
+      running += u.tokens;
+      cumulative.push(running);
+    }
+    const now = this.now();
+    const breakpoints = units.flatMap((u, i) => (u.breakpoint ? [i] : []));
+    let hit = -1;
+    for (const bp of breakpoints) {
+      for (let j = bp; j >= Math.max(0, bp - this.lookbackBlocks); j--) {
+        const expires = this.entries.get(units[j]!.hash);
+        if (expires !== undefined && expires > now && j > hit) hit = j;
+      }
+    }
+    const read = hit >= 0 ? cumulative[hit]! : 0;
+    if (hit >= 0) this.entries.set(units[hit]!.hash, now + this.ttlMs);
+    let written = read;
+    for (const bp of breakpoints) {
+      if (bp <= hit || cumulative[bp]! < this.minTokens) continue;
+      this.entries.set(units[bp]!.hash, now + this.ttlMs);
+      written = cumulative[bp]!;
+    }
+    return {
+      input_tokens: total - written,
+      cache_creation_input_tokens: written - read,
+      cache_read_input_tokens: read,
+    };
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** The request's input tokens with no cache at all. */
+export function uncachedUsage(body: MessagesRequestBody): InputUsage {
+  return {
+    input_tokens: flatten(body).reduce((n, u) => n + u.tokens, 0),
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+  };
+}
+
+/** Tools, system and messages as cacheable blocks with chained prefix hashes. */
+function flatten(body: MessagesRequestBody): Unit[] {
+  const units: Unit[] = [];
+  let prev = createHash('sha256').update(`model:${body.model}`).digest('hex');
+  const push = (section: string, value: unknown, breakpoint: boolean): void => {
+    const canonical = JSON.stringify(stripCacheControl(value));
+    prev = createHash('sha256').update(prev).update(section).update(canonical).digest('hex');
+    units.push({ hash: prev, tokens: approxTokens(canonical), breakpoint });
+  };
+  const marked = (v: unknown): boolean =>
+    typeof v === 'object' &&
+    v !== null &&
+    'cache_control' in v &&
+    Boolean((v as { cache_control?: unknown }).cache_control);
+
+  for (const tool of body.tools ?? []) push('tool', tool, marked(tool));
+  // A string is shorthand for one text block, as in the real API: both spell the same prefix.
+  if (typeof body.system === 'string') push('system', { type: 'text', text: body.system }, false);
+  else for (const block of body.system ?? []) push('system', block, marked(block));
+  for (const message of body.messages) {
+    if (typeof message.content === 'string') push(message.role, { type: 'text', text: message.content }, false);
+    else for (const block of message.content) push(message.role, block, marked(block));
+  }
+  return units;
+}

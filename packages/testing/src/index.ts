@@ -1,0 +1,29 @@
+/**
+ * @sessionhub/testing: loopback fakes that speak real wire formats, for testing code built on SessionHub.
+ * @packageDocumentation
+ */
+export { type CacheOptions, type InputUsage, PromptCache, uncachedUsage } from './cache.js';
+export { FakeScriptError } from './errors.js';
+export type { Fault, FaultKind } from './faults.js';
+export {
+  type ErrorReply,
+  type MessageReply,
+  match,
+  messageText,
+  type Reply,
+  reply,
+  type Script,
+  type ScriptTurn,
+  type ToolCall,
+  type TurnMatcher,
+} from './script.js';
+export {
+  type FakeAnthropic,
+  type FakeAnthropicOptions,
+  type RecordedRequest,
+  type ScriptMismatch,
+  startFakeAnthropic,
+} from './server.js';
+export { encodeSse, messageEvents, type SseEvent, type WireMessageResponse } from './sse.js';
+export { approxTokens } from './tokens.js';
+export * from './wire.js';

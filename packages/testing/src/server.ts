@@ -1,0 +1,369 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type CacheOptions, type InputUsage, PromptCache, uncachedUsage } from './cache.js';
+import { FakeScriptError } from './errors.js';
+import type { Fault, FaultKind } from './faults.js';
+import { readBody, sendError, sendJson, sleepUnlessClosed, sseHeaders, writeStream } from './http.js';
+import { presentedKey, redactHeaders, validate } from './request-checks.js';
+import type { MessageReply, Reply, Script, ScriptTurn } from './script.js';
+import { encodeSse, messageEvents, type WireMessageResponse } from './sse.js';
+import { approxTokens } from './tokens.js';
+import type { MessagesRequestBody, WireErrorType, WireUsage } from './wire.js';
+
+/** Options of {@link startFakeAnthropic}. */
+export interface FakeAnthropicOptions {
+  /** The conversation to serve; replace it later with `setScript`. */
+  script?: Script;
+  /** Faults served, in order, before any scripted reply. */
+  faults?: Fault[];
+  /** When set, requests must carry exactly this key (`x-api-key` or `Authorization: Bearer`). Otherwise any non-empty key is accepted. */
+  apiKey?: string;
+  /** Prompt-cache simulation; `false` turns it off (no cache reads or writes ever). */
+  cache?: CacheOptions | false;
+  /** Clock for cache TTLs, in milliseconds. */
+  now?: () => number;
+  /** Characters per `text_delta` / `input_json_delta` chunk. Default 24. */
+  chunkChars?: number;
+}
+
+/** One request the fake received. API keys are replaced by `[redacted]`. */
+export interface RecordedRequest {
+  index: number;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** The parsed JSON body, when it was JSON. */
+  body?: MessagesRequestBody;
+  stream: boolean;
+  /** The SDK's `x-stainless-retry-count`, when sent. */
+  retryCount?: number;
+  /** Status the fake answered with (set once the response starts). */
+  status?: number;
+  /** The fault served, if any. */
+  fault?: FaultKind;
+  /** Index of the scripted turn answered, if any. */
+  turn?: number;
+  usage?: WireUsage;
+  /** Whether the client went away before the response ended. */
+  aborted: boolean;
+  /** `performance.now()` when the request arrived and when its response ended (for benchmarks, never for assertions). */
+  receivedAt: number;
+  endedAt?: number;
+}
+
+/** A request that did not match its scripted turn. */
+export interface ScriptMismatch {
+  requestIndex: number;
+  turn: number;
+  turnName?: string;
+  expected: string;
+  received: string;
+}
+
+/** A running fake. */
+export interface FakeAnthropic {
+  /** Base URL for the SDK's `baseURL`, e.g. `http://127.0.0.1:40123`. */
+  readonly url: string;
+  readonly port: number;
+  /** Every request, in arrival order. */
+  readonly requests: readonly RecordedRequest[];
+  /** Every script mismatch so far. */
+  readonly mismatches: readonly ScriptMismatch[];
+  /** The prompt cache, or `undefined` when caching is off. */
+  readonly cache: PromptCache | undefined;
+  /** Queues a fault for the next request(s) (`times`, default 1). */
+  enqueueFault(fault: Fault, times?: number): void;
+  /** Replaces the script and rewinds to its first turn. */
+  setScript(script: Script): void;
+  /** Throws a {@link FakeScriptError} on any mismatch, unanswered turn or unserved fault. */
+  assertDone(): void;
+  /** Stops the server and drops open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a fake Anthropic Messages API on 127.0.0.1 at a random port: `POST /v1/messages` with
+ * JSON or SSE replies from a script, real error shapes, prompt-cache accounting and fault injection.
+ */
+export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
+  let script: Script = options.script ?? [];
+  let cursor = 0;
+  const faults: Fault[] = [...(options.faults ?? [])];
+  const requests: RecordedRequest[] = [];
+  const mismatches: ScriptMismatch[] = [];
+  const cache = options.cache === false ? undefined : new PromptCache(options.cache ?? {}, options.now ?? Date.now);
+  const chunkChars = options.chunkChars ?? 24;
+  const stalls = new Set<ServerResponse>();
+  let messageCounter = 0;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 500, 'api_error', `fake-anthropic internal error: ${String(err)}`);
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
+    const raw = await readBody(req);
+    const record: RecordedRequest = {
+      index: requests.length,
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: redactHeaders(req.headers),
+      stream: false,
+      aborted: false,
+      receivedAt,
+    };
+    const retry = Number(req.headers['x-stainless-retry-count']);
+    if (Number.isFinite(retry)) record.retryCount = retry;
+    requests.push(record);
+    res.on('close', () => {
+      if (!res.writableFinished) record.aborted = true;
+    });
+    res.on('finish', () => {
+      record.endedAt = performance.now();
+    });
+    const answerError = (status: number, type: WireErrorType | string, message: string, headers = {}): void => {
+      record.status = status;
+      sendError(res, status, type, message, headers);
+    };
+
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || path !== '/v1/messages') {
+      return answerError(
+        404,
+        'not_found_error',
+        `fake-anthropic serves only POST /v1/messages, not ${req.method} ${path}`,
+      );
+    }
+    let body: MessagesRequestBody;
+    try {
+      body = JSON.parse(raw) as MessagesRequestBody;
+    } catch {
+      return answerError(400, 'invalid_request_error', 'request body is not valid JSON');
+    }
+    record.body = body;
+    record.stream = body.stream === true;
+    if (!req.headers['anthropic-version']) {
+      return answerError(400, 'invalid_request_error', 'anthropic-version: header is required');
+    }
+    const key = presentedKey(req);
+    if (!key) return answerError(401, 'authentication_error', 'x-api-key header is required');
+    if (options.apiKey !== undefined && key !== options.apiKey) {
+      return answerError(401, 'authentication_error', 'invalid x-api-key');
+    }
+    const invalid = validate(body);
+    if (invalid) return answerError(400, 'invalid_request_error', invalid);
+
+    const fault = faults.shift();
+    if (fault) {
+      record.fault = fault.kind;
+      const done = await serveFault(fault, body, record, res);
+      if (done) return;
+    }
+    if (record.aborted) return;
+
+    const turnIndex = cursor;
+    const turn = script[turnIndex];
+    if (!turn) {
+      return mismatch(record, res, turnIndex, undefined, 'a scripted turn', 'a request after the script ended');
+    }
+    const failed = firstMismatch(turn, body);
+    if (failed) return mismatch(record, res, turnIndex, turn.name, failed.expected, failed.received);
+    cursor++;
+    record.turn = turnIndex;
+    const answer = resolve(turn, body);
+    if (answer.kind === 'error') return answerError(answer.status, answer.errorType, answer.message, answer.headers);
+    const msg = buildMessage(answer, body, turnIndex, true);
+    record.usage = msg.usage;
+    record.status = 200;
+    if (record.stream) await writeStream(res, messageEvents(msg, chunkChars));
+    else sendJson(res, 200, msg);
+  }
+
+  function mismatch(
+    record: RecordedRequest,
+    res: ServerResponse,
+    turn: number,
+    turnName: string | undefined,
+    expected: string,
+    received: string,
+  ): void {
+    mismatches.push({ requestIndex: record.index, turn, turnName, expected, received });
+    const label = turnName ? `turn ${turn} (${turnName})` : `turn ${turn}`;
+    record.status = 400;
+    sendError(
+      res,
+      400,
+      'invalid_request_error',
+      `fake-anthropic script mismatch at ${label}: expected ${expected}; received ${received}`,
+      { 'x-should-retry': 'false' },
+    );
+  }
+
+  /** Serves a fault; returns false when the request should go on to its scripted turn. */
+  async function serveFault(
+    fault: Fault,
+    body: MessagesRequestBody,
+    record: RecordedRequest,
+    res: ServerResponse,
+  ): Promise<boolean> {
+    const send = (status: number, type: string, message: string, headers: Record<string, string> = {}) => {
+      record.status = status;
+      sendError(res, status, type, message, headers);
+      return true;
+    };
+    const ms = (v: number | undefined): Record<string, string> =>
+      v === undefined ? {} : { 'retry-after-ms': String(v) };
+    switch (fault.kind) {
+      case 'rate_limit':
+        return send(429, 'rate_limit_error', 'fake-anthropic: rate limited', {
+          'retry-after': String(fault.retryAfterS ?? 1),
+          ...ms(fault.retryAfterMs),
+        });
+      case 'server_error':
+        return send(500, 'api_error', 'fake-anthropic: internal server error', ms(fault.retryAfterMs));
+      case 'overloaded':
+        return send(529, 'overloaded_error', 'Overloaded', ms(fault.retryAfterMs));
+      case 'error':
+        return send(
+          fault.status,
+          fault.errorType,
+          fault.message ?? `fake-anthropic: ${fault.errorType}`,
+          fault.headers,
+        );
+      case 'slow_first_byte':
+        await sleepUnlessClosed(res, fault.delayMs);
+        return false;
+      case 'drop_mid_stream':
+      case 'stall':
+      case 'malformed_sse': {
+        const events = messageEvents(peekMessage(body), chunkChars);
+        record.status = 200;
+        if (fault.kind === 'malformed_sse') {
+          res.writeHead(200, sseHeaders());
+          res.write(encodeSse(events[0]!));
+          res.end('event: content_block_delta\ndata: {"type":"content_block_delta",index:0,\n\n');
+          return true;
+        }
+        if (!record.stream) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"id":"msg_fake","type":"message","content":[');
+          await stallOrDrop(res, fault);
+          return true;
+        }
+        await writeStream(res, events.slice(0, fault.afterEvents ?? 3));
+        await stallOrDrop(res, fault);
+        return true;
+      }
+    }
+  }
+
+  async function stallOrDrop(res: ServerResponse, fault: Fault): Promise<void> {
+    if (fault.kind === 'stall') {
+      stalls.add(res);
+      await sleepUnlessClosed(res, fault.maxMs ?? 30_000);
+      stalls.delete(res);
+    }
+    res.destroy();
+  }
+
+  /** The message the current turn would produce, for faults that cut a stream short. */
+  function peekMessage(body: MessagesRequestBody): WireMessageResponse {
+    const turn = script[cursor];
+    const answer = turn ? resolve(turn, body) : undefined;
+    const msg: MessageReply =
+      answer?.kind === 'message'
+        ? answer
+        : { kind: 'message', content: [{ type: 'text', text: 'partial' }], stopReason: 'end_turn' };
+    return buildMessage(msg, body, cursor, false);
+  }
+
+  function buildMessage(
+    answer: MessageReply,
+    body: MessagesRequestBody,
+    turnIndex: number,
+    commit: boolean,
+  ): WireMessageResponse {
+    const content = answer.content.map((block, i) =>
+      block.type === 'tool_use' && !block.id ? { ...block, id: `toolu_fake_${turnIndex}_${i}` } : block,
+    );
+    const input: InputUsage = commit && cache ? cache.account(body) : uncachedUsage(body);
+    const output = content.reduce(
+      (n, b) => n + (b.type === 'text' ? approxTokens(b.text ?? '') : approxTokens(JSON.stringify(b.input ?? {}))),
+      0,
+    );
+    messageCounter++;
+    return {
+      id: `msg_fake_${String(messageCounter).padStart(4, '0')}`,
+      type: 'message',
+      role: 'assistant',
+      model: body.model,
+      content,
+      stop_reason: answer.stopReason,
+      stop_sequence: null,
+      usage: { ...input, output_tokens: Math.max(1, output), ...answer.usage },
+    };
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    mismatches,
+    cache,
+    enqueueFault(fault, times = 1) {
+      for (let i = 0; i < times; i++) faults.push(fault);
+    },
+    setScript(next) {
+      script = next;
+      cursor = 0;
+    },
+    assertDone() {
+      const problems: string[] = mismatches.map(
+        (m) =>
+          `request ${m.requestIndex} at turn ${m.turn}${m.turnName ? ` (${m.turnName})` : ''}: expected ${m.expected}; received ${m.received}`,
+      );
+      const left = script
+        .slice(cursor)
+        .map((t, i) => `turn ${cursor + i}${t.name ? ` (${t.name})` : ''} was never requested`);
+      problems.push(...left);
+      if (faults.length)
+        problems.push(`${faults.length} fault(s) never served: ${faults.map((f) => f.kind).join(', ')}`);
+      if (problems.length) {
+        throw new FakeScriptError(
+          mismatches.length ? 'fake.script_mismatch' : 'fake.script_unfinished',
+          `fake-anthropic script not completed as written:\n- ${problems.join('\n- ')}`,
+        );
+      }
+    },
+    async close() {
+      for (const res of stalls) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}
+
+function resolve(turn: ScriptTurn, body: MessagesRequestBody): Reply {
+  return typeof turn.reply === 'function' ? turn.reply(body) : turn.reply;
+}
+
+function firstMismatch(
+  turn: ScriptTurn,
+  body: MessagesRequestBody,
+): { expected: string; received: string } | undefined {
+  const matchers = turn.match === undefined ? [] : Array.isArray(turn.match) ? turn.match : [turn.match];
+  for (const m of matchers) {
+    const received = m.check(body);
+    if (received !== undefined) return { expected: m.description, received };
+  }
+  return undefined;
+}
