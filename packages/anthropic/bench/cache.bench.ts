@@ -9,6 +9,8 @@
  *   fake server as the gap between the end of one response and the arrival of the next request (SDK
  *   stream parsing, tool dispatch through the sandbox, request building, events), minus the same gap
  *   when the bare SDK replays the same requests back to back. Median of the per-run means.
+ *
+ * The executor's sandbox is the real one (`@sessionhub/sandbox-process` with bubblewrap), as in the tests.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import {
@@ -19,8 +21,8 @@ import {
   type WireUsage,
 } from '@sessionhub/testing';
 import { AnthropicExecutor } from '../src/index.js';
-import { DirSandbox } from '../test/support/dir-sandbox.js';
 import { executeInput } from '../test/support/fixtures.js';
+import { closeSandboxes, createSandbox } from '../test/support/sandbox.js';
 
 const TURNS = 20;
 const RUNS = 15;
@@ -62,7 +64,7 @@ function meanGapMs(requests: readonly RecordedRequest[]): number {
 }
 
 async function runExecutor(promptCaching: boolean): Promise<{ ms: number; requests: RecordedRequest[] }> {
-  const box = await DirSandbox.create(files);
+  const box = await createSandbox(files);
   const fake = await startFakeAnthropic({ script: script() });
   try {
     const executor = new AnthropicExecutor({ apiKey: 'bench', baseURL: fake.url, maxRetries: 0, promptCaching });
@@ -130,6 +132,7 @@ const systemOnly = await replay(
   }),
 );
 const off = await runExecutor(false);
+await closeSandboxes();
 
 const hubShare = share(hubUsages);
 const systemOnlyShare = share(systemOnly.usages);

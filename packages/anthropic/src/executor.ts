@@ -2,6 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import {
   addUsage,
   CancelledError,
+  diffWorkspaceSnapshots,
   type ExecuteInput,
   type ExecuteOptions,
   type ExecutionReport,
@@ -9,13 +10,13 @@ import {
   type ExecutorProgress,
   emptyUsage,
   type Sandbox,
+  snapshotWorkspace,
 } from '@sessionhub/core';
 import { withBreakpoints } from './caching.js';
 import { redact } from './errors.js';
 import { EXECUTOR_SYSTEM_PROMPT, executorTask } from './executor-prompt.js';
 import { callModel, textOf } from './model-call.js';
 import { type AnthropicModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
-import { diffSnapshots, snapshot } from './snapshot.js';
 import { EXECUTOR_TOOLS, type ExecutorTool, type ToolContext } from './tools/index.js';
 import { truncateMiddle } from './truncate.js';
 
@@ -83,10 +84,10 @@ export class AnthropicExecutor implements Executor {
     ];
     const definitions = this.tools.map((t) => t.definition);
     let usage = emptyUsage();
-    const before = await snapshot(sandbox, signal);
+    const before = await snapshotWorkspace(sandbox, { signal });
     const finish = async (summaryText: string, turns: number): Promise<ExecutionReport> => {
-      const after = await snapshot(sandbox, signal);
-      for (const path of diffSnapshots(before, after)) changed.add(path);
+      const after = await snapshotWorkspace(sandbox, { signal });
+      for (const path of diffWorkspaceSnapshots(before, after)) changed.add(path);
       return { summary: summaryText, changedFiles: [...changed].sort(), usage, turns };
     };
 

@@ -1,11 +1,12 @@
+import type { Sandbox } from '@sessionhub/core';
 import { type FakeAnthropic, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnthropicExecutor } from '../src/index.js';
-import { DirSandbox } from './support/dir-sandbox.js';
 import { executeInput } from './support/fixtures.js';
+import { createSandbox } from './support/sandbox.js';
 
 let fake: FakeAnthropic | undefined;
-let box: DirSandbox | undefined;
+let box: Sandbox | undefined;
 afterEach(async () => {
   await fake?.close();
   await box?.dispose();
@@ -22,7 +23,7 @@ const files = Object.fromEntries(Array.from({ length: turns }, (_, i) => [`f${i}
 
 describe('prompt caching across executor turns', { timeout: 20_000 }, () => {
   it('cache-read tokens grow across turns and the fresh input stays small', async () => {
-    box = await DirSandbox.create(files);
+    box = await createSandbox(files);
     fake = await startFakeAnthropic({ script: script() });
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
     const report = await executor.execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} });
@@ -39,7 +40,7 @@ describe('prompt caching across executor turns', { timeout: 20_000 }, () => {
   });
 
   it('with promptCaching off nothing is read from the cache', async () => {
-    box = await DirSandbox.create(files);
+    box = await createSandbox(files);
     fake = await startFakeAnthropic({ script: script() });
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, promptCaching: false });
     const report = await executor.execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} });

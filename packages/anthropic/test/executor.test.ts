@@ -1,11 +1,12 @@
+import type { Sandbox } from '@sessionhub/core';
 import { type FakeAnthropic, match, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnthropicExecutor } from '../src/index.js';
-import { DirSandbox } from './support/dir-sandbox.js';
 import { executeInput, progressLog } from './support/fixtures.js';
+import { createSandbox } from './support/sandbox.js';
 
 let fake: FakeAnthropic | undefined;
-let box: DirSandbox | undefined;
+let box: Sandbox | undefined;
 afterEach(async () => {
   await fake?.close();
   await box?.dispose();
@@ -17,7 +18,7 @@ const signal = () => AbortSignal.timeout(20_000);
 
 describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
   it('runs every tool through the sandbox and reports changes, turns, usage and progress', async () => {
-    box = await DirSandbox.create({
+    box = await createSandbox({
       'src/greet.js': 'export const greet = (name) => "Hi " + name;\n',
       'README.md': 'demo\n',
     });
@@ -79,7 +80,7 @@ describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
   });
 
   it('edit_file refuses a missing or ambiguous match with an error the model sees', async () => {
-    box = await DirSandbox.create({ 'a.txt': 'one two one\n' });
+    box = await createSandbox({ 'a.txt': 'one two one\n' });
     fake = await startFakeAnthropic({
       script: [
         { reply: reply.toolUse('edit_file', { path: 'a.txt', old_text: 'three', new_text: 'x' }) },
@@ -102,7 +103,7 @@ describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
   });
 
   it('refuses paths outside the workspace and unknown tools as tool errors', async () => {
-    box = await DirSandbox.create();
+    box = await createSandbox();
     fake = await startFakeAnthropic({
       script: [
         { reply: reply.toolUse('read_file', { path: '../../etc/passwd' }) },
@@ -121,8 +122,30 @@ describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
     fake.assertDone();
   });
 
+  it('run_command runs inside the bubblewrap sandbox: the workspace is /workspace, cwd is workspace-relative', async () => {
+    box = await createSandbox({ 'sub/x.txt': 'inside\n' });
+    expect(box.isolation).toBe('bubblewrap');
+    const hostPath = box.workspace;
+    fake = await startFakeAnthropic({
+      script: [
+        { reply: reply.toolUse('run_command', { command: 'pwd && cat x.txt', cwd: 'sub' }) },
+        {
+          match: match.toolResult({ name: 'run_command', contains: '/workspace/sub\ninside' }),
+          reply: reply.toolUse('run_command', {
+            command: `test -e '${hostPath}' && echo host-path-visible || echo no-host-path`,
+          }),
+        },
+        { match: match.toolResult({ name: 'run_command', contains: 'no-host-path' }), reply: reply.text('done') },
+      ],
+    });
+    const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
+    const report = await executor.execute(executeInput(), box, { signal: signal(), emit: () => {} });
+    fake.assertDone();
+    expect(report.summary).toBe('done');
+  });
+
   it('truncates long tool output with a marker', async () => {
-    box = await DirSandbox.create({ 'big.txt': `${'a'.repeat(5000)}END` });
+    box = await createSandbox({ 'big.txt': `${'a'.repeat(5000)}END` });
     fake = await startFakeAnthropic({
       script: [
         { reply: reply.toolUse('read_file', { path: 'big.txt' }) },
@@ -146,7 +169,7 @@ describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
   });
 
   it('stops at maxTurns with a report that says so', async () => {
-    box = await DirSandbox.create({ 'a.txt': 'x' });
+    box = await createSandbox({ 'a.txt': 'x' });
     fake = await startFakeAnthropic({
       script: Array.from({ length: 3 }, () => ({ reply: reply.toolUse('read_file', { path: 'a.txt' }) })),
     });
@@ -157,7 +180,7 @@ describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
     fake.assertDone();
   });
   it('reports files a command created or deleted as changed', async () => {
-    box = await DirSandbox.create({ 'old.txt': 'bye', 'keep.txt': 'same' });
+    box = await createSandbox({ 'old.txt': 'bye', 'keep.txt': 'same' });
     fake = await startFakeAnthropic({
       script: [
         { reply: reply.toolUse('run_command', { command: 'rm old.txt && mkdir -p gen && echo made > gen/new.txt' }) },

@@ -1,12 +1,12 @@
-import { CancelledError, ProviderError } from '@sessionhub/core';
+import { CancelledError, ProviderError, type Sandbox } from '@sessionhub/core';
 import { type FakeAnthropic, type Fault, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnthropicExecutor } from '../src/index.js';
-import { DirSandbox } from './support/dir-sandbox.js';
 import { executeInput, progressLog } from './support/fixtures.js';
+import { createSandbox } from './support/sandbox.js';
 
 let fake: FakeAnthropic | undefined;
-let box: DirSandbox | undefined;
+let box: Sandbox | undefined;
 afterEach(async () => {
   await fake?.close();
   await box?.dispose();
@@ -18,7 +18,7 @@ async function run(faults: Fault[], opts: { maxRetries?: number; apiKey?: string
   // a test may run twice: release the previous run's server and sandbox first
   await fake?.close();
   await box?.dispose();
-  box = await DirSandbox.create({ 'a.txt': 'alpha' });
+  box = await createSandbox({ 'a.txt': 'alpha' });
   fake = await startFakeAnthropic({
     faults,
     script: [{ reply: reply.toolUse('read_file', { path: 'a.txt' }) }, { reply: reply.text('done') }],
@@ -75,7 +75,7 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
   });
 
   it('a first byte slower than timeoutMs is provider.timeout', async () => {
-    box = await DirSandbox.create({ 'a.txt': 'alpha' });
+    box = await createSandbox({ 'a.txt': 'alpha' });
     fake = await startFakeAnthropic({
       faults: [{ kind: 'slow_first_byte', delayMs: 5000 }],
       script: [{ reply: reply.text('late') }],
@@ -95,7 +95,7 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
   });
 
   it('cancellation mid-stream aborts the HTTP stream and surfaces provider.cancelled', async () => {
-    box = await DirSandbox.create({ 'a.txt': 'alpha' });
+    box = await createSandbox({ 'a.txt': 'alpha' });
     fake = await startFakeAnthropic({
       faults: [{ kind: 'stall', afterEvents: 3 }],
       script: [{ reply: reply.text('never') }],
@@ -131,7 +131,7 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
     expect(JSON.stringify(fake?.requests)).not.toContain(canary);
   });
   it('cancellation during a tool call kills the command and surfaces CancelledError', async () => {
-    box = await DirSandbox.create();
+    box = await createSandbox();
     fake = await startFakeAnthropic({ script: [{ reply: reply.toolUse('run_command', { command: 'sleep 30' }) }] });
     const log = progressLog();
     const controller = new AbortController();

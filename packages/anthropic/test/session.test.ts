@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { CommandVerifier, createSessionHub, MemoryStore, type SandboxProvider } from '@sessionhub/core';
 import { DockerSandboxProvider } from '@sessionhub/sandbox-docker';
 import { type FakeAnthropic, match, reply, startFakeAnthropic } from '@sessionhub/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { AnthropicExecutor, AnthropicPlanner } from '../src/index.js';
-import { DirSandboxProvider } from './support/dir-sandbox.js';
 import { dockerReadiness } from './support/docker.js';
 import { GOOD_INSTRUCTION } from './support/instructions.js';
+import { bubblewrapProvider } from './support/sandbox.js';
 
 const docker = await dockerReadiness();
 
@@ -136,10 +136,15 @@ async function greetingSession(sandbox: SandboxProvider): Promise<void> {
 }
 
 describe('a full session: AnthropicPlanner → AnthropicExecutor in a real sandbox → CommandVerifier, through the real SDK', () => {
-  it('in a directory sandbox (real directory, real child processes): plans, fails verification, fixes, succeeds', {
+  it('in a process sandbox (@sessionhub/sandbox-process, bubblewrap): plans, fails verification, fixes, succeeds', {
     timeout: 30_000,
   }, async () => {
-    await greetingSession(new DirSandboxProvider());
+    const provider = bubblewrapProvider();
+    try {
+      await greetingSession(provider);
+    } finally {
+      await provider.close();
+    }
   });
 
   it.skipIf(!docker.ready)(
@@ -169,12 +174,14 @@ describe('a session whose model calls fail past the retry budget', () => {
       script: [{ reply: reply.text(GOOD_INSTRUCTION) }],
     });
     const model = { apiKey: 'k', baseURL: fake.url, maxRetries: 2 };
+    const provider = bubblewrapProvider();
+    onTestFinished(() => provider.close());
     const hub = createSessionHub({
       planner: new AnthropicPlanner(model),
       executor: new AnthropicExecutor(model),
       verifier: new CommandVerifier({ gates: [] }),
       store: new MemoryStore(),
-      sandbox: new DirSandboxProvider(),
+      sandbox: provider,
       workspace,
     });
     const handle = await hub.run({ request: 'Greet visitors by name' });

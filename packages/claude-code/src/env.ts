@@ -6,6 +6,7 @@ export interface EnvInput {
   apiKey?: string;
   baseURL?: string;
   permissionMode: PermissionMode;
+  maxRetries?: number;
   extra?: Record<string, string>;
 }
 
@@ -29,6 +30,7 @@ export function claudeCodeEnv(input: EnvInput): Record<string, string> {
   };
   if (input.apiKey) env.ANTHROPIC_API_KEY = input.apiKey;
   if (input.baseURL) env.ANTHROPIC_BASE_URL = input.baseURL;
+  if (input.maxRetries !== undefined) env.CLAUDE_CODE_MAX_RETRIES = String(input.maxRetries);
   if (input.permissionMode === 'bypassPermissions' && isRoot()) env.IS_SANDBOX = '1';
   return { ...env, ...input.extra };
 }

@@ -16,6 +16,11 @@ export interface ClaudeCodeExecutorOptions {
   disallowedTools?: string[];
   /** Most model turns; past it the execution fails with `claude_code.max_turns`. */
   maxTurns?: number;
+  /**
+   * Retries of a failed model call inside Claude Code (`CLAUDE_CODE_MAX_RETRIES`); Claude Code's own
+   * default (10, with growing back-off) when omitted. It retries even a refused key (401).
+   */
+  maxRetries?: number;
   /** API key for the Messages API (sent as `ANTHROPIC_API_KEY`). Never read from the host environment. */
   apiKey?: string;
   /** Base URL of the Messages API (sent as `ANTHROPIC_BASE_URL`), e.g. a loopback fake. */

@@ -97,6 +97,15 @@ export class ProgressMapper {
       });
       return;
     }
+    if (m.type === 'system' && m.subtype === 'api_retry') {
+      const status = m.error_status ?? 'no status';
+      this.send({
+        kind: 'output',
+        message: `model call failed (${status} ${m.error}); retry ${m.attempt} of ${m.max_retries} in ${m.retry_delay_ms} ms`,
+        data: { status: m.error_status, error: m.error, attempt: m.attempt },
+      });
+      return;
+    }
     if (m.type === 'assistant') {
       for (const b of blocks(m.message.content)) {
         if (b.type === 'text' && typeof b.text === 'string' && b.text.trim()) {

@@ -18,3 +18,4 @@ export * from './ports/sandbox.js';
 export type * from './ports/store.js';
 export type * from './ports/verifier.js';
 export * from './store/index.js';
+export * from './workspace-snapshot.js';

@@ -1,11 +1,14 @@
 /**
  * Store benchmark (not a test): `npm run bench -w @sessionhub/store-sqlite`.
  *
- * For each driver (better-sqlite3, node:sqlite), on a fresh file: append 100,000 events one by
- * one and in batches of 100; read a session with 1,000 events; import 100,000 library sessions
- * and measure search p50/p95; analytics over them with 10,000 sessions' runs of events. Then
- * LangGraph's SqliteSaver storing and reading checkpoints of the same payload size, against the
- * store's single appends and single-event reads. The last line is the JSON summary.
+ * The store on both drivers (node:sqlite, better-sqlite3), each on a fresh file: append 100,000
+ * events one by one and in batches of 100; read a session with 1,000 events; import 100,000
+ * library sessions and measure search p50/p95; analytics over them with 10,000 sessions' runs of
+ * events. LangGraph's SqliteSaver stores and reads checkpoints with the same payload, compared
+ * with the store's single appends and single-event reads.
+ *
+ * Every phase is interleaved: small chunks of work alternate between the systems, so load from
+ * other processes on a shared machine falls on all of them alike. The last line is the JSON summary.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +25,7 @@ const BATCH = 100;
 const LIBRARY = 100_000;
 const SEARCHES = 400;
 const ANALYTICS_SESSIONS = 10_000;
+const CHUNKS = 100;
 const LANGGRAPH_WRITES = 20_000;
 const READS = 5_000;
 
@@ -92,156 +96,220 @@ interface DriverFigures {
   file_mb: number;
 }
 
-async function benchDriver(driver: SqliteDriverName, dir: string): Promise<DriverFigures> {
-  const path = join(dir, `${driver.replace(':', '-')}.db`);
-  const store: SqliteStore = await openSqliteStore({ path, driver });
-  await store.createSession(sessionOf('single'));
-  await store.createSession(sessionOf('batched'));
+/** One store under test, with the time it spent per phase. */
+interface System {
+  driver: SqliteDriverName;
+  path: string;
+  store: SqliteStore;
+  ms: Record<string, number>;
+  samples: Record<string, number[]>;
+}
 
-  let t = now();
-  for (let i = 0; i < EVENTS; i++) await store.appendEvents('single', [progress('single', i)]);
-  const single = EVENTS / ((now() - t) / 1000);
+/** Times `fn` and adds the milliseconds to `sys.ms[phase]` (and to its samples). */
+async function timed(
+  sys: { ms: Record<string, number>; samples: Record<string, number[]> },
+  phase: string,
+  fn: () => Promise<unknown>,
+) {
+  const t = now();
+  await fn();
+  const ms = now() - t;
+  sys.ms[phase] = (sys.ms[phase] ?? 0) + ms;
+  const list = sys.samples[phase] ?? [];
+  list.push(ms);
+  sys.samples[phase] = list;
+}
 
-  t = now();
-  for (let i = 0; i < EVENTS; i += BATCH) {
-    await store.appendEvents(
-      'batched',
-      Array.from({ length: BATCH }, (_, j) => progress('batched', i + j)),
-    );
-  }
-  const batched = EVENTS / ((now() - t) / 1000);
-
-  await store.createSession(sessionOf('thousand'));
-  for (let i = 0; i < 10; i++) {
-    await store.appendEvents(
-      'thousand',
-      Array.from({ length: 100 }, (_, j) => progress('thousand', i * 100 + j)),
-    );
-  }
-  const gets: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    t = now();
-    await store.getSession('thousand');
-    const events = await store.readEvents('thousand');
-    gets.push(now() - t);
-    if (events.length !== 1000) throw new Error(`expected 1000 events, read ${events.length}`);
-  }
-
-  const random = seededRandom(9);
-  t = now();
-  for (let i = 0; i < READS; i++) {
-    const [event] = await store.readEvents('single', { fromSeq: 1 + Math.floor(random() * EVENTS), limit: 1 });
-    if (!event) throw new Error('missing event');
-  }
-  const reads = READS / ((now() - t) / 1000);
-
-  t = now();
-  await store.importSessions(librarySessions({ count: LIBRARY }));
-  const imported = LIBRARY / ((now() - t) / 1000);
-
-  const vocab = vocabulary(2000);
-  const word = () => vocab[Math.floor(random() * vocab.length)] as string;
-  const searches: number[] = [];
-  let hits = 0;
-  for (let i = 0; i < SEARCHES; i++) {
-    const kind = i % 4;
-    const query =
-      kind === 0
-        ? { text: word(), limit: 20 }
-        : kind === 1
-          ? { text: `${word()} ${word()}`, limit: 20 }
-          : kind === 2
-            ? { text: word(), state: 'succeeded' as const, limit: 20 }
-            : { text: word(), tags: [`tag${i % 40}`], limit: 20 };
-    t = now();
-    hits += (await store.searchLibrary(query)).length;
-    searches.push(now() - t);
-  }
-  if (hits === 0) throw new Error('searches found nothing');
-
-  for (let i = 0; i < ANALYTICS_SESSIONS; i++) {
-    const id = `lib-${i * Math.floor(LIBRARY / ANALYTICS_SESSIONS)}`;
-    await store.appendEvents(id, runEvents(id, i));
-  }
-  const analyticsRuns: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    t = now();
-    const report = await store.analytics({ bucket: i % 2 === 0 ? 'day' : 'week' });
-    analyticsRuns.push(now() - t);
-    if (report.overall.total !== LIBRARY + 3) throw new Error(`analytics saw ${report.overall.total} sessions`);
-  }
-  await store.close();
-  const { size } = await stat(path);
+/** LangGraph's SqliteSaver on its own file, writing checkpoints that carry one event each. */
+function langGraph(dir: string) {
+  // Handed a Database from this package's better-sqlite3: the copy nested under the LangGraph
+  // package is a native build for another Node ABI here. Same engine, WAL, synchronous=NORMAL.
+  const db = new Database(join(dir, 'langgraph.db'));
+  const saver = new SqliteSaver(db);
+  const configurable = { thread_id: 'thread-1', checkpoint_ns: '' };
+  const ids: string[] = [];
+  let parent: string | undefined;
   return {
-    append_single_events_per_s: round(single, 0),
-    append_batch100_events_per_s: round(batched, 0),
-    get_session_1000_events_p50_ms: round(quantile(gets, 50)),
-    import_sessions_per_s: round(imported, 0),
-    search_p50_ms: round(quantile(searches, 50)),
-    search_p95_ms: round(quantile(searches, 95)),
-    analytics_ms: round(quantile(analyticsRuns, 50)),
-    read_one_event_per_s: round(reads, 0),
-    file_mb: round(size / 1e6, 1),
+    ms: {} as Record<string, number>,
+    samples: {} as Record<string, number[]>,
+    db,
+    async write(i: number) {
+      const id = String(i + 1).padStart(12, '0');
+      const checkpoint = {
+        v: 4,
+        id,
+        ts: new Date().toISOString(),
+        channel_values: { event: progress('thread-1', i) },
+        channel_versions: { event: i + 1 },
+        versions_seen: {},
+      };
+      await saver.put({ configurable: { ...configurable, checkpoint_id: parent } }, checkpoint, {
+        source: 'loop',
+        step: i,
+        parents: {},
+      });
+      ids.push(id);
+      parent = id;
+    },
+    async read(r: number) {
+      const tuple = await saver.getTuple({
+        configurable: { ...configurable, checkpoint_id: ids[Math.floor(r * ids.length)] },
+      });
+      if (!tuple) throw new Error('missing checkpoint');
+    },
   };
 }
 
-/** LangGraph's SqliteSaver: one checkpoint per write holding the same event payload, then reads by id. */
-async function benchLangGraph(dir: string): Promise<{ writes_per_s: number; reads_per_s: number; sync: unknown }> {
-  // Handed a Database from this package's better-sqlite3: the copy nested under the LangGraph
-  // package is a native build for another Node ABI here. Same SQLite engine family, same pragmas.
-  const saver = new SqliteSaver(new Database(join(dir, 'langgraph.db')));
-  const config = { configurable: { thread_id: 'thread-1', checkpoint_ns: '' } };
-  const ids: string[] = [];
-  let parent: string | undefined;
-  const t = now();
-  for (let i = 0; i < LANGGRAPH_WRITES; i++) {
-    const id = String(i + 1).padStart(12, '0');
-    ids.push(id);
-    const checkpoint = {
-      v: 4,
-      id,
-      ts: new Date().toISOString(),
-      channel_values: { event: progress('thread-1', i) },
-      channel_versions: { event: i + 1 },
-      versions_seen: {},
-    };
-    await saver.put({ configurable: { ...config.configurable, checkpoint_id: parent } }, checkpoint, {
-      source: 'loop',
-      step: i,
-      parents: {},
+function searchQuery(i: number, word: () => string) {
+  const kind = i % 4;
+  if (kind === 0) return { text: word(), limit: 20 };
+  if (kind === 1) return { text: `${word()} ${word()}`, limit: 20 };
+  if (kind === 2) return { text: word(), state: 'succeeded' as const, limit: 20 };
+  return { text: word(), tags: [`tag${i % 40}`], limit: 20 };
+}
+
+async function run(dir: string, drivers: SqliteDriverName[]) {
+  const systems: System[] = [];
+  for (const driver of drivers) {
+    const path = join(dir, `${driver.replace(':', '-')}.db`);
+    const store = await openSqliteStore({ path, driver });
+    for (const id of ['single', 'batched', 'thousand']) await store.createSession(sessionOf(id));
+    systems.push({ driver, path, store, ms: {}, samples: {} });
+  }
+  const lg = langGraph(dir);
+
+  console.log('appending one by one ...');
+  const perChunk = EVENTS / CHUNKS;
+  const lgPerChunk = LANGGRAPH_WRITES / CHUNKS;
+  for (let c = 0; c < CHUNKS; c++) {
+    for (const sys of systems) {
+      await timed(sys, 'single', async () => {
+        for (let i = c * perChunk; i < (c + 1) * perChunk; i++)
+          await sys.store.appendEvents('single', [progress('single', i)]);
+      });
+    }
+    await timed(lg, 'write', async () => {
+      for (let i = c * lgPerChunk; i < (c + 1) * lgPerChunk; i++) await lg.write(i);
     });
-    parent = id;
   }
-  const writes = LANGGRAPH_WRITES / ((now() - t) / 1000);
+
+  console.log('appending in batches ...');
+  for (let c = 0; c < CHUNKS; c++) {
+    for (const sys of systems) {
+      await timed(sys, 'batched', async () => {
+        for (let i = c * perChunk; i < (c + 1) * perChunk; i += BATCH) {
+          await sys.store.appendEvents(
+            'batched',
+            Array.from({ length: BATCH }, (_, j) => progress('batched', i + j)),
+          );
+        }
+      });
+    }
+  }
+
+  console.log('reading ...');
+  for (const sys of systems) {
+    for (let i = 0; i < 10; i++) {
+      await sys.store.appendEvents(
+        'thousand',
+        Array.from({ length: 100 }, (_, j) => progress('thousand', i * 100 + j)),
+      );
+    }
+  }
+  for (let i = 0; i < 200; i++) {
+    for (const sys of systems) {
+      await timed(sys, 'get1000', async () => {
+        await sys.store.getSession('thousand');
+        const events = await sys.store.readEvents('thousand');
+        if (events.length !== 1000) throw new Error(`expected 1000 events, read ${events.length}`);
+      });
+    }
+  }
   const random = seededRandom(9);
-  const r = now();
-  for (let i = 0; i < READS; i++) {
-    const id = ids[Math.floor(random() * ids.length)];
-    const tuple = await saver.getTuple({ configurable: { ...config.configurable, checkpoint_id: id } });
-    if (!tuple) throw new Error('missing checkpoint');
+  for (let c = 0; c < CHUNKS; c++) {
+    const picks = Array.from({ length: READS / CHUNKS }, () => random());
+    for (const sys of systems) {
+      await timed(sys, 'read', async () => {
+        for (const r of picks) {
+          const [event] = await sys.store.readEvents('single', { fromSeq: 1 + Math.floor(r * EVENTS), limit: 1 });
+          if (!event) throw new Error('missing event');
+        }
+      });
+    }
+    await timed(lg, 'read', async () => {
+      for (const r of picks) await lg.read(r);
+    });
   }
-  const reads = READS / ((now() - r) / 1000);
-  const sync = (saver.db as unknown as { pragma(s: string, o: { simple: boolean }): unknown }).pragma('synchronous', {
-    simple: true,
-  });
-  saver.db.close();
-  return { writes_per_s: round(writes, 0), reads_per_s: round(reads, 0), sync };
+
+  console.log('importing the library ...');
+  const library = [...librarySessions({ count: LIBRARY })];
+  const importChunk = LIBRARY / 10;
+  for (let c = 0; c < 10; c++) {
+    for (const sys of systems) {
+      await timed(sys, 'import', () => sys.store.importSessions(library.slice(c * importChunk, (c + 1) * importChunk)));
+    }
+  }
+
+  console.log('searching ...');
+  const vocab = vocabulary(2000);
+  const word = () => vocab[Math.floor(random() * vocab.length)] as string;
+  for (let i = 0; i < SEARCHES; i++) {
+    const query = searchQuery(i, word);
+    for (const sys of systems) {
+      await timed(sys, 'search', async () => {
+        if ((await sys.store.searchLibrary(query)).length === 0 && i % 4 !== 3)
+          throw new Error(`no hits for ${query.text}`);
+      });
+    }
+  }
+
+  console.log('analytics ...');
+  for (const sys of systems) {
+    for (let i = 0; i < ANALYTICS_SESSIONS; i++) {
+      const id = `lib-${i * Math.floor(LIBRARY / ANALYTICS_SESSIONS)}`;
+      await sys.store.appendEvents(id, runEvents(id, i));
+    }
+  }
+  for (let i = 0; i < 5; i++) {
+    for (const sys of systems) {
+      await timed(sys, 'analytics', async () => {
+        const report = await sys.store.analytics({ bucket: i % 2 === 0 ? 'day' : 'week' });
+        if (report.overall.total !== LIBRARY + 3) throw new Error(`analytics saw ${report.overall.total} sessions`);
+      });
+    }
+  }
+
+  const figures: Record<string, DriverFigures> = {};
+  for (const sys of systems) {
+    await sys.store.close();
+    const { size } = await stat(sys.path);
+    const ms = (phase: string) => sys.ms[phase] ?? Number.NaN;
+    const samples = (phase: string) => sys.samples[phase] ?? [];
+    figures[sys.driver] = {
+      append_single_events_per_s: round(EVENTS / (ms('single') / 1000), 0),
+      append_batch100_events_per_s: round(EVENTS / (ms('batched') / 1000), 0),
+      get_session_1000_events_p50_ms: round(quantile(samples('get1000'), 50)),
+      import_sessions_per_s: round(LIBRARY / (ms('import') / 1000), 0),
+      search_p50_ms: round(quantile(samples('search'), 50)),
+      search_p95_ms: round(quantile(samples('search'), 95)),
+      analytics_ms: round(quantile(samples('analytics'), 50)),
+      read_one_event_per_s: round(READS / (ms('read') / 1000), 0),
+      file_mb: round(size / 1e6, 1),
+    };
+  }
+  lg.db.close();
+  const langgraph = {
+    writes_per_s: round(LANGGRAPH_WRITES / ((lg.ms.write ?? Number.NaN) / 1000), 0),
+    reads_per_s: round(READS / ((lg.ms.read ?? Number.NaN) / 1000), 0),
+  };
+  return { figures, langgraph };
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'sessionhub-bench-'));
 try {
-  const figures: Record<string, DriverFigures> = {};
-  // The chosen driver runs first, without the warm-up (JIT, page cache) the second one gets.
-  // BENCH_DRIVER_ORDER=better-sqlite3,node:sqlite reverses the order.
-  const order = (process.env.BENCH_DRIVER_ORDER ?? 'node:sqlite,better-sqlite3').split(',') as SqliteDriverName[];
-  for (const driver of order) {
-    console.log(`benchmarking ${driver} ...`);
-    figures[driver] = await benchDriver(driver, dir);
-    console.log(driver, figures[driver]);
-  }
-  console.log('benchmarking LangGraph SqliteSaver ...');
-  const langgraph = await benchLangGraph(dir);
-  console.log('langgraph', langgraph, '(SessionHub runs synchronous=NORMAL (1) in WAL)');
+  const { figures, langgraph } = await run(dir, ['node:sqlite', 'better-sqlite3']);
+  for (const [driver, f] of Object.entries(figures)) console.log(driver, f);
+  console.log('langgraph SqliteSaver', langgraph);
 
   // node:sqlite is the store's default driver (see the README for why).
   const chosen = figures['node:sqlite'] as DriverFigures;

@@ -20,7 +20,8 @@ export function checkInstruction(text: string, rules: LintOptions['rules'] | und
   if (!parsed.instruction) {
     return { ok: false, parsed: false, diagnostics: parsed.diagnostics.filter((d) => d.severity === 'error') };
   }
-  const lint = lintInstruction(text, rules ? { rules } : {});
+  // The lint reads this parse instead of parsing the text again.
+  const lint = lintInstruction(text, rules ? { rules, parsed } : { parsed });
   if (!lint.ok) return { ok: false, parsed: true, diagnostics: lint.diagnostics.filter((d) => d.severity === 'error') };
   return { ok: true, instruction: remember(text, parsed.instruction), diagnostics: lint.diagnostics };
 }

@@ -1,23 +1,31 @@
 import type { SessionEvent } from '../model/events.js';
 import type { Store } from '../ports/store.js';
 
+/** Told to a session's live listeners when it stops without finishing: it is paused, resumable. */
+export const SESSION_PAUSED: unique symbol = Symbol('session paused');
+
+/** A live listener: every stored event of the session, then {@link SESSION_PAUSED} if it pauses. */
+export type SessionListener = (e: SessionEvent | typeof SESSION_PAUSED) => void;
+
 /** Live listeners of one session's events. */
-export type SessionListeners = Map<string, Set<(e: SessionEvent) => void>>;
+export type SessionListeners = Map<string, Set<SessionListener>>;
 
 /**
  * A session's events: the stored log first, then live events as they are written, until
- * `session.finished` (or the signal aborts). Subscribes before reading the log and skips by `seq`,
- * so a late subscriber neither loses nor repeats an event.
+ * `session.finished`, until the session pauses (a log ending in `step.failed` with no engine here
+ * running it, or a pause while following), or until the signal aborts. Subscribes before reading
+ * the log and skips by `seq`, so a late subscriber neither loses nor repeats an event.
  */
 export async function* sessionEvents(
   store: Store,
   listeners: SessionListeners,
   sessionId: string,
   signal?: AbortSignal,
+  isRunning: (sessionId: string) => boolean = () => false,
 ): AsyncGenerator<SessionEvent> {
-  const queue: SessionEvent[] = [];
+  const queue: Array<SessionEvent | typeof SESSION_PAUSED> = [];
   let wake: (() => void) | undefined;
-  const listener = (e: SessionEvent) => {
+  const listener: SessionListener = (e) => {
     queue.push(e);
     wake?.();
   };
@@ -28,13 +36,19 @@ export async function* sessionEvents(
   signal?.addEventListener('abort', onAbort);
   try {
     let last = 0;
+    let lastType: SessionEvent['type'] | undefined;
     for (const e of await store.readEvents(sessionId, signal ? { signal } : {})) {
       last = e.seq;
+      lastType = e.type;
       yield e;
       if (e.type === 'session.finished') return;
     }
+    // A paused session's log ends with the `step.failed` of its interrupted step: nothing follows
+    // until someone resumes it.
+    if (lastType === 'step.failed' && !isRunning(sessionId)) return;
     while (!signal?.aborted) {
       const e = queue.shift();
+      if (e === SESSION_PAUSED) return;
       if (!e) {
         await new Promise<void>((resolve) => {
           wake = resolve;

@@ -1,12 +1,19 @@
 import { EventEmitter } from 'eventemitter3';
-import { BudgetExceededError, CancelledError, SessionHubError, SessionStateError, TemplateError } from '../errors.js';
+import {
+  BudgetExceededError,
+  CancelledError,
+  ProviderError,
+  SessionHubError,
+  SessionStateError,
+  TemplateError,
+} from '../errors.js';
 import type { NewSessionEvent, SessionEvent, SessionEventOf, SessionEventType } from '../model/events.js';
 import type { ExecutionReport, Verdict } from '../model/report.js';
 import type { Session, SessionInput } from '../model/session.js';
 import { emptyUsage } from '../model/usage.js';
 import { checkError, checkInstruction } from './boundary.js';
 import { DurabilityError, toSessionHubError } from './errors.js';
-import { type SessionListeners, sessionEvents } from './event-stream.js';
+import { SESSION_PAUSED, type SessionListeners, sessionEvents } from './event-stream.js';
 import {
   type ApprovalDecision,
   type ResolvedPolicy,
@@ -23,13 +30,15 @@ import { StepRunner } from './step-runner.js';
 import { fillTemplate } from './templates.js';
 
 /**
- * How a session ended. `result` resolves with this for every succeeded, failed or cancelled
- * session; it rejects only when the store itself fails (the session can then be resumed).
+ * How a session ended or paused. `result` resolves with this for every succeeded, failed or
+ * cancelled session, and for a session paused by a retryable {@link ProviderError} (its state stays
+ * the phase it was in, `error` is set; `resume(id)` runs the interrupted step again). It rejects
+ * only when the store itself fails (the session can then be resumed).
  */
 export interface SessionResult {
   /** The session record as last written. */
   session: Session;
-  /** Why the session failed or was cancelled. */
+  /** Why the session failed, was cancelled or paused (a retryable `ProviderError`). */
   error?: SessionHubError;
   /** The last verdict, when the session got that far. */
   verdict?: Verdict;
@@ -40,7 +49,7 @@ export interface SessionResult {
 /** A running (or finished) session. */
 export interface SessionHandle {
   readonly id: string;
-  /** Replays the stored events, then follows live ones until the session ends. Each access starts anew. */
+  /** Replays the stored events, then follows live ones until the session ends or pauses. Each access starts anew. */
   readonly events: AsyncIterable<SessionEvent>;
   readonly result: Promise<SessionResult>;
   /** Cancels the session: its signal reaches the planner, executor, sandbox commands and verifier. */
@@ -70,6 +79,8 @@ interface ActiveSession {
   state: () => Session['state'];
   approval?: { resolve: (d: { approved: boolean; reason?: string }) => void };
   preset?: { approved: boolean; reason?: string };
+  /** Set once the session pauses after a retryable provider failure: it writes nothing more. */
+  paused?: boolean;
 }
 
 /** The write-ahead session engine. Create it with {@link createSessionHub}. */
@@ -139,7 +150,8 @@ export class SessionHub {
 
   /**
    * Continues a session from its event log, on this or a fresh engine over the same store: finished
-   * steps are not run again, the step in flight (if any) runs again under the same step id.
+   * steps are not run again, the step in flight (if any) runs again under the same step id. A
+   * session paused by a retryable `ProviderError` runs its interrupted step again.
    * Returns the running handle if this engine already runs the session.
    */
   resume(id: string, opts: RunOptions = {}): Promise<SessionHandle> {
@@ -185,9 +197,13 @@ export class SessionHub {
     return this.options.store.getSession(id, opts);
   }
 
-  /** A session's events: the stored log, then live ones until it ends or the signal aborts. */
+  /** A session's events: the stored log, then live ones until it ends or pauses, or the signal aborts. */
   events(id: string, opts: RunOptions = {}): AsyncIterable<SessionEvent> {
-    return { [Symbol.asyncIterator]: () => sessionEvents(this.options.store, this.listeners, id, opts.signal) };
+    const running = (sessionId: string) =>
+      this.starting.has(sessionId) || (this.active.has(sessionId) && !this.active.get(sessionId)?.paused);
+    return {
+      [Symbol.asyncIterator]: () => sessionEvents(this.options.store, this.listeners, id, opts.signal, running),
+    };
   }
 
   /** Resolves when no session runs on this engine. */
@@ -296,6 +312,8 @@ export class SessionHub {
       replayed,
       session,
     );
+    // A paused session being resumed: its outage error no longer describes it.
+    if (session.error) runner.clearError();
     if (created) runner.record(created);
     let resolveResult!: (r: Promise<SessionResult>) => void;
     const result = new Promise<SessionResult>((resolve) => {
@@ -354,7 +372,14 @@ export class SessionHub {
       }
       if (timer) clearTimeout(timer);
       await resources.dispose();
-      await runner.finish(error ? (error instanceof CancelledError ? 'cancelled' : 'failed') : 'succeeded', error);
+      if (error && !signal.aborted && resumableOutage(error) && runner.currentStep) {
+        // A provider outage outlasted the SDK's retries: keep the session resumable instead of failing it.
+        active.paused = true;
+        await runner.pause(error);
+        this.notifyPaused(runner.sessionId);
+      } else {
+        await runner.finish(error ? (error instanceof CancelledError ? 'cancelled' : 'failed') : 'succeeded', error);
+      }
       const result: SessionResult = { session: runner.session };
       if (error) result.error = error;
       if (outcome.verdict) result.verdict = outcome.verdict;
@@ -410,6 +435,12 @@ export class SessionHub {
     });
   }
 
+  /** Ends the live event streams of a session that paused: nothing more is written until a resume. */
+  private notifyPaused(sessionId: string): void {
+    const set = this.listeners.get(sessionId);
+    if (set) for (const l of set) l(SESSION_PAUSED);
+  }
+
   private emit(e: SessionEvent): void {
     const set = this.listeners.get(e.sessionId);
     if (set) for (const l of set) l(e);
@@ -421,6 +452,11 @@ export class SessionHub {
 /** Creates the write-ahead session engine. See docs/engine.md. */
 export function createSessionHub(options: SessionHubOptions): SessionHub {
   return new SessionHub(options);
+}
+
+/** A failure a later resume may get past: a `ProviderError` marked retryable (rate limit, overload, 5xx). */
+function resumableOutage(error: SessionHubError): boolean {
+  return error instanceof ProviderError && error.retryable;
 }
 
 function normalizeDecision(d: ApprovalDecision): { approved: boolean; reason?: string } {

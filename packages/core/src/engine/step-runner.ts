@@ -65,6 +65,10 @@ export class StepRunner {
   private current: { id: string; kind: StepKind } | undefined;
   private readonly createdAtMs: number;
   private readonly written = new Map<string, unknown>();
+  /** Whether the next write clears the session's `error` (set by {@link clearError}). */
+  private errorToClear = false;
+  /** Whether the stored (redacted) record replaces the in-memory one after a write (set by `pause`). */
+  private handOutStored = false;
   state: SessionState;
 
   constructor(
@@ -185,6 +189,35 @@ export class StepRunner {
     await this.flush();
   }
 
+  /**
+   * Pauses the session after a retryable provider failure: the in-flight step gets its `step.failed`,
+   * the session keeps its state (the phase it was in) with `error` set, and no `session.finished`
+   * is written, so `resume` runs that step again.
+   */
+  async pause(error: SessionHubError): Promise<void> {
+    const info = { code: error.code, message: error.message };
+    if (this.current) {
+      this.pending.push({
+        type: 'step.failed',
+        sessionId: this.sessionId,
+        stepId: this.current.id,
+        step: this.current.kind,
+        error: info,
+      });
+      this.current = undefined;
+    }
+    this.session.error = info;
+    this.handOutStored = true;
+    await this.flush();
+  }
+
+  /** A resumed paused session: its `error` is cleared from the record with the next write. */
+  clearError(): void {
+    if (this.session.error === undefined) return;
+    delete this.session.error;
+    this.errorToClear = true;
+  }
+
   /** Writes every buffered event (after any live ones) and updates the session record. */
   async flush(): Promise<void> {
     await this.chain;
@@ -196,7 +229,7 @@ export class StepRunner {
       await this.write(batch);
       const stored = await this.deps.store.updateSession(this.sessionId, this.deps.redact(this.sessionPatch()));
       // Keep working on the in-memory record; hand out the stored (redacted) one once the session ends.
-      if (isTerminal(stored.state)) this.session = stored;
+      if (isTerminal(stored.state) || this.handOutStored) this.session = stored;
       else this.session.updatedAt = stored.updatedAt;
     } catch (err) {
       throw err instanceof DurabilityError ? err : new DurabilityError(err);
@@ -206,6 +239,12 @@ export class StepRunner {
   /** The session fields changed since the last write (by identity), plus `updatedAt`. */
   private sessionPatch(): Partial<Omit<Session, 'id'>> {
     const patch: Record<string, unknown> = { updatedAt: new Date(this.deps.now()).toISOString() };
+    if (this.errorToClear) {
+      // Stores drop a field patched to `undefined`, as a serialising store would.
+      patch.error = undefined;
+      this.errorToClear = false;
+      this.written.delete('error');
+    }
     const s = this.session as unknown as Record<string, unknown>;
     for (const field of PROJECTED_FIELDS) {
       const value = s[field];

@@ -23,10 +23,46 @@ export interface MemoryStoreOptions {
 /** A deep copy, so callers never share objects with the store. Values must be plain data. */
 function copy<T>(value: T): T {
   try {
-    return structuredClone(value);
+    return clonePlain(value, 0) as T;
   } catch (cause) {
-    throw new StoreError('store.invalid_value', 'value cannot be stored: it is not plain data', { cause });
+    try {
+      // Too deep (or cyclic) for the fast path: the platform clone decides.
+      if (cause === TOO_DEEP) return structuredClone(value);
+      throw cause;
+    } catch (error) {
+      throw new StoreError('store.invalid_value', 'value cannot be stored: it is not plain data', { cause: error });
+    }
   }
+}
+
+const TOO_DEEP = Symbol('too deep');
+const MAX_DEPTH = 200;
+
+/**
+ * `structuredClone` for the plain data a store holds (primitives, arrays, plain objects), several
+ * times faster on the small records the engine writes; anything else (a `Date`, a `Map`, a class
+ * instance, a function) is handed to `structuredClone`, which copies it or refuses it as before.
+ */
+function clonePlain(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) {
+    return typeof value === 'function' || typeof value === 'symbol' ? structuredClone(value) : value;
+  }
+  if (depth > MAX_DEPTH) throw TOO_DEEP;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) if (i in value) out[i] = clonePlain(value[i], depth + 1);
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    // Assigning `__proto__` would set the prototype instead of a property.
+    if (key === '__proto__') return structuredClone(value);
+    out[key] = clonePlain(source[key], depth + 1);
+  }
+  return out;
 }
 
 /** Drops keys whose value is `undefined`, as a serialising store would. */
@@ -101,9 +137,7 @@ export class MemoryStore implements Store {
     if (!log) throw new StoreError('store.not_found', `session ${sessionId} not found`);
     const at = this.#now().toISOString();
     // Built in full before touching the log, so a bad event (uncloneable) appends nothing.
-    const stored = events.map(
-      (event, i) => ({ ...copy(event), sessionId, seq: log.length + i + 1, at }) as SessionEvent,
-    );
+    const stored = events.map((event, i) => copy({ ...event, sessionId, seq: log.length + i + 1, at }) as SessionEvent);
     log.push(...stored);
     return copy(stored);
   }

@@ -82,6 +82,8 @@ export class DirSandbox implements Sandbox {
           }
         });
       }
+      // A command that exits without reading stdin closes the pipe first: that EPIPE is not an error.
+      child.stdin.on('error', () => {});
       child.stdin.end(opts.stdin ?? '');
       child.on('error', (err) => {
         if (timer) clearTimeout(timer);

@@ -8,16 +8,17 @@ import { LINT_RULES } from './rules.js';
 import type { EffectiveSeverity, LintDocument, LintOptions, LintRuleId } from './types.js';
 
 const SETTINGS = new Set(['off', 'warning', 'error']);
+const KNOWN_RULES = new Set<string>(LINT_RULES.map((r) => r.id));
 
 /**
  * Problems with `options.rules`, as warnings: an unknown rule id or an unknown setting would otherwise
  * silently do nothing. A rule with an unknown setting keeps its default severity.
  */
 export function optionDiagnostics(options: LintOptions): Diagnostic[] {
-  const known = new Set<string>(LINT_RULES.map((r) => r.id));
+  if (options.rules === undefined) return [];
   const out: Diagnostic[] = [];
   for (const [id, setting] of Object.entries(options.rules ?? {})) {
-    if (!known.has(id)) {
+    if (!KNOWN_RULES.has(id)) {
       out.push({
         code: 'unknown-lint-rule',
         severity: 'warning',
@@ -56,6 +57,7 @@ export function lintDocument(doc: LintDocument, severities: Map<LintRuleId, Effe
   if (severities.get('no-code-block') === 'off') {
     // With code blocks allowed, their lines are ordinary text for every other rule.
     for (const line of doc.lines) line.inCodeBlock = false;
+    delete doc.lintable;
   }
   for (const rule of LINT_RULES) {
     const severity = severities.get(rule.id) ?? 'off';

@@ -17,6 +17,7 @@ import type { LintOptions, LintResult, LintRuleId } from './types.js';
  *   included, and every finding is positioned (1-based line and column) on the original text.
  * - An {@link Instruction} object is linted as its canonical text, `formatInstruction(instruction)`,
  *   so positions refer to that text.
+ * - `options.parsed` (the caller's own `parseInstruction(text, { mode })` result) skips the parse.
  *
  * Each diagnostic's `code` is the id of the rule that reported it (see {@link LINT_RULES} and
  * docs/lint-rules.md); `ok` is `true` when no diagnostic has `error` severity. Unknown rule ids or
@@ -32,7 +33,8 @@ export function lintInstruction(input: Instruction | string, options: LintOption
   const fromText = typeof input === 'string';
   const text = fromText ? input : canonicalText(input);
   const mode = fromText ? (options.mode ?? 'lenient') : 'lenient';
-  const parsed = parseInstruction(text, { mode });
+  // A caller that parsed the text already (the engine does) saves the linter a second parse.
+  const parsed = (fromText ? options.parsed : undefined) ?? parseInstruction(text, { mode });
   // A strict parse with errors returns no instruction; rules that need one read a lenient parse.
   const instruction: Instruction | undefined = fromText
     ? (parsed.instruction ?? (mode === 'strict' ? parseInstruction(text, { mode: 'lenient' }).instruction : undefined))

@@ -6,7 +6,9 @@ import type { LintDocument, LintLine } from './types.js';
 
 /** Lines the line-level rules look at: inside the instruction and outside code blocks. */
 export function lintableLines(doc: LintDocument): LintLine[] {
-  return doc.lines.filter((l) => l.inInstruction && !l.inCodeBlock);
+  // Every line rule asks for the same list; the flags it depends on are settled before rules run.
+  doc.lintable ??= doc.lines.filter((l) => l.inInstruction && !l.inCodeBlock);
+  return doc.lintable;
 }
 
 /**

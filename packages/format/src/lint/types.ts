@@ -1,7 +1,7 @@
 /**
  * Public and internal types of the Two-Actor boundary linter.
  */
-import type { Diagnostic, Instruction, ParseMode, SectionSpan, Severity } from '../types.js';
+import type { Diagnostic, Instruction, ParseMode, ParseResult, SectionSpan, Severity } from '../types.js';
 
 /** Stable ids of every lint rule; each is also the `code` of the diagnostics it reports. */
 export type LintRuleId =
@@ -30,6 +30,12 @@ export interface LintOptions {
   rules?: Partial<Record<LintRuleId, LintRuleSetting>>;
   /** How text input is parsed (default `lenient`). Ignored for an `Instruction` object. */
   mode?: ParseMode;
+  /**
+   * The result of `parseInstruction(text, { mode })` for this very text and mode, when the caller has
+   * already parsed it: the linter then reads it instead of parsing the text a second time. It must not
+   * have been changed since. Ignored for an `Instruction` object.
+   */
+  parsed?: ParseResult;
 }
 
 /** The answer of {@link lintInstruction}. */
@@ -90,6 +96,8 @@ export interface LintDocument {
   codeBlocks: CodeBlock[];
   /** The parsed instruction, when the text could be read as one. */
   instruction?: Instruction;
+  /** @internal Memo of {@link lintableLines}; filled on first use. */
+  lintable?: LintLine[];
 }
 
 /** @internal A finding before severity is applied. */

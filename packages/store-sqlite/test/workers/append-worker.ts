@@ -27,7 +27,12 @@ const store = await openSqliteStore({ path: args.path, busyTimeoutMs: 60_000, dr
 process.stdout.write('ready\n');
 if (args.waitForGo) {
   const lines = createInterface({ input: process.stdin });
-  await new Promise<void>((resolve) => lines.once('line', () => resolve()));
+  // A parent that dies before "go" closes stdin: exit instead of waiting forever.
+  const go = await new Promise<boolean>((resolve) => {
+    lines.once('line', () => resolve(true));
+    lines.once('close', () => resolve(false));
+  });
+  if (!go) process.exit(1);
   lines.close();
 }
 for (let i = 0; args.appends === 0 || i < args.appends; i++) {

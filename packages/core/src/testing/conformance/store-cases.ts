@@ -154,6 +154,20 @@ const sessionCases: StoreCase[] = [
   },
   {
     group: 'sessions',
+    name: 'updateSession with an optional field set to undefined clears it',
+    async run({ store }) {
+      // The engine clears a paused session's error this way when it resumes.
+      await store.createSession(makeSession('u-2', { error: { code: 'provider.overloaded', message: 'busy' } }));
+      const updated = await store.updateSession('u-2', { error: undefined, state: 'executing' });
+      expect(updated.error).toBeUndefined();
+      expect('error' in updated).toBe(false);
+      const stored = await store.getSession('u-2');
+      expect(stored?.error).toBeUndefined();
+      expect(stored?.state).toBe('executing');
+    },
+  },
+  {
+    group: 'sessions',
     name: 'updateSession of an unknown id fails with store.not_found',
     async run({ store }) {
       await expectCode(store.updateSession('missing', { state: 'failed' }), 'store.not_found');

@@ -27,6 +27,7 @@ const HEREDOC = /(?<!<)<<-?\s*(?:(['"])[A-Za-z_]\w*\1|[A-Z_][A-Z0-9_]*(?![\w'"])
 export function checkHeredocs(doc: LintDocument): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const line of lintableLines(doc)) {
+    if (!line.scan.includes('<<')) continue;
     const m = HEREDOC.exec(line.scan);
     if (!m) continue;
     findings.push({
@@ -50,13 +51,18 @@ export function checkDiffHunks(doc: LintDocument): LintFinding[] {
   const lines = lintableLines(doc);
   lines.forEach((line, i) => {
     const text = line.text.trimStart();
+    // Every header starts with `@`, `d` or `-`: other lines need no pattern.
+    const first = text.charCodeAt(0);
+    if (first !== 64 /* @ */ && first !== 100 /* d */ && first !== 45 /* - */) return;
     const column = line.text.length - text.length + 1;
-    const next = lines[i + 1];
-    const nextText = next && next.number === line.number + 1 ? next.text.trimStart() : '';
     let what: string | undefined;
     if (HUNK_HEADER.test(text)) what = 'Diff hunk header';
     else if (GIT_DIFF.test(text)) what = 'Diff header';
-    else if (OLD_FILE.test(text) && NEW_FILE.test(nextText)) what = 'Diff file header';
+    else if (OLD_FILE.test(text)) {
+      const next = lines[i + 1];
+      const nextText = next && next.number === line.number + 1 ? next.text.trimStart() : '';
+      if (NEW_FILE.test(nextText)) what = 'Diff file header';
+    }
     if (!what) return;
     // One finding per diff: a hunk that directly follows a reported header belongs to it.
     if (reported.has(line.number - 1) || reported.has(line.number - 2)) {

@@ -34,7 +34,19 @@ const CODE_LINE: readonly RegExp[] = [
 /** Whether one line (marker and indentation removed) is shaped like a line of a source or config file. */
 export function isCodeShapedLine(text: string): boolean {
   const t = text.trim();
-  return t !== '' && CODE_LINE.some((re) => re.test(t));
+  return t !== '' && mayBeCodeShaped(t) && CODE_LINE.some((re) => re.test(t));
+}
+
+/** First characters that some {@link CODE_LINE} shape anchored at the start accepts. */
+const CODE_FIRST = new Set('iclvedfr#<{["}])');
+
+/**
+ * A cheap necessary condition for {@link CODE_LINE}: every shape either starts with one of
+ * {@link CODE_FIRST}, ends with `{` or `;`, or has an `=`. Prose ("Visitors see their name.") has none.
+ */
+function mayBeCodeShaped(t: string): boolean {
+  const last = t[t.length - 1];
+  return CODE_FIRST.has(t[0] ?? '') || last === '{' || last === ';' || t.includes('=');
 }
 
 /** Reports runs of two or more code-shaped lines, and single lines that can only be source code. */

@@ -139,6 +139,9 @@ const NAMED_JS = new Set(
 );
 
 const TOKEN = /[^\s"'`()<>[\]{},;]+/g;
+const TRAILING_PUNCTUATION = /[.:!?]$/;
+/** Build files with neither `/` nor `.` in their name. */
+const BARE_SPECIAL_FILES = [...SPECIAL_FILES].filter((f) => !f.includes('.') && !f.includes('/'));
 
 function hasExtension(name: string, extensions?: ReadonlySet<string>): boolean {
   const m = /^([\w.@+-]*[\w-])\.([a-z][a-z0-9]{0,5})$/.exec(name);
@@ -178,11 +181,21 @@ export function isPathToken(token: string, backticked = false): boolean {
 /** Every path in one (masked) line. */
 export function findPaths(text: string): { index: number; path: string }[] {
   const found: { index: number; path: string }[] = [];
-  const inBackticks = backtickSpans(text).map((s) => [s.contentStart, s.contentStart + s.content.length] as const);
+  // A line with neither `/` nor `.` can only name a build file without an extension (`Dockerfile`).
+  if (!text.includes('/') && !text.includes('.') && !BARE_SPECIAL_FILES.some((f) => text.includes(f))) return found;
+  const inBackticks = text.includes('`')
+    ? backtickSpans(text).map((s) => [s.contentStart, s.contentStart + s.content.length] as const)
+    : [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
-    const token = m[0].replace(/[.:!?]+$/, '');
+    const raw = m[0];
+    const token = TRAILING_PUNCTUATION.test(raw) ? raw.replace(/[.:!?]+$/, '') : raw;
     if (token === '') continue;
+    // A word with neither `/` nor `.` is a path only as a listed build file: most words stop here.
+    if (!token.includes('/') && !token.includes('.')) {
+      if (SPECIAL_FILES.has(token)) found.push({ index: m.index, path: token });
+      continue;
+    }
     const backticked = inBackticks.some(([s, e]) => m !== null && m.index >= s && m.index < e);
     if (isPathToken(token, backticked)) found.push({ index: m.index, path: token });
   }

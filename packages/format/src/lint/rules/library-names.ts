@@ -32,17 +32,56 @@ function tierPattern(names: readonly string[], caseInsensitive: boolean): RegExp
   return new RegExp(`(?<![\\w@/.-])(?:${alternatives})(?![\\w-]|\\.\\w)`, caseInsensitive ? 'gi' : 'g');
 }
 
-const TIERS: readonly { tier: Tier; re: RegExp }[] = [
-  { tier: 'distinctive', re: tierPattern(DISTINCTIVE_LIBRARIES, true) },
-  { tier: 'capitalized', re: tierPattern(CAPITALIZED_LIBRARIES, false) },
-  { tier: 'common', re: tierPattern(COMMON_WORD_LIBRARIES, false) },
-];
+/**
+ * The first run of letters and digits of each name, lower-cased (`next.js` → `next`, `ruby on rails`
+ * → `ruby`). A name can only match where the line has that run as a whole word: the pattern's
+ * lookbehind and lookahead make the run maximal. So the tier's pattern is tried only there, sticky,
+ * instead of at every offset of every line.
+ */
+function leadingWords(names: readonly string[]): ReadonlySet<string> {
+  return new Set(names.map((n) => (/^[a-z0-9]+/i.exec(n)?.[0] ?? n).toLowerCase()));
+}
+
+/** A tier's pattern, sticky (tried only at candidate words), and the leading words of its names. */
+function makeTier(tierName: Tier, names: readonly string[], caseInsensitive: boolean) {
+  const re = tierPattern(names, caseInsensitive);
+  return { tier: tierName, sticky: new RegExp(re.source, caseInsensitive ? 'iy' : 'y'), words: leadingWords(names) };
+}
+
+const TIERS = [
+  makeTier('distinctive', DISTINCTIVE_LIBRARIES, true),
+  makeTier('capitalized', CAPITALIZED_LIBRARIES, false),
+  makeTier('common', COMMON_WORD_LIBRARIES, false),
+] as const;
 
 const ALL_NAMES = new Map(
   [...DISTINCTIVE_LIBRARIES, ...CAPITALIZED_LIBRARIES, ...COMMON_WORD_LIBRARIES].map((n) => [n.toLowerCase(), n]),
 );
 
 const BACKTICK_NAMES = new Map([...DISTINCTIVE_LIBRARIES, ...CAPITALIZED_LIBRARIES].map((n) => [n.toLowerCase(), n]));
+
+/** Leading words of every tier, and the longest one (longer runs cannot be candidates). */
+const ALL_WORDS: ReadonlySet<string> = new Set(TIERS.flatMap((t) => [...t.words]));
+const LONGEST_WORD = Math.max(...[...ALL_WORDS].map((w) => w.length));
+
+/** Start and lower-cased text of each maximal run of ASCII letters and digits that begins a listed name. */
+function candidateRuns(text: string): { start: number; word: string }[] {
+  const runs: { start: number; word: string }[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) {
+      if (start === -1) start = i;
+      continue;
+    }
+    if (start !== -1 && i - start <= LONGEST_WORD) {
+      const word = text.slice(start, i).toLowerCase();
+      if (ALL_WORDS.has(word)) runs.push({ start, word });
+    }
+    start = -1;
+  }
+  return runs;
+}
 
 /** The listed spelling of a matched name (`LODASH` → `lodash`, `Ruby  on Rails` → `Ruby on Rails`). */
 function canonicalName(matched: string): string {
@@ -74,27 +113,39 @@ export function findLibraryNames(text: string): { index: number; name: string }[
     taken.fill(1, index, index + length);
     found.push({ index, name });
   };
-  for (const re of [VERSION_SPEC, SCOPED_PACKAGE, NPM_PREFIX]) {
+  // Each shape needs a character the line may not have: skip the scan when it is absent.
+  const shapes = text.includes('@') ? [VERSION_SPEC, SCOPED_PACKAGE, NPM_PREFIX] : [NPM_PREFIX];
+  for (const re of shapes) {
+    if (re === NPM_PREFIX && !text.includes('npm:')) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) add(m.index, m[0].length, m[0]);
   }
-  for (const span of backtickSpans(text)) {
-    // `lodash`, `react` in backticks are code; `Next` or `Express` in backticks may be a button label.
-    const name = BACKTICK_NAMES.get(span.content.trim().toLowerCase());
-    if (name) add(span.contentStart, span.content.length, name);
+  if (text.includes('`')) {
+    for (const span of backtickSpans(text)) {
+      // `lodash`, `react` in backticks are code; `Next` or `Express` in backticks may be a button label.
+      const name = BACKTICK_NAMES.get(span.content.trim().toLowerCase());
+      if (name) add(span.contentStart, span.content.length, name);
+    }
   }
-  for (const { tier, re } of TIERS) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
+  const runs = candidateRuns(text);
+  for (const { tier, sticky, words } of TIERS) {
+    // Matches of a global scan never overlap: a candidate inside the previous match is skipped.
+    let scannedTo = 0;
+    for (const run of runs) {
+      if (run.start < scannedTo || !words.has(run.word)) continue;
+      sticky.lastIndex = run.start;
+      const m = sticky.exec(text);
+      if (!m) continue;
       const start = m.index;
       const end = start + m[0].length;
+      scannedTo = end;
       const cue = hasCue(text, start, end);
       if (tier === 'capitalized' && isSentenceStart(text, start) && !cue) continue;
       if (tier === 'common' && (!cue || isSentenceStart(text, start) || afterProperName(text, start))) continue;
       add(start, m[0].length, canonicalName(m[0]));
     }
   }
-  return found.sort((a, b) => a.index - b.index);
+  return found.length > 1 ? found.sort((a, b) => a.index - b.index) : found;
 }
 
 /** Reports named libraries, frameworks, package scopes and version specs. */

@@ -216,6 +216,9 @@ const SHELL_ARGUMENT =
 /** Arguments no sentence has: flags, operators, variables (`rm -rf dist, then rebuild` is still a command). */
 const STRONG_ARGUMENT = /^(-{1,2}[A-Za-z][\w-]*(=\S*)?|>>?|\||\|\||&&|2>&1|\$\{?\w+\}?\S*)$/;
 
+/** The first word of a line (`[a-z][\w-]*`), or a `$` prompt. */
+const LEADING_WORD = /^\s*(?:(\$)|([a-z][\w-]*))/;
+
 /** Whether a text starts with a lowercase command word (used to keep command lines out of "prose"). */
 export function startsWithCommand(text: string): boolean {
   const first = /^\s*(?:\$\s+)?([a-z][\w-]*)/.exec(text)?.[1];
@@ -226,17 +229,13 @@ export function startsWithCommand(text: string): boolean {
 export function findShellCommand(text: string): { index: number; command: string } | undefined {
   const lineStart = lineStartCommand(text);
   if (lineStart) return lineStart;
-  for (const re of [SUBCOMMAND_RE, ALWAYS_RE, CURL_RE]) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (re === SUBCOMMAND_RE) {
-        const subs = TOOL_SUBCOMMANDS[m[1] ?? ''] ?? [];
-        if (!subs.includes(m[2] ?? '')) continue;
-      }
-      return { index: m.index, command: commandText(text, m.index) };
-    }
+  // Each of these patterns starts with a tool name standing as a whole word (a maximal run of word
+  // characters and `-`): without one in the line, none can match.
+  if (text.match(WORD_RUNS)?.some((w) => SCANNED_TOOLS.has(w))) {
+    const found = scanToolCommands(text);
+    if (found) return found;
   }
-  if (!text.trimStart().startsWith('|')) {
+  if (text.includes('|') && !text.trimStart().startsWith('|')) {
     PIPE_RE.lastIndex = 0;
     const m = PIPE_RE.exec(text);
     if (m) {
@@ -244,6 +243,7 @@ export function findShellCommand(text: string): { index: number; command: string
       return { index: bar, command: commandText(text, bar) };
     }
   }
+  if (!text.includes('`')) return undefined;
   for (const span of backtickSpans(text)) {
     const words = span.content.trim().split(/\s+/);
     const first = words[0] ?? '';
@@ -258,7 +258,29 @@ export function findShellCommand(text: string): { index: number; command: string
   return undefined;
 }
 
+const WORD_RUNS = /[\w-]+/g;
+/** Tool names the tool patterns start with. */
+const SCANNED_TOOLS = new Set([...Object.keys(TOOL_SUBCOMMANDS), ...ALWAYS_COMMAND, 'curl', 'wget']);
+
+/** A tool with a known subcommand, an always-command (`npx x`) or `curl`/`wget` with a flag or URL. */
+function scanToolCommands(text: string): { index: number; command: string } | undefined {
+  for (const re of [SUBCOMMAND_RE, ALWAYS_RE, CURL_RE]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (re === SUBCOMMAND_RE) {
+        const subs = TOOL_SUBCOMMANDS[m[1] ?? ''] ?? [];
+        if (!subs.includes(m[2] ?? '')) continue;
+      }
+      return { index: m.index, command: commandText(text, m.index) };
+    }
+  }
+  return undefined;
+}
+
 function lineStartCommand(text: string): { index: number; command: string } | undefined {
+  // Only a `$ ` prompt or a listed command word can start a command line: check that before the pattern.
+  const lead = LEADING_WORD.exec(text);
+  if (!lead || (lead[1] === undefined && !LINE_START_COMMANDS.has(lead[2] ?? ''))) return undefined;
   const m = /^(\s*)(\$\s+)?([a-z][\w-]*)((?:\s+\S+)*)\s*$/.exec(text);
   if (!m) return undefined;
   const prompt = m[2] !== undefined;

@@ -10,14 +10,25 @@ import type { LintDocument, LintFinding } from '../types.js';
 const TYPE =
   '(?:string|number|boolean|any|unknown|void|never|object|bigint|symbol|null|undefined|int|float|str|bool|bytes|u8|u32|u64|i32|i64|usize|[A-Z][\\w.]*|\\{|\\[)';
 
-const SIGNATURE_SHAPES: readonly { re: RegExp; what: string }[] = [
+/**
+ * Each shape with the characters it cannot match without (`needs`: every one of them must be in the
+ * line; `needsOne`: at least one): a line of prose has no `(`, `=>`, `<`, so most lines skip every pattern.
+ */
+const SIGNATURE_SHAPES: readonly {
+  re: RegExp;
+  what: string;
+  needs: readonly string[];
+  needsOne?: readonly string[];
+}[] = [
   {
     re: /\b(?:async\s+)?(?:function\*?|def|func|fn|fun)\s+[A-Za-z_$][\w$]*\s*(?:<[^<>]*>)?\(/,
     what: 'function declaration',
+    needs: ['('],
   },
   {
     re: /\b(?:public|private|protected|static)\s+(?:static\s+)?(?:async\s+)?[\w<>[\]]+\s+[A-Za-z_$][\w$]*\s*\(/,
     what: 'method declaration',
+    needs: ['('],
   },
   {
     // One of the first parameters has a type: `(rows: Row[])`, `(a, b?: string)`. Bounded, so it stays linear.
@@ -25,6 +36,7 @@ const SIGNATURE_SHAPES: readonly { re: RegExp; what: string }[] = [
       `(?<![\\w$])[A-Za-z_$][\\w$]*\\s*(?:<[^<>()]*>)?\\(\\s*(?:[\\w$]+\\??(?:\\s*:\\s*[^(),:]*)?,\\s*){0,8}[\\w$]+\\??\\s*:\\s*${TYPE}`,
     ),
     what: 'typed parameter list',
+    needs: ['(', ':'],
   },
   {
     // The type must end the clause: "Size(MB): Total size of the export" is a column description.
@@ -32,23 +44,31 @@ const SIGNATURE_SHAPES: readonly { re: RegExp; what: string }[] = [
       `(?<![\\w$])[A-Za-z_$][\\w$]*(?:<[^<>()]*>)?\\((?!e?s\\))[^()]*\\)\\s*:\\s*${TYPE}(?:[\\w<>[\\]|.]*)(?=\\s*(?:$|[,;.{|=)]))`,
     ),
     what: 'return type',
+    needs: ['(', ')', ':'],
   },
-  { re: /(?<![\w$])[A-Za-z_$][\w$]*\([^()]*\)\s*->\s*[\w[]/, what: 'return type' },
-  { re: /\([^()]*\)\s*=>/, what: 'arrow function' },
-  { re: /\b[A-Za-z_$][\w$]*\s*=>\s*[{(]/, what: 'arrow function' },
-  { re: /\b[A-Za-z_$][\w$]*\([^()]*\)\s*\{/, what: 'function body' },
-  { re: /\b(?:interface|type)\s+[A-Z]\w*\s*(?:<[^<>]*>)?\s*(?:=|\{)/, what: 'type declaration' },
-  { re: /\b[A-Z]\w*<[\w<>, [\]|'"]{0,100}[\w\]>]>/, what: 'generic type' },
-  { re: /\b[a-z]{2}[a-z0-9]*[A-Z][\w$]*\(/, what: 'function name' },
-  { re: /\b[a-z][a-z0-9]*_[a-z0-9_]+\(/, what: 'function name' },
-  { re: /\b[a-z_$][\w$]*\.[a-z_$][\w$]*\([^()]*\)/, what: 'method call' },
-  { re: /\b[A-Za-z_$][\w$]*\(\)/, what: 'function call' },
+  { re: /(?<![\w$])[A-Za-z_$][\w$]*\([^()]*\)\s*->\s*[\w[]/, what: 'return type', needs: ['->'] },
+  { re: /\([^()]*\)\s*=>/, what: 'arrow function', needs: ['=>'] },
+  { re: /\b[A-Za-z_$][\w$]*\s*=>\s*[{(]/, what: 'arrow function', needs: ['=>'] },
+  { re: /\b[A-Za-z_$][\w$]*\([^()]*\)\s*\{/, what: 'function body', needs: ['(', '{'] },
+  {
+    re: /\b(?:interface|type)\s+[A-Z]\w*\s*(?:<[^<>]*>)?\s*(?:=|\{)/,
+    what: 'type declaration',
+    needs: [],
+    needsOne: ['=', '{'],
+  },
+  { re: /\b[A-Z]\w*<[\w<>, [\]|'"]{0,100}[\w\]>]>/, what: 'generic type', needs: ['<', '>'] },
+  { re: /\b[a-z]{2}[a-z0-9]*[A-Z][\w$]*\(/, what: 'function name', needs: ['('] },
+  { re: /\b[a-z][a-z0-9]*_[a-z0-9_]+\(/, what: 'function name', needs: ['('] },
+  { re: /\b[a-z_$][\w$]*\.[a-z_$][\w$]*\([^()]*\)/, what: 'method call', needs: ['(', ')'] },
+  { re: /\b[A-Za-z_$][\w$]*\(\)/, what: 'function call', needs: ['()'] },
 ];
 
 /** The first signature-shaped code in one (masked) line. */
 export function findSignature(text: string): { index: number; code: string; what: string } | undefined {
   let best: { index: number; code: string; what: string } | undefined;
-  for (const { re, what } of SIGNATURE_SHAPES) {
+  for (const { re, what, needs, needsOne } of SIGNATURE_SHAPES) {
+    if (!needs.every((c) => text.includes(c))) continue;
+    if (needsOne && !needsOne.some((c) => text.includes(c))) continue;
     const m = re.exec(text);
     if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0].trim(), what };
   }

@@ -41,10 +41,23 @@ const SQL_SHAPES: readonly RegExp[] = [
   /\bJOIN\s+\w+(?:\s+\w+)?\s+ON\s+\w+\.\w+\s*=/i,
 ];
 
+/**
+ * The keyword each shape starts with, lower-cased: a shape can only match a line that contains it in
+ * some casing, so a line without any of these keywords skips every pattern.
+ */
+const SHAPE_KEYWORDS: readonly string[] = SQL_SHAPES.map((re) => {
+  const keyword = /^\\b\(?\??:?([A-Za-z]+)/.exec(re.source)?.[1];
+  if (!keyword) throw new Error(`no leading keyword in ${re.source}`);
+  return keyword.toLowerCase();
+});
+
 /** The first SQL statement in one (masked) line. */
 export function findSql(text: string): { index: number; statement: string } | undefined {
   let best: { index: number; statement: string } | undefined;
-  for (const re of SQL_SHAPES) {
+  const lower = text.toLowerCase();
+  for (let i = 0; i < SQL_SHAPES.length; i++) {
+    const re = SQL_SHAPES[i] as RegExp;
+    if (!lower.includes(SHAPE_KEYWORDS[i] as string)) continue;
     const m = re.exec(text);
     if (m && (best === undefined || m.index < best.index)) best = { index: m.index, statement: m[0] };
   }

@@ -1,0 +1,134 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Options, type Query, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import {
+  CancelledError,
+  diffWorkspaceSnapshots,
+  type ExecuteInput,
+  type ExecuteOptions,
+  type ExecutionReport,
+  type Executor,
+  type Sandbox,
+  snapshotWorkspace,
+} from '@sessionhub/core';
+import { claudeCodeEnv, isRoot } from './env.js';
+import { ClaudeCodeError, resultError } from './errors.js';
+import type { ClaudeCodeExecutorOptions } from './options.js';
+import { ProgressMapper } from './progress.js';
+import { executorPrompt } from './prompt.js';
+import { redact } from './redact.js';
+import { resultUsage } from './usage.js';
+
+const STDERR_TAIL = 2_000;
+
+/**
+ * The Executor actor on Claude Code (`query()` of `@anthropic-ai/claude-agent-sdk`).
+ *
+ * Claude Code runs as a child process on the HOST with `sandbox.workspace` as its working directory:
+ * its own tools (Write, Edit, Bash, ...) act there directly, outside whatever isolation the Sandbox gives
+ * its `exec`. The sandbox is used only to list the workspace before and after. Provide isolation yourself
+ * (run the whole process in a container or VM) when the instruction or the model is not trusted.
+ */
+export class ClaudeCodeExecutor implements Executor {
+  readonly specificationVersion = 1 as const;
+  readonly name = 'claude-code';
+
+  constructor(private readonly options: ClaudeCodeExecutorOptions = {}) {}
+
+  async execute(input: ExecuteInput, sandbox: Sandbox, opts: ExecuteOptions): Promise<ExecutionReport> {
+    const { signal } = opts;
+    if (signal.aborted) throw new CancelledError('execution cancelled before it started', { cause: signal.reason });
+    const o = this.options;
+    const secrets = [o.apiKey, o.env?.ANTHROPIC_API_KEY, o.env?.ANTHROPIC_AUTH_TOKEN];
+    const permissionMode = o.permissionMode ?? 'acceptEdits';
+    const workspace = sandbox.workspace;
+    const mapper = new ProgressMapper(workspace, secrets, opts.emit);
+    const before = await snapshotWorkspace(sandbox, { signal });
+
+    // Claude Code writes $HOME/.claude: give it a home of its own for this run.
+    const home = await mkdtemp(join(tmpdir(), 'sessionhub-claude-home-'));
+    const abortController = new AbortController();
+    const onAbort = () => abortController.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    // The signal may have fired while the workspace was listed, before the listener was added.
+    if (signal.aborted) onAbort();
+    let stderr = '';
+    const sdkOptions: Options = {
+      cwd: workspace,
+      permissionMode,
+      abortController,
+      env: claudeCodeEnv({
+        home,
+        apiKey: o.apiKey,
+        baseURL: o.baseURL,
+        permissionMode,
+        maxRetries: o.maxRetries,
+        extra: o.env,
+      }),
+      // No user, project or local settings files: the run is configured by these options alone.
+      settingSources: [],
+      stderr: (data) => {
+        stderr = (stderr + data).slice(-STDERR_TAIL);
+      },
+      ...(permissionMode === 'bypassPermissions' && isRoot() ? { allowDangerouslySkipPermissions: true } : {}),
+      ...(o.model ? { model: o.model } : {}),
+      ...(o.allowedTools ? { allowedTools: o.allowedTools } : {}),
+      ...(o.disallowedTools ? { disallowedTools: o.disallowedTools } : {}),
+      ...(o.maxTurns !== undefined ? { maxTurns: o.maxTurns } : {}),
+      ...(o.pathToClaudeCodeExecutable ? { pathToClaudeCodeExecutable: o.pathToClaudeCodeExecutable } : {}),
+      ...(o.appendSystemPrompt
+        ? { systemPrompt: { type: 'preset', preset: 'claude_code', append: o.appendSystemPrompt } }
+        : {}),
+    };
+
+    let result: SDKResultMessage | undefined;
+    let run: Query | undefined;
+    try {
+      run = query({ prompt: executorPrompt(input), options: sdkOptions });
+      for await (const message of run) {
+        if (signal.aborted) break;
+        if (message.type === 'result') {
+          result = message;
+          break;
+        }
+        mapper.handle(message);
+      }
+    } catch (err) {
+      if (signal.aborted) throw new CancelledError('execution cancelled', { cause: signal.reason });
+      const text = err instanceof Error ? err.message : String(err);
+      const tail = stderr.trim() ? `; stderr: ${stderr.trim()}` : '';
+      throw new ClaudeCodeError('claude_code.process', redact(`Claude Code failed: ${text}${tail}`, secrets), {
+        retryable: true,
+      });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      run?.close();
+      await rm(home, { recursive: true, force: true });
+    }
+    if (signal.aborted) throw new CancelledError('execution cancelled', { cause: signal.reason });
+    if (!result) {
+      throw new ClaudeCodeError('claude_code.no_result', 'Claude Code ended without a result message', {
+        retryable: true,
+      });
+    }
+    for (const denial of result.permission_denials ?? []) {
+      opts.emit({
+        kind: 'output',
+        message: redact(`permission denied for ${denial.tool_name}`, secrets),
+        data: { tool: denial.tool_name },
+      });
+    }
+    const error = resultError(result, secrets);
+    if (error) throw error;
+
+    const after = await snapshotWorkspace(sandbox, { signal });
+    const changed = new Set([...mapper.writtenFiles, ...diffWorkspaceSnapshots(before, after)]);
+    return {
+      summary: redact(result.subtype === 'success' ? result.result || mapper.lastText : mapper.lastText, secrets),
+      changedFiles: [...changed].sort(),
+      usage: resultUsage(result),
+      turns: result.num_turns,
+    };
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * @sessionhub/claude-code: SessionHub's Executor on Claude Code (`@anthropic-ai/claude-agent-sdk`).
+ * @packageDocumentation
+ */
+export { claudeCodeEnv, type EnvInput } from './env.js';
+export { ClaudeCodeError, resultError } from './errors.js';
+export { ClaudeCodeExecutor } from './executor.js';
+export type { ClaudeCodeExecutorOptions } from './options.js';
+export { ProgressMapper, summarizeInput, workspacePath } from './progress.js';
+export { EXECUTOR_PREAMBLE, executorPrompt } from './prompt.js';
+export { resultUsage } from './usage.js';

@@ -1,0 +1,131 @@
+import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnthropicPlanner } from '@sessionhub/anthropic';
+import { CommandVerifier, createSessionHub, MemoryStore, type SandboxProvider } from '@sessionhub/core';
+import { DockerSandboxProvider } from '@sessionhub/sandbox-docker';
+import { type FakeAnthropic, match, reply, startFakeAnthropic } from '@sessionhub/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ClaudeCodeExecutor, EXECUTOR_PREAMBLE } from '../src/index.js';
+import { dockerReadiness } from './support/docker.js';
+import { bubblewrapProvider } from './support/sandbox.js';
+
+const docker = await dockerReadiness();
+
+const KEY = 'sk-ant-session-canary-41b7';
+
+let fake: FakeAnthropic | undefined;
+let workspace: string | undefined;
+afterEach(async () => {
+  await fake?.close();
+  if (workspace) await rm(workspace, { recursive: true, force: true });
+  fake = undefined;
+  workspace = undefined;
+});
+
+const FOUNDATION = `# Greeter Foundation
+
+Current Version: 1.0
+
+## Session Log
+- 1.0 (2026-01-01) Project Setup: completed. Created the project.
+`;
+
+/** What the planner (scripted on the fake) answers: an instruction that keeps every boundary rule. */
+const INSTRUCTION = `Session 1.1: Greeting File
+OBJECTIVES:
+1. Visitors find a greeting file in the project
+REQUIREMENTS:
+- The greeting file says hello
+FOUNDATION UPDATE:
+- Update to version 1.1
+- Add session to log
+VALIDATION:
+- hello.txt exists and says hello
+COMPLEXITY: simple
+COMMIT: 'Add a greeting file'
+`;
+
+/**
+ * Plans (AnthropicPlanner), executes with Claude Code (on the host, in the workspace), verifies in sandboxes
+ * from `sandbox`, and succeeds: every model call against the fake.
+ */
+async function greetingSession(sandbox: SandboxProvider): Promise<void> {
+  workspace = await realpath(await mkdtemp(join(tmpdir(), 'sessionhub-cc-session-')));
+  await writeFile(join(workspace, 'FOUNDATION.md'), FOUNDATION);
+  fake = await startFakeAnthropic({
+    apiKey: KEY,
+    script: [
+      {
+        name: 'plan',
+        match: [match.systemContains('You are the Planner'), match.lastUserContains('Add a greeting file')],
+        reply: reply.text(INSTRUCTION),
+      },
+      {
+        name: 'write',
+        match: [match.lastUserContains(EXECUTOR_PREAMBLE), match.lastUserContains('Session 1.1: Greeting File')],
+        reply: reply.toolUse('Write', { file_path: join(workspace, 'hello.txt'), content: 'hello\n' }),
+      },
+      {
+        name: 'report',
+        match: match.toolResult({ name: 'Write', isError: false }),
+        reply: reply.text('Added hello.txt.'),
+      },
+    ],
+  });
+  const hub = createSessionHub({
+    planner: new AnthropicPlanner({ apiKey: KEY, baseURL: fake.url, maxRetries: 0 }),
+    executor: new ClaudeCodeExecutor({ apiKey: KEY, baseURL: fake.url, maxRetries: 0 }),
+    verifier: new CommandVerifier({
+      gates: [{ name: 'greeting', command: 'grep -q hello hello.txt', timeoutMs: 10_000 }],
+    }),
+    store: new MemoryStore(),
+    sandbox,
+    workspace,
+    policy: { maxFixAttempts: 0, secrets: [KEY] },
+  });
+  const handle = await hub.run({ request: 'Add a greeting file' }, { signal: AbortSignal.timeout(25_000) });
+  const result = await handle.result;
+
+  fake.assertDone();
+  expect(result.error).toBeUndefined();
+  expect(result.session.state).toBe('succeeded');
+  expect(result.verdict?.passed).toBe(true);
+  expect(await readFile(join(workspace, 'hello.txt'), 'utf8')).toBe('hello\n');
+  expect(await readFile(join(workspace, 'FOUNDATION.md'), 'utf8')).toMatch(/1\.1/);
+  expect(result.report?.changedFiles).toEqual(['hello.txt']);
+  expect(result.session.usage.costUsd).toBeGreaterThan(0);
+  expect(result.session.usage.cacheReadTokens).toBeGreaterThan(0);
+
+  const events = [];
+  for await (const e of hub.events(handle.id)) events.push(e);
+  const progress = events.filter((e) => e.type === 'executor.progress');
+  expect(progress.map((e) => e.kind)).toEqual(['output', 'tool_call', 'tool_result', 'file_change', 'message']);
+  expect(JSON.stringify(events)).not.toContain(KEY);
+}
+
+describe('a full engine session with ClaudeCodeExecutor against the fake', () => {
+  it('with a process sandbox (@sessionhub/sandbox-process, bubblewrap): plans, executes with Claude Code, verifies and succeeds', {
+    timeout: 30_000,
+  }, async () => {
+    const provider = bubblewrapProvider();
+    try {
+      await greetingSession(provider);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it.skipIf(!docker.ready)(
+    `with a Docker sandbox for the verifier (@sessionhub/sandbox-docker)${docker.ready ? '' : ` [skipped: ${docker.reason}]`}`,
+    { timeout: 90_000 },
+    async () => {
+      const provider = new DockerSandboxProvider();
+      try {
+        await greetingSession(provider);
+      } finally {
+        await provider.close?.();
+      }
+    },
+  );
+});

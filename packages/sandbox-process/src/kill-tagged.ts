@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * SIGKILLs every host process whose environment carries `NAME=value` (e.g. the sandbox id), in a
+ * few rounds so children forked meanwhile are caught too. The last resort of an unisolated sandbox,
+ * whose commands may have left their process group with `setsid`.
+ */
+export function killTagged(name: string, value: string): number {
+  const needle = Buffer.from(`${name}=${value}\0`);
+  let killed = 0;
+  for (let round = 0; round < 3; round++) {
+    let found = 0;
+    let entries: string[] = [];
+    try {
+      entries = readdirSync('/proc');
+    } catch {
+      return killed;
+    }
+    for (const entry of entries) {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      try {
+        if (!readFileSync(`/proc/${entry}/environ`).includes(needle)) continue;
+        process.kill(Number(entry), 'SIGKILL');
+        found++;
+      } catch {
+        // exited, or not ours to read
+      }
+    }
+    killed += found;
+    if (found === 0) break;
+  }
+  return killed;
+}

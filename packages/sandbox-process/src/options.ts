@@ -1,0 +1,40 @@
+import type { SandboxLimits } from '@sessionhub/core';
+
+/** How a provider isolates: `auto` uses bubblewrap when it works here, else none. */
+export type ProcessIsolationOption = 'auto' | 'bubblewrap' | 'none';
+
+/** Limits and exec defaults applied when a call does not give its own. */
+export interface ProcessSandboxDefaults extends SandboxLimits {
+  /** Default `timeoutMs` of `exec` (default 600 000). */
+  timeoutMs?: number;
+  /** Default `maxOutputBytes` of `exec` (default 1 MiB). */
+  maxOutputBytes?: number;
+}
+
+/** Options of {@link ProcessSandboxProvider}. */
+export interface ProcessSandboxProviderOptions {
+  /** Default `auto`: bubblewrap when installed and working, else `none`. */
+  isolation?: ProcessIsolationOption;
+  /** Allow sandboxes without isolation (`isolation: 'none'`); `create` refuses them otherwise. */
+  allowUnisolated?: boolean;
+  /** Limits and exec defaults. */
+  defaults?: ProcessSandboxDefaults;
+  /** Path of the `bwrap` binary; default the first `bwrap` on PATH. */
+  bwrapPath?: string;
+  /** Node binary that hosts the in-sandbox runner; default `process.execPath`. */
+  nodePath?: string;
+  /**
+   * Enforce limits with a cgroup v1 subtree when writable (default true). When false or not
+   * writable, only memory is limited, per command with `prlimit --as`.
+   */
+  cgroups?: boolean;
+}
+
+/** Defaults when neither the provider nor `create` gives a value. */
+export const DEFAULT_LIMITS: Required<Omit<SandboxLimits, 'cpus'>> = {
+  memoryMb: 4096,
+  pids: 1024,
+  tmpMb: 1024,
+};
+export const DEFAULT_TIMEOUT_MS = 600_000;
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;

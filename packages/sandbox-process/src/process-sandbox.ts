@@ -1,0 +1,157 @@
+import {
+  type ExecOptions,
+  type ExecResult,
+  type IsolationKind,
+  type Sandbox,
+  type SandboxEntry,
+  SandboxError,
+  TRUNCATION_MARKER,
+} from '@sessionhub/core';
+import type { CgroupV1 } from './cgroup.js';
+import { killTagged } from './kill-tagged.js';
+import type { RunnerClient, RunnerExecRequest } from './runner/runner-client.js';
+import { WorkspaceFs } from './workspace-fs.js';
+
+/** The environment variable carrying the sandbox id into every command (used to reap strays). */
+export const SANDBOX_ID_VARIABLE = 'SESSIONHUB_SANDBOX_ID';
+
+/**
+ * How a sandbox's limits are enforced: a cgroup v1 subtree (pids, memory, cpus for the whole
+ * sandbox), per-command RLIMIT_AS through `prlimit` (memory only; pids and cpus unenforced), or not at all.
+ */
+export type LimitsEnforcement = 'cgroup' | 'rlimit' | 'none';
+
+/** What a {@link ProcessSandbox} is built from (made by the provider). */
+export interface ProcessSandboxParts {
+  id: string;
+  workspace: string;
+  isolation: IsolationKind;
+  /** Workspace path as commands see it (`/workspace` under bubblewrap, the host path otherwise). */
+  mountPoint: string;
+  runner: RunnerClient;
+  cgroup: CgroupV1 | undefined;
+  limitsEnforcement: LimitsEnforcement;
+  labels: Record<string, string>;
+  timeoutMs: number;
+  maxOutputBytes: number;
+}
+
+/**
+ * A {@link Sandbox} whose commands run in one long-lived runner process: inside bubblewrap
+ * (`isolation: 'bubblewrap'`) or as a plain child process (`'none'`, only when allowed). Files are
+ * served on the host by {@link WorkspaceFs} with strict containment.
+ */
+export class ProcessSandbox implements Sandbox {
+  readonly specificationVersion = 1 as const;
+  readonly id: string;
+  readonly workspace: string;
+  readonly isolation: IsolationKind;
+  /** Labels given at creation. */
+  readonly labels: Record<string, string>;
+  /** How limits (pids, memory, cpus) are enforced. */
+  readonly limitsEnforcement: LimitsEnforcement;
+  private readonly fs: WorkspaceFs;
+  private disposing: Promise<void> | undefined;
+
+  constructor(private readonly parts: ProcessSandboxParts) {
+    this.id = parts.id;
+    this.workspace = parts.workspace;
+    this.isolation = parts.isolation;
+    this.labels = parts.labels;
+    this.limitsEnforcement = parts.limitsEnforcement;
+    this.fs = new WorkspaceFs(parts.workspace, parts.mountPoint === parts.workspace ? [] : [parts.mountPoint]);
+  }
+
+  async exec(command: string | string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    this.assertOpen();
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    const argv = typeof command === 'string' ? ['/bin/sh', '-c', command] : [...command];
+    if (argv.length === 0) throw new SandboxError('sandbox.invalid_command', 'empty argv');
+    const rel = opts.cwd ? this.fs.directory(opts.cwd) : '';
+    const max = opts.maxOutputBytes ?? this.parts.maxOutputBytes;
+    const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+    const request: RunnerExecRequest = {
+      argv,
+      cwd: rel === '' ? this.parts.mountPoint : `${this.parts.mountPoint}/${rel}`,
+      env: { ...opts.env },
+      stdin: opts.stdin,
+      maxOutputBytes: max,
+      timeoutMs: opts.timeoutMs ?? this.parts.timeoutMs,
+      signal: opts.signal,
+      onOutput: (stream, data) => {
+        chunks[stream].push(data);
+        if (opts.onOutput) {
+          const text = decoders[stream].decode(data, { stream: true });
+          if (text) opts.onOutput({ stream, data: text });
+        }
+      },
+    };
+    const onAbort = () => this.parts.runner.killRequest(request);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const started = performance.now();
+    try {
+      const exit = await this.parts.runner.exec(request);
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      if (opts.onOutput) {
+        for (const stream of ['stdout', 'stderr'] as const) {
+          const rest = decoders[stream].decode();
+          if (rest) opts.onOutput({ stream, data: rest });
+        }
+      }
+      const text = (stream: 'stdout' | 'stderr') =>
+        Buffer.concat(chunks[stream]).toString('utf8') + (exit.cut[stream] ? TRUNCATION_MARKER : '');
+      return {
+        exitCode: exit.code,
+        stdout: text('stdout'),
+        stderr: text('stderr') + (exit.error ? `${exit.error}\n` : ''),
+        timedOut: exit.timedOut,
+        truncated: exit.cut.stdout || exit.cut.stderr,
+        durationMs: performance.now() - started,
+      };
+    } catch (error) {
+      if (this.disposing)
+        throw new SandboxError('sandbox.disposed', `sandbox ${this.id} was disposed`, { cause: error });
+      throw error;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async readFile(path: string, opts: { signal?: AbortSignal } = {}): Promise<string> {
+    this.assertOpen(opts.signal);
+    return this.fs.read(path).toString('utf8');
+  }
+
+  async writeFile(path: string, content: string | Uint8Array, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    this.assertOpen(opts.signal);
+    this.fs.write(path, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+  }
+
+  async list(path = '', opts: { recursive?: boolean; signal?: AbortSignal } = {}): Promise<SandboxEntry[]> {
+    this.assertOpen(opts.signal);
+    return this.fs.list(path, opts.recursive ?? false);
+  }
+
+  async remove(path: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    this.assertOpen(opts.signal);
+    this.fs.remove(path);
+  }
+
+  /** Kills the runner and with it every process of the sandbox, then releases the cgroup. */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      await this.parts.runner.killAndWait();
+      // Unisolated commands that called setsid live outside the runner's group: find them by tag.
+      if (this.isolation === 'none') killTagged(SANDBOX_ID_VARIABLE, this.id);
+      await this.parts.cgroup?.destroy();
+      this.fs.close();
+    })();
+    return this.disposing;
+  }
+
+  private assertOpen(signal?: AbortSignal): void {
+    if (this.disposing) throw new SandboxError('sandbox.disposed', `sandbox ${this.id} was disposed`);
+    signal?.throwIfAborted();
+  }
+}

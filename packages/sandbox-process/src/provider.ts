@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type IsolationKind,
+  type Sandbox,
+  type SandboxCreateOptions,
+  SandboxError,
+  type SandboxLimits,
+  type SandboxProvider,
+} from '@sessionhub/core';
+import { bwrapArgs, findBwrap, probeBwrap, SANDBOX_NODE_DIR, SANDBOX_PATH, SANDBOX_WORKSPACE } from './bwrap.js';
+import { CgroupV1 } from './cgroup.js';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  type ProcessSandboxProviderOptions,
+} from './options.js';
+import { ProcessSandbox, SANDBOX_ID_VARIABLE } from './process-sandbox.js';
+import { RunnerClient } from './runner/runner-client.js';
+import { RUNNER_SCRIPT } from './runner/runner-script.js';
+
+/** Joins the cgroups listed in $SESSIONHUB_CGROUPS, then becomes the real command (bwrap or the runner). */
+const JOIN_CGROUPS =
+  'for f in $SESSIONHUB_CGROUPS; do echo $$ > "$f" || exit 125; done; unset SESSIONHUB_CGROUPS; exec "$@"';
+
+/** What the provider found about isolation on this machine. */
+export interface IsolationReport {
+  isolation: IsolationKind;
+  /** The bwrap binary used, when isolating with bubblewrap. */
+  bwrapPath?: string;
+  /** Why bubblewrap is not used, when it is not. */
+  reason?: string;
+}
+
+/**
+ * Creates {@link ProcessSandbox}es: the embedded default Sandbox. With bubblewrap installed and
+ * working, each sandbox is a bwrap container (no network, read-only system, only the workspace
+ * writable, pid/ipc/uts/user namespaces, a size-capped /tmp, cgroup limits). Without it the
+ * provider reports `isolation: 'none'` and `create` throws `sandbox.unisolated` unless
+ * `allowUnisolated: true`.
+ *
+ * @example
+ * const provider = new ProcessSandboxProvider();
+ * const sandbox = await provider.create({ workspace: '/tmp/work' });
+ * const { stdout } = await sandbox.exec('ls');
+ * await sandbox.dispose();
+ */
+export class ProcessSandboxProvider implements SandboxProvider {
+  readonly specificationVersion = 1 as const;
+  readonly name = 'process';
+  private detected: IsolationReport | undefined;
+  private readonly live = new Set<ProcessSandbox>();
+  private closed = false;
+
+  constructor(private readonly options: ProcessSandboxProviderOptions = {}) {}
+
+  /** The isolation sandboxes of this provider get (probed once: runs `bwrap ... true`). */
+  get isolation(): IsolationKind {
+    return this.detect().isolation;
+  }
+
+  /** The isolation, with the bwrap path used or the reason bubblewrap is not used. */
+  detect(): IsolationReport {
+    if (this.detected) return this.detected;
+    const wanted = this.options.isolation ?? 'auto';
+    if (wanted === 'none') {
+      this.detected = { isolation: 'none', reason: "isolation: 'none' was asked for" };
+      return this.detected;
+    }
+    const bwrap = findBwrap(this.options.bwrapPath);
+    const reason = bwrap
+      ? probeBwrap(bwrap)
+      : `bwrap not found (${this.options.bwrapPath ?? 'on PATH'}); install the Debian package bubblewrap`;
+    this.detected =
+      bwrap && reason === undefined ? { isolation: 'bubblewrap', bwrapPath: bwrap } : { isolation: 'none', reason };
+    return this.detected;
+  }
+
+  async create(opts: SandboxCreateOptions): Promise<Sandbox> {
+    if (this.closed) throw new SandboxError('sandbox.closed', 'the provider was closed');
+    opts.signal?.throwIfAborted();
+    const report = this.detect();
+    if (report.isolation === 'none') {
+      if (this.options.isolation === 'bubblewrap') {
+        throw new SandboxError('sandbox.unavailable', `bubblewrap was asked for but cannot be used: ${report.reason}`);
+      }
+      if (!this.options.allowUnisolated) {
+        throw new SandboxError(
+          'sandbox.unisolated',
+          `no isolation available (${report.reason}); pass allowUnisolated: true to run commands unisolated`,
+        );
+      }
+    }
+    const workspace = resolveWorkspace(opts.workspace);
+    const id = `sbx-${randomUUID()}`;
+    const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...this.options.defaults, ...opts.limits };
+    const cgroup = this.options.cgroups === false ? undefined : CgroupV1.create(`sessionhub-${id}`, limits);
+    const prefix = cgroup ? [] : rlimitPrefix(limits);
+    const limitsEnforcement = cgroup ? 'cgroup' : prefix.length > 0 ? 'rlimit' : 'none';
+    const nodeBinary = realpathSync(this.options.nodePath ?? process.execPath);
+    const isolated = report.isolation === 'bubblewrap';
+    const mountPoint = isolated ? SANDBOX_WORKSPACE : workspace;
+    const baseEnv: Record<string, string> = {
+      PATH: isolated ? SANDBOX_PATH : `${dirname(nodeBinary)}:/usr/local/bin:/usr/bin:/bin`,
+      HOME: isolated ? '/tmp' : workspace,
+      LANG: 'C.UTF-8',
+      [SANDBOX_ID_VARIABLE]: id,
+      ...opts.env,
+    };
+    const runnerEnv = { SESSIONHUB_BASE_ENV: JSON.stringify(baseEnv), SESSIONHUB_PREFIX: JSON.stringify(prefix) };
+    let argv: string[];
+    let env: Record<string, string>;
+    if (isolated && report.bwrapPath) {
+      const layout = {
+        workspace,
+        nodeBinary,
+        network: opts.network ?? false,
+        tmpBytes: Math.floor((limits.tmpMb ?? DEFAULT_LIMITS.tmpMb) * 1024 * 1024),
+      };
+      const setenv = Object.entries(runnerEnv).flatMap(([k, v]) => ['--setenv', k, v]);
+      argv = [report.bwrapPath, ...bwrapArgs(layout), ...setenv, '--', `${SANDBOX_NODE_DIR}/node`, '-e', RUNNER_SCRIPT];
+      env = {};
+    } else {
+      argv = [nodeBinary, '-e', RUNNER_SCRIPT];
+      env = { ...runnerEnv, [SANDBOX_ID_VARIABLE]: id };
+    }
+    if (cgroup) {
+      argv = ['/bin/sh', '-c', JOIN_CGROUPS, 'sh', ...argv];
+      env = { ...env, SESSIONHUB_CGROUPS: cgroup.procsFiles.join(' ') };
+    }
+    let runner: RunnerClient;
+    try {
+      runner = await RunnerClient.start(argv, env, { signal: opts.signal, cwd: workspace });
+    } catch (error) {
+      await cgroup?.destroy();
+      throw error;
+    }
+    const sandbox = new ProcessSandbox({
+      id,
+      workspace,
+      isolation: report.isolation,
+      mountPoint,
+      runner,
+      cgroup,
+      limitsEnforcement,
+      labels: { ...opts.labels },
+      timeoutMs: this.options.defaults?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxOutputBytes: this.options.defaults?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    });
+    this.live.add(sandbox);
+    const dispose = sandbox.dispose.bind(sandbox);
+    sandbox.dispose = () => dispose().finally(() => this.live.delete(sandbox));
+    return sandbox;
+  }
+
+  /** Disposes every sandbox this provider created that is still live. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.live].map((sandbox) => sandbox.dispose()));
+  }
+}
+
+const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((path) => existsSync(path));
+
+/**
+ * The fallback without a writable cgroup: each command runs under `prlimit --as` (RLIMIT_AS, the
+ * memory limit as address space). The pids limit is NOT enforced this way: RLIMIT_NPROC was
+ * measured to have no effect inside bwrap's user namespace when the caller is root (300 of 300
+ * processes started under `--nproc=64`). Empty when `prlimit` (util-linux) is missing.
+ */
+function rlimitPrefix(limits: SandboxLimits): string[] {
+  if (!PRLIMIT || limits.memoryMb === undefined) return [];
+  return [PRLIMIT, `--as=${Math.floor(limits.memoryMb * 1024 * 1024)}`, '--'];
+}
+
+function resolveWorkspace(workspace: string): string {
+  try {
+    const real = realpathSync(workspace);
+    if (!statSync(real).isDirectory()) throw new Error('not a directory');
+    return real;
+  } catch (cause) {
+    throw new SandboxError('sandbox.invalid_workspace', `workspace ${workspace} is not a directory`, { cause });
+  }
+}

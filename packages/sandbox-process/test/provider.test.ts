@@ -1,0 +1,209 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SandboxError } from '@sessionhub/core';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { copyWorkspace, type ProcessSandbox, ProcessSandboxProvider } from '../src/index.js';
+import { bwrapTestEnv } from './bwrap-env.js';
+
+const env = bwrapTestEnv();
+let root: string;
+let workspace: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sessionhub-process-test-'));
+  workspace = join(root, 'workspace');
+  await mkdir(workspace);
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('without bubblewrap', () => {
+  const missing = '/nonexistent/sessionhub/bwrap';
+
+  it('reports isolation none and refuses to create unless allowUnisolated', { timeout: 20_000 }, async () => {
+    const provider = new ProcessSandboxProvider({ bwrapPath: missing });
+    expect(provider.isolation).toBe('none');
+    expect(provider.detect().reason).toContain('bwrap not found');
+    const error = await provider.create({ workspace }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SandboxError);
+    expect((error as SandboxError).code).toBe('sandbox.unisolated');
+  });
+
+  it('runs unisolated when allowed, and says so', { timeout: 20_000 }, async () => {
+    const provider = new ProcessSandboxProvider({ bwrapPath: missing, allowUnisolated: true });
+    const sandbox = await provider.create({ workspace });
+    try {
+      expect(sandbox.isolation).toBe('none');
+      const result = await sandbox.exec('pwd');
+      expect(result.stdout.trim()).toBe(sandbox.workspace);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('refuses with sandbox.unavailable when bubblewrap was asked for explicitly', { timeout: 20_000 }, async () => {
+    const provider = new ProcessSandboxProvider({ bwrapPath: missing, isolation: 'bubblewrap', allowUnisolated: true });
+    const error = await provider.create({ workspace }).catch((e: unknown) => e);
+    expect((error as SandboxError).code).toBe('sandbox.unavailable');
+  });
+});
+
+describe('a workspace that is not a directory', () => {
+  it('is refused with sandbox.invalid_workspace', { timeout: 20_000 }, async () => {
+    const provider = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
+    const error = await provider.create({ workspace: join(root, 'missing') }).catch((e: unknown) => e);
+    expect((error as SandboxError).code).toBe('sandbox.invalid_workspace');
+  });
+});
+
+describe('file API details', () => {
+  const provider = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
+  afterAll(() => provider.close());
+
+  it('follows a symlink that stays inside, and refuses to read a directory', { timeout: 20_000 }, async () => {
+    const sandbox = await provider.create({ workspace });
+    await sandbox.writeFile('real/file.txt', 'inside\n');
+    await symlink('real', join(workspace, 'rel-link'));
+    await symlink(join(workspace, 'real', 'file.txt'), join(workspace, 'abs-link'));
+    expect(await sandbox.readFile('rel-link/file.txt')).toBe('inside\n');
+    expect(await sandbox.readFile('abs-link')).toBe('inside\n');
+    expect(await sandbox.readFile('real/../real/./file.txt')).toBe('inside\n');
+    await sandbox.writeFile('rel-link/new.txt', 'via link');
+    expect(await readFile(join(workspace, 'real', 'new.txt'), 'utf8')).toBe('via link');
+    expect(((await sandbox.readFile('real').catch((e: unknown) => e)) as SandboxError).code).toBe(
+      'sandbox.is_directory',
+    );
+    expect(((await sandbox.readFile('nope').catch((e: unknown) => e)) as SandboxError).code).toBe('sandbox.not_found');
+  });
+
+  it('removes a symlink to a directory without touching the target', { timeout: 20_000 }, async () => {
+    const sandbox = await provider.create({ workspace });
+    await mkdir(join(root, 'outside'));
+    await writeFile(join(root, 'outside', 'keep.txt'), 'keep');
+    await symlink(join(root, 'outside'), join(workspace, 'out'));
+    await sandbox.remove('out');
+    expect(existsSync(join(workspace, 'out'))).toBe(false);
+    expect(await readFile(join(root, 'outside', 'keep.txt'), 'utf8')).toBe('keep');
+  });
+
+  it('refuses a cwd outside the workspace', { timeout: 20_000 }, async () => {
+    const sandbox = await provider.create({ workspace });
+    await symlink(root, join(workspace, 'up'));
+    for (const cwd of ['..', '/tmp', 'up']) {
+      const error = await sandbox.exec('pwd', { cwd }).catch((e: unknown) => e);
+      expect((error as SandboxError).code, cwd).toBe('sandbox.path_escape');
+    }
+  });
+});
+
+describe('copyWorkspace', () => {
+  it('copies a tree and keeps symlinks as links', { timeout: 20_000 }, async () => {
+    await mkdir(join(root, 'src', 'a'), { recursive: true });
+    await writeFile(join(root, 'src', 'a', 'x.txt'), 'x');
+    await symlink('/etc/passwd', join(root, 'src', 'link'));
+    await copyWorkspace(join(root, 'src'), join(root, 'dest'));
+    expect(await readFile(join(root, 'dest', 'a', 'x.txt'), 'utf8')).toBe('x');
+    const provider = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
+    const sandbox = await provider.create({ workspace: join(root, 'dest') });
+    try {
+      const entries = await sandbox.list();
+      expect(entries.find((e) => e.path === 'link')?.type).toBe('symlink');
+    } finally {
+      await provider.close();
+    }
+  });
+});
+
+describe.skipIf(!env.ready)(`bubblewrap specifics${env.note}`, () => {
+  const provider = new ProcessSandboxProvider({ isolation: 'bubblewrap' });
+  afterAll(() => provider.close());
+  let server: Server;
+  let connections = 0;
+  let port = 0;
+  beforeEach(async () => {
+    server = createServer((socket) => {
+      connections++;
+      socket.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    port = typeof address === 'object' && address ? address.port : 0;
+  });
+  afterEach(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('mounts the workspace at /workspace, runs as nobody, and gives node', { timeout: 30_000 }, async () => {
+    const sandbox = (await provider.create({ workspace })) as ProcessSandbox;
+    expect(sandbox.isolation).toBe('bubblewrap');
+    const result = await sandbox.exec('pwd; id -u; node -e "process.stdout.write(String(6*7))"');
+    expect(result.stdout).toBe('/workspace\n65534\n42');
+    // Absolute symlinks made inside name /workspace: the file API treats them as inside.
+    await sandbox.exec('mkdir d && echo hi > d/f && ln -s /workspace/d/f abs');
+    expect(await sandbox.readFile('abs')).toBe('hi\n');
+  });
+
+  it('enforces limits in a cgroup subtree that is removed on dispose', { timeout: 30_000 }, async () => {
+    const sandbox = (await provider.create({ workspace, limits: { pids: 32, memoryMb: 128 } })) as ProcessSandbox;
+    expect(sandbox.limitsEnforcement).toBe('cgroup');
+    const name = `sessionhub-${sandbox.id}`;
+    const cgroupLine = (await readFile('/proc/self/cgroup', 'utf8')).split('\n').find((l) => l.includes(':pids:'));
+    const pidsDir = join('/sys/fs/cgroup/pids', cgroupLine?.split(':')[2] ?? '/', name);
+    expect(await readFile(join(pidsDir, 'pids.max'), 'utf8')).toBe('32\n');
+    await sandbox.dispose();
+    expect(existsSync(pidsDir)).toBe(false);
+  });
+
+  it('falls back to RLIMIT_AS for memory without cgroups', { timeout: 30_000 }, async () => {
+    const noCgroups = new ProcessSandboxProvider({ isolation: 'bubblewrap', cgroups: false });
+    try {
+      const sandbox = (await noCgroups.create({ workspace, limits: { memoryMb: 256 } })) as ProcessSandbox;
+      expect(sandbox.limitsEnforcement).toBe('rlimit');
+      const bomb = await sandbox.exec(
+        `awk 'BEGIN { s = "x"; while (length(s) < 600000000) s = s s; print "ALLOCATED" }'`,
+      );
+      expect(bomb.stdout).not.toContain('ALLOCATED');
+      expect(bomb.exitCode).not.toBe(0);
+      expect((await sandbox.exec('echo fine')).stdout).toBe('fine\n');
+    } finally {
+      await noCgroups.close();
+    }
+  });
+
+  it('reaches host loopback only with network: true', { timeout: 30_000 }, async () => {
+    const cmd = `bash -c 'exec 3<>/dev/tcp/127.0.0.1/${port} && echo CONNECTED'`;
+    const closed = await provider.create({ workspace });
+    expect((await closed.exec(cmd)).stdout).not.toContain('CONNECTED');
+    expect(connections).toBe(0);
+    const open = await provider.create({ workspace, network: true });
+    expect((await open.exec(cmd)).stdout).toContain('CONNECTED');
+    expect(connections).toBe(1);
+  });
+
+  it('runs commands concurrently, each with its own result', { timeout: 30_000 }, async () => {
+    const sandbox = await provider.create({ workspace });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => sandbox.exec(`sleep 0.${i % 3}; echo ${i}; exit ${i}`)),
+    );
+    expect(results.map((r) => [r.stdout, r.exitCode])).toEqual(Array.from({ length: 8 }, (_, i) => [`${i}\n`, i]));
+  });
+
+  it('reports sandbox.unavailable when a command kills its own runner', { timeout: 30_000 }, async () => {
+    const sandbox = await provider.create({ workspace });
+    const killed = await sandbox.exec('kill -9 $PPID; sleep 5').catch((e: unknown) => e);
+    expect((killed as SandboxError).code).toBe('sandbox.unavailable');
+    expect(((await sandbox.exec('true').catch((e: unknown) => e)) as SandboxError).code).toBe('sandbox.unavailable');
+    await sandbox.dispose();
+  });
+
+  it('hides /etc/shadow, which host root could otherwise read', { timeout: 30_000 }, async () => {
+    const sandbox = await provider.create({ workspace });
+    // Bound over with the host's /dev/null, which a user namespace cannot open (nodev).
+    const result = await sandbox.exec('cat /etc/shadow; grep -c root: /etc/passwd');
+    expect(result.stdout).not.toContain('root:');
+    expect(result.stdout.trim()).toBe('1');
+  });
+});

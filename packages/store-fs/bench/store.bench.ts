@@ -1,0 +1,250 @@
+/**
+ * Store benchmark (not a test): `npm run bench -w @sessionhub/store-fs`.
+ *
+ * On a fresh directory (real disk, every append fsynced): append events one by one (10,000, not
+ * 100,000: each is its own lock + write + fsync) and 100,000 in batches of 100; read a session
+ * with 1,000 events; import 100,000 library sessions and measure search p50/p95; analytics over
+ * them with 2,000 sessions' runs of events. Then LangGraph's SqliteSaver storing and reading
+ * checkpoints of the same payload, against single appends and single-event reads. Last line: JSON.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+import type { NewSessionEvent } from '@sessionhub/core';
+import Database from 'better-sqlite3';
+import { openFsStore } from '../src/index.js';
+import { seededRandom, sessionOf } from '../test/helpers.js';
+import { librarySessions, vocabulary } from '../test/library-fixture.js';
+
+const SINGLE_EVENTS = 10_000;
+const BATCHED_EVENTS = 100_000;
+const BATCH = 100;
+const LIBRARY = 100_000;
+const SEARCHES = 400;
+const ANALYTICS_SESSIONS = 2_000;
+const LANGGRAPH_WRITES = SINGLE_EVENTS;
+const READS = 2_000;
+
+const now = () => performance.now();
+const round = (n: number, digits = 3) => Number(n.toFixed(digits));
+function quantile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+/** A progress event of about 200 bytes of JSON, the payload both stores write. */
+function progress(sessionId: string, i: number): NewSessionEvent {
+  return {
+    type: 'executor.progress',
+    sessionId,
+    kind: 'tool_call',
+    message: `edited src/module-${i % 97}.ts: added input validation and tests`,
+    data: { tool: 'edit', file: `src/module-${i % 97}.ts`, lines: i % 300 },
+  };
+}
+
+/** One realistic run's events for the analytics part. */
+function runEvents(sessionId: string, i: number): NewSessionEvent[] {
+  const failed = i % 4 === 0;
+  const usage = { inputTokens: 1000 + i, outputTokens: 200, cacheReadTokens: 50, cacheWriteTokens: 10, costUsd: 0.012 };
+  return [
+    { type: 'step.started', sessionId, stepId: 'plan:0', step: 'plan', attempt: 0 },
+    { type: 'usage.recorded', sessionId, phase: 'planning', usage },
+    { type: 'step.finished', sessionId, stepId: 'plan:0', step: 'plan', output: {} },
+    { type: 'step.started', sessionId, stepId: 'execute:1', step: 'execute', attempt: 1 },
+    { type: 'usage.recorded', sessionId, phase: 'execution', usage },
+    { type: 'step.finished', sessionId, stepId: 'execute:1', step: 'execute', output: {} },
+    {
+      type: 'verifier.gate',
+      sessionId,
+      attempt: 1,
+      result: {
+        name: ['tests', 'lint', 'types'][i % 3] as string,
+        passed: !failed,
+        durationMs: 100 + (i % 50),
+        output: '',
+        failures: failed ? [{ message: `Expected ${i % 7} to equal ${i % 5} in /repo/src/m${i % 9}.test.ts` }] : [],
+      },
+    },
+    failed
+      ? {
+          type: 'session.finished',
+          sessionId,
+          state: 'failed',
+          error: { code: 'verify.failed', message: 'Failed 1 time' },
+        }
+      : { type: 'session.finished', sessionId, state: 'succeeded' },
+  ];
+}
+
+async function benchFs(dir: string) {
+  const store = await openFsStore({ dir: join(dir, 'fs-store') });
+  await store.createSession(sessionOf('single'));
+  await store.createSession(sessionOf('batched'));
+
+  let t = now();
+  for (let i = 0; i < SINGLE_EVENTS; i++) await store.appendEvents('single', [progress('single', i)]);
+  const single = SINGLE_EVENTS / ((now() - t) / 1000);
+  console.log(`single appends: ${round(single, 0)}/s`);
+
+  t = now();
+  for (let i = 0; i < BATCHED_EVENTS; i += BATCH) {
+    await store.appendEvents(
+      'batched',
+      Array.from({ length: BATCH }, (_, j) => progress('batched', i + j)),
+    );
+  }
+  const batched = BATCHED_EVENTS / ((now() - t) / 1000);
+  console.log(`batched appends: ${round(batched, 0)}/s`);
+
+  await store.createSession(sessionOf('thousand'));
+  for (let i = 0; i < 10; i++) {
+    await store.appendEvents(
+      'thousand',
+      Array.from({ length: 100 }, (_, j) => progress('thousand', i * 100 + j)),
+    );
+  }
+  const gets: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    t = now();
+    await store.getSession('thousand');
+    const events = await store.readEvents('thousand');
+    gets.push(now() - t);
+    if (events.length !== 1000) throw new Error(`expected 1000 events, read ${events.length}`);
+  }
+
+  const random = seededRandom(9);
+  t = now();
+  for (let i = 0; i < READS; i++) {
+    const [event] = await store.readEvents('single', { fromSeq: 1 + Math.floor(random() * SINGLE_EVENTS), limit: 1 });
+    if (!event) throw new Error('missing event');
+  }
+  const reads = READS / ((now() - t) / 1000);
+
+  t = now();
+  await store.importSessions(librarySessions({ count: LIBRARY }));
+  const imported = LIBRARY / ((now() - t) / 1000);
+  console.log(`imported ${LIBRARY} sessions: ${round(imported, 0)}/s`);
+
+  t = now();
+  const reopened = await openFsStore({ dir: join(dir, 'fs-store') });
+  const openMs = now() - t;
+
+  const vocab = vocabulary(2000);
+  const word = () => vocab[Math.floor(random() * vocab.length)] as string;
+  const searches: number[] = [];
+  let hits = 0;
+  for (let i = 0; i < SEARCHES; i++) {
+    const kind = i % 4;
+    const query =
+      kind === 0
+        ? { text: word(), limit: 20 }
+        : kind === 1
+          ? { text: `${word()} ${word()}`, limit: 20 }
+          : kind === 2
+            ? { text: word(), state: 'succeeded' as const, limit: 20 }
+            : { text: word(), tags: [`tag${i % 40}`], limit: 20 };
+    t = now();
+    hits += (await reopened.searchLibrary(query)).length;
+    searches.push(now() - t);
+  }
+  if (hits === 0) throw new Error('searches found nothing');
+
+  for (let i = 0; i < ANALYTICS_SESSIONS; i++) {
+    const id = `lib-${i * Math.floor(LIBRARY / ANALYTICS_SESSIONS)}`;
+    await reopened.appendEvents(id, runEvents(id, i));
+  }
+  const analyticsRuns: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    t = now();
+    const report = await reopened.analytics({ bucket: i % 2 === 0 ? 'day' : 'week' });
+    analyticsRuns.push(now() - t);
+    if (report.overall.total !== LIBRARY + 3) throw new Error(`analytics saw ${report.overall.total} sessions`);
+  }
+  await reopened.close();
+  await store.close();
+  return {
+    append_single_10k_events_per_s: round(single, 0),
+    append_batch100_events_per_s: round(batched, 0),
+    get_session_1000_events_p50_ms: round(quantile(gets, 50)),
+    read_one_event_per_s: round(reads, 0),
+    import_sessions_per_s: round(imported, 0),
+    open_100k_sessions_ms: round(openMs, 1),
+    search_100k_p50_ms: round(quantile(searches, 50)),
+    search_100k_p95_ms: round(quantile(searches, 95)),
+    analytics_100k_sessions_2k_with_events_ms: round(quantile(analyticsRuns, 50), 1),
+  };
+}
+
+/** LangGraph's SqliteSaver: one checkpoint per write holding the same event payload, then reads by id. */
+async function benchLangGraph(dir: string) {
+  // A Database from the workspace's better-sqlite3 (the copy nested under LangGraph may be built for another Node ABI).
+  const saver = new SqliteSaver(new Database(join(dir, 'langgraph.db')));
+  const thread = { thread_id: 'thread-1', checkpoint_ns: '' };
+  const ids: string[] = [];
+  let parent: string | undefined;
+  const t = now();
+  for (let i = 0; i < LANGGRAPH_WRITES; i++) {
+    const id = String(i + 1).padStart(12, '0');
+    ids.push(id);
+    const checkpoint = {
+      v: 4,
+      id,
+      ts: new Date().toISOString(),
+      channel_values: { event: progress('thread-1', i) },
+      channel_versions: { event: i + 1 },
+      versions_seen: {},
+    };
+    await saver.put({ configurable: { ...thread, checkpoint_id: parent } }, checkpoint, {
+      source: 'loop',
+      step: i,
+      parents: {},
+    });
+    parent = id;
+  }
+  const writes = LANGGRAPH_WRITES / ((now() - t) / 1000);
+  const random = seededRandom(9);
+  const r = now();
+  for (let i = 0; i < READS; i++) {
+    const id = ids[Math.floor(random() * ids.length)];
+    const tuple = await saver.getTuple({ configurable: { ...thread, checkpoint_id: id } });
+    if (!tuple) throw new Error('missing checkpoint');
+  }
+  const reads = READS / ((now() - r) / 1000);
+  const sync = (saver.db as unknown as { pragma(s: string, o: { simple: boolean }): unknown }).pragma('synchronous', {
+    simple: true,
+  });
+  saver.db.close();
+  return { writes_per_s: round(writes, 0), reads_per_s: round(reads, 0), sync };
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'sessionhub-fs-bench-'));
+try {
+  console.log('benchmarking store-fs ...');
+  const fs = await benchFs(dir);
+  console.log('fs', fs);
+  console.log('benchmarking LangGraph SqliteSaver ...');
+  const langgraph = await benchLangGraph(dir);
+  console.log(
+    'langgraph',
+    langgraph,
+    '(store-fs fsyncs every append; SqliteSaver runs with its default synchronous setting)',
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'store-fs/store',
+      metrics: {
+        ...fs,
+        langgraph_writes_10k_per_s: langgraph.writes_per_s,
+        langgraph_reads_per_s: langgraph.reads_per_s,
+      },
+      ratios: {
+        vs_langgraph_writes_per_s: round(fs.append_single_10k_events_per_s / langgraph.writes_per_s, 2),
+        vs_langgraph_reads_per_s: round(fs.read_one_event_per_s / langgraph.reads_per_s, 2),
+      },
+    }),
+  );
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

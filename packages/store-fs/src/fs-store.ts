@@ -1,0 +1,473 @@
+import * as nodeFs from 'node:fs';
+import {
+  type AnalyticsQuery,
+  type AnalyticsReport,
+  compareSessionsNewestFirst,
+  computeAnalytics,
+  type FoundationVersion,
+  type LibraryHit,
+  type LibraryQuery,
+  type NewSessionEvent,
+  type Session,
+  type SessionEvent,
+  type SessionFilter,
+  type Store,
+  type StoreCallOptions,
+  StoreError,
+  searchSessions,
+  sessionInAnalyticsScope,
+  sessionMatchesFilter,
+  type Template,
+  tokenizeForSearch,
+} from '@sessionhub/core';
+import { appendDurably, fsyncDirectory, writeFileAtomic } from './atomic-write.js';
+import { EventLog } from './event-log.js';
+import { corruptFile, errnoOf, isMissing, storeIoError } from './io-errors.js';
+import { completeLines, parseLine } from './jsonl.js';
+import { encodeId, Layout } from './layout.js';
+import { LibraryIndex } from './library-index.js';
+import { PathLocks } from './locks.js';
+import { readOrCreateMeta } from './meta.js';
+import type { FsStoreOptions, StoreFs } from './options.js';
+
+/** A JSON round trip: a deep copy without `undefined` fields, or `store.invalid_value`. */
+function plain<T>(value: T, what: string): T {
+  try {
+    return JSON.parse(JSON.stringify(value)) as T;
+  } catch (cause) {
+    throw new StoreError('store.invalid_value', `${what} cannot be stored: it is not plain JSON data`, { cause });
+  }
+}
+
+/** File names are limited to 255 bytes; an id whose name would not fit is refused up front. */
+function checkIdLength(id: string): void {
+  if (encodeId(id).length > 240) {
+    throw new StoreError('store.invalid_value', `id is too long for a file name (${id.length} characters)`);
+  }
+}
+
+const instant = (iso: string) => Date.parse(iso);
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A durable {@link Store} on a directory (layout and guarantees in the package README):
+ * one directory per session with `session.json` (replaced atomically) and `events.jsonl`
+ * (appended and fsynced per batch, seqs assigned under a cross-process lock), a library index,
+ * templates and Foundation versions. Several processes may share one directory.
+ * Open it with {@link openFsStore}.
+ */
+export class FsStore implements Store {
+  readonly specificationVersion = 1 as const;
+  readonly name = 'fs';
+  /** The store's directory. */
+  readonly dir: string;
+  /** Whether the store was opened read-only. */
+  readonly readonly: boolean;
+
+  readonly #fs: StoreFs;
+  readonly #layout: Layout;
+  readonly #locks: PathLocks;
+  readonly #events: EventLog;
+  readonly #index: LibraryIndex;
+  readonly #now: () => Date;
+  #closed = false;
+
+  /** @internal Use {@link openFsStore}. */
+  constructor(options: FsStoreOptions, fs: StoreFs) {
+    this.dir = options.dir;
+    this.readonly = options.readonly ?? false;
+    this.#fs = fs;
+    this.#layout = new Layout(options.dir);
+    this.#locks = new PathLocks(fs, options.lock);
+    this.#events = new EventLog(fs);
+    this.#index = new LibraryIndex(fs, this.#layout, this.#locks);
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** @internal Opens the directory: checks it, reads `meta.json` and loads the library index. */
+  async open(createDirectory: boolean): Promise<void> {
+    const fsp = this.#fs.promises;
+    let stat: nodeFs.Stats | undefined;
+    try {
+      stat = await fsp.stat(this.dir);
+    } catch (error) {
+      if (!isMissing(error)) throw storeIoError(error, `open ${this.dir}`);
+    }
+    if (!stat) {
+      if (this.readonly || !createDirectory) {
+        throw new StoreError('store.unavailable', `store directory ${this.dir} does not exist`);
+      }
+      try {
+        await fsp.mkdir(this.dir, { recursive: true });
+      } catch (error) {
+        throw storeIoError(error, `create store directory ${this.dir}`);
+      }
+    } else if (!stat.isDirectory()) {
+      throw new StoreError('store.unavailable', `${this.dir} is not a directory`);
+    }
+    if (!this.readonly) {
+      try {
+        await fsp.access(this.dir, nodeFs.constants.W_OK);
+      } catch (error) {
+        throw new StoreError(
+          'store.read_only',
+          `store directory ${this.dir} is not writable (${errnoOf(error) ?? 'error'}); open it with { readonly: true } to read`,
+          { cause: error },
+        );
+      }
+    }
+    await readOrCreateMeta(this.#fs, this.#layout, { readonly: this.readonly });
+    try {
+      if (!this.readonly) {
+        for (const dir of [
+          this.#layout.sessions,
+          this.#layout.library,
+          this.#layout.templates,
+          this.#layout.foundation,
+        ]) {
+          await fsp.mkdir(dir, { recursive: true });
+        }
+      }
+      await this.#index.refresh();
+      await this.#index.addMissing({ write: !this.readonly });
+    } catch (error) {
+      throw storeIoError(error, `open ${this.dir}`);
+    }
+  }
+
+  /** Throws if the store is closed or the call was aborted. */
+  #check(opts?: StoreCallOptions, write = false): void {
+    if (this.#closed) throw new StoreError('store.closed', `store fs at ${this.dir} is closed`);
+    opts?.signal?.throwIfAborted();
+    if (write && this.readonly) throw new StoreError('store.read_only', `store fs at ${this.dir} was opened readonly`);
+  }
+
+  /** Runs a file-system operation, turning its failures into `StoreError`s. */
+  async #io<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw storeIoError(error, what);
+    }
+  }
+
+  async #readSession(id: string): Promise<Session | undefined> {
+    const path = this.#layout.sessionFile(id);
+    let text: string;
+    try {
+      text = await this.#fs.promises.readFile(path, 'utf8');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as Session;
+    } catch (cause) {
+      throw corruptFile(path, 'it is not JSON', cause);
+    }
+  }
+
+  /** Runs `fn` under the session's lock; a missing session directory is `store.not_found`. */
+  async #withSessionLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.#locks.withLock(this.#layout.sessionLock(id), fn);
+    } catch (error) {
+      if (isMissing(error)) throw new StoreError('store.not_found', `session ${id} not found`, { cause: error });
+      throw error;
+    }
+  }
+
+  async createSession(session: Session, opts?: StoreCallOptions): Promise<void> {
+    this.#check(opts, true);
+    checkIdLength(session.id);
+    const stored = plain(session, 'session');
+    await this.#io(`create session ${session.id}`, async () => {
+      await this.#fs.promises.mkdir(this.#layout.sessionDir(session.id), { recursive: true });
+      await this.#withSessionLock(session.id, async () => {
+        // The file, not the directory, marks existence: a directory alone is a create cut short.
+        if (await this.#readSession(session.id)) {
+          throw new StoreError('store.conflict', `session ${session.id} already exists`);
+        }
+        await writeFileAtomic(this.#fs, this.#layout.sessionFile(session.id), JSON.stringify(stored));
+        await fsyncDirectory(this.#fs, this.#layout.sessions);
+        await this.#index.append([stored]);
+      });
+    });
+  }
+
+  async getSession(id: string, opts?: StoreCallOptions): Promise<Session | undefined> {
+    this.#check(opts);
+    return this.#io(`read session ${id}`, () => this.#readSession(id));
+  }
+
+  async updateSession(id: string, patch: Partial<Omit<Session, 'id'>>, opts?: StoreCallOptions): Promise<Session> {
+    this.#check(opts, true);
+    const changes = plain(patch, 'session patch');
+    return this.#io(`update session ${id}`, () =>
+      this.#withSessionLock(id, async () => {
+        const current = await this.#readSession(id);
+        if (!current) throw new StoreError('store.not_found', `session ${id} not found`);
+        const next = plain({ ...current, ...changes, id: current.id }, 'session');
+        await writeFileAtomic(this.#fs, this.#layout.sessionFile(id), JSON.stringify(next));
+        await this.#index.append([next]);
+        return plain(next, 'session');
+      }),
+    );
+  }
+
+  async listSessions(filter: SessionFilter = {}, opts?: StoreCallOptions): Promise<Session[]> {
+    this.#check(opts);
+    await this.#io('read the library index', () => this.#index.refresh());
+    const matching = [...this.#index.sessions()].filter((s) => sessionMatchesFilter(s, filter));
+    matching.sort(compareSessionsNewestFirst);
+    const start = filter.offset ?? 0;
+    const end = filter.limit === undefined ? undefined : start + filter.limit;
+    return structuredClone(matching.slice(start, end));
+  }
+
+  async appendEvents(sessionId: string, events: NewSessionEvent[], opts?: StoreCallOptions): Promise<SessionEvent[]> {
+    this.#check(opts, true);
+    const copies = plain(events, 'event');
+    return this.#io(`append events to session ${sessionId}`, () =>
+      this.#withSessionLock(sessionId, async () => {
+        if (!(await this.#exists(this.#layout.sessionFile(sessionId)))) {
+          throw new StoreError('store.not_found', `session ${sessionId} not found`);
+        }
+        if (copies.length === 0) return [];
+        opts?.signal?.throwIfAborted();
+        const at = this.#now().toISOString();
+        return this.#events.append(this.#layout.eventsFile(sessionId), sessionId, copies, at);
+      }),
+    );
+  }
+
+  async #exists(path: string): Promise<boolean> {
+    try {
+      await this.#fs.promises.stat(path);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  async readEvents(
+    sessionId: string,
+    opts?: StoreCallOptions & { fromSeq?: number; limit?: number },
+  ): Promise<SessionEvent[]> {
+    this.#check(opts);
+    const path = this.#layout.eventsFile(sessionId);
+    return this.#io(`read events of session ${sessionId}`, () =>
+      this.#events.read(path, {
+        fromSeq: opts?.fromSeq,
+        limit: opts?.limit,
+        // A torn tail is skipped; if nobody holds the lock (no append in flight), truncate it now.
+        onTorn: async () => {
+          if (this.readonly) return;
+          await this.#locks.tryWithLock(this.#layout.sessionLock(sessionId), () => this.#events.repair(path));
+        },
+      }),
+    );
+  }
+
+  async searchLibrary(query: LibraryQuery, opts?: StoreCallOptions): Promise<LibraryHit[]> {
+    this.#check(opts);
+    await this.#io('read the library index', () => this.#index.refresh());
+    const terms = tokenizeForSearch(query.text);
+    // With terms, only sessions holding one can score above 0; core's scoring ranks them.
+    const pool = terms.length > 0 ? this.#index.candidates(terms) : [...this.#index.sessions()];
+    return structuredClone(searchSessions(pool, query));
+  }
+
+  async putTemplate(template: Template, opts?: StoreCallOptions): Promise<void> {
+    this.#check(opts, true);
+    checkIdLength(template.id);
+    const stored = plain(template, 'template');
+    await this.#io(`write template ${template.id}`, () =>
+      writeFileAtomic(this.#fs, this.#layout.templateFile(template.id), JSON.stringify(stored)),
+    );
+  }
+
+  async #readTemplateFile(path: string): Promise<Template | undefined> {
+    let text: string;
+    try {
+      text = await this.#fs.promises.readFile(path, 'utf8');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+    return parseLine<Template>(text, path, 1);
+  }
+
+  async getTemplate(idOrName: string, opts?: StoreCallOptions): Promise<Template | undefined> {
+    this.#check(opts);
+    const byId = await this.#io(`read template ${idOrName}`, () =>
+      this.#readTemplateFile(this.#layout.templateFile(idOrName)),
+    );
+    if (byId) return byId;
+    // Names are not unique: the most recently updated template of that name wins.
+    const named = (await this.listTemplates(opts))
+      .filter((t) => t.name === idOrName)
+      .sort((a, b) => instant(b.updatedAt) - instant(a.updatedAt) || byString(a.id, b.id));
+    return named[0];
+  }
+
+  async listTemplates(opts?: StoreCallOptions): Promise<Template[]> {
+    this.#check(opts);
+    return this.#io('list templates', async () => {
+      let names: string[];
+      try {
+        names = (await this.#fs.promises.readdir(this.#layout.templates)).map(String);
+      } catch (error) {
+        if (isMissing(error)) return [];
+        throw error;
+      }
+      const files = names.filter((n) => n.endsWith('.json'));
+      const templates = await Promise.all(files.map((n) => this.#readTemplateFile(`${this.#layout.templates}/${n}`)));
+      return templates
+        .filter((t): t is Template => t !== undefined)
+        .sort((a, b) => byString(a.name, b.name) || byString(a.id, b.id));
+    });
+  }
+
+  async deleteTemplate(id: string, opts?: StoreCallOptions): Promise<boolean> {
+    this.#check(opts, true);
+    return this.#io(`delete template ${id}`, async () => {
+      try {
+        await this.#fs.promises.unlink(this.#layout.templateFile(id));
+      } catch (error) {
+        if (isMissing(error)) return false;
+        throw error;
+      }
+      await fsyncDirectory(this.#fs, this.#layout.templates);
+      return true;
+    });
+  }
+
+  async addFoundationVersion(version: FoundationVersion, opts?: StoreCallOptions): Promise<void> {
+    this.#check(opts, true);
+    const line = `${JSON.stringify(plain(version, 'foundation version'))}\n`;
+    await this.#io('record a foundation version', () =>
+      this.#locks.withLock(this.#layout.foundationLock, () =>
+        appendDurably(this.#fs, this.#layout.foundationVersions, line),
+      ),
+    );
+  }
+
+  async listFoundationVersions(opts?: StoreCallOptions & { path?: string }): Promise<FoundationVersion[]> {
+    this.#check(opts);
+    const file = this.#layout.foundationVersions;
+    const all = await this.#io('read foundation versions', async () => {
+      let bytes: Buffer;
+      try {
+        bytes = await this.#fs.promises.readFile(file);
+      } catch (error) {
+        if (isMissing(error)) return [];
+        throw error;
+      }
+      return completeLines(bytes).lines.map((line, i) => parseLine<FoundationVersion>(line, file, i + 1));
+    });
+    const path = opts?.path;
+    const matching = all.filter((v) => path === undefined || v.path === path);
+    // Oldest `at` first; the stable sort keeps recording order for equal (or unparsable) times.
+    return matching.sort((a, b) => instant(a.at) - instant(b.at) || 0);
+  }
+
+  async analytics(query: AnalyticsQuery = {}, opts?: StoreCallOptions): Promise<AnalyticsReport> {
+    this.#check(opts);
+    await this.#io('read the library index', () => this.#index.refresh());
+    const scoped = [...this.#index.sessions()].filter((s) => sessionInAnalyticsScope(s, query));
+    const events = new Map<string, SessionEvent[]>();
+    const width = 32;
+    for (let i = 0; i < scoped.length; i += width) {
+      opts?.signal?.throwIfAborted();
+      await Promise.all(
+        scoped.slice(i, i + width).map(async (s) => {
+          events.set(s.id, await this.readEvents(s.id));
+        }),
+      );
+    }
+    return structuredClone(computeAnalytics(scoped, events, query));
+  }
+
+  /**
+   * Writes many new sessions at once, for imports and migrations: each `session.json` is
+   * written (temp file + rename) without its own fsync, then the library index is appended and
+   * fsynced once. Much faster than `createSession` per session; an import cut short by a crash
+   * may lose some imported sessions (never earlier data): re-run it. Ids already present are
+   * `store.conflict` before anything is written. Returns how many sessions were written.
+   */
+  async importSessions(sessions: Iterable<Session>, opts?: StoreCallOptions): Promise<number> {
+    this.#check(opts, true);
+    const batch = [...sessions].map((s) => plain(s, 'session'));
+    return this.#io('import sessions', async () => {
+      await this.#index.refresh();
+      const known = new Set([...this.#index.sessions()].map((s) => s.id));
+      for (const s of batch) {
+        checkIdLength(s.id);
+        if (known.has(s.id)) throw new StoreError('store.conflict', `session ${s.id} already exists`);
+        known.add(s.id);
+      }
+      const width = 64;
+      for (let i = 0; i < batch.length; i += width) {
+        opts?.signal?.throwIfAborted();
+        await Promise.all(
+          batch.slice(i, i + width).map(async (s) => {
+            await this.#fs.promises.mkdir(this.#layout.sessionDir(s.id), { recursive: true });
+            await writeFileQuick(this.#fs, this.#layout.sessionFile(s.id), JSON.stringify(s));
+          }),
+        );
+      }
+      await fsyncDirectory(this.#fs, this.#layout.sessions);
+      await this.#index.append(batch);
+      return batch.length;
+    });
+  }
+
+  /**
+   * Rewrites the library index from every `session.json` (compacting it). Use after copying
+   * session directories in by hand or if a crash hit between a session write and its index line.
+   * Returns the number of sessions indexed.
+   */
+  async rebuildLibraryIndex(opts?: StoreCallOptions): Promise<number> {
+    this.#check(opts, true);
+    return this.#io('rebuild the library index', () => this.#index.rebuild());
+  }
+
+  /** Marks the store closed; later calls fail with `store.closed`. Closing twice is harmless. */
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+}
+
+/** Writes a file through a temp file and a rename, without fsync (bulk imports only). */
+async function writeFileQuick(fs: StoreFs, path: string, text: string): Promise<void> {
+  const temp = `${path}.tmp-${process.pid}`;
+  const handle = await fs.promises.open(temp, 'w');
+  try {
+    const bytes = Buffer.from(text, 'utf8');
+    await handle.write(bytes, 0, bytes.length, 0);
+  } finally {
+    await handle.close();
+  }
+  await fs.promises.rename(temp, path);
+}
+
+/**
+ * Opens (creating if needed) a durable store on a directory.
+ *
+ * Throws `StoreError`: `store.unavailable` (missing directory with `createDirectory: false`, not
+ * a directory, I/O failure), `store.read_only` (directory not writable and `readonly` not set),
+ * `store.corrupt` (`meta.json` or the library index unreadable), `store.schema_too_new`.
+ *
+ * @example
+ * const store = await openFsStore({ dir: '.sessionhub/store' });
+ * await store.createSession(session);
+ * await store.appendEvents(session.id, [{ type: 'approval.requested', sessionId: session.id }]);
+ */
+export async function openFsStore(options: FsStoreOptions): Promise<FsStore> {
+  const fs = options.fs ?? (nodeFs as StoreFs);
+  const store = new FsStore(options, fs);
+  await store.open(options.createDirectory ?? true);
+  return store;
+}

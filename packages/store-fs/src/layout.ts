@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+
+/** The directory layout version this build writes; a newer `meta.json` is refused. */
+export const FS_SCHEMA_VERSION = 1;
+/** The `format` value of `meta.json`. */
+export const FS_FORMAT = 'sessionhub-store-fs';
+
+const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
+
+/**
+ * The file or directory name of an id: the id itself when it is short and plain
+ * (letters, digits, `.`, `_`, `-`, not starting with `.`), otherwise `~` + base64url of its
+ * UTF-8 bytes. `~` never starts a plain name, so the two forms cannot collide.
+ */
+export function encodeId(id: string): string {
+  return SAFE_ID.test(id) ? id : `~${Buffer.from(id, 'utf8').toString('base64url')}`;
+}
+
+/** The id of a name made by {@link encodeId}. */
+export function decodeId(name: string): string {
+  return name.startsWith('~') ? Buffer.from(name.slice(1), 'base64url').toString('utf8') : name;
+}
+
+/** Every path of the documented layout (see README.md). */
+export class Layout {
+  constructor(readonly root: string) {}
+  get meta(): string {
+    return join(this.root, 'meta.json');
+  }
+  get sessions(): string {
+    return join(this.root, 'sessions');
+  }
+  sessionDir(id: string): string {
+    return join(this.sessions, encodeId(id));
+  }
+  sessionFile(id: string): string {
+    return join(this.sessionDir(id), 'session.json');
+  }
+  eventsFile(id: string): string {
+    return join(this.sessionDir(id), 'events.jsonl');
+  }
+  /** The per-session lock directory that `proper-lockfile` creates. */
+  sessionLock(id: string): string {
+    return join(this.sessionDir(id), 'session.lock');
+  }
+  get library(): string {
+    return join(this.root, 'library');
+  }
+  get libraryIndex(): string {
+    return join(this.library, 'index.jsonl');
+  }
+  get libraryLock(): string {
+    return join(this.library, 'index.lock');
+  }
+  get templates(): string {
+    return join(this.root, 'templates');
+  }
+  templateFile(id: string): string {
+    return join(this.templates, `${encodeId(id)}.json`);
+  }
+  get foundation(): string {
+    return join(this.root, 'foundation');
+  }
+  get foundationVersions(): string {
+    return join(this.foundation, 'versions.jsonl');
+  }
+  get foundationLock(): string {
+    return join(this.foundation, 'versions.lock');
+  }
+}

@@ -1,0 +1,42 @@
+import type * as nodeFs from 'node:fs';
+
+/**
+ * The parts of `node:fs` the store uses: the promise API for its own files and the callback API
+ * `proper-lockfile` needs. Pass `memfs`'s `fs` in unit tests; the default is `node:fs`.
+ */
+export type StoreFs = Pick<
+  typeof nodeFs,
+  'mkdir' | 'rmdir' | 'stat' | 'lstat' | 'utimes' | 'realpath' | 'rmdirSync'
+> & {
+  promises: Pick<
+    typeof nodeFs.promises,
+    'mkdir' | 'readFile' | 'open' | 'rename' | 'readdir' | 'stat' | 'rm' | 'unlink' | 'access'
+  >;
+};
+
+/** Cross-process lock tuning, passed to `proper-lockfile`. */
+export interface FsLockOptions {
+  /**
+   * A lock whose holder has not refreshed it for this long is stale and may be taken over (a
+   * crashed process). Default 10,000 ms; `proper-lockfile` enforces at least 2,000.
+   */
+  staleMs?: number;
+  /** How long a caller waits for a busy lock before `store.unavailable`. Default 60,000 ms. */
+  timeoutMs?: number;
+}
+
+/** Options of {@link openFsStore}. */
+export interface FsStoreOptions {
+  /** The store's directory. */
+  dir: string;
+  /** Create `dir` (and missing parents) when it does not exist. Default `true`; `false` makes a missing directory `store.unavailable`. */
+  createDirectory?: boolean;
+  /** Open for reading only: every write fails with `store.read_only`. */
+  readonly?: boolean;
+  /** The file system; default `node:fs`. For unit tests on `memfs`. */
+  fs?: StoreFs;
+  /** Cross-process lock options. */
+  lock?: FsLockOptions;
+  /** Clock for event `at` times; default `() => new Date()`. */
+  now?: () => Date;
+}

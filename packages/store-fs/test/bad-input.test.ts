@@ -1,0 +1,124 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FS_SCHEMA_VERSION, openFsStore } from '../src/index.js';
+import { OPEN_WORKER, sessionOf, spawnTs, tempDir, watchChild } from './helpers.js';
+
+let cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const fn of cleanup) await fn();
+  cleanup = [];
+});
+
+async function fresh(): Promise<string> {
+  const { dir, remove } = await tempDir();
+  cleanup.push(remove);
+  return dir;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<{ name?: string; code?: string; message: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  return error as { name?: string; code?: string; message: string };
+}
+
+const progress = (sessionId: string, message: string) =>
+  ({ type: 'executor.progress', sessionId, kind: 'output', message }) as const;
+
+describe('bad input on a real directory', () => {
+  it('a missing directory is store.unavailable naming it with createDirectory: false or readonly, else created', async () => {
+    const root = await fresh();
+    const dir = join(root, 'a', 'b');
+    const error = await rejection(openFsStore({ dir, createDirectory: false }));
+    expect(error).toMatchObject({ name: 'StoreError', code: 'store.unavailable' });
+    expect(error.message).toContain(dir);
+    expect(await rejection(openFsStore({ dir, readonly: true }))).toMatchObject({ code: 'store.unavailable' });
+    const store = await openFsStore({ dir });
+    await store.createSession(sessionOf('s'));
+    await store.close();
+    expect(JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')).schemaVersion).toBe(FS_SCHEMA_VERSION);
+  });
+
+  it('a path that is a file is store.unavailable; a directory without meta.json opened readonly too', async () => {
+    const root = await fresh();
+    await writeFile(join(root, 'file'), 'x');
+    expect(await rejection(openFsStore({ dir: join(root, 'file') }))).toMatchObject({ code: 'store.unavailable' });
+    await mkdir(join(root, 'empty'));
+    const error = await rejection(openFsStore({ dir: join(root, 'empty'), readonly: true }));
+    expect(error).toMatchObject({ code: 'store.unavailable' });
+    expect(error.message).toContain('meta.json');
+  });
+
+  it('an unknown (newer) schema version is store.schema_too_new and the directory is left alone', async () => {
+    const dir = await fresh();
+    const meta = JSON.stringify({ format: 'sessionhub-store-fs', schemaVersion: 99, createdAt: 'x' });
+    await writeFile(join(dir, 'meta.json'), meta);
+    const error = await rejection(openFsStore({ dir }));
+    expect(error).toMatchObject({ name: 'StoreError', code: 'store.schema_too_new' });
+    expect(error.message).toMatch(/99.*upgrade/);
+    expect(await readFile(join(dir, 'meta.json'), 'utf8')).toBe(meta);
+  });
+
+  it('a torn last line on disk is truncated on first access, never a parse error', async () => {
+    const dir = await fresh();
+    const store = await openFsStore({ dir });
+    await store.createSession(sessionOf('torn'));
+    await store.appendEvents('torn', [progress('torn', 'a'), progress('torn', 'b')]);
+    await store.close();
+    const path = join(dir, 'sessions', 'torn', 'events.jsonl');
+    const intact = await readFile(path);
+    await writeFile(path, Buffer.concat([intact, Buffer.from('{"type":"executor.progress","seq":3,"mess')]));
+    const reopened = await openFsStore({ dir });
+    expect((await reopened.readEvents('torn')).map((e) => e.seq)).toEqual([1, 2]);
+    expect((await readFile(path)).equals(intact)).toBe(true);
+    expect((await reopened.appendEvents('torn', [progress('torn', 'c')]))[0]?.seq).toBe(3);
+    expect((await reopened.readEvents('torn')).map((e) => e.seq)).toEqual([1, 2, 3]);
+    await reopened.close();
+  });
+
+  it('a store opened readonly reads, and every write fails with store.read_only', async () => {
+    const dir = await fresh();
+    const writer = await openFsStore({ dir });
+    await writer.createSession(sessionOf('s-1'));
+    await writer.close();
+    const store = await openFsStore({ dir, readonly: true });
+    expect((await store.getSession('s-1'))?.id).toBe('s-1');
+    expect((await store.listSessions()).map((s) => s.id)).toEqual(['s-1']);
+    for (const call of [
+      () => store.createSession(sessionOf('s-2')),
+      () => store.updateSession('s-1', { state: 'failed' }),
+      () => store.appendEvents('s-1', [progress('s-1', 'x')]),
+      () => store.deleteTemplate('t'),
+      () => store.rebuildLibraryIndex(),
+    ]) {
+      expect(await rejection(call())).toMatchObject({ name: 'StoreError', code: 'store.read_only' });
+    }
+    await store.close();
+  });
+
+  it('a read-only location (real permissions, another user) is store.read_only; readonly: true reads it', async (ctx) => {
+    if (process.getuid?.() !== 0) ctx.skip('needs root to run the child as another user (uid 65534)');
+    const dir = await fresh();
+    const writer = await openFsStore({ dir });
+    await writer.createSession(sessionOf('s-1'));
+    await writer.appendEvents('s-1', [progress('s-1', 'a')]);
+    await writer.close();
+    // Readable and traversable by others, writable only by root.
+    await chmod(dir, 0o755);
+    const run = async (args: object) => {
+      const child = spawnTs(OPEN_WORKER, [JSON.stringify({ dir, ...args })], { uid: 65534, gid: 65534 });
+      const watch = watchChild(child);
+      const exit = await watch.exited;
+      expect(exit.code, watch.stderr()).toBe(0);
+      return JSON.parse(watch.lines[0] ?? '{}') as { ok: boolean; code?: string; message?: string };
+    };
+    const writable = await run({});
+    expect(writable).toMatchObject({ ok: false, code: 'store.read_only' });
+    expect(writable.message).toContain('readonly: true');
+    const reader = await run({ readonly: true, write: true });
+    expect(reader).toMatchObject({ ok: true, sessions: ['s-1'], events: 1, writeError: { code: 'store.read_only' } });
+  }, 60_000);
+});

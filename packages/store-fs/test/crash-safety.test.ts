@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CrashTrialResult, runCrashTrials } from './crash-trials.js';
+import { tempDir } from './helpers.js';
+
+// 52 SIGKILL trials in all: 4 lanes of 13, each lane on its own directory, run concurrently to
+// keep the suite fast. scripts/crash-stress.ts runs many more.
+const LANES = 4;
+const TRIALS_PER_LANE = 13;
+
+let cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const fn of cleanup) await fn();
+  cleanup = [];
+});
+
+function expectSound(results: CrashTrialResult[]): void {
+  for (const r of results) {
+    expect(r.lost, `trial ${r.trial}: acknowledged appends lost`).toEqual([]);
+    expect(r.gapFree, `trial ${r.trial}: seqs not 1..n`).toBe(true);
+    expect(r.earlierIntact, `trial ${r.trial}: an earlier trial's events changed`).toBe(true);
+    expect(r.added).toBeGreaterThanOrEqual(r.acked);
+  }
+}
+
+describe('crash safety under SIGKILL', () => {
+  it(`${LANES * TRIALS_PER_LANE} trials: the store opens and every acknowledged append is present`, async () => {
+    const lanes = await Promise.all(
+      Array.from({ length: LANES }, async (_, lane) => {
+        const { dir, remove } = await tempDir();
+        cleanup.push(remove);
+        return runCrashTrials({
+          dir,
+          trials: TRIALS_PER_LANE,
+          seed: 1000 + lane,
+          maxKillAfterAcks: 300,
+          maxKillDelayMs: 5,
+        });
+      }),
+    );
+    const results = lanes.flat();
+    expect(results).toHaveLength(LANES * TRIALS_PER_LANE);
+    expectSound(results);
+    for (const r of results) {
+      // Killed mid-loop, after acknowledging its trial's number of appends.
+      expect(r.killedRunning, `trial ${r.trial}`).toBe(true);
+      expect(r.acked).toBeGreaterThanOrEqual(r.killAfterAcks);
+    }
+  }, 120_000);
+});
