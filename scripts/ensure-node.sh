@@ -10,6 +10,6 @@ if [ "$major" -ge 22 ]; then
 fi
 if [ ! -x "$root/.tools/bin/node" ]; then
   echo "node $(node --version 2>/dev/null || echo none) is older than 22: installing node@24 into .tools/" >&2
-  (cd "$root" && npm install -g --prefix "$root/.tools" --no-fund --no-audit --allow-scripts=node node@24 >&2)
+  (cd "$root" && npm install -g --prefix "$root/.tools" --no-fund --no-audit node@24 >&2)
 fi
 echo "$root/.tools/bin"

@@ -20,7 +20,17 @@ try {
       Array.from({ length: lanes }, async (_, lane) => {
         const dir = await mkdtemp(join(tmpdir(), 'sessionhub-fs-stress-'));
         dirs.push(dir);
-        return runCrashTrials({ dir, trials: perLane, seed: 5000 + lane, maxKillAfterAcks: 500, maxKillDelayMs: 20 });
+        // Odd lanes write ~1 MB batches, so kills also land inside multi-page writes (torn lines).
+        const padBytes = lane % 2 === 1 ? 250_000 : 0;
+        const maxKillAfterAcks = padBytes > 0 ? 40 : 500;
+        return runCrashTrials({
+          dir,
+          trials: perLane,
+          seed: 5000 + lane,
+          maxKillAfterAcks,
+          maxKillDelayMs: 20,
+          padBytes,
+        });
       }),
     )
   ).flat();

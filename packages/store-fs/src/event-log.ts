@@ -11,6 +11,15 @@ interface TailCache {
   lastSeq: number;
 }
 
+/** Byte offsets of a log's complete lines: `starts[n - 1]` is where seq n's line begins. */
+interface LineIndex {
+  validEnd: number;
+  starts: number[];
+}
+
+/** How many logs' line offsets stay cached (8 bytes per event each). */
+const MAX_CACHED_LOGS = 2000;
+
 /** Serialises a value as one JSON line, or throws `store.invalid_value`. */
 function jsonLine(value: unknown): string {
   let text: string | undefined;
@@ -30,6 +39,7 @@ function jsonLine(value: unknown): string {
 export class EventLog {
   readonly #fs: StoreFs;
   readonly #tails = new Map<string, TailCache>();
+  readonly #offsets = new Map<string, LineIndex>();
 
   constructor(fs: StoreFs) {
     this.#fs = fs;
@@ -95,29 +105,66 @@ export class EventLog {
   /**
    * Events with seq >= fromSeq, at most `limit`. A torn tail is never returned nor a parse error;
    * `onTorn` is told so the caller can truncate it under the lock. A bad complete line is `store.corrupt`.
+   * Only the requested lines are read and parsed: the byte offsets of complete lines are cached
+   * per log (the log only grows; complete lines never change) and extended with the bytes added since.
    */
   async read(
     path: string,
     opts: { fromSeq?: number; limit?: number; onTorn?: () => Promise<void> } = {},
   ): Promise<SessionEvent[]> {
-    let bytes: Buffer;
+    let handle: Awaited<ReturnType<StoreFs['promises']['open']>>;
     try {
-      bytes = await this.#fs.promises.readFile(path);
+      handle = await this.#fs.promises.open(path, 'r');
     } catch (error) {
       if (isMissing(error)) return [];
       throw error;
     }
-    const { lines, torn } = completeLines(bytes);
-    if (torn) await opts.onTorn?.();
-    const from = Math.max(1, opts.fromSeq ?? 1);
-    const end = opts.limit === undefined ? lines.length : Math.min(lines.length, from - 1 + Math.max(0, opts.limit));
-    const events: SessionEvent[] = [];
-    for (let i = from - 1; i < end; i++) {
-      const event = parseLine<SessionEvent>(lines[i] as string, path, i + 1);
-      if (event?.seq !== i + 1) throw corruptFile(path, `line ${i + 1} holds seq ${String(event?.seq)}`);
-      events.push(event);
+    let lines: string[];
+    let first: number;
+    try {
+      const { size } = await handle.stat();
+      let index = this.#offsets.get(path);
+      if (!index || size < index.validEnd) index = { validEnd: 0, starts: [] };
+      if (size > index.validEnd) {
+        const added = Buffer.alloc(size - index.validEnd);
+        await handle.read(added, 0, added.length, index.validEnd);
+        let lineStart = 0;
+        for (let at = added.indexOf(0x0a); at >= 0; at = added.indexOf(0x0a, at + 1)) {
+          index.starts.push(index.validEnd + lineStart);
+          lineStart = at + 1;
+        }
+        index.validEnd += lineStart;
+        if (index.validEnd < size) await opts.onTorn?.();
+      }
+      this.#remember(path, index);
+      const count = index.starts.length;
+      first = Math.max(1, opts.fromSeq ?? 1);
+      const end = opts.limit === undefined ? count : Math.min(count, first - 1 + Math.max(0, opts.limit));
+      if (first > end) return [];
+      const from = index.starts[first - 1] as number;
+      const to = end < count ? (index.starts[end] as number) : index.validEnd;
+      const bytes = Buffer.alloc(to - from);
+      await handle.read(bytes, 0, bytes.length, from);
+      lines = completeLines(bytes).lines;
+    } finally {
+      await handle.close();
     }
-    return events;
+    return lines.map((line, i) => {
+      const seq = first + i;
+      const event = parseLine<SessionEvent>(line, path, seq);
+      if (event?.seq !== seq) throw corruptFile(path, `line ${seq} holds seq ${String(event?.seq)}`);
+      return event;
+    });
+  }
+
+  /** Keeps a log's line offsets, dropping the least recently used beyond a bound. */
+  #remember(path: string, index: LineIndex): void {
+    this.#offsets.delete(path);
+    this.#offsets.set(path, index);
+    if (this.#offsets.size > MAX_CACHED_LOGS) {
+      const oldest = this.#offsets.keys().next().value;
+      if (oldest !== undefined) this.#offsets.delete(oldest);
+    }
   }
 
   #seqOf(line: string, path: string): number {

@@ -202,7 +202,9 @@ export class FsStore implements Store {
 
   async updateSession(id: string, patch: Partial<Omit<Session, 'id'>>, opts?: StoreCallOptions): Promise<Session> {
     this.#check(opts, true);
-    const changes = plain(patch, 'session patch');
+    // Validated now; applied as given so a field set to `undefined` is cleared (JSON drops it).
+    plain(patch, 'session patch');
+    const changes = { ...patch };
     return this.#io(`update session ${id}`, () =>
       this.#withSessionLock(id, async () => {
         const current = await this.#readSession(id);

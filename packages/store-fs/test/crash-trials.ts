@@ -65,6 +65,8 @@ export async function runCrashTrials(opts: {
   maxKillAfterAcks: number;
   /** ...and then up to this many milliseconds more. */
   maxKillDelayMs: number;
+  /** Extra bytes per event (see the worker), to make kills land inside multi-page writes. */
+  padBytes?: number;
 }): Promise<CrashTrialResult[]> {
   const { dir } = opts;
   const random = seededRandom(opts.seed);
@@ -82,6 +84,7 @@ export async function runCrashTrials(opts: {
         appends: 0,
         batchSizes: [1, 4, 2, 7, 3],
         waitForGo: true,
+        padBytes: opts.padBytes,
       }),
     ]);
     return { child, watch: watchChild(child) };

@@ -293,7 +293,9 @@ describe('the store on memfs', () => {
     expect(error).toMatchObject({ code: 'store.invalid_value' });
     expect(await store.readEvents('v')).toEqual([]);
     // An id whose file name would pass the 255-byte limit is refused before anything is written.
-    expect(await rejection(store.createSession(sessionOf('é'.repeat(200))))).toMatchObject({ code: 'store.invalid_value' });
+    expect(await rejection(store.createSession(sessionOf('é'.repeat(200))))).toMatchObject({
+      code: 'store.invalid_value',
+    });
     expect((await store.listSessions()).map((s) => s.id)).toEqual(['v']);
   });
 });

@@ -19,6 +19,8 @@ interface WorkerArgs {
   /** Events per call cycle through these sizes. */
   batchSizes: number[];
   waitForGo?: boolean;
+  /** Extra bytes per event: big batches span many pages, so a kill can land inside one write. */
+  padBytes?: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as WorkerArgs;
@@ -36,7 +38,7 @@ for (let i = 0; args.appends === 0 || i < args.appends; i++) {
     sessionId: args.sessionId,
     kind: 'output' as const,
     // Varying lengths, so a kill can land inside lines of any size.
-    message: `${args.workerId}:${i}:${j}:${'x'.repeat((i * 37 + j * 11) % 700)}`,
+    message: `${args.workerId}:${i}:${j}:${'x'.repeat(((i * 37 + j * 11) % 700) + (args.padBytes ?? 0))}`,
   }));
   const stored = await store.appendEvents(args.sessionId, batch);
   process.stdout.write(`${stored.map((e) => `ack ${e.seq}`).join('\n')}\n`);
