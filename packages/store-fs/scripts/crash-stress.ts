@@ -20,9 +20,9 @@ try {
       Array.from({ length: lanes }, async (_, lane) => {
         const dir = await mkdtemp(join(tmpdir(), 'sessionhub-fs-stress-'));
         dirs.push(dir);
-        // Odd lanes write ~1 MB batches, so kills also land inside multi-page writes (torn lines).
-        const padBytes = lane % 2 === 1 ? 250_000 : 0;
-        const maxKillAfterAcks = padBytes > 0 ? 40 : 500;
+        // Odd lanes write batches of several MB, so kills also land inside multi-page writes (torn lines).
+        const padBytes = lane % 2 === 1 ? 1_000_000 : 0;
+        const maxKillAfterAcks = padBytes > 0 ? 10 : 500;
         return runCrashTrials({
           dir,
           trials: perLane,
@@ -34,12 +34,20 @@ try {
       }),
     )
   ).flat();
-  const bad = results.filter((r) => r.lost.length > 0 || !r.gapFree || !r.earlierIntact || r.added < r.acked);
+  const bad = results.filter(
+    (r) =>
+      r.lost.length > 0 ||
+      !r.gapFree ||
+      !r.earlierIntact ||
+      r.added < r.acked ||
+      (r.resumedSeq !== undefined && (r.resumedSeq !== r.added + 1 || !r.resumedClean)),
+  );
   const summary = {
     trials: results.length,
     failed: bad.length,
     killedRunning: results.filter((r) => r.killedRunning).length,
     tornTails: results.filter((r) => r.tornTail).length,
+    resumedAfterCrash: results.filter((r) => r.resumedSeq !== undefined).length,
     ackedEvents: results.reduce((n, r) => n + r.acked, 0),
     unacknowledgedButPresent: results.reduce((n, r) => n + (r.added - r.acked), 0),
     seconds: Math.round((performance.now() - started) / 1000),

@@ -17,7 +17,7 @@ interface LineIndex {
   starts: number[];
 }
 
-/** How many logs' line offsets stay cached (8 bytes per event each). */
+/** How many logs' tails and line offsets stay cached (offsets: 8 bytes per event). */
 const MAX_CACHED_LOGS = 2000;
 
 /** Serialises a value as one JSON line, or throws `store.invalid_value`. */
@@ -72,7 +72,12 @@ export class EventLog {
       await handle.write(bytes, 0, bytes.length, null);
       await handle.sync();
       const after = await handle.stat();
+      this.#tails.delete(path);
       this.#tails.set(path, { size: after.size, mtimeMs: after.mtimeMs, lastSeq: lastSeq + stored.length });
+      if (this.#tails.size > MAX_CACHED_LOGS) {
+        const oldest = this.#tails.keys().next().value;
+        if (oldest !== undefined) this.#tails.delete(oldest);
+      }
       // Fresh objects, as a later read would return them (undefined fields dropped).
       return JSON.parse(`[${text.slice(0, -1).split('\n').join(',')}]`) as SessionEvent[];
     } finally {

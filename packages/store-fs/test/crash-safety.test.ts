@@ -19,6 +19,10 @@ function expectSound(results: CrashTrialResult[]): void {
     expect(r.gapFree, `trial ${r.trial}: seqs not 1..n`).toBe(true);
     expect(r.earlierIntact, `trial ${r.trial}: an earlier trial's events changed`).toBe(true);
     expect(r.added).toBeGreaterThanOrEqual(r.acked);
+    if (r.resumedSeq !== undefined) {
+      expect(r.resumedSeq, `trial ${r.trial}: append after the crash`).toBe(r.added + 1);
+      expect(r.resumedClean, `trial ${r.trial}: log not whole lines after resuming`).toBe(true);
+    }
   }
 }
 
@@ -39,6 +43,8 @@ describe('crash safety under SIGKILL', () => {
     );
     const results = lanes.flat();
     expect(results).toHaveLength(LANES * TRIALS_PER_LANE);
+    // Each lane's last session was resumed by a later writer (stale-lock takeover).
+    expect(results.filter((r) => r.resumedSeq !== undefined).length).toBeGreaterThanOrEqual(LANES);
     expectSound(results);
     for (const r of results) {
       // Killed mid-loop, after acknowledging its trial's number of appends.

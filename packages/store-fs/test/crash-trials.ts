@@ -48,6 +48,13 @@ export interface CrashTrialResult {
   lost: number[];
   /** Whether the stored seqs are exactly 1..stored. */
   gapFree: boolean;
+  /**
+   * For the last trial and every trial that left a torn line: the seq a later append got (after
+   * taking over the dead child's stale lock and truncating any torn line); must be `added + 1`.
+   */
+  resumedSeq?: number;
+  /** Whether the log was whole lines only after that append. */
+  resumedClean?: boolean;
 }
 
 /**
@@ -136,5 +143,20 @@ export async function runCrashTrials(opts: {
       earlierIntact: earlierIntact.every(Boolean),
     });
   }
+  // A later writer takes over each lock the killed children left (stale after 2 s) and appends
+  // after the last complete line: torn lines are truncated, nothing acknowledged is lost.
+  const resumer = await openFsStore({ dir, lock: { staleMs: 2000 } });
+  for (const r of results) {
+    if (!r.tornTail && r.trial !== results.length - 1) continue;
+    const id = `crash-${r.trial}`;
+    const [event] = await resumer.appendEvents(id, [
+      { type: 'executor.progress', sessionId: id, kind: 'output', message: 'after the crash' },
+    ]);
+    r.resumedSeq = event?.seq;
+    const raw = await readFile(join(dir, 'sessions', encodeId(id), 'events.jsonl'));
+    const seqs = (await resumer.readEvents(id)).map((e) => e.seq);
+    r.resumedClean = raw[raw.length - 1] === 0x0a && seqs.every((seq, i) => seq === i + 1);
+  }
+  await resumer.close();
   return results;
 }

@@ -178,6 +178,23 @@ describe('the store on memfs', () => {
     expect((await b.searchLibrary({ text: 'marmalade' })).map((h) => h.session.id)).toEqual(['later']);
   });
 
+  it('reads by seq stay right while another instance appends (cached line offsets are extended)', async () => {
+    const fs = memfs();
+    const reader = await openFsStore({ dir: DIR, fs });
+    const writer = await openFsStore({ dir: DIR, fs });
+    await writer.createSession(sessionOf('r'));
+    const messages = (events: Awaited<ReturnType<typeof reader.readEvents>>) =>
+      events.map((e) => `${e.seq}:${e.type === 'executor.progress' ? e.message : ''}`);
+    await writer.appendEvents('r', [progress('r', 'a'), progress('r', 'bé✓')]);
+    expect(messages(await reader.readEvents('r'))).toEqual(['1:a', '2:bé✓']);
+    await writer.appendEvents('r', [progress('r', 'c'), progress('r', 'd'), progress('r', 'e')]);
+    expect(messages(await reader.readEvents('r', { fromSeq: 4 }))).toEqual(['4:d', '5:e']);
+    expect(messages(await reader.readEvents('r', { fromSeq: 2, limit: 2 }))).toEqual(['2:bé✓', '3:c']);
+    expect(messages(await reader.readEvents('r', { fromSeq: 5, limit: 9 }))).toEqual(['5:e']);
+    expect(await reader.readEvents('r', { fromSeq: 6 })).toEqual([]);
+    expect(await reader.readEvents('r', { limit: 0 })).toEqual([]);
+  });
+
   it('a stale lock left by a dead process is taken over; a live one makes callers wait, then time out', async () => {
     const fs = memfs();
     const store = await openFsStore({ dir: DIR, fs, lock: { staleMs: 2000, timeoutMs: 300 } });
