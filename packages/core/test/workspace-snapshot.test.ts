@@ -15,7 +15,7 @@ describe('workspace snapshots', () => {
     await writeFile(join(dir, 'deleted.txt'), 'gone soon');
     await mkdir(join(dir, '.git'));
     await mkdir(join(dir, 'node_modules', 'x'), { recursive: true });
-    const sandbox = new DirSandbox('snap', dir, {});
+    const sandbox = await DirSandbox.create(dir);
     const before = await snapshotWorkspace(sandbox);
     expect([...(before?.keys() ?? [])].sort()).toEqual(['deleted.txt', 'kept.txt', 'resized.txt']);
 
@@ -32,7 +32,7 @@ describe('workspace snapshots', () => {
 
   it('gives no snapshot when the listing fails, and then no changes', async () => {
     dir = await tempDir();
-    const sandbox = new DirSandbox('snap', join(dir, 'missing'), {});
+    const sandbox = new DirSandbox(join(dir, 'missing'));
     const snap = await snapshotWorkspace(sandbox);
     expect(snap).toBeUndefined();
     expect(diffWorkspaceSnapshots(snap, new Map([['a', 1]]))).toEqual([]);

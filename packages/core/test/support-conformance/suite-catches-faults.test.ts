@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_CASES } from '../../src/testing/conformance/sandbox-cases.js';
 import { withSandboxCaseContext } from '../../src/testing/conformance/sandbox-context.js';
-import { DirSandbox, type DirSandboxFaults } from './dir-sandbox.js';
+import { DirSandbox, type DirSandboxFaults } from '../support/dir-sandbox.js';
 
 /** Runs one conformance case against a sandbox with the given defect; returns what it threw. */
 async function runCase(name: string, faults: DirSandboxFaults): Promise<unknown> {
