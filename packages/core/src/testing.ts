@@ -6,5 +6,6 @@
 export * from './testing/doubles.js';
 export * from './testing/durable-store/index.js';
 export * from './testing/escape-suite.js';
+export * from './testing/executor-kit.js';
 export * from './testing/sandbox-conformance.js';
 export * from './testing/store-conformance.js';
