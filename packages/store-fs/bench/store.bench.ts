@@ -11,11 +11,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
-import type { NewSessionEvent } from '@sessionhub/core';
 import Database from 'better-sqlite3';
+import {
+  langGraphCheckpoints,
+  librarySessions,
+  now,
+  progress,
+  quantile,
+  round,
+  runEvents,
+  searchQuery,
+  seededRandom,
+  sessionOf,
+  vocabulary,
+} from '../../core/bench/support/store-bench.js';
 import { openFsStore } from '../src/index.js';
-import { seededRandom, sessionOf } from '../test/helpers.js';
-import { librarySessions, vocabulary } from '../test/library-fixture.js';
 
 const SINGLE_EVENTS = 10_000;
 const BATCHED_EVENTS = 100_000;
@@ -25,58 +35,6 @@ const SEARCHES = 400;
 const ANALYTICS_SESSIONS = 2_000;
 const LANGGRAPH_WRITES = SINGLE_EVENTS;
 const READS = 2_000;
-
-const now = () => performance.now();
-const round = (n: number, digits = 3) => Number(n.toFixed(digits));
-function quantile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-/** A progress event of about 200 bytes of JSON, the payload both stores write. */
-function progress(sessionId: string, i: number): NewSessionEvent {
-  return {
-    type: 'executor.progress',
-    sessionId,
-    kind: 'tool_call',
-    message: `edited src/module-${i % 97}.ts: added input validation and tests`,
-    data: { tool: 'edit', file: `src/module-${i % 97}.ts`, lines: i % 300 },
-  };
-}
-
-/** One realistic run's events for the analytics part. */
-function runEvents(sessionId: string, i: number): NewSessionEvent[] {
-  const failed = i % 4 === 0;
-  const usage = { inputTokens: 1000 + i, outputTokens: 200, cacheReadTokens: 50, cacheWriteTokens: 10, costUsd: 0.012 };
-  return [
-    { type: 'step.started', sessionId, stepId: 'plan:0', step: 'plan', attempt: 0 },
-    { type: 'usage.recorded', sessionId, phase: 'planning', usage },
-    { type: 'step.finished', sessionId, stepId: 'plan:0', step: 'plan', output: {} },
-    { type: 'step.started', sessionId, stepId: 'execute:1', step: 'execute', attempt: 1 },
-    { type: 'usage.recorded', sessionId, phase: 'execution', usage },
-    { type: 'step.finished', sessionId, stepId: 'execute:1', step: 'execute', output: {} },
-    {
-      type: 'verifier.gate',
-      sessionId,
-      attempt: 1,
-      result: {
-        name: ['tests', 'lint', 'types'][i % 3] as string,
-        passed: !failed,
-        durationMs: 100 + (i % 50),
-        output: '',
-        failures: failed ? [{ message: `Expected ${i % 7} to equal ${i % 5} in /repo/src/m${i % 9}.test.ts` }] : [],
-      },
-    },
-    failed
-      ? {
-          type: 'session.finished',
-          sessionId,
-          state: 'failed',
-          error: { code: 'verify.failed', message: 'Failed 1 time' },
-        }
-      : { type: 'session.finished', sessionId, state: 'succeeded' },
-  ];
-}
 
 async function benchFs(dir: string) {
   const store = await openFsStore({ dir: join(dir, 'fs-store') });
@@ -136,15 +94,7 @@ async function benchFs(dir: string) {
   const searches: number[] = [];
   let hits = 0;
   for (let i = 0; i < SEARCHES; i++) {
-    const kind = i % 4;
-    const query =
-      kind === 0
-        ? { text: word(), limit: 20 }
-        : kind === 1
-          ? { text: `${word()} ${word()}`, limit: 20 }
-          : kind === 2
-            ? { text: word(), state: 'succeeded' as const, limit: 20 }
-            : { text: word(), tags: [`tag${i % 40}`], limit: 20 };
+    const query = searchQuery(i, word);
     t = now();
     hits += (await reopened.searchLibrary(query)).length;
     searches.push(now() - t);
@@ -181,36 +131,13 @@ async function benchFs(dir: string) {
 async function benchLangGraph(dir: string) {
   // A Database from the workspace's better-sqlite3 (the copy nested under LangGraph may be built for another Node ABI).
   const saver = new SqliteSaver(new Database(join(dir, 'langgraph.db')));
-  const thread = { thread_id: 'thread-1', checkpoint_ns: '' };
-  const ids: string[] = [];
-  let parent: string | undefined;
+  const lg = langGraphCheckpoints(saver);
   const t = now();
-  for (let i = 0; i < LANGGRAPH_WRITES; i++) {
-    const id = String(i + 1).padStart(12, '0');
-    ids.push(id);
-    const checkpoint = {
-      v: 4,
-      id,
-      ts: new Date().toISOString(),
-      channel_values: { event: progress('thread-1', i) },
-      channel_versions: { event: i + 1 },
-      versions_seen: {},
-    };
-    await saver.put({ configurable: { ...thread, checkpoint_id: parent } }, checkpoint, {
-      source: 'loop',
-      step: i,
-      parents: {},
-    });
-    parent = id;
-  }
+  for (let i = 0; i < LANGGRAPH_WRITES; i++) await lg.write(i);
   const writes = LANGGRAPH_WRITES / ((now() - t) / 1000);
   const random = seededRandom(9);
   const r = now();
-  for (let i = 0; i < READS; i++) {
-    const id = ids[Math.floor(random() * ids.length)];
-    const tuple = await saver.getTuple({ configurable: { ...thread, checkpoint_id: id } });
-    if (!tuple) throw new Error('missing checkpoint');
-  }
+  for (let i = 0; i < READS; i++) await lg.read(random());
   const reads = READS / ((now() - r) / 1000);
   const sync = (saver.db as unknown as { pragma(s: string, o: { simple: boolean }): unknown }).pragma('synchronous', {
     simple: true,

@@ -1,8 +1,9 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openWorkerReport } from '@sessionhub/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FS_SCHEMA_VERSION, openFsStore } from '../src/index.js';
-import { OPEN_WORKER, sessionOf, spawnTs, tempDir, watchChild } from './helpers.js';
+import { OPEN_WORKER, sessionOf, spawnTs, tempDir } from './helpers.js';
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -108,13 +109,8 @@ describe('bad input on a real directory', () => {
     await writer.close();
     // Readable and traversable by others, writable only by root.
     await chmod(dir, 0o755);
-    const run = async (args: object) => {
-      const child = spawnTs(OPEN_WORKER, [JSON.stringify({ dir, ...args })], { uid: 65534, gid: 65534 });
-      const watch = watchChild(child);
-      const exit = await watch.exited;
-      expect(exit.code, watch.stderr()).toBe(0);
-      return JSON.parse(watch.lines[0] ?? '{}') as { ok: boolean; code?: string; message?: string };
-    };
+    const run = (args: object) =>
+      openWorkerReport(spawnTs(OPEN_WORKER, [JSON.stringify({ dir, ...args })], { uid: 65534, gid: 65534 }));
     const writable = await run({});
     expect(writable).toMatchObject({ ok: false, code: 'store.read_only' });
     expect(writable.message).toContain('readonly: true');

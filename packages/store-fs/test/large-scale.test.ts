@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { searchSessions } from '@sessionhub/core';
+import { librarySessions } from '@sessionhub/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openFsStore } from '../src/index.js';
 import { tempDir } from './helpers.js';
-import { librarySessions } from './library-fixture.js';
 
 const COUNT = 100_000;
 const cleanup: Array<() => Promise<void>> = [];

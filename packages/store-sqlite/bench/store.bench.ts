@@ -14,11 +14,21 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
-import type { NewSessionEvent } from '@sessionhub/core';
 import Database from 'better-sqlite3';
+import {
+  langGraphCheckpoints,
+  librarySessions,
+  progress,
+  quantile,
+  round,
+  runEvents,
+  searchQuery,
+  seededRandom,
+  sessionOf,
+  timed,
+  vocabulary,
+} from '../../core/bench/support/store-bench.js';
 import { openSqliteStore, type SqliteDriverName, type SqliteStore } from '../src/index.js';
-import { seededRandom, sessionOf } from '../test/helpers.js';
-import { librarySessions, vocabulary } from '../test/library-fixture.js';
 
 const EVENTS = 100_000;
 const BATCH = 100;
@@ -28,61 +38,6 @@ const ANALYTICS_SESSIONS = 10_000;
 const CHUNKS = 100;
 const LANGGRAPH_WRITES = 20_000;
 const READS = 5_000;
-
-const now = () => performance.now();
-const round = (n: number, digits = 3) => Number(n.toFixed(digits));
-
-function quantile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-/** A progress event of about 200 bytes of JSON, the payload both stores write. */
-function progress(sessionId: string, i: number): NewSessionEvent {
-  return {
-    type: 'executor.progress',
-    sessionId,
-    kind: 'tool_call',
-    message: `edited src/module-${i % 97}.ts: added input validation and tests`,
-    data: { tool: 'edit', file: `src/module-${i % 97}.ts`, lines: i % 300 },
-  };
-}
-
-/** One realistic run's events for the analytics part. */
-function runEvents(sessionId: string, i: number): NewSessionEvent[] {
-  const failed = i % 4 === 0;
-  const usage = { inputTokens: 1000 + i, outputTokens: 200, cacheReadTokens: 50, cacheWriteTokens: 10, costUsd: 0.012 };
-  return [
-    { type: 'step.started', sessionId, stepId: 'plan:0', step: 'plan', attempt: 0 },
-    { type: 'usage.recorded', sessionId, phase: 'planning', usage },
-    { type: 'step.finished', sessionId, stepId: 'plan:0', step: 'plan', output: {} },
-    { type: 'step.started', sessionId, stepId: 'execute:1', step: 'execute', attempt: 1 },
-    { type: 'usage.recorded', sessionId, phase: 'execution', usage },
-    { type: 'step.finished', sessionId, stepId: 'execute:1', step: 'execute', output: {} },
-    { type: 'step.started', sessionId, stepId: 'verify:1', step: 'verify', attempt: 1 },
-    {
-      type: 'verifier.gate',
-      sessionId,
-      attempt: 1,
-      result: {
-        name: ['tests', 'lint', 'types'][i % 3] as string,
-        passed: !failed,
-        durationMs: 100 + (i % 50),
-        output: '',
-        failures: failed ? [{ message: `Expected ${i % 7} to equal ${i % 5} in /repo/src/m${i % 9}.test.ts` }] : [],
-      },
-    },
-    { type: 'step.finished', sessionId, stepId: 'verify:1', step: 'verify', output: {} },
-    failed
-      ? {
-          type: 'session.finished',
-          sessionId,
-          state: 'failed',
-          error: { code: 'verify.failed', message: 'Failed 1 time' },
-        }
-      : { type: 'session.finished', sessionId, state: 'succeeded' },
-  ];
-}
 
 interface DriverFigures {
   append_single_events_per_s: number;
@@ -105,67 +60,17 @@ interface System {
   samples: Record<string, number[]>;
 }
 
-/** Times `fn` and adds the milliseconds to `sys.ms[phase]` (and to its samples). */
-async function timed(
-  sys: { ms: Record<string, number>; samples: Record<string, number[]> },
-  phase: string,
-  fn: () => Promise<unknown>,
-) {
-  const t = now();
-  await fn();
-  const ms = now() - t;
-  sys.ms[phase] = (sys.ms[phase] ?? 0) + ms;
-  const list = sys.samples[phase] ?? [];
-  list.push(ms);
-  sys.samples[phase] = list;
-}
-
 /** LangGraph's SqliteSaver on its own file, writing checkpoints that carry one event each. */
 function langGraph(dir: string) {
   // Handed a Database from this package's better-sqlite3: the copy nested under the LangGraph
   // package is a native build for another Node ABI here. Same engine, WAL, synchronous=NORMAL.
   const db = new Database(join(dir, 'langgraph.db'));
-  const saver = new SqliteSaver(db);
-  const configurable = { thread_id: 'thread-1', checkpoint_ns: '' };
-  const ids: string[] = [];
-  let parent: string | undefined;
   return {
     ms: {} as Record<string, number>,
     samples: {} as Record<string, number[]>,
     db,
-    async write(i: number) {
-      const id = String(i + 1).padStart(12, '0');
-      const checkpoint = {
-        v: 4,
-        id,
-        ts: new Date().toISOString(),
-        channel_values: { event: progress('thread-1', i) },
-        channel_versions: { event: i + 1 },
-        versions_seen: {},
-      };
-      await saver.put({ configurable: { ...configurable, checkpoint_id: parent } }, checkpoint, {
-        source: 'loop',
-        step: i,
-        parents: {},
-      });
-      ids.push(id);
-      parent = id;
-    },
-    async read(r: number) {
-      const tuple = await saver.getTuple({
-        configurable: { ...configurable, checkpoint_id: ids[Math.floor(r * ids.length)] },
-      });
-      if (!tuple) throw new Error('missing checkpoint');
-    },
+    ...langGraphCheckpoints(new SqliteSaver(db)),
   };
-}
-
-function searchQuery(i: number, word: () => string) {
-  const kind = i % 4;
-  if (kind === 0) return { text: word(), limit: 20 };
-  if (kind === 1) return { text: `${word()} ${word()}`, limit: 20 };
-  if (kind === 2) return { text: word(), state: 'succeeded' as const, limit: 20 };
-  return { text: word(), tags: [`tag${i % 40}`], limit: 20 };
 }
 
 async function run(dir: string, drivers: SqliteDriverName[]) {
@@ -267,7 +172,7 @@ async function run(dir: string, drivers: SqliteDriverName[]) {
   for (const sys of systems) {
     for (let i = 0; i < ANALYTICS_SESSIONS; i++) {
       const id = `lib-${i * Math.floor(LIBRARY / ANALYTICS_SESSIONS)}`;
-      await sys.store.appendEvents(id, runEvents(id, i));
+      await sys.store.appendEvents(id, runEvents(id, i, { verifySteps: true }));
     }
   }
   for (let i = 0; i < 5; i++) {

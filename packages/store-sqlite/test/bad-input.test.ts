@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type OpenWorkerReport, openWorkerReport } from '@sessionhub/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/index.js';
-import { sessionOf, spawnTs, tempDir, watchChild } from './helpers.js';
+import { OPEN_WORKER, sessionOf, spawnTs, tempDir } from './helpers.js';
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -27,19 +28,9 @@ async function rejection(promise: Promise<unknown>): Promise<{ name?: string; co
 }
 
 /** Runs the open worker (as user `nobody` when we are root, since root ignores file modes). */
-async function openInChild(args: { path: string; readonly?: boolean; write?: boolean }) {
+function openInChild(args: { path: string; readonly?: boolean; write?: boolean }): Promise<OpenWorkerReport> {
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const child = spawnTs(join(import.meta.dirname, 'workers', 'open-worker.ts'), [JSON.stringify(args)], asNobody);
-  const watch = watchChild(child);
-  const exit = await watch.exited;
-  expect(exit.code, watch.stderr()).toBe(0);
-  return JSON.parse(watch.lines[0] ?? '{}') as {
-    ok: boolean;
-    code?: string;
-    message?: string;
-    sessions?: string[];
-    writeError?: { code?: string; message: string };
-  };
+  return openWorkerReport(spawnTs(OPEN_WORKER, [JSON.stringify(args)], asNobody));
 }
 
 describe('bad input gives typed StoreErrors, never silent loss', () => {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { searchSessions } from '@sessionhub/core';
+import { librarySessions } from '@sessionhub/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/index.js';
 import { tempDir } from './helpers.js';
-import { librarySessions } from './library-fixture.js';
 
 // 100,000 sessions through the bulk path, then a fresh open and searches. No timing asserts.
 const COUNT = 100_000;

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expectConcurrentAppendsSound, runConcurrentAppenders } from '@sessionhub/core/testing';
+import { afterEach, describe, it } from 'vitest';
 import { openSqliteStore } from '../src/index.js';
-import { APPEND_WORKER, ackedSeqs, sessionOf, spawnTs, tempDir, waitForLine, watchChild } from './helpers.js';
+import { spawnAppender, tempDir } from './helpers.js';
 
 const WORKERS = 4;
 const APPENDS_PER_WORKER = 150;
@@ -19,50 +20,14 @@ describe('several processes appending to one session', () => {
       const { dir, remove } = await tempDir();
       cleanup.push(remove);
       const path = join(dir, 'shared.db');
-      const setup = await openSqliteStore({ path, driver });
-      await setup.createSession(sessionOf('shared'));
-      await setup.close();
-
-      const workers = Array.from({ length: WORKERS }, (_, w) => {
-        const child = spawnTs(APPEND_WORKER, [
-          JSON.stringify({
-            path,
-            sessionId: 'shared',
-            workerId: `w${w}`,
-            appends: APPENDS_PER_WORKER,
-            batchSizes: BATCH_SIZES,
-            waitForGo: true,
-            driver,
-          }),
-        ]);
-        return { child, watch: watchChild(child) };
+      const result = await runConcurrentAppenders({
+        workers: WORKERS,
+        appendsPerWorker: APPENDS_PER_WORKER,
+        batchSizes: BATCH_SIZES,
+        open: () => openSqliteStore({ path, driver }),
+        spawnAppender: (args) => spawnAppender(path, args, driver),
       });
-      // Start every worker's appends together, once all have opened the store.
-      await Promise.all(workers.map((w) => waitForLine(w.watch, 'ready')));
-      for (const w of workers) w.child.stdin?.write('go\n');
-      const exits = await Promise.all(workers.map((w) => w.watch.exited));
-      exits.forEach((exit, w) => {
-        expect(exit, workers[w]?.watch.stderr()).toEqual({ code: 0, signal: null });
-      });
-
-      const perWorker = Array.from(
-        { length: APPENDS_PER_WORKER },
-        (_, i) => BATCH_SIZES[i % BATCH_SIZES.length] ?? 1,
-      ).reduce((a, b) => a + b, 0);
-      const total = WORKERS * perWorker;
-      const store = await openSqliteStore({ path, driver });
-      const events = await store.readEvents('shared');
-      await store.close();
-
-      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-      // Every acknowledged seq is unique across workers and holds that worker's event.
-      const acked = workers.flatMap((w) => ackedSeqs(w.watch.lines));
-      expect(new Set(acked).size).toBe(total);
-      workers.forEach((w, i) => {
-        const mine = events.filter((e) => e.type === 'executor.progress' && e.message.startsWith(`w${i}:`));
-        expect(mine.map((e) => e.seq).sort((a, b) => a - b)).toEqual(ackedSeqs(w.watch.lines).sort((a, b) => a - b));
-        expect(mine).toHaveLength(perWorker);
-      });
+      expectConcurrentAppendsSound(result);
     }, 120_000);
   }
 });
