@@ -1,30 +1,11 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openWorkerReport } from '@sessionhub/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { openWorkerReport, rejection } from '@sessionhub/core/testing';
+import { describe, expect, it } from 'vitest';
 import { FS_SCHEMA_VERSION, openFsStore } from '../src/index.js';
-import { OPEN_WORKER, sessionOf, spawnTs, tempDir } from './helpers.js';
+import { OPEN_WORKER, sessionOf, spawnTs, tempDirsPerTest } from './helpers.js';
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanup) await fn();
-  cleanup = [];
-});
-
-async function fresh(): Promise<string> {
-  const { dir, remove } = await tempDir();
-  cleanup.push(remove);
-  return dir;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<{ name?: string; code?: string; message: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return error as { name?: string; code?: string; message: string };
-}
+const fresh = tempDirsPerTest();
 
 const progress = (sessionId: string, message: string) =>
   ({ type: 'executor.progress', sessionId, kind: 'output', message }) as const;

@@ -1,25 +1,20 @@
 import { expectCrashTrialsSound } from '@sessionhub/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCrashTrials } from './crash-trials.js';
-import { tempDir } from './helpers.js';
+import { tempDirsPerTest } from './helpers.js';
 
 // 52 SIGKILL trials in all: 4 lanes of 13, each lane on its own directory, run concurrently to
 // keep the suite fast. scripts/crash-stress.ts runs many more.
 const LANES = 4;
 const TRIALS_PER_LANE = 13;
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanup) await fn();
-  cleanup = [];
-});
+const freshDir = tempDirsPerTest();
 
 describe('crash safety under SIGKILL', () => {
   it(`${LANES * TRIALS_PER_LANE} trials: the store opens and every acknowledged append is present`, async () => {
     const lanes = await Promise.all(
       Array.from({ length: LANES }, async (_, lane) => {
-        const { dir, remove } = await tempDir();
-        cleanup.push(remove);
+        const dir = await freshDir();
         return runCrashTrials({
           dir,
           trials: TRIALS_PER_LANE,

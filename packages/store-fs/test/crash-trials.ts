@@ -1,28 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCrashTrials as runTrials } from '@sessionhub/core/testing';
+import { type CrashTrial, type CrashTrialLimits, runCrashTrials as runTrials } from '@sessionhub/core/testing';
 import { encodeId, openFsStore } from '../src/index.js';
 import { spawnAppender } from './helpers.js';
 
-/** What one crash trial saw. */
-export interface CrashTrialResult {
-  trial: number;
-  killAfterAcks: number;
-  killAfterMs: number;
-  /** Whether the child was still running when killed (the kill landed inside the append loop). */
-  killedRunning: boolean;
-  /** Appends the child acknowledged in this trial. */
-  acked: number;
-  /** Events this trial's session holds (acknowledged, or written just before the kill). */
-  added: number;
+/** What one crash trial saw: core's observations, plus the directory store's own. */
+export type CrashTrialResult = Omit<CrashTrial, 'sessionId' | 'afterKill' | 'afterReopen'> & {
   /** Whether the log's file ended in a torn (unterminated) line after the kill. */
   tornTail: boolean;
-  /** Whether every earlier trial's session still holds exactly its events. */
-  earlierIntact: boolean;
-  /** Acknowledged seqs missing from the reopened store (must be empty). */
-  lost: number[];
-  /** Whether the stored seqs are exactly 1..stored. */
-  gapFree: boolean;
   /**
    * For the last trial and every trial that left a torn line: the seq a later append got (after
    * taking over the dead child's stale lock and truncating any torn line); must be `added + 1`.
@@ -30,7 +15,7 @@ export interface CrashTrialResult {
   resumedSeq?: number;
   /** Whether the log was whole lines only after that append. */
   resumedClean?: boolean;
-}
+};
 
 const eventsFile = (dir: string, sessionId: string) => join(dir, 'sessions', encodeId(sessionId), 'events.jsonl');
 
@@ -39,17 +24,13 @@ const eventsFile = (dir: string, sessionId: string) => join(dir, 'sessions', enc
  * directory, noting after each kill whether the log ended in a torn line; then a later writer
  * takes over the dead children's locks and appends to the torn sessions and the last one.
  */
-export async function runCrashTrials(opts: {
-  dir: string;
-  trials: number;
-  seed: number;
-  /** The child is killed after acknowledging up to this many events... */
-  maxKillAfterAcks: number;
-  /** ...and then up to this many milliseconds more. */
-  maxKillDelayMs: number;
-  /** Extra bytes per event (see the worker), to make kills land inside multi-page writes. */
-  padBytes?: number;
-}): Promise<CrashTrialResult[]> {
+export async function runCrashTrials(
+  opts: CrashTrialLimits & {
+    dir: string;
+    /** Extra bytes per event (see the worker), to make kills land inside multi-page writes. */
+    padBytes?: number;
+  },
+): Promise<CrashTrialResult[]> {
   const { dir } = opts;
   const trials = await runTrials({
     ...opts,

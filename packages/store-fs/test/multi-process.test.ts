@@ -1,22 +1,17 @@
 import { expectConcurrentAppendsSound, runConcurrentAppenders } from '@sessionhub/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openFsStore } from '../src/index.js';
-import { spawnAppender, tempDir } from './helpers.js';
+import { spawnAppender, tempDirsPerTest } from './helpers.js';
 
 const WORKERS = 4;
 const APPENDS_PER_WORKER = 150;
 const BATCH_SIZES = [1, 3, 2, 5];
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanup) await fn();
-  cleanup = [];
-});
+const freshDir = tempDirsPerTest();
 
 describe('several processes appending to one session', () => {
   it(`${WORKERS} real processes get exactly 1..N with no lost or doubled seq`, async () => {
-    const { dir, remove } = await tempDir();
-    cleanup.push(remove);
+    const dir = await freshDir();
     const result = await runConcurrentAppenders({
       workers: WORKERS,
       appendsPerWorker: APPENDS_PER_WORKER,

@@ -1,31 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type OpenWorkerReport, openWorkerReport } from '@sessionhub/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type OpenWorkerReport, openWorkerReport, rejection } from '@sessionhub/core/testing';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/index.js';
-import { OPEN_WORKER, sessionOf, spawnTs, tempDir } from './helpers.js';
+import { OPEN_WORKER, sessionOf, spawnTs, tempDirsPerTest } from './helpers.js';
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanup) await fn();
-  cleanup = [];
-});
-
-async function dir(): Promise<string> {
-  const { dir, remove } = await tempDir();
-  cleanup.push(remove);
-  return dir;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<{ name?: string; code?: string; message: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a rejection').toBeInstanceOf(Error);
-  return error as { name?: string; code?: string; message: string };
-}
+const dir = tempDirsPerTest();
 
 /** Runs the open worker (as user `nobody` when we are root, since root ignores file modes). */
 function openInChild(args: { path: string; readonly?: boolean; write?: boolean }): Promise<OpenWorkerReport> {

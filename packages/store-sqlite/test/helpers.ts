@@ -1,31 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  type AppendWorkerArgs,
-  type SpawnTsOptions,
-  spawnTs as spawnTsFrom,
-  tempDir as tempDirWith,
-} from '@sessionhub/core/testing';
+import { type AppendWorkerArgs, adapterTestKit } from '@sessionhub/core/testing';
 import type { SqliteDriverName } from '../src/index.js';
 
 export { ackedSeqs, type ChildWatch, seededRandom, sessionOf, waitForLine, watchChild } from '@sessionhub/core/testing';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The append worker script run in child processes. */
-export const APPEND_WORKER = join(here, 'workers', 'append-worker.ts');
-/** The open worker script (run as another user by the read-only tests). */
-export const OPEN_WORKER = join(here, 'workers', 'open-worker.ts');
-
-/** A fresh temp directory and its removal. */
-export function tempDir(prefix = 'sessionhub-sqlite-'): Promise<{ dir: string; remove: () => Promise<void> }> {
-  return tempDirWith(prefix);
-}
-
-/** Spawns `node` on a TypeScript file through tsx (by default from this directory), resolving workspace packages to source. */
-export function spawnTs(file: string, args: string[], opts: SpawnTsOptions = {}): ChildProcess {
-  return spawnTsFrom(file, args, { ...opts, cwd: opts.cwd ?? here });
-}
+/** Core's durable-store test helpers, bound to this directory and the `sessionhub-sqlite-` temp prefix. */
+export const {
+  appendWorker: APPEND_WORKER,
+  openWorker: OPEN_WORKER,
+  tempDir,
+  tempDirsPerTest,
+  spawnTs,
+} = adapterTestKit({ testDir: import.meta.dirname, tempPrefix: 'sessionhub-sqlite-' });
 
 /** Starts the append worker on the database at `path`, with `driver`. */
 export function spawnAppender(path: string, args: AppendWorkerArgs, driver?: SqliteDriverName): ChildProcess {

@@ -5,14 +5,18 @@ import type { AppendWorkerArgs } from './append-worker.js';
 import { ackedSeqs, waitForAcks, waitForLine, watchChild } from './child-process.js';
 import { seededRandom, sessionOf } from './fixtures.js';
 
-/** Options of {@link runCrashTrials}; `K` and `R` are what the adapter's own checks return. */
-export interface CrashTrialOptions<S extends Store, K, R> {
+/** How many crash trials, seeded how, and how late each kill may land. */
+export interface CrashTrialLimits {
   trials: number;
   seed: number;
   /** The child is killed after acknowledging up to this many events... */
   maxKillAfterAcks: number;
   /** ...and then up to this many milliseconds more. */
   maxKillDelayMs: number;
+}
+
+/** Options of {@link runCrashTrials}; `K` and `R` are what the adapter's own checks return. */
+export interface CrashTrialOptions<S extends Store, K, R> extends CrashTrialLimits {
   /** Opens the store under test (the same one every time; the children open it too). */
   open: () => Promise<S>;
   /** Starts the adapter's append worker (see {@link runAppendWorker}) with these arguments. */

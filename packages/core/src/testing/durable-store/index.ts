@@ -1,3 +1,4 @@
+export * from './adapter-kit.js';
 export * from './append-worker.js';
 export * from './child-process.js';
 export * from './crash-trials.js';
@@ -5,3 +6,4 @@ export * from './fixtures.js';
 export * from './library-fixture.js';
 export * from './multi-process.js';
 export * from './open-worker.js';
+export * from './per-test.js';
