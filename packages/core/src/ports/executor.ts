@@ -1,5 +1,6 @@
 import type { Instruction } from '@sessionhub/format';
 import type { ExecutionReport } from '../model/report.js';
+import type { Usage } from '../model/usage.js';
 import type { Sandbox } from './sandbox.js';
 
 /** Deeply read-only view of a value. */
@@ -31,6 +32,14 @@ export interface ExecuteOptions {
   signal: AbortSignal;
   /** Reports progress; the engine redacts and stores it. */
   emit: (progress: ExecutorProgress) => void;
+  /**
+   * Reports model usage as it is incurred: call it once per model call, with that call's usage,
+   * as soon as the call returns (before running the tools it asks for). The engine stores each
+   * report write-ahead, so money spent before a crash or an executor error is still counted by
+   * analytics and budgets. The report's final `usage` stays the step's total: the engine records
+   * only what was not already reported, so an executor that never calls this is counted as before.
+   */
+  reportUsage?: (usage: Usage) => void;
 }
 
 /**

@@ -33,6 +33,16 @@ export interface PlanResult {
   usage: Usage;
 }
 
+/** Options of `Planner.plan`. */
+export interface PlanOptions {
+  signal: AbortSignal;
+  /**
+   * Reports model usage as it is incurred, once per model call (see `ExecuteOptions.reportUsage`).
+   * The result's `usage` stays the call's total; the engine records only what was not already reported.
+   */
+  reportUsage?: (usage: Usage) => void;
+}
+
 /**
  * The Planner actor: turns a request, an issue or a failed verdict into a session instruction.
  * It states what to achieve, never how; the engine lints its output and re-asks on violations.
@@ -40,5 +50,5 @@ export interface PlanResult {
 export interface Planner {
   readonly specificationVersion: 1;
   readonly name: string;
-  plan(input: PlanInput, opts: { signal: AbortSignal }): Promise<PlanResult>;
+  plan(input: PlanInput, opts: PlanOptions): Promise<PlanResult>;
 }

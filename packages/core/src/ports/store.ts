@@ -55,8 +55,16 @@ export interface Store {
    * Appends events atomically, assigning gap-free `seq` numbers (the session's first event is 1)
    * and `at`. Safe under concurrent callers, including other processes for durable stores.
    * Returns the stored events. Throws `store.not_found` for an unknown session.
+   *
+   * With `expectedSeq`, the append is conditional (compare-and-append): it happens only if the
+   * session's last stored seq equals `expectedSeq` (0 for a session with no events); otherwise it
+   * throws `store.conflict` and writes nothing. Engines use it to own a session exclusively.
    */
-  appendEvents(sessionId: string, events: NewSessionEvent[], opts?: StoreCallOptions): Promise<SessionEvent[]>;
+  appendEvents(
+    sessionId: string,
+    events: NewSessionEvent[],
+    opts?: StoreCallOptions & { expectedSeq?: number },
+  ): Promise<SessionEvent[]>;
   /** Events with `seq >= fromSeq` (default 1), in order, at most `limit`. */
   readEvents(
     sessionId: string,
