@@ -1,0 +1,168 @@
+import { expect } from 'vitest';
+import type { NewSessionEvent } from '../../model/events.js';
+import { expectCode, messagesOf, progress, type StoreCase } from './store-case-kit.js';
+import { makeSession, oneEventOfEachType } from './store-fixtures.js';
+
+/** Events: appendEvents and readEvents. */
+export const eventCases: StoreCase[] = [
+  {
+    group: 'events',
+    name: 'appendEvents assigns seq 1..n and sets at',
+    async run({ store }) {
+      await store.createSession(makeSession('e-1'));
+      const before = Date.now();
+      const stored = await store.appendEvents('e-1', [
+        progress('e-1', 'a'),
+        progress('e-1', 'b'),
+        progress('e-1', 'c'),
+      ]);
+      expect(stored.map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(messagesOf(stored)).toEqual(['a', 'b', 'c']);
+      for (const event of stored) {
+        expect(event.sessionId).toBe('e-1');
+        expect(typeof event.at).toBe('string');
+        // `at` is an ISO-8601 instant taken while appending (a minute of slack for coarse clocks).
+        expect(Number.isNaN(Date.parse(event.at))).toBe(false);
+        expect(Date.parse(event.at)).toBeGreaterThanOrEqual(before - 60_000);
+      }
+    },
+  },
+  {
+    group: 'events',
+    name: 'appendEvents continues the sequence across calls without gaps',
+    async run({ store }) {
+      await store.createSession(makeSession('e-2'));
+      await store.appendEvents('e-2', [progress('e-2', 'a')]);
+      const second = await store.appendEvents('e-2', [progress('e-2', 'b'), progress('e-2', 'c')]);
+      expect(second.map((e) => e.seq)).toEqual([2, 3]);
+      expect(await store.appendEvents('e-2', [])).toEqual([]);
+      const third = await store.appendEvents('e-2', [progress('e-2', 'd')]);
+      expect(third.map((e) => e.seq)).toEqual([4]);
+      const all = await store.readEvents('e-2');
+      expect(all.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect(messagesOf(all)).toEqual(['a', 'b', 'c', 'd']);
+    },
+  },
+  {
+    group: 'events',
+    name: 'every event type round-trips unchanged',
+    async run({ store }) {
+      await store.createSession(makeSession('e-3'));
+      const events = oneEventOfEachType('e-3');
+      const stored = await store.appendEvents('e-3', events);
+      expect(stored).toEqual(events.map((e, i) => ({ ...e, seq: i + 1, at: stored[i]?.at })));
+      expect(await store.readEvents('e-3')).toEqual(stored);
+    },
+  },
+  {
+    group: 'events',
+    name: 'appendEvents to an unknown session fails with store.not_found',
+    async run({ store }) {
+      await expectCode(store.appendEvents('missing', [progress('missing', 'a')]), 'store.not_found');
+    },
+  },
+  {
+    group: 'events',
+    name: 'readEvents reads from fromSeq with limit',
+    async run({ store }) {
+      await store.createSession(makeSession('e-4'));
+      await store.appendEvents(
+        'e-4',
+        ['a', 'b', 'c', 'd', 'e'].map((m) => progress('e-4', m)),
+      );
+      expect(messagesOf(await store.readEvents('e-4', { fromSeq: 3 }))).toEqual(['c', 'd', 'e']);
+      expect(messagesOf(await store.readEvents('e-4', { fromSeq: 2, limit: 2 }))).toEqual(['b', 'c']);
+      expect(messagesOf(await store.readEvents('e-4', { limit: 1 }))).toEqual(['a']);
+      expect((await store.readEvents('e-4', { fromSeq: 5 })).map((e) => e.seq)).toEqual([5]);
+      expect(await store.readEvents('e-4', { fromSeq: 6 })).toEqual([]);
+    },
+  },
+  {
+    group: 'events',
+    name: 'readEvents of a session without events returns an empty list',
+    async run({ store }) {
+      await store.createSession(makeSession('e-5'));
+      expect(await store.readEvents('e-5')).toEqual([]);
+    },
+  },
+  {
+    group: 'events',
+    name: 'each session has its own sequence',
+    async run({ store }) {
+      await store.createSession(makeSession('e-6a'));
+      await store.createSession(makeSession('e-6b'));
+      await store.appendEvents('e-6a', [progress('e-6a', 'a1'), progress('e-6a', 'a2')]);
+      const b = await store.appendEvents('e-6b', [progress('e-6b', 'b1')]);
+      await store.appendEvents('e-6a', [progress('e-6a', 'a3')]);
+      expect(b.map((e) => e.seq)).toEqual([1]);
+      expect(messagesOf(await store.readEvents('e-6a'))).toEqual(['a1', 'a2', 'a3']);
+      expect((await store.readEvents('e-6b')).map((e) => [e.seq, e.sessionId])).toEqual([[1, 'e-6b']]);
+    },
+  },
+  {
+    group: 'events',
+    name: 'stored events are not shared with callers',
+    async run({ store }) {
+      await store.createSession(makeSession('e-7'));
+      const list = [1];
+      const event: NewSessionEvent = {
+        type: 'executor.progress',
+        sessionId: 'e-7',
+        kind: 'tool_call',
+        message: 'x',
+        data: { list },
+      };
+      const stored = await store.appendEvents('e-7', [event]);
+      list.push(2);
+      const first = stored[0];
+      const storedList = first?.type === 'executor.progress' ? first.data?.list : undefined;
+      if (Array.isArray(storedList)) storedList.push(3);
+      const read = await store.readEvents('e-7');
+      expect(read[0]).toMatchObject({ data: { list: [1] } });
+    },
+  },
+  {
+    group: 'events',
+    name: '20 concurrent appendEvents calls give 1..N with each batch contiguous',
+    async run({ store }) {
+      await store.createSession(makeSession('e-8'));
+      const batches = Array.from({ length: 20 }, (_, b) =>
+        Array.from({ length: 2 + (b % 4) }, (_, i) => progress('e-8', `batch-${b}-${i}`)),
+      );
+      const results = await Promise.all(batches.map((batch) => store.appendEvents('e-8', batch)));
+      const total = batches.reduce((n, batch) => n + batch.length, 0);
+      const all = await store.readEvents('e-8');
+      expect(all.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      results.forEach((stored, b) => {
+        const seqs = stored.map((e) => e.seq);
+        expect(messagesOf(stored)).toEqual(batches[b]?.map((e) => (e.type === 'executor.progress' ? e.message : '')));
+        // Contiguous: seq k, k+1, ..., and the log holds the batch at exactly those places.
+        expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+        expect(all.slice((seqs[0] as number) - 1, (seqs[0] as number) - 1 + seqs.length)).toEqual(stored);
+      });
+    },
+  },
+  {
+    group: 'events',
+    name: 'concurrent appends to several sessions keep each sequence gap-free',
+    async run({ store }) {
+      const sessionIds = ['e-9a', 'e-9b', 'e-9c'];
+      for (const id of sessionIds) await store.createSession(makeSession(id));
+      const calls = Array.from({ length: 24 }, (_, i) => {
+        const id = sessionIds[i % 3] as string;
+        return store.appendEvents(id, [progress(id, `${i}-a`), progress(id, `${i}-b`)]);
+      });
+      await Promise.all(calls);
+      for (const id of sessionIds) {
+        const events = await store.readEvents(id);
+        expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+        expect(events.every((e) => e.sessionId === id)).toBe(true);
+        // Each call's pair stays together: ...-a directly followed by its ...-b.
+        const messages = messagesOf(events);
+        for (let i = 0; i < messages.length; i += 2) {
+          expect(messages[i + 1]).toBe((messages[i] as string).replace(/-a$/, '-b'));
+        }
+      }
+    },
+  },
+];

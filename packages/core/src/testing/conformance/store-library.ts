@@ -1,0 +1,154 @@
+import { expect } from 'vitest';
+import type { Session } from '../../model/session.js';
+import type { Store } from '../../ports/store.js';
+import type { StoreCase } from './store-case-kit.js';
+import { isoDay, makeSession } from './store-fixtures.js';
+
+/** Library sessions with one unique word each and shared words with different weights. */
+async function seedLibrary(store: Store): Promise<void> {
+  const sessions = [
+    makeSession('l-1', {
+      state: 'succeeded',
+      createdAt: isoDay(0),
+      name: 'Add pagination to the orders endpoint',
+      instruction: 'Orders must be listed page by page. zebracorn appears only here.',
+      summary: 'Pagination works',
+      tags: ['api', 'orders'],
+      templateId: 'tpl-api',
+    }),
+    makeSession('l-2', {
+      state: 'failed',
+      createdAt: isoDay(1),
+      name: 'Fix flaky checkout test',
+      instruction: 'The checkout test fails one run in ten.',
+      summary: 'Could not reproduce the flake',
+      tags: ['tests', 'checkout'],
+    }),
+    makeSession('l-3', {
+      state: 'succeeded',
+      createdAt: isoDay(2),
+      name: 'Document the orders API',
+      instruction: 'Write reference docs for every orders route.',
+      summary: 'Docs written; quasarmint glossary added',
+      tags: ['docs', 'api'],
+      templateId: 'tpl-docs',
+    }),
+    makeSession('l-4', {
+      state: 'succeeded',
+      createdAt: isoDay(3),
+      name: 'Speed up the build',
+      instruction: 'Builds must finish in under a minute.',
+      summary: 'Build cached',
+      tags: ['ci', 'velvetfjord'],
+      templateId: 'tpl-api',
+    }),
+    makeSession('l-5', { state: 'executing', createdAt: isoDay(4), name: 'Still running', tags: ['api'] }),
+  ];
+  for (const session of sessions) await store.createSession(session);
+}
+
+const hitIds = (hits: Array<{ session: Session }>) => hits.map((h) => h.session.id);
+
+/** Library search. */
+export const libraryCases: StoreCase[] = [
+  {
+    group: 'library',
+    name: 'searchLibrary finds a session by a word unique to it, first',
+    async run({ store }) {
+      await seedLibrary(store);
+      // A word in the instruction, in the summary, in the tags.
+      expect(hitIds(await store.searchLibrary({ text: 'zebracorn' }))[0]).toBe('l-1');
+      expect(hitIds(await store.searchLibrary({ text: 'quasarmint' }))[0]).toBe('l-3');
+      expect(hitIds(await store.searchLibrary({ text: 'velvetfjord' }))[0]).toBe('l-4');
+      expect(hitIds(await store.searchLibrary({ text: 'flaky' }))[0]).toBe('l-2');
+    },
+  },
+  {
+    group: 'library',
+    name: 'searchLibrary returns hits best first with numeric scores',
+    async run({ store }) {
+      await seedLibrary(store);
+      const hits = await store.searchLibrary({ text: 'orders' });
+      expect(hitIds(hits).sort()).toEqual(['l-1', 'l-3']);
+      for (const hit of hits) expect(Number.isFinite(hit.score)).toBe(true);
+      for (let i = 1; i < hits.length; i++) {
+        expect((hits[i - 1] as { score: number }).score).toBeGreaterThanOrEqual((hits[i] as { score: number }).score);
+      }
+    },
+  },
+  {
+    group: 'library',
+    name: 'searchLibrary with empty text lists every session matching the filters',
+    async run({ store }) {
+      await seedLibrary(store);
+      expect(hitIds(await store.searchLibrary({})).sort()).toEqual(['l-1', 'l-2', 'l-3', 'l-4', 'l-5']);
+      expect(hitIds(await store.searchLibrary({ text: '' })).sort()).toEqual(['l-1', 'l-2', 'l-3', 'l-4', 'l-5']);
+      expect(hitIds(await store.searchLibrary({ text: '', state: 'succeeded' })).sort()).toEqual(['l-1', 'l-3', 'l-4']);
+    },
+  },
+  {
+    group: 'library',
+    name: 'searchLibrary honours state, template, tag and date filters',
+    async run({ store }) {
+      await seedLibrary(store);
+      expect(hitIds(await store.searchLibrary({ text: 'orders', state: 'succeeded', templateId: 'tpl-docs' }))).toEqual(
+        ['l-3'],
+      );
+      expect(hitIds(await store.searchLibrary({ text: 'orders', tags: ['orders'] }))).toEqual(['l-1']);
+      expect(hitIds(await store.searchLibrary({ text: 'orders', since: isoDay(1) }))).toEqual(['l-3']);
+      expect(hitIds(await store.searchLibrary({ text: 'orders', until: isoDay(2) }))).toEqual(['l-1']);
+      expect(hitIds(await store.searchLibrary({ state: ['failed', 'executing'] })).sort()).toEqual(['l-2', 'l-5']);
+      expect(hitIds(await store.searchLibrary({ templateId: 'tpl-api' })).sort()).toEqual(['l-1', 'l-4']);
+      expect(hitIds(await store.searchLibrary({ tags: ['api'], templateId: 'tpl-api' }))).toEqual(['l-1']);
+      expect(await store.searchLibrary({ text: 'zebracorn', state: 'failed' })).toEqual([]);
+    },
+  },
+  {
+    group: 'library',
+    name: 'searchLibrary honours limit',
+    async run({ store }) {
+      await seedLibrary(store);
+      expect(await store.searchLibrary({ limit: 2 })).toHaveLength(2);
+      const one = await store.searchLibrary({ text: 'zebracorn', limit: 1 });
+      expect(hitIds(one)).toEqual(['l-1']);
+    },
+  },
+  {
+    group: 'library',
+    name: 'searchLibrary ignores case and punctuation and accepts any text',
+    async run({ store }) {
+      await seedLibrary(store);
+      expect(hitIds(await store.searchLibrary({ text: 'ZebraCorn?' }))[0]).toBe('l-1');
+      expect(hitIds(await store.searchLibrary({ text: '"velvetfjord"' }))[0]).toBe('l-4');
+      // Query-language operators and stray quotes are plain text, never a syntax error.
+      for (const text of ['"unbalanced (paren', 'AND OR NOT', 'orders*', 'a:b ^c -d', "it's", '%_\\', '  ']) {
+        const hits = await store.searchLibrary({ text });
+        expect(Array.isArray(hits), text).toBe(true);
+      }
+    },
+  },
+  {
+    group: 'library',
+    name: 'searchLibrary with no match returns an empty list',
+    async run({ store }) {
+      await seedLibrary(store);
+      expect(await store.searchLibrary({ text: 'xylophonequark' })).toEqual([]);
+    },
+  },
+  {
+    group: 'library',
+    name: 'searchLibrary sees updated sessions',
+    async run({ store }) {
+      await seedLibrary(store);
+      await store.updateSession('l-5', {
+        instruction: 'Now about moonquiver',
+        state: 'succeeded',
+        tags: ['api', 'fresh'],
+      });
+      const hits = await store.searchLibrary({ text: 'moonquiver', state: 'succeeded' });
+      expect(hitIds(hits)).toEqual(['l-5']);
+      expect(hits[0]?.session).toEqual(await store.getSession('l-5'));
+      expect(hitIds(await store.searchLibrary({ tags: ['fresh'] }))).toEqual(['l-5']);
+    },
+  },
+];

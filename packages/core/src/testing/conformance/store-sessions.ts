@@ -1,0 +1,217 @@
+import { expect } from 'vitest';
+import type { Session } from '../../model/session.js';
+import type { Store } from '../../ports/store.js';
+import { expectCode, ids, type StoreCase } from './store-case-kit.js';
+import { isoAt, isoDay, makeSession, usageOf } from './store-fixtures.js';
+
+/** Seeds sessions a..e with distinct times, states, templates and tags for filter cases. */
+async function seedFilterSessions(store: Store): Promise<Session[]> {
+  const sessions = [
+    makeSession('f-a', { state: 'succeeded', createdAt: isoDay(0), templateId: 'tpl-1', tags: ['api', 'fast'] }),
+    makeSession('f-b', { state: 'failed', createdAt: isoDay(1), templateId: 'tpl-2', tags: ['api'] }),
+    makeSession('f-c', { state: 'executing', createdAt: isoDay(2), tags: ['docs'] }),
+    makeSession('f-d', {
+      state: 'succeeded',
+      createdAt: isoDay(3),
+      templateId: 'tpl-1',
+      tags: ['docs', 'api', 'fast'],
+    }),
+    makeSession('f-e', { state: 'cancelled', createdAt: isoDay(4), templateId: 'tpl-2', tags: [] }),
+  ];
+  // Created out of time order so insertion order cannot pass for time order.
+  for (const i of [2, 0, 4, 1, 3]) await store.createSession(sessions[i] as Session);
+  return sessions;
+}
+
+/** Sessions: create, get, update, list and its filters. */
+export const sessionCases: StoreCase[] = [
+  {
+    group: 'sessions',
+    name: 'createSession then getSession returns an equal session',
+    async run({ store }) {
+      const session = makeSession('s-1', {
+        name: 'Add login',
+        version: '1.0',
+        instruction: '# Add login\n\nIt\'s "quoted" — ünïcode ✓; DROP TABLE sessions;--\n',
+        summary: 'done',
+        templateId: 'tpl-x',
+        tags: ['auth', 'web'],
+        usage: usageOf(10, 20, 0.5, 3, 4),
+        fixAttempts: 2,
+        error: { code: 'x.y', message: 'oops' },
+        input: {
+          kind: 'issue',
+          issue: { host: 'github', repo: 'o/r', number: 3, title: 't', body: 'b', labels: ['bug'] },
+        },
+      });
+      await store.createSession(session);
+      expect(await store.getSession('s-1')).toEqual(session);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'getSession of an unknown id returns undefined',
+    async run({ store }) {
+      expect(await store.getSession('missing')).toBeUndefined();
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'createSession with an existing id fails with store.conflict and keeps the first',
+    async run({ store }) {
+      const first = makeSession('dup', { name: 'first' });
+      await store.createSession(first);
+      await expectCode(store.createSession(makeSession('dup', { name: 'second' })), 'store.conflict');
+      expect(await store.getSession('dup')).toEqual(first);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'concurrent createSession calls with one id: exactly one wins',
+    async run({ store }) {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => store.createSession(makeSession('race', { name: `racer ${i}` }))),
+      );
+      const winners = outcomes.filter((o) => o.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      for (const o of outcomes) {
+        if (o.status === 'rejected') expect((o.reason as { code?: unknown }).code).toBe('store.conflict');
+      }
+      const stored = await store.getSession('race');
+      const winner = outcomes.findIndex((o) => o.status === 'fulfilled');
+      expect(stored?.name).toBe(`racer ${winner}`);
+      expect(await store.listSessions()).toHaveLength(1);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'updateSession applies a shallow patch and returns the new session',
+    async run({ store }) {
+      const session = makeSession('u-1', { tags: ['a'], name: 'before' });
+      await store.createSession(session);
+      const patch = {
+        state: 'executing' as const,
+        updatedAt: isoAt(5),
+        name: 'after',
+        usage: usageOf(1, 2, 0.25),
+        tags: ['b', 'c'],
+      };
+      const updated = await store.updateSession('u-1', patch);
+      const expected = { ...session, ...patch };
+      expect(updated).toEqual(expected);
+      expect(await store.getSession('u-1')).toEqual(expected);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'updateSession with an optional field set to undefined clears it',
+    async run({ store }) {
+      // The engine clears a paused session's error this way when it resumes.
+      await store.createSession(makeSession('u-2', { error: { code: 'provider.overloaded', message: 'busy' } }));
+      const updated = await store.updateSession('u-2', { error: undefined, state: 'executing' });
+      expect(updated.error).toBeUndefined();
+      expect('error' in updated).toBe(false);
+      const stored = await store.getSession('u-2');
+      expect(stored?.error).toBeUndefined();
+      expect(stored?.state).toBe('executing');
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'updateSession of an unknown id fails with store.not_found',
+    async run({ store }) {
+      await expectCode(store.updateSession('missing', { state: 'failed' }), 'store.not_found');
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'stored sessions are not shared with callers',
+    async run({ store }) {
+      const session = makeSession('c-1', { tags: ['x'] });
+      await store.createSession(session);
+      session.tags.push('mutated-after-create');
+      const read = await store.getSession('c-1');
+      read?.tags.push('mutated-after-get');
+      const listed = await store.listSessions();
+      listed[0]?.tags.push('mutated-after-list');
+      expect((await store.getSession('c-1'))?.tags).toEqual(['x']);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'listSessions returns every session newest createdAt first',
+    async run({ store }) {
+      await seedFilterSessions(store);
+      expect(ids(await store.listSessions())).toEqual(['f-e', 'f-d', 'f-c', 'f-b', 'f-a']);
+      expect(ids(await store.listSessions({}))).toEqual(['f-e', 'f-d', 'f-c', 'f-b', 'f-a']);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'listSessions filters by one state or any of several',
+    async run({ store }) {
+      await seedFilterSessions(store);
+      expect(ids(await store.listSessions({ state: 'succeeded' }))).toEqual(['f-d', 'f-a']);
+      expect(ids(await store.listSessions({ state: ['failed', 'cancelled'] }))).toEqual(['f-e', 'f-b']);
+      expect(await store.listSessions({ state: 'planning' })).toEqual([]);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'listSessions filters by templateId',
+    async run({ store }) {
+      await seedFilterSessions(store);
+      expect(ids(await store.listSessions({ templateId: 'tpl-2' }))).toEqual(['f-e', 'f-b']);
+      expect(await store.listSessions({ templateId: 'tpl-none' })).toEqual([]);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'listSessions filters by tags, every tag present',
+    async run({ store }) {
+      await seedFilterSessions(store);
+      expect(ids(await store.listSessions({ tags: ['api'] }))).toEqual(['f-d', 'f-b', 'f-a']);
+      expect(ids(await store.listSessions({ tags: ['api', 'fast'] }))).toEqual(['f-d', 'f-a']);
+      expect(ids(await store.listSessions({ tags: ['docs', 'fast'] }))).toEqual(['f-d']);
+      expect(await store.listSessions({ tags: ['nope'] })).toEqual([]);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'listSessions filters by since (inclusive) and until (exclusive)',
+    async run({ store }) {
+      await seedFilterSessions(store);
+      expect(ids(await store.listSessions({ since: isoDay(3) }))).toEqual(['f-e', 'f-d']);
+      expect(ids(await store.listSessions({ until: isoDay(1) }))).toEqual(['f-a']);
+      expect(ids(await store.listSessions({ since: isoDay(1), until: isoDay(3) }))).toEqual(['f-c', 'f-b']);
+      expect(ids(await store.listSessions({ since: isoDay(1, 1), until: isoDay(2, 1) }))).toEqual(['f-c']);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'listSessions combines every filter',
+    async run({ store }) {
+      await seedFilterSessions(store);
+      const filter = {
+        state: 'succeeded' as const,
+        templateId: 'tpl-1',
+        tags: ['fast'],
+        since: isoDay(1),
+        until: isoDay(5),
+      };
+      expect(ids(await store.listSessions(filter))).toEqual(['f-d']);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'listSessions honours limit and offset after ordering',
+    async run({ store }) {
+      await seedFilterSessions(store);
+      expect(ids(await store.listSessions({ limit: 2 }))).toEqual(['f-e', 'f-d']);
+      expect(ids(await store.listSessions({ limit: 2, offset: 2 }))).toEqual(['f-c', 'f-b']);
+      expect(ids(await store.listSessions({ offset: 4 }))).toEqual(['f-a']);
+      expect(ids(await store.listSessions({ tags: ['api'], limit: 1, offset: 1 }))).toEqual(['f-b']);
+      expect(await store.listSessions({ offset: 10 })).toEqual([]);
+    },
+  },
+];
