@@ -1,3 +1,7 @@
 import { sessionhubBuild } from '../../tsup.base';
 
-export default sessionhubBuild({ index: 'src/index.ts', testing: 'src/testing.ts' });
+export default sessionhubBuild({
+  index: 'src/index.ts',
+  testing: 'src/testing.ts',
+  'testing/doubles': 'src/testing-doubles.ts',
+});
