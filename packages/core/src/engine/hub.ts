@@ -11,6 +11,7 @@ import type { NewSessionEvent, SessionEvent, SessionEventOf, SessionEventType } 
 import type { ExecutionReport, Verdict } from '../model/report.js';
 import type { Session, SessionInput } from '../model/session.js';
 import { emptyUsage } from '../model/usage.js';
+import { checkPortVersions } from '../ports/check-versions.js';
 import { checkError, checkInstruction } from './boundary.js';
 import { DurabilityError, toSessionHubError } from './errors.js';
 import { SESSION_PAUSED, type SessionListeners, sessionEvents } from './event-stream.js';
@@ -96,6 +97,7 @@ export class SessionHub {
   private readonly now: () => number;
 
   constructor(private readonly options: SessionHubOptions) {
+    checkPortVersions(options);
     this.policy = resolvePolicy(options.policy);
     const env = options.env ?? process.env;
     this.redact = createRedactor([...this.policy.secrets, ...(this.policy.redactEnv ? secretsFromEnv(env) : [])]);
