@@ -17,5 +17,6 @@ export type * from './ports/planner.js';
 export * from './ports/sandbox.js';
 export type * from './ports/store.js';
 export type * from './ports/verifier.js';
+export type * from './ports/workspace.js';
 export * from './store/index.js';
 export * from './workspace-snapshot.js';
