@@ -1,5 +1,5 @@
-import { SessionHubError } from '../errors.js';
 import type { SessionHubOptions } from '../engine/options.js';
+import { SessionHubError } from '../errors.js';
 
 /** The ports a hub is given, by their `SessionHubOptions` field. */
 export type PortName = 'planner' | 'executor' | 'verifier' | 'store' | 'sandbox' | 'workspace';
@@ -85,7 +85,12 @@ function checkPort(port: keyof typeof VERSIONED_PORTS, value: unknown): void {
   const supported = SUPPORTED_PORT_VERSIONS[port];
   const versions = supported.join(', ');
   if (typeof value !== 'object' || value === null) {
-    throw new PortError('port.invalid', `${port} must be a ${port} port object, got ${describe(value)}`, port, supported);
+    throw new PortError(
+      'port.invalid',
+      `${port} must be a ${port} port object, got ${describe(value)}`,
+      port,
+      supported,
+    );
   }
   const record = value as Record<string, unknown>;
   const name = typeof record.name === 'string' ? ` "${record.name}"` : '';
