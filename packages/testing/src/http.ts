@@ -36,6 +36,13 @@ export function sendJson(
   res.end(JSON.stringify(body));
 }
 
+/** Sends a body as is (for faults that send what is not valid JSON). */
+export function sendRaw(res: ServerResponse, status: number, contentType: string, body: string): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'content-type': contentType, 'request-id': requestId() });
+  res.end(body);
+}
+
 /** Sends an error in the real shape. */
 export function sendError(
   res: ServerResponse,

@@ -1,10 +1,14 @@
 /**
  * @sessionhub/testing: loopback fakes that speak real wire formats, for testing code built on SessionHub.
+ * The fake Messages API refuses what the real one refuses (see `REQUEST_RULES`).
+ *
+ * @see docs/testing.md: scripted conversations, faults, prompt caching and the table of request rules.
  * @packageDocumentation
  */
 export { type CacheOptions, type InputUsage, PromptCache, uncachedUsage } from './cache.js';
-export { FakeScriptError } from './errors.js';
+export { FakeOptionError, FakeScriptError } from './errors.js';
 export type { Fault, FaultKind } from './faults.js';
+export { REQUEST_RULES, type RequestRule, type RuleInput, validateRequest } from './request-rules.js';
 export {
   type ErrorReply,
   type MessageReply,

@@ -45,7 +45,11 @@ export interface ScriptTurn {
   name?: string;
   /** Every matcher must accept the request; none means any request matches. */
   match?: TurnMatcher | TurnMatcher[];
-  /** The reply, or a function of the request that builds it. */
+  /**
+   * The reply, or a function of the request that builds it. A function may also act on the fake,
+   * e.g. `fake.enqueueFault({ kind: 'stall' })` to stall the request after this one: how a test
+   * stops a run at a chosen point.
+   */
   reply: Reply | ((request: MessagesRequestBody) => Reply);
 }
 

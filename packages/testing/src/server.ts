@@ -1,14 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CacheOptions, type InputUsage, PromptCache, uncachedUsage } from './cache.js';
-import { FakeScriptError } from './errors.js';
-import type { Fault, FaultKind } from './faults.js';
-import { readBody, sendError, sendJson, sleepUnlessClosed, sseHeaders, writeStream } from './http.js';
-import { presentedKey, redactHeaders, validate } from './request-checks.js';
+import { FakeOptionError, FakeScriptError } from './errors.js';
+import { checkFault, type Fault, type FaultKind } from './faults.js';
+import { readBody, sendError, sendJson, sendRaw, sleepUnlessClosed, sseHeaders, writeStream } from './http.js';
+import { presentedKey, redactHeaders } from './request-checks.js';
+import { validateRequest } from './request-rules.js';
 import type { MessageReply, Reply, Script, ScriptTurn } from './script.js';
 import { encodeSse, messageEvents, type WireMessageResponse } from './sse.js';
 import { approxTokens } from './tokens.js';
-import type { MessagesRequestBody, WireErrorType, WireUsage } from './wire.js';
+import { errorBody, errorStatus, type MessagesRequestBody, type WireErrorType, type WireUsage } from './wire.js';
 
 /** Options of {@link startFakeAnthropic}. */
 export interface FakeAnthropicOptions {
@@ -22,8 +23,10 @@ export interface FakeAnthropicOptions {
   cache?: CacheOptions | false;
   /** Clock for cache TTLs, in milliseconds. */
   now?: () => number;
-  /** Characters per `text_delta` / `input_json_delta` chunk. Default 24. */
+  /** Characters (code points) per `text_delta` / `input_json_delta` chunk, at least 1. Default 24. */
   chunkChars?: number;
+  /** Port to listen on (127.0.0.1). Default 0: a free port chosen by the system. */
+  port?: number;
 }
 
 /** One request the fake received. API keys are replaced by `[redacted]`. */
@@ -71,7 +74,11 @@ export interface FakeAnthropic {
   readonly mismatches: readonly ScriptMismatch[];
   /** The prompt cache, or `undefined` when caching is off. */
   readonly cache: PromptCache | undefined;
-  /** Queues a fault for the next request(s) (`times`, default 1). */
+  /**
+   * Queues a fault for the next request(s) (`times`, default 1). A reply function may call it to
+   * fault the request after the one it answers (how a test stalls at a chosen point).
+   * Throws `FakeOptionError` (`fake.invalid_fault`) for a fault that cannot be served, e.g. an `error` below 400.
+   */
   enqueueFault(fault: Fault, times?: number): void;
   /** Replaces the script and rewinds to its first turn. */
   setScript(script: Script): void;
@@ -86,13 +93,21 @@ export interface FakeAnthropic {
  * JSON or SSE replies from a script, real error shapes, prompt-cache accounting and fault injection.
  */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
+  const chunkChars = options.chunkChars ?? 24;
+  if (!Number.isInteger(chunkChars) || chunkChars < 1) {
+    throw new FakeOptionError('fake.invalid_option', `chunkChars must be an integer ≥ 1, got ${chunkChars}`);
+  }
+  const listenPort = options.port ?? 0;
+  if (!Number.isInteger(listenPort) || listenPort < 0 || listenPort > 65_535) {
+    throw new FakeOptionError('fake.invalid_option', `port must be an integer from 0 to 65535, got ${listenPort}`);
+  }
+  for (const fault of options.faults ?? []) checkFault(fault);
   let script: Script = options.script ?? [];
   let cursor = 0;
   const faults: Fault[] = [...(options.faults ?? [])];
   const requests: RecordedRequest[] = [];
   const mismatches: ScriptMismatch[] = [];
   const cache = options.cache === false ? undefined : new PromptCache(options.cache ?? {}, options.now ?? Date.now);
-  const chunkChars = options.chunkChars ?? 24;
   const stalls = new Set<ServerResponse>();
   let messageCounter = 0;
 
@@ -153,7 +168,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (options.apiKey !== undefined && key !== options.apiKey) {
       return answerError(401, 'authentication_error', 'invalid x-api-key');
     }
-    const invalid = validate(body);
+    const invalid = validateRequest(body, raw);
     if (invalid) return answerError(400, 'invalid_request_error', invalid);
 
     const fault = faults.shift();
@@ -236,6 +251,24 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       case 'slow_first_byte':
         await sleepUnlessClosed(res, fault.delayMs);
         return false;
+      case 'stream_error': {
+        const type = fault.errorType ?? 'overloaded_error';
+        const text = fault.message ?? (type === 'overloaded_error' ? 'Overloaded' : `fake-anthropic: ${type}`);
+        if (!record.stream) return send(errorStatus(type), type, text);
+        const events = messageEvents(peekMessage(body), chunkChars).slice(0, fault.afterEvents ?? 3);
+        record.status = 200;
+        await writeStream(res, [...events, { event: 'error', data: errorBody(type, text) }]);
+        res.end();
+        return true;
+      }
+      case 'malformed_json':
+        if (!record.stream) {
+          record.status = 200;
+          const whole = JSON.stringify(peekMessage(body));
+          sendRaw(res, 200, 'application/json', whole.slice(0, Math.floor(whole.length / 2)));
+          return true;
+        }
+        return serveFault({ kind: 'malformed_sse' }, body, record, res);
       case 'drop_mid_stream':
       case 'stall':
       case 'malformed_sse': {
@@ -309,7 +342,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
+    server.listen(listenPort, '127.0.0.1', () => ok());
   });
   const port = (server.address() as AddressInfo).port;
 
@@ -320,6 +353,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     mismatches,
     cache,
     enqueueFault(fault, times = 1) {
+      checkFault(fault);
       for (let i = 0; i < times; i++) faults.push(fault);
     },
     setScript(next) {

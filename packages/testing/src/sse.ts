@@ -23,10 +23,12 @@ export interface WireMessageResponse {
   usage: WireUsage;
 }
 
+/** Pieces of `size` code points: the real API never splits a surrogate pair across deltas. */
 function chunks(text: string, size: number): string[] {
   if (text.length === 0) return [''];
+  const points = Array.from(text);
   const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  for (let i = 0; i < points.length; i += size) out.push(points.slice(i, i + size).join(''));
   return out;
 }
 
