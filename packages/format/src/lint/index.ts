@@ -3,6 +3,7 @@
  * @module
  */
 export { InvalidLintInputError } from './errors.js';
-export { lintInstruction } from './lint.js';
-export { LINT_RULES } from './rules.js';
+export { lintInstruction } from './lint-instruction.js';
+export { LINT_RULES } from './registry.js';
+export type { LintExampleContext, LintRuleDocs } from './rule.js';
 export type { LintInput, LintOptions, LintResult, LintRuleId, LintRuleInfo, LintRuleSetting } from './types.js';

@@ -1,14 +1,16 @@
 /**
- * `lintInstruction`: checks that a session instruction respects the Two-Actor boundary (the planner
+ * The linter's entry point, `lintInstruction`: checks that a session instruction respects the Two-Actor boundary (the planner
  * writes what, never how) and has the structure the engine needs.
  */
 import { formatInstruction } from '../instruction/format.js';
 import { parseInstruction } from '../instruction/parse.js';
 import type { Diagnostic, Instruction, ParseResult } from '../types.js';
-import { buildLintDocument } from './document.js';
 import { InvalidLintInputError } from './errors.js';
-import { lintDocument, optionDiagnostics, resolveSeverities, sortDiagnostics } from './lint-document.js';
-import type { LintOptions, LintResult, LintRuleId } from './types.js';
+import { buildLintView } from './lint-view.js';
+import type { LintRuleId } from './registry.js';
+import { optionDiagnostics, resolveSeverities } from './rule-settings.js';
+import { runRules, sortDiagnostics } from './run-rules.js';
+import type { LintOptions, LintResult } from './types.js';
 
 /**
  * Lints a session instruction.
@@ -40,10 +42,10 @@ export function lintInstruction(input: Instruction | string, options: LintOption
     ? (parsed.instruction ?? (mode === 'strict' ? parseInstruction(text, { mode: 'lenient' }).instruction : undefined))
     : input;
 
-  const doc = buildLintDocument(text, parsed.sections, instruction);
+  const view = buildLintView(text, parsed.sections, instruction);
   const all = sortDiagnostics([
     ...parserDiagnostics(parsed),
-    ...lintDocument(doc, severities),
+    ...runRules(view, severities),
     ...optionDiagnostics(options),
   ]);
   return { diagnostics: all, ok: !all.some((d) => d.severity === 'error') };

@@ -1,18 +1,56 @@
 /**
- * Builds the view every rule works on: the original lines, which section each belongs to (from the
- * parser's section spans), and where code blocks are.
+ * The lint view: what every rule reads. The original lines, which section each belongs to (from the
+ * parser's section spans), which of them are code blocks, and the parsed instruction.
  */
 import type { Instruction, SectionSpan } from '../types.js';
-import { startsWithCommand } from './rules/shell-commands.js';
+import { startsWithCommand } from './rules/no-shell-commands.js';
 import { indentWidth, isBlank, listMarker, maskStructure, splitTextLines } from './text.js';
-import type { CodeBlock, LintDocument, LintLine } from './types.js';
+
+/** One line of the text being linted. */
+export interface LintLine {
+  /** 1-based line number in the original text. */
+  number: number;
+  /** The line without its line ending. */
+  text: string;
+  /** Canonical title of the section the line belongs to (heading or body), if any. */
+  section?: string;
+  /** Whether this line is a section heading (or the instruction header). */
+  heading: boolean;
+  /** Whether the line belongs to the instruction (a section span); prose around it is not linted. */
+  inInstruction: boolean;
+  /** Whether the line is part of a fenced or indented code block (fences included). */
+  inCodeBlock: boolean;
+  /** The text rules scan: section titles and list markers blanked out, columns unchanged. */
+  scan: string;
+}
+
+/** A fenced or indented code block. */
+export interface CodeBlock {
+  kind: 'fenced' | 'indented';
+  /** First and last line (1-based, inclusive). */
+  startLine: number;
+  endLine: number;
+  /** 1-based column where the block starts (the fence or the first non-blank character). */
+  column: number;
+}
+
+/** What every rule looks at. */
+export interface LintView {
+  lines: LintLine[];
+  sections: SectionSpan[];
+  codeBlocks: CodeBlock[];
+  /** The parsed instruction, when the text could be read as one. */
+  instruction?: Instruction;
+  /** Memo of `lintableLines`; filled on first use. */
+  lintable?: LintLine[];
+}
 
 /**
- * Builds a {@link LintDocument} from the original text and the parser's section spans. Lines outside
+ * Builds a {@link LintView} from the original text and the parser's section spans. Lines outside
  * every span (prose around the instruction, a wrapping code fence) are not linted; with no spans at all
  * (text the parser could not read) every line is.
  */
-export function buildLintDocument(text: string, sections: SectionSpan[], instruction?: Instruction): LintDocument {
+export function buildLintView(text: string, sections: SectionSpan[], instruction?: Instruction): LintView {
   const lines: LintLine[] = splitTextLines(text).map((t, i) => ({
     number: i + 1,
     text: t,
@@ -40,9 +78,9 @@ export function buildLintDocument(text: string, sections: SectionSpan[], instruc
   const codeBlocks = [...findFencedBlocks(inside), ...findIndentedBlocks(inside)].sort(
     (a, b) => a.startLine - b.startLine,
   );
-  const doc: LintDocument = { lines, sections, codeBlocks };
-  if (instruction) doc.instruction = instruction;
-  return doc;
+  const view: LintView = { lines, sections, codeBlocks };
+  if (instruction) view.instruction = instruction;
+  return view;
 }
 
 const FENCE_OPEN = /^(\s*)(`{3,}|~{3,})/;

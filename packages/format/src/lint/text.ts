@@ -2,13 +2,13 @@
  * Small text helpers shared by the rules: line splitting, list markers, masking, backtick spans.
  * Every helper keeps string offsets intact so a match index is always a column of the original line.
  */
-import type { LintDocument, LintLine } from './types.js';
+import type { LintLine, LintView } from './lint-view.js';
 
 /** Lines the line-level rules look at: inside the instruction and outside code blocks. */
-export function lintableLines(doc: LintDocument): LintLine[] {
+export function lintableLines(view: LintView): LintLine[] {
   // Every line rule asks for the same list; the flags it depends on are settled before rules run.
-  doc.lintable ??= doc.lines.filter((l) => l.inInstruction && !l.inCodeBlock);
-  return doc.lintable;
+  view.lintable ??= view.lines.filter((l) => l.inInstruction && !l.inCodeBlock);
+  return view.lintable;
 }
 
 /**

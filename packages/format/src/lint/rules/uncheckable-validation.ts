@@ -2,8 +2,10 @@
  * `uncheckable-validation`: a VALIDATION (or SUCCESS CRITERIA) item that only praises the result
  * ("Works well", "Code is clean") and names nothing a verifier could observe or measure.
  */
+import type { LintView } from '../lint-view.js';
+import type { LintFinding } from '../rule.js';
+import { defineLintRule } from '../rule.js';
 import { isBlank, listMarker } from '../text.js';
-import type { LintDocument, LintFinding } from '../types.js';
 
 /** Sections whose items must be checkable. */
 const CHECKED_SECTIONS = new Set(['VALIDATION', 'SUCCESS CRITERIA']);
@@ -34,7 +36,7 @@ const CONCRETE = new RegExp(
 );
 
 /** Whether an item's text has no observable check. */
-export function isUncheckable(item: string): boolean {
+function isUncheckable(item: string): boolean {
   const text = item.replace(/^\[[ xX]\]\s*/, '').trim();
   if (text === '' || text.endsWith(':')) return false;
   return VAGUE.test(text) && !CONCRETE.test(text);
@@ -47,10 +49,10 @@ interface Item {
 }
 
 /** Items of a section: a list marker starts one, following unmarked lines continue it. */
-function itemsOf(doc: LintDocument, startLine: number, endLine: number): Item[] {
+function itemsOf(view: LintView, startLine: number, endLine: number): Item[] {
   const items: Item[] = [];
   for (let n = startLine; n <= endLine; n++) {
-    const line = doc.lines[n - 1];
+    const line = view.lines[n - 1];
     if (!line?.inInstruction || line.inCodeBlock || line.heading || isBlank(line.text)) continue;
     const marker = listMarker(line.text);
     const last = items[items.length - 1];
@@ -67,11 +69,11 @@ function itemsOf(doc: LintDocument, startLine: number, endLine: number): Item[] 
 }
 
 /** Reports validation items that cannot be checked. */
-export function checkUncheckableValidation(doc: LintDocument): LintFinding[] {
+function checkUncheckableValidation(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
-  for (const span of doc.sections) {
+  for (const span of view.sections) {
     if (!CHECKED_SECTIONS.has(span.title)) continue;
-    for (const item of itemsOf(doc, span.startLine, span.endLine)) {
+    for (const item of itemsOf(view, span.startLine, span.endLine)) {
       if (!isUncheckable(item.text)) continue;
       findings.push({
         line: item.line,
@@ -82,3 +84,26 @@ export function checkUncheckableValidation(doc: LintDocument): LintFinding[] {
   }
   return findings;
 }
+
+/** `uncheckable-validation`: validation items with no observable check. */
+export const uncheckableValidation = defineLintRule({
+  id: 'uncheckable-validation',
+  defaultSeverity: 'warning',
+  summary: 'validation items with no observable check',
+  description:
+    'A VALIDATION or SUCCESS CRITERIA item that only judges the result ("works well", "clean", "fast") and names nothing a verifier can observe: no number, no quoted text, no visible outcome, no test or build that passes.',
+  hint: 'Name an observable check: a test or command that passes, what a user sees, or a number to meet.',
+  examples: {
+    context: 'validation',
+    bad: ['- Works well', '- Code is clean', '- Everything is good', '- The UI is intuitive'],
+    good: ['- All tests pass', '- The login page shows an error for a wrong password', '- Response time under 200 ms'],
+  },
+  notes: [
+    'An item is reported when it uses a judgement **and** names nothing observable.',
+    'Judgements: "works" with nothing after it or with well / fine / properly / as expected; clean, better, best practices, robust, intuitive, user-friendly, maintainable, readable, fast, quick, efficient, high quality, seamless, reliable, scalable, easy, polished, bug-free, acceptable, secure, ...; and good / great / nice / fine / OK / solid only as a predicate ("is good", "looks fine"), so "the OK button" and "fine-grained" are not judgements.',
+    'Observable: a number, quoted text, or an outcome verb (shows, returns, passes, fails, rejects, lists, opens, closes, saves, exported, ...), or a test, build, lint or typecheck run. "The page loads fast: under 1 s", "The typecheck is clean" and "Works offline: saved reports still open" are checkable.',
+    'Nouns that are also verbs ("the export", "the update") count as observable only in past forms, so "The export is fast" is reported.',
+    'Items ending in `:` introduce sub-items and are skipped. Checked in VALIDATION and SUCCESS CRITERIA only.',
+  ],
+  check: checkUncheckableValidation,
+});

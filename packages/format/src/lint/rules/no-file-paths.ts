@@ -3,9 +3,12 @@
  * `./x`, `/etc/hosts`, `config.yaml`, `Dockerfile`), not by a slash alone: `and/or`, `input/output`,
  * `24/7`, dates and URLs are not paths.
  */
+
+import { CAPITALIZED_LIBRARIES, COMMON_WORD_LIBRARIES, DISTINCTIVE_LIBRARIES } from '../library-list.js';
+import type { LintView } from '../lint-view.js';
+import type { LintFinding } from '../rule.js';
+import { defineLintRule } from '../rule.js';
 import { backtickSpans, lintableLines } from '../text.js';
-import type { LintDocument, LintFinding } from '../types.js';
-import { CAPITALIZED_LIBRARIES, COMMON_WORD_LIBRARIES, DISTINCTIVE_LIBRARIES } from './library-list.js';
 
 /** Extensions of source, build and configuration files (single letters need a base of 2+ characters). */
 const CODE_EXTENSIONS = new Set([
@@ -152,7 +155,7 @@ function hasExtension(name: string, extensions?: ReadonlySet<string>): boolean {
 }
 
 /** Whether one whitespace-delimited token (trailing punctuation removed) is a file or directory path. */
-export function isPathToken(token: string, backticked = false): boolean {
+function isPathToken(token: string, backticked = false): boolean {
   if (token.includes('://') || token.startsWith('www.') || token.startsWith('@')) return false;
   if (/^[\w.+-]+@[\w-]+\.[\w.]+$/.test(token)) return false; // an e-mail address
   if (SPECIAL_FILES.has(token)) return true;
@@ -179,7 +182,7 @@ export function isPathToken(token: string, backticked = false): boolean {
 }
 
 /** Every path in one (masked) line. */
-export function findPaths(text: string): { index: number; path: string }[] {
+function findPaths(text: string): { index: number; path: string }[] {
   const found: { index: number; path: string }[] = [];
   // A line with neither `/` nor `.` can only name a build file without an extension (`Dockerfile`).
   if (!text.includes('/') && !text.includes('.') && !BARE_SPECIAL_FILES.some((f) => text.includes(f))) return found;
@@ -203,12 +206,45 @@ export function findPaths(text: string): { index: number; path: string }[] {
 }
 
 /** Reports file and directory paths. */
-export function checkFilePaths(doc: LintDocument): LintFinding[] {
+function checkFilePaths(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
-  for (const line of lintableLines(doc)) {
+  for (const line of lintableLines(view)) {
     for (const hit of findPaths(line.scan)) {
       findings.push({ line: line.number, column: hit.index + 1, message: `Names a file or directory: ${hit.path}.` });
     }
   }
   return findings;
 }
+
+/** `no-file-paths`: file and directory paths. */
+export const noFilePaths = defineLintRule({
+  id: 'no-file-paths',
+  defaultSeverity: 'warning',
+  summary: 'file and directory paths',
+  description:
+    'Names a file or directory: a path with a directory part (`src/export/csv.ts`, `./config`, `/etc/hosts`) or a file name with a code or configuration extension (`index.ts`, `config.yaml`, `Dockerfile`). Word pairs (`and/or`, `input/output`), `24/7`, dates, fractions and URLs are not paths.',
+  hint: 'Describe what must exist or happen; the executor decides where files go.',
+  examples: {
+    context: 'requirements',
+    bad: [
+      '- Put the logic in src/export/csv.ts',
+      '- Read settings from ./settings',
+      '- Write logs under /var/log/app',
+      '- Keep defaults in config.yaml',
+    ],
+    good: [
+      '- Users can choose read/write access and/or sharing',
+      '- The service is available 24/7',
+      '- Reports are due on 11/26/2026',
+      '- The help page at https://example.com/help/export explains each column',
+      '- Input/output errors are shown to the user',
+    ],
+  },
+  notes: [
+    '- A path needs a directory part **and** a path shape: `./x`, `../x`, `~/x`; an absolute path under a filesystem root (`/etc`, `/usr`, `/var`, `/tmp`, `/home`, ...) or ending in a code extension; a relative path ending in a file extension (`src/a.ts`, `docs/guide.md`), starting with a project directory (`src/`, `lib/`, `packages/`, `node_modules/`, `.github/`), or ending in `/`.',
+    'Without a directory: a file name with a code or configuration extension (`index.ts`, `config.yaml`, `package.json`, `.env`) or a known build file (`Dockerfile`, `Makefile`, `go.mod`, `requirements.txt`). Document names (`README.md`, `report.csv`) are not code and are not reported on their own.',
+    "Not paths: word pairs (`and/or`, `input/output`, `read/write`, `client/server`, `I/O`), numbers (`24/7`, `1/2`, dates such as `11/26/2026`), **URLs** (a URL a user visits is an outcome the planner may name) and URL routes such as `/login` or `/api/users` (part of the product's visible interface), e-mail addresses, and names such as `Node.js` or `Vue.js`.",
+    'In backticks, any slash between identifiers is a path (`app/models`).',
+  ],
+  check: checkFilePaths,
+});

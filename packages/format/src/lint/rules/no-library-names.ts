@@ -2,9 +2,12 @@
  * `no-library-names`: the planner names a library, framework or package version. Recognised by package
  * shape (`pkg@1.2`, `@scope/pkg`, `npm:pkg`) and by a curated list matched with care for English words.
  */
+
+import { CAPITALIZED_LIBRARIES, COMMON_WORD_LIBRARIES, DISTINCTIVE_LIBRARIES, LIBRARY_CUES } from '../library-list.js';
+import type { LintView } from '../lint-view.js';
+import type { LintFinding } from '../rule.js';
+import { defineLintRule } from '../rule.js';
 import { backtickSpans, isSentenceStart, lintableLines, nextWord, previousWord } from '../text.js';
-import type { LintDocument, LintFinding } from '../types.js';
-import { CAPITALIZED_LIBRARIES, COMMON_WORD_LIBRARIES, DISTINCTIVE_LIBRARIES, LIBRARY_CUES } from './library-list.js';
 
 /** `react@18`, `zod@^4.1`, `@types/node@22.1.0`, `next@latest`. */
 const VERSION_SPEC =
@@ -104,7 +107,7 @@ function afterProperName(text: string, start: number): boolean {
 }
 
 /** Every library mention in one (masked) line: offset and what was named. */
-export function findLibraryNames(text: string): { index: number; name: string }[] {
+function findLibraryNames(text: string): { index: number; name: string }[] {
   const found: { index: number; name: string }[] = [];
   // Characters already part of a reported name: a name is reported once, by the first shape that finds it.
   const taken = new Uint8Array(text.length);
@@ -149,9 +152,9 @@ export function findLibraryNames(text: string): { index: number; name: string }[
 }
 
 /** Reports named libraries, frameworks, package scopes and version specs. */
-export function checkLibraryNames(doc: LintDocument): LintFinding[] {
+function checkLibraryNames(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
-  for (const line of lintableLines(doc)) {
+  for (const line of lintableLines(view)) {
     for (const hit of findLibraryNames(line.scan)) {
       findings.push({
         line: line.number,
@@ -162,3 +165,38 @@ export function checkLibraryNames(doc: LintDocument): LintFinding[] {
   }
   return findings;
 }
+
+/** `no-library-names`: libraries, frameworks, package versions (`pkg@1.2`, `@scope/pkg`). */
+export const noLibraryNames = defineLintRule({
+  id: 'no-library-names',
+  defaultSeverity: 'warning',
+  summary: 'libraries, frameworks, package versions (`pkg@1.2`, `@scope/pkg`)',
+  description:
+    'Names a library, framework or package version: a `pkg@1.2` spec, a scoped `@scope/pkg` or `npm:pkg` name, or a well-known library (React, Express, Prisma, lodash, zod, Django, ...). Names that are also English words count only where they cannot be English (see the notes below).',
+  hint: 'State the capability needed (validation, routing, charts); the executor chooses the libraries.',
+  examples: {
+    context: 'requirements',
+    bad: [
+      '- Validate input with zod@3.22',
+      '- Build the settings page with React',
+      '- Add an Express server for the API',
+      '- Cache results with @tanstack/query-core',
+    ],
+    good: [
+      '- React to a failed export by showing why',
+      '- Express the total as a percentage',
+      '- Customers can choose Express checkout',
+      '- Send questions to support@example.com',
+      '- Version 2 of the report lists every session',
+    ],
+  },
+  notes: [
+    '- **Shapes** always count: `name@1.2`, `name@^4`, `name@latest`, `@scope/name`, `npm:name`. E-mail addresses (`support@example.com`) do not: the part after `@` must be a version.',
+    '**Distinctive names** (lodash, zod, Prisma, Django, jQuery, webpack, Vitest, TypeORM, NumPy, FastAPI, Next.js, Express.js, ...) count anywhere, in any casing.',
+    '**Names that are English words but read as the library when capitalized** (React, Angular, Vue, Svelte, Flask, Jest, Bootstrap, Pandas, Playwright, Tailwind, Mongoose, Prettier, Storybook, Flutter, Inquirer) count when written capitalized in the middle of a sentence ("with React"). At the start of a sentence they count only next to a cue word ("React components"), so "React to a failed export" is English.',
+    '**Everyday words** (Express, Rails, Spring, Mocha, Chai, Cypress, Electron, Remix, Drizzle, Koa, Hapi, Next, Gatsby, Celery, Selenium, Babel, Apollo, Recoil, Rollup, Sinatra) count only in a library form (`Express.js`, `Ruby on Rails`, `Spring Boot`, `Drizzle ORM`), or in the middle of a sentence right beside a cue word (server, app, middleware, tests, ORM, plugin, component, ...) and not as the second word of a proper name. So "Express the result as a percentage", "Express checkout" and "the American Express app" are English, "an Express server" is not. The cost: "use Express for the API" is not reported. Brand names that collide with well-known apps (Passport, Nest, Phoenix, Ember, Meteor, Turbo) are not listed; their library spellings (`NestJS`, `Ember.js`) are.',
+    'A distinctive or capitalized-tier name in backticks counts (`react`, `lodash`); an everyday word in backticks (`Next`, `Express`) is as often a button label and does not.',
+    'Programming languages, runtimes and databases (TypeScript, Node.js, PostgreSQL, SQLite) are not reported: they are often requirements of the product, not choices of the executor.',
+  ],
+  check: checkLibraryNames,
+});

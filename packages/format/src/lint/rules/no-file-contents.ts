@@ -2,8 +2,10 @@
  * `no-file-contents`: source or configuration text pasted as lines of the instruction. Recognised by
  * line shape (statements, JSON members, tags, braces, `KEY=value`), never by words like "import" alone.
  */
+import type { LintView } from '../lint-view.js';
+import type { LintFinding } from '../rule.js';
+import { defineLintRule } from '../rule.js';
 import { lintableLines } from '../text.js';
-import type { LintDocument, LintFinding } from '../types.js';
 
 /** A single line that can only be source code or data (reported even on its own), e.g. `{ "a": 1 }`. */
 const STATEMENT =
@@ -32,7 +34,7 @@ const CODE_LINE: readonly RegExp[] = [
 ];
 
 /** Whether one line (marker and indentation removed) is shaped like a line of a source or config file. */
-export function isCodeShapedLine(text: string): boolean {
+function isCodeShapedLine(text: string): boolean {
   const t = text.trim();
   return t !== '' && mayBeCodeShaped(t) && CODE_LINE.some((re) => re.test(t));
 }
@@ -50,7 +52,7 @@ function mayBeCodeShaped(t: string): boolean {
 }
 
 /** Reports runs of two or more code-shaped lines, and single lines that can only be source code. */
-export function checkFileContents(doc: LintDocument): LintFinding[] {
+function checkFileContents(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
   let run: { line: number; column: number; count: number; strong: boolean } | undefined;
   const flush = () => {
@@ -67,7 +69,7 @@ export function checkFileContents(doc: LintDocument): LintFinding[] {
     run = undefined;
   };
   let previous = 0;
-  for (const line of lintableLines(doc)) {
+  for (const line of lintableLines(view)) {
     if (line.heading || line.number !== previous + 1) flush();
     previous = line.number;
     if (line.heading) continue;
@@ -86,3 +88,25 @@ export function checkFileContents(doc: LintDocument): LintFinding[] {
   flush();
   return findings;
 }
+
+/** `no-file-contents`: lines of a source or configuration file. */
+export const noFileContents = defineLintRule({
+  id: 'no-file-contents',
+  defaultSeverity: 'error',
+  summary: 'lines of a source or configuration file',
+  description:
+    'Lines of a source or configuration file (statements, JSON members, tags, `KEY=value`): two or more in a row, or one line that can only be source code (`import x from "y"`).',
+  hint: 'Say what the file must contain in terms of behaviour or settings a user can see; the executor writes it.',
+  examples: {
+    context: 'requirements',
+    bad: ['- Create the settings file with:\n  "port": 8080,\n  "debug": true', "- import { total } from './total';"],
+    good: ['- Import keeps the order of the rows.', '- Export default settings for new users.'],
+  },
+  notes: [
+    '- Line shapes: `import ... from \'...\'`, `export const/function/class`, `const x =`, `def f(`, JSON members (`"key": value`) and one-line JSON objects, markup lines (a tag that ends the line or is closed on it, so a `<name>` placeholder in a sentence is not one), lone braces, `KEY=value`, lower-case config keys (`timeout = 30`; "Rate = 0.2" is English), `[section]`, statements ending in `;` with a call or assignment.',
+    'Known gap: YAML (`name: CI`) is not recognised line by line, because `word: value` is also how English lists settings; an indented YAML block is still a code block.',
+    "Two or more such lines in a row are reported as file contents; a single line only when it can be nothing but source code (`import x from 'y'`, `export function f`, `#include <x>`, a shebang).",
+    'Words alone never count: "Import keeps the order", "Export default settings" (capitalized, no code punctuation).',
+  ],
+  check: checkFileContents,
+});

@@ -2,8 +2,10 @@
  * `no-sql`: SQL statements and schemas. Recognised by clause structure (`SELECT ... FROM`,
  * `INSERT INTO t VALUES`, `CREATE TABLE t (`), not by the words "select", "create table" or "delete".
  */
+import type { LintView } from '../lint-view.js';
+import type { LintFinding } from '../rule.js';
+import { defineLintRule } from '../rule.js';
 import { lintableLines } from '../text.js';
-import type { LintDocument, LintFinding } from '../types.js';
 
 const NAME = '[\\w."`\\[\\]]+';
 /** SQL column types, for lower-case CREATE TABLE. */
@@ -52,7 +54,7 @@ const SHAPE_KEYWORDS: readonly string[] = SQL_SHAPES.map((re) => {
 });
 
 /** The first SQL statement in one (masked) line. */
-export function findSql(text: string): { index: number; statement: string } | undefined {
+function findSql(text: string): { index: number; statement: string } | undefined {
   let best: { index: number; statement: string } | undefined;
   const lower = text.toLowerCase();
   for (let i = 0; i < SQL_SHAPES.length; i++) {
@@ -65,9 +67,9 @@ export function findSql(text: string): { index: number; statement: string } | un
 }
 
 /** Reports SQL statements and schema definitions. */
-export function checkSql(doc: LintDocument): LintFinding[] {
+function checkSql(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
-  for (const line of lintableLines(doc)) {
+  for (const line of lintableLines(view)) {
     const found = findSql(line.scan);
     if (!found) continue;
     findings.push({
@@ -78,3 +80,36 @@ export function checkSql(doc: LintDocument): LintFinding[] {
   }
   return findings;
 }
+
+/** `no-sql`: SQL statements and schemas. */
+export const noSql = defineLintRule({
+  id: 'no-sql',
+  defaultSeverity: 'warning',
+  summary: 'SQL statements and schemas',
+  description:
+    'An SQL statement or schema, recognised by clause structure (`SELECT ... FROM`, `INSERT INTO t VALUES`, `CREATE TABLE t (`, `UPDATE t SET c =`, `DELETE FROM t WHERE`), not by the words alone.',
+  hint: 'Describe the data that must be kept or found; the executor designs storage and queries.',
+  examples: {
+    context: 'requirements',
+    bad: [
+      '- Load SELECT id, name FROM users WHERE active = 1',
+      '- Add CREATE TABLE sessions (id TEXT PRIMARY KEY)',
+      "- Seed with insert into sessions values (1, 'x')",
+    ],
+    good: [
+      '- Select the items from the list',
+      '- Create a table of results for the report',
+      '- Users can delete their account',
+      '- Update the settings page',
+    ],
+  },
+  notes: [
+    'Clause structure, never the words alone.',
+    'Upper-case `SELECT ... FROM t` counts as written. In lower or mixed case a SELECT counts only when its column list can only be SQL (`*`, `count(`, `a.b`, `a, b`) and the clause ends after the table, or when it has a `WHERE col =` comparison.',
+    '`INSERT INTO t VALUES` / `INSERT INTO t (a, b) VALUES`, and `UPDATE t SET c =`, in any case.',
+    '`CREATE TABLE t (` in upper case, or in any case when a typed column follows (`create table runs (id int`); `CREATE INDEX i ON t` in upper case, or in any case with a column list.',
+    '`DELETE FROM t WHERE` followed by a comparison, or `DELETE FROM t;`. `ALTER TABLE` in upper case, or with `add column`, `drop column`, `rename to`. `DROP TABLE` in upper case. `JOIN t ON a.b =`.',
+    'So "Select the items from the list", "Create a table of results", "Create index cards on the board", "Users can delete their account" and "delete from history where the item is old" are English.',
+  ],
+  check: checkSql,
+});

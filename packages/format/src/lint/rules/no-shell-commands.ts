@@ -2,8 +2,10 @@
  * `no-shell-commands`: command invocations, recognised by shape (a command word followed by flags,
  * paths, pipes or a known subcommand), never by English verbs such as "run", "make" or "find".
  */
+import type { LintView } from '../lint-view.js';
+import type { LintFinding } from '../rule.js';
+import { defineLintRule } from '../rule.js';
 import { backtickSpans, lintableLines } from '../text.js';
-import type { LintDocument, LintFinding } from '../types.js';
 
 /** Tools whose names are not English words, each with the subcommands that make a line a command. */
 const TOOL_SUBCOMMANDS: Record<string, readonly string[]> = {
@@ -226,7 +228,7 @@ export function startsWithCommand(text: string): boolean {
 }
 
 /** The first shell command in `text` (already masked: no list marker), with its offset. */
-export function findShellCommand(text: string): { index: number; command: string } | undefined {
+function findShellCommand(text: string): { index: number; command: string } | undefined {
   const lineStart = lineStartCommand(text);
   if (lineStart) return lineStart;
   // Each of these patterns starts with a tool name standing as a whole word (a maximal run of word
@@ -313,9 +315,9 @@ function commandText(text: string, index: number): string {
 }
 
 /** Reports lines that give a shell command. */
-export function checkShellCommands(doc: LintDocument): LintFinding[] {
+function checkShellCommands(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
-  for (const line of lintableLines(doc)) {
+  for (const line of lintableLines(view)) {
     const found = findShellCommand(line.scan);
     if (!found) continue;
     findings.push({
@@ -326,3 +328,37 @@ export function checkShellCommands(doc: LintDocument): LintFinding[] {
   }
   return findings;
 }
+
+/** `no-shell-commands`: shell commands. */
+export const noShellCommands = defineLintRule({
+  id: 'no-shell-commands',
+  defaultSeverity: 'warning',
+  summary: 'shell commands',
+  description:
+    'A shell command: a line that starts with a command and its flags, paths or operators (`rm -rf dist`, `cat a | grep x`), a tool with a subcommand anywhere (`npm install`, `git checkout`), or a command in backticks.',
+  hint: 'Say what must be true afterwards (dependencies available, branch created); the executor runs the commands.',
+  examples: {
+    context: 'requirements',
+    bad: [
+      '- Run `npm install` first',
+      '- npm install left-pad',
+      '- rm -rf dist',
+      '- Then git checkout -b feature',
+      '- Count errors with cat app.log | grep ERROR',
+    ],
+    good: [
+      '- Run the tests',
+      '- Make the button blue',
+      '- Find the cause of the crash.',
+      '- Sort the list by date, newest first',
+      '- Users can export the report',
+    ],
+  },
+  notes: [
+    '- A line that **starts** with a lower-case command word (npm, git, docker, rm, cp, cat, find, sort, make, go, curl, ...) counts only when an argument has shell shape: a flag (`-rf`, `--force`), a path (`./x`, `/tmp`, `a.log`), an operator (`|`, `>`, `&&`), a variable (`$HOME`) or a glob. "Make the button blue", "find the cause of the crash." and "sort by date, then name" are English. A `$ ` prompt before any word counts.',
+    '**Anywhere** in a line: a tool whose name is not an English word followed by one of its subcommands (`npm install`, `git checkout`, `docker compose`, `pip install`, `kubectl apply`, ...), `npx x`, `sudo x`, `curl -s`/`curl https://`, and pipes into text tools (`| grep`, `| sort`); a line starting with `|` is a Markdown table, not a pipe.',
+    'In backticks: a command word followed by anything, or a tool name alone (`npm`).',
+    '"Run the tests" is never reported: "run" is not a command.',
+  ],
+  check: checkShellCommands,
+});

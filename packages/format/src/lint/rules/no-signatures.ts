@@ -3,8 +3,10 @@
  * `(a, b) =>`, `def name(`, `name(): Type`, `getUser(`, `Promise<Result>`), never by words such as
  * "function", "return" or "returns".
  */
+import type { LintView } from '../lint-view.js';
+import type { LintFinding } from '../rule.js';
+import { defineLintRule } from '../rule.js';
 import { lintableLines } from '../text.js';
-import type { LintDocument, LintFinding } from '../types.js';
 
 /** A type after `:` in a signature: a primitive, a capitalized name, an object or tuple type. */
 const TYPE =
@@ -64,7 +66,7 @@ const SIGNATURE_SHAPES: readonly {
 ];
 
 /** The first signature-shaped code in one (masked) line. */
-export function findSignature(text: string): { index: number; code: string; what: string } | undefined {
+function findSignature(text: string): { index: number; code: string; what: string } | undefined {
   let best: { index: number; code: string; what: string } | undefined;
   for (const { re, what, needs, needsOne } of SIGNATURE_SHAPES) {
     if (!needs.every((c) => text.includes(c))) continue;
@@ -76,9 +78,9 @@ export function findSignature(text: string): { index: number; code: string; what
 }
 
 /** Reports function, method and type signatures. */
-export function checkSignatures(doc: LintDocument): LintFinding[] {
+function checkSignatures(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
-  for (const line of lintableLines(doc)) {
+  for (const line of lintableLines(view)) {
     const found = findSignature(line.scan);
     if (!found) continue;
     findings.push({
@@ -89,3 +91,32 @@ export function checkSignatures(doc: LintDocument): LintFinding[] {
   }
   return findings;
 }
+
+/** `no-signatures`: function, method and type signatures. */
+export const noSignatures = defineLintRule({
+  id: 'no-signatures',
+  defaultSeverity: 'warning',
+  summary: 'function, method and type signatures',
+  description:
+    'A function, method or type signature: `name(param: Type)`, `name(): Type`, `(a) =>`, `def name(`, `getUser(`, `obj.method()`, `Promise<Result>`.',
+  hint: 'Describe inputs and outcomes in words ("given a list of rows, the total is shown"); the executor designs the interfaces.',
+  examples: {
+    context: 'requirements',
+    bad: [
+      '- Add exportCsv(rows: Row[]): string',
+      '- Implement function total(items) {',
+      '- Save on change with (draft) => save(draft)',
+      '- Call api.fetchUser(id) on load',
+    ],
+    good: [
+      '- The function of the page is to list sessions',
+      '- Return to the previous screen',
+      '- Show the item(s) the user picked',
+      '- If the export fails, the user sees why',
+    ],
+  },
+  notes: [
+    'Only code shapes count, never the words "function", "return", "returns" or "type": a name directly followed by parentheses that hold `param: Type`, a return type after `):` or `->`, `(args) =>`, `name(args) {`, `def`/`function`/`fn` + name + `(`, `interface X {`, `type X =`, generics (`Promise<Result>`), camelCase or snake_case calls (`getUser(`, `parse_rows(`), method calls (`user.save()`) and empty calls (`save()`). "item(s)" and "(see below)" are English.',
+  ],
+  check: checkSignatures,
+});
