@@ -18,6 +18,8 @@ export function sessionhubBuild(
     platform: 'node',
     splitting: true,
     treeshake: true,
+    // Class names are public (`error.name`, `isInstance` markers): keep them when esbuild renames a binding.
+    keepNames: true,
     ...extra,
   });
 }

@@ -1,3 +1,8 @@
+/**
+ * The error classes of core. Each is a {@link SessionHubError}: a stable dotted `code`, a `cause`, and the
+ * static `isInstance` (inherited, nothing per class) that recognises the class across copies of the package,
+ * e.g. `StoreError.isInstance(error)`; prefer it to `instanceof`, which is false across an ESM and a CJS copy.
+ */
 import { type Diagnostic, SessionHubError } from '@sessionhub/format';
 
 export { SessionHubError };
