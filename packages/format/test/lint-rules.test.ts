@@ -1,25 +1,15 @@
 /**
- * Each rule of the Two-Actor linter: its documented examples, clear misses it must catch (with their
- * positions), and the documentation page.
+ * Each rule of the Two-Actor linter: the examples of its definition, and clear misses it must catch
+ * (with their positions). docs/lint-rules.md is generated from the same definitions (lint-rules-doc.test.ts).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LINT_RULES, type LintRuleId, lintInstruction } from '../src/lint/index.js';
+import { LINT_RULES, type LintExampleContext, type LintRuleId, lintInstruction } from '../src/lint/index.js';
 import { buildInstruction } from './fixtures/lint/build.js';
 
-const STRUCTURE_RULES = new Set<LintRuleId>([
-  'foundation-version-mismatch',
-  'missing-objectives',
-  'missing-validation',
-  'empty-section',
-  'duplicate-section',
-]);
-
-/** The example as a whole instruction: structure examples already are; others go into a section body. */
-function exampleText(id: LintRuleId, example: string): string {
-  if (STRUCTURE_RULES.has(id)) return example;
-  return id === 'uncheckable-validation'
+/** The example as a whole instruction, placed where its rule's definition says. */
+function exampleText(context: LintExampleContext, example: string): string {
+  if (context === 'instruction') return example;
+  return context === 'validation'
     ? buildInstruction({ validation: example }).text
     : buildInstruction({ requirements: example }).text;
 }
@@ -34,22 +24,24 @@ function codesOf(text: string): string[] {
 
 describe('LINT_RULES examples', () => {
   const cases = LINT_RULES.flatMap((rule) => [
-    ...rule.examples.bad.map((example) => ({ id: rule.id, kind: 'bad' as const, example })),
-    ...rule.examples.good.map((example) => ({ id: rule.id, kind: 'good' as const, example })),
+    ...rule.examples.bad.map((example) => ({ id: rule.id, context: rule.examples.context, kind: 'bad', example })),
+    ...rule.examples.good.map((example) => ({ id: rule.id, context: rule.examples.context, kind: 'good', example })),
   ]);
 
-  it('every rule has at least one bad and one good example, a description and a hint', () => {
+  it('every rule has at least one bad and one good example, a summary, a description, a hint and notes', () => {
     for (const rule of LINT_RULES) {
       expect(rule.examples.bad.length, rule.id).toBeGreaterThan(0);
       expect(rule.examples.good.length, rule.id).toBeGreaterThan(0);
+      expect(rule.summary.length, rule.id).toBeGreaterThan(5);
       expect(rule.description.length, rule.id).toBeGreaterThan(20);
       expect(rule.hint.length, rule.id).toBeGreaterThan(20);
+      expect(rule.notes.length, rule.id).toBeGreaterThan(0);
     }
     expect(new Set(LINT_RULES.map((r) => r.id)).size).toBe(LINT_RULES.length);
   });
 
-  it.each(cases)('$id $kind: $example', ({ id, kind, example }) => {
-    const codes = codesOf(exampleText(id, example));
+  it.each(cases)('$id $kind: $example', ({ id, context, kind, example }) => {
+    const codes = codesOf(exampleText(context, example));
     if (kind === 'bad') expect(codes).toContain(id);
     else expect(codes).not.toContain(id);
   });
@@ -260,18 +252,5 @@ describe('clear misses are reported at the right position', () => {
       ['missing-objectives', 3, 1],
       ['missing-validation', 3, 1],
     ]);
-  });
-});
-
-describe('docs/lint-rules.md', () => {
-  const docs = readFileSync(fileURLToPath(new URL('../../../docs/lint-rules.md', import.meta.url)), 'utf8');
-
-  it.each(LINT_RULES.map((r) => r.id))('documents %s with its severity and examples', (id) => {
-    const rule = LINT_RULES.find((r) => r.id === id)!;
-    const heading = new RegExp(`^## \`${id}\`$`, 'm');
-    expect(docs).toMatch(heading);
-    const section = docs.slice(docs.search(heading)).split(/^## /m)[1] ?? '';
-    expect(section).toContain(`Default severity: **${rule.defaultSeverity}**`);
-    for (const example of [...rule.examples.bad, ...rule.examples.good]) expect(section).toContain(example);
   });
 });
