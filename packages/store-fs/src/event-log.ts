@@ -1,5 +1,6 @@
 import type { NewSessionEvent, SessionEvent } from '@sessionhub/core';
-import { StoreError } from '@sessionhub/core';
+import { appendConflict, StoreError } from '@sessionhub/core';
+import { appendAllOrNothing } from './atomic-write.js';
 import { corruptFile, isMissing } from './io-errors.js';
 import { completeLines, parseLine, readTail } from './jsonl.js';
 import type { StoreFs } from './options.js';
@@ -49,12 +50,25 @@ export class EventLog {
    * Appends events after the last complete line (truncating a torn tail first), fsyncs, and
    * returns the stored events. The last seq comes from the cache when the file's size and mtime
    * are what this process left, else from reading the file's tail.
+   *
+   * All or nothing: a write cut short (a full disk) is truncated away and the error thrown; the
+   * cached tail only moves once the whole batch is on disk. With `expectedSeq`, a last seq other
+   * than it is `store.conflict` before anything is written. Right before writing, `stillOwned`
+   * is asked whether this process still holds the lock, and the file must still be the size read
+   * under it: a holder that stalled past the lock's `staleMs` while another process took over
+   * fails with `store.unavailable` and writes nothing.
    */
-  async append(path: string, sessionId: string, events: NewSessionEvent[], at: string): Promise<SessionEvent[]> {
+  async append(
+    path: string,
+    sessionId: string,
+    events: NewSessionEvent[],
+    opts: { at: string; expectedSeq?: number; stillOwned: () => Promise<void> },
+  ): Promise<SessionEvent[]> {
     const handle = await this.#fs.promises.open(path, 'a+');
     try {
       const stat = await handle.stat();
       let lastSeq: number;
+      let size = stat.size;
       const cached = this.#tails.get(path);
       if (cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) {
         lastSeq = cached.lastSeq;
@@ -64,15 +78,33 @@ export class EventLog {
         if (tail.validEnd < stat.size) {
           // A torn last line: an append that never finished (and was never acknowledged).
           await handle.truncate(tail.validEnd);
+          size = tail.validEnd;
         }
       }
-      const stored = events.map((event, i) => ({ ...event, sessionId, seq: lastSeq + i + 1, at }) as SessionEvent);
+      if (opts.expectedSeq !== undefined && opts.expectedSeq !== lastSeq) {
+        throw appendConflict(sessionId, opts.expectedSeq, lastSeq);
+      }
+      const stored = events.map(
+        (event, i) => ({ ...event, sessionId, seq: lastSeq + i + 1, at: opts.at }) as SessionEvent,
+      );
       const text = stored.map(jsonLine).join('');
       const bytes = Buffer.from(text, 'utf8');
-      await handle.write(bytes, 0, bytes.length, null);
-      await handle.sync();
-      const after = await handle.stat();
+      await opts.stillOwned();
+      if ((await handle.stat()).size !== size) {
+        throw new StoreError(
+          'store.unavailable',
+          `${path} changed while this process held its lock (it stalled past the lock's staleMs and another process took over); nothing was written`,
+        );
+      }
       this.#tails.delete(path);
+      try {
+        await appendAllOrNothing(handle, bytes, size);
+      } catch (error) {
+        // Lines a reader of this process may have indexed are gone again.
+        this.#offsets.delete(path);
+        throw error;
+      }
+      const after = await handle.stat();
       this.#tails.set(path, { size: after.size, mtimeMs: after.mtimeMs, lastSeq: lastSeq + stored.length });
       if (this.#tails.size > MAX_CACHED_LOGS) {
         const oldest = this.#tails.keys().next().value;
@@ -116,6 +148,22 @@ export class EventLog {
   async read(
     path: string,
     opts: { fromSeq?: number; limit?: number; onTorn?: () => Promise<void> } = {},
+  ): Promise<SessionEvent[]> {
+    const cached = this.#offsets.has(path);
+    try {
+      return await this.#read(path, opts);
+    } catch (error) {
+      if (!cached || !(error instanceof StoreError) || error.code !== 'store.corrupt') throw error;
+      // The cached offsets may describe lines another process truncated away (an append that
+      // failed part-way): index the file afresh once before calling it corrupt.
+      this.#offsets.delete(path);
+      return this.#read(path, opts);
+    }
+  }
+
+  async #read(
+    path: string,
+    opts: { fromSeq?: number; limit?: number; onTorn?: () => Promise<void> },
   ): Promise<SessionEvent[]> {
     let handle: Awaited<ReturnType<StoreFs['promises']['open']>>;
     try {

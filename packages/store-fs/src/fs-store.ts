@@ -2,6 +2,9 @@ import * as nodeFs from 'node:fs';
 import {
   type AnalyticsQuery,
   type AnalyticsReport,
+  checkEventRange,
+  checkExpectedSeq,
+  checkStoreKey,
   compareSessionsNewestFirst,
   computeAnalytics,
   type FoundationVersion,
@@ -26,9 +29,10 @@ import { corruptFile, errnoOf, isMissing, storeIoError } from './io-errors.js';
 import { completeLines, parseLine } from './jsonl.js';
 import { encodeId, Layout } from './layout.js';
 import { LibraryIndex } from './library-index.js';
-import { PathLocks } from './locks.js';
+import { type HeldLock, PathLocks } from './locks.js';
 import { readOrCreateMeta } from './meta.js';
 import type { FsStoreOptions, StoreFs } from './options.js';
+import { writeAll } from './write-all.js';
 
 /** A JSON round trip: a deep copy without `undefined` fields, or `store.invalid_value`. */
 function plain<T>(value: T, what: string): T {
@@ -39,10 +43,17 @@ function plain<T>(value: T, what: string): T {
   }
 }
 
-/** File names are limited to 255 bytes; an id whose name would not fit is refused up front. */
-function checkIdLength(id: string): void {
-  if (encodeId(id).length > 240) {
-    throw new StoreError('store.invalid_value', `id is too long for a file name (${id.length} characters)`);
+/**
+ * An id the store files things under: well-formed Unicode (`checkStoreKey`), and short enough
+ * for a file name (255 bytes); anything else is refused up front with `store.invalid_value`.
+ */
+function checkId(id: unknown, what: string): void {
+  checkStoreKey(id, what);
+  if (encodeId(id as string).length > 240) {
+    throw new StoreError(
+      'store.invalid_value',
+      `${what} is too long for a file name (${(id as string).length} characters)`,
+    );
   }
 }
 
@@ -71,6 +82,7 @@ export class FsStore implements Store {
   readonly #index: LibraryIndex;
   readonly #now: () => Date;
   #closed = false;
+  readonly #inflight = new Set<Promise<unknown>>();
 
   /** @internal Use {@link openFsStore}. */
   constructor(options: FsStoreOptions, fs: StoreFs) {
@@ -142,12 +154,23 @@ export class FsStore implements Store {
     if (write && this.readonly) throw new StoreError('store.read_only', `store fs at ${this.dir} was opened readonly`);
   }
 
-  /** Runs a file-system operation, turning its failures into `StoreError`s. */
+  /**
+   * Runs a file-system operation, turning its failures into `StoreError`s. The operation counts
+   * as in flight until it settles: `close()` waits for it.
+   */
   async #io<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const run = (async () => {
+      try {
+        return await fn();
+      } catch (error) {
+        throw storeIoError(error, what);
+      }
+    })();
+    this.#inflight.add(run);
     try {
-      return await fn();
-    } catch (error) {
-      throw storeIoError(error, what);
+      return await run;
+    } finally {
+      this.#inflight.delete(run);
     }
   }
 
@@ -168,7 +191,7 @@ export class FsStore implements Store {
   }
 
   /** Runs `fn` under the session's lock; a missing session directory is `store.not_found`. */
-  async #withSessionLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+  async #withSessionLock<T>(id: string, fn: (held: HeldLock) => Promise<T>): Promise<T> {
     try {
       return await this.#locks.withLock(this.#layout.sessionLock(id), fn);
     } catch (error) {
@@ -179,16 +202,18 @@ export class FsStore implements Store {
 
   async createSession(session: Session, opts?: StoreCallOptions): Promise<void> {
     this.#check(opts, true);
-    checkIdLength(session.id);
+    checkId(session?.id, 'session id');
     const stored = plain(session, 'session');
     await this.#io(`create session ${session.id}`, async () => {
       await this.#fs.promises.mkdir(this.#layout.sessionDir(session.id), { recursive: true });
-      await this.#withSessionLock(session.id, async () => {
+      await this.#withSessionLock(session.id, async (held) => {
         // The file, not the directory, marks existence: a directory alone is a create cut short.
         if (await this.#readSession(session.id)) {
           throw new StoreError('store.conflict', `session ${session.id} already exists`);
         }
-        await writeFileAtomic(this.#fs, this.#layout.sessionFile(session.id), JSON.stringify(stored));
+        await writeFileAtomic(this.#fs, this.#layout.sessionFile(session.id), JSON.stringify(stored), {
+          beforeReplace: () => held.verify(),
+        });
         await fsyncDirectory(this.#fs, this.#layout.sessions);
         await this.#index.append([stored]);
       });
@@ -197,20 +222,35 @@ export class FsStore implements Store {
 
   async getSession(id: string, opts?: StoreCallOptions): Promise<Session | undefined> {
     this.#check(opts);
+    checkStoreKey(id, 'session id');
     return this.#io(`read session ${id}`, () => this.#readSession(id));
   }
 
   async updateSession(id: string, patch: Partial<Omit<Session, 'id'>>, opts?: StoreCallOptions): Promise<Session> {
     this.#check(opts, true);
+    checkStoreKey(id, 'session id');
     // Validated now; applied as given so a field set to `undefined` is cleared (JSON drops it).
     plain(patch, 'session patch');
     const changes = { ...patch };
+    const file = this.#layout.sessionFile(id);
     return this.#io(`update session ${id}`, () =>
-      this.#withSessionLock(id, async () => {
+      this.#withSessionLock(id, async (held) => {
+        const seen = await this.#fileVersion(file);
         const current = await this.#readSession(id);
         if (!current) throw new StoreError('store.not_found', `session ${id} not found`);
         const next = plain({ ...current, ...changes, id: current.id }, 'session');
-        await writeFileAtomic(this.#fs, this.#layout.sessionFile(id), JSON.stringify(next));
+        await writeFileAtomic(this.#fs, file, JSON.stringify(next), {
+          // A holder that stalled past staleMs must not put back what another process replaced.
+          beforeReplace: async () => {
+            await held.verify();
+            if ((await this.#fileVersion(file)) !== seen) {
+              throw new StoreError(
+                'store.unavailable',
+                `${file} was replaced by another process while this one held its lock (it stalled past staleMs); the update was not written`,
+              );
+            }
+          },
+        });
         await this.#index.append([next]);
         return plain(next, 'session');
       }),
@@ -227,20 +267,40 @@ export class FsStore implements Store {
     return structuredClone(matching.slice(start, end));
   }
 
-  async appendEvents(sessionId: string, events: NewSessionEvent[], opts?: StoreCallOptions): Promise<SessionEvent[]> {
+  async appendEvents(
+    sessionId: string,
+    events: NewSessionEvent[],
+    opts?: StoreCallOptions & { expectedSeq?: number },
+  ): Promise<SessionEvent[]> {
     this.#check(opts, true);
+    checkStoreKey(sessionId, 'session id');
+    const expectedSeq = checkExpectedSeq(opts?.expectedSeq);
     const copies = plain(events, 'event');
     return this.#io(`append events to session ${sessionId}`, () =>
-      this.#withSessionLock(sessionId, async () => {
+      this.#withSessionLock(sessionId, async (held) => {
         if (!(await this.#exists(this.#layout.sessionFile(sessionId)))) {
           throw new StoreError('store.not_found', `session ${sessionId} not found`);
         }
-        if (copies.length === 0) return [];
+        if (copies.length === 0 && expectedSeq === undefined) return [];
         opts?.signal?.throwIfAborted();
-        const at = this.#now().toISOString();
-        return this.#events.append(this.#layout.eventsFile(sessionId), sessionId, copies, at);
+        return this.#events.append(this.#layout.eventsFile(sessionId), sessionId, copies, {
+          at: this.#now().toISOString(),
+          expectedSeq,
+          stillOwned: () => held.verify(),
+        });
       }),
     );
+  }
+
+  /** Identifies one version of a file (device, inode, size, mtime), or `missing`. */
+  async #fileVersion(path: string): Promise<string> {
+    try {
+      const s = await this.#fs.promises.stat(path);
+      return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
+    } catch (error) {
+      if (isMissing(error)) return 'missing';
+      throw error;
+    }
   }
 
   async #exists(path: string): Promise<boolean> {
@@ -258,11 +318,13 @@ export class FsStore implements Store {
     opts?: StoreCallOptions & { fromSeq?: number; limit?: number },
   ): Promise<SessionEvent[]> {
     this.#check(opts);
+    checkStoreKey(sessionId, 'session id');
+    const range = checkEventRange(opts);
     const path = this.#layout.eventsFile(sessionId);
     return this.#io(`read events of session ${sessionId}`, () =>
       this.#events.read(path, {
-        fromSeq: opts?.fromSeq,
-        limit: opts?.limit,
+        fromSeq: range.fromSeq,
+        limit: range.limit,
         // A torn tail is skipped; if nobody holds the lock (no append in flight), truncate it now.
         onTorn: async () => {
           if (this.readonly) return;
@@ -283,7 +345,7 @@ export class FsStore implements Store {
 
   async putTemplate(template: Template, opts?: StoreCallOptions): Promise<void> {
     this.#check(opts, true);
-    checkIdLength(template.id);
+    checkId(template?.id, 'template id');
     const stored = plain(template, 'template');
     await this.#io(`write template ${template.id}`, () =>
       writeFileAtomic(this.#fs, this.#layout.templateFile(template.id), JSON.stringify(stored)),
@@ -303,6 +365,7 @@ export class FsStore implements Store {
 
   async getTemplate(idOrName: string, opts?: StoreCallOptions): Promise<Template | undefined> {
     this.#check(opts);
+    checkStoreKey(idOrName, 'template id or name');
     const byId = await this.#io(`read template ${idOrName}`, () =>
       this.#readTemplateFile(this.#layout.templateFile(idOrName)),
     );
@@ -334,6 +397,7 @@ export class FsStore implements Store {
 
   async deleteTemplate(id: string, opts?: StoreCallOptions): Promise<boolean> {
     this.#check(opts, true);
+    checkStoreKey(id, 'template id');
     return this.#io(`delete template ${id}`, async () => {
       try {
         await this.#fs.promises.unlink(this.#layout.templateFile(id));
@@ -350,8 +414,8 @@ export class FsStore implements Store {
     this.#check(opts, true);
     const line = `${JSON.stringify(plain(version, 'foundation version'))}\n`;
     await this.#io('record a foundation version', () =>
-      this.#locks.withLock(this.#layout.foundationLock, () =>
-        appendDurably(this.#fs, this.#layout.foundationVersions, line),
+      this.#locks.withLock(this.#layout.foundationLock, (held) =>
+        appendDurably(this.#fs, this.#layout.foundationVersions, line, { beforeWrite: () => held.verify() }),
       ),
     );
   }
@@ -406,7 +470,7 @@ export class FsStore implements Store {
       await this.#index.refresh();
       const known = new Set([...this.#index.sessions()].map((s) => s.id));
       for (const s of batch) {
-        checkIdLength(s.id);
+        checkId(s.id, 'session id');
         if (known.has(s.id)) throw new StoreError('store.conflict', `session ${s.id} already exists`);
         known.add(s.id);
       }
@@ -436,9 +500,13 @@ export class FsStore implements Store {
     return this.#io('rebuild the library index', () => this.#index.rebuild());
   }
 
-  /** Marks the store closed; later calls fail with `store.closed`. Closing twice is harmless. */
+  /**
+   * Marks the store closed (later calls fail with `store.closed`) and resolves once every call
+   * already in flight has settled, so nothing is still writing when it returns. Closing twice is harmless.
+   */
   async close(): Promise<void> {
     this.#closed = true;
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
   }
 }
 
@@ -447,8 +515,7 @@ async function writeFileQuick(fs: StoreFs, path: string, text: string): Promise<
   const temp = `${path}.tmp-${process.pid}`;
   const handle = await fs.promises.open(temp, 'w');
   try {
-    const bytes = Buffer.from(text, 'utf8');
-    await handle.write(bytes, 0, bytes.length, 0);
+    await writeAll(handle, Buffer.from(text, 'utf8'), 0);
   } finally {
     await handle.close();
   }

@@ -19,6 +19,11 @@ export function storeIoError(error: unknown, what: string): StoreError {
   if (error instanceof StoreError) return error;
   const errno = errnoOf(error);
   const detail = error instanceof Error ? error.message : String(error);
+  if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+    return new StoreError('store.unavailable', `cannot ${what}: the disk is full (${detail}); nothing was written`, {
+      cause: error,
+    });
+  }
   if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS') {
     return new StoreError('store.read_only', `cannot ${what}: the location is not writable (${detail})`, {
       cause: error,

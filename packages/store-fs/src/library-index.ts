@@ -112,8 +112,8 @@ export class LibraryIndex {
   async append(sessions: readonly Session[]): Promise<void> {
     if (sessions.length === 0) return;
     const text = sessions.map((s) => `${JSON.stringify(s)}\n`).join('');
-    await this.#locks.withLock(this.#layout.libraryLock, async () => {
-      await appendDurably(this.#fs, this.#layout.libraryIndex, text);
+    await this.#locks.withLock(this.#layout.libraryLock, async (held) => {
+      await appendDurably(this.#fs, this.#layout.libraryIndex, text, { beforeWrite: () => held.verify() });
     });
     for (const session of sessions) this.#put(session);
   }

@@ -1,9 +1,18 @@
 import { StoreError } from '@sessionhub/core';
 import lockfile from 'proper-lockfile';
-import { storeIoError } from './io-errors.js';
 import type { FsLockOptions, StoreFs } from './options.js';
 
 const DEFAULT_STALE_MS = 10_000;
+
+/** What a caller holding a lock can ask of it. */
+export interface HeldLock {
+  /**
+   * Throws `store.unavailable` if the lock may have been taken over: `proper-lockfile` saw it
+   * compromised, its directory is gone, or it was not refreshed for `staleMs` (this process
+   * stalled). Call it right before a write that must not race another holder.
+   */
+  verify(): Promise<void>;
+}
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
@@ -16,10 +25,12 @@ export class PathLocks {
   readonly #queues = new Map<string, Promise<unknown>>();
   /** A plain, extensible object: `proper-lockfile` caches the mtime precision on it. */
   readonly #fs: lockfile.LockOptions['fs'];
+  readonly #storeFs: StoreFs;
   readonly #staleMs: number;
   readonly #timeoutMs: number;
 
   constructor(fs: StoreFs, options: FsLockOptions = {}) {
+    this.#storeFs = fs;
     this.#fs = {
       mkdir: fs.mkdir.bind(fs),
       rmdir: fs.rmdir.bind(fs),
@@ -37,7 +48,7 @@ export class PathLocks {
    * Runs `fn` holding the lock directory `lockPath` (its parent must exist). A missing parent
    * rejects with the `ENOENT` error, so callers can map it to `store.not_found`.
    */
-  async withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+  async withLock<T>(lockPath: string, fn: (held: HeldLock) => Promise<T>): Promise<T> {
     const previous = this.#queues.get(lockPath) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(() => this.#holding(lockPath, fn));
     const settled = run.catch(() => undefined);
@@ -67,6 +78,20 @@ export class PathLocks {
     }
   }
 
+  /** Why a lock this process acquired may no longer be its own, or `undefined` while it is. */
+  async #staleness(lockPath: string): Promise<string | undefined> {
+    let mtimeMs: number;
+    try {
+      mtimeMs = (await this.#storeFs.promises.stat(lockPath)).mtimeMs;
+    } catch {
+      return 'its lock directory is gone';
+    }
+    // The holder refreshes the mtime every staleMs / 2; older than staleMs means this process
+    // stood still long enough for another to call the lock stale.
+    const age = Date.now() - mtimeMs;
+    return age > this.#staleMs ? `not refreshed for ${Math.round(age)} ms` : undefined;
+  }
+
   #lockOptions(lockPath: string): lockfile.LockOptions {
     return {
       lockfilePath: lockPath,
@@ -76,7 +101,7 @@ export class PathLocks {
     };
   }
 
-  async #holding<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+  async #holding<T>(lockPath: string, fn: (held: HeldLock) => Promise<T>): Promise<T> {
     let compromised: Error | undefined;
     const deadline = Date.now() + this.#timeoutMs;
     let release: (() => Promise<void>) | undefined;
@@ -101,24 +126,29 @@ export class PathLocks {
         delay = Math.min(delay * 2, 50);
       }
     }
+    const held: HeldLock = {
+      verify: async () => {
+        const lost = compromised ?? (await this.#staleness(lockPath));
+        if (lost) {
+          throw new StoreError(
+            'store.unavailable',
+            `lock ${lockPath} is no longer held by this process (${lost instanceof Error ? lost.message : lost}): it stalled past staleMs (${this.#staleMs} ms) and another process may have taken over; nothing was written`,
+            { cause: lost instanceof Error ? lost : undefined },
+          );
+        }
+      },
+    };
     let result: T;
     try {
-      result = await fn();
+      result = await fn(held);
     } catch (error) {
       await release().catch(() => undefined);
       throw error;
     }
-    let releaseError: unknown;
-    await release().catch((error: unknown) => {
-      releaseError = error;
-    });
-    if (compromised) {
-      // The lock was taken over while held (we stalled past staleMs): say so rather than hide it.
-      throw new StoreError('store.unavailable', `lock ${lockPath} was lost while held: ${compromised.message}`, {
-        cause: compromised,
-      });
-    }
-    if (releaseError) throw storeIoError(releaseError, `release lock ${lockPath}`);
+    // `fn` succeeded and its writes were made after `held.verify()`: they stand. A release that
+    // fails (the lock was taken over since, or the file system turned read-only) leaves at worst
+    // a lock directory that others take over once stale; reporting the write as failed would be false.
+    await release().catch(() => undefined);
     return result;
   }
 }

@@ -5,5 +5,5 @@ import { tempDir } from './helpers.js';
 // The shared Store contract, on a real directory.
 describeStoreConformance('fs', async () => {
   const { dir, remove } = await tempDir();
-  return { store: await openFsStore({ dir }), cleanup: remove };
+  return { store: await openFsStore({ dir }), reopen: () => openFsStore({ dir }), cleanup: remove };
 });

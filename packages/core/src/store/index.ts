@@ -17,3 +17,11 @@ export { LIBRARY_FIELD_WEIGHTS, scoreSession, searchSessions, tokenizeForSearch 
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { percentile } from './percentile.js';
 export { compareSessionsNewestFirst, sessionMatchesFilter } from './session-filter.js';
+export {
+  appendConflict,
+  checkEventRange,
+  checkExpectedSeq,
+  checkStoreKey,
+  type EventRange,
+  storedJson,
+} from './store-input.js';

@@ -3,9 +3,11 @@ import type { NewSessionEvent, SessionEvent } from '../../model/events.js';
 import type { Store } from '../../ports/store.js';
 import type { ConformanceCase } from './cases.js';
 
-/** What each store case gets: a fresh store. */
+/** What each store case gets: a fresh store, and for a durable store a way to reopen its data. */
 export interface StoreCaseContext {
   store: Store;
+  /** Opens the same data again, after `store` was closed (durable stores only). */
+  reopen?: () => Promise<Store>;
 }
 
 /** One store conformance case. */

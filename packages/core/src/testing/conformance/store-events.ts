@@ -1,7 +1,10 @@
 import { expect } from 'vitest';
 import type { NewSessionEvent } from '../../model/events.js';
-import { expectCode, messagesOf, progress, type StoreCase } from './store-case-kit.js';
+import { expectCode, messagesOf, progress, type StoreCase, settle } from './store-case-kit.js';
 import { makeSession, oneEventOfEachType } from './store-fixtures.js';
+
+/** An ISO-8601 UTC timestamp as `Date.prototype.toISOString` writes it (fraction optional). */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
 /** Events: appendEvents and readEvents. */
 export const eventCases: StoreCase[] = [
@@ -20,11 +23,16 @@ export const eventCases: StoreCase[] = [
       expect(messagesOf(stored)).toEqual(['a', 'b', 'c']);
       for (const event of stored) {
         expect(event.sessionId).toBe('e-1');
-        expect(typeof event.at).toBe('string');
-        // `at` is an ISO-8601 instant taken while appending (a minute of slack for coarse clocks).
-        expect(Number.isNaN(Date.parse(event.at))).toBe(false);
+        // `at` is an ISO-8601 UTC instant taken while appending (a minute of slack for coarse clocks).
+        expect(event.at, 'appendEvents must set `at` to an ISO-8601 UTC time like 2026-03-02T09:00:00.000Z').toMatch(
+          ISO_UTC,
+        );
         expect(Date.parse(event.at)).toBeGreaterThanOrEqual(before - 60_000);
       }
+      expect(
+        (await store.readEvents('e-1')).map((e) => e.at),
+        'readEvents must return the `at` that appendEvents returned',
+      ).toEqual(stored.map((e) => e.at));
     },
   },
   {
@@ -163,6 +171,121 @@ export const eventCases: StoreCase[] = [
           expect(messages[i + 1]).toBe((messages[i] as string).replace(/-a$/, '-b'));
         }
       }
+    },
+  },
+  {
+    group: 'events',
+    name: 'appendEvents with expectedSeq appends only at that seq, else store.conflict and nothing written',
+    async run({ store }) {
+      await store.createSession(makeSession('cas-1'));
+      const first = await store.appendEvents('cas-1', [progress('cas-1', 'a')], { expectedSeq: 0 });
+      expect(
+        first.map((e) => e.seq),
+        'expectedSeq 0 on a session without events must append at seq 1',
+      ).toEqual([1]);
+      for (const stale of [0, 2, 7]) {
+        await expectCode(
+          store.appendEvents('cas-1', [progress('cas-1', `stale ${stale}`)], { expectedSeq: stale }),
+          'store.conflict',
+          `appendEvents with expectedSeq ${stale} when the last seq is 1 must reject with store.conflict`,
+        );
+      }
+      expect(messagesOf(await store.readEvents('cas-1')), 'a refused conditional append must write nothing').toEqual([
+        'a',
+      ]);
+      const second = await store.appendEvents('cas-1', [progress('cas-1', 'b'), progress('cas-1', 'c')], {
+        expectedSeq: 1,
+      });
+      expect(
+        second.map((e) => e.seq),
+        'a matching expectedSeq appends right after it',
+      ).toEqual([2, 3]);
+      const unconditional = await store.appendEvents('cas-1', [progress('cas-1', 'd')]);
+      expect(unconditional.map((e) => e.seq)).toEqual([4]);
+      await expectCode(
+        store.appendEvents('missing', [progress('missing', 'x')], { expectedSeq: 0 }),
+        'store.not_found',
+        'a conditional append to an unknown session must reject with store.not_found',
+      );
+    },
+  },
+  {
+    group: 'events',
+    name: 'concurrent conditional appends with one expectedSeq: exactly one wins',
+    async run({ store }) {
+      await store.createSession(makeSession('cas-2'));
+      await store.appendEvents('cas-2', [progress('cas-2', 'a'), progress('cas-2', 'b')]);
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          settle(
+            store.appendEvents('cas-2', [progress('cas-2', `racer ${i}`), progress('cas-2', `racer ${i} again`)], {
+              expectedSeq: 2,
+            }),
+          ),
+        ),
+      );
+      const winners = outcomes.flatMap((o, i) => (o.rejected ? [] : [i]));
+      expect(winners, 'of concurrent appends with the same expectedSeq exactly one must succeed').toHaveLength(1);
+      for (const o of outcomes) {
+        if (o.rejected) {
+          expect((o.error as { code?: unknown }).code, 'the losers must reject with store.conflict').toBe(
+            'store.conflict',
+          );
+        }
+      }
+      const winner = winners[0] as number;
+      expect(messagesOf(await store.readEvents('cas-2')), 'the log holds the winner’s batch and nothing else').toEqual([
+        'a',
+        'b',
+        `racer ${winner}`,
+        `racer ${winner} again`,
+      ]);
+    },
+  },
+  {
+    group: 'events',
+    name: 'readEvents of an unknown session returns an empty list',
+    async run({ store }) {
+      expect(await store.readEvents('never-created'), 'readEvents of an unknown session must return []').toEqual([]);
+    },
+  },
+  {
+    group: 'events',
+    name: 'an empty batch to an unknown session fails with store.not_found',
+    async run({ store }) {
+      await expectCode(
+        store.appendEvents('never-created', []),
+        'store.not_found',
+        'appendEvents to an unknown session must reject with store.not_found even for an empty batch',
+      );
+    },
+  },
+  {
+    group: 'events',
+    name: 'readEvents refuses a fromSeq or limit that is not an integer with store.invalid_value',
+    async run({ store }) {
+      await store.createSession(makeSession('rng'));
+      await store.appendEvents('rng', [progress('rng', 'a'), progress('rng', 'b')]);
+      const bad: Array<{ fromSeq?: number; limit?: number }> = [
+        { fromSeq: Number.NaN },
+        { fromSeq: 1.5 },
+        { fromSeq: Number.POSITIVE_INFINITY },
+        { limit: Number.NaN },
+        { limit: 0.5 },
+        { limit: -1 },
+      ];
+      for (const range of bad) {
+        await expectCode(
+          store.readEvents('rng', range),
+          'store.invalid_value',
+          `readEvents(${JSON.stringify(range, (_, v) => (typeof v === 'number' ? String(v) : v))}) must reject with store.invalid_value`,
+        );
+      }
+      expect(messagesOf(await store.readEvents('rng', { fromSeq: 0 })), 'fromSeq below 1 reads from seq 1').toEqual([
+        'a',
+        'b',
+      ]);
+      expect(await store.readEvents('rng', { limit: 0 })).toEqual([]);
     },
   },
 ];

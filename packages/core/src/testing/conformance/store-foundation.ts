@@ -20,4 +20,24 @@ export const foundationCases: StoreCase[] = [
       expect(await store.listFoundationVersions({ path: 'none.md' })).toEqual([]);
     },
   },
+  {
+    group: 'foundation',
+    name: 'listFoundationVersions orders by at as an instant, not by recording order or by text',
+    async run({ store }) {
+      // Recorded out of time order, and `at` in other ISO-8601 forms (an offset, no milliseconds):
+      // "10:30+02:00" is 08:30Z, earlier than "09:00:00.000Z" though it sorts after it as text.
+      const late = makeFoundationVersion('1.2', { at: isoAt(120), sessionId: 's-late' });
+      const early = makeFoundationVersion('1.0', { at: '2026-03-02T10:30:00+02:00', sessionId: 's-early' });
+      const middle = makeFoundationVersion('1.1', { at: isoAt(30), sessionId: 's-middle' });
+      for (const v of [late, early, middle]) await store.addFoundationVersion(v);
+      expect(
+        (await store.listFoundationVersions()).map((v) => v.version),
+        'listFoundationVersions must return versions oldest `at` first, comparing `at` as instants',
+      ).toEqual(['1.0', '1.1', '1.2']);
+      expect(
+        (await store.listFoundationVersions({ path: 'FOUNDATION.md' })).map((v) => v.version),
+        'the path filter must keep the oldest-first order',
+      ).toEqual(['1.0', '1.1', '1.2']);
+    },
+  },
 ];

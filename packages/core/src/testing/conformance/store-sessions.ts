@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Session } from '../../model/session.js';
 import type { Store } from '../../ports/store.js';
 import { expectCode, ids, type StoreCase } from './store-case-kit.js';
-import { isoAt, isoDay, makeSession, usageOf } from './store-fixtures.js';
+import { isoAt, isoDay, makeFoundationVersion, makeSession, makeTemplate, usageOf } from './store-fixtures.js';
 
 /** Seeds sessions a..e with distinct times, states, templates and tags for filter cases. */
 async function seedFilterSessions(store: Store): Promise<Session[]> {
@@ -212,6 +212,110 @@ export const sessionCases: StoreCase[] = [
       expect(ids(await store.listSessions({ offset: 4 }))).toEqual(['f-a']);
       expect(ids(await store.listSessions({ tags: ['api'], limit: 1, offset: 1 }))).toEqual(['f-b']);
       expect(await store.listSessions({ offset: 10 })).toEqual([]);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'updateSession never changes the id, even when the patch holds one',
+    async run({ store }) {
+      await store.createSession(makeSession('id-1', { name: 'kept id' }));
+      const patch = { id: 'id-2', name: 'renamed' } as Partial<Omit<Session, 'id'>>;
+      const updated = await store.updateSession('id-1', patch);
+      const rule = 'updateSession must ignore an `id` in the patch: the session keeps its id';
+      expect(updated.id, rule).toBe('id-1');
+      expect(updated.name).toBe('renamed');
+      expect((await store.getSession('id-1'))?.id, rule).toBe('id-1');
+      expect(await store.getSession('id-2'), rule).toBeUndefined();
+      expect(ids(await store.listSessions()), rule).toEqual(['id-1']);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'since and until compare instants, whatever the ISO-8601 form',
+    async run({ store }) {
+      await seedFilterSessions(store);
+      // f-d was created at day 3 09:00Z; "10:00+01:00" is the same instant, yet sorts after it as text.
+      const day3 = isoDay(3).replace('09:00:00.000Z', '10:00:00+01:00');
+      const day1 = isoDay(1).replace('09:00:00.000Z', '09:00:00Z');
+      const rule = 'since (inclusive) and until (exclusive) must compare createdAt as instants, not as strings';
+      expect(ids(await store.listSessions({ since: day3 })), rule).toEqual(['f-e', 'f-d']);
+      expect(ids(await store.listSessions({ since: day1, until: day3 })), rule).toEqual(['f-c', 'f-b']);
+      const hits = await store.searchLibrary({ since: day1, until: day3 });
+      expect(ids(hits.map((h) => h.session)).sort(), `searchLibrary: ${rule}`).toEqual(['f-b', 'f-c']);
+      // A session whose createdAt is written with an offset is ordered and filtered by its instant.
+      await store.createSession(makeSession('f-x', { createdAt: '2026-03-05T12:00:00+05:00' })); // day 3, 07:00Z
+      expect(ids(await store.listSessions({ since: isoDay(2), until: isoDay(4) })), rule).toEqual([
+        'f-d',
+        'f-x',
+        'f-c',
+      ]);
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'ids that are not well-formed Unicode are refused with store.invalid_value',
+    async run({ store }) {
+      const rule = (id: string) =>
+        `an id holding a lone surrogate (${JSON.stringify(id)}) must be refused with store.invalid_value: UTF-8 storage would merge it with other ids`;
+      for (const id of ['a\ud800', 'a\udc00', '\udfff-tail']) {
+        await expectCode(store.createSession(makeSession(id)), 'store.invalid_value', rule(id));
+      }
+      await store.createSession(makeSession('a\ufffd'));
+      await store.createSession(makeSession('pair-😀'));
+      expect(ids(await store.listSessions()).sort(), 'well-formed ids, astral ones included, are kept').toEqual(
+        ['a\ufffd', 'pair-😀'].sort(),
+      );
+      await expectCode(store.getSession('a\ud800'), 'store.invalid_value', rule('a\ud800'));
+      await expectCode(store.appendEvents('a\ud800', []), 'store.invalid_value', rule('a\ud800'));
+    },
+  },
+  {
+    group: 'sessions',
+    name: 'values that are not JSON data are refused with store.invalid_value and store nothing',
+    async run({ store }) {
+      const cyclic: Record<string, unknown> = { name: 'loop' };
+      cyclic.self = cyclic;
+      const rule = (what: string) => `${what} must reject with store.invalid_value: store values are JSON data`;
+      await expectCode(
+        store.createSession(makeSession('v-big', { input: { kind: 'request', request: 'x', n: 1n } as never })),
+        'store.invalid_value',
+        rule('createSession with a BigInt'),
+      );
+      await expectCode(
+        store.createSession(makeSession('v-cyc', { input: cyclic as never })),
+        'store.invalid_value',
+        rule('createSession with a cycle'),
+      );
+      await store.createSession(makeSession('v-ok'));
+      await expectCode(
+        store.updateSession('v-ok', { summary: 'x', usage: { inputTokens: 1n } as never }),
+        'store.invalid_value',
+        rule('updateSession with a BigInt'),
+      );
+      await expectCode(
+        store.appendEvents('v-ok', [
+          { type: 'executor.progress', sessionId: 'v-ok', kind: 'output', message: 'ok' },
+          { type: 'executor.progress', sessionId: 'v-ok', kind: 'output', message: 'm', data: cyclic },
+        ]),
+        'store.invalid_value',
+        rule('appendEvents with a cycle'),
+      );
+      await expectCode(
+        store.putTemplate(makeTemplate('t-big', { variables: [{ name: 'n', type: 'number', default: 2n }] as never })),
+        'store.invalid_value',
+        rule('putTemplate with a BigInt'),
+      );
+      await expectCode(
+        store.addFoundationVersion(makeFoundationVersion('1.0', { text: cyclic as never })),
+        'store.invalid_value',
+        rule('addFoundationVersion with a cycle'),
+      );
+      const nothing = 'a refused value must leave nothing behind';
+      expect(ids(await store.listSessions()), nothing).toEqual(['v-ok']);
+      expect(await store.getSession('v-ok'), nothing).toEqual(makeSession('v-ok'));
+      expect(await store.readEvents('v-ok'), nothing).toEqual([]);
+      expect(await store.listTemplates(), nothing).toEqual([]);
+      expect(await store.listFoundationVersions(), nothing).toEqual([]);
     },
   },
 ];
