@@ -1,0 +1,367 @@
+import { createHash } from 'node:crypto';
+import { mkdir, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type {
+  FoundationChange,
+  Session,
+  VerifiedChange,
+  WorkspaceCallOptions,
+  WorkspaceCommit,
+  WorkspaceOutcome,
+  WorkspaceProvider,
+  WorkspaceResolver,
+} from '@sessionhub/core';
+import { foundationCommitMessage, workCommitMessage } from './commit-message.js';
+import { commitOnce, type SessionCommitTarget } from './commits.js';
+import { GitError } from './errors.js';
+import { GitRunner } from './git-runner.js';
+import { Mutex } from './mutex.js';
+import { sessionBranch, sessionTag, workspaceDirName } from './naming.js';
+import { DEFAULT_IDENTITY, type GitIdentity, type GitWorkspacesOptions, identityEnv } from './options.js';
+import {
+  assertCleanCheckout,
+  currentBranch,
+  openRepository,
+  type RepositoryInfo,
+  resolveCommit,
+} from './repository.js';
+import { exists, findAdminDir, listWorktrees, removeWorktree } from './worktrees.js';
+
+/** A session's workspace as found on disk. */
+export interface SessionWorkspace {
+  /** The workspace (the worktree's files): what the sandbox mounts. */
+  dir: string;
+  /** The worktree's own git directory, in the common git directory (never inside `dir`). */
+  adminDir: string;
+  /** The session branch, without `refs/heads/`. */
+  branch: string;
+}
+
+/** One changed path of a workspace, as {@link GitWorkspaces.status} reports it. */
+export interface WorkspaceChange {
+  path: string;
+  /** `A`dded, `M`odified, `D`eleted, `R`enamed, `T`ype changed. */
+  status: string;
+}
+
+/** What {@link GitWorkspaces.prune} removed. */
+export interface PruneReport {
+  worktrees: string[];
+  branches: string[];
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+function checkIdentity(what: string, id: GitIdentity | undefined): GitIdentity | undefined {
+  if (id === undefined) return undefined;
+  const bad = (v: unknown) => typeof v !== 'string' || v.trim() === '' || /[<>\n\r\0]/.test(v);
+  if (bad(id.name) || bad(id.email)) {
+    throw new GitError('git.invalid_option', `${what}: give a name and an email without '<', '>' or line breaks`);
+  }
+  return id;
+}
+
+/**
+ * Opens the user's repository for SessionHub: checks git (installed, 2.38+), the repository, the base
+ * ref, a clean checkout and the options, before any session runs. Every bad input is a {@link GitError}.
+ */
+export async function createGitWorkspaces(options: GitWorkspacesOptions): Promise<GitWorkspaces> {
+  const signal = options.signal;
+  const author = checkIdentity('author', options.author) ?? DEFAULT_IDENTITY;
+  const committer = checkIdentity('committer', options.committer) ?? author;
+  const prefix = options.branchPrefix ?? 'sessionhub';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(prefix)) {
+    throw new GitError('git.invalid_option', `branchPrefix '${prefix}': use letters, digits, '-' and '_'`);
+  }
+  const git = new GitRunner({ gitBinary: options.gitBinary, userConfig: options.userConfig || options.sign });
+  const repo = await openRepository(git, options.repository, signal);
+  const baseRef = options.baseRef ?? (await currentBranch(git, repo, signal));
+  await resolveCommit(git, repo, baseRef, signal);
+  if (!options.allowDirty) await assertCleanCheckout(git, repo, signal);
+  const hash = createHash('sha256').update(repo.commonDir).digest('hex').slice(0, 8);
+  const wanted = resolve(
+    options.workspacesDir ??
+      join(tmpdir(), 'sessionhub-worktrees', `${basename(repo.topLevel ?? repo.commonDir)}-${hash}`),
+  );
+  await mkdir(wanted, { recursive: true });
+  const dir = await realpath(wanted);
+  const repoDirs = [await realpath(repo.commonDir), ...(repo.topLevel ? [await realpath(repo.topLevel)] : [])];
+  if (repoDirs.some((r) => isInside(dir, r) || isInside(r, dir))) {
+    throw new GitError(
+      'git.invalid_option',
+      `workspacesDir ${dir} overlaps the repository (${repoDirs.join(', ')}): choose a directory outside it`,
+    );
+  }
+  return new GitWorkspaces({
+    git,
+    repo,
+    baseRef,
+    workspacesDir: dir,
+    prefix,
+    keepFailed: options.keepFailed ?? false,
+    identity: identityEnv(author, committer),
+    sign: options.sign ?? false,
+  });
+}
+
+/** Internal state of {@link GitWorkspaces}, checked by {@link createGitWorkspaces}. */
+interface GitWorkspacesInit {
+  git: GitRunner;
+  repo: RepositoryInfo;
+  baseRef: string;
+  workspacesDir: string;
+  prefix: string;
+  keepFailed: boolean;
+  identity: Record<string, string>;
+  sign: boolean;
+}
+
+/**
+ * One git worktree and branch per session, in the user's repository, and the commits that record
+ * verified work. Implements core's {@link WorkspaceProvider}; `resolver` is the `workspace` option
+ * of `createSessionHub`. Create it with {@link createGitWorkspaces}.
+ *
+ * Host git never trusts the workspace: every command names the worktree's git directory explicitly
+ * (it lives in the common git directory, outside what the sandbox can write), runs with hooks and
+ * every command-running setting off ({@link HARDENED_CONFIG}), and ignores the `.git` file in the
+ * workspace.
+ */
+export class GitWorkspaces implements WorkspaceProvider {
+  readonly specificationVersion = 1 as const;
+  readonly name = 'git';
+  /** The repository as opened. */
+  readonly repository: RepositoryInfo;
+  /** The ref new session branches start from. */
+  readonly baseRef: string;
+  /** Where session worktrees live. */
+  readonly workspacesDir: string;
+  readonly git: GitRunner;
+  private readonly init: GitWorkspacesInit;
+  private readonly lock = new Mutex();
+
+  /** Use {@link createGitWorkspaces}. */
+  constructor(init: GitWorkspacesInit) {
+    this.init = init;
+    this.git = init.git;
+    this.repository = init.repo;
+    this.baseRef = init.baseRef;
+    this.workspacesDir = init.workspacesDir;
+  }
+
+  /** The `workspace` option of `createSessionHub`: {@link open} as a function. */
+  get resolver(): Extract<WorkspaceResolver, (...args: never[]) => unknown> {
+    return (session, opts) => this.open(session, opts);
+  }
+
+  /** The workspace directory of a session (whether it exists or not). */
+  dirOf(sessionId: string): string {
+    return join(this.workspacesDir, workspaceDirName(sessionId));
+  }
+
+  /** The session's branch if it exists (found by the session's tag, whatever its version and name). */
+  async findBranch(sessionId: string, signal: AbortSignal): Promise<string | undefined> {
+    const out = await this.git.text(
+      ['for-each-ref', '--format=%(refname:lstrip=2)', `refs/heads/${this.init.prefix}/`],
+      { gitDir: this.repository.commonDir, signal },
+    );
+    const tag = `-${sessionTag(sessionId)}`;
+    return out.split('\n').find((b) => b.endsWith(tag));
+  }
+
+  /** The session's workspace; `git.workspace_not_found` if it was never opened or is closed. */
+  async workspaceOf(session: Pick<Session, 'id'>, signal: AbortSignal): Promise<SessionWorkspace> {
+    const dir = this.dirOf(session.id);
+    const adminDir = await findAdminDir(this.repository.commonDir, dir);
+    const branch = await this.findBranch(session.id, signal);
+    if (adminDir === undefined || branch === undefined || !(await exists(dir))) {
+      throw new GitError('git.workspace_not_found', `session ${session.id} has no workspace: open it first`);
+    }
+    return { dir, adminDir, branch };
+  }
+
+  /**
+   * Creates the session's worktree on a new branch from the base ref, or returns the existing one
+   * (same directory on resume, in any process).
+   */
+  open(session: Session, opts: WorkspaceCallOptions): Promise<string> {
+    return this.lock.run(async () => {
+      const { signal } = opts;
+      const commonDir = this.repository.commonDir;
+      const dir = this.dirOf(session.id);
+      const adminDir = await findAdminDir(commonDir, dir);
+      if (adminDir !== undefined && (await exists(join(dir, '.git')))) return dir;
+      // A half-made worktree (a crash during `worktree add`) is made again.
+      await removeWorktree(this.git, commonDir, dir, signal);
+      const branch = await this.findBranch(session.id, signal);
+      if (branch !== undefined) {
+        await this.git.run(['worktree', 'add', '--quiet', dir, branch], { gitDir: commonDir, signal });
+      } else {
+        const base = await resolveCommit(this.git, this.repository, this.baseRef, signal);
+        const name = sessionBranch(this.init.prefix, session);
+        await this.git.run(['worktree', 'add', '--quiet', '--no-track', '-b', name, dir, base], {
+          gitDir: commonDir,
+          signal,
+        });
+      }
+      return dir;
+    });
+  }
+
+  private async target(session: Session, signal: AbortSignal): Promise<SessionCommitTarget> {
+    const ws = await this.workspaceOf(session, signal);
+    return {
+      git: this.git,
+      adminDir: ws.adminDir,
+      commonDir: this.repository.commonDir,
+      workTree: ws.dir,
+      branch: ws.branch,
+      identityEnv: this.init.identity,
+      sign: this.init.sign,
+      signal,
+    };
+  }
+
+  /**
+   * Commits every change of the workspace after a passing verdict (`git.verdict_failed` otherwise),
+   * with the message of {@link workCommitMessage}. Idempotent per session and attempt.
+   */
+  async commitVerified(
+    session: Session,
+    change: VerifiedChange,
+    opts: WorkspaceCallOptions,
+  ): Promise<WorkspaceCommit> {
+    if (!change.verdict?.passed) {
+      throw new GitError('git.verdict_failed', `attempt ${change.attempt} of session ${session.id} did not pass: it is not committed`);
+    }
+    if (!Number.isInteger(change.attempt) || change.attempt < 0) {
+      throw new GitError('git.invalid_option', `attempt ${change.attempt}: give a whole number from 0`);
+    }
+    const target = await this.target(session, opts.signal);
+    const message = workCommitMessage({ sessionId: session.id, ...change });
+    return await commitOnce(target, { sessionId: session.id, kind: 'work', attempt: change.attempt, message });
+  }
+
+  /** Commits the Foundation document alone, as its own commit. Idempotent per session. */
+  async commitFoundation(
+    session: Session,
+    change: FoundationChange,
+    opts: WorkspaceCallOptions,
+  ): Promise<WorkspaceCommit> {
+    const path = change.path;
+    if (typeof path !== 'string' || path === '' || isAbsolute(path) || path.split(/[\\/]/).some((p) => p === '..' || p === '.git')) {
+      throw new GitError('git.invalid_path', `Foundation path '${path}': give a path inside the workspace`);
+    }
+    const target = await this.target(session, opts.signal);
+    const message = foundationCommitMessage({ sessionId: session.id, ...change });
+    return await commitOnce(target, {
+      sessionId: session.id,
+      kind: 'foundation',
+      message,
+      paths: [`:(literal)${path}`],
+    });
+  }
+
+  /**
+   * Removes the session's worktree when the session has ended. The branch stays when the session
+   * succeeded and committed something (it holds the work to deploy); otherwise it goes too. With
+   * `keepFailed`, a failed session keeps both. Idempotent.
+   */
+  close(session: Session, outcome: { outcome: WorkspaceOutcome }, opts: WorkspaceCallOptions): Promise<void> {
+    return this.lock.run(async () => {
+      if (outcome.outcome === 'failed' && this.init.keepFailed) return;
+      const { signal } = opts;
+      await removeWorktree(this.git, this.repository.commonDir, this.dirOf(session.id), signal);
+      const branch = await this.findBranch(session.id, signal);
+      if (branch === undefined) return;
+      if (outcome.outcome === 'succeeded' && (await this.hasOwnCommits(branch, signal))) return;
+      await this.deleteBranch(branch, signal);
+    });
+  }
+
+  private async hasOwnCommits(branch: string, signal: AbortSignal): Promise<boolean> {
+    const base = await resolveCommit(this.git, this.repository, this.baseRef, signal).catch(() => undefined);
+    const args = ['rev-list', '--count', `refs/heads/${branch}`, ...(base ? [`^${base}`] : [])];
+    return Number(await this.git.text(args, { gitDir: this.repository.commonDir, signal })) > 0;
+  }
+
+  private async deleteBranch(branch: string, signal: AbortSignal): Promise<void> {
+    await this.git.run(['update-ref', '-d', `refs/heads/${branch}`], { gitDir: this.repository.commonDir, signal });
+  }
+
+  /**
+   * Removes what crashed processes left: every worktree under `workspacesDir` whose session is not
+   * active (by `isActive`, default none is), and every session branch with no commit of its own and
+   * no worktree. Branches with commits are kept (they may be deployed).
+   */
+  prune(opts: { signal: AbortSignal; isActive?: (sessionId: string) => boolean | Promise<boolean> }): Promise<PruneReport> {
+    return this.lock.run(async () => {
+      const { signal } = opts;
+      const commonDir = this.repository.commonDir;
+      const report: PruneReport = { worktrees: [], branches: [] };
+      const inUse = new Set<string>();
+      for (const wt of await listWorktrees(this.git, commonDir, signal)) {
+        if (!isInside(wt.path, this.workspacesDir) || wt.path === this.workspacesDir) continue;
+        const sessionId = basename(wt.path);
+        if (opts.isActive && (await opts.isActive(sessionId))) {
+          if (wt.branch) inUse.add(wt.branch.replace(/^refs\/heads\//, ''));
+          continue;
+        }
+        await removeWorktree(this.git, commonDir, wt.path, signal);
+        report.worktrees.push(wt.path);
+      }
+      await this.git.run(['worktree', 'prune'], { gitDir: commonDir, signal });
+      const branches = await this.git.text(
+        ['for-each-ref', '--format=%(refname:lstrip=2)', `refs/heads/${this.init.prefix}/`],
+        { gitDir: commonDir, signal },
+      );
+      for (const branch of branches.split('\n').filter((b) => b !== '' && !inUse.has(b))) {
+        if (await this.hasOwnCommits(branch, signal)) continue;
+        await this.deleteBranch(branch, signal);
+        report.branches.push(branch);
+      }
+      return report;
+    });
+  }
+
+  /** The workspace's changes against its branch (untracked files included), read with hardened git. */
+  async status(session: Pick<Session, 'id'>, opts: WorkspaceCallOptions): Promise<WorkspaceChange[]> {
+    const ws = await this.workspaceOf(session, opts.signal);
+    const out = await this.withScratchIndex(ws, opts.signal, (call) =>
+      this.git.text(['diff', '--cached', '--name-status', '--no-renames', '-z', 'HEAD'], call),
+    );
+    const parts = out.split('\0').filter((p) => p !== '');
+    const changes: WorkspaceChange[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) changes.push({ status: parts[i] as string, path: parts[i + 1] as string });
+    return changes;
+  }
+
+  /** The workspace's changes against its branch as a unified diff (no external diff, no textconv). */
+  async diff(session: Pick<Session, 'id'>, opts: WorkspaceCallOptions): Promise<string> {
+    const ws = await this.workspaceOf(session, opts.signal);
+    return await this.withScratchIndex(ws, opts.signal, (call) =>
+      this.git.text(['diff', '--cached', '--no-ext-diff', '--no-textconv', '--no-color', 'HEAD'], call),
+    );
+  }
+
+  /** Runs `read` over a throw-away index holding every file of the workspace. */
+  private async withScratchIndex<T>(
+    ws: SessionWorkspace,
+    signal: AbortSignal,
+    read: (call: { gitDir: string; workTree: string; signal: AbortSignal; env: Record<string, string> }) => Promise<T>,
+  ): Promise<T> {
+    const index = join(ws.adminDir, `sessionhub-scratch-${process.pid}-${Date.now()}.index`);
+    const call = { gitDir: ws.adminDir, workTree: ws.dir, signal, env: { GIT_INDEX_FILE: index } };
+    try {
+      await this.git.run(['read-tree', 'HEAD'], call);
+      await this.git.run(['add', '--all', '--', '.'], call);
+      return await read(call);
+    } finally {
+      await rm(index, { force: true });
+      await rm(`${index}.lock`, { force: true });
+    }
+  }
+}
