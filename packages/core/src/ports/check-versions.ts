@@ -119,5 +119,6 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number') return String(value);
   return typeof value === 'function' ? 'a function' : `${typeof value} ${String(value)}`;
 }
