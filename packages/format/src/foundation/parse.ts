@@ -1,15 +1,24 @@
 /** `parseFoundation`: what a Foundation document says about its version, its next session and its session log. */
-import type { Diagnostic } from '../types.js';
+import type { Diagnostic, SessionVersion } from '../types.js';
 import { compareVersions } from '../version.js';
 import { analyzeFoundation, type FoundationAnalysis, highest } from './analyze.js';
-import type { FoundationDocument, FoundationParseResult, FoundationVersionMarker } from './types.js';
+import { type CurrentVersion, currentVersion } from './current-version.js';
+import type {
+  FoundationDocument,
+  FoundationLogEntry,
+  FoundationParseResult,
+  FoundationVersionMarker,
+} from './types.js';
 
 /**
  * Reads a Foundation document leniently. Never throws: whatever cannot be read becomes a diagnostic.
  *
- * - `version` is the highest version among the markers that state the current version (a marker
- *   that disagrees is one somebody forgot to bump); without markers, the newest log entry's version.
- * - Markers that disagree give one `foundation-version-drift` warning listing all of them.
+ * - `version` is the highest version among the markers that state the current version and the
+ *   session log's entries (a marker or log that disagrees is one somebody forgot to bump). It is the
+ *   version `applyFoundationUpdate` must move forward from.
+ * - Markers that disagree give one `foundation-version-drift` warning listing all of them; a log whose
+ *   newest entry is after or before the markers gives `foundation-log-ahead-of-version` or
+ *   `foundation-log-behind-version`.
  * - Positions are 1-based; a leading BOM is not counted.
  *
  * @example
@@ -19,7 +28,8 @@ import type { FoundationDocument, FoundationParseResult, FoundationVersionMarker
 export function parseFoundation(text: string): FoundationParseResult {
   try {
     const analysis = analyzeFoundation(typeof text === 'string' ? text : '');
-    return { document: toDocument(analysis), diagnostics: diagnose(analysis) };
+    const current = currentVersion(analysis);
+    return { document: toDocument(analysis, current), diagnostics: diagnose(analysis, current) };
   } catch (error) {
     // A safety net for the never-throws promise; the property tests check it never fires.
     const message = `The document could not be read: ${error instanceof Error ? error.message : String(error)}`;
@@ -30,11 +40,9 @@ export function parseFoundation(text: string): FoundationParseResult {
   }
 }
 
-function toDocument(a: FoundationAnalysis): FoundationDocument {
-  const current = a.markers.filter((m) => m.role === 'current').map((m) => m.version);
+function toDocument(a: FoundationAnalysis, { version }: CurrentVersion): FoundationDocument {
   const next = a.markers.filter((m) => m.role === 'next').map((m) => m.version);
   const log = a.log?.items.map((item) => item.entry) ?? [];
-  const version = highest(current) ?? highest(log.map((e) => e.version));
   const nextSession = highest(next);
   const document: FoundationDocument = { markers: a.markers, log };
   if (a.title !== undefined) document.title = a.title;
@@ -49,21 +57,22 @@ function toDocument(a: FoundationAnalysis): FoundationDocument {
   return document;
 }
 
+/** Adds a diagnostic, a warning unless it says otherwise. */
+type AddDiagnostic = (d: Omit<Diagnostic, 'severity'> & { severity?: Diagnostic['severity'] }) => void;
+
 function describe(m: FoundationVersionMarker): string {
   return `line ${m.line}:${m.column} ${m.kind} (${m.label}) says ${m.raw}`;
 }
 
-function diagnose(a: FoundationAnalysis): Diagnostic[] {
+function diagnose(a: FoundationAnalysis, { version, stated, statedBy, newest }: CurrentVersion): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add = (d: Omit<Diagnostic, 'severity'> & { severity?: Diagnostic['severity'] }) =>
-    out.push({ severity: 'warning', ...d });
+  const add: AddDiagnostic = (d) => out.push({ severity: 'warning', ...d });
   if (a.titleIndex === -1) {
     add({ code: 'foundation-no-title', severity: 'info', message: 'No `# Title` heading found.', line: 1, column: 1 });
   }
   const current = a.markers.filter((m) => m.role === 'current');
   const next = a.markers.filter((m) => m.role === 'next');
-  const version = highest(current.map((m) => m.version));
-  if (!version) {
+  if (!stated || !version) {
     add({
       code: 'foundation-no-version',
       message:
@@ -73,12 +82,12 @@ function diagnose(a: FoundationAnalysis): Diagnostic[] {
       hint: 'Add a line such as `**Current Version:** 0.1` under the title.',
     });
   } else {
-    const disagreeing = current.filter((m) => compareVersions(m.version, version) !== 0);
+    const disagreeing = current.filter((m) => compareVersions(m.version, stated) !== 0);
     if (disagreeing.length > 0) {
       const first = disagreeing[0]!;
       add({
         code: 'foundation-version-drift',
-        message: `Version markers disagree (current version taken as ${version.text}, the highest): ${current.map(describe).join('; ')}.`,
+        message: `Version markers disagree (current version taken as ${version.text}, the highest of the markers and the session log): ${current.map(describe).join('; ')}.`,
         line: first.line,
         column: first.column,
         hint: 'Bump every marker together (applyFoundationUpdate does).',
@@ -106,15 +115,12 @@ function diagnose(a: FoundationAnalysis): Diagnostic[] {
       });
     }
   }
-  diagnoseLog(a, version?.text, add);
+  diagnoseLog(a, add);
+  if (stated && statedBy && newest) diagnoseLogDrift(stated, statedBy, newest, add);
   return out;
 }
 
-function diagnoseLog(
-  a: FoundationAnalysis,
-  version: string | undefined,
-  add: (d: Omit<Diagnostic, 'severity'> & { severity?: Diagnostic['severity'] }) => void,
-): void {
+function diagnoseLog(a: FoundationAnalysis, add: AddDiagnostic): void {
   if (!a.log) {
     add({
       code: 'foundation-no-log',
@@ -158,15 +164,31 @@ function diagnoseLog(
       });
     }
   }
-  const newest = items.reduce((best, item) =>
-    compareVersions(item.entry.version, best.entry.version) > 0 ? item : best,
-  );
-  if (version && compareVersions(newest.entry.version, version) > 0) {
+}
+
+/** The markers and the session log disagree: one of them was not bumped. */
+function diagnoseLogDrift(
+  stated: SessionVersion,
+  statedBy: FoundationVersionMarker,
+  newest: FoundationLogEntry,
+  add: AddDiagnostic,
+): void {
+  const c = compareVersions(newest.version, stated);
+  if (c > 0) {
     add({
       code: 'foundation-log-ahead-of-version',
-      message: `The log's newest session (${newest.entry.version.text}) is after the document's version (${version}).`,
-      line: newest.entry.line,
+      message: `The log's newest session (${newest.version.text}) is after the version the markers state (${stated.text}); the current version is taken as ${newest.version.text}.`,
+      line: newest.line,
       column: 1,
+      hint: `Bump the markers to ${newest.version.text} (the next applyFoundationUpdate rewrites them all).`,
+    });
+  } else if (c < 0) {
+    add({
+      code: 'foundation-log-behind-version',
+      message: `The markers state version ${stated.text}, but the log's newest session is ${newest.version.text}; the current version is taken as ${stated.text}.`,
+      line: statedBy.line,
+      column: statedBy.column,
+      hint: `Add session ${stated.text} to the log, or correct the markers if they were bumped by mistake.`,
     });
   }
 }

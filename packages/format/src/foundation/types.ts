@@ -61,9 +61,9 @@ export interface FoundationDocument {
   /** The first heading's text, without a trailing version (`# Acme Foundation v2.3` → `Acme Foundation`). */
   title?: string;
   /**
-   * The authoritative current version: the highest version among the `current` markers (markers lag
-   * when someone forgets to update them, so the highest one was written last). Without any marker,
-   * the highest version in the session log.
+   * The authoritative current version: the highest version among the `current` markers and the session
+   * log's entries (markers and log lag when someone forgets to update them, so the highest one was
+   * written last). `applyFoundationUpdate` requires a new version strictly after this one.
    */
   version?: SessionVersion;
   /** Every version marker, in document order (both roles). */

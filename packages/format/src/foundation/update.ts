@@ -4,7 +4,8 @@
  */
 import type { SessionVersion } from '../types.js';
 import { compareVersions, parseVersion } from '../version.js';
-import { analyzeFoundation, type FoundationAnalysis, highest } from './analyze.js';
+import { analyzeFoundation, type FoundationAnalysis } from './analyze.js';
+import { currentVersion } from './current-version.js';
 import { normalizeDate, todayIso } from './dates.js';
 import { FoundationUpdateError } from './errors.js';
 import type { LogItem } from './log-types.js';
@@ -46,9 +47,10 @@ function oneLine(text: string): string {
  * Every other byte is unchanged: BOM, line endings (new lines use the document's), a missing final newline.
  *
  * @throws {FoundationUpdateError} `foundation.bad_version` when `version` or `next` is not a version;
- * `foundation.version_not_forward` when `version` is not strictly after the current version (the highest
- * marker, or the newest log entry when that is higher); `foundation.next_not_ahead` when `next` is not
- * after `version`; `foundation.bad_entry` when the entry has no name.
+ * `foundation.version_not_forward` when `version` is not strictly after the current version, the one
+ * `parseFoundation` reports as `document.version` (the highest of the markers and the log's entries);
+ * `foundation.next_not_ahead` when `next` is not after `version`; `foundation.bad_entry` when the entry
+ * has no name.
  */
 export function applyFoundationUpdate(text: string, update: FoundationUpdateInput): string {
   const version = requireVersion(update.version, 'The new version');
@@ -56,10 +58,7 @@ export function applyFoundationUpdate(text: string, update: FoundationUpdateInpu
   const name = oneLine(update.entry?.name ?? '');
   if (name === '') throw new FoundationUpdateError('foundation.bad_entry', 'The session log entry needs a name.');
   const a = analyzeFoundation(text);
-  const current = highest([
-    ...a.markers.filter((m) => m.role === 'current').map((m) => m.version),
-    ...(a.log?.items.map((item) => item.entry.version) ?? []),
-  ]);
+  const current = currentVersion(a).version;
   if (current && compareVersions(version, current) <= 0) {
     throw new FoundationUpdateError(
       'foundation.version_not_forward',
