@@ -1,6 +1,10 @@
 import {
   type AnalyticsQuery,
   type AnalyticsReport,
+  appendConflict,
+  checkEventRange,
+  checkExpectedSeq,
+  checkStoreKey,
   type FoundationVersion,
   type LibraryHit,
   type LibraryQuery,
@@ -11,6 +15,7 @@ import {
   type Store,
   type StoreCallOptions,
   StoreError,
+  storedJson,
   type Template,
 } from '@sessionhub/core';
 import { sqlAnalytics } from './analytics.js';
@@ -47,6 +52,8 @@ export interface SqliteStoreOptions {
   cacheSizeMiB?: number;
   /** Memory-mapped reads, in MiB; 0 (default) turns them off. Speeds up reads of big files. */
   mmapSizeMiB?: number;
+  /** Clock for event `at` times; default `() => new Date()`. */
+  now?: () => Date;
 }
 
 /** The FTS5 bm25 weights of the library columns (name, tags, instruction, summary), as in core's library search. */
@@ -79,6 +86,7 @@ export class SqliteStore implements Store {
   readonly #db: SqlConnection;
   readonly #st: Statements | undefined;
   readonly #readonly: boolean;
+  readonly #now: () => Date;
   #closed = false;
 
   /** Opens (creating or migrating) the store. Throws `StoreError` synchronously on a bad location or file. */
@@ -86,6 +94,7 @@ export class SqliteStore implements Store {
     this.path = options.path;
     this.driver = options.driver ?? 'node:sqlite';
     this.#readonly = options.readonly ?? false;
+    this.#now = options.now ?? (() => new Date());
     this.#db = openDatabase({
       path: options.path,
       driver: this.driver,
@@ -154,6 +163,8 @@ export class SqliteStore implements Store {
   }
 
   #insertSession(st: Statements, session: Session): void {
+    checkStoreKey(session?.id, 'session id');
+    const data = storedJson(session, 'session');
     if (st.sessionPk.get(session.id)) {
       throw new StoreError('store.conflict', `session ${session.id} already exists`);
     }
@@ -164,7 +175,7 @@ export class SqliteStore implements Store {
       instantOrNull(session.createdAt),
     );
     const pk = Number(row?.pk);
-    st.insertDoc.run(pk, JSON.stringify(session));
+    st.insertDoc.run(pk, data);
     this.#index(st, pk, session, false);
   }
 
@@ -189,6 +200,7 @@ export class SqliteStore implements Store {
 
   async getSession(id: string, opts?: StoreCallOptions): Promise<Session | undefined> {
     return this.#read('getSession', opts, (st) => {
+      checkStoreKey(id, 'session id');
       const row = st.getSession.get(id);
       return row ? parse<Session>(row.data) : undefined;
     });
@@ -196,11 +208,13 @@ export class SqliteStore implements Store {
 
   async updateSession(id: string, patch: Partial<Omit<Session, 'id'>>, opts?: StoreCallOptions): Promise<Session> {
     return this.#write('updateSession', opts, (st) => {
+      checkStoreKey(id, 'session id');
+      storedJson(patch, 'session patch');
       const row = st.getSession.get(id);
       if (!row) throw new StoreError('store.not_found', `session ${id} not found`);
       const pk = Number(row.pk);
       const next: Session = { ...parse<Session>(row.data), ...patch, id };
-      const data = JSON.stringify(next);
+      const data = storedJson(next, 'session');
       st.updateSession.run(next.state, next.templateId ?? null, instantOrNull(next.createdAt), pk);
       st.updateDoc.run(data, pk);
       this.#index(st, pk, next, true);
@@ -221,17 +235,31 @@ export class SqliteStore implements Store {
     });
   }
 
-  async appendEvents(sessionId: string, events: NewSessionEvent[], opts?: StoreCallOptions): Promise<SessionEvent[]> {
+  /**
+   * Appends in one IMMEDIATE transaction. With `expectedSeq`, the session's last seq is compared
+   * inside that transaction (compare-and-append): another value is `store.conflict`, nothing written.
+   */
+  async appendEvents(
+    sessionId: string,
+    events: NewSessionEvent[],
+    opts?: StoreCallOptions & { expectedSeq?: number },
+  ): Promise<SessionEvent[]> {
     return this.#write('appendEvents', opts, (st) => {
+      checkStoreKey(sessionId, 'session id');
+      const expectedSeq = checkExpectedSeq(opts?.expectedSeq);
       const pk = this.#pkOf(st, sessionId);
       // Inside the IMMEDIATE transaction no other connection can append, so max+1.. is gap-free;
       // the (session, seq) primary key would reject a double number if that ever broke.
       const last = Number(st.maxSeq.get(pk)?.seq ?? 0);
-      const at = new Date().toISOString();
-      const stored: SessionEvent[] = [];
-      events.forEach((event, i) => {
+      if (expectedSeq !== undefined && expectedSeq !== last) throw appendConflict(sessionId, expectedSeq, last);
+      const at = this.#now().toISOString();
+      // Every event serialised before the first insert: a bad value writes nothing.
+      const rows = events.map((event, i) => {
         const full = { ...event, sessionId, seq: last + i + 1, at } as SessionEvent;
-        const data = JSON.stringify(full);
+        return { full, data: storedJson(full, 'event') };
+      });
+      const stored: SessionEvent[] = [];
+      rows.forEach(({ full, data }) => {
         st.insertEvent.run(pk, full.seq, full.type, at, data);
         const copy = parse<SessionEvent>(data);
         recordFacts(st, pk, copy);
@@ -246,11 +274,13 @@ export class SqliteStore implements Store {
     opts?: StoreCallOptions & { fromSeq?: number; limit?: number },
   ): Promise<SessionEvent[]> {
     return this.#read('readEvents', opts, (st) => {
+      checkStoreKey(sessionId, 'session id');
+      const range = checkEventRange(opts);
       const row = st.sessionPk.get(sessionId);
       if (!row) return [];
-      const from = Math.max(1, opts?.fromSeq ?? 1);
-      const limit = opts?.limit === undefined ? -1 : Math.max(0, opts.limit);
-      return st.readEvents.all(Number(row.pk), from, limit).map((r) => parse<SessionEvent>(r.data));
+      return st.readEvents
+        .all(Number(row.pk), range.fromSeq, range.limit ?? -1)
+        .map((r) => parse<SessionEvent>(r.data));
     });
   }
 
@@ -287,12 +317,15 @@ export class SqliteStore implements Store {
 
   async putTemplate(template: Template, opts?: StoreCallOptions): Promise<void> {
     this.#write('putTemplate', opts, (st) => {
-      st.putTemplate.run(template.id, template.name, instantOrNull(template.updatedAt), JSON.stringify(template));
+      checkStoreKey(template?.id, 'template id');
+      const data = storedJson(template, 'template');
+      st.putTemplate.run(template.id, template.name, instantOrNull(template.updatedAt), data);
     });
   }
 
   async getTemplate(idOrName: string, opts?: StoreCallOptions): Promise<Template | undefined> {
     return this.#read('getTemplate', opts, (st) => {
+      checkStoreKey(idOrName, 'template id or name');
       const row = st.templateById.get(idOrName) ?? st.templateByName.get(idOrName);
       return row ? parse<Template>(row.data) : undefined;
     });
@@ -303,12 +336,16 @@ export class SqliteStore implements Store {
   }
 
   async deleteTemplate(id: string, opts?: StoreCallOptions): Promise<boolean> {
-    return this.#write('deleteTemplate', opts, (st) => st.deleteTemplate.run(id).changes > 0);
+    return this.#write('deleteTemplate', opts, (st) => {
+      checkStoreKey(id, 'template id');
+      return st.deleteTemplate.run(id).changes > 0;
+    });
   }
 
   async addFoundationVersion(version: FoundationVersion, opts?: StoreCallOptions): Promise<void> {
     this.#write('addFoundationVersion', opts, (st) => {
-      st.insertFoundation.run(version.path, instantOrNull(version.at), JSON.stringify(version));
+      const data = storedJson(version, 'foundation version');
+      st.insertFoundation.run(version.path, instantOrNull(version.at), data);
     });
   }
 
