@@ -1,0 +1,206 @@
+/**
+ * The runner both sandbox adapters start inside their sandbox: one long-lived Node process that receives
+ * requests as JSON lines on its stdin and answers as JSON lines on its stdout. It spawns every command in its
+ * own session and process group, streams output back in base64 chunks capped per stream, and kills the whole
+ * tree on timeout or cancel. Plain JavaScript in a string, because it runs under whatever `node` binary is
+ * visible inside the sandbox (`node -e`), never through a package build.
+ *
+ * Protocol (one JSON object per line; `id` is chosen by the host and echoed back):
+ *   host -> runner: {id, op:'exec', argv, cwd, env, stdin?:base64, maxBytes?, timeoutMs?}
+ *                 | {id, op:'cancel', target} | {id, op:'ping'} | an op an extension adds
+ *   runner -> host: {t:'ready', pid} | {id, t:'out', s:'stdout'|'stderr', d:base64}
+ *                 | {id, t:'exit', code, signal, timedOut, cut:{stdout, stderr}, ms, error?}
+ *                 | {id, t:'ok', ...} | {id, t:'err', code, message}
+ *
+ * Its environment configures it: `SESSIONHUB_BASE_ENV` (JSON: the environment of every command; default the
+ * runner's own) and `SESSIONHUB_PREFIX` (JSON argv put before every command, e.g. `prlimit`).
+ *
+ * @module
+ */
+
+/** Everything before an extension: helpers, the exec and cancel ops, and the hooks an extension may replace. */
+const HEAD = String.raw`
+'use strict';
+const cp = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const BASE_ENV = process.env.SESSIONHUB_BASE_ENV ? JSON.parse(process.env.SESSIONHUB_BASE_ENV) : Object.assign({}, process.env);
+delete BASE_ENV.SESSIONHUB_BASE_ENV;
+delete BASE_ENV.SESSIONHUB_PREFIX;
+const PREFIX = JSON.parse(process.env.SESSIONHUB_PREFIX || '[]');
+const running = new Map();
+
+function send(msg) { process.stdout.write(JSON.stringify(msg) + '\n'); }
+function fail(id, code, message) { send({ id: id, t: 'err', code: code, message: message }); }
+class Refused extends Error { constructor(code, message) { super(message); this.code = code; } }
+
+// Answers a failed request: a Refused keeps its code, a Node error is mapped to a sandbox code.
+function fsError(id, e) {
+  if (e instanceof Refused) return fail(id, e.code, e.message);
+  const code = e && e.code === 'ENOENT' ? 'sandbox.not_found'
+    : e && e.code === 'EISDIR' ? 'sandbox.is_directory'
+    : e && e.code === 'ENOTDIR' ? 'sandbox.not_directory'
+    : e && e.code === 'ELOOP' ? 'sandbox.path_escape'
+    : 'sandbox.io';
+  fail(id, code, String(e && e.message || e));
+}
+
+// What an extension may replace: where a command runs, and how it is spawned.
+const HOOKS = {
+  cwd: function (msg) { return msg.cwd; },
+  spawn: function (file, args, options) { return cp.spawn(file, args, options); },
+};
+
+function readProcTable(tag) {
+  const table = [];
+  const needle = Buffer.from('SESSIONHUB_EXEC_ID=' + tag + '\0');
+  let names = [];
+  try { names = fs.readdirSync('/proc'); } catch (e) { return table; }
+  for (const name of names) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync('/proc/' + name + '/stat', 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      let tagged = false;
+      try { tagged = fs.readFileSync('/proc/' + name + '/environ').includes(needle); } catch (e) { /* not ours */ }
+      table.push({ pid: Number(name), ppid: Number(f[1]), pgrp: Number(f[2]), sid: Number(f[3]), tagged: tagged });
+    } catch (e) { /* exited meanwhile */ }
+  }
+  return table;
+}
+
+// Kills a command's whole tree: its process group and session, every descendant found through parent
+// links (which also catches children that started their own session), and every process still carrying
+// the command's SESSIONHUB_EXEC_ID (which also catches daemons that called setsid and were re-parented).
+function killTree(pid, tag) {
+  for (let round = 0; round < 3; round++) {
+    try { process.kill(-pid, 'SIGKILL'); } catch (e) { /* gone */ }
+    const table = readProcTable(tag);
+    const doomed = new Set([pid]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const p of table) {
+        if (p.pid === process.pid || doomed.has(p.pid)) continue;
+        if (p.sid === pid || p.pgrp === pid || p.tagged || doomed.has(p.ppid)) { doomed.add(p.pid); grew = true; }
+      }
+    }
+    for (const p of doomed) { try { process.kill(p, 'SIGKILL'); } catch (e) { /* gone */ } }
+    if (doomed.size <= 1 && round > 0) break;
+  }
+}
+
+function opExec(msg) {
+  const started = Date.now();
+  let cwd;
+  try { cwd = HOOKS.cwd(msg); } catch (e) { return fsError(msg.id, e); }
+  // Unique per runner, command and start, so that runners sharing a /proc never kill each other's commands.
+  const tag = process.pid + '-' + String(msg.id) + '-' + started;
+  const env = Object.assign({}, BASE_ENV, msg.env || {}, { SESSIONHUB_EXEC_ID: tag });
+  const argv = PREFIX.concat(msg.argv);
+  const cut = { stdout: false, stderr: false };
+  let child;
+  try {
+    child = HOOKS.spawn(argv[0], argv.slice(1), { cwd: cwd, env: env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (e) {
+    return send({ id: msg.id, t: 'exit', code: 127, signal: null, timedOut: false, cut: cut, ms: Date.now() - started, error: String(e && e.message || e) });
+  }
+  const job = { child: child, tag: tag, timedOut: false, cancelled: false, done: false, timer: null, grace: null };
+  running.set(msg.id, job);
+  const max = typeof msg.maxBytes === 'number' ? msg.maxBytes : Infinity;
+  const seen = { stdout: 0, stderr: 0 };
+  for (const name of ['stdout', 'stderr']) {
+    child[name].on('data', (buf) => {
+      const room = max - seen[name];
+      if (room <= 0) { if (buf.length > 0) cut[name] = true; return; }
+      const chunk = buf.length > room ? buf.subarray(0, room) : buf;
+      if (chunk.length < buf.length) cut[name] = true;
+      seen[name] += chunk.length;
+      if (chunk.length > 0) send({ id: msg.id, t: 'out', s: name, d: chunk.toString('base64') });
+    });
+    child[name].on('error', () => {});
+  }
+  child.stdin.on('error', () => {});
+  child.stdin.end(typeof msg.stdin === 'string' ? Buffer.from(msg.stdin, 'base64') : undefined);
+  // Make the command, not the runner, the first choice of the OOM killer.
+  if (child.pid) { try { fs.writeFileSync('/proc/' + child.pid + '/oom_score_adj', '1000'); } catch (e) { /* best effort */ } }
+  if (typeof msg.timeoutMs === 'number' && msg.timeoutMs > 0) {
+    job.timer = setTimeout(() => { job.timedOut = true; if (child.pid) killTree(child.pid, tag); }, msg.timeoutMs);
+  }
+  let exitCode = null;
+  let exitSignal = null;
+  const finish = (errText) => {
+    if (job.done) return;
+    job.done = true;
+    clearTimeout(job.timer);
+    clearTimeout(job.grace);
+    running.delete(msg.id);
+    const out = { id: msg.id, t: 'exit', code: exitCode, signal: exitSignal, timedOut: job.timedOut, cut: cut, ms: Date.now() - started };
+    if (errText) out.error = errText;
+    send(out);
+  };
+  child.on('error', (e) => {
+    exitCode = e.code === 'ENOENT' ? 127 : 126;
+    finish(String(e.message));
+  });
+  child.on('exit', (code, signal) => {
+    exitCode = code;
+    exitSignal = signal;
+    if (job.timedOut || job.cancelled) { exitCode = null; killTree(child.pid, tag); }
+    // A background process may keep the pipes open: do not wait for it past a short grace.
+    job.grace = setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); finish(); }, 100);
+  });
+  child.on('close', () => finish());
+}
+
+const OPS = {
+  exec: opExec,
+  cancel: function (msg) {
+    const job = running.get(msg.target);
+    if (job && job.child.pid) { job.cancelled = true; killTree(job.child.pid, job.tag); }
+    send({ id: msg.id, t: 'ok' });
+  },
+  ping: function (msg) { send({ id: msg.id, t: 'ok' }); },
+};
+`;
+
+/** Everything after an extension: the request loop, shutdown, and `ready`. */
+const MAIN = String.raw`
+function handle(msg) {
+  const op = Object.prototype.hasOwnProperty.call(OPS, msg.op) ? OPS[msg.op] : null;
+  if (!op) return fail(msg.id, 'sandbox.protocol', 'unknown op ' + msg.op);
+  try { op(msg); } catch (e) { fsError(msg.id, e); }
+}
+
+let pending = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (text) => {
+  pending += text;
+  let nl;
+  while ((nl = pending.indexOf('\n')) >= 0) {
+    const line = pending.slice(0, nl);
+    pending = pending.slice(nl + 1);
+    if (line.trim() === '') continue;
+    let msg;
+    try { msg = JSON.parse(line); } catch (e) { continue; }
+    handle(msg);
+  }
+});
+// The host closing our stdin means the sandbox is going away.
+process.stdin.on('end', () => {
+  for (const job of running.values()) { if (job.child.pid) killTree(job.child.pid, job.tag); }
+  process.exit(0);
+});
+process.on('SIGTERM', () => process.exit(0));
+send({ t: 'ready', pid: process.pid });
+`;
+
+/**
+ * The runner's source, for `node -e`. `extension` is JavaScript run before the first request: it may add
+ * ops (`OPS.read = function (msg) { ... }`, answering with `send`/`fail`, throwing `Refused` or an fs error),
+ * replace `HOOKS.cwd(msg)` (returns the absolute directory a command runs in) or `HOOKS.spawn(file, args,
+ * options)`, and adjust `BASE_ENV`.
+ */
+export function runnerScript(extension = ''): string {
+  return `${HEAD}\n${extension}\n${MAIN}`;
+}
