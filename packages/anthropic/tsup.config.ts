@@ -1,3 +1,3 @@
 import { sessionhubBuild } from '../../tsup.base';
 
-export default sessionhubBuild();
+export default sessionhubBuild({ index: 'src/index.ts', internal: 'src/internal.ts' });

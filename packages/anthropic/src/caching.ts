@@ -31,14 +31,26 @@ export function withBreakpoints(
 function markLastBlock(message: Anthropic.MessageParam): Anthropic.MessageParam {
   const blocks: Anthropic.ContentBlockParam[] =
     typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [...message.content];
-  const end = blocks.length - 1;
-  const lastBlock = blocks[end];
-  if (!lastBlock || !canCache(lastBlock)) return message;
-  blocks[end] = { ...lastBlock, cache_control: EPHEMERAL } as Anthropic.ContentBlockParam;
-  return { ...message, content: blocks } as Anthropic.MessageParam;
+  // The last block that can carry a breakpoint: the prefix through it is still the conversation so far.
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const block = blocks[i]!;
+    if (!canCache(block)) continue;
+    blocks[i] = { ...block, cache_control: EPHEMERAL } as Anthropic.ContentBlockParam;
+    return { ...message, content: blocks } as Anthropic.MessageParam;
+  }
+  return message;
 }
 
-/** Thinking blocks cannot carry a breakpoint; everything SessionHub sends can. */
+/**
+ * Whether a block may carry a breakpoint: thinking blocks never, and the API refuses `cache_control`
+ * on an empty text block or an empty tool result.
+ */
 function canCache(block: Anthropic.ContentBlockParam): boolean {
-  return block.type !== 'thinking' && block.type !== 'redacted_thinking';
+  if (block.type === 'thinking' || block.type === 'redacted_thinking') return false;
+  if (block.type === 'text') return block.text !== '';
+  if (block.type === 'tool_result') {
+    const c = block.content;
+    return c !== undefined && c !== '' && !(Array.isArray(c) && c.length === 0);
+  }
+  return true;
 }

@@ -1,38 +1,57 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ProviderError } from '@sessionhub/core';
 
-/** Replaces every occurrence of the secret in a text. */
-export function redact(text: string, secret: string | undefined): string {
-  return secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
+/** Replaces every occurrence of each secret (of at least 4 characters) in a text. */
+export function redact(text: string, secrets: string | undefined | readonly (string | undefined)[]): string {
+  const list = Array.isArray(secrets) ? secrets : [secrets];
+  let out = text;
+  for (const secret of list) if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+/** What the caller knows about the call: its secrets, signal and where it went. */
+export interface ProviderErrorContext {
+  /** Credentials to keep out of messages and causes. */
+  secrets?: readonly string[];
+  signal?: AbortSignal;
+  /** The API base URL; said (without credentials) in `provider.connection` errors. */
+  baseURL?: string;
 }
 
 /**
  * Maps anything the SDK throws to a {@link ProviderError} with a stable code:
  * `provider.cancelled`, `provider.rate_limited`, `provider.overloaded`, `provider.server_error`,
  * `provider.connection`, `provider.timeout`, `provider.auth`, `provider.bad_request`,
- * `provider.bad_response` (a malformed stream) or `provider.error`. The API key never appears in the message.
+ * `provider.bad_response` (a malformed stream) or `provider.error`. Credentials never appear in the
+ * message or the cause; a connection error names the base URL and the system's error code.
  */
-export function toProviderError(err: unknown, ctx: { apiKey?: string; signal?: AbortSignal }): ProviderError {
+export function toProviderError(err: unknown, ctx: ProviderErrorContext): ProviderError {
   if (err instanceof ProviderError) return err;
-  const message = (text: string) => redact(text, ctx.apiKey);
+  const secrets = ctx.secrets ?? [];
   const make = (code: string, text: string, retryable: boolean, status?: number) =>
-    new ProviderError(code, message(text), { cause: sanitizeCause(err, ctx.apiKey), status, retryable });
+    new ProviderError(code, redact(text, secrets), { cause: sanitizeCause(err, secrets), status, retryable });
   const raw = err instanceof Error ? err.message : String(err);
 
   if (err instanceof Anthropic.APIUserAbortError || ctx.signal?.aborted) {
     return make('provider.cancelled', 'the model call was cancelled', true);
   }
   if (err instanceof Anthropic.APIConnectionTimeoutError)
-    return make('provider.timeout', `model call timed out: ${raw}`, true);
-  if (err instanceof Anthropic.APIConnectionError)
-    return make('provider.connection', `connection to the model API failed: ${raw}`, true);
+    return make('provider.timeout', `model call to ${where(ctx.baseURL)} timed out: ${raw}`, true);
+  if (err instanceof Anthropic.APIConnectionError) {
+    const code = causeCode(err);
+    return make(
+      'provider.connection',
+      `connection to the model API at ${where(ctx.baseURL)} failed${code ? ` (${code})` : ''}: ${raw}`,
+      true,
+    );
+  }
   if (err instanceof Anthropic.APIError) {
     const status = err.status;
     const type = errorType(err.error);
     if (status === 429) return make('provider.rate_limited', `rate limited after retries: ${raw}`, true, status);
     if (status === 529 || type === 'overloaded_error')
       return make('provider.overloaded', `model API overloaded after retries: ${raw}`, true, status);
-    if (status !== undefined && status >= 500)
+    if ((status !== undefined && status >= 500) || type === 'api_error')
       return make('provider.server_error', `model API server error after retries: ${raw}`, true, status);
     if (status === 401 || status === 403)
       return make('provider.auth', `model API refused the credentials: ${raw}`, false, status);
@@ -42,12 +61,40 @@ export function toProviderError(err: unknown, ctx: { apiKey?: string; signal?: A
   }
   // Errors raised while reading a stream: a cut connection or an unreadable event.
   if (/terminated|socket|ECONNRESET|premature|aborted|other side closed/i.test(raw)) {
-    return make('provider.connection', `the model stream was cut: ${raw}`, true);
+    return make('provider.connection', `the model stream from ${where(ctx.baseURL)} was cut: ${raw}`, true);
   }
   if (err instanceof SyntaxError || /JSON|parse|unexpected event/i.test(raw)) {
     return make('provider.bad_response', `the model stream could not be read: ${raw}`, true);
   }
   return make('provider.error', raw, true);
+}
+
+/** A base URL without user, password, query or fragment. */
+export function safeBaseURL(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return '(an unreadable base URL)';
+  }
+}
+
+const where = (baseURL: string | undefined): string => (baseURL ? safeBaseURL(baseURL) : 'the default base URL');
+
+/** The first system error code (`ECONNREFUSED`, `ENOTFOUND`, `ERR_SSL_...`, `CERT_HAS_EXPIRED`) in an error's cause chain. */
+export function causeCode(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code) return code;
+    const errors = (current as { errors?: unknown }).errors; // AggregateError of happy-eyeballs attempts
+    if (Array.isArray(errors) && errors.length) {
+      const inner = causeCode(errors[0]);
+      if (inner) return inner;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function errorType(body: unknown): string | undefined {
@@ -57,9 +104,10 @@ function errorType(body: unknown): string | undefined {
 }
 
 /** A plain cause without request headers, safe to store and print. */
-function sanitizeCause(err: unknown, apiKey: string | undefined): Error {
-  if (!(err instanceof Error)) return new Error(redact(String(err), apiKey));
-  const cause = new Error(redact(err.message, apiKey));
+function sanitizeCause(err: unknown, secrets: readonly string[]): Error {
+  if (!(err instanceof Error)) return new Error(redact(String(err), secrets));
+  const code = causeCode(err);
+  const cause = new Error(redact(`${err.message}${code ? ` (${code})` : ''}`, secrets));
   cause.name = err.name;
   return cause;
 }

@@ -17,8 +17,9 @@ import { redact } from './errors.js';
 import { EXECUTOR_SYSTEM_PROMPT, executorTask } from './executor-prompt.js';
 import { callModel, textOf } from './model-call.js';
 import { type AnthropicModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
+import { cutOffNote, ModelStopError } from './stop-errors.js';
+import { shorten, truncateMiddle } from './text-cut.js';
 import { EXECUTOR_TOOLS, type ExecutorTool, type ToolContext } from './tools/index.js';
-import { truncateMiddle } from './truncate.js';
 
 /** Options of {@link AnthropicExecutor}. */
 export interface AnthropicExecutorOptions extends AnthropicModelOptions {
@@ -28,8 +29,14 @@ export interface AnthropicExecutorOptions extends AnthropicModelOptions {
   maxTokens?: number;
   /** Longest tool result sent back to the model, in characters; the middle is cut with a marker. Default 20 000. */
   maxToolOutputChars?: number;
-  /** Default `run_command` timeout. Default 120 000 ms. */
+  /** Default `run_command` timeout, and the bound of each `search`. Default 120 000 ms. */
   commandTimeoutMs?: number;
+  /** Longest `run_command` timeout the model may ask for; longer requests are capped. Default 600 000 ms. */
+  maxCommandTimeoutMs?: number;
+  /** Largest file `read_file` returns whole; a larger one only by line range. Default 1 000 000 bytes. */
+  maxReadFileBytes?: number;
+  /** Answers cut off by `max_tokens` in a row that the loop continues before it fails with `executor.max_tokens`. Default 2. */
+  maxTokenContinuations?: number;
   /** Text appended to the system prompt (project conventions, for example). */
   extraSystemPrompt?: string;
 }
@@ -41,7 +48,13 @@ export interface AnthropicExecutorOptions extends AnthropicModelOptions {
  *
  * Model failures left after the SDK's retries are thrown as `ProviderError`; a session can be resumed
  * and re-runs the execute step. Reaching `maxTurns` ends the loop with a report that says so (the
- * verifier then decides).
+ * verifier then decides). Every stop reason has a deliberate outcome: `end_turn`/`stop_sequence` finish,
+ * `tool_use` runs the tools, `pause_turn` continues, `max_tokens` drops the cut tool call and asks the
+ * model to continue in smaller steps (at most `maxTokenContinuations` times in a row), and `refusal`,
+ * `model_context_window_exceeded` or an unknown reason throw {@link ModelStopError}. Each call's usage
+ * goes to `reportUsage` as soon as the call returns.
+ *
+ * @see packages/anthropic/README.md
  */
 export class AnthropicExecutor implements Executor {
   readonly specificationVersion = 1 as const;
@@ -51,6 +64,9 @@ export class AnthropicExecutor implements Executor {
   private readonly maxTokens: number;
   private readonly maxToolOutputChars: number;
   private readonly commandTimeoutMs: number;
+  private readonly maxCommandTimeoutMs: number;
+  private readonly maxReadFileBytes: number;
+  private readonly maxTokenContinuations: number;
   private readonly system: Anthropic.TextBlockParam[];
   private readonly tools: readonly ExecutorTool[] = EXECUTOR_TOOLS;
 
@@ -59,7 +75,10 @@ export class AnthropicExecutor implements Executor {
     this.maxTurns = options.maxTurns ?? 50;
     this.maxTokens = options.maxTokens ?? 8192;
     this.maxToolOutputChars = options.maxToolOutputChars ?? 20_000;
-    this.commandTimeoutMs = options.commandTimeoutMs ?? 120_000;
+    this.maxCommandTimeoutMs = options.maxCommandTimeoutMs ?? 600_000;
+    this.commandTimeoutMs = Math.min(options.commandTimeoutMs ?? 120_000, this.maxCommandTimeoutMs);
+    this.maxReadFileBytes = options.maxReadFileBytes ?? 1_000_000;
+    this.maxTokenContinuations = options.maxTokenContinuations ?? 2;
     const text = options.extraSystemPrompt
       ? `${EXECUTOR_SYSTEM_PROMPT}\n\n${options.extraSystemPrompt}`
       : EXECUTOR_SYSTEM_PROMPT;
@@ -68,8 +87,8 @@ export class AnthropicExecutor implements Executor {
 
   async execute(input: ExecuteInput, sandbox: Sandbox, options: ExecuteOptions): Promise<ExecutionReport> {
     const { signal } = options;
-    const apiKey = this.opts.apiKey;
-    const emit = (p: ExecutorProgress): void => options.emit(redactProgress(p, apiKey));
+    const secrets = this.opts.secrets;
+    const emit = (p: ExecutorProgress): void => options.emit(redactProgress(p, secrets));
     const changed = new Set<string>();
     const ctx: ToolContext = {
       sandbox,
@@ -78,6 +97,8 @@ export class AnthropicExecutor implements Executor {
       changed: (path) => changed.add(path),
       maxCommandOutputBytes: Math.max(1024, this.maxToolOutputChars * 2),
       commandTimeoutMs: this.commandTimeoutMs,
+      maxCommandTimeoutMs: this.maxCommandTimeoutMs,
+      maxReadFileBytes: this.maxReadFileBytes,
     };
     const messages: Anthropic.MessageParam[] = [
       { role: 'user', content: [{ type: 'text', text: executorTask(input) }] },
@@ -90,7 +111,15 @@ export class AnthropicExecutor implements Executor {
       for (const path of diffWorkspaceSnapshots(before, after)) changed.add(path);
       return { summary: summaryText, changedFiles: [...changed].sort(), usage, turns };
     };
+    const stop = (code: string, why: string, stopReason: string, turns: number, retryable = false): ModelStopError =>
+      new ModelStopError(code, redact(why, secrets), {
+        stopReason,
+        usage,
+        retryable,
+        report: { summary: redact(why, secrets), changedFiles: [...changed].sort(), usage, turns },
+      });
 
+    let cutOffsInARow = 0;
     for (let turn = 1; turn <= this.maxTurns; turn++) {
       const request = this.opts.promptCaching
         ? withBreakpoints(definitions, this.system, messages)
@@ -98,22 +127,74 @@ export class AnthropicExecutor implements Executor {
       const { message, usage: callUsage } = await callModel(
         this.opts,
         { system: request.system, messages: request.messages, tools: request.tools, maxTokens: this.maxTokens },
-        signal,
+        { signal, reportUsage: options.reportUsage },
       );
       usage = addUsage(usage, callUsage);
+      const reason = message.stop_reason ?? 'end_turn';
       emit({
         kind: 'message',
-        message: `model call ${turn}: ${callUsage.inputTokens} input, ${callUsage.cacheReadTokens} cache read, ${callUsage.cacheWriteTokens} cache write, ${callUsage.outputTokens} output tokens`,
-        data: { turn, usage: callUsage, stopReason: message.stop_reason },
+        message: `model call ${turn}: ${callUsage.inputTokens} input, ${callUsage.cacheReadTokens} cache read, ${callUsage.cacheWriteTokens} cache write, ${callUsage.outputTokens} output tokens${callUsage.costUnknown ? ` (no price for ${this.opts.model}: cost counted as 0)` : ''}`,
+        data: { turn, usage: callUsage, stopReason: reason },
       });
-      messages.push({ role: 'assistant', content: message.content as Anthropic.ContentBlockParam[] });
       const text = textOf(message);
-      if (text) emit({ kind: 'message', message: text.slice(0, 2000), data: { turn } });
-
+      if (text) emit({ kind: 'message', message: shorten(text, 2000), data: { turn } });
+      // The API refuses empty text blocks in a request: never send one back.
+      const content = (message.content as Anthropic.ContentBlockParam[]).filter(
+        (b) => b.type !== 'text' || b.text.trim() !== '',
+      );
       const calls = message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
-      if (message.stop_reason !== 'tool_use' || calls.length === 0) {
+
+      if (reason === 'max_tokens') {
+        cutOffsInARow++;
+        if (cutOffsInARow > this.maxTokenContinuations) {
+          throw stop(
+            'executor.max_tokens',
+            `the model's answer was cut off at max_tokens (${this.maxTokens}) ${cutOffsInARow} times in a row; raise maxTokens or simplify the instruction`,
+            reason,
+            turn,
+            true,
+          );
+        }
+        // A tool call cut mid-input is never run; what was said before it stays in the conversation.
+        const kept = content
+          .filter((b) => b.type === 'text')
+          .map((b) => ({ ...b, text: (b as Anthropic.TextBlockParam).text.trimEnd() }));
+        if (kept.length) messages.push({ role: 'assistant', content: kept });
+        const note = {
+          type: 'text' as const,
+          text: cutOffNote(
+            this.maxTokens,
+            calls.map((c) => c.name),
+          ),
+        };
+        appendUser(messages, note);
+        emit({ kind: 'message', message: note.text, data: { turn, stopReason: reason } });
+        continue;
+      }
+      cutOffsInARow = 0;
+      if (reason === 'refusal') {
+        throw stop(
+          'executor.refusal',
+          `the model refused to continue${text ? `: ${shorten(text, 500)}` : ''}`,
+          reason,
+          turn,
+        );
+      }
+      if (reason === 'model_context_window_exceeded') {
+        throw stop('executor.context_window', "the conversation filled the model's context window", reason, turn);
+      }
+      if (reason === 'pause_turn') {
+        // The API paused a long turn: sending the conversation back lets it continue.
+        if (content.length) messages.push({ role: 'assistant', content });
+        continue;
+      }
+      if (reason === 'end_turn' || reason === 'stop_sequence' || (reason === 'tool_use' && calls.length === 0)) {
         return finish(text, turn);
       }
+      if (reason !== 'tool_use') {
+        throw stop('executor.stop_reason', `the model stopped for an unknown reason: ${reason}`, reason, turn);
+      }
+      messages.push({ role: 'assistant', content });
       const results: Anthropic.ToolResultBlockParam[] = [];
       for (const call of calls) results.push(await this.runTool(call, ctx, turn));
       messages.push({ role: 'user', content: results });
@@ -149,7 +230,7 @@ export class AnthropicExecutor implements Executor {
       isError = true;
       output = `error: ${err instanceof Error ? err.message : String(err)}`;
     }
-    const cut = truncateMiddle(output, this.maxToolOutputChars);
+    const cut = truncateMiddle(output || '(no output)', this.maxToolOutputChars);
     ctx.emit({
       kind: 'tool_result',
       message: `${call.name} ${isError ? 'failed' : 'ok'}${cut.truncated ? ' (truncated)' : ''}`,
@@ -159,7 +240,7 @@ export class AnthropicExecutor implements Executor {
         isError,
         chars: output.length,
         truncated: cut.truncated,
-        excerpt: cut.text.slice(0, 500),
+        excerpt: shorten(cut.text, 500),
       },
     });
     return { type: 'tool_result', tool_use_id: call.id, content: cut.text, ...(isError ? { is_error: true } : {}) };
@@ -170,12 +251,22 @@ export class AnthropicExecutor implements Executor {
 function summarizeInput(input: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input))
-    out[k] = typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}… (${v.length} chars)` : v;
+    out[k] = typeof v === 'string' && v.length > 200 ? `${shorten(v, 200)} (${v.length} chars)` : v;
   return out;
 }
 
-function redactProgress(p: ExecutorProgress, apiKey: string | undefined): ExecutorProgress {
-  if (!apiKey) return p;
-  const json = redact(JSON.stringify(p), apiKey);
-  return JSON.parse(json) as ExecutorProgress;
+function redactProgress(p: ExecutorProgress, secrets: readonly string[]): ExecutorProgress {
+  if (secrets.length === 0) return p;
+  return JSON.parse(redact(JSON.stringify(p), secrets)) as ExecutorProgress;
+}
+
+/** Adds a block to the conversation's last user message, or a new user message after an assistant one. */
+function appendUser(messages: Anthropic.MessageParam[], block: Anthropic.TextBlockParam): void {
+  const last = messages.at(-1);
+  if (last?.role === 'user') {
+    const blocks = typeof last.content === 'string' ? [{ type: 'text' as const, text: last.content }] : last.content;
+    messages[messages.length - 1] = { role: 'user', content: [...blocks, block] };
+  } else {
+    messages.push({ role: 'user', content: [block] });
+  }
 }

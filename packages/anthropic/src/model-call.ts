@@ -18,17 +18,26 @@ export interface CallResult {
   usage: Usage;
 }
 
+/** What a call reports besides its result. */
+export interface CallHooks {
+  signal: AbortSignal;
+  /** Called with the call's usage as soon as it returns, before anything else happens with the answer. */
+  reportUsage?: ((usage: Usage) => void) | undefined;
+}
+
+const warnedUnpriced = new WeakSet<ResolvedModelOptions>();
+
 /**
  * One streaming Messages call. Streaming keeps long outputs within the SDK's limits and lets the
  * signal abort the HTTP stream mid-flight. The SDK retries 429/5xx/529 within its budget; what is
- * left is thrown as a `ProviderError`.
+ * left is thrown as a `ProviderError`. A model without a price is warned about once (through the
+ * logger) and its usage carries `costUnknown`.
  */
-export async function callModel(
-  opts: ResolvedModelOptions,
-  req: CallRequest,
-  signal: AbortSignal,
-): Promise<CallResult> {
-  if (signal.aborted) throw toProviderError(signal.reason, { apiKey: opts.apiKey, signal });
+export async function callModel(opts: ResolvedModelOptions, req: CallRequest, hooks: CallHooks): Promise<CallResult> {
+  const { signal } = hooks;
+  const ctx = { secrets: opts.secrets, signal, baseURL: opts.client.baseURL };
+  if (signal.aborted) throw toProviderError(signal.reason, ctx);
+  let message: Anthropic.Message;
   try {
     const stream = opts.client.messages.stream(
       {
@@ -41,11 +50,19 @@ export async function callModel(
       },
       { signal },
     );
-    const message = await stream.finalMessage();
-    return { message, usage: usageOf(message.usage, opts.model, opts.prices) };
+    message = await stream.finalMessage();
   } catch (err) {
-    throw toProviderError(err, { apiKey: opts.apiKey, signal });
+    throw toProviderError(err, ctx);
   }
+  const usage = usageOf(message.usage, opts.model, opts.prices);
+  if (usage.costUnknown && !warnedUnpriced.has(opts)) {
+    warnedUnpriced.add(opts);
+    opts.logger.warn(
+      `@sessionhub/anthropic: no price for model "${opts.model}"; its cost is counted as 0 (usage.costUnknown). Add it with the prices option.`,
+    );
+  }
+  hooks.reportUsage?.(usage);
+  return { message, usage };
 }
 
 /** The text blocks of a message, joined. */

@@ -95,6 +95,11 @@ export function reaskText(diagnostics: readonly Diagnostic[]): string {
   return `Your instruction broke these rules:\n${lines.join('\n')}\nRewrite the whole instruction so that it keeps every rule. Output only the instruction.`;
 }
 
+/** The re-ask after an answer cut off by `max_tokens`. */
+export function truncatedText(): string {
+  return 'Your instruction was cut off before its end. Write the whole instruction again, shorter, so that it is complete. Output only the instruction.';
+}
+
 function indent(text: string, pad: string): string {
   return text
     .split('\n')

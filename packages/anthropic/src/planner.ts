@@ -1,16 +1,28 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { addUsage, emptyUsage, type PlanInput, type Planner, type PlanResult } from '@sessionhub/core';
+import {
+  addUsage,
+  emptyUsage,
+  type PlanInput,
+  type Planner,
+  type PlanOptions,
+  type PlanResult,
+} from '@sessionhub/core';
 import { type Diagnostic, type LintOptions, lintInstruction, parseInstruction } from '@sessionhub/format';
 import { withBreakpoints } from './caching.js';
 import { callModel, textOf } from './model-call.js';
 import { type AnthropicModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
-import { PLANNER_SYSTEM_PROMPT, planRequest, reaskText } from './planner-prompt.js';
+import { PLANNER_SYSTEM_PROMPT, planRequest, reaskText, truncatedText } from './planner-prompt.js';
+import { ModelStopError } from './stop-errors.js';
 
 /** Options of {@link AnthropicPlanner}. */
 export interface AnthropicPlannerOptions extends AnthropicModelOptions {
   /** `max_tokens` per call. Default 4096. */
   maxTokens?: number;
-  /** How often an instruction with parse or lint errors goes back to the model before it is returned as is. Default 2. */
+  /**
+   * Re-asks this planner makes on its own, for an answer with parse or lint errors or one cut off by
+   * `max_tokens`. Default 0: the engine owns the re-ask budget (`policy.maxPlannerReasks`), so one
+   * `plan` call is one billed model call. Each re-ask adds one billed call.
+   */
   maxReasks?: number;
   /** Text appended to the system prompt (house style, for example). */
   extraSystemPrompt?: string;
@@ -22,8 +34,14 @@ export interface AnthropicPlannerOptions extends AnthropicModelOptions {
  * The Planner on the Messages API. Its system prompt teaches the instruction format and the actor
  * boundary; the request, the Foundation document, library context and (for fixes) the failed verdict
  * go into the user message. The answer is parsed with `parseInstruction` and linted with
- * `lintInstruction`; errors go back to the model, at most `maxReasks` times. After that the last
- * answer is returned and the engine's own boundary check decides.
+ * `lintInstruction`; with `maxReasks` > 0 errors go back to the model that many times. Otherwise the
+ * answer is returned and the engine's own boundary check (and its re-ask budget) decides.
+ *
+ * An answer cut off by `max_tokens` is never returned as a plan: it is re-asked (when `maxReasks`
+ * allows) or fails with {@link ModelStopError} `planner.truncated`; a refusal fails with `planner.refusal`.
+ * Each call's usage goes to `reportUsage` as soon as it returns.
+ *
+ * @see packages/anthropic/README.md
  */
 export class AnthropicPlanner implements Planner {
   readonly specificationVersion = 1 as const;
@@ -38,14 +56,14 @@ export class AnthropicPlanner implements Planner {
     this.lintRules = options.lintRules;
     this.opts = resolveModelOptions(options);
     this.maxTokens = options.maxTokens ?? 4096;
-    this.maxReasks = options.maxReasks ?? 2;
+    this.maxReasks = options.maxReasks ?? 0;
     const text = options.extraSystemPrompt
       ? `${PLANNER_SYSTEM_PROMPT}\n\n${options.extraSystemPrompt}`
       : PLANNER_SYSTEM_PROMPT;
     this.system = [{ type: 'text', text }];
   }
 
-  async plan(input: PlanInput, opts: { signal: AbortSignal }): Promise<PlanResult> {
+  async plan(input: PlanInput, opts: PlanOptions): Promise<PlanResult> {
     const messages: Anthropic.MessageParam[] = [{ role: 'user', content: planRequest(input) }];
     let usage = emptyUsage();
     for (let attempt = 0; ; attempt++) {
@@ -55,17 +73,49 @@ export class AnthropicPlanner implements Planner {
       const { message, usage: callUsage } = await callModel(
         this.opts,
         { system: request.system, messages: request.messages, maxTokens: this.maxTokens },
-        opts.signal,
+        { signal: opts.signal, reportUsage: opts.reportUsage },
       );
       usage = addUsage(usage, callUsage);
       const raw = textOf(message);
+      const reason = message.stop_reason ?? 'end_turn';
+      const canReask = attempt < this.maxReasks;
+      if (reason === 'refusal') {
+        throw new ModelStopError('planner.refusal', `the planner model refused: ${raw.slice(0, 500)}`, {
+          stopReason: reason,
+          usage,
+        });
+      }
+      if (reason === 'max_tokens' || reason === 'model_context_window_exceeded') {
+        if (!canReask) {
+          throw new ModelStopError(
+            'planner.truncated',
+            `the planner's answer was cut off at max_tokens (${this.maxTokens}); a truncated instruction is never accepted`,
+            { stopReason: reason, usage, retryable: true },
+          );
+        }
+        messages.push(
+          { role: 'assistant', content: raw.trimEnd() || '(empty)' },
+          { role: 'user', content: truncatedText() },
+        );
+        continue;
+      }
+      if (reason !== 'end_turn' && reason !== 'stop_sequence') {
+        throw new ModelStopError(
+          'planner.stop_reason',
+          `the planner model stopped for an unexpected reason: ${reason}`,
+          {
+            stopReason: reason,
+            usage,
+          },
+        );
+      }
       const text = unwrapFence(raw);
       const checked = check(text, this.lintRules);
-      if (checked.errors.length === 0 || attempt >= this.maxReasks) {
+      if (checked.errors.length === 0 || !canReask) {
         return checked.instruction ? { text, instruction: checked.instruction, usage } : { text, usage };
       }
       messages.push(
-        { role: 'assistant', content: raw || '(empty)' },
+        { role: 'assistant', content: raw.trimEnd() || '(empty)' },
         { role: 'user', content: reaskText(checked.errors) },
       );
     }

@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { withBreakpoints } from '../src/index.js';
+import { withBreakpoints } from '../src/internal.js';
 
 const count = (v: unknown) => JSON.stringify(v).split('"cache_control"').length - 1;
 

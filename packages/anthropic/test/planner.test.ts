@@ -2,7 +2,8 @@ import type { PlanInput } from '@sessionhub/core';
 import { ProviderError } from '@sessionhub/core';
 import { type FakeAnthropic, match, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnthropicPlanner, unwrapFence } from '../src/index.js';
+import { AnthropicPlanner } from '../src/index.js';
+import { unwrapFence } from '../src/internal.js';
 import { CODE_WRITING_INSTRUCTION, GOOD_INSTRUCTION } from './support/instructions.js';
 
 let fake: FakeAnthropic | undefined;

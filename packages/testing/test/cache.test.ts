@@ -33,6 +33,32 @@ describe('prompt-cache simulation', { timeout: 10_000 }, () => {
     expect(second.usage.input_tokens).toBe(first.usage.input_tokens);
   });
 
+  it('a ttl "1h" breakpoint outlives the 5-minute TTL and reports its writes as 1-hour writes', async () => {
+    let now = 0;
+    const cache = new PromptCache({}, () => now);
+    const long = (content: string) => ({
+      ...body(bigSystem, [{ role: 'user' as const, content }], false),
+      system: [
+        { type: 'text' as const, text: bigSystem, cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } },
+      ],
+    });
+    const first = cache.account(long('q1') as never);
+    expect(first.cache_creation).toEqual({
+      ephemeral_5m_input_tokens: 0,
+      ephemeral_1h_input_tokens: first.cache_creation_input_tokens,
+    });
+    now = 30 * 60_000; // past 5 minutes, within the hour
+    expect(cache.account(long('q2') as never).cache_read_input_tokens).toBe(first.cache_creation_input_tokens);
+    now += 61 * 60_000; // past the hour since the last read
+    expect(cache.account(long('q3') as never).cache_read_input_tokens).toBe(0);
+    // a 5-minute entry is gone after 30 minutes
+    const short = body(bigSystem, [{ role: 'user', content: 'q' }]);
+    const written = cache.account(short as never);
+    expect(written.cache_creation?.ephemeral_5m_input_tokens).toBeGreaterThan(1024);
+    now += 30 * 60_000;
+    expect(cache.account(short as never).cache_read_input_tokens).toBe(0);
+  });
+
   it('caches nothing without breakpoints or below the minimum length', async () => {
     const cache = new PromptCache({ minTokens: 1024 });
     const small = body('short system prompt', [{ role: 'user', content: 'q' }]);

@@ -76,6 +76,56 @@ describe('fault injection', { timeout: 10_000 }, () => {
     await expect.poll(() => fake?.requests[0]?.aborted).toBe(true);
   });
 
+  it('an error event in the middle of a 200 stream is an APIError of its type; the turn is kept for the retry', async () => {
+    fake = await startFakeAnthropic({ script: [{ reply: reply.text('the answer after the overload') }] });
+    fake.enqueueFault({ kind: 'stream_error', afterEvents: 4 });
+    const err = await sdk(fake, 0)
+      .messages.stream(req)
+      .finalMessage()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+    });
+    expect(fake.requests[0]).toMatchObject({ status: 200, fault: 'stream_error' });
+    const msg = await sdk(fake, 0).messages.stream(req).finalMessage();
+    expect(msg.content[0]).toMatchObject({ text: 'the answer after the overload' });
+    // a non-streaming request gets the error's own status
+    fake.setScript([{ reply: reply.text('x') }]);
+    fake.enqueueFault({ kind: 'stream_error' });
+    const status = await sdk(fake, 0)
+      .messages.create(req)
+      .catch((e: { status?: number }) => e.status);
+    expect(status).toBe(529);
+  });
+
+  it('malformed JSON in a non-streaming 200 is an error on the client', async () => {
+    fake = await startFakeAnthropic({ script: [{ reply: reply.text('x') }] });
+    fake.enqueueFault({ kind: 'malformed_json' });
+    await expect(sdk(fake, 0).messages.create(req)).rejects.toThrow();
+    expect(fake.requests[0]).toMatchObject({ status: 200, fault: 'malformed_json', stream: false });
+    expect((await sdk(fake, 0).messages.create(req)).content[0]).toMatchObject({ text: 'x' });
+  });
+
+  it('a reply function may enqueue a fault for the next request', async () => {
+    fake = await startFakeAnthropic({
+      script: [
+        {
+          reply: () => {
+            fake?.enqueueFault({ kind: 'server_error' });
+            return reply.text('first');
+          },
+        },
+        { reply: reply.text('second') },
+      ],
+    });
+    expect((await sdk(fake, 0).messages.create(req)).content[0]).toMatchObject({ text: 'first' });
+    await expect(sdk(fake, 0).messages.create(req)).rejects.toMatchObject({ status: 500 });
+    expect((await sdk(fake, 0).messages.create(req)).content[0]).toMatchObject({ text: 'second' });
+    fake.assertDone();
+  });
+
   it('assertDone lists faults that were never served', async () => {
     fake = await startFakeAnthropic({ faults: [{ kind: 'server_error' }] });
     expect(() => fake?.assertDone()).toThrow(/fault\(s\) never served: server_error/);

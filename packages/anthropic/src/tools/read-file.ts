@@ -1,6 +1,18 @@
-import { type ExecutorTool, optionalField, stringField } from './types.js';
+import { type ExecutorTool, optionalField, stringField, ToolInputError } from './types.js';
 
-/** `read_file`: a file's text, optionally a range of lines. */
+/** The size of a workspace file, through the sandbox's listing of its directory (`undefined` when absent). */
+async function sizeOf(path: string, ctx: Parameters<ExecutorTool['run']>[1]): Promise<number | undefined> {
+  const parts = path.split('/').filter((p) => p && p !== '.');
+  const dir = parts.slice(0, -1).join('/');
+  const name = parts.join('/');
+  const entries = await ctx.sandbox.list(dir || undefined, { signal: ctx.signal });
+  return entries.find((e) => e.path === name && e.type === 'file')?.size;
+}
+
+/**
+ * `read_file`: a file's text, optionally a range of lines. A file above `maxReadFileBytes` is never
+ * read whole: a line range of it is cut inside the sandbox (`sed`), so the host holds only that range.
+ */
 export const readFileTool: ExecutorTool = {
   definition: {
     name: 'read_file',
@@ -22,7 +34,25 @@ export const readFileTool: ExecutorTool = {
     const path = stringField(input, 'path');
     const offset = optionalField(input, 'offset', 'number');
     const limit = optionalField(input, 'limit', 'number');
+    const size = await sizeOf(path, ctx).catch(() => undefined);
+    if (size !== undefined && size > ctx.maxReadFileBytes) {
+      if (limit === undefined) {
+        throw new ToolInputError(
+          `${path} is ${size} bytes, above the ${ctx.maxReadFileBytes}-byte read limit; read a range of lines with offset and limit, or use search`,
+        );
+      }
+      const start = Math.max(1, Math.floor(offset ?? 1));
+      const end = start + Math.max(1, Math.floor(limit)) - 1;
+      const result = await ctx.sandbox.exec(['sed', '-n', `${start},${end}p`, path], {
+        timeoutMs: ctx.commandTimeoutMs,
+        signal: ctx.signal,
+        maxOutputBytes: ctx.maxCommandOutputBytes,
+      });
+      if (result.exitCode !== 0) throw new Error(`reading lines of ${path} failed: ${result.stderr.trim()}`);
+      return `[lines ${start}-${end} of a ${size}-byte file]\n${result.stdout}`;
+    }
     const text = await ctx.sandbox.readFile(path, { signal: ctx.signal });
+    if (text === '') return `(${path} is empty)`;
     if (offset === undefined && limit === undefined) return text;
     const lines = text.split('\n');
     const start = Math.max(1, offset ?? 1);

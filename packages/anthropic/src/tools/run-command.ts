@@ -1,4 +1,5 @@
-import { type ExecutorTool, optionalField, stringField } from './types.js';
+import { shorten, tailOf } from '../text-cut.js';
+import { type ExecutorTool, optionalField, stringField, ToolInputError } from './types.js';
 
 /** `run_command`: a shell command inside the sandbox, with a timeout and capped output. */
 export const runCommandTool: ExecutorTool = {
@@ -12,16 +13,23 @@ export const runCommandTool: ExecutorTool = {
       properties: {
         command: { type: 'string', description: 'The shell command.' },
         cwd: { type: 'string', description: 'Workspace-relative working directory.' },
-        timeout_ms: { type: 'integer', description: 'Kill the command after this many milliseconds.' },
+        timeout_ms: {
+          type: 'integer',
+          description: 'Kill the command after this many milliseconds (capped by the operator).',
+        },
       },
       required: ['command'],
     },
   },
-  describe: (input) => `run_command ${String(input.command).slice(0, 200)}`,
+  describe: (input) => `run_command ${shorten(String(input.command), 200)}`,
   async run(input, ctx) {
     const command = stringField(input, 'command');
     const cwd = optionalField(input, 'cwd', 'string');
-    const timeoutMs = optionalField(input, 'timeout_ms', 'number') ?? ctx.commandTimeoutMs;
+    const asked = optionalField(input, 'timeout_ms', 'number');
+    if (asked !== undefined && !(asked > 0)) throw new ToolInputError('"timeout_ms" must be a positive number');
+    // The model chooses a timeout up to the operator's cap, never past it.
+    const timeoutMs = Math.min(asked ?? ctx.commandTimeoutMs, ctx.maxCommandTimeoutMs);
+    const capped = asked !== undefined && asked > ctx.maxCommandTimeoutMs;
     const result = await ctx.sandbox.exec(command, {
       cwd: cwd || undefined,
       timeoutMs,
@@ -33,15 +41,16 @@ export const runCommandTool: ExecutorTool = {
       : `exit code ${result.exitCode ?? 'null (killed)'}`;
     ctx.emit({
       kind: 'output',
-      message: `${status}: ${command.slice(0, 200)}`,
+      message: `${status}: ${shorten(command, 200)}`,
       data: {
         exitCode: result.exitCode,
         timedOut: result.timedOut,
         durationMs: result.durationMs,
-        stdout: result.stdout.slice(-2000),
-        stderr: result.stderr.slice(-2000),
+        stdout: tailOf(result.stdout, 2000),
+        stderr: tailOf(result.stderr, 2000),
       },
     });
-    return `${status}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+    const note = capped ? ` (timeout_ms ${asked} was capped at ${ctx.maxCommandTimeoutMs})` : '';
+    return `${status}${note}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
   },
 };

@@ -1,9 +1,14 @@
-import { isSkipped } from './list-files.js';
+import { SKIPPED_DIRS } from './list-files.js';
+import { SEARCH_SCRIPT } from './search-script.js';
 import { type ExecutorTool, optionalField, stringField, ToolInputError } from './types.js';
 
 const MAX_FILE_BYTES = 1_000_000;
+const MAX_LINE_CHARS = 300;
 
-/** `search`: text or regex search over the workspace's files, through the sandbox. */
+/**
+ * `search`: text or regex search over the workspace's files. It runs as a program inside the sandbox
+ * (never on the host), bounded by the command timeout and stopped by cancellation.
+ */
 export const searchTool: ExecutorTool = {
   definition: {
     name: 'search',
@@ -25,39 +30,34 @@ export const searchTool: ExecutorTool = {
   describe: (input) => `search ${JSON.stringify(input.pattern)}${input.path ? ` in ${String(input.path)}` : ''}`,
   async run(input, ctx) {
     const pattern = stringField(input, 'pattern');
-    const isRegex = optionalField(input, 'regex', 'boolean') ?? false;
-    const dir = optionalField(input, 'path', 'string');
-    const caseSensitive = optionalField(input, 'case_sensitive', 'boolean') ?? true;
-    const max = optionalField(input, 'max_results', 'number') ?? 100;
-    let test: (line: string) => boolean;
-    if (isRegex) {
-      let re: RegExp;
-      try {
-        re = new RegExp(pattern, caseSensitive ? '' : 'i');
-      } catch (err) {
-        throw new ToolInputError(`invalid regular expression: ${(err as Error).message}`);
-      }
-      test = (line) => re.test(line);
-    } else {
-      const needle = caseSensitive ? pattern : pattern.toLowerCase();
-      test = (line) => (caseSensitive ? line : line.toLowerCase()).includes(needle);
+    const dir = optionalField(input, 'path', 'string') || '.';
+    const max = Math.max(1, Math.min(optionalField(input, 'max_results', 'number') ?? 100, 1000));
+    // Resolving the directory through the sandbox refuses a path that leaves the workspace.
+    await ctx.sandbox.list(dir === '.' ? undefined : dir, { signal: ctx.signal });
+    const args = {
+      pattern,
+      regex: optionalField(input, 'regex', 'boolean') ?? false,
+      caseSensitive: optionalField(input, 'case_sensitive', 'boolean') ?? true,
+      max,
+      dir,
+      maxFileBytes: MAX_FILE_BYTES,
+      maxLineChars: MAX_LINE_CHARS,
+      skip: SKIPPED_DIRS,
+    };
+    const result = await ctx.sandbox.exec(['node', '-e', SEARCH_SCRIPT, JSON.stringify(args)], {
+      timeoutMs: ctx.commandTimeoutMs,
+      signal: ctx.signal,
+      maxOutputBytes: ctx.maxCommandOutputBytes,
+    });
+    if (result.timedOut) {
+      throw new ToolInputError(
+        `search stopped after the ${ctx.commandTimeoutMs} ms command timeout; use a simpler pattern or a narrower path`,
+      );
     }
-    const files = (await ctx.sandbox.list(dir || undefined, { recursive: true, signal: ctx.signal })).filter(
-      (e) => e.type === 'file' && e.size <= MAX_FILE_BYTES && !isSkipped(e.path),
-    );
-    const hits: string[] = [];
-    for (const file of files) {
-      const text = await ctx.sandbox.readFile(file.path, { signal: ctx.signal });
-      if (text.includes('\u0000')) continue;
-      const lines = text.split('\n');
-      for (let i = 0; i < lines.length && hits.length < max; i++) {
-        if (test(lines[i]!)) hits.push(`${file.path}:${i + 1}: ${lines[i]!.slice(0, 300)}`);
-      }
-      if (hits.length >= max) {
-        hits.push(`[stopped at ${max} results]`);
-        break;
-      }
-    }
-    return hits.length ? hits.join('\n') : 'no matches';
+    if (result.exitCode === 2) throw new ToolInputError(`invalid regular expression: ${result.stderr.trim()}`);
+    if (result.exitCode === 127)
+      throw new ToolInputError('search needs node inside the sandbox; use run_command with grep');
+    if (result.exitCode !== 0) throw new Error(`search failed (exit code ${result.exitCode}): ${result.stderr.trim()}`);
+    return result.stdout;
   },
 };

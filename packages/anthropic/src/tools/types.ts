@@ -10,8 +10,12 @@ export interface ToolContext {
   changed: (path: string) => void;
   /** Longest output a command may capture per stream, in bytes. */
   maxCommandOutputBytes: number;
-  /** Default timeout of `run_command`. */
+  /** Default timeout of `run_command` (and the bound of `search`). */
   commandTimeoutMs: number;
+  /** Longest `run_command` timeout the model may ask for. */
+  maxCommandTimeoutMs: number;
+  /** Largest file `read_file` returns whole; larger files are read by line range inside the sandbox. */
+  maxReadFileBytes: number;
 }
 
 /** A tool the model may call: its definition and its implementation. */

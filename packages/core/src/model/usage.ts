@@ -7,6 +7,8 @@ export const UsageSchema = z.object({
   cacheReadTokens: z.number().int().nonnegative().describe('Input tokens read from the prompt cache'),
   cacheWriteTokens: z.number().int().nonnegative().describe('Input tokens written to the prompt cache'),
   costUsd: z.number().nonnegative(),
+  /** Set when some call's model had no known price: `costUsd` then leaves those calls out (counted as 0). */
+  costUnknown: z.boolean().optional(),
 });
 /** Tokens and cost of one or more model calls. */
 export type Usage = z.infer<typeof UsageSchema>;
@@ -24,10 +26,27 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
     costUsd: a.costUsd + b.costUsd,
+    ...(a.costUnknown || b.costUnknown ? { costUnknown: true } : {}),
   };
 }
 
 /** All tokens a usage counts (input of every kind plus output). */
 export function totalTokens(u: Usage): number {
   return u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+}
+
+/** `a − b`, field by field, never below zero: what a total adds to usage already reported. */
+export function usageBeyond(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: Math.max(0, a.inputTokens - b.inputTokens),
+    outputTokens: Math.max(0, a.outputTokens - b.outputTokens),
+    cacheReadTokens: Math.max(0, a.cacheReadTokens - b.cacheReadTokens),
+    cacheWriteTokens: Math.max(0, a.cacheWriteTokens - b.cacheWriteTokens),
+    costUsd: Math.max(0, a.costUsd - b.costUsd),
+  };
+}
+
+/** Whether a usage is all zero. */
+export function isEmptyUsage(u: Usage): boolean {
+  return totalTokens(u) === 0 && u.costUsd === 0;
 }
