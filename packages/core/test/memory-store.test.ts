@@ -4,7 +4,9 @@ import { MemoryStore } from '../src/store/index.js';
 import { makeSession } from '../src/testing/conformance/store-fixtures.js';
 import { describeStoreConformance } from '../src/testing/store-conformance.js';
 
-describeStoreConformance('memory', async () => ({ store: new MemoryStore() }));
+describeStoreConformance('memory', async () => ({ store: new MemoryStore() }), {
+  skip: { 'what was acknowledged survives close() and a reopen': 'in memory: nothing outlives close()' },
+});
 
 describe('MemoryStore specifics', () => {
   it('rejects with the abort reason itself', async () => {

@@ -61,6 +61,13 @@ export function describeStoreConformance(
   options: ConformanceOptions = {},
 ): void {
   const suite: StoreSuiteFactory = typeof factory === 'function' ? { create: factory } : factory;
+  const unknown = Object.keys(options.skip ?? {}).filter((skipped) => !STORE_CONFORMANCE_CASES.includes(skipped));
+  if (unknown.length > 0) {
+    // Checked here, before any `describe`, so a typo fails where the suite is declared.
+    throw new Error(
+      `Store conformance: ${name}: cannot skip unknown conformance cases: ${unknown.map((n) => `"${n}"`).join(', ')}`,
+    );
+  }
   describe(`Store conformance: ${name}`, () => {
     if (suite.setup) beforeAll(suite.setup);
     if (suite.teardown) afterAll(suite.teardown);
