@@ -207,6 +207,7 @@ describe.skipIf(!ready)(`examples/durable-session, installed from packed tarball
       expect(count('foundation.updated')).toBe(1);
       expect(count('session.finished')).toBe(1);
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1)); // gap-free, one log
+      expect(JSON.stringify(events)).not.toContain(API_KEY); // the hub redacts the key it was given
     });
   });
 });
