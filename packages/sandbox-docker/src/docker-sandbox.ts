@@ -1,15 +1,8 @@
-import { StringDecoder } from 'node:string_decoder';
-import {
-  type ExecOptions,
-  type ExecResult,
-  type Sandbox,
-  type SandboxEntry,
-  SandboxError,
-  TRUNCATION_MARKER,
-} from '@sessionhub/core';
+import { type ExecOptions, type ExecResult, type Sandbox, type SandboxEntry, SandboxError } from '@sessionhub/core';
+import type { RunnerReply } from '@sessionhub/core/sandbox-runner';
 import type Dockerode from 'dockerode';
 import { checkRelativePath } from './path-check.js';
-import type { RunnerClient, RunnerReply } from './runner/runner-client.js';
+import type { RunnerClient } from './runner/runner-client.js';
 
 /** What a `DockerSandbox` is made of; built by `DockerSandboxProvider`. */
 export interface DockerSandboxParts {
@@ -59,7 +52,6 @@ export class DockerSandbox implements Sandbox {
 
   exec(command: string | string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.disposing) return Promise.reject(this.disposedError());
-    if (opts.signal?.aborted) return Promise.reject(opts.signal.reason);
     const argv = typeof command === 'string' ? ['/bin/sh', '-c', command] : command;
     if (argv.length === 0) return Promise.reject(new SandboxError('sandbox.invalid_command', 'empty argv'));
     if (opts.cwd !== undefined) {
@@ -69,78 +61,19 @@ export class DockerSandbox implements Sandbox {
         return Promise.reject(error);
       }
     }
-    const maxBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-    return new Promise<ExecResult>((resolve, reject) => {
-      const text = { stdout: '', stderr: '' };
-      const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
-      let requestId = 0;
-      const onAbort = (): void => {
-        this.runner.call({ op: 'cancel', target: requestId }).catch(() => undefined);
-      };
-      const listener = (reply: RunnerReply): boolean => {
-        if (reply.t === 'out' && reply.s && reply.d !== undefined) {
-          const data = decoders[reply.s].write(Buffer.from(reply.d, 'base64'));
-          text[reply.s] += data;
-          if (data && opts.onOutput) {
-            try {
-              opts.onOutput({ stream: reply.s, data });
-            } catch {
-              // a failing listener must not break the command
-            }
-          }
-          return false;
-        }
-        opts.signal?.removeEventListener('abort', onAbort);
-        if (reply.t === 'err') {
-          reject(new SandboxError(typeof reply.code === 'string' ? reply.code : 'sandbox.io', reply.message ?? ''));
-          return true;
-        }
-        if (opts.signal?.aborted) {
-          reject(opts.signal.reason);
-          return true;
-        }
-        const truncated = reply.truncated === true;
-        text.stdout += decoders.stdout.end();
-        text.stderr += decoders.stderr.end();
-        if (truncated) {
-          if (Buffer.byteLength(text.stdout) >= maxBytes) text.stdout += TRUNCATION_MARKER;
-          if (Buffer.byteLength(text.stderr) >= maxBytes) text.stderr += TRUNCATION_MARKER;
-        }
-        if (reply.error) text.stderr += `${reply.error}\n`;
-        resolve({
-          exitCode: typeof reply.code === 'number' ? reply.code : null,
-          stdout: text.stdout,
-          stderr: text.stderr,
-          timedOut: reply.timedOut === true,
-          truncated,
-          durationMs: reply.ms ?? 0,
-        });
-        return true;
-      };
-      try {
-        requestId = this.runner.send(
-          {
-            op: 'exec',
-            argv,
-            cwd: opts.cwd ?? '',
-            env: { ...this.env, ...opts.env },
-            timeoutMs: opts.timeoutMs,
-            maxBytes,
-            stdin: opts.stdin,
-          },
-          listener,
-        );
-      } catch (error) {
-        reject(error);
-        return;
-      }
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // The runner resolves the workspace-relative cwd itself (see runner-script.ts).
+    return this.runner.connection.exec({
+      ...opts,
+      argv,
+      cwd: opts.cwd ?? '',
+      env: { ...this.env, ...opts.env },
+      maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
     });
   }
 
   async readFile(path: string, opts?: { signal?: AbortSignal }): Promise<string> {
     const reply = await this.fileCall({ op: 'read', path }, path, false, opts?.signal);
-    return Buffer.from(reply.data ?? '', 'base64').toString('utf8');
+    return Buffer.from(typeof reply.data === 'string' ? reply.data : '', 'base64').toString('utf8');
   }
 
   async writeFile(path: string, content: string | Uint8Array, opts?: { signal?: AbortSignal }): Promise<void> {
@@ -155,7 +88,7 @@ export class DockerSandbox implements Sandbox {
       true,
       opts?.signal,
     );
-    return reply.entries ?? [];
+    return (reply.entries as SandboxEntry[] | undefined) ?? [];
   }
 
   async remove(path: string, opts?: { signal?: AbortSignal }): Promise<void> {
@@ -196,6 +129,6 @@ export class DockerSandbox implements Sandbox {
     this.assertLive();
     signal?.throwIfAborted();
     checkRelativePath(path, allowRoot);
-    return this.runner.call(request);
+    return this.runner.connection.call(request);
   }
 }

@@ -5,11 +5,10 @@ import {
   type Sandbox,
   type SandboxEntry,
   SandboxError,
-  TRUNCATION_MARKER,
 } from '@sessionhub/core';
 import type { CgroupV1 } from './cgroup.js';
 import { killTagged } from './kill-tagged.js';
-import type { RunnerClient, RunnerExecRequest } from './runner/runner-client.js';
+import type { RunnerClient } from './runner/runner-client.js';
 import { WorkspaceFs } from './workspace-fs.js';
 
 /** The environment variable carrying the sandbox id into every command (used to reap strays). */
@@ -64,57 +63,24 @@ export class ProcessSandbox implements Sandbox {
 
   async exec(command: string | string[], opts: ExecOptions = {}): Promise<ExecResult> {
     this.assertOpen();
-    if (opts.signal?.aborted) throw opts.signal.reason;
     const argv = typeof command === 'string' ? ['/bin/sh', '-c', command] : [...command];
     if (argv.length === 0) throw new SandboxError('sandbox.invalid_command', 'empty argv');
     const rel = opts.cwd ? this.fs.directory(opts.cwd) : '';
-    const max = opts.maxOutputBytes ?? this.parts.maxOutputBytes;
-    const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-    const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
-    const request: RunnerExecRequest = {
-      argv,
-      cwd: rel === '' ? this.parts.mountPoint : `${this.parts.mountPoint}/${rel}`,
-      env: { ...opts.env },
-      stdin: opts.stdin,
-      maxOutputBytes: max,
-      timeoutMs: opts.timeoutMs ?? this.parts.timeoutMs,
-      signal: opts.signal,
-      onOutput: (stream, data) => {
-        chunks[stream].push(data);
-        if (opts.onOutput) {
-          const text = decoders[stream].decode(data, { stream: true });
-          if (text) opts.onOutput({ stream, data: text });
-        }
-      },
-    };
-    const onAbort = () => this.parts.runner.killRequest(request);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const started = performance.now();
     try {
-      const exit = await this.parts.runner.exec(request);
-      if (opts.signal?.aborted) throw opts.signal.reason;
-      if (opts.onOutput) {
-        for (const stream of ['stdout', 'stderr'] as const) {
-          const rest = decoders[stream].decode();
-          if (rest) opts.onOutput({ stream, data: rest });
-        }
-      }
-      const text = (stream: 'stdout' | 'stderr') =>
-        Buffer.concat(chunks[stream]).toString('utf8') + (exit.cut[stream] ? TRUNCATION_MARKER : '');
-      return {
-        exitCode: exit.code,
-        stdout: text('stdout'),
-        stderr: text('stderr') + (exit.error ? `${exit.error}\n` : ''),
-        timedOut: exit.timedOut,
-        truncated: exit.cut.stdout || exit.cut.stderr,
-        durationMs: performance.now() - started,
-      };
+      // Commands see the workspace at the mount point; the runner's environment is the sandbox's (see provider.ts).
+      return await this.parts.runner.connection.exec({
+        ...opts,
+        argv,
+        cwd: rel === '' ? this.parts.mountPoint : `${this.parts.mountPoint}/${rel}`,
+        env: { ...opts.env },
+        maxOutputBytes: opts.maxOutputBytes ?? this.parts.maxOutputBytes,
+        timeoutMs: opts.timeoutMs ?? this.parts.timeoutMs,
+      });
     } catch (error) {
-      if (this.disposing)
+      if (this.disposing) {
         throw new SandboxError('sandbox.disposed', `sandbox ${this.id} was disposed`, { cause: error });
+      }
       throw error;
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
     }
   }
 

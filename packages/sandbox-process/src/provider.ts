@@ -9,6 +9,7 @@ import {
   type SandboxLimits,
   type SandboxProvider,
 } from '@sessionhub/core';
+import { runnerScript } from '@sessionhub/core/sandbox-runner';
 import { bwrapArgs, findBwrap, probeBwrap, SANDBOX_NODE_DIR, SANDBOX_PATH, SANDBOX_WORKSPACE } from './bwrap.js';
 import { CgroupV1 } from './cgroup.js';
 import {
@@ -19,7 +20,9 @@ import {
 } from './options.js';
 import { ProcessSandbox, SANDBOX_ID_VARIABLE } from './process-sandbox.js';
 import { RunnerClient } from './runner/runner-client.js';
-import { RUNNER_SCRIPT } from './runner/runner-script.js';
+
+/** The shared runner, unextended: commands only (files are served on the host by `WorkspaceFs`). */
+const RUNNER_SCRIPT = runnerScript();
 
 /** Joins the cgroups listed in $SESSIONHUB_CGROUPS, then becomes the real command (bwrap or the runner). */
 const JOIN_CGROUPS =

@@ -1,23 +1,16 @@
+import { runnerScript } from '@sessionhub/core/sandbox-runner';
+
 /**
- * The in-container runner: one long-lived Node process per container, started once, that receives
- * requests as JSON lines on its stdin (the container's attached stdin) and answers as JSON lines on
- * stdout. It spawns every command in its own session/process group, streams output back in base64
- * chunks capped per stream, kills the whole tree on timeout or cancel, and serves the file API with
- * the workspace-containment check. It is plain JavaScript in a string because it runs under whatever
- * `node` binary is bind-mounted into the container (`node -e`), never through this package's build.
+ * What the container's runner adds to the shared runner of `@sessionhub/core/sandbox-runner` (which owns
+ * exec, output capping, timeouts, cancel and tree killing): privilege separation, command working
+ * directories resolved inside the workspace, and the file API with the workspace-containment check. File
+ * operations run in the container as the sandbox user, so they can never reach further than a command can.
  *
- * Protocol (one JSON object per line):
- *   host -> runner: {id, op: 'exec'|'cancel'|'read'|'write'|'list'|'remove', ...}
- *   runner -> host: {t:'ready'} | {id, t:'out', s:'stdout'|'stderr', d:base64}
- *                 | {id, t:'exit', code, signal, timedOut, truncated, ms} | {id, t:'ok', ...} | {id, t:'err', code, message}
+ * Extra ops: {id, op:'read', path} -> {t:'ok', data:base64} | {id, op:'write', path, data:base64}
+ *          | {id, op:'list', path, recursive} -> {t:'ok', entries} | {id, op:'remove', path}
  */
-export const RUNNER_SCRIPT = String.raw`
-'use strict';
-const cp = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
+const CONTAINER_EXTENSION = String.raw`
 const ROOT = process.env.SESSIONHUB_WORKSPACE || '/workspace';
-const BASE_ENV = Object.assign({}, process.env);
 delete BASE_ENV.SESSIONHUB_WORKSPACE;
 delete BASE_ENV.SESSIONHUB_UID;
 delete BASE_ENV.SESSIONHUB_GID;
@@ -27,17 +20,17 @@ delete BASE_ENV.SESSIONHUB_GID;
 // then cannot ptrace it, read its /proc fds (its protocol pipes) or environment, or signal it.
 const UID = Number(process.env.SESSIONHUB_UID);
 const GID = Number(process.env.SESSIONHUB_GID);
-const SEPARATED = process.getuid() === 0 && UID > 0 && GID >= 0;
-if (SEPARATED) {
+if (process.getuid() === 0 && UID > 0 && GID >= 0) {
   process.setgroups([GID]);
   process.setegid(GID);
   process.seteuid(UID);
+  HOOKS.spawn = function (file, args, options) {
+    options.uid = UID;
+    options.gid = GID;
+    process.seteuid(0);
+    try { return cp.spawn(file, args, options); } finally { process.seteuid(UID); }
+  };
 }
-const running = new Map();
-
-function send(msg) { process.stdout.write(JSON.stringify(msg) + '\n'); }
-function fail(id, code, message) { send({ id: id, t: 'err', code: code, message: message }); }
-class Refused extends Error { constructor(code, message) { super(message); this.code = code; } }
 
 // Resolves a workspace-relative path to a canonical absolute path without symlinks, following
 // symlinks by hand so that a link pointing out of the workspace is refused even when its target
@@ -82,28 +75,24 @@ function resolveInside(rel, allowRoot) {
   return { abs: stack.length === 0 ? ROOT : ROOT + '/' + stack.join('/'), rel: stack.join('/') };
 }
 
-function fsError(id, e) {
-  if (e instanceof Refused) return fail(id, e.code, e.message);
-  const code = e && e.code === 'ENOENT' ? 'sandbox.not_found'
-    : e && e.code === 'EISDIR' ? 'sandbox.is_directory'
-    : e && e.code === 'ENOTDIR' ? 'sandbox.not_directory'
-    : e && e.code === 'ELOOP' ? 'sandbox.path_escape'
-    : 'sandbox.io';
-  fail(id, code, String(e && e.message || e));
-}
+HOOKS.cwd = function (msg) {
+  const cwd = resolveInside(msg.cwd || '', true).abs;
+  if (!fs.statSync(cwd).isDirectory()) throw Object.assign(new Error('cwd is not a directory: ' + msg.cwd), { code: 'ENOTDIR' });
+  return cwd;
+};
 
 const NOFOLLOW = fs.constants.O_NOFOLLOW;
 
-function opRead(msg) {
+OPS.read = function (msg) {
   const r = resolveInside(msg.path, false);
   const fd = fs.openSync(r.abs, fs.constants.O_RDONLY | NOFOLLOW);
   try {
     if (!fs.fstatSync(fd).isFile()) throw Object.assign(new Error('not a file: ' + msg.path), { code: 'EISDIR' });
     send({ id: msg.id, t: 'ok', data: fs.readFileSync(fd).toString('base64') });
   } finally { fs.closeSync(fd); }
-}
+};
 
-function opWrite(msg) {
+OPS.write = function (msg) {
   const r = resolveInside(msg.path, false);
   const parent = path.posix.dirname(r.rel);
   if (parent !== '.' && parent !== '') {
@@ -121,9 +110,9 @@ function opWrite(msg) {
     fs.writeSync(fd, Buffer.from(msg.data, 'base64'));
   } finally { fs.closeSync(fd); }
   send({ id: msg.id, t: 'ok' });
-}
+};
 
-function opList(msg) {
+OPS.list = function (msg) {
   const r = resolveInside(msg.path || '', true);
   const out = [];
   const walk = (abs, rel) => {
@@ -140,9 +129,9 @@ function opList(msg) {
   walk(r.abs, r.rel);
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   send({ id: msg.id, t: 'ok', entries: out });
-}
+};
 
-function opRemove(msg) {
+OPS.remove = function (msg) {
   // The last component is not followed: removing a symlink removes the link, not its target.
   const parent = path.posix.dirname(msg.path);
   const base = path.posix.basename(msg.path);
@@ -154,149 +143,8 @@ function opRemove(msg) {
   fs.lstatSync(p.abs + '/' + base);
   fs.rmSync(p.abs + '/' + base, { recursive: true, force: false });
   send({ id: msg.id, t: 'ok' });
-}
-
-function readProcTable(tag) {
-  const table = [];
-  const needle = tag ? Buffer.from(tag + '\0') : null;
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync('/proc/' + name + '/stat', 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      let tagged = false;
-      if (needle) { try { tagged = fs.readFileSync('/proc/' + name + '/environ').includes(needle); } catch (e) { /* not ours */ } }
-      table.push({ pid: Number(name), ppid: Number(f[1]), pgrp: Number(f[2]), sid: Number(f[3]), tagged: tagged });
-    } catch (e) { /* exited meanwhile */ }
-  }
-  return table;
-}
-
-// Kills the command's whole tree: its process group and session, every descendant found through
-// parent links (which also catches children that started their own session), and every process
-// still carrying the command's SESSIONHUB_EXEC_ID in its environment (which also catches daemons
-// that called setsid and were re-parented to init).
-function killTree(pid, tag) {
-  for (let round = 0; round < 3; round++) {
-    try { process.kill(-pid, 'SIGKILL'); } catch (e) { /* gone */ }
-    const table = readProcTable(tag);
-    const doomed = new Set([pid]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const p of table) {
-        if (p.pid === process.pid || doomed.has(p.pid)) continue;
-        if (p.sid === pid || p.pgrp === pid || p.tagged || doomed.has(p.ppid)) { doomed.add(p.pid); grew = true; }
-      }
-    }
-    for (const p of doomed) { try { process.kill(p, 'SIGKILL'); } catch (e) { /* gone */ } }
-    if (doomed.size <= 1 && round > 0) break;
-  }
-}
-
-function opExec(msg) {
-  const started = Date.now();
-  let cwd = ROOT;
-  try {
-    cwd = resolveInside(msg.cwd || '', true).abs;
-    if (!fs.statSync(cwd).isDirectory()) throw Object.assign(new Error('cwd is not a directory: ' + msg.cwd), { code: 'ENOTDIR' });
-  } catch (e) { return fsError(msg.id, e); }
-  const tag = 'SESSIONHUB_EXEC_ID=' + String(msg.id) + '-' + String(started);
-  const env = Object.assign({}, BASE_ENV, msg.env || {}, { SESSIONHUB_EXEC_ID: tag.slice(tag.indexOf('=') + 1) });
-  let child;
-  try {
-    const options = { cwd: cwd, env: env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] };
-    if (SEPARATED) { options.uid = UID; options.gid = GID; process.seteuid(0); }
-    try { child = cp.spawn(msg.argv[0], msg.argv.slice(1), options); } finally { if (SEPARATED) process.seteuid(UID); }
-  } catch (e) {
-    return send({ id: msg.id, t: 'exit', code: 127, signal: null, timedOut: false, truncated: false, ms: Date.now() - started, error: String(e.message) });
-  }
-  const job = { child: child, tag: tag, timedOut: false, truncated: false, done: false, timer: null, grace: null };
-  running.set(msg.id, job);
-  const max = typeof msg.maxBytes === 'number' ? msg.maxBytes : Infinity;
-  const seen = { stdout: 0, stderr: 0 };
-  const pump = (name, stream) => {
-    stream.on('data', (buf) => {
-      if (seen[name] >= max) { job.truncated = true; return; }
-      let chunk = buf;
-      if (seen[name] + buf.length > max) { chunk = buf.subarray(0, max - seen[name]); job.truncated = true; }
-      seen[name] += chunk.length;
-      if (chunk.length > 0) send({ id: msg.id, t: 'out', s: name, d: chunk.toString('base64') });
-    });
-    stream.on('error', () => {});
-  };
-  pump('stdout', child.stdout);
-  pump('stderr', child.stderr);
-  child.stdin.on('error', () => {});
-  if (typeof msg.stdin === 'string') child.stdin.end(msg.stdin); else child.stdin.end();
-  // Make the command, not the runner, the first choice of the OOM killer.
-  if (child.pid) { try { fs.writeFileSync('/proc/' + child.pid + '/oom_score_adj', '1000'); } catch (e) { /* best effort */ } }
-  if (typeof msg.timeoutMs === 'number' && msg.timeoutMs > 0) {
-    job.timer = setTimeout(() => { job.timedOut = true; if (child.pid) killTree(child.pid, tag); }, msg.timeoutMs);
-  }
-  let exitCode = null;
-  let exitSignal = null;
-  const finish = (errText) => {
-    if (job.done) return;
-    job.done = true;
-    clearTimeout(job.timer);
-    clearTimeout(job.grace);
-    running.delete(msg.id);
-    const out = { id: msg.id, t: 'exit', code: exitCode, signal: exitSignal, timedOut: job.timedOut, truncated: job.truncated, ms: Date.now() - started };
-    if (errText) out.error = errText;
-    send(out);
-  };
-  child.on('error', (e) => {
-    exitCode = e.code === 'ENOENT' ? 127 : 126;
-    finish(String(e.message));
-  });
-  child.on('exit', (code, signal) => {
-    exitCode = code;
-    exitSignal = signal;
-    if (job.timedOut || job.cancelled) { exitCode = null; killTree(child.pid, tag); }
-    // A background process may keep the pipes open: do not wait for it past a short grace.
-    job.grace = setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); finish(); }, 100);
-  });
-  child.on('close', () => finish());
-}
-
-function handle(msg) {
-  try {
-    switch (msg.op) {
-      case 'exec': return opExec(msg);
-      case 'cancel': {
-        const job = running.get(msg.target);
-        if (job && job.child.pid) { job.cancelled = true; killTree(job.child.pid, job.tag); }
-        return send({ id: msg.id, t: 'ok' });
-      }
-      case 'read': return opRead(msg);
-      case 'write': return opWrite(msg);
-      case 'list': return opList(msg);
-      case 'remove': return opRemove(msg);
-      case 'ping': return send({ id: msg.id, t: 'ok' });
-      default: return fail(msg.id, 'sandbox.protocol', 'unknown op ' + msg.op);
-    }
-  } catch (e) { fsError(msg.id, e); }
-}
-
-let pending = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (text) => {
-  pending += text;
-  let nl;
-  while ((nl = pending.indexOf('\n')) >= 0) {
-    const line = pending.slice(0, nl);
-    pending = pending.slice(nl + 1);
-    if (line.length === 0) continue;
-    let msg;
-    try { msg = JSON.parse(line); } catch (e) { continue; }
-    handle(msg);
-  }
-});
-process.stdin.on('end', () => {
-  for (const job of running.values()) { if (job.child.pid) killTree(job.child.pid, job.tag); }
-  process.exit(0);
-});
-process.on('SIGTERM', () => process.exit(0));
-send({ t: 'ready', pid: process.pid });
+};
 `;
+
+/** The in-container runner: the shared runner with the container extension, run as the container's main process. */
+export const RUNNER_SCRIPT = runnerScript(CONTAINER_EXTENSION);
