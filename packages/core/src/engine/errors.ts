@@ -2,7 +2,7 @@ import { SessionHubError } from '../errors.js';
 
 /** Wraps anything thrown by an actor as a {@link SessionHubError}, keeping typed errors as they are. */
 export function toSessionHubError(err: unknown, code: string): SessionHubError {
-  if (err instanceof SessionHubError) return err;
+  if (SessionHubError.isInstance(err)) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new SessionHubError(code, message, { cause: err });
 }

@@ -10,7 +10,8 @@ import {
 } from '@sessionhub/format';
 import type { ExecutionReport } from '../model/report.js';
 import type { Store } from '../ports/store.js';
-import type { StepContext } from './step-runner.js';
+import type { Redactor } from './redaction.js';
+import type { StepContext } from './write-ahead-runner.js';
 
 /** What the foundation step writes to the log. */
 export interface FoundationOutput {
@@ -46,6 +47,7 @@ export async function updateFoundation(
     instruction: Instruction;
     report?: ExecutionReport;
     now: () => number;
+    redact: Redactor;
   },
 ): Promise<FoundationOutput> {
   const { instruction, path } = args;
@@ -63,7 +65,7 @@ export async function updateFoundation(
     previousVersion = older[older.length - 1]?.text;
   } else {
     const at = new Date(args.now()).toISOString();
-    newText = applyFoundationUpdate(text, {
+    newText = args.redact(applyFoundationUpdate(text, {
       version: target,
       entry: {
         name: instruction.name,
@@ -73,13 +75,15 @@ export async function updateFoundation(
         ...(args.report ? { summary: args.report.summary } : {}),
       },
       next: nextVersion(target, 'minor'),
-    });
+    }));
+    ctx.signal.throwIfAborted();
     // Write then rename, so a crash never leaves a half-written document.
     const tmp = `${file}.sessionhub-${args.sessionId}.tmp`;
     await writeFile(tmp, newText, 'utf8');
     await rename(tmp, file);
   }
-  const recorded = await args.store.listFoundationVersions({ path, signal: ctx.signal });
+  // Committed: the store calls below run to their end whatever the session's signal says.
+  const recorded = await args.store.listFoundationVersions({ path });
   if (!recorded.some((v) => v.sessionId === args.sessionId && v.version === target.text)) {
     await args.store.addFoundationVersion(
       {
@@ -87,10 +91,9 @@ export async function updateFoundation(
         ...(previousVersion ? { previousVersion } : {}),
         sessionId: args.sessionId,
         path,
-        text: newText,
+        text: args.redact(newText),
         at: new Date(args.now()).toISOString(),
       },
-      { signal: ctx.signal },
     );
   }
   const output: FoundationOutput = previousVersion

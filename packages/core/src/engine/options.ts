@@ -1,4 +1,5 @@
 import type { LintOptions } from '@sessionhub/format';
+import type { SessionEvent } from '../model/events.js';
 import type { IssueRef, Session } from '../model/session.js';
 import type { Executor } from '../ports/executor.js';
 import type { Planner } from '../ports/planner.js';
@@ -12,7 +13,10 @@ export interface SessionBudgets {
   tokens?: number;
   /** Cost in US dollars of every model call. */
   costUsd?: number;
-  /** Time since the session was created; also enforced by a timer that aborts the running step. */
+  /**
+   * Time since the session was created; also enforced by a timer that aborts the running step.
+   * Any length works (`Infinity` means none); timers longer than Node's 2^31−1 ms limit are chained.
+   */
   wallTimeMs?: number;
 }
 
@@ -37,6 +41,37 @@ export interface SessionHubPolicy {
   redactEnv?: boolean;
   /** Per-rule severity overrides for the actor-boundary linter. */
   lintRules?: LintOptions['rules'];
+  /**
+   * What a session that reaches its token, cost or wall-time budget does. `pause` (default): it stops
+   * in `awaiting_approval` with the reason (a `approval.requested` event with `budget`), resumable with
+   * `approve(id, { raiseBudget })`; `reject(id)` fails it. `fail`: it fails with `BudgetExceededError`.
+   * The fix-attempt limit always fails the session.
+   */
+  onBudgetExceeded?: 'pause' | 'fail';
+  /**
+   * What a session does when the workspace has no Foundation document at `foundationPath`, decided before
+   * the first model call. `create` (default): write one from the template (version 0.1) and record
+   * `foundation.created`; `require`: fail with `SessionStateError` `foundation.missing`; `skip`: go on
+   * without one and record `foundation.skipped`.
+   */
+  foundation?: 'create' | 'require' | 'skip';
+  /**
+   * How long an engine's claim on a session lasts without renewal, in ms. Default 30,000. The owner
+   * renews it while it runs the session (also while it waits for approval); another engine may take
+   * the session over only once the claim has run out (the owner died) or was released (the session
+   * paused). See docs/engine.md, "Who drives a session".
+   */
+  leaseMs?: number;
+}
+
+/** Options of `approve`. */
+export interface ApproveOptions {
+  /**
+   * For a session paused by a budget: its new limits (they replace the policy's for this session, and
+   * are recorded as `budget.raised`). The session must then be within every limit, or the approval is refused.
+   */
+  raiseBudget?: SessionBudgets;
+  signal?: AbortSignal;
 }
 
 /** An approval decision: `true`/`false`, or an object with a reason. */
@@ -72,6 +107,13 @@ export interface SessionHubOptions {
   generateId?: () => string;
   /** Environment scanned for secrets when `policy.redactEnv` is on. Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /** This engine's id in session claims (`session.claimed`). Default a random UUID per engine. */
+  engineId?: string;
+  /**
+   * Told about an error thrown by a listener of `emitter`. Listeners cannot break the engine: an error
+   * is caught, the other listeners still run, and the session goes on. Default: the error is dropped.
+   */
+  onListenerError?: (error: unknown, event: SessionEvent) => void;
 }
 
 /** What `run` accepts: a request, a stored template with variables, or an issue. */
@@ -92,6 +134,9 @@ export interface ResolvedPolicy {
   secrets: string[];
   redactEnv: boolean;
   lintRules: LintOptions['rules'] | undefined;
+  onBudgetExceeded: 'pause' | 'fail';
+  foundation: 'create' | 'require' | 'skip';
+  leaseMs: number;
 }
 
 /** Applies the defaults documented on {@link SessionHubPolicy}. */
@@ -107,5 +152,8 @@ export function resolvePolicy(p: SessionHubPolicy = {}): ResolvedPolicy {
     secrets: p.secrets ?? [],
     redactEnv: p.redactEnv ?? true,
     lintRules: p.lintRules,
+    onBudgetExceeded: p.onBudgetExceeded ?? 'pause',
+    foundation: p.foundation ?? 'create',
+    leaseMs: Math.max(1, p.leaseMs ?? 30_000),
   };
 }

@@ -1,4 +1,4 @@
-import type { SessionEvent, StepKind } from '../model/events.js';
+import type { BudgetBreach, SessionEvent, StepKind } from '../model/events.js';
 import type { SessionErrorInfo, SessionInput, SessionState } from '../model/session.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
 
@@ -17,6 +17,14 @@ export interface ReplayedState {
   summary?: string;
   /** Set once `session.finished` is in the log. */
   terminal?: { state: SessionState; error?: SessionErrorInfo };
+  /** The engine whose claim on the session is the latest, until it runs out (absent once released or finished). */
+  claim?: { owner: string; until: number };
+  /** The budget the session paused at, while no decision has been recorded. */
+  budgetWait?: BudgetBreach;
+  /** Limits raised by `approve(id, { raiseBudget })`, latest last. */
+  raisedBudgets?: { tokens?: number; costUsd?: number; wallTimeMs?: number };
+  /** Whether the initial plan's approval was decided (`approval.resolved` outside a budget pause). */
+  approvalDecided?: boolean;
 }
 
 /** An empty replay: a session with no events yet. */
@@ -55,6 +63,23 @@ export function applyEvent(s: ReplayedState, e: SessionEvent): void {
     case 'session.finished':
       s.terminal = e.error ? { state: e.state, error: e.error } : { state: e.state };
       s.state = e.state;
+      s.claim = undefined;
+      break;
+    case 'session.claimed':
+      s.claim = { owner: e.owner, until: Date.parse(e.until) };
+      break;
+    case 'session.released':
+      if (s.claim?.owner === e.owner) s.claim = undefined;
+      break;
+    case 'approval.requested':
+      if (e.budget) s.budgetWait = e.budget;
+      break;
+    case 'approval.resolved':
+      if (s.budgetWait) s.budgetWait = undefined;
+      else s.approvalDecided = true;
+      break;
+    case 'budget.raised':
+      s.raisedBudgets = { ...s.raisedBudgets, ...e.budgets };
       break;
     default:
       break;

@@ -6,8 +6,10 @@ import { type FoundationOutput, updateFoundation, wantsFoundationUpdate } from '
 import { libraryContext } from './library-context.js';
 import type { ResolvedPolicy, SessionHubOptions } from './options.js';
 import { type PlanOutput, planFromTemplate, plannedVersion, planWithPlanner, readFoundation } from './plan-step.js';
+import type { Redactor } from './redaction.js';
 import type { SessionResources } from './resources.js';
-import type { StepRunner } from './step-runner.js';
+import { prepareWorkspace } from './workspace-check.js';
+import type { WriteAheadRunner } from './write-ahead-runner.js';
 
 /** What a session produced so far, for its result. */
 export interface SessionOutcome {
@@ -20,10 +22,14 @@ export interface SessionOutcome {
 export interface DriveDeps {
   options: SessionHubOptions;
   policy: ResolvedPolicy;
-  runner: StepRunner;
+  runner: WriteAheadRunner;
   resources: SessionResources;
   outcome: SessionOutcome;
+  redact: Redactor;
+  /** Waits for the decision on the initial plan (`onApproval`, or `approve`/`reject` on this engine). */
   waitForApproval: (instructionText: string, signal: AbortSignal) => Promise<{ approved: boolean; reason?: string }>;
+  /** Tells the engine the decision taken by `waitForApproval` is in the store. */
+  decisionRecorded: () => void;
 }
 
 /** The words a planner is given for a session input. */
@@ -47,12 +53,13 @@ export async function driveSession(d: DriveDeps): Promise<void> {
   let plan = await runner.step<PlanOutput>(
     { id: 'plan:0', kind: 'plan', attempt: 0, state: 'planning' },
     async (ctx) => {
+      // Before the first model call: a missing workspace or Foundation document fails (or is handled) here.
+      const foundation = await prepareWorkspace(ctx, sessionId, await d.resources.workspace(), policy);
       if (input.kind === 'template') {
         const template = await options.store.getTemplate(input.template, { signal: ctx.signal });
         if (!template) throw new TemplateError('template.not_found', `template "${input.template}" not found`);
-        return accept(runner, planFromTemplate(ctx, sessionId, template, input.variables, policy));
+        return accept(runner, planFromTemplate(ctx, sessionId, template, input.variables, policy, foundation?.version));
       }
-      const foundation = await readFoundation(await d.resources.workspace(), policy.foundationPath);
       const library = await libraryContext(options.store, request, policy.libraryContextSize, ctx.signal);
       const nextVersion = plannedVersion(foundation?.version);
       const planned = await planWithPlanner(ctx, options.planner, policy, {
@@ -84,6 +91,9 @@ export async function driveSession(d: DriveDeps): Promise<void> {
         return answer;
       },
     );
+    // A decision is durable before whoever made it hears that it was accepted.
+    await runner.flush();
+    d.decisionRecorded();
     if (!decision.approved) {
       throw new SessionHubError(
         'approval.rejected',
@@ -99,8 +109,10 @@ export async function driveSession(d: DriveDeps): Promise<void> {
       { id: `execute:${attempt}`, kind: 'execute', attempt, state: 'executing' },
       async (ctx) => {
         const sandbox = await d.resources.sandbox();
+        const meter = ctx.meter('execution');
         const r = await options.executor.execute({ sessionId, attempt, instruction, text }, sandbox, {
           signal: ctx.signal,
+          reportUsage: meter.report,
           emit: (p) =>
             ctx.appendLive({
               type: 'executor.progress',
@@ -110,7 +122,7 @@ export async function driveSession(d: DriveDeps): Promise<void> {
               ...(p.data ? { data: p.data } : {}),
             }),
         });
-        ctx.addUsage('execution', r.usage);
+        meter.settle(r.usage);
         // Keep only the report's own fields: nothing else an executor returns reaches the log.
         return {
           summary: String(r.summary),
@@ -172,7 +184,7 @@ export async function driveSession(d: DriveDeps): Promise<void> {
   const workspace = await d.resources.workspace();
   if (runner.known('foundation:0') || (await wantsFoundationUpdate(instruction, workspace, policy.foundationPath))) {
     outcome.foundation = await runner.step<FoundationOutput>(
-      { id: 'foundation:0', kind: 'foundation', attempt: 0, state: 'verifying' },
+      { id: 'foundation:0', kind: 'foundation', attempt: 0, state: 'verifying', commits: true },
       (ctx) =>
         updateFoundation(ctx, {
           store: options.store,
@@ -182,13 +194,14 @@ export async function driveSession(d: DriveDeps): Promise<void> {
           instruction,
           ...(outcome.report ? { report: outcome.report } : {}),
           now: options.now ?? Date.now,
+          redact: d.redact,
         }),
     );
   }
 }
 
 /** Mirrors an accepted instruction onto the session record (also when a budget ends the session next). */
-function accept(runner: StepRunner, plan: PlanOutput): PlanOutput {
+function accept(runner: WriteAheadRunner, plan: PlanOutput): PlanOutput {
   const instruction = parseAccepted(plan.text);
   runner.session.instruction = plan.text;
   runner.session.name = instruction.name;

@@ -11,6 +11,21 @@ export type StepKind = z.infer<typeof StepKindSchema>;
 export const PhaseSchema = z.enum(['planning', 'approval', 'execution', 'verification', 'foundation']);
 export type Phase = z.infer<typeof PhaseSchema>;
 
+/** Limits of a session's budgets (see `SessionBudgets`). */
+export const BudgetLimitsSchema = z.object({
+  tokens: z.number().nonnegative().optional(),
+  costUsd: z.number().nonnegative().optional(),
+  wallTimeMs: z.number().nonnegative().optional(),
+});
+
+/** Which budget a session reached, its limit and the amount it reached. */
+export const BudgetBreachSchema = z.object({
+  budget: z.enum(['tokens', 'cost', 'wall_time']),
+  limit: z.number(),
+  actual: z.number(),
+});
+export type BudgetBreach = z.infer<typeof BudgetBreachSchema>;
+
 const base = {
   sessionId: z.string(),
   /** Gap-free sequence number within the session, starting at 1; assigned by the store. */
@@ -38,8 +53,26 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     ),
   }),
   ev('instruction.accepted', { text: z.string(), version: z.string(), name: z.string(), fix: z.boolean() }),
-  ev('approval.requested', {}),
+  /**
+   * The session waits for `approve`/`reject`: after its initial plan (`policy.requireApproval`), or, with
+   * `budget` set, because it reached a budget (`policy.onBudgetExceeded: 'pause'`).
+   */
+  ev('approval.requested', { budget: BudgetBreachSchema.optional() }),
   ev('approval.resolved', { approved: z.boolean(), reason: z.string().optional() }),
+  /** New limits given by `approve(id, { raiseBudget })`; they replace the policy's for this session. */
+  ev('budget.raised', { budgets: BudgetLimitsSchema }),
+  /**
+   * An engine owns the session until `until` (ISO-8601, the owner's clock): it alone writes to the log
+   * (every write is conditional on the last seq it knows). Written when an engine opens the session and
+   * to renew the claim; other engines refuse to drive the session while the claim is live.
+   */
+  ev('session.claimed', { owner: z.string(), until: z.string() }),
+  /** The owner let the session go without finishing it (it paused): any engine may resume it now. */
+  ev('session.released', { owner: z.string() }),
+  /** The Foundation document was missing and created from the template (`policy.foundation: 'create'`). */
+  ev('foundation.created', { path: z.string(), version: z.string() }),
+  /** The Foundation document was missing and the session goes on without it (`policy.foundation: 'skip'`). */
+  ev('foundation.skipped', { path: z.string(), reason: z.string() }),
   /** Executor progress: a tool call, a file change, command output or a model message. */
   ev('executor.progress', {
     kind: z.enum(['tool_call', 'tool_result', 'file_change', 'output', 'message']),

@@ -131,10 +131,20 @@ export class MemoryStore implements Store {
     return copy(pageOf(matching, filter));
   }
 
-  async appendEvents(sessionId: string, events: NewSessionEvent[], opts?: StoreCallOptions): Promise<SessionEvent[]> {
+  async appendEvents(
+    sessionId: string,
+    events: NewSessionEvent[],
+    opts?: StoreCallOptions & { expectedSeq?: number },
+  ): Promise<SessionEvent[]> {
     this.#check(opts);
     const log = this.#events.get(sessionId);
     if (!log) throw new StoreError('store.not_found', `session ${sessionId} not found`);
+    if (opts?.expectedSeq !== undefined && opts.expectedSeq !== log.length) {
+      throw new StoreError(
+        'store.conflict',
+        `session ${sessionId}: expected last seq ${opts.expectedSeq}, the log ends at ${log.length}`,
+      );
+    }
     const at = this.#now().toISOString();
     // Built in full before touching the log, so a bad event (uncloneable) appends nothing.
     const stored = events.map((event, i) => copy({ ...event, sessionId, seq: log.length + i + 1, at }) as SessionEvent);

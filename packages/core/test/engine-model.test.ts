@@ -1,0 +1,21 @@
+/** The engine's model-based test on one MemoryStore shared by several engines (see engine-model-kit.ts). */
+import { MemoryStore, type Store } from '@sessionhub/core';
+import { describe, expect, it } from 'vitest';
+import { runEngineModel } from './engine-model-kit.js';
+
+describe('engine model: random interleavings over one store', () => {
+  it('keeps every promise of docs/engine.md (MemoryStore, 3 engines)', async () => {
+    const stores = new Map<number, Store>();
+    const report = await runEngineModel({
+      engines: 3,
+      numRuns: Number(process.env.ENGINE_MODEL_RUNS ?? 60),
+      openStore: async (run) => {
+        const store = stores.get(run) ?? new MemoryStore();
+        stores.set(run, store);
+        return store;
+      },
+    });
+    console.log(`engine model (memory): ${report.runs} runs, ${report.commands} commands`);
+    expect(report.failure).toBeUndefined();
+  });
+});
