@@ -157,6 +157,16 @@ export class GitWorkspaces implements WorkspaceProvider {
     return (session, opts) => this.open(session, opts);
   }
 
+  /** Author and committer environment of SessionHub commits and tags. */
+  get identityEnv(): Readonly<Record<string, string>> {
+    return this.init.identity;
+  }
+
+  /** Whether commits are signed with the user's git config. */
+  get sign(): boolean {
+    return this.init.sign;
+  }
+
   /** The workspace directory of a session (whether it exists or not). */
   dirOf(sessionId: string): string {
     return join(this.workspacesDir, workspaceDirName(sessionId));

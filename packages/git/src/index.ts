@@ -12,3 +12,6 @@ export * from './git-workspaces.js';
 export * from './naming.js';
 export * from './options.js';
 export { checkGitVersion, MIN_GIT_VERSION, type RepositoryInfo } from './repository.js';
+export * from './post-deploy-check.js';
+export * from './release-records.js';
+export * from './releases.js';

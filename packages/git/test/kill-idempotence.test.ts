@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { spawnTs, waitForLine, watchChild } from '@sessionhub/core/testing';
+import { describe, expect, it } from 'vitest';
+import { createGitWorkspaces, findSessionCommits } from '../src/index.js';
+import { git, INSTRUCTION, makeRepo, PASSED, sessionOf, signal, tempDirs } from './helpers.js';
+
+const tmp = tempDirs();
+const worker = join(import.meta.dirname, 'workers', 'commit-worker.ts');
+
+/** Starts the worker, lets it commit, and SIGKILLs it `killAfterMs` after the go (or once it printed the sha). */
+async function commitThenKill(repo: string, workspacesDir: string, sessionId: string, killAfterMs: number | 'acked') {
+  const child = spawnTs(worker, [repo, workspacesDir, sessionId], { cwd: import.meta.dirname });
+  const watch = watchChild(child);
+  await waitForLine(watch, 'ready');
+  child.stdin?.write('go\n');
+  if (killAfterMs === 'acked') {
+    await new Promise<void>((resolve, reject) => {
+      watch.onLine((l) => l.startsWith('committed ') && resolve());
+      void watch.exited.then(() => reject(new Error(`worker exited: ${watch.stderr()}`)));
+    });
+  } else {
+    await new Promise((r) => setTimeout(r, killAfterMs));
+  }
+  child.kill('SIGKILL');
+  const exit = await watch.exited;
+  expect(exit.signal).toBe('SIGKILL');
+  return watch.lines.find((l) => l.startsWith('committed '))?.slice('committed '.length);
+}
+
+describe('commitVerified survives kill -9 between the commit and its acknowledgement', () => {
+  it('a second call after the kill returns the same commit and makes no second one', async () => {
+    const root = tmp();
+    const repo = makeRepo(root);
+    const workspacesDir = join(root, 'ws');
+    const ws = await createGitWorkspaces({ repository: repo, workspacesDir });
+    const session = sessionOf('killed-1');
+    const dir = await ws.open(session, { signal: signal() });
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'feature.txt'), 'feature\n');
+    const sha = await commitThenKill(repo, workspacesDir, session.id, 'acked');
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    // The resumed engine asks again: the trailer finds the commit, nothing new is made.
+    const again = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+    expect(again).toEqual({ sha, created: false });
+    const branch = (await ws.findBranch(session.id, signal())) as string;
+    expect(git(repo, 'rev-list', '--count', `main..${branch}`)).toBe('1');
+  });
+
+  it('kills at random moments inside the commit: every resume ends with exactly one commit', async () => {
+    const root = tmp();
+    const repo = makeRepo(root);
+    const workspacesDir = join(root, 'ws');
+    const ws = await createGitWorkspaces({ repository: repo, workspacesDir });
+    const { writeFileSync } = await import('node:fs');
+    const delays = [0, 5, 15, 30, 45, 70];
+    for (const [i, delay] of delays.entries()) {
+      const session = sessionOf(`killed-random-${i}`);
+      writeFileSync(join(await ws.open(session, { signal: signal() }), 'feature.txt'), `feature ${i}\n`);
+      await commitThenKill(repo, workspacesDir, session.id, delay);
+      const result = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+      const branch = (await ws.findBranch(session.id, signal())) as string;
+      const commits = await findSessionCommits(ws.git, ws.repository.commonDir, `refs/heads/${branch}`, session.id, signal());
+      expect(commits.map((c) => c.sha), `kill after ${delay} ms`).toEqual([result.sha]);
+      expect(git(repo, 'rev-list', '--count', `main..${branch}`)).toBe('1');
+    }
+  });
+});
