@@ -1,0 +1,139 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SandboxError, TRUNCATION_MARKER } from '@sessionhub/core';
+import { RunnerConnection, runnerScript } from '@sessionhub/core/sandbox-runner';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+/** A runner started as a plain child process (no isolation), connected over its stdin and stdout. */
+interface Started {
+  child: ChildProcess;
+  connection: RunnerConnection;
+}
+
+const started: Started[] = [];
+
+async function startRunner(extension = ''): Promise<Started> {
+  const child = spawn(process.execPath, ['-e', runnerScript(extension)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { SESSIONHUB_BASE_ENV: JSON.stringify({ PATH: process.env.PATH ?? '/usr/bin:/bin', BASE: 'yes' }) },
+  });
+  const connection = new RunnerConnection((line) => child.stdin.write(line));
+  child.stdout.on('data', (chunk: Buffer) => connection.receive(chunk));
+  child.once('close', () => connection.close(new SandboxError('sandbox.crashed', 'runner exited')));
+  const runner = { child, connection };
+  started.push(runner);
+  await connection.ready;
+  return runner;
+}
+
+afterEach(() => {
+  for (const { child } of started.splice(0)) child.stdin?.end();
+});
+
+const base = { env: {}, maxOutputBytes: 1_000_000 };
+
+/** Whether a process runs (a zombie waiting for a reaper does not). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('the shared sandbox runner', () => {
+  it('runs a command with its cwd, base environment, extra environment and stdin', async () => {
+    const { connection } = await startRunner();
+    const cwd = await mkdtemp(join(tmpdir(), 'sessionhub-runner-'));
+    const seen: string[] = [];
+    const result = await connection.exec({
+      ...base,
+      argv: ['/bin/sh', '-c', 'pwd; echo "$BASE $EXTRA"; cat; echo oops >&2; exit 3'],
+      cwd,
+      env: { EXTRA: 'given' },
+      stdin: 'from stdin\n',
+      onOutput: (chunk) => seen.push(chunk.data),
+    });
+    expect(result).toMatchObject({
+      exitCode: 3,
+      stdout: `${cwd}\nyes given\nfrom stdin\n`,
+      stderr: 'oops\n',
+      timedOut: false,
+      truncated: false,
+    });
+    expect(seen.join('')).toContain('from stdin');
+  });
+
+  it('cuts each stream at the cap and marks it', async () => {
+    const { connection } = await startRunner();
+    const result = await connection.exec({
+      ...base,
+      argv: ['/bin/sh', '-c', 'head -c 5000 /dev/zero | tr "\\0" a; echo short >&2'],
+      cwd: '/',
+      maxOutputBytes: 100,
+    });
+    expect(result.stdout).toBe(`${'a'.repeat(100)}${TRUNCATION_MARKER}`);
+    expect(result.stderr).toBe('short\n');
+    expect(result.truncated).toBe(true);
+  });
+
+  it('kills only its own commands when runners share /proc (each tag is unique per runner)', async () => {
+    const a = await startRunner();
+    const b = await startRunner();
+    // Both commands are each runner's first request (id 1): a tag made of the request id alone would collide.
+    let pidOfB = 0;
+    const runningB = b.connection.exec({
+      ...base,
+      argv: ['/bin/sh', '-c', 'echo $$; exec sleep 30'],
+      cwd: '/',
+      onOutput: (chunk) => {
+        pidOfB ||= Number.parseInt(chunk.data, 10);
+      },
+    });
+    await vi.waitFor(() => expect(pidOfB).toBeGreaterThan(0));
+    const timedOut = await a.connection.exec({ ...base, argv: ['sleep', '30'], cwd: '/', timeoutMs: 50 });
+    expect(timedOut).toMatchObject({ timedOut: true, exitCode: null });
+    expect(alive(pidOfB)).toBe(true);
+    const controller = new AbortController();
+    const cancelled = b.connection.exec({ ...base, argv: ['sleep', '30'], cwd: '/', signal: controller.signal });
+    controller.abort(new Error('stop'));
+    await expect(cancelled).rejects.toThrow('stop');
+    b.child.stdin?.end();
+    await expect(runningB).rejects.toMatchObject({ code: 'sandbox.crashed' });
+    // SIGKILL is delivered asynchronously: wait for the process to be gone.
+    await vi.waitFor(() => expect(alive(pidOfB)).toBe(false));
+  });
+
+  it('answers an extension op, refuses an unknown op and fails requests in flight when it goes away', async () => {
+    const { child, connection } = await startRunner(
+      "OPS.echo = function (msg) { send({ id: msg.id, t: 'ok', value: msg.value }); };",
+    );
+    expect((await connection.call({ op: 'echo', value: 42 })).value).toBe(42);
+    await expect(connection.call({ op: 'nope' })).rejects.toMatchObject({ code: 'sandbox.protocol' });
+    let pid = 0;
+    const running = connection.exec({
+      ...base,
+      argv: ['/bin/sh', '-c', 'echo $$; exec sleep 30'],
+      cwd: '/',
+      onOutput: (chunk) => {
+        pid ||= Number.parseInt(chunk.data, 10);
+      },
+    });
+    await vi.waitFor(() => expect(pid).toBeGreaterThan(0));
+    child.kill('SIGKILL');
+    await expect(running).rejects.toMatchObject({ code: 'sandbox.crashed' });
+    process.kill(-pid, 'SIGKILL'); // the runner was killed before it could: its command is ours to clean up
+    expect(() => connection.send({ op: 'ping' }, () => true)).toThrow(SandboxError);
+  });
+
+  it('reports a command that cannot start', async () => {
+    const { connection } = await startRunner();
+    const result = await connection.exec({ ...base, argv: ['/no/such/binary'], cwd: '/' });
+    expect(result.exitCode).toBe(127);
+    expect(result.stderr).toContain('ENOENT');
+  });
+});
