@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { INSTRUCTION_DIAGNOSTIC_CODES, parseInstruction } from '../src/instruction/parse.js';
+import { INSTRUCTION_DIAGNOSTIC_CODES } from '../src/instruction/diagnostics.js';
+import { parseInstruction } from '../src/instruction/parse.js';
 import type { Diagnostic, InstructionItem, ParseResult } from '../src/types.js';
 
 const lenient = (text: string): ParseResult => parseInstruction(text, { mode: 'lenient' });

@@ -16,14 +16,14 @@ export const CANONICAL_LOG_ITEM = 'Add session to log';
  * If `text` asks to move the Foundation to a version (`Update to version 2.3`, `Update Foundation to v2.3`,
  * `Bump version to 2.3`), the version as written; otherwise `undefined`.
  */
-export function matchVersionItem(text: string): string | undefined {
+export function matchFoundationVersionItem(text: string): string | undefined {
   if (text.length > MAX_RECOGNIZED_LENGTH) return undefined;
   const m = VERSION_ITEM.exec(collapse(text));
   return m ? m[1] : undefined;
 }
 
 /** Whether `text` asks to add the session to the Foundation's session log (`Add session to log`, `Add to session log`). */
-export function isLogItem(text: string): boolean {
+export function isFoundationLogItem(text: string): boolean {
   if (text.length > MAX_RECOGNIZED_LENGTH) return false;
   const t = collapse(text);
   if (!/\blog\b/i.test(t)) return false;

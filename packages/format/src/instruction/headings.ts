@@ -1,5 +1,11 @@
 /** Recognising section headings (`OBJECTIVES:`, `### Objectives`, `**GOALS:**`) and list items on one line. */
-import { isUpperTitle, type KnownSection, normalizeExtraTitle, normalizeTitle, SECTION_ALIASES } from './sections.js';
+import {
+  INSTRUCTION_SECTION_ALIASES,
+  isUpperTitle,
+  type KnownSection,
+  normalizeExtraTitle,
+  normalizeTitle,
+} from './sections.js';
 
 /** A section heading found on a line. */
 export interface HeadingMatch {
@@ -101,12 +107,12 @@ export function matchHeading(text: string, start: number): HeadingMatch | undefi
     inlineIndex++;
   const inline = text.slice(inlineIndex, end).trimEnd();
 
-  let known = SECTION_ALIASES.get(normalized);
-  if (!known && style === 'markdown') known = SECTION_ALIASES.get(normalizeExtraTitle(written) ?? '');
+  let known = INSTRUCTION_SECTION_ALIASES.get(normalized);
+  if (!known && style === 'markdown') known = INSTRUCTION_SECTION_ALIASES.get(normalizeExtraTitle(written) ?? '');
   // A known title with a remark in parentheses: `OBJECTIVES (what to achieve):`.
   const paren = written.indexOf(' (');
   if (!known && paren > 0 && written.endsWith(')'))
-    known = SECTION_ALIASES.get(normalizeTitle(written.slice(0, paren)));
+    known = INSTRUCTION_SECTION_ALIASES.get(normalizeTitle(written.slice(0, paren)));
   let key: string = known ?? normalized;
   if (known) {
     // A known title: with a colon anywhere, or alone on its line (or any Markdown heading).

@@ -20,7 +20,7 @@ export const REQUIRED_SECTIONS: readonly KnownSection[] = [
 ];
 
 /** Title spellings (upper-cased, single-spaced) and the section they mean. Canonical spellings map to themselves. */
-export const SECTION_ALIASES: ReadonlyMap<string, KnownSection> = new Map<string, KnownSection>([
+export const INSTRUCTION_SECTION_ALIASES: ReadonlyMap<string, KnownSection> = new Map<string, KnownSection>([
   ['OBJECTIVES', 'OBJECTIVES'],
   ['OBJECTIVE', 'OBJECTIVES'],
   ['GOALS', 'OBJECTIVES'],
