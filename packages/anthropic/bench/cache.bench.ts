@@ -22,7 +22,13 @@ import {
 } from '@sessionhub/testing';
 import { AnthropicExecutor } from '../src/index.js';
 import { executeInput } from '../test/support/fixtures.js';
-import { closeSandboxes, createSandbox } from '../test/support/sandbox.js';
+
+const sandboxes = tempSandboxes(() => new ProcessSandboxProvider({ isolation: 'bubblewrap' }), {
+  prefix: 'sessionhub-anthropic-bench-',
+});
+
+import { tempSandboxes } from '@sessionhub/core/testing';
+import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 
 const TURNS = 20;
 const RUNS = 15;
@@ -64,7 +70,7 @@ function meanGapMs(requests: readonly RecordedRequest[]): number {
 }
 
 async function runExecutor(promptCaching: boolean): Promise<{ ms: number; requests: RecordedRequest[] }> {
-  const box = await createSandbox(files);
+  const box = await sandboxes.create(files);
   const fake = await startFakeAnthropic({ script: script() });
   try {
     const executor = new AnthropicExecutor({ apiKey: 'bench', baseURL: fake.url, maxRetries: 0, promptCaching });
@@ -132,7 +138,7 @@ const systemOnly = await replay(
   }),
 );
 const off = await runExecutor(false);
-await closeSandboxes();
+await sandboxes.close();
 
 const hubShare = share(hubUsages);
 const systemOnlyShare = share(systemOnly.usages);

@@ -1,18 +1,8 @@
-import type { Sandbox } from '@sessionhub/core';
 import { type FakeAnthropic, reply, startFakeAnthropic } from '@sessionhub/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AnthropicExecutor } from '../src/index.js';
 import { executeInput } from './support/fixtures.js';
-import { createSandbox } from './support/sandbox.js';
-
-let fake: FakeAnthropic | undefined;
-let box: Sandbox | undefined;
-afterEach(async () => {
-  await fake?.close();
-  await box?.dispose();
-  fake = undefined;
-  box = undefined;
-});
+import { createSandbox, held } from './support/sandbox.js';
 
 const turns = 8;
 const script = () => [
@@ -23,8 +13,8 @@ const files = Object.fromEntries(Array.from({ length: turns }, (_, i) => [`f${i}
 
 describe('prompt caching across executor turns', { timeout: 20_000 }, () => {
   it('cache-read tokens grow across turns and the fresh input stays small', async () => {
-    box = await createSandbox(files);
-    fake = await startFakeAnthropic({ script: script() });
+    const box = await createSandbox(files);
+    const fake = held(await startFakeAnthropic({ script: script() }));
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
     const report = await executor.execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} });
     fake.assertDone();
@@ -40,8 +30,8 @@ describe('prompt caching across executor turns', { timeout: 20_000 }, () => {
   });
 
   it('with promptCaching off nothing is read from the cache', async () => {
-    box = await createSandbox(files);
-    fake = await startFakeAnthropic({ script: script() });
+    const box = await createSandbox(files);
+    const fake = held(await startFakeAnthropic({ script: script() }));
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, promptCaching: false });
     const report = await executor.execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} });
     expect(report.usage.cacheReadTokens).toBe(0);

@@ -1,63 +1,55 @@
-import type { Sandbox } from '@sessionhub/core';
-import { type FakeAnthropic, match, reply, startFakeAnthropic } from '@sessionhub/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
+import { describe, expect, it } from 'vitest';
 import { AnthropicExecutor } from '../src/index.js';
 import { executeInput, progressLog } from './support/fixtures.js';
-import { createSandbox } from './support/sandbox.js';
-
-let fake: FakeAnthropic | undefined;
-let box: Sandbox | undefined;
-afterEach(async () => {
-  await fake?.close();
-  await box?.dispose();
-  fake = undefined;
-  box = undefined;
-});
+import { createSandbox, held } from './support/sandbox.js';
 
 const signal = () => AbortSignal.timeout(20_000);
 
 describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
   it('runs every tool through the sandbox and reports changes, turns, usage and progress', async () => {
-    box = await createSandbox({
+    const box = await createSandbox({
       'src/greet.js': 'export const greet = (name) => "Hi " + name;\n',
       'README.md': 'demo\n',
     });
-    fake = await startFakeAnthropic({
-      script: [
-        {
-          name: 'task',
-          match: match.lastUserContains('Session 1.1: Greeting Module'),
-          reply: reply.toolUse('list_files', { recursive: true }),
-        },
-        {
-          match: match.toolResult({ name: 'list_files', contains: 'src/greet.js' }),
-          reply: reply.toolUse('read_file', { path: 'src/greet.js' }),
-        },
-        {
-          match: match.toolResult({ name: 'read_file', contains: '"Hi " + name' }),
-          reply: reply.toolUse('edit_file', { path: 'src/greet.js', old_text: 'Hi ', new_text: 'Hello, ' }),
-        },
-        {
-          match: match.toolResult({ name: 'edit_file', isError: false }),
-          reply: reply.toolUse('write_file', {
-            path: 'test/greet.test.js',
-            content: 'import { greet } from "../src/greet.js";\nconsole.log(greet("Ada"));\n',
-          }),
-        },
-        {
-          match: match.toolResult({ name: 'write_file' }),
-          reply: reply.toolUse('run_command', { command: 'node test/greet.test.js' }),
-        },
-        {
-          match: match.toolResult({ name: 'run_command', contains: 'Hello, Ada' }),
-          reply: reply.toolUse('search', { pattern: 'Hello' }),
-        },
-        {
-          match: match.toolResult({ name: 'search', contains: 'src/greet.js:1:' }),
-          reply: reply.text('Changed the greeting and added a test; node prints Hello, Ada.'),
-        },
-      ],
-    });
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          {
+            name: 'task',
+            match: match.lastUserContains('Session 1.1: Greeting Module'),
+            reply: reply.toolUse('list_files', { recursive: true }),
+          },
+          {
+            match: match.toolResult({ name: 'list_files', contains: 'src/greet.js' }),
+            reply: reply.toolUse('read_file', { path: 'src/greet.js' }),
+          },
+          {
+            match: match.toolResult({ name: 'read_file', contains: '"Hi " + name' }),
+            reply: reply.toolUse('edit_file', { path: 'src/greet.js', old_text: 'Hi ', new_text: 'Hello, ' }),
+          },
+          {
+            match: match.toolResult({ name: 'edit_file', isError: false }),
+            reply: reply.toolUse('write_file', {
+              path: 'test/greet.test.js',
+              content: 'import { greet } from "../src/greet.js";\nconsole.log(greet("Ada"));\n',
+            }),
+          },
+          {
+            match: match.toolResult({ name: 'write_file' }),
+            reply: reply.toolUse('run_command', { command: 'node test/greet.test.js' }),
+          },
+          {
+            match: match.toolResult({ name: 'run_command', contains: 'Hello, Ada' }),
+            reply: reply.toolUse('search', { pattern: 'Hello' }),
+          },
+          {
+            match: match.toolResult({ name: 'search', contains: 'src/greet.js:1:' }),
+            reply: reply.text('Changed the greeting and added a test; node prints Hello, Ada.'),
+          },
+        ],
+      }),
+    );
     const log = progressLog();
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
     const report = await executor.execute(executeInput(), box, { signal: signal(), emit: log.emit });
@@ -80,21 +72,23 @@ describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
   });
 
   it('edit_file refuses a missing or ambiguous match with an error the model sees', async () => {
-    box = await createSandbox({ 'a.txt': 'one two one\n' });
-    fake = await startFakeAnthropic({
-      script: [
-        { reply: reply.toolUse('edit_file', { path: 'a.txt', old_text: 'three', new_text: 'x' }) },
-        {
-          match: match.toolResult({ isError: true, contains: 'was not found in a.txt' }),
-          reply: reply.toolUse('edit_file', { path: 'a.txt', old_text: 'one', new_text: 'x' }),
-        },
-        {
-          match: match.toolResult({ isError: true, contains: 'matches 2 places in a.txt' }),
-          reply: reply.toolUse('edit_file', { path: 'a.txt', old_text: 'one', new_text: '1', replace_all: true }),
-        },
-        { match: match.toolResult({ isError: false, contains: 'replaced 2' }), reply: reply.text('done') },
-      ],
-    });
+    const box = await createSandbox({ 'a.txt': 'one two one\n' });
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          { reply: reply.toolUse('edit_file', { path: 'a.txt', old_text: 'three', new_text: 'x' }) },
+          {
+            match: match.toolResult({ isError: true, contains: 'was not found in a.txt' }),
+            reply: reply.toolUse('edit_file', { path: 'a.txt', old_text: 'one', new_text: 'x' }),
+          },
+          {
+            match: match.toolResult({ isError: true, contains: 'matches 2 places in a.txt' }),
+            reply: reply.toolUse('edit_file', { path: 'a.txt', old_text: 'one', new_text: '1', replace_all: true }),
+          },
+          { match: match.toolResult({ isError: false, contains: 'replaced 2' }), reply: reply.text('done') },
+        ],
+      }),
+    );
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
     const report = await executor.execute(executeInput(), box, { signal: signal(), emit: () => {} });
     fake.assertDone();
@@ -103,41 +97,45 @@ describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
   });
 
   it('refuses paths outside the workspace and unknown tools as tool errors', async () => {
-    box = await createSandbox();
-    fake = await startFakeAnthropic({
-      script: [
-        { reply: reply.toolUse('read_file', { path: '../../etc/passwd' }) },
-        {
-          match: match.toolResult({ isError: true, contains: 'leaves the workspace' }),
-          reply: reply.toolUse('delete_everything', {}),
-        },
-        {
-          match: match.toolResult({ isError: true, contains: 'unknown tool "delete_everything"' }),
-          reply: reply.text('ok'),
-        },
-      ],
-    });
+    const box = await createSandbox();
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          { reply: reply.toolUse('read_file', { path: '../../etc/passwd' }) },
+          {
+            match: match.toolResult({ isError: true, contains: 'leaves the workspace' }),
+            reply: reply.toolUse('delete_everything', {}),
+          },
+          {
+            match: match.toolResult({ isError: true, contains: 'unknown tool "delete_everything"' }),
+            reply: reply.text('ok'),
+          },
+        ],
+      }),
+    );
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
     await executor.execute(executeInput(), box, { signal: signal(), emit: () => {} });
     fake.assertDone();
   });
 
   it('run_command runs inside the bubblewrap sandbox: the workspace is /workspace, cwd is workspace-relative', async () => {
-    box = await createSandbox({ 'sub/x.txt': 'inside\n' });
+    const box = await createSandbox({ 'sub/x.txt': 'inside\n' });
     expect(box.isolation).toBe('bubblewrap');
     const hostPath = box.workspace;
-    fake = await startFakeAnthropic({
-      script: [
-        { reply: reply.toolUse('run_command', { command: 'pwd && cat x.txt', cwd: 'sub' }) },
-        {
-          match: match.toolResult({ name: 'run_command', contains: '/workspace/sub\ninside' }),
-          reply: reply.toolUse('run_command', {
-            command: `test -e '${hostPath}' && echo host-path-visible || echo no-host-path`,
-          }),
-        },
-        { match: match.toolResult({ name: 'run_command', contains: 'no-host-path' }), reply: reply.text('done') },
-      ],
-    });
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          { reply: reply.toolUse('run_command', { command: 'pwd && cat x.txt', cwd: 'sub' }) },
+          {
+            match: match.toolResult({ name: 'run_command', contains: '/workspace/sub\ninside' }),
+            reply: reply.toolUse('run_command', {
+              command: `test -e '${hostPath}' && echo host-path-visible || echo no-host-path`,
+            }),
+          },
+          { match: match.toolResult({ name: 'run_command', contains: 'no-host-path' }), reply: reply.text('done') },
+        ],
+      }),
+    );
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
     const report = await executor.execute(executeInput(), box, { signal: signal(), emit: () => {} });
     fake.assertDone();
@@ -145,22 +143,24 @@ describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
   });
 
   it('truncates long tool output with a marker', async () => {
-    box = await createSandbox({ 'big.txt': `${'a'.repeat(5000)}END` });
-    fake = await startFakeAnthropic({
-      script: [
-        { reply: reply.toolUse('read_file', { path: 'big.txt' }) },
-        {
-          match: [
-            match.toolResult({ contains: 'characters truncated by SessionHub' }),
-            match.where('tool result at most ~1100 chars and keeps the tail', (req) => {
-              const last = JSON.stringify(req.messages.at(-1));
-              return last.length < 1400 && last.includes('END');
-            }),
-          ],
-          reply: reply.text('ok'),
-        },
-      ],
-    });
+    const box = await createSandbox({ 'big.txt': `${'a'.repeat(5000)}END` });
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          { reply: reply.toolUse('read_file', { path: 'big.txt' }) },
+          {
+            match: [
+              match.toolResult({ contains: 'characters truncated by SessionHub' }),
+              match.where('tool result at most ~1100 chars and keeps the tail', (req) => {
+                const last = JSON.stringify(req.messages.at(-1));
+                return last.length < 1400 && last.includes('END');
+              }),
+            ],
+            reply: reply.text('ok'),
+          },
+        ],
+      }),
+    );
     const log = progressLog();
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, maxToolOutputChars: 1000 });
     await executor.execute(executeInput(), box, { signal: signal(), emit: log.emit });
@@ -169,10 +169,12 @@ describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
   });
 
   it('stops at maxTurns with a report that says so', async () => {
-    box = await createSandbox({ 'a.txt': 'x' });
-    fake = await startFakeAnthropic({
-      script: Array.from({ length: 3 }, () => ({ reply: reply.toolUse('read_file', { path: 'a.txt' }) })),
-    });
+    const box = await createSandbox({ 'a.txt': 'x' });
+    const fake = held(
+      await startFakeAnthropic({
+        script: Array.from({ length: 3 }, () => ({ reply: reply.toolUse('read_file', { path: 'a.txt' }) })),
+      }),
+    );
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, maxTurns: 3 });
     const report = await executor.execute(executeInput(), box, { signal: signal(), emit: () => {} });
     expect(report.turns).toBe(3);
@@ -180,13 +182,15 @@ describe('AnthropicExecutor tool loop', { timeout: 20_000 }, () => {
     fake.assertDone();
   });
   it('reports files a command created or deleted as changed', async () => {
-    box = await createSandbox({ 'old.txt': 'bye', 'keep.txt': 'same' });
-    fake = await startFakeAnthropic({
-      script: [
-        { reply: reply.toolUse('run_command', { command: 'rm old.txt && mkdir -p gen && echo made > gen/new.txt' }) },
-        { match: match.toolResult({ name: 'run_command', contains: 'exit code 0' }), reply: reply.text('done') },
-      ],
-    });
+    const box = await createSandbox({ 'old.txt': 'bye', 'keep.txt': 'same' });
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          { reply: reply.toolUse('run_command', { command: 'rm old.txt && mkdir -p gen && echo made > gen/new.txt' }) },
+          { match: match.toolResult({ name: 'run_command', contains: 'exit code 0' }), reply: reply.text('done') },
+        ],
+      }),
+    );
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
     const report = await executor.execute(executeInput(), box, { signal: signal(), emit: () => {} });
     fake.assertDone();

@@ -1,38 +1,36 @@
-import { CancelledError, ProviderError, type Sandbox } from '@sessionhub/core';
-import { type FakeAnthropic, type Fault, reply, startFakeAnthropic } from '@sessionhub/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AnthropicExecutor } from '../src/index.js';
+import { createServer } from 'node:net';
+import Anthropic from '@anthropic-ai/sdk';
+import { CancelledError, ProviderError } from '@sessionhub/core';
+import { type Fault, reply, startFakeAnthropic } from '@sessionhub/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { AnthropicExecutor, type AnthropicModelOptions } from '../src/index.js';
 import { executeInput, progressLog } from './support/fixtures.js';
-import { createSandbox } from './support/sandbox.js';
+import { createSandbox, held } from './support/sandbox.js';
 
-let fake: FakeAnthropic | undefined;
-let box: Sandbox | undefined;
-afterEach(async () => {
-  await fake?.close();
-  await box?.dispose();
-  fake = undefined;
-  box = undefined;
-});
-
-async function run(faults: Fault[], opts: { maxRetries?: number; apiKey?: string } = {}) {
-  // a test may run twice: release the previous run's server and sandbox first
-  await fake?.close();
-  await box?.dispose();
-  box = await createSandbox({ 'a.txt': 'alpha' });
-  fake = await startFakeAnthropic({
-    faults,
-    script: [{ reply: reply.toolUse('read_file', { path: 'a.txt' }) }, { reply: reply.text('done') }],
-  });
+/** One executor run (read a.txt, then finish) against a fake that serves `faults` first. */
+async function run(faults: Fault[], opts: Partial<AnthropicModelOptions> = {}) {
+  const box = await createSandbox({ 'a.txt': 'alpha' });
+  const fake = held(
+    await startFakeAnthropic({
+      faults,
+      script: [{ reply: reply.toolUse('read_file', { path: 'a.txt' }) }, { reply: reply.text('done') }],
+    }),
+  );
   const log = progressLog();
-  const executor = new AnthropicExecutor({
-    apiKey: opts.apiKey ?? 'k',
-    baseURL: fake.url,
-    maxRetries: opts.maxRetries ?? 2,
-  });
+  const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 2, ...opts });
   const result = await executor
     .execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: log.emit })
     .catch((e: unknown) => e);
-  return { result, log, executor };
+  return { result, log, executor, fake, box };
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return port;
 }
 
 describe('faults: retried within the budget, then typed errors, never a hang', { timeout: 20_000 }, () => {
@@ -42,9 +40,9 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
     ['529 overloaded', { kind: 'overloaded', retryAfterMs: 1 }],
     ['slow first byte', { kind: 'slow_first_byte', delayMs: 150 }],
   ])('%s is absorbed by the SDK retry', async (_name, fault) => {
-    const { result } = await run([fault]);
+    const { result, fake } = await run([fault]);
     expect(result).toMatchObject({ summary: 'done', turns: 2 });
-    fake?.assertDone();
+    fake.assertDone();
   });
 
   it.each<[string, Fault, string, number | undefined]>([
@@ -54,32 +52,79 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
     ['401', { kind: 'error', status: 401, errorType: 'authentication_error' }, 'provider.auth', 401],
     ['400', { kind: 'error', status: 400, errorType: 'invalid_request_error' }, 'provider.bad_request', 400],
   ])('%s past the retry budget is a ProviderError %s', async (_name, fault, code, status) => {
-    const { result } = await run([fault, fault, fault], { maxRetries: 2 });
+    const { result, fake } = await run([fault, fault, fault], { maxRetries: 2 });
     expect(result).toBeInstanceOf(ProviderError);
     expect(result).toMatchObject({ code, status });
     const retries = status === 401 || status === 400 ? 1 : 3;
-    expect(fake?.requests).toHaveLength(retries);
+    expect(fake.requests).toHaveLength(retries);
+  });
+
+  it('an error event in the middle of a 200 stream is provider.overloaded, and a resume completes', async () => {
+    const { result, executor, fake, box } = await run([{ kind: 'stream_error', afterEvents: 4 }], { maxRetries: 0 });
+    expect(result).toBeInstanceOf(ProviderError);
+    expect(result).toMatchObject({ code: 'provider.overloaded', retryable: true });
+    expect(fake.requests[0]).toMatchObject({ status: 200, fault: 'stream_error' });
+    const report = await executor.execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} });
+    expect(report.summary).toBe('done');
+    fake.assertDone();
   });
 
   it('a dropped stream is provider.connection and the session can be resumed', async () => {
-    const { result, executor } = await run([{ kind: 'drop_mid_stream', afterEvents: 3 }], { maxRetries: 0 });
+    const { result, executor, fake, box } = await run([{ kind: 'drop_mid_stream', afterEvents: 3 }], {
+      maxRetries: 0,
+    });
     expect(result).toBeInstanceOf(ProviderError);
     expect(result).toMatchObject({ code: 'provider.connection', retryable: true });
     // resume: the turn was not consumed, a second execution completes against the same script
-    const report = await executor.execute(executeInput(), box!, {
-      signal: AbortSignal.timeout(15_000),
-      emit: () => {},
-    });
+    const report = await executor.execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} });
     expect(report.summary).toBe('done');
-    fake?.assertDone();
+    fake.assertDone();
+  });
+
+  it('a refused connection says where (credentials stripped) and why (ECONNREFUSED)', async () => {
+    const box = await createSandbox({ 'a.txt': 'alpha' });
+    const port = await closedPort();
+    const executor = new AnthropicExecutor({
+      apiKey: 'k',
+      baseURL: `http://user:s3cret-pw@127.0.0.1:${port}/v1-proxy?token=abc`,
+      maxRetries: 0,
+    });
+    const err = await executor
+      .execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ code: 'provider.connection', retryable: true });
+    const message = (err as Error).message;
+    expect(message).toContain(`http://127.0.0.1:${port}/v1-proxy`);
+    expect(message).toContain('(ECONNREFUSED)');
+    expect(`${message} ${String((err as Error).cause)}`).not.toMatch(/s3cret-pw|token=abc/);
+  });
+
+  it('a TLS failure names its code (https to a plain-HTTP server)', async () => {
+    const box = await createSandbox({ 'a.txt': 'alpha' });
+    const fake = held(await startFakeAnthropic());
+    const executor = new AnthropicExecutor({
+      apiKey: 'k',
+      baseURL: fake.url.replace('http:', 'https:'),
+      maxRetries: 0,
+    });
+    const err = await executor
+      .execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'provider.connection' });
+    expect((err as Error).message).toMatch(
+      /^connection to the model API at https:\/\/127\.0\.0\.1:\d+ failed \((ERR_SSL_[A-Z_]+|EPROTO)\)/,
+    );
   });
 
   it('a first byte slower than timeoutMs is provider.timeout', async () => {
-    box = await createSandbox({ 'a.txt': 'alpha' });
-    fake = await startFakeAnthropic({
-      faults: [{ kind: 'slow_first_byte', delayMs: 5000 }],
-      script: [{ reply: reply.text('late') }],
-    });
+    const box = await createSandbox({ 'a.txt': 'alpha' });
+    const fake = held(
+      await startFakeAnthropic({
+        faults: [{ kind: 'slow_first_byte', delayMs: 5000 }],
+        script: [{ reply: reply.text('late') }],
+      }),
+    );
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, timeoutMs: 200 });
     const result = await executor
       .execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} })
@@ -88,29 +133,47 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
     expect(result).toMatchObject({ code: 'provider.timeout', retryable: true });
   });
 
-  it('malformed SSE is a typed ProviderError', async () => {
-    const { result } = await run([{ kind: 'malformed_sse' }], { maxRetries: 0 });
-    expect(result).toBeInstanceOf(ProviderError);
-    expect((result as ProviderError).code).toBe('provider.bad_response');
+  it('malformed SSE is a typed ProviderError, and nothing is written to the console', async () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation(() => {}),
+    );
+    try {
+      const { result } = await run([{ kind: 'malformed_sse' }], { maxRetries: 0 });
+      expect(result).toBeInstanceOf(ProviderError);
+      expect((result as ProviderError).code).toBe('provider.bad_response');
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  it('the SDK log lines go to the logger option instead', async () => {
+    const lines: string[] = [];
+    const logger = { error: (m: string) => lines.push(m), warn: () => {}, info: () => {}, debug: () => {} };
+    const { result } = await run([{ kind: 'malformed_sse' }], { maxRetries: 0, logger });
+    expect(result).toMatchObject({ code: 'provider.bad_response' });
+    expect(lines.some((l) => l.includes('Could not parse message into JSON'))).toBe(true);
   });
 
   it('cancellation mid-stream aborts the HTTP stream and surfaces provider.cancelled', async () => {
-    box = await createSandbox({ 'a.txt': 'alpha' });
-    fake = await startFakeAnthropic({
-      faults: [{ kind: 'stall', afterEvents: 3 }],
-      script: [{ reply: reply.text('never') }],
-    });
+    const box = await createSandbox({ 'a.txt': 'alpha' });
+    const fake = held(
+      await startFakeAnthropic({
+        faults: [{ kind: 'stall', afterEvents: 3 }],
+        script: [{ reply: reply.text('never') }],
+      }),
+    );
     const controller = new AbortController();
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 2 });
     const pending = executor
       .execute(executeInput(), box, { signal: controller.signal, emit: () => {} })
       .catch((e: unknown) => e);
-    await expect.poll(() => fake?.requests.length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => fake.requests.length, { timeout: 5000 }).toBe(1);
     controller.abort();
     const result = await pending;
     expect(result).toBeInstanceOf(ProviderError);
     expect(result).toMatchObject({ code: 'provider.cancelled' });
-    await expect.poll(() => fake?.requests[0]?.aborted, { timeout: 5000 }).toBe(true);
+    await expect.poll(() => fake.requests[0]?.aborted, { timeout: 5000 }).toBe(true);
     expect(fake.requests).toHaveLength(1); // an abort is never retried
   });
 
@@ -118,9 +181,7 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
     const canary = 'sk-ant-canary-0f9e8d7c6b5a';
     const failing = await run(
       [{ kind: 'error', status: 401, errorType: 'authentication_error', message: `bad key ${canary}` }],
-      {
-        apiKey: canary,
-      },
+      { apiKey: canary },
     );
     expect(failing.result).toBeInstanceOf(ProviderError);
     const err = failing.result as ProviderError;
@@ -128,11 +189,32 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
     const ok = await run([], { apiKey: canary });
     expect(ok.result).toMatchObject({ summary: 'done' });
     expect(JSON.stringify(ok.log.events)).not.toContain(canary);
-    expect(JSON.stringify(fake?.requests)).not.toContain(canary);
+    expect(JSON.stringify(ok.fake.requests)).not.toContain(canary);
   });
+
+  it("with a ready client, the client's key is redacted too", async () => {
+    const canary = 'sk-ant-client-canary-77aa31';
+    const box = await createSandbox({ 'a.txt': 'alpha' });
+    const fake = held(
+      await startFakeAnthropic({
+        faults: [{ kind: 'error', status: 401, errorType: 'authentication_error', message: `invalid key ${canary}` }],
+      }),
+    );
+    const client = new Anthropic({ apiKey: canary, baseURL: fake.url, maxRetries: 0 });
+    const err = await new AnthropicExecutor({ client })
+      .execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'provider.auth' });
+    const text = `${(err as Error).message} ${String((err as Error).cause)} ${JSON.stringify(err)} ${(err as Error).stack}`;
+    expect(text).toContain('[redacted]');
+    expect(text).not.toContain(canary);
+  });
+
   it('cancellation during a tool call kills the command and surfaces CancelledError', async () => {
-    box = await createSandbox();
-    fake = await startFakeAnthropic({ script: [{ reply: reply.toolUse('run_command', { command: 'sleep 30' }) }] });
+    const box = await createSandbox();
+    const fake = held(
+      await startFakeAnthropic({ script: [{ reply: reply.toolUse('run_command', { command: 'sleep 30' }) }] }),
+    );
     const log = progressLog();
     const controller = new AbortController();
     const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });

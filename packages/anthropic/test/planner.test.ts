@@ -1,16 +1,11 @@
 import type { PlanInput } from '@sessionhub/core';
 import { ProviderError } from '@sessionhub/core';
-import { type FakeAnthropic, match, reply, startFakeAnthropic } from '@sessionhub/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
+import { describe, expect, it } from 'vitest';
 import { AnthropicPlanner } from '../src/index.js';
 import { unwrapFence } from '../src/internal.js';
 import { CODE_WRITING_INSTRUCTION, GOOD_INSTRUCTION } from './support/instructions.js';
-
-let fake: FakeAnthropic | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+import { held } from './support/sandbox.js';
 
 const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   sessionId: 'ses_1',
@@ -25,21 +20,23 @@ const signal = () => AbortSignal.timeout(15_000);
 
 describe('AnthropicPlanner', { timeout: 20_000 }, () => {
   it('teaches the format and the boundary, sends the context, and parses the answer', async () => {
-    fake = await startFakeAnthropic({
-      script: [
-        {
-          match: [
-            match.systemContains('Never write'),
-            match.systemContains('FOUNDATION UPDATE:'),
-            match.lastUserContains('Greet visitors by their name'),
-            match.lastUserContains('Current Version: 1.0'),
-            match.lastUserContains('Use version 1.1'),
-            match.lastUserContains('Earlier export session'),
-          ],
-          reply: reply.text(GOOD_INSTRUCTION),
-        },
-      ],
-    });
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          {
+            match: [
+              match.systemContains('Never write'),
+              match.systemContains('FOUNDATION UPDATE:'),
+              match.lastUserContains('Greet visitors by their name'),
+              match.lastUserContains('Current Version: 1.0'),
+              match.lastUserContains('Use version 1.1'),
+              match.lastUserContains('Earlier export session'),
+            ],
+            reply: reply.text(GOOD_INSTRUCTION),
+          },
+        ],
+      }),
+    );
     const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
     const library = [
       {
@@ -69,16 +66,18 @@ describe('AnthropicPlanner', { timeout: 20_000 }, () => {
   });
 
   it('refuses a planner that writes code and re-asks with the diagnostics', async () => {
-    fake = await startFakeAnthropic({
-      script: [
-        { name: 'writes code', reply: reply.text(CODE_WRITING_INSTRUCTION) },
-        {
-          name: 're-ask',
-          match: [match.lastUserContains('[no-code-block]'), match.lastUserContains('Rewrite the whole instruction')],
-          reply: reply.text(GOOD_INSTRUCTION),
-        },
-      ],
-    });
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          { name: 'writes code', reply: reply.text(CODE_WRITING_INSTRUCTION) },
+          {
+            name: 're-ask',
+            match: [match.lastUserContains('[no-code-block]'), match.lastUserContains('Rewrite the whole instruction')],
+            reply: reply.text(GOOD_INSTRUCTION),
+          },
+        ],
+      }),
+    );
     const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
     const result = await planner.plan(input(), { signal: signal() });
     fake.assertDone();
@@ -94,9 +93,11 @@ describe('AnthropicPlanner', { timeout: 20_000 }, () => {
   });
 
   it('bounds the re-asks and then returns the last answer for the engine to judge', async () => {
-    fake = await startFakeAnthropic({
-      script: [{ reply: reply.text(CODE_WRITING_INSTRUCTION) }, { reply: reply.text(CODE_WRITING_INSTRUCTION) }],
-    });
+    const fake = held(
+      await startFakeAnthropic({
+        script: [{ reply: reply.text(CODE_WRITING_INSTRUCTION) }, { reply: reply.text(CODE_WRITING_INSTRUCTION) }],
+      }),
+    );
     const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, maxReasks: 1 });
     const result = await planner.plan(input(), { signal: signal() });
     fake.assertDone();
@@ -106,19 +107,21 @@ describe('AnthropicPlanner', { timeout: 20_000 }, () => {
   });
 
   it('puts the failed verdict into a fix request, and an engine re-ask into the prompt', async () => {
-    fake = await startFakeAnthropic({
-      script: [
-        {
-          match: [
-            match.lastUserContains('Write a FIX session instruction'),
-            match.lastUserContains('tests failed'),
-            match.lastUserContains('greeting for Ada was "Hi"'),
-            match.lastUserContains('[no-file-paths]'),
-          ],
-          reply: reply.text(GOOD_INSTRUCTION),
-        },
-      ],
-    });
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          {
+            match: [
+              match.lastUserContains('Write a FIX session instruction'),
+              match.lastUserContains('tests failed'),
+              match.lastUserContains('greeting for Ada was "Hi"'),
+              match.lastUserContains('[no-file-paths]'),
+            ],
+            reply: reply.text(GOOD_INSTRUCTION),
+          },
+        ],
+      }),
+    );
     const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
     const result = await planner.plan(
       input({
@@ -156,22 +159,24 @@ describe('AnthropicPlanner', { timeout: 20_000 }, () => {
   });
 
   it('cancellation mid-stream surfaces provider.cancelled', async () => {
-    fake = await startFakeAnthropic({
-      faults: [{ kind: 'stall', afterEvents: 4 }],
-      script: [{ reply: reply.text(GOOD_INSTRUCTION) }],
-    });
+    const fake = held(
+      await startFakeAnthropic({
+        faults: [{ kind: 'stall', afterEvents: 4 }],
+        script: [{ reply: reply.text(GOOD_INSTRUCTION) }],
+      }),
+    );
     const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url });
     const controller = new AbortController();
     const pending = planner.plan(input(), { signal: controller.signal }).catch((e: unknown) => e);
-    await expect.poll(() => fake?.requests.length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => fake.requests.length, { timeout: 5000 }).toBe(1);
     controller.abort();
     const err = await pending;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ code: 'provider.cancelled' });
-    await expect.poll(() => fake?.requests[0]?.aborted, { timeout: 5000 }).toBe(true);
+    await expect.poll(() => fake.requests[0]?.aborted, { timeout: 5000 }).toBe(true);
   });
   it('judges with the lint rule overrides it is given', async () => {
-    fake = await startFakeAnthropic({ script: [{ reply: reply.text(CODE_WRITING_INSTRUCTION) }] });
+    const fake = held(await startFakeAnthropic({ script: [{ reply: reply.text(CODE_WRITING_INSTRUCTION) }] }));
     const planner = new AnthropicPlanner({
       apiKey: 'k',
       baseURL: fake.url,

@@ -1,25 +1,32 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { CommandVerifier, createSessionHub, MemoryStore, type SandboxProvider } from '@sessionhub/core';
-import { DockerSandboxProvider } from '@sessionhub/sandbox-docker';
-import { type FakeAnthropic, match, reply, startFakeAnthropic } from '@sessionhub/testing';
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { integrationReadiness } from '@sessionhub/core/testing';
+import { DockerSandboxProvider, isDockerAvailable } from '@sessionhub/sandbox-docker';
+import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { AnthropicExecutor, AnthropicPlanner } from '../src/index.js';
-import { dockerReadiness } from './support/docker.js';
 import { GOOD_INSTRUCTION } from './support/instructions.js';
-import { bubblewrapProvider } from './support/sandbox.js';
+import { bubblewrapProvider, held } from './support/sandbox.js';
 
-const docker = await dockerReadiness();
-
-let fake: FakeAnthropic | undefined;
-let workspace: string | undefined;
-afterEach(async () => {
-  await fake?.close();
-  if (workspace) await rm(workspace, { recursive: true, force: true });
-  fake = undefined;
-  workspace = undefined;
+// The sandbox package's own idempotent image build (`npm run sandbox:image -w @sessionhub/sandbox-docker`).
+const buildImage = fileURLToPath(new URL('../../sandbox-docker/scripts/build-image.sh', import.meta.url));
+const docker = await integrationReadiness({
+  name: 'Docker sandbox',
+  available: isDockerAvailable,
+  prepare: () => promisify(execFile)('bash', [buildImage]),
 });
+
+/** A fresh temp workspace (its real path), deleted when the current test ends. */
+async function tempWorkspace(prefix: string): Promise<string> {
+  const workspace = await realpath(await mkdtemp(join(tmpdir(), prefix)));
+  held({ close: () => rm(workspace, { recursive: true, force: true }) });
+  return workspace;
+}
 
 const FOUNDATION = `# Greeter Foundation
 
@@ -43,7 +50,7 @@ const FIX_INSTRUCTION = GOOD_INSTRUCTION.replace(
 
 /** Plans, executes, fails verification, plans a fix, executes again and succeeds, in sandboxes from `sandbox`. */
 async function greetingSession(sandbox: SandboxProvider): Promise<void> {
-  workspace = await mkdtemp(join(tmpdir(), 'sessionhub-session-'));
+  const workspace = await tempWorkspace('sessionhub-session-');
   await writeFile(join(workspace, 'FOUNDATION.md'), FOUNDATION);
   await writeFile(join(workspace, 'check.mjs'), CHECK);
 
@@ -61,46 +68,48 @@ async function greetingSession(sandbox: SandboxProvider): Promise<void> {
     ],
     reply: r,
   });
-  fake = await startFakeAnthropic({
-    apiKey: 'sk-ant-session-test',
-    script: [
-      plannerTurn(
-        'plan',
-        [match.lastUserContains('Greet visitors by name'), match.lastUserContains('Use version 1.1')],
-        GOOD_INSTRUCTION,
-      ),
-      executorTurn('look', [match.lastUserContains('Session 1.1: Greeting Module')], reply.toolUse('list_files', {})),
-      executorTurn(
-        'write (wrong greeting)',
-        [match.toolResult({ name: 'list_files', contains: 'check.mjs' })],
-        reply.toolUse('write_file', { path: 'greet.mjs', content: 'export const greet = (name) => "Hi " + name;\n' }),
-      ),
-      executorTurn('report', [match.toolResult({ name: 'write_file' })], reply.text('Added greet.mjs.')),
-      plannerTurn(
-        'fix plan',
-        [
-          match.lastUserContains('Write a FIX session instruction'),
-          match.lastUserContains('FAIL greeting for Ada was'),
-        ],
-        FIX_INSTRUCTION,
-      ),
-      executorTurn(
-        'fix',
-        [match.lastUserContains('fix attempt 1')],
-        reply.toolUse('edit_file', { path: 'greet.mjs', old_text: '"Hi "', new_text: '"Hello, "' }),
-      ),
-      executorTurn(
-        'check',
-        [match.toolResult({ name: 'edit_file', isError: false })],
-        reply.toolUse('run_command', { command: 'node check.mjs' }),
-      ),
-      executorTurn(
-        'done',
-        [match.toolResult({ name: 'run_command', contains: 'ok' })],
-        reply.text('Greeting now starts with Hello; check passes.'),
-      ),
-    ],
-  });
+  const fake = held(
+    await startFakeAnthropic({
+      apiKey: 'sk-ant-session-test',
+      script: [
+        plannerTurn(
+          'plan',
+          [match.lastUserContains('Greet visitors by name'), match.lastUserContains('Use version 1.1')],
+          GOOD_INSTRUCTION,
+        ),
+        executorTurn('look', [match.lastUserContains('Session 1.1: Greeting Module')], reply.toolUse('list_files', {})),
+        executorTurn(
+          'write (wrong greeting)',
+          [match.toolResult({ name: 'list_files', contains: 'check.mjs' })],
+          reply.toolUse('write_file', { path: 'greet.mjs', content: 'export const greet = (name) => "Hi " + name;\n' }),
+        ),
+        executorTurn('report', [match.toolResult({ name: 'write_file' })], reply.text('Added greet.mjs.')),
+        plannerTurn(
+          'fix plan',
+          [
+            match.lastUserContains('Write a FIX session instruction'),
+            match.lastUserContains('FAIL greeting for Ada was'),
+          ],
+          FIX_INSTRUCTION,
+        ),
+        executorTurn(
+          'fix',
+          [match.lastUserContains('fix attempt 1')],
+          reply.toolUse('edit_file', { path: 'greet.mjs', old_text: '"Hi "', new_text: '"Hello, "' }),
+        ),
+        executorTurn(
+          'check',
+          [match.toolResult({ name: 'edit_file', isError: false })],
+          reply.toolUse('run_command', { command: 'node check.mjs' }),
+        ),
+        executorTurn(
+          'done',
+          [match.toolResult({ name: 'run_command', contains: 'ok' })],
+          reply.text('Greeting now starts with Hello; check passes.'),
+        ),
+      ],
+    }),
+  );
 
   const common = { apiKey: 'sk-ant-session-test', baseURL: fake.url, maxRetries: 1 };
   const store = new MemoryStore();
@@ -163,16 +172,18 @@ describe('a full session: AnthropicPlanner → AnthropicExecutor in a real sandb
 
 describe('a session whose model calls fail past the retry budget', () => {
   it('ends with the typed provider error on the session, without hanging', { timeout: 30_000 }, async () => {
-    workspace = await mkdtemp(join(tmpdir(), 'sessionhub-session-'));
+    const workspace = await tempWorkspace('sessionhub-session-');
     await writeFile(join(workspace, 'FOUNDATION.md'), FOUNDATION);
-    fake = await startFakeAnthropic({
-      faults: [
-        { kind: 'overloaded', retryAfterMs: 1 },
-        { kind: 'overloaded', retryAfterMs: 1 },
-        { kind: 'overloaded', retryAfterMs: 1 },
-      ],
-      script: [{ reply: reply.text(GOOD_INSTRUCTION) }],
-    });
+    const fake = held(
+      await startFakeAnthropic({
+        faults: [
+          { kind: 'overloaded', retryAfterMs: 1 },
+          { kind: 'overloaded', retryAfterMs: 1 },
+          { kind: 'overloaded', retryAfterMs: 1 },
+        ],
+        script: [{ reply: reply.text(GOOD_INSTRUCTION) }],
+      }),
+    );
     const model = { apiKey: 'k', baseURL: fake.url, maxRetries: 2 };
     const provider = bubblewrapProvider();
     onTestFinished(() => provider.close());

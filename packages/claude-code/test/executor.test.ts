@@ -1,23 +1,14 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CancelledError, ProviderError, type Sandbox } from '@sessionhub/core';
-import { type FakeAnthropic, match, reply, startFakeAnthropic } from '@sessionhub/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { ClaudeCodeError, ClaudeCodeExecutor, EXECUTOR_PREAMBLE } from '../src/index.js';
 import { executeInput, INSTRUCTION_TEXT, progressLog } from './support/fixtures.js';
-import { createSandbox } from './support/sandbox.js';
+import { createSandbox, held } from './support/sandbox.js';
 
 // A canary key: it must reach the fake (which checks it) and nothing else.
 const KEY = 'sk-ant-canary-7c1f9d2e';
-
-let fake: FakeAnthropic | undefined;
-let box: Sandbox | undefined;
-afterEach(async () => {
-  await fake?.close();
-  await box?.dispose();
-  fake = undefined;
-  box = undefined;
-});
 
 const signal = () => AbortSignal.timeout(25_000);
 
@@ -43,23 +34,25 @@ function messagesText(body: unknown): string {
 
 describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code executable)', { timeout: 30_000 }, () => {
   it('writes a file with its Write tool, ends with text, and reports progress, files, usage and cost', async () => {
-    box = await createSandbox({ 'README.md': 'demo\n' });
+    const box = await createSandbox({ 'README.md': 'demo\n' });
     const target = join(box.workspace, 'hello.txt');
-    fake = await startFakeAnthropic({
-      apiKey: KEY,
-      script: [
-        {
-          name: 'write',
-          match: [match.lastUserContains(EXECUTOR_PREAMBLE.slice(0, 60)), match.lastUserContains(INSTRUCTION_TEXT)],
-          reply: reply.toolUse('Write', { file_path: target, content: 'hello, visitor\n' }, { text: 'Writing it.' }),
-        },
-        {
-          name: 'report',
-          match: match.toolResult({ name: 'Write', isError: false }),
-          reply: reply.text('Created hello.txt with a greeting.'),
-        },
-      ],
-    });
+    const fake = held(
+      await startFakeAnthropic({
+        apiKey: KEY,
+        script: [
+          {
+            name: 'write',
+            match: [match.lastUserContains(EXECUTOR_PREAMBLE.slice(0, 60)), match.lastUserContains(INSTRUCTION_TEXT)],
+            reply: reply.toolUse('Write', { file_path: target, content: 'hello, visitor\n' }, { text: 'Writing it.' }),
+          },
+          {
+            name: 'report',
+            match: match.toolResult({ name: 'Write', isError: false }),
+            reply: reply.text('Created hello.txt with a greeting.'),
+          },
+        ],
+      }),
+    );
     const log = progressLog();
     const executor = new ClaudeCodeExecutor({ apiKey: KEY, baseURL: fake.url, permissionMode: 'acceptEdits' });
     const report = await executor.execute(executeInput(), box, { signal: signal(), emit: log.emit });
@@ -109,17 +102,19 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
   });
 
   it('runs an allowed Bash command and finds the file it made through the workspace listing', async () => {
-    box = await createSandbox({ 'README.md': 'demo\n' });
-    fake = await startFakeAnthropic({
-      apiKey: KEY,
-      script: [
-        {
-          match: match.lastUserContains('Session 1.1'),
-          reply: reply.toolUse('Bash', { command: 'echo made > made-by-bash.txt && cat made-by-bash.txt' }),
-        },
-        { match: match.toolResult({ name: 'Bash', contains: 'made' }), reply: reply.text('Done.') },
-      ],
-    });
+    const box = await createSandbox({ 'README.md': 'demo\n' });
+    const fake = held(
+      await startFakeAnthropic({
+        apiKey: KEY,
+        script: [
+          {
+            match: match.lastUserContains('Session 1.1'),
+            reply: reply.toolUse('Bash', { command: 'echo made > made-by-bash.txt && cat made-by-bash.txt' }),
+          },
+          { match: match.toolResult({ name: 'Bash', contains: 'made' }), reply: reply.text('Done.') },
+        ],
+      }),
+    );
     const log = progressLog();
     const executor = new ClaudeCodeExecutor({
       apiKey: KEY,
@@ -139,16 +134,18 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
   });
 
   it('fails with claude_code.max_turns when the turn limit is reached', async () => {
-    box = await createSandbox();
-    fake = await startFakeAnthropic({
-      script: [
-        {
-          match: match.lastUserContains('Session 1.1'),
-          reply: reply.toolUse('Write', { file_path: join(box.workspace, 'a.txt'), content: 'a\n' }),
-        },
-        { match: match.toolResult({ name: 'Write' }), reply: reply.text('never reached') },
-      ],
-    });
+    const box = await createSandbox();
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          {
+            match: match.lastUserContains('Session 1.1'),
+            reply: reply.toolUse('Write', { file_path: join(box.workspace, 'a.txt'), content: 'a\n' }),
+          },
+          { match: match.toolResult({ name: 'Write' }), reply: reply.text('never reached') },
+        ],
+      }),
+    );
     const executor = new ClaudeCodeExecutor({ apiKey: KEY, baseURL: fake.url, maxTurns: 1 });
     const err = await executor.execute(executeInput(), box, { signal: signal(), emit: () => {} }).then(
       () => undefined,
@@ -160,8 +157,10 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
   });
 
   it('maps a refused API key to provider.auth without leaking the key', async () => {
-    box = await createSandbox();
-    fake = await startFakeAnthropic({ apiKey: 'sk-ant-the-right-one', script: [{ reply: reply.text('never') }] });
+    const box = await createSandbox();
+    const fake = held(
+      await startFakeAnthropic({ apiKey: 'sk-ant-the-right-one', script: [{ reply: reply.text('never') }] }),
+    );
     const log = progressLog();
     const executor = new ClaudeCodeExecutor({ apiKey: KEY, baseURL: fake.url, maxRetries: 1 });
     const err = await executor.execute(executeInput(), box, { signal: signal(), emit: log.emit }).then(
@@ -180,15 +179,17 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
   });
 
   it('cancels mid-run through the abort signal: CancelledError, and the model stream is closed', async () => {
-    box = await createSandbox();
+    const box = await createSandbox();
     // The first call streams a few events, then hangs until the client goes away.
-    fake = await startFakeAnthropic({
-      faults: [{ kind: 'stall', afterEvents: 2 }],
-      script: [{ reply: reply.text('x') }],
-    });
+    const fake = held(
+      await startFakeAnthropic({
+        faults: [{ kind: 'stall', afterEvents: 2 }],
+        script: [{ reply: reply.text('x') }],
+      }),
+    );
     const controller = new AbortController();
     const watcher = setInterval(() => {
-      if (fake?.requests.length) controller.abort(new Error('user cancelled'));
+      if (fake.requests.length) controller.abort(new Error('user cancelled'));
     }, 20);
     try {
       const executor = new ClaudeCodeExecutor({ apiKey: KEY, baseURL: fake.url });
@@ -201,14 +202,14 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
     } finally {
       clearInterval(watcher);
     }
-    await vi.waitFor(() => expect(fake?.requests[0]?.aborted).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true), { timeout: 10_000 });
     // The Claude Code process is gone: nothing runs in the workspace any more.
     const workspace = box.workspace;
     await vi.waitFor(async () => expect(await processesIn(workspace)).toEqual([]), { timeout: 10_000 });
   });
 
   it('refuses to start on an already aborted signal', async () => {
-    box = await createSandbox();
+    const box = await createSandbox();
     const executor = new ClaudeCodeExecutor({ apiKey: KEY, baseURL: 'http://127.0.0.1:9' });
     await expect(
       executor.execute(executeInput(), box, { signal: AbortSignal.abort(), emit: () => {} }),

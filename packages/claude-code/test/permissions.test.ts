@@ -1,25 +1,14 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Sandbox } from '@sessionhub/core';
 import { type FakeAnthropic, match, reply, startFakeAnthropic } from '@sessionhub/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ClaudeCodeError, ClaudeCodeExecutor } from '../src/index.js';
 import { executeInput, progressLog } from './support/fixtures.js';
-import { createSandbox } from './support/sandbox.js';
+import { createSandbox, held } from './support/sandbox.js';
 
 const KEY = 'sk-ant-canary-perm-93ad';
 // A host variable Claude Code must not see: the executor never passes the host environment on.
 const HOST_SECRET = 'host-secret-value-5e0c';
-
-let fake: FakeAnthropic | undefined;
-let box: Sandbox | undefined;
-afterEach(async () => {
-  await fake?.close();
-  await box?.dispose();
-  delete process.env.SESSIONHUB_TEST_HOST_SECRET;
-  fake = undefined;
-  box = undefined;
-});
 
 // acceptEdits auto-approves plain file commands (touch, mkdir, ...) in the workspace; running a program is not.
 const DENIED_COMMAND = `node -e "require('fs').writeFileSync('denied.txt', 'x')"`;
@@ -27,21 +16,23 @@ const DENIED_COMMAND = `node -e "require('fs').writeFileSync('denied.txt', 'x')"
 const signal = () => AbortSignal.timeout(25_000);
 
 /** The text of the tool result the fake received in request `i`. */
-function toolResultSent(i: number): string {
+function toolResultSent(fake: FakeAnthropic, i: number): string {
   const messages =
-    ((fake?.requests[i]?.body ?? {}) as { messages?: { role: string; content: unknown }[] }).messages ?? [];
+    ((fake.requests[i]?.body ?? {}) as { messages?: { role: string; content: unknown }[] }).messages ?? [];
   return JSON.stringify(messages.at(-1)?.content ?? '');
 }
 
 describe('permission modes, allowed tools and the environment', { timeout: 30_000 }, () => {
   it('acceptEdits (the default) refuses a Bash command that allowedTools does not list', async () => {
-    box = await createSandbox();
-    fake = await startFakeAnthropic({
-      script: [
-        { match: match.lastUserContains('Session 1.1'), reply: reply.toolUse('Bash', { command: DENIED_COMMAND }) },
-        { match: match.toolResult({ name: 'Bash', isError: true }), reply: reply.text('Could not run it.') },
-      ],
-    });
+    const box = await createSandbox();
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          { match: match.lastUserContains('Session 1.1'), reply: reply.toolUse('Bash', { command: DENIED_COMMAND }) },
+          { match: match.toolResult({ name: 'Bash', isError: true }), reply: reply.text('Could not run it.') },
+        ],
+      }),
+    );
     const log = progressLog();
     const report = await new ClaudeCodeExecutor({ apiKey: KEY, baseURL: fake.url }).execute(executeInput(), box, {
       signal: signal(),
@@ -56,16 +47,21 @@ describe('permission modes, allowed tools and the environment', { timeout: 30_00
 
   it('bypassPermissions runs any tool (as root too) and Claude Code sees only the environment it is given', async () => {
     process.env.SESSIONHUB_TEST_HOST_SECRET = HOST_SECRET;
-    box = await createSandbox();
-    fake = await startFakeAnthropic({
-      script: [
-        {
-          match: match.lastUserContains('Session 1.1'),
-          reply: reply.toolUse('Bash', { command: 'env; touch ran.txt' }),
-        },
-        { match: match.toolResult({ name: 'Bash', isError: false }), reply: reply.text('Ran it.') },
-      ],
+    onTestFinished(() => {
+      delete process.env.SESSIONHUB_TEST_HOST_SECRET;
     });
+    const box = await createSandbox();
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          {
+            match: match.lastUserContains('Session 1.1'),
+            reply: reply.toolUse('Bash', { command: 'env; touch ran.txt' }),
+          },
+          { match: match.toolResult({ name: 'Bash', isError: false }), reply: reply.text('Ran it.') },
+        ],
+      }),
+    );
     const log = progressLog();
     const executor = new ClaudeCodeExecutor({
       apiKey: KEY,
@@ -76,7 +72,7 @@ describe('permission modes, allowed tools and the environment', { timeout: 30_00
     const report = await executor.execute(executeInput(), box, { signal: signal(), emit: log.emit });
     fake.assertDone();
     expect(report.changedFiles).toEqual(['ran.txt']);
-    const envSeen = toolResultSent(1);
+    const envSeen = toolResultSent(fake, 1);
     expect(envSeen).toContain('GREETING_STYLE=warm');
     expect(envSeen).not.toContain(HOST_SECRET);
     expect(envSeen).not.toContain('SESSIONHUB_TEST_HOST_SECRET');
@@ -85,7 +81,7 @@ describe('permission modes, allowed tools and the environment', { timeout: 30_00
   });
 
   it('reports a Claude Code executable that cannot start as claude_code.process', async () => {
-    box = await createSandbox();
+    const box = await createSandbox();
     const executor = new ClaudeCodeExecutor({
       apiKey: KEY,
       baseURL: 'http://127.0.0.1:9',

@@ -1,27 +1,34 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { AnthropicPlanner } from '@sessionhub/anthropic';
 import { CommandVerifier, createSessionHub, MemoryStore, type SandboxProvider } from '@sessionhub/core';
-import { DockerSandboxProvider } from '@sessionhub/sandbox-docker';
-import { type FakeAnthropic, match, reply, startFakeAnthropic } from '@sessionhub/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { integrationReadiness } from '@sessionhub/core/testing';
+import { DockerSandboxProvider, isDockerAvailable } from '@sessionhub/sandbox-docker';
+import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
+import { describe, expect, it } from 'vitest';
 import { ClaudeCodeExecutor, EXECUTOR_PREAMBLE } from '../src/index.js';
-import { dockerReadiness } from './support/docker.js';
-import { bubblewrapProvider } from './support/sandbox.js';
+import { bubblewrapProvider, held } from './support/sandbox.js';
 
-const docker = await dockerReadiness();
+// The sandbox package's own idempotent image build (`npm run sandbox:image -w @sessionhub/sandbox-docker`).
+const buildImage = fileURLToPath(new URL('../../sandbox-docker/scripts/build-image.sh', import.meta.url));
+const docker = await integrationReadiness({
+  name: 'Docker sandbox',
+  available: isDockerAvailable,
+  prepare: () => promisify(execFile)('bash', [buildImage]),
+});
 
 const KEY = 'sk-ant-session-canary-41b7';
 
-let fake: FakeAnthropic | undefined;
-let workspace: string | undefined;
-afterEach(async () => {
-  await fake?.close();
-  if (workspace) await rm(workspace, { recursive: true, force: true });
-  fake = undefined;
-  workspace = undefined;
-});
+/** A fresh temp workspace (its real path), deleted when the current test ends. */
+async function tempWorkspace(prefix: string): Promise<string> {
+  const workspace = await realpath(await mkdtemp(join(tmpdir(), prefix)));
+  held({ close: () => rm(workspace, { recursive: true, force: true }) });
+  return workspace;
+}
 
 const FOUNDATION = `# Greeter Foundation
 
@@ -51,28 +58,30 @@ COMMIT: 'Add a greeting file'
  * from `sandbox`, and succeeds: every model call against the fake.
  */
 async function greetingSession(sandbox: SandboxProvider): Promise<void> {
-  workspace = await realpath(await mkdtemp(join(tmpdir(), 'sessionhub-cc-session-')));
+  const workspace = await tempWorkspace('sessionhub-cc-session-');
   await writeFile(join(workspace, 'FOUNDATION.md'), FOUNDATION);
-  fake = await startFakeAnthropic({
-    apiKey: KEY,
-    script: [
-      {
-        name: 'plan',
-        match: [match.systemContains('You are the Planner'), match.lastUserContains('Add a greeting file')],
-        reply: reply.text(INSTRUCTION),
-      },
-      {
-        name: 'write',
-        match: [match.lastUserContains(EXECUTOR_PREAMBLE), match.lastUserContains('Session 1.1: Greeting File')],
-        reply: reply.toolUse('Write', { file_path: join(workspace, 'hello.txt'), content: 'hello\n' }),
-      },
-      {
-        name: 'report',
-        match: match.toolResult({ name: 'Write', isError: false }),
-        reply: reply.text('Added hello.txt.'),
-      },
-    ],
-  });
+  const fake = held(
+    await startFakeAnthropic({
+      apiKey: KEY,
+      script: [
+        {
+          name: 'plan',
+          match: [match.systemContains('You are the Planner'), match.lastUserContains('Add a greeting file')],
+          reply: reply.text(INSTRUCTION),
+        },
+        {
+          name: 'write',
+          match: [match.lastUserContains(EXECUTOR_PREAMBLE), match.lastUserContains('Session 1.1: Greeting File')],
+          reply: reply.toolUse('Write', { file_path: join(workspace, 'hello.txt'), content: 'hello\n' }),
+        },
+        {
+          name: 'report',
+          match: match.toolResult({ name: 'Write', isError: false }),
+          reply: reply.text('Added hello.txt.'),
+        },
+      ],
+    }),
+  );
   const hub = createSessionHub({
     planner: new AnthropicPlanner({ apiKey: KEY, baseURL: fake.url, maxRetries: 0 }),
     executor: new ClaudeCodeExecutor({ apiKey: KEY, baseURL: fake.url, maxRetries: 0 }),

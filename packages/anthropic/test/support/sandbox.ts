@@ -1,6 +1,7 @@
-import type { Sandbox } from '@sessionhub/core';
-import { createTempSandbox } from '@sessionhub/core/testing';
+import type { Releasable } from '@sessionhub/core/testing';
+import { releaseAfterTest, tempSandboxes } from '@sessionhub/core/testing';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
+import { onTestFinished } from 'vitest';
 
 /**
  * The real embedded sandbox (`@sessionhub/sandbox-process`) with bubblewrap isolation required:
@@ -11,16 +12,12 @@ export function bubblewrapProvider(): ProcessSandboxProvider {
   return new ProcessSandboxProvider({ isolation: 'bubblewrap' });
 }
 
-let shared: ProcessSandboxProvider | undefined;
+const sandboxes = tempSandboxes(bubblewrapProvider, { prefix: 'sessionhub-anthropic-' });
 
-/** A bubblewrap sandbox over a fresh temp workspace filled with `files`; its `dispose` deletes the workspace. */
-export function createSandbox(files: Record<string, string> = {}): Promise<Sandbox> {
-  shared ??= bubblewrapProvider();
-  return createTempSandbox(shared, files, { prefix: 'sessionhub-anthropic-' });
-}
+/** Releases `resource` (a fake, a sandbox, a provider) when the current test ends, and returns it. */
+export const held = <T extends Releasable>(resource: T): T => releaseAfterTest(onTestFinished, resource);
 
-/** Disposes every sandbox {@link createSandbox} made that is still live (for scripts such as the bench). */
-export async function closeSandboxes(): Promise<void> {
-  await shared?.close();
-  shared = undefined;
+/** A bubblewrap sandbox over a fresh temp workspace holding `files`; disposed (workspace deleted) when the test ends. */
+export async function createSandbox(files: Record<string, string> = {}) {
+  return held(await sandboxes.create(files));
 }

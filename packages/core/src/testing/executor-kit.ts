@@ -61,3 +61,71 @@ export async function createTempSandbox(
     throw error;
   }
 }
+
+/** Something a test holds and must release: a fake server, a sandbox, a sandbox provider. */
+export type Releasable = { close(): Promise<void> | void } | { dispose(): Promise<void> | void };
+
+/**
+ * Releases `resource` when the current test ends and returns it, through the test runner's per-test
+ * hook (vitest's `onTestFinished`), so a test needs no module-level variables and no `afterEach`:
+ * `const fake = releaseAfterTest(onTestFinished, await startFakeAnthropic(...))`.
+ */
+export function releaseAfterTest<T extends Releasable>(
+  onTestFinished: (release: () => Promise<void>) => void,
+  resource: T,
+): T {
+  onTestFinished(async () => {
+    if ('dispose' in resource) await resource.dispose();
+    else await resource.close();
+  });
+  return resource;
+}
+
+/**
+ * Sandboxes over fresh temp workspaces (see {@link createTempSandbox}) from one provider, made on first
+ * use and shared by every test of a file; `close()` releases it (a bench or an `afterAll` calls it).
+ */
+export function tempSandboxes(
+  makeProvider: () => SandboxProvider & { close?(): Promise<void> },
+  opts: { prefix?: string } = {},
+): { create(files?: Record<string, string>): Promise<Sandbox>; close(): Promise<void> } {
+  let provider: (SandboxProvider & { close?(): Promise<void> }) | undefined;
+  return {
+    create(files = {}) {
+      provider ??= makeProvider();
+      return createTempSandbox(provider, files, { prefix: opts.prefix });
+    },
+    async close() {
+      await provider?.close?.();
+      provider = undefined;
+    },
+  };
+}
+
+/** Whether an integration variant of a test (Docker, a real binary) runs here, and why not. */
+export interface Readiness {
+  ready: boolean;
+  /** Why it does not run; shown in the skipped test's name. */
+  reason: string;
+}
+
+/**
+ * Decides whether an integration variant runs: `available()` probes the environment, `prepare()`
+ * readies it (builds an image, say). Outside CI a failed probe or preparation skips the variant with
+ * the reason; with `CI=true` it never skips, so the test runs and fails loudly.
+ */
+export async function integrationReadiness(check: {
+  name: string;
+  available: () => Promise<boolean>;
+  prepare?: () => Promise<unknown>;
+}): Promise<Readiness> {
+  const ci = process.env.CI === 'true';
+  const skip = (reason: string): Readiness => (ci ? { ready: true, reason: '' } : { ready: false, reason });
+  if (!(await check.available().catch(() => false))) return skip(`${check.name} not reachable`);
+  try {
+    await check.prepare?.();
+  } catch (err) {
+    return skip(`${check.name} not ready: ${String(err).slice(0, 200)}`);
+  }
+  return { ready: true, reason: '' };
+}
