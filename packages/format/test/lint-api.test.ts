@@ -55,6 +55,7 @@ describe('realistic instructions', () => {
       'no-library-names@6:37',
       'no-sql@7:23',
       'no-sql@8:20',
+      'no-data-schema@8:53',
       'no-library-names@9:7',
       'no-shell-commands@11:3',
       'no-file-paths@11:9',
@@ -74,6 +75,9 @@ describe('rule catalogue', () => {
   it('has exactly the documented rule ids', () => {
     const ids: LintRuleId[] = [
       'no-code-block',
+      'no-code-constructs',
+      'no-data-schema',
+      'no-directory-layout',
       'no-heredoc',
       'no-file-contents',
       'no-diff-hunk',
@@ -97,7 +101,16 @@ describe('rule catalogue', () => {
     const severity = Object.fromEntries(LINT_RULES.map((r) => [r.id, r.defaultSeverity]));
     for (const id of ['no-code-block', 'no-heredoc', 'no-file-contents', 'no-diff-hunk', 'missing-validation'])
       expect(severity[id]).toBe('error');
-    for (const id of ['no-library-names', 'no-file-paths', 'no-shell-commands', 'no-signatures', 'no-sql'])
+    for (const id of [
+      'no-library-names',
+      'no-file-paths',
+      'no-shell-commands',
+      'no-signatures',
+      'no-sql',
+      'no-code-constructs',
+      'no-data-schema',
+      'no-directory-layout',
+    ])
       expect(severity[id]).toBe('warning');
   });
 });

@@ -106,6 +106,78 @@ function afterProperName(text: string, start: number): boolean {
   return at >= 0 && !isSentenceStart(text, at);
 }
 
+/**
+ * Words that can follow "install" or "add" in English: determiners, pronouns, quantifiers, adjectives of
+ * amount, mass nouns. A package is named by a bare name instead ("install helmet"); a plural is English
+ * ("install updates").
+ */
+const NOT_A_PACKAGE = new Set(
+  (
+    'the a an any all every each some its their our your my his her this that these those it them what whatever ' +
+    'new latest missing required needed optional extra additional other another more only just both one two ' +
+    'and or from on in to for with at by as of when if before after then automatically locally globally ' +
+    'software firmware hardware everything anything nothing something support access'
+  ).split(' '),
+);
+
+/** A package name as registries spell it: lower case, with `-`, `.` or digits inside. */
+const PACKAGE_NAME = String.raw`[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*`;
+/** Nouns that say the name before them is a package. */
+const PACKAGE_NOUNS = String.raw`(?:npm\s+)?(?:packages?|librar(?:y|ies)|modules?|dependenc(?:y|ies)|middleware|plugins?|gems?|crates?|sdks?)`;
+/** The same after "add", "use", "include", where "the payment module" or "the photo library" are features. */
+const ADD_NOUNS = String.raw`(?:npm\s+)?(?:packages?|dependenc(?:y|ies)|middleware|gems?|crates?)`;
+
+/** Each step names the package in group `name`; `article` and `noun` tell how it was named. */
+const INSTALL_STEPS: readonly RegExp[] = [
+  // install helmet / install the dotenv package / bring in the slugify package
+  new RegExp(
+    String.raw`\b(?:install|bring\s+in|pull\s+in|require)\s+(?<article>the\s+)?(?<name>${PACKAGE_NAME})(?<noun>\s+${PACKAGE_NOUNS}\b)?`,
+    'gid',
+  ),
+  // add the stripe package / use the uuid dependency
+  new RegExp(String.raw`\b(?:add|use|include)\s+(?:the\s+)?(?<name>${PACKAGE_NAME})(?<noun>\s+${ADD_NOUNS})\b`, 'gid'),
+  // add multer as middleware / add bcrypt as a dependency
+  new RegExp(
+    String.raw`\b(?:add|install|use|include)\s+(?<name>${PACKAGE_NAME})(?<noun>\s+as\s+(?:an?\s+)?(?:(?:dev|peer|runtime)\s+)?(?:dependency|middleware|plugin))\b`,
+    'gid',
+  ),
+  // a dependency on date-fns
+  new RegExp(String.raw`\bdependency\s+on\s+(?<name>${PACKAGE_NAME})(?<noun>)\b`, 'gid'),
+];
+
+/** Words that, right before the verb, still leave it an instruction ("then install cors"). */
+const STEP_LEAD = /\b(?:then|first|next|also|finally)\s*,?\s*$/i;
+
+/**
+ * Install steps that name a package: the dependency verb as an instruction (at the start of a sentence
+ * or after "then"/"first"), and a package named bare, by its registry spelling, or with a package noun.
+ * "Users can install the app" has a subject; "install the app" names a thing, not a package;
+ * "install updates" names a plural; "Install guide:" is a label.
+ */
+function findInstallSteps(text: string): { index: number; name: string }[] {
+  const found: { index: number; name: string }[] = [];
+  if (!/\b(?:install|bring|pull|require|add|use|include|dependency)\b/i.test(text)) return found;
+  for (const re of INSTALL_STEPS) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const name = m.groups?.name ?? '';
+      const nameAt = m.indices?.groups?.name?.[0] ?? m.index;
+      const withNoun = (m.groups?.noun ?? '') !== '' || re !== INSTALL_STEPS[0];
+      if (NOT_A_PACKAGE.has(name.toLowerCase()) || /[A-Z]/.test(name)) continue;
+      if (!withNoun) {
+        const imperative =
+          isSentenceStart(text, m.index) || STEP_LEAD.test(text.slice(Math.max(0, m.index - 40), m.index));
+        if (!imperative || m.groups?.article) continue;
+        // A bare plural is English ("install updates"), unless spelled as a registry name.
+        if (/[^s]s$/.test(name) && !/[.-]/.test(name)) continue;
+        if (/^\s*:/.test(text.slice(nameAt + name.length))) continue;
+      }
+      found.push({ index: nameAt, name });
+    }
+  }
+  return found;
+}
+
 /** Every library mention in one (masked) line: offset and what was named. */
 function findLibraryNames(text: string): { index: number; name: string }[] {
   const found: { index: number; name: string }[] = [];
@@ -148,6 +220,7 @@ function findLibraryNames(text: string): { index: number; name: string }[] {
       add(start, m[0].length, canonicalName(m[0]));
     }
   }
+  for (const step of findInstallSteps(text)) add(step.index, step.name.length, step.name);
   return found.length > 1 ? found.sort((a, b) => a.index - b.index) : found;
 }
 
