@@ -74,7 +74,7 @@ export function workCommitMessage(input: {
     [TRAILER.attempt, String(input.attempt)],
   ];
   if (parsed) trailers.push([TRAILER.version, parsed.version.text]);
-  return `${body.join("\n")}\n${formatTrailers(trailers)}\n`;
+  return `${body.join('\n')}\n${formatTrailers(trailers)}\n`;
 }
 
 /** The message of the Foundation commit: `Foundation 1.2: FOUNDATION.md updated by session 1.2`. */

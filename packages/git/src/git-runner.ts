@@ -137,9 +137,13 @@ export class GitRunner {
           const exitCode = typeof err.code === 'number' ? err.code : -1;
           if ((call.okExitCodes ?? [0]).includes(exitCode)) return resolve({ stdout, stderr, exitCode });
           reject(
-            new GitError('git.command_failed', `git ${args[0]} failed (exit ${exitCode}): ${stderr.trim() || stdout.trim()}`, {
-              cause: error,
-            }),
+            new GitError(
+              'git.command_failed',
+              `git ${args[0]} failed (exit ${exitCode}): ${stderr.trim() || stdout.trim()}`,
+              {
+                cause: error,
+              },
+            ),
           );
         },
       );

@@ -239,13 +239,12 @@ export class GitWorkspaces implements WorkspaceProvider {
    * Commits every change of the workspace after a passing verdict (`git.verdict_failed` otherwise),
    * with the message of {@link workCommitMessage}. Idempotent per session and attempt.
    */
-  async commitVerified(
-    session: Session,
-    change: VerifiedChange,
-    opts: WorkspaceCallOptions,
-  ): Promise<WorkspaceCommit> {
+  async commitVerified(session: Session, change: VerifiedChange, opts: WorkspaceCallOptions): Promise<WorkspaceCommit> {
     if (!change.verdict?.passed) {
-      throw new GitError('git.verdict_failed', `attempt ${change.attempt} of session ${session.id} did not pass: it is not committed`);
+      throw new GitError(
+        'git.verdict_failed',
+        `attempt ${change.attempt} of session ${session.id} did not pass: it is not committed`,
+      );
     }
     if (!Number.isInteger(change.attempt) || change.attempt < 0) {
       throw new GitError('git.invalid_option', `attempt ${change.attempt}: give a whole number from 0`);
@@ -262,7 +261,12 @@ export class GitWorkspaces implements WorkspaceProvider {
     opts: WorkspaceCallOptions,
   ): Promise<WorkspaceCommit> {
     const path = change.path;
-    if (typeof path !== 'string' || path === '' || isAbsolute(path) || path.split(/[\\/]/).some((p) => p === '..' || p === '.git')) {
+    if (
+      typeof path !== 'string' ||
+      path === '' ||
+      isAbsolute(path) ||
+      path.split(/[\\/]/).some((p) => p === '..' || p === '.git')
+    ) {
       throw new GitError('git.invalid_path', `Foundation path '${path}': give a path inside the workspace`);
     }
     const target = await this.target(session, opts.signal);
@@ -307,13 +311,16 @@ export class GitWorkspaces implements WorkspaceProvider {
    * active (by `isActive`, default none is), and every session branch with no commit of its own and
    * no worktree. Branches with commits are kept (they may be deployed).
    */
-  prune(opts: { signal: AbortSignal; isActive?: (sessionId: string) => boolean | Promise<boolean> }): Promise<PruneReport> {
+  prune(opts: {
+    signal: AbortSignal;
+    isActive?: (sessionId: string) => boolean | Promise<boolean>;
+  }): Promise<PruneReport> {
     return this.lock.run(async () => {
       const { signal } = opts;
       const commonDir = this.repository.commonDir;
       const report: PruneReport = { worktrees: [], branches: [] };
       const inUse = new Set<string>();
-      for (const wt of await listWorktrees(this.git, commonDir, signal)) {
+      for (const wt of await listWorktrees(this.git, commonDir, this.repository.topLevel === undefined, signal)) {
         if (!isInside(wt.path, this.workspacesDir) || wt.path === this.workspacesDir) continue;
         const sessionId = basename(wt.path);
         if (opts.isActive && (await opts.isActive(sessionId))) {
@@ -345,7 +352,8 @@ export class GitWorkspaces implements WorkspaceProvider {
     );
     const parts = out.split('\0').filter((p) => p !== '');
     const changes: WorkspaceChange[] = [];
-    for (let i = 0; i + 1 < parts.length; i += 2) changes.push({ status: parts[i] as string, path: parts[i + 1] as string });
+    for (let i = 0; i + 1 < parts.length; i += 2)
+      changes.push({ status: parts[i] as string, path: parts[i + 1] as string });
     return changes;
   }
 

@@ -11,7 +11,7 @@ export * from './git-runner.js';
 export * from './git-workspaces.js';
 export * from './naming.js';
 export * from './options.js';
-export { checkGitVersion, MIN_GIT_VERSION, type RepositoryInfo } from './repository.js';
 export * from './post-deploy-check.js';
 export * from './release-records.js';
 export * from './releases.js';
+export { checkGitVersion, MIN_GIT_VERSION, type RepositoryInfo } from './repository.js';

@@ -11,9 +11,27 @@ import { listWorktrees } from './worktrees.js';
 
 /** An event of a deploy, for the caller to record (e.g. in the session's event log). */
 export type DeployEvent =
-  | { type: 'deploy.started'; at: string; tag: string; target: string; sha: string; previousSha: string; version: string; sessionIds: string[] }
+  | {
+      type: 'deploy.started';
+      at: string;
+      tag: string;
+      target: string;
+      sha: string;
+      previousSha: string;
+      version: string;
+      sessionIds: string[];
+    }
   | { type: 'deploy.succeeded'; at: string; tag: string; target: string; sha: string; check?: CheckResult }
-  | { type: 'deploy.rolled_back'; at: string; tag: string; target: string; sha: string; restored: string; reason: string; check?: CheckResult };
+  | {
+      type: 'deploy.rolled_back';
+      at: string;
+      tag: string;
+      target: string;
+      sha: string;
+      restored: string;
+      reason: string;
+      check?: CheckResult;
+    };
 
 /** Options of {@link GitReleases}. */
 export interface GitReleasesOptions {
@@ -109,18 +127,29 @@ export class GitReleases {
   }
 
   private async branchHead(branch: string, signal: AbortSignal): Promise<string> {
-    const ok = await this.workspaces.git.run(['check-ref-format', '--branch', branch], this.call(signal, { okExitCodes: [0, 1, 128] }));
-    const out = ok.exitCode === 0
-      ? await this.workspaces.git.run(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], this.call(signal, { okExitCodes: [0, 1] }))
-      : undefined;
+    const ok = await this.workspaces.git.run(
+      ['check-ref-format', '--branch', branch],
+      this.call(signal, { okExitCodes: [0, 1, 128] }),
+    );
+    const out =
+      ok.exitCode === 0
+        ? await this.workspaces.git.run(
+            ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`],
+            this.call(signal, { okExitCodes: [0, 1] }),
+          )
+        : undefined;
     if (out === undefined || out.exitCode !== 0) {
-      throw new GitError('git.branch_not_found', `the branch '${branch}' does not exist: create it first (e.g. from your main branch)`);
+      throw new GitError(
+        'git.branch_not_found',
+        `the branch '${branch}' does not exist: create it first (e.g. from your main branch)`,
+      );
     }
     return out.stdout.trim();
   }
 
   private async assertNotCheckedOut(target: string, signal: AbortSignal): Promise<void> {
-    const wts = await listWorktrees(this.workspaces.git, this.workspaces.repository.commonDir, signal);
+    const repo = this.workspaces.repository;
+    const wts = await listWorktrees(this.workspaces.git, repo.commonDir, repo.topLevel === undefined, signal);
     const holder = wts.find((w) => w.branch === `refs/heads/${target}`);
     if (holder) {
       throw new GitError(
@@ -132,9 +161,15 @@ export class GitReleases {
   }
 
   private async tagFree(tag: string, signal: AbortSignal): Promise<void> {
-    const out = await this.workspaces.git.run(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}`], this.call(signal, { okExitCodes: [0, 1] }));
+    const out = await this.workspaces.git.run(
+      ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}`],
+      this.call(signal, { okExitCodes: [0, 1] }),
+    );
     if (out.exitCode === 0) {
-      throw new GitError('git.tag_exists', `the tag '${tag}' already exists: bump the Foundation version, or pass another version`);
+      throw new GitError(
+        'git.tag_exists',
+        `the tag '${tag}' already exists: bump the Foundation version, or pass another version`,
+      );
     }
   }
 
@@ -149,7 +184,11 @@ export class GitReleases {
   private async push(target: string, tags: string[], signal: AbortSignal): Promise<void> {
     const remote = this.options.remote;
     if (remote === undefined) return;
-    const refs = [`+refs/heads/${target}:refs/heads/${target}`, ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`)];
+    const force = this.options.rewriteOnRollback ? '+' : '';
+    const refs = [
+      `${force}refs/heads/${target}:refs/heads/${target}`,
+      ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
+    ];
     await this.git(['push', '--porcelain', '--no-verify', '--end-of-options', remote, ...refs], signal);
   }
 
@@ -160,22 +199,39 @@ export class GitReleases {
   deploy(opts: DeployOptions): Promise<DeployResult> {
     return this.lock.run(async () => {
       const { signal, target } = opts;
-      const branch = opts.branch ?? (opts.session ? await this.workspaces.findBranch(opts.session.id, signal) : undefined);
+      const branch =
+        opts.branch ?? (opts.session ? await this.workspaces.findBranch(opts.session.id, signal) : undefined);
       if (branch === undefined) {
-        throw new GitError('git.branch_not_found', opts.session ? `session ${opts.session.id} has no branch` : 'deploy: give a session or a branch');
+        throw new GitError(
+          'git.branch_not_found',
+          opts.session ? `session ${opts.session.id} has no branch` : 'deploy: give a session or a branch',
+        );
       }
       const head = await this.branchHead(branch, signal);
       const old = await this.branchHead(target, signal);
       await this.assertNotCheckedOut(target, signal);
       const ancestor = (a: string, b: string) =>
-        this.workspaces.git.run(['merge-base', '--is-ancestor', a, b], this.call(signal, { okExitCodes: [0, 1] })).then((r) => r.exitCode === 0);
+        this.workspaces.git
+          .run(['merge-base', '--is-ancestor', a, b], this.call(signal, { okExitCodes: [0, 1] }))
+          .then((r) => r.exitCode === 0);
       if (await ancestor(head, old)) {
         throw new GitError('git.nothing_to_deploy', `'${target}' already holds every commit of '${branch}'`);
       }
-      const commits = await findSessionCommits(this.workspaces.git, this.workspaces.repository.commonDir, head, undefined, signal, [old]);
-      const version = opts.version ?? commits.find((c) => c.kind === 'foundation' && c.foundationVersion !== '')?.foundationVersion;
+      const commits = await findSessionCommits(
+        this.workspaces.git,
+        this.workspaces.repository.commonDir,
+        head,
+        undefined,
+        signal,
+        [old],
+      );
+      const version =
+        opts.version ?? commits.find((c) => c.kind === 'foundation' && c.foundationVersion !== '')?.foundationVersion;
       if (version === undefined || version.trim() === '') {
-        throw new GitError('git.invalid_option', `'${branch}' has no Foundation commit to take the version from: pass version`);
+        throw new GitError(
+          'git.invalid_option',
+          `'${branch}' has no Foundation commit to take the version from: pass version`,
+        );
       }
       const tag = releaseTag(this.prefix, version);
       await this.tagFree(tag, signal);
@@ -183,16 +239,33 @@ export class GitReleases {
       let promoted = head;
       if ((opts.mode ?? 'fast-forward') === 'fast-forward') {
         if (!(await ancestor(old, head))) {
-          throw new GitError('git.not_fast_forward', `'${target}' has commits that '${branch}' lacks: deploy with mode 'merge', or rebase the branch`);
+          throw new GitError(
+            'git.not_fast_forward',
+            `'${target}' has commits that '${branch}' lacks: deploy with mode 'merge', or rebase the branch`,
+          );
         }
       } else {
         promoted = await this.mergeCommit(old, head, branch, target, signal);
       }
       const seq = (await this.history({ signal })).length + 1;
-      await this.emit({ type: 'deploy.started', at: this.now(), tag, target, sha: promoted, previousSha: old, version, sessionIds });
+      await this.emit({
+        type: 'deploy.started',
+        at: this.now(),
+        tag,
+        target,
+        sha: promoted,
+        previousSha: old,
+        version,
+        sessionIds,
+      });
       await this.git(['update-ref', '-m', `sessionhub: deploy ${tag}`, `refs/heads/${target}`, promoted, old], signal);
       const title = `SessionHub release v${version}: ${branch} to ${target}`;
-      await this.writeTag(tag, promoted, formatRecord(title, { kind: 'deploy', seq, target, previousSha: old, version, sessionIds, branch }), signal);
+      await this.writeTag(
+        tag,
+        promoted,
+        formatRecord(title, { kind: 'deploy', seq, target, previousSha: old, version, sessionIds, branch }),
+        signal,
+      );
       const release = (await this.history({ signal })).find((r) => r.tag === tag) as ReleaseRecord;
       let check: CheckResult | undefined;
       if (opts.check) {
@@ -217,7 +290,13 @@ export class GitReleases {
     });
   }
 
-  private async mergeCommit(old: string, head: string, branch: string, target: string, signal: AbortSignal): Promise<string> {
+  private async mergeCommit(
+    old: string,
+    head: string,
+    branch: string,
+    target: string,
+    signal: AbortSignal,
+  ): Promise<string> {
     const merged = await this.workspaces.git.run(
       ['merge-tree', '--write-tree', '--name-only', '--no-messages', old, head],
       this.call(signal, { okExitCodes: [0, 1] }),
@@ -260,7 +339,9 @@ export class GitReleases {
   /** The automatic rollback of a release whose check failed: back to the release before it. */
   private async rollBackTo(failed: ReleaseRecord, opts: RollbackOptions, check: CheckResult): Promise<ReleaseRecord> {
     const records = await this.history(opts);
-    const before = records.filter((r) => r.target === failed.target && r.seq < failed.seq && r.kind === 'deploy').at(-1);
+    const before = records
+      .filter((r) => r.target === failed.target && r.seq < failed.seq && r.kind === 'deploy')
+      .at(-1);
     const restore = before ?? { ...failed, tag: failed.previousSha, sha: failed.previousSha, version: '' };
     const rollback = await this.rollBackFrom(records, restore, opts, failed.tag, check);
     await this.push(failed.target, [failed.tag, rollback.tag], opts.signal);
@@ -297,7 +378,10 @@ export class GitReleases {
         config: ['commit.gpgSign=false'],
       });
     }
-    await this.git(['update-ref', '-m', `sessionhub: rollback to ${to.tag}`, `refs/heads/${target}`, sha, current], signal);
+    await this.git(
+      ['update-ref', '-m', `sessionhub: rollback to ${to.tag}`, `refs/heads/${target}`, sha, current],
+      signal,
+    );
     const seq = records.length + 1;
     const tag = `${this.prefix}/rollback-${seq}`;
     const message = formatRecord(`SessionHub rollback of ${target} to ${to.tag}`, {
@@ -313,7 +397,16 @@ export class GitReleases {
     });
     await this.writeTag(tag, sha, message, signal);
     const record = (await this.history({ signal })).find((r) => r.tag === tag) as ReleaseRecord;
-    await this.emit({ type: 'deploy.rolled_back', at: this.now(), tag: rolledBack, target, sha, restored: to.tag, reason, check });
+    await this.emit({
+      type: 'deploy.rolled_back',
+      at: this.now(),
+      tag: rolledBack,
+      target,
+      sha,
+      restored: to.tag,
+      reason,
+      check,
+    });
     return record;
   }
 }

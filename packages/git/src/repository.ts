@@ -22,15 +22,20 @@ export interface RepositoryInfo {
 /** Checks that git runs and is new enough; returns its version. */
 export async function checkGitVersion(gitBinary: string, signal?: AbortSignal): Promise<string> {
   const out = await new Promise<string>((done, fail) => {
-    execFile(gitBinary, ['--version'], { signal, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, (error, stdout) => {
-      if (error === null) return done(stdout);
-      if (signal?.aborted) return fail(signal.reason);
-      fail(
-        new GitError('git.not_installed', `git could not be run (${gitBinary}): install git 2.38 or newer`, {
-          cause: error,
-        }),
-      );
-    });
+    execFile(
+      gitBinary,
+      ['--version'],
+      { signal, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+      (error, stdout) => {
+        if (error === null) return done(stdout);
+        if (signal?.aborted) return fail(signal.reason);
+        fail(
+          new GitError('git.not_installed', `git could not be run (${gitBinary}): install git 2.38 or newer`, {
+            cause: error,
+          }),
+        );
+      },
+    );
   });
   const match = /git version (\d+)\.(\d+)(?:\.(\d+))?/.exec(out);
   if (match === null) throw new GitError('git.not_installed', `'${gitBinary} --version' did not print a git version`);
@@ -55,11 +60,14 @@ export async function openRepository(git: GitRunner, path: string, signal?: Abor
   if (st === undefined || !st.isDirectory()) {
     throw new GitError('git.not_a_repository', `${dir} is not a directory: give the path of a git repository`);
   }
-  const probe = await git.run(['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'], {
-    cwd: dir,
-    signal,
-    okExitCodes: [0, 128],
-  });
+  const probe = await git.run(
+    ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'],
+    {
+      cwd: dir,
+      signal,
+      okExitCodes: [0, 128],
+    },
+  );
   if (probe.exitCode !== 0) {
     throw new GitError(
       'git.not_a_repository',
@@ -70,9 +78,6 @@ export async function openRepository(git: GitRunner, path: string, signal?: Abor
   const bare = bareLine === 'true';
   const commonDir = isAbsolute(commonLine ?? '') ? (commonLine as string) : resolve(dir, commonLine ?? '.');
   const topLevel = bare ? undefined : topLine;
-  if (!bare && topLevel !== undefined && resolve(topLevel) !== dir) {
-    throw new GitError('git.not_a_repository', `${dir} is inside the repository ${topLevel}: pass its top level`);
-  }
   return { commonDir, gitDir, topLevel, gitVersion };
 }
 

@@ -26,16 +26,24 @@ export async function findAdminDir(commonDir: string, workTree: string): Promise
   return undefined;
 }
 
-/** Every worktree of the repository. */
-export async function listWorktrees(git: GitRunner, commonDir: string, signal: AbortSignal): Promise<WorktreeEntry[]> {
-  const out = await git.text(['worktree', 'list', '--porcelain'], { gitDir: commonDir, signal });
+/** Every worktree of the repository (`bare`: whether the repository itself is bare). */
+export async function listWorktrees(
+  git: GitRunner,
+  commonDir: string,
+  bare: boolean,
+  signal: AbortSignal,
+): Promise<WorktreeEntry[]> {
+  const out = await git.text(['worktree', 'list', '--porcelain'], {
+    gitDir: commonDir,
+    signal,
+    config: [`core.bare=${bare}`],
+  });
   return out
     .split('\n\n')
     .filter((b) => b.trim() !== '')
     .map((block) => {
       const lines = block.split('\n');
-      const get = (key: string) =>
-        lines.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1);
+      const get = (key: string) => lines.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1);
       return { path: get('worktree') ?? '', branch: get('branch'), head: get('HEAD') };
     });
 }

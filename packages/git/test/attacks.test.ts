@@ -18,7 +18,8 @@ const tmp = tempDirs();
 const provider = new ProcessSandboxProvider({ allowUnisolated: true });
 afterAll(() => provider.close());
 
-const HOOKS = 'pre-commit post-commit commit-msg prepare-commit-msg pre-push post-merge post-checkout reference-transaction pre-auto-gc post-rewrite post-index-change';
+const HOOKS =
+  'pre-commit post-commit commit-msg prepare-commit-msg pre-push post-merge post-checkout reference-transaction pre-auto-gc post-rewrite post-index-change';
 const hook = `printf '#!/bin/sh\\ntouch "%s"\\n' "$MARK"`;
 const initPlanted = 'rm -rf .git && git -c init.defaultBranch=main init -q . >/dev/null';
 
@@ -75,8 +76,7 @@ const ATTACKS: Attack[] = [
   },
   {
     name: '.gitmodules with an ext:: URL and an update command',
-    plant:
-      `printf '[submodule "x"]\\n\\tpath = x\\n\\turl = ext::sh -c touch%% %s\\n\\tupdate = !touch %s\\n' "$MARK" "$MARK" > .gitmodules`,
+    plant: `printf '[submodule "x"]\\n\\tpath = x\\n\\turl = ext::sh -c touch%% %s\\n\\tupdate = !touch %s\\n' "$MARK" "$MARK" > .gitmodules`,
   },
 ];
 
@@ -116,10 +116,20 @@ describe('planted attacks never run on the host', () => {
     expect(status.map((c) => c.path)).toContain('src/app.ts');
     const diff = await ws.diff(session, { signal: signal() });
     expect(diff).toContain('+export const a = 2;');
-    const commit = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+    const commit = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
     expect(commit.created).toBe(true);
     const releases = new GitReleases(ws, { remote: 'origin' });
-    const deployed = await releases.deploy({ session, target: 'release', mode: 'merge', version: '1.1', signal: signal() });
+    const deployed = await releases.deploy({
+      session,
+      target: 'release',
+      mode: 'merge',
+      version: '1.1',
+      signal: signal(),
+    });
     expect(deployed.status).toBe('succeeded');
     expect(git(remote, 'rev-parse', 'refs/heads/release')).toBe(deployed.release.sha);
     expect(existsSync(mark), 'a planted command ran on the host').toBe(false);
@@ -131,7 +141,13 @@ describe('planted attacks never run on the host', () => {
           execFileSync('git', args, {
             cwd: dir,
             stdio: 'ignore',
-            env: { PATH: process.env.PATH, HOME: root, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' },
+            env: {
+              PATH: process.env.PATH,
+              HOME: root,
+              GIT_CONFIG_NOSYSTEM: '1',
+              GIT_CONFIG_GLOBAL: '/dev/null',
+              GIT_TERMINAL_PROMPT: '0',
+            },
           });
         } catch {
           // The planted command may make plain git fail; what matters is whether it ran.

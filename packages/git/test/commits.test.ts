@@ -26,7 +26,11 @@ describe('commits after a passing verdict', () => {
     const { repo, ws, session, dir, branch } = await setup();
     writeFileSync(join(dir, 'page.ts'), 'export const pageSize = 50;\n');
     writeFileSync(join(dir, 'README.md'), '# demo, paginated\n');
-    const result = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+    const result = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
     expect(result.created).toBe(true);
     expect(git(repo, 'rev-parse', branch)).toBe(result.sha);
     expect(git(repo, 'log', '-1', '--format=%B', branch).trimEnd()).toBe(
@@ -49,18 +53,28 @@ describe('commits after a passing verdict', () => {
       'Ada Bot <ada@example.com>|Release Bot <release@example.com>',
     );
     expect(git(repo, 'show', '--name-only', '--format=', branch).split('\n').sort()).toEqual(['README.md', 'page.ts']);
-    expect(git(repo, 'log', '-1', '--format=%(trailers:key=SessionHub-Session,valueonly)', branch).trim()).toBe('sess-1');
+    expect(git(repo, 'log', '-1', '--format=%(trailers:key=SessionHub-Session,valueonly)', branch).trim()).toBe(
+      'sess-1',
+    );
   });
 
   it('never commits a failing attempt; a fix round that passes is committed as that attempt', async () => {
     const { repo, ws, session, dir, branch } = await setup();
     const base = git(repo, 'rev-parse', branch);
     writeFileSync(join(dir, 'page.ts'), 'broken\n');
-    const refused = ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: FAILED, attempt: 0 }, { signal: signal() });
+    const refused = ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: FAILED, attempt: 0 },
+      { signal: signal() },
+    );
     await expect(refused).rejects.toMatchObject({ code: 'git.verdict_failed' } satisfies Partial<GitError>);
     expect(git(repo, 'rev-parse', branch)).toBe(base);
     writeFileSync(join(dir, 'page.ts'), 'fixed\n');
-    const fix = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 1 }, { signal: signal() });
+    const fix = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 1 },
+      { signal: signal() },
+    );
     expect(git(repo, 'rev-list', '--count', `${base}..${branch}`)).toBe('1');
     const body = git(repo, 'log', '-1', '--format=%B', branch);
     expect(body).toContain("Fix round 1 of the session's instruction.");
@@ -71,28 +85,48 @@ describe('commits after a passing verdict', () => {
   it('commits the Foundation update as its own commit after the work', async () => {
     const { repo, ws, session, dir, branch } = await setup();
     writeFileSync(join(dir, 'page.ts'), 'export const pageSize = 50;\n');
-    const work = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+    const work = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
     writeFileSync(join(dir, 'FOUNDATION.md'), 'Current Version: 1.1\n');
     writeFileSync(join(dir, 'stray.txt'), 'not part of the Foundation commit\n');
-    const foundation = await ws.commitFoundation(session, { path: 'FOUNDATION.md', version: '1.1', previousVersion: '1.0' }, { signal: signal() });
+    const foundation = await ws.commitFoundation(
+      session,
+      { path: 'FOUNDATION.md', version: '1.1', previousVersion: '1.0' },
+      { signal: signal() },
+    );
     expect(git(repo, 'rev-parse', `${branch}~1`)).toBe(work.sha);
     expect(git(repo, 'rev-parse', branch)).toBe(foundation.sha);
     expect(git(repo, 'show', '--name-only', '--format=', branch)).toBe('FOUNDATION.md');
-    expect(git(repo, 'log', '-1', '--format=%s%n%(trailers:key=SessionHub-Foundation-Version,valueonly)', branch).trimEnd()).toBe(
-      'Foundation 1.1: update FOUNDATION.md\n1.1',
-    );
+    expect(
+      git(repo, 'log', '-1', '--format=%s%n%(trailers:key=SessionHub-Foundation-Version,valueonly)', branch).trimEnd(),
+    ).toBe('Foundation 1.1: update FOUNDATION.md\n1.1');
     const again = await ws.commitFoundation(session, { path: 'FOUNDATION.md', version: '1.1' }, { signal: signal() });
     expect(again).toEqual({ sha: foundation.sha, created: false });
   });
 
   it('is idempotent per session and attempt, and commits nothing when nothing changed', async () => {
     const { repo, ws, session, dir, branch } = await setup();
-    const nothing = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+    const nothing = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
     expect(nothing).toEqual({ sha: null, created: false });
     writeFileSync(join(dir, 'a.txt'), 'a\n');
-    const first = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+    const first = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
     writeFileSync(join(dir, 'b.txt'), 'later\n');
-    const second = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+    const second = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
     expect(second).toEqual({ sha: first.sha, created: false });
     expect(git(repo, 'rev-list', '--count', `main..${branch}`)).toBe('1');
   });
@@ -103,7 +137,11 @@ describe('commits after a passing verdict', () => {
       ws.commitFoundation(session, { path: '../outside.md', version: '1.1' }, { signal: signal() }),
     ).rejects.toMatchObject({ code: 'git.invalid_path' });
     await expect(
-      ws.commitVerified(sessionOf('never-opened'), { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() }),
+      ws.commitVerified(
+        sessionOf('never-opened'),
+        { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+        { signal: signal() },
+      ),
     ).rejects.toMatchObject({ code: 'git.workspace_not_found' });
     await expect(
       ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: -1 }, { signal: signal() }),

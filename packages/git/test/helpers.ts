@@ -51,6 +51,6 @@ export function makeRepo(root: string, files: Record<string, string> = {}): stri
 }
 
 /** A fresh abort signal. */
-export const signal = () => new AbortController().signal;
+export const signal = (): AbortSignal => new AbortController().signal;
 
 export { FAILED, INSTRUCTION, PASSED, sessionOf } from './session-fixtures.js';

@@ -40,7 +40,11 @@ describe('commitVerified survives kill -9 between the commit and its acknowledge
     const sha = await commitThenKill(repo, workspacesDir, session.id, 'acked');
     expect(sha).toMatch(/^[0-9a-f]{40}$/);
     // The resumed engine asks again: the trailer finds the commit, nothing new is made.
-    const again = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+    const again = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
     expect(again).toEqual({ sha, created: false });
     const branch = (await ws.findBranch(session.id, signal())) as string;
     expect(git(repo, 'rev-list', '--count', `main..${branch}`)).toBe('1');
@@ -57,10 +61,23 @@ describe('commitVerified survives kill -9 between the commit and its acknowledge
       const session = sessionOf(`killed-random-${i}`);
       writeFileSync(join(await ws.open(session, { signal: signal() }), 'feature.txt'), `feature ${i}\n`);
       await commitThenKill(repo, workspacesDir, session.id, delay);
-      const result = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+      const result = await ws.commitVerified(
+        session,
+        { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+        { signal: signal() },
+      );
       const branch = (await ws.findBranch(session.id, signal())) as string;
-      const commits = await findSessionCommits(ws.git, ws.repository.commonDir, `refs/heads/${branch}`, session.id, signal());
-      expect(commits.map((c) => c.sha), `kill after ${delay} ms`).toEqual([result.sha]);
+      const commits = await findSessionCommits(
+        ws.git,
+        ws.repository.commonDir,
+        `refs/heads/${branch}`,
+        session.id,
+        signal(),
+      );
+      expect(
+        commits.map((c) => c.sha),
+        `kill after ${delay} ms`,
+      ).toEqual([result.sha]);
       expect(git(repo, 'rev-list', '--count', `main..${branch}`)).toBe('1');
     }
   });

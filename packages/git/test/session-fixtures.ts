@@ -49,4 +49,3 @@ FOUNDATION UPDATE:
 VALIDATION:
 - The test suite passes
 `;
-

@@ -59,7 +59,11 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     const session = sessionOf('s-2');
     const dir = await ws.open(session, { signal: signal() });
     writeFileSync(join(dir, 'README.md'), 'changed by the session\n');
-    await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+    await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
     await ws.close(session, { outcome: 'succeeded' }, { signal: signal() });
     expect(git(repo, 'rev-parse', 'HEAD')).toBe(before.head);
     expect(readFileSync(join(repo, '.git', 'index')).equals(before.index)).toBe(true);
@@ -114,7 +118,11 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     await ws.open(sessionOf('crashed-1'), { signal: signal() });
     const withWork = sessionOf('crashed-2');
     writeFileSync(join(await ws.open(withWork, { signal: signal() }), 'x.txt'), 'x\n');
-    await ws.commitVerified(withWork, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: signal() });
+    await ws.commitVerified(
+      withWork,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
     // A crash in the middle of `git worktree add` leaves a locked, half-made record and an index lock.
     const admin = join(repo, '.git', 'worktrees', 'crashed-1');
     writeFileSync(join(admin, 'locked'), 'initializing');

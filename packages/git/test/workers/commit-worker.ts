@@ -14,6 +14,10 @@ await ws.open(session, { signal });
 console.log('ready');
 const lines = createInterface({ input: process.stdin });
 for await (const _ of lines) break;
-const { sha } = await ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal });
+const { sha } = await ws.commitVerified(
+  session,
+  { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+  { signal },
+);
 console.log(`committed ${sha}`);
 setInterval(() => {}, 60_000);
