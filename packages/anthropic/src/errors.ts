@@ -38,10 +38,12 @@ export function toProviderError(err: unknown, ctx: ProviderErrorContext): Provid
   if (err instanceof Anthropic.APIConnectionTimeoutError)
     return make('provider.timeout', `model call to ${where(ctx.baseURL)} timed out: ${raw}`, true);
   if (err instanceof Anthropic.APIConnectionError) {
-    const code = causeCode(err);
+    const code = causeCode(err) ?? (hasCredentials(ctx.baseURL) ? 'URL_HAS_CREDENTIALS' : undefined);
+    const hint =
+      code === 'URL_HAS_CREDENTIALS' ? ' (fetch refuses a base URL with user:password; pass the key as apiKey)' : '';
     return make(
       'provider.connection',
-      `connection to the model API at ${where(ctx.baseURL)} failed${code ? ` (${code})` : ''}: ${raw}`,
+      `connection to the model API at ${where(ctx.baseURL)} failed${code ? ` (${code})` : ''}: ${raw}${hint}`,
       true,
     );
   }
@@ -78,6 +80,15 @@ export function safeBaseURL(url: string): string {
     return '(an unreadable base URL)';
   }
 }
+
+const hasCredentials = (url: string | undefined): boolean => {
+  try {
+    const u = new URL(url ?? '');
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+};
 
 const where = (baseURL: string | undefined): string => (baseURL ? safeBaseURL(baseURL) : 'the default base URL');
 

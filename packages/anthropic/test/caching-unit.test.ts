@@ -29,4 +29,28 @@ describe('withBreakpoints', () => {
     expect(count(messages)).toBe(0);
     expect(count(tools)).toBe(0);
   });
+
+  it('never marks an empty text block or an empty tool result (the API refuses cache_control there)', () => {
+    const messages: Anthropic.MessageParam[] = [
+      { role: 'user', content: 'task' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 't1', name: 'a', input: {} },
+          { type: 'tool_use', id: 't2', name: 'a', input: {} },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 't1', content: 'r1' },
+          { type: 'tool_result', tool_use_id: 't2', content: '' },
+        ],
+      },
+    ];
+    const out = withBreakpoints(undefined, [{ type: 'text', text: 'sys' }], messages);
+    const last = out.messages[2]!.content as Anthropic.ToolResultBlockParam[];
+    expect(last[1]).not.toHaveProperty('cache_control');
+    expect(last[0]).toHaveProperty('cache_control'); // the breakpoint moves to the last block that can hold it
+  });
 });

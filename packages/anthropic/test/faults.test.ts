@@ -81,12 +81,12 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
     fake.assertDone();
   });
 
-  it('a refused connection says where (credentials stripped) and why (ECONNREFUSED)', async () => {
+  it('a refused connection says where (query stripped) and why (ECONNREFUSED)', async () => {
     const box = await createSandbox({ 'a.txt': 'alpha' });
     const port = await closedPort();
     const executor = new AnthropicExecutor({
       apiKey: 'k',
-      baseURL: `http://user:s3cret-pw@127.0.0.1:${port}/v1-proxy?token=abc`,
+      baseURL: `http://127.0.0.1:${port}/v1-proxy?token=abc`,
       maxRetries: 0,
     });
     const err = await executor
@@ -95,9 +95,25 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ code: 'provider.connection', retryable: true });
     const message = (err as Error).message;
-    expect(message).toContain(`http://127.0.0.1:${port}/v1-proxy`);
-    expect(message).toContain('(ECONNREFUSED)');
-    expect(`${message} ${String((err as Error).cause)}`).not.toMatch(/s3cret-pw|token=abc/);
+    expect(message).toContain(`at http://127.0.0.1:${port}/v1-proxy failed (ECONNREFUSED)`);
+    expect(`${message} ${String((err as Error).cause)}`).not.toContain('token=abc');
+  });
+
+  it('a base URL with credentials is named without them, and says why it failed', async () => {
+    const box = await createSandbox({ 'a.txt': 'alpha' });
+    const executor = new AnthropicExecutor({
+      apiKey: 'k',
+      baseURL: 'http://user:s3cret-pw@127.0.0.1:9',
+      maxRetries: 0,
+    });
+    const err = await executor
+      .execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'provider.connection' });
+    expect((err as Error).message).toContain('at http://127.0.0.1:9 failed (URL_HAS_CREDENTIALS)');
+    expect(`${(err as Error).message} ${String((err as Error).cause)} ${(err as Error).stack}`).not.toContain(
+      's3cret-pw',
+    );
   });
 
   it('a TLS failure names its code (https to a plain-HTTP server)', async () => {

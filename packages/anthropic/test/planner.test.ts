@@ -1,8 +1,8 @@
-import type { PlanInput } from '@sessionhub/core';
+import type { PlanInput, Usage } from '@sessionhub/core';
 import { ProviderError } from '@sessionhub/core';
 import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { describe, expect, it } from 'vitest';
-import { AnthropicPlanner } from '../src/index.js';
+import { AnthropicPlanner, EXECUTOR_SYSTEM_PROMPT, ModelStopError, PLANNER_SYSTEM_PROMPT } from '../src/index.js';
 import { unwrapFence } from '../src/internal.js';
 import { CODE_WRITING_INSTRUCTION, GOOD_INSTRUCTION } from './support/instructions.js';
 import { held } from './support/sandbox.js';
@@ -65,7 +65,7 @@ describe('AnthropicPlanner', { timeout: 20_000 }, () => {
     expect(JSON.stringify(fake.requests[0]?.body?.system)).toContain('cache_control');
   });
 
-  it('refuses a planner that writes code and re-asks with the diagnostics', async () => {
+  it('with maxReasks (opt-in) refuses a planner that writes code and re-asks with the diagnostics', async () => {
     const fake = held(
       await startFakeAnthropic({
         script: [
@@ -78,7 +78,7 @@ describe('AnthropicPlanner', { timeout: 20_000 }, () => {
         ],
       }),
     );
-    const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
+    const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, maxReasks: 1 });
     const result = await planner.plan(input(), { signal: signal() });
     fake.assertDone();
     expect(result.text).toBe(GOOD_INSTRUCTION);
@@ -104,6 +104,71 @@ describe('AnthropicPlanner', { timeout: 20_000 }, () => {
     expect(fake.requests).toHaveLength(2);
     expect(result.text).toContain('```js');
     expect(result.instruction).toBeUndefined();
+  });
+
+  it('by default makes one billed call: a bad answer goes back to the engine, which owns the re-asks', async () => {
+    const fake = held(await startFakeAnthropic({ script: [{ reply: reply.text(CODE_WRITING_INSTRUCTION) }] }));
+    const reported: Usage[] = [];
+    const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
+    const result = await planner.plan(input(), { signal: signal(), reportUsage: (u) => reported.push(u) });
+    fake.assertDone();
+    expect(fake.requests).toHaveLength(1);
+    expect(result.instruction).toBeUndefined();
+    expect(reported).toEqual([result.usage]);
+  });
+
+  it('never accepts an instruction cut off by max_tokens: planner.truncated, with the usage reported', async () => {
+    const cut = `${GOOD_INSTRUCTION.slice(0, GOOD_INSTRUCTION.indexOf('VALIDATION:'))}VALIDATION:\n- A greeting f`;
+    const fake = held(await startFakeAnthropic({ script: [{ reply: reply.text(cut, { stopReason: 'max_tokens' }) }] }));
+    const reported: Usage[] = [];
+    const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
+    const err = await planner
+      .plan(input(), { signal: signal(), reportUsage: (u) => reported.push(u) })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelStopError);
+    expect(err).toMatchObject({ code: 'planner.truncated', stopReason: 'max_tokens', retryable: true });
+    expect(reported).toHaveLength(1);
+    expect((err as ModelStopError).usage).toEqual(reported[0]);
+    fake.assertDone();
+  });
+
+  it('with maxReasks, a truncated answer is re-asked in full', async () => {
+    const fake = held(
+      await startFakeAnthropic({
+        script: [
+          {
+            reply: reply.text('Session 1.1: Greeting Module\nOBJECTIVES:\n1. Visitors are gre', {
+              stopReason: 'max_tokens',
+            }),
+          },
+          { match: match.lastUserContains('was cut off before its end'), reply: reply.text(GOOD_INSTRUCTION) },
+        ],
+      }),
+    );
+    const reported: Usage[] = [];
+    const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, maxReasks: 1 });
+    const result = await planner.plan(input(), { signal: signal(), reportUsage: (u) => reported.push(u) });
+    fake.assertDone();
+    expect(result.instruction).toBeDefined();
+    expect(reported).toHaveLength(2);
+  });
+
+  it('a refusal is planner.refusal', async () => {
+    const fake = held(
+      await startFakeAnthropic({
+        script: [{ reply: reply.text('I cannot help with that.', { stopReason: 'refusal' }) }],
+      }),
+    );
+    const planner = new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 });
+    await expect(planner.plan(input(), { signal: signal() })).rejects.toMatchObject({
+      code: 'planner.refusal',
+      stopReason: 'refusal',
+    });
+  });
+
+  it('the system prompts open with the markers docs/testing.md tells tests to match on', () => {
+    expect(PLANNER_SYSTEM_PROMPT.startsWith('You are the Planner')).toBe(true);
+    expect(EXECUTOR_SYSTEM_PROMPT.startsWith('You are the Executor')).toBe(true);
   });
 
   it('puts the failed verdict into a fix request, and an engine re-ask into the prompt', async () => {

@@ -52,7 +52,7 @@ describe('prompt-cache simulation', { timeout: 10_000 }, () => {
     now += 61 * 60_000; // past the hour since the last read
     expect(cache.account(long('q3') as never).cache_read_input_tokens).toBe(0);
     // a 5-minute entry is gone after 30 minutes
-    const short = body(bigSystem, [{ role: 'user', content: 'q' }]);
+    const short = body(`Another system prompt. ${bigSystem}`, [{ role: 'user', content: 'q' }]);
     const written = cache.account(short as never);
     expect(written.cache_creation?.ephemeral_5m_input_tokens).toBeGreaterThan(1024);
     now += 30 * 60_000;
