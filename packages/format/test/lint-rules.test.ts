@@ -36,6 +36,8 @@ describe('LINT_RULES examples', () => {
       expect(rule.description.length, rule.id).toBeGreaterThan(20);
       expect(rule.hint.length, rule.id).toBeGreaterThan(20);
       expect(rule.notes.length, rule.id).toBeGreaterThan(0);
+      // Notes are bullet texts: the docs add the bullet.
+      for (const note of rule.notes) expect(note, rule.id).not.toMatch(/^[-*] /);
     }
     expect(new Set(LINT_RULES.map((r) => r.id)).size).toBe(LINT_RULES.length);
   });
@@ -137,6 +139,25 @@ const MISSES: Miss[] = [
   { rule: 'no-sql', body: '- ALTER TABLE runs ADD COLUMN note TEXT', line: 1, column: 3 },
   { rule: 'no-sql', body: '- Use CREATE INDEX runs_at ON runs (at)', line: 1, column: 7 },
   { rule: 'no-sql', body: '- Join with JOIN users u ON u.id = r.user_id', line: 1, column: 13 },
+  // no-code-constructs
+  { rule: 'no-code-constructs', body: '- Use a while loop over the rows', line: 1, column: 9 },
+  { rule: 'no-code-constructs', body: '- Implement it with async/await', line: 1, column: 21 },
+  { rule: 'no-code-constructs', body: '- Add a class ReportBuilder with build and reset methods', line: 1, column: 9 },
+  { rule: 'no-code-constructs', body: '- Use an enum for the states', line: 1, column: 10 },
+  { rule: 'no-code-constructs', body: '- Wrap it in a try/catch', line: 1, column: 16 },
+  // no-data-schema
+  { rule: 'no-data-schema', body: '- Add a users table with a unique index on email', line: 1, column: 28 },
+  { rule: 'no-data-schema', body: '- Give orders a foreign key to customers', line: 1, column: 17 },
+  { rule: 'no-data-schema', body: '- Keep sessions in Redis as a hash', line: 1, column: 20 },
+  { rule: 'no-data-schema', body: '- Store the title in a VARCHAR column', line: 1, column: 24 },
+  // no-directory-layout
+  { rule: 'no-directory-layout', body: '- Create a folder named utils', line: 1, column: 12 },
+  { rule: 'no-directory-layout', body: '- Keep one file per route', line: 1, column: 8 },
+  { rule: 'no-directory-layout', body: '- Add a lib folder at the project root', line: 1, column: 9 },
+  // no-library-names: install steps
+  { rule: 'no-library-names', body: '- Then install helmet', line: 1, column: 16 },
+  { rule: 'no-library-names', body: '- Install the dotenv package', line: 1, column: 15 },
+  { rule: 'no-library-names', body: '- Add bcrypt as a dependency', line: 1, column: 7 },
   // uncheckable-validation
   { rule: 'uncheckable-validation', body: '- Works well', line: 1, column: 3, section: 'validation' },
   {

@@ -35,7 +35,7 @@ export const noCodeBlock = defineLintRule({
     ],
   },
   notes: [
-    '- Indented code is measured from the text of the enclosing list item (or from the margin outside lists), so nested bullets and wrapped item text are never code. A block must follow a blank line, a heading or a line ending in `:`.',
+    'Indented code is measured from the text of the enclosing list item (or from the margin outside lists), so nested bullets and wrapped item text are never code. A block must follow a blank line, a heading or a line ending in `:`.',
     'An indented block whose every line reads as an English sentence (starts with a letter, at least three words, no code punctuation, not a command) is treated as an indented paragraph, not code.',
     'A fence that wraps the whole instruction (outside every section) is not reported: the parser unwraps it.',
     'An unclosed fence runs to the next section heading, as the parser reads it (the parser warns `unterminated-fence`).',

@@ -15,16 +15,18 @@ import { lintableLines } from '../text.js';
 const IDENTIFIER = String.raw`(?:[a-z]{2,}[A-Z][a-z]\w*|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)`;
 
 /** Constructs a program is built from; after "called"/"named" or before an identifier they are code. */
-const CONSTRUCT = String.raw`(?:class|interface|type|enum|struct|function|method|hook|helper|variable|constant|component|module|entity|model|schema|service|controller|object|record|trait|protocol|decorator|middleware|reducer)`;
+const CONSTRUCT =
+  '(?:class|interface|type|enum|struct|function|method|hook|helper|variable|constant|component|module|entity|model|schema|service|controller|object|record|trait|protocol|decorator|middleware|reducer)';
 
 /** Members of a class, interface or object. */
-const MEMBERS = String.raw`(?:methods|properties|property|fields|getters?|setters?|constructor|members|attributes)`;
+const MEMBERS = '(?:methods|properties|property|fields|getters?|setters?|constructor|members|attributes)';
 
 /** What only code does: a function that loops, maps, recurses. */
-const FUNCTION_LOOPS = String.raw`(?:loops|iterates|maps|filters|reduces|recurses|mutates)`;
+const FUNCTION_LOOPS = '(?:loops|iterates|maps|filters|reduces|recurses|mutates)';
 /** Taking and returning, which products do too ("the function that returns stock"): only with code values. */
-const FUNCTION_IO = String.raw`(?:takes|accepts|receives|returns)`;
-const CODE_VALUES = String.raw`(?:numbers?|strings?|booleans?|arrays?|lists?|objects?|promises?|callbacks?|parameters?|arguments?|values?|totals?|sums?|ids?|null|undefined|true|false|maps?|dictionar(?:y|ies))`;
+const FUNCTION_IO = '(?:takes|accepts|receives|returns)';
+const CODE_VALUES =
+  '(?:numbers?|strings?|booleans?|arrays?|lists?|objects?|promises?|callbacks?|parameters?|arguments?|values?|totals?|sums?|ids?|null|undefined|true|false|maps?|dictionar(?:y|ies))';
 
 /** Each shape with lower-cased words of which it needs one (`needs`, when not empty): most lines skip it. */
 const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] = [

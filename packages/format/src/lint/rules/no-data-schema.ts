@@ -17,7 +17,7 @@ const DATABASES = String.raw`(?:PostgreSQL|Postgres|MySQL|MariaDB|SQLite|MongoDB
 const STRUCTURES = String.raw`(?:tables?|columns?|collections?|indexe?s?|indices|schemas?|keys?|keyed|sorted\s+sets?|hash(?:es)?|documents?|rows?|fields?|buckets?|partitions?)`;
 
 /** Structures only storage has (a file or a screen has columns and fields too). */
-const STORAGE = String.raw`(?:tables?|collections?|indexe?s?|indices|schemas?|database|db)`;
+const STORAGE = '(?:tables?|collections?|indexe?s?|indices|schemas?|database|db)';
 
 /** A column or field name spelled as code: `password_hash`, `created_at`. */
 const SNAKE_CASE = String.raw`(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/-])`;

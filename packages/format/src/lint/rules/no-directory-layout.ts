@@ -10,7 +10,7 @@ import { defineLintRule } from '../rule.js';
 import { lintableLines } from '../text.js';
 
 /** A directory noun. */
-const DIRECTORY = String.raw`(?:folders?|directories|directory|dirs?|sub-?folders?|sub-?directories|sub-?directory)`;
+const DIRECTORY = '(?:folders?|directories|directory|dirs?|sub-?folders?|sub-?directories|sub-?directory)';
 
 /**
  * The directory names code is organised into by convention. Names a product's user would give a folder

@@ -103,7 +103,7 @@ export const noFileContents = defineLintRule({
     good: ['- Import keeps the order of the rows.', '- Export default settings for new users.'],
   },
   notes: [
-    '- Line shapes: `import ... from \'...\'`, `export const/function/class`, `const x =`, `def f(`, JSON members (`"key": value`) and one-line JSON objects, markup lines (a tag that ends the line or is closed on it, so a `<name>` placeholder in a sentence is not one), lone braces, `KEY=value`, lower-case config keys (`timeout = 30`; "Rate = 0.2" is English), `[section]`, statements ending in `;` with a call or assignment.',
+    'Line shapes: `import ... from \'...\'`, `export const/function/class`, `const x =`, `def f(`, JSON members (`"key": value`) and one-line JSON objects, markup lines (a tag that ends the line or is closed on it, so a `<name>` placeholder in a sentence is not one), lone braces, `KEY=value`, lower-case config keys (`timeout = 30`; "Rate = 0.2" is English), `[section]`, statements ending in `;` with a call or assignment.',
     'Known gap: YAML (`name: CI`) is not recognised line by line, because `word: value` is also how English lists settings; an indented YAML block is still a code block.',
     "Two or more such lines in a row are reported as file contents; a single line only when it can be nothing but source code (`import x from 'y'`, `export function f`, `#include <x>`, a shebang).",
     'Words alone never count: "Import keeps the order", "Export default settings" (capitalized, no code punctuation).',

@@ -241,7 +241,7 @@ export const noFilePaths = defineLintRule({
     ],
   },
   notes: [
-    '- A path needs a directory part **and** a path shape: `./x`, `../x`, `~/x`; an absolute path under a filesystem root (`/etc`, `/usr`, `/var`, `/tmp`, `/home`, ...) or ending in a code extension; a relative path ending in a file extension (`src/a.ts`, `docs/guide.md`), starting with a project directory (`src/`, `lib/`, `packages/`, `node_modules/`, `.github/`), or ending in `/`.',
+    'A path needs a directory part **and** a path shape: `./x`, `../x`, `~/x`; an absolute path under a filesystem root (`/etc`, `/usr`, `/var`, `/tmp`, `/home`, ...) or ending in a code extension; a relative path ending in a file extension (`src/a.ts`, `docs/guide.md`), starting with a project directory (`src/`, `lib/`, `packages/`, `node_modules/`, `.github/`), or ending in `/`.',
     'Without a directory: a file name with a code or configuration extension (`index.ts`, `config.yaml`, `package.json`, `.env`) or a known build file (`Dockerfile`, `Makefile`, `go.mod`, `requirements.txt`). Document names (`README.md`, `report.csv`) are not code and are not reported on their own.',
     "Not paths: word pairs (`and/or`, `input/output`, `read/write`, `client/server`, `I/O`), numbers (`24/7`, `1/2`, dates such as `11/26/2026`), **URLs** (a URL a user visits is an outcome the planner may name) and URL routes such as `/login` or `/api/users` (part of the product's visible interface), e-mail addresses, and names such as `Node.js` or `Vue.js`.",
     'In backticks, any slash between identifiers is a path (`app/models`).',

@@ -121,7 +121,7 @@ const NOT_A_PACKAGE = new Set(
 );
 
 /** A package name as registries spell it: lower case, with `-`, `.` or digits inside. */
-const PACKAGE_NAME = String.raw`[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*`;
+const PACKAGE_NAME = '[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*';
 /** Nouns that say the name before them is a package. */
 const PACKAGE_NOUNS = String.raw`(?:npm\s+)?(?:packages?|librar(?:y|ies)|modules?|dependenc(?:y|ies)|middleware|plugins?|gems?|crates?|sdks?)`;
 /** The same after "add", "use", "include", where "the payment module" or "the photo library" are features. */
@@ -243,9 +243,9 @@ function checkLibraryNames(view: LintView): LintFinding[] {
 export const noLibraryNames = defineLintRule({
   id: 'no-library-names',
   defaultSeverity: 'warning',
-  summary: 'libraries, frameworks, package versions (`pkg@1.2`, `@scope/pkg`)',
+  summary: 'libraries, frameworks, package versions (`pkg@1.2`, `@scope/pkg`), install steps that name a package',
   description:
-    'Names a library, framework or package version: a `pkg@1.2` spec, a scoped `@scope/pkg` or `npm:pkg` name, or a well-known library (React, Express, Prisma, lodash, zod, Django, ...). Names that are also English words count only where they cannot be English (see the notes below).',
+    'Names a library, framework or package version: a `pkg@1.2` spec, a scoped `@scope/pkg` or `npm:pkg` name, a well-known library (React, Express, Prisma, lodash, zod, Django, ...), or a package named by an install step ("install helmet", "add the stripe package", "add multer as middleware"). Names that are also English words count only where they cannot be English (see the notes below).',
   hint: 'State the capability needed (validation, routing, charts); the executor chooses the libraries.',
   examples: {
     context: 'requirements',
@@ -254,6 +254,8 @@ export const noLibraryNames = defineLintRule({
       '- Build the settings page with React',
       '- Add an Express server for the API',
       '- Cache results with @tanstack/query-core',
+      '- Then install sharp to resize the images',
+      '- Add the stripe package for payments',
     ],
     good: [
       '- React to a failed export by showing why',
@@ -261,14 +263,18 @@ export const noLibraryNames = defineLintRule({
       '- Customers can choose Express checkout',
       '- Send questions to support@example.com',
       '- Version 2 of the report lists every session',
+      '- Users can install the app from the store',
+      '- Install updates automatically overnight',
+      '- Add the payment module to the admin area',
     ],
   },
   notes: [
-    '- **Shapes** always count: `name@1.2`, `name@^4`, `name@latest`, `@scope/name`, `npm:name`. E-mail addresses (`support@example.com`) do not: the part after `@` must be a version.',
+    '**Shapes** always count: `name@1.2`, `name@^4`, `name@latest`, `@scope/name`, `npm:name`. E-mail addresses (`support@example.com`) do not: the part after `@` must be a version.',
     '**Distinctive names** (lodash, zod, Prisma, Django, jQuery, webpack, Vitest, TypeORM, NumPy, FastAPI, Next.js, Express.js, ...) count anywhere, in any casing.',
     '**Names that are English words but read as the library when capitalized** (React, Angular, Vue, Svelte, Flask, Jest, Bootstrap, Pandas, Playwright, Tailwind, Mongoose, Prettier, Storybook, Flutter, Inquirer) count when written capitalized in the middle of a sentence ("with React"). At the start of a sentence they count only next to a cue word ("React components"), so "React to a failed export" is English.',
     '**Everyday words** (Express, Rails, Spring, Mocha, Chai, Cypress, Electron, Remix, Drizzle, Koa, Hapi, Next, Gatsby, Celery, Selenium, Babel, Apollo, Recoil, Rollup, Sinatra) count only in a library form (`Express.js`, `Ruby on Rails`, `Spring Boot`, `Drizzle ORM`), or in the middle of a sentence right beside a cue word (server, app, middleware, tests, ORM, plugin, component, ...) and not as the second word of a proper name. So "Express the result as a percentage", "Express checkout" and "the American Express app" are English, "an Express server" is not. The cost: "use Express for the API" is not reported. Brand names that collide with well-known apps (Passport, Nest, Phoenix, Ember, Meteor, Turbo) are not listed; their library spellings (`NestJS`, `Ember.js`) are.',
     'A distinctive or capitalized-tier name in backticks counts (`react`, `lodash`); an everyday word in backticks (`Next`, `Express`) is as often a button label and does not.',
+    '**Install steps**: "install", "bring in", "pull in" or "require" given as an instruction (at the start of a sentence or after "then", "first", "next") with a package named bare (`install helmet`, `then install cookie-parser`) or with a package noun (`install the dotenv package`, `bring in the slugify library`); "add", "use" or "include" with a package noun (`add the stripe package`) or "as a dependency/middleware/plugin" (`add multer as middleware`); "a dependency on date-fns". Not packages: a name after an article with no package noun ("install the app"), a plural ("install updates", so the package `cors` is missed), words such as "new", "extra", "software", a subject before the verb ("users can install the app"), and "the payment module" or "the photo library", which are features.',
     'Programming languages, runtimes and databases (TypeScript, Node.js, PostgreSQL, SQLite) are not reported: they are often requirements of the product, not choices of the executor.',
   ],
   check: checkLibraryNames,

@@ -355,7 +355,7 @@ export const noShellCommands = defineLintRule({
     ],
   },
   notes: [
-    '- A line that **starts** with a lower-case command word (npm, git, docker, rm, cp, cat, find, sort, make, go, curl, ...) counts only when an argument has shell shape: a flag (`-rf`, `--force`), a path (`./x`, `/tmp`, `a.log`), an operator (`|`, `>`, `&&`), a variable (`$HOME`) or a glob. "Make the button blue", "find the cause of the crash." and "sort by date, then name" are English. A `$ ` prompt before any word counts.',
+    'A line that **starts** with a lower-case command word (npm, git, docker, rm, cp, cat, find, sort, make, go, curl, ...) counts only when an argument has shell shape: a flag (`-rf`, `--force`), a path (`./x`, `/tmp`, `a.log`), an operator (`|`, `>`, `&&`), a variable (`$HOME`) or a glob. "Make the button blue", "find the cause of the crash." and "sort by date, then name" are English. A `$ ` prompt before any word counts.',
     '**Anywhere** in a line: a tool whose name is not an English word followed by one of its subcommands (`npm install`, `git checkout`, `docker compose`, `pip install`, `kubectl apply`, ...), `npx x`, `sudo x`, `curl -s`/`curl https://`, and pipes into text tools (`| grep`, `| sort`); a line starting with `|` is a Markdown table, not a pipe.',
     'In backticks: a command word followed by anything, or a tool name alone (`npm`).',
     '"Run the tests" is never reported: "run" is not a command.',
