@@ -10,6 +10,7 @@ import {
   type SandboxLimits,
   type SandboxProvider,
 } from '@sessionhub/core';
+import { resolveWorkspaceDir } from '@sessionhub/core/sandbox-runner';
 import type Dockerode from 'dockerode';
 import type { ContainerSpec } from './container-spec.js';
 import { DockerSandbox } from './docker-sandbox.js';
@@ -18,7 +19,7 @@ import { type LabelNames, labelNames, ownershipLabels } from './labels.js';
 import { DEFAULT_IMAGE, DEFAULT_LIMITS, type DockerSandboxProviderOptions } from './options.js';
 import { type ReapResult, reapOrphans, reapSlots } from './reaper.js';
 import { type StartedContainer, startContainer } from './start-container.js';
-import { adoptWorkspace, chownTree, createSlot, defaultUser, numericUser, resolveWorkspace } from './workspace.js';
+import { adoptWorkspace, chownTree, createSlot, defaultUser, numericUser } from './workspace.js';
 
 interface PooledContainer extends StartedContainer {
   slot: string;
@@ -83,7 +84,7 @@ export class DockerSandboxProvider implements SandboxProvider {
   async create(opts: SandboxCreateOptions): Promise<Sandbox> {
     this.assertOpen();
     opts.signal?.throwIfAborted();
-    const workspace = resolveWorkspace(opts.workspace);
+    const workspace = resolveWorkspaceDir(opts.workspace);
     const limits = this.limitsFor(opts.limits);
     const network = opts.network === true;
     const env = { ...opts.env };

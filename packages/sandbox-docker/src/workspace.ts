@@ -1,7 +1,6 @@
-import { chmodSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync } from 'node:fs';
 import { lchown, lstat, mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SandboxError } from '@sessionhub/core';
 
 /** Parses `uid:gid` (numeric); `undefined` for names, which cannot be chowned to from the host. */
 export function numericUser(user: string): { uid: number; gid: number } | undefined {
@@ -17,20 +16,6 @@ export function defaultUser(option?: string): string {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   return uid === 0 ? '65534:65534' : `${uid}:${gid}`;
-}
-
-/**
- * Resolves and checks the workspace directory: it must exist and be a directory. Synchronous on
- * purpose (two syscalls): on a pooled acquire every thread-pool round trip shows in the latency.
- */
-export function resolveWorkspace(workspace: string): string {
-  try {
-    const real = realpathSync(workspace);
-    if (!statSync(real).isDirectory()) throw new Error('not a directory');
-    return real;
-  } catch (cause) {
-    throw new SandboxError('sandbox.invalid_workspace', `workspace ${workspace} is not a directory`, { cause });
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   type IsolationKind,
@@ -9,7 +9,7 @@ import {
   type SandboxLimits,
   type SandboxProvider,
 } from '@sessionhub/core';
-import { runnerScript } from '@sessionhub/core/sandbox-runner';
+import { resolveWorkspaceDir, runnerScript } from '@sessionhub/core/sandbox-runner';
 import { bwrapArgs, findBwrap, probeBwrap, SANDBOX_NODE_DIR, SANDBOX_PATH, SANDBOX_WORKSPACE } from './bwrap.js';
 import { CgroupV1 } from './cgroup.js';
 import {
@@ -96,7 +96,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
         );
       }
     }
-    const workspace = resolveWorkspace(opts.workspace);
+    const workspace = resolveWorkspaceDir(opts.workspace);
     const id = `sbx-${randomUUID()}`;
     const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...this.options.defaults, ...opts.limits };
     const cgroup = this.options.cgroups === false ? undefined : CgroupV1.create(`sessionhub-${id}`, limits);
@@ -176,14 +176,4 @@ const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((path) => existsSync(p
 function rlimitPrefix(limits: SandboxLimits): string[] {
   if (!PRLIMIT || limits.memoryMb === undefined) return [];
   return [PRLIMIT, `--as=${Math.floor(limits.memoryMb * 1024 * 1024)}`, '--'];
-}
-
-function resolveWorkspace(workspace: string): string {
-  try {
-    const real = realpathSync(workspace);
-    if (!statSync(real).isDirectory()) throw new Error('not a directory');
-    return real;
-  } catch (cause) {
-    throw new SandboxError('sandbox.invalid_workspace', `workspace ${workspace} is not a directory`, { cause });
-  }
 }

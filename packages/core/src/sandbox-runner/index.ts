@@ -2,9 +2,11 @@
  * `@sessionhub/core/sandbox-runner`: the runner that sandbox adapters start inside their sandbox
  * ({@link runnerScript}, run with `node -e`) and the host side of its protocol ({@link RunnerConnection}),
  * shared by `@sessionhub/sandbox-docker` and `@sessionhub/sandbox-process` so that exec, output capping,
- * timeouts and tree killing are written once. For adapter authors; an application never needs it.
+ * timeouts and tree killing are written once, and the workspace check both make ({@link resolveWorkspaceDir}).
+ * For adapter authors; an application never needs it.
  * See docs/sandboxes.md, "One runner, two sandboxes".
  * @packageDocumentation
  */
-export { type RunnerExecRequest, RunnerConnection, type RunnerReply } from './runner-connection.js';
+export { RunnerConnection, type RunnerExecRequest, type RunnerReply } from './runner-connection.js';
 export { runnerScript } from './runner-script.js';
+export { resolveWorkspaceDir } from './workspace-dir.js';
