@@ -41,9 +41,13 @@ function calledSteps(a: Actors): string[] {
   ];
 }
 
-async function engine(store: MemoryStore | CrashingStore, workspace: string | undefined, a: Actors) {
+/** A fresh engine comes up after the dead one's claim on the session has run out (default 30 s). */
+const afterClaimRanOut = () => Date.now() + 60_000;
+
+async function engine(store: MemoryStore | CrashingStore, workspace: string | undefined, a: Actors, later = false) {
   return makeHarness({
     store,
+    ...(later ? { now: afterClaimRanOut } : {}),
     ...(workspace ? { workspace } : { foundation: FOUNDATION_1_0 }),
     ...a,
     generateId: () => SESSION_ID,
@@ -52,10 +56,10 @@ async function engine(store: MemoryStore | CrashingStore, workspace: string | un
   });
 }
 
-/** Log without executor progress (a re-run step reports its progress again) as comparable tuples. */
+/** Log without executor progress (a re-run step reports its progress again) and claims, as comparable tuples. */
 function shape(events: readonly SessionEvent[]): string[] {
   return events
-    .filter((e) => e.type !== 'executor.progress')
+    .filter((e) => e.type !== 'executor.progress' && e.type !== 'session.claimed')
     .map((e) => `${e.type}${'stepId' in e ? ` ${e.stepId}` : ''}${e.type === 'state.changed' ? ` ${e.to}` : ''}`);
 }
 
@@ -101,7 +105,7 @@ describe('crash at every step boundary, then resume on a fresh engine', async ()
       const doneBefore = new Set(finishedSteps(beforeResume));
 
       const second = actors();
-      const h2 = await engine(base, h1.workspace, second);
+      const h2 = await engine(base, h1.workspace, second, true);
       const result = await (await h2.hub.resume(SESSION_ID)).result;
       expect(result.error).toBeUndefined();
       expect(result.session.state).toBe('succeeded');

@@ -3,10 +3,10 @@ import { ScriptedExecutor, ScriptedPlanner, usageOf, waitForAbort } from '@sessi
 import { describe, expect, it } from 'vitest';
 import { expectSoundLog, makeHarness } from './support/harness.js';
 
-describe('engine: budgets', () => {
+describe('engine: budgets with onBudgetExceeded: fail', () => {
   it('ends the session when the token budget is exceeded, keeping its state', async () => {
     const planner = new ScriptedPlanner({ usage: usageOf(1000) });
-    const h = await makeHarness({ planner, policy: { budgets: { tokens: 500 } } });
+    const h = await makeHarness({ planner, policy: { budgets: { tokens: 500 }, onBudgetExceeded: 'fail' } });
     const handle = await h.hub.run({ request: 'Greet visitors by name' });
     const result = await handle.result;
     expect(result.session.state).toBe('failed');
@@ -22,7 +22,7 @@ describe('engine: budgets', () => {
 
   it('ends the session when the cost budget is exceeded', async () => {
     const executor = new ScriptedExecutor({ usage: usageOf(10, 2.5) });
-    const h = await makeHarness({ executor, policy: { budgets: { costUsd: 1 } } });
+    const h = await makeHarness({ executor, policy: { budgets: { costUsd: 1 }, onBudgetExceeded: 'fail' } });
     const result = await (await h.hub.run({ request: 'Greet visitors by name' })).result;
     expect(result.error).toMatchObject({ budget: 'cost', limit: 1, actual: 2.5 });
     expect(result.session.state).toBe('failed');
@@ -38,7 +38,7 @@ describe('engine: budgets', () => {
         return (await new ScriptedPlanner().plan(input, { signal: new AbortController().signal })).text;
       },
     });
-    const h = await makeHarness({ planner, now: () => clock, policy: { budgets: { wallTimeMs: 5_000 } } });
+    const h = await makeHarness({ planner, now: () => clock, policy: { budgets: { wallTimeMs: 5_000 }, onBudgetExceeded: 'fail' } });
     const result = await (await h.hub.run({ request: 'Greet visitors by name' })).result;
     expect(result.error).toMatchObject({ budget: 'wall_time', limit: 5_000, actual: 10_000 });
     expect(h.executor.calls).toHaveLength(0);
@@ -55,7 +55,7 @@ describe('engine: budgets', () => {
         }
       },
     });
-    const h = await makeHarness({ executor, policy: { budgets: { wallTimeMs: 50 } } });
+    const h = await makeHarness({ executor, policy: { budgets: { wallTimeMs: 50 }, onBudgetExceeded: 'fail' } });
     const handle = await h.hub.run({ request: 'Greet visitors by name' });
     const result = await handle.result;
     expect(sawAbort).toBe(true);

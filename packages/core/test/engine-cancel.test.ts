@@ -171,7 +171,8 @@ describe('engine: cancellation in every phase', () => {
     dying.kill();
     handle.cancel();
     await handle.result.catch(() => undefined);
-    const h2 = await makeHarness({ store, workspace: h1.workspace });
+    // Once the dead engine's claim has run out.
+    const h2 = await makeHarness({ store, workspace: h1.workspace, now: () => Date.now() + 60_000 });
     await h2.hub.cancel(handle.id);
     const events = await store.readEvents(handle.id);
     expectSoundLog(events);

@@ -335,7 +335,11 @@ describe('engine: approval', () => {
     dying.kill();
     handle.cancel();
     await expect(handle.result).rejects.toBeInstanceOf(SimulatedCrash);
-    const second = await makeHarness({ store, workspace: first.workspace, policy: { requireApproval: true } });
+    // Its claim on the session runs out (leaseMs, default 30 s); then another engine may drive it.
+    const later = () => Date.now() + 60_000;
+    const refused = await makeHarness({ store, workspace: first.workspace, policy: { requireApproval: true } });
+    await expect(refused.hub.approve(handle.id)).rejects.toMatchObject({ code: 'session.owned_elsewhere' });
+    const second = await makeHarness({ store, workspace: first.workspace, now: later, policy: { requireApproval: true } });
     await second.hub.approve(handle.id);
     const resumed = await second.hub.resume(handle.id);
     const result = await resumed.result;

@@ -12,8 +12,8 @@ export type SessionListeners = Map<string, Set<SessionListener>>;
 
 /**
  * A session's events: the stored log first, then live events as they are written, until
- * `session.finished`, until the session pauses (a log ending in `step.failed` with no engine here
- * running it, or a pause while following), or until the signal aborts. Subscribes before reading
+ * `session.finished`, until the session pauses (a log ending in `session.released` or `step.failed`
+ * with no engine here running it, or a pause while following), or until the signal aborts. Subscribes before reading
  * the log and skips by `seq`, so a late subscriber neither loses nor repeats an event.
  */
 export async function* sessionEvents(
@@ -43,9 +43,9 @@ export async function* sessionEvents(
       yield e;
       if (e.type === 'session.finished') return;
     }
-    // A paused session's log ends with the `step.failed` of its interrupted step: nothing follows
-    // until someone resumes it.
-    if (lastType === 'step.failed' && !isRunning(sessionId)) return;
+    // A paused session's log ends with `session.released` (older logs: the `step.failed` of its
+    // interrupted step): nothing follows until someone resumes it.
+    if ((lastType === 'step.failed' || lastType === 'session.released') && !isRunning(sessionId)) return;
     while (!signal?.aborted) {
       const e = queue.shift();
       if (e === SESSION_PAUSED) return;

@@ -217,13 +217,16 @@ export class SessionHub {
    * Cancels a session, running here or only in the store; resolves when it has ended (`cancelled`, or
    * as it ended on its own if it had already finished or committed its Foundation update).
    *
-   * @throws {SessionStateError} `session.not_found`; `session.owned_elsewhere` while another engine runs it.
+   * @throws {SessionStateError} `session.not_found`; `session.owned_elsewhere` while another engine runs it
+   *   (or took it over meanwhile). Rejects with the store's error when the ending could not be written.
    */
   async cancel(id: string): Promise<void> {
     const opened = await this.open(id, { cancel: true });
     if ('handle' in opened) return;
     opened.active.controller.abort(new CancelledError());
-    await opened.active.handle.result.catch(() => undefined);
+    // A store failure rejects here; a session another engine took over meanwhile was not cancelled.
+    const { error } = await opened.active.handle.result;
+    if (SessionStateError.isInstance(error) && error.code === 'session.owned_elsewhere') throw error;
   }
 
   /**
@@ -390,6 +393,8 @@ export class SessionHub {
       }
       throw err;
     }
+    // Opened to cancel it: nothing of it runs again.
+    if (opts.cancel) active.controller.abort(new CancelledError());
     this.start(active, opts.signal);
     return { active };
   }

@@ -137,6 +137,10 @@ export class WriteAheadRunner {
       await this.flush();
     }
     this.throwIfAborted();
+    // Never call an actor on a claim that has run out: renew it first (conditionally, so if another
+    // engine took the session over meanwhile, this engine stops here instead).
+    if (this.claimDue()) await this.flush();
+    this.throwIfAborted();
     const buffered: NewSessionEvent[] = [];
     let open = true;
     let output: T;
@@ -301,7 +305,7 @@ export class WriteAheadRunner {
   async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    if (batch.length > 0 || this.queueError) await this.enqueue(batch, true);
+    if (batch.length > 0 || this.queueError || (this.lastSeq > 0 && this.claimDue())) await this.enqueue(batch, true);
     else await this.queue;
     if (this.queueError) throw new DurabilityError(this.queueError);
   }
@@ -311,7 +315,8 @@ export class WriteAheadRunner {
     const run = async () => {
       if (this.queueError) return;
       try {
-        const batch = this.claimDue() ? [...events, this.claim()] : events;
+        const ends = events.some((e) => e.type === 'session.finished' || e.type === 'session.released');
+        const batch = !ends && this.claimDue() ? [...events, this.claim()] : events;
         if (batch.length === 0) return;
         const stored = await this.deps.store.appendEvents(this.sessionId, batch.map(this.deps.redact), {
           expectedSeq: this.lastSeq,

@@ -49,6 +49,8 @@ export async function makeHarness(o: HarnessOptions = {}): Promise<Harness> {
   const hub = createSessionHub({
     env: {},
     ...o,
+    // Engine tests without a Foundation document run without one unless they set the policy.
+    policy: { foundation: 'skip', ...o.policy },
     planner,
     executor,
     verifier: o.realVerifier ?? verifier,
