@@ -33,11 +33,17 @@ try {
   }
   const ms = performance.now() - started;
   const worktrees = git('worktree', 'list').split('\n').length - 1;
-  const branches = git('branch', '--list', 'sessionhub/*').split('\n').filter((b) => b.trim() !== '').length;
-  const locks = (readdirSync(join(root, 'repo', '.git'), { recursive: true }) as string[]).filter((p) => p.endsWith('.lock'));
+  const branches = git('branch', '--list', 'sessionhub/*')
+    .split('\n')
+    .filter((b) => b.trim() !== '').length;
+  const locks = (readdirSync(join(root, 'repo', '.git'), { recursive: true }) as string[]).filter((p) =>
+    p.endsWith('.lock'),
+  );
   const leftoverDirs = existsSync(join(root, 'ws')) ? readdirSync(join(root, 'ws')).length : 0;
   console.log(`${count} sessions in ${ms.toFixed(0)} ms (${(ms / count).toFixed(1)} ms each)`);
-  console.log(`worktrees left ${worktrees}, session branches ${branches} (expected ${kept}: succeeded with a commit), locks ${locks.length}, dirs ${leftoverDirs}`);
+  console.log(
+    `worktrees left ${worktrees}, session branches ${branches} (expected ${kept}: succeeded with a commit), locks ${locks.length}, dirs ${leftoverDirs}`,
+  );
   if (worktrees !== 0 || branches !== kept || locks.length !== 0 || leftoverDirs !== 0) {
     console.error('FAILED: something was left behind');
     process.exitCode = 1;

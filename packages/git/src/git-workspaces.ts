@@ -26,6 +26,7 @@ import {
   type RepositoryInfo,
   resolveCommit,
 } from './repository.js';
+import { WorktreePool } from './worktree-pool.js';
 import { exists, findAdminDir, listWorktrees, removeWorktree } from './worktrees.js';
 
 /** A session's workspace as found on disk. */
@@ -77,6 +78,10 @@ export async function createGitWorkspaces(options: GitWorkspacesOptions): Promis
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(prefix)) {
     throw new GitError('git.invalid_option', `branchPrefix '${prefix}': use letters, digits, '-' and '_'`);
   }
+  const warm = options.warmWorktrees ?? 0;
+  if (!Number.isInteger(warm) || warm < 0 || warm > 16) {
+    throw new GitError('git.invalid_option', `warmWorktrees ${warm}: give a whole number from 0 to 16`);
+  }
   const git = new GitRunner({ gitBinary: options.gitBinary, userConfig: options.userConfig || options.sign });
   const repo = await openRepository(git, options.repository, signal);
   const baseRef = options.baseRef ?? (await currentBranch(git, repo, signal));
@@ -105,6 +110,7 @@ export async function createGitWorkspaces(options: GitWorkspacesOptions): Promis
     keepFailed: options.keepFailed ?? false,
     identity: identityEnv(author, committer),
     sign: options.sign ?? false,
+    warmWorktrees: warm,
   });
 }
 
@@ -118,6 +124,7 @@ interface GitWorkspacesInit {
   keepFailed: boolean;
   identity: Record<string, string>;
   sign: boolean;
+  warmWorktrees: number;
 }
 
 /**
@@ -142,10 +149,12 @@ export class GitWorkspaces implements WorkspaceProvider {
   readonly git: GitRunner;
   private readonly init: GitWorkspacesInit;
   private readonly lock = new Mutex();
+  private readonly pool: WorktreePool;
 
   /** Use {@link createGitWorkspaces}. */
   constructor(init: GitWorkspacesInit) {
     this.init = init;
+    this.pool = new WorktreePool(init.git, init.repo.commonDir, init.workspacesDir, init.warmWorktrees);
     this.git = init.git;
     this.repository = init.repo;
     this.baseRef = init.baseRef;
@@ -197,28 +206,53 @@ export class GitWorkspaces implements WorkspaceProvider {
    * Creates the session's worktree on a new branch from the base ref, or returns the existing one
    * (same directory on resume, in any process).
    */
-  open(session: Session, opts: WorkspaceCallOptions): Promise<string> {
-    return this.lock.run(async () => {
-      const { signal } = opts;
-      const commonDir = this.repository.commonDir;
-      const dir = this.dirOf(session.id);
-      const adminDir = await findAdminDir(commonDir, dir);
-      if (adminDir !== undefined && (await exists(join(dir, '.git')))) return dir;
-      // A half-made worktree (a crash during `worktree add`) is made again.
-      await removeWorktree(this.git, commonDir, dir, signal);
-      const branch = await this.findBranch(session.id, signal);
-      if (branch !== undefined) {
-        await this.git.run(['worktree', 'add', '--quiet', dir, branch], { gitDir: commonDir, signal });
-      } else {
-        const base = await resolveCommit(this.git, this.repository, this.baseRef, signal);
-        const name = sessionBranch(this.init.prefix, session);
-        await this.git.run(['worktree', 'add', '--quiet', '--no-track', '-b', name, dir, base], {
-          gitDir: commonDir,
-          signal,
-        });
-      }
-      return dir;
-    });
+  async open(session: Session, opts: WorkspaceCallOptions): Promise<string> {
+    const { dir, base } = await this.lock.run(() => this.openLocked(session, opts.signal));
+    if (base !== undefined) void this.pool.fill(base);
+    return dir;
+  }
+
+  /** Fills the pool of warm worktrees (`warmWorktrees`) now, at the base ref's current commit. */
+  async warm(opts: WorkspaceCallOptions): Promise<void> {
+    this.pool.reopen();
+    await this.pool.fill(await resolveCommit(this.git, this.repository, this.baseRef, opts.signal));
+  }
+
+  /** Removes the warm worktrees (call when shutting down; `prune` does it too). */
+  async dispose(opts: WorkspaceCallOptions): Promise<void> {
+    await this.pool.dispose(opts.signal);
+  }
+
+  private async openLocked(session: Session, signal: AbortSignal): Promise<{ dir: string; base?: string }> {
+    const commonDir = this.repository.commonDir;
+    const dir = this.dirOf(session.id);
+    const adminDir = await findAdminDir(commonDir, dir);
+    if (adminDir !== undefined && (await exists(join(dir, '.git')))) return { dir };
+    // A half-made worktree (a crash during `worktree add`) is made again.
+    await removeWorktree(this.git, commonDir, dir, signal);
+    const branch = await this.findBranch(session.id, signal);
+    if (branch !== undefined) {
+      await this.git.run(['worktree', 'add', '--quiet', dir, branch], { gitDir: commonDir, signal });
+      return { dir };
+    }
+    const base = await resolveCommit(this.git, this.repository, this.baseRef, signal);
+    const name = sessionBranch(this.init.prefix, session);
+    const warm = await this.pool.take();
+    if (warm === undefined) {
+      await this.git.run(['worktree', 'add', '--quiet', '--no-track', '-b', name, dir, base], {
+        gitDir: commonDir,
+        signal,
+      });
+      return { dir, base };
+    }
+    // A warm worktree: move it into place, bring it to the base if the base moved, put it on the branch.
+    await this.git.run(['worktree', 'move', warm.dir, dir], { gitDir: commonDir, signal });
+    const admin = (await findAdminDir(commonDir, dir)) as string;
+    const call = { gitDir: admin, workTree: dir, signal };
+    if (warm.sha !== base) await this.git.run(['read-tree', '-m', '-u', warm.sha, base], call);
+    await this.git.run(['update-ref', '-m', 'sessionhub: session branch', `refs/heads/${name}`, base, ''], call);
+    await this.git.run(['symbolic-ref', 'HEAD', `refs/heads/${name}`], call);
+    return { dir, base };
   }
 
   private async target(session: Session, signal: AbortSignal): Promise<SessionCommitTarget> {
@@ -317,6 +351,8 @@ export class GitWorkspaces implements WorkspaceProvider {
   }): Promise<PruneReport> {
     return this.lock.run(async () => {
       const { signal } = opts;
+      await this.pool.dispose(signal);
+      this.pool.reopen();
       const commonDir = this.repository.commonDir;
       const report: PruneReport = { worktrees: [], branches: [] };
       const inUse = new Set<string>();

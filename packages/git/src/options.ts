@@ -32,6 +32,12 @@ export interface GitWorkspacesOptions extends GitRunnerOptions {
    * `userConfig: true`. Default `false` (and `commit.gpgSign` is turned off).
    */
   sign?: boolean;
+  /**
+   * Worktrees kept checked out ahead of time at the base ref, so `open` is a rename instead of a
+   * checkout (see the benchmark). Refilled in the background after each `open`; removed by `dispose`
+   * and `prune`. Default 0.
+   */
+  warmWorktrees?: number;
   signal?: AbortSignal;
 }
 

@@ -152,4 +152,35 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     expect(readdirSync(join(root, 'ws'))).toEqual([]);
     expect(locks(join(repo, '.git'))).toEqual([]);
   });
+
+  it('warm worktrees: open claims one (also after the base moved), refills, and dispose removes them', async () => {
+    const root = tmp();
+    const repo = makeRepo(root);
+    const ws = await createGitWorkspaces({ repository: repo, workspacesDir: join(root, 'ws'), warmWorktrees: 1 });
+    await ws.warm({ signal: signal() });
+    expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(2);
+    // The base moves after the pool was filled: the claimed worktree is brought up to it.
+    writeFileSync(join(repo, 'new-on-main.txt'), 'new\n');
+    git(repo, 'add', 'new-on-main.txt');
+    git(repo, 'commit', '-q', '-m', 'new on main');
+    const session = sessionOf('warm-1');
+    const dir = await ws.open(session, { signal: signal() });
+    expect(dir).toBe(ws.dirOf('warm-1'));
+    expect(readFileSync(join(dir, 'new-on-main.txt'), 'utf8')).toBe('new\n');
+    const branch = (await ws.findBranch('warm-1', signal())) as string;
+    expect(git(repo, 'rev-parse', branch)).toBe(git(repo, 'rev-parse', 'main'));
+    expect(git(repo, 'worktree', 'list', '--porcelain')).toContain(`branch refs/heads/${branch}`);
+    writeFileSync(join(dir, 'work.txt'), 'work\n');
+    const commit = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
+    expect(git(repo, 'show', '--name-only', '--format=', commit.sha as string)).toBe('work.txt');
+    await ws.close(session, { outcome: 'succeeded' }, { signal: signal() });
+    await ws.warm({ signal: signal() });
+    await ws.dispose({ signal: signal() });
+    expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
+    expect(readdirSync(join(root, 'ws'))).toEqual([]);
+  });
 });
