@@ -35,8 +35,7 @@ describe('SessionHubError.isInstance', () => {
     expect(error).toBeInstanceOf(FoundationUpdateError);
     expect(error).toBeInstanceOf(SessionHubError);
     if (!FoundationUpdateError.isInstance(error)) throw new Error('not recognised');
-    const code: 'foundation.bad_entry' | string = error.code;
-    expect([code, error.name]).toEqual(['foundation.bad_entry', 'FoundationUpdateError']);
+    expect([error.code, error.name]).toEqual(['foundation.bad_entry', 'FoundationUpdateError']);
     expect(InvalidVersionError.isInstance(error)).toBe(false);
   });
 

@@ -59,8 +59,8 @@ const SETTLE_MS = 15_000;
 
 /**
  * Expects a `SandboxError` (or a subclass) with code `sandbox.path_escape`. Checked with
- * `SandboxError.isInstance`, not `instanceof`: the adapter under test may hold another copy of core
- * (the built `@sessionhub/core/testing` bundle, an ESM and a CJS copy, two versions).
+ * `SandboxError.isInstance`, not `instanceof`: the adapter under test may load another copy of core
+ * than this kit (an ESM and a CJS copy, or two versions).
  */
 async function expectPathEscape(promise: Promise<unknown>, what: string): Promise<void> {
   const error = await rejectionOf(promise);
