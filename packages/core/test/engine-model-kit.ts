@@ -231,7 +231,14 @@ class World {
       env: {},
       now: () => world.clock,
       generateId: () => `r${world.run}-s${world.nextId++}`,
-      policy: { requireApproval: true, maxFixAttempts: 1, secrets: [MODEL_SECRET], leaseMs: LEASE_MS },
+      // A cost budget that sessions re-running steps after crashes reach: they pause for a raise.
+      policy: {
+        requireApproval: true,
+        maxFixAttempts: 1,
+        secrets: [MODEL_SECRET],
+        leaseMs: LEASE_MS,
+        budgets: { costUsd: 0.3 },
+      },
     });
     const slot: EngineSlot = { index, hub, crashing, connection, dead: false };
     this.engines.push(slot);
@@ -298,6 +305,16 @@ class ModelVerifier implements Verifier {
     } finally {
       leave();
     }
+  }
+}
+
+/** Approves a session, raising its budget when it is paused at one. */
+async function approveAny(hub: SessionHub, id: string): Promise<void> {
+  try {
+    await hub.approve(id);
+  } catch (err) {
+    if (!String(err).includes('over budget') && !String(err).includes('budget')) throw err;
+    await hub.approve(id, { raiseBudget: { costUsd: 1000 } });
   }
 }
 
@@ -368,6 +385,18 @@ function commands(engines: number): fc.Arbitrary<Cmd>[] {
         ),
       ),
     ),
+    fc.tuple(e, i).map(([k, n]) =>
+      cmd(
+        `raiseBudget(${k}, ${n})`,
+        (w) => {
+          const slot = engineAt(w, k);
+          const id = sessionAt(w, n);
+          if (!slot || !id) return;
+          w.decide(slot.index, 'approve', id, () => slot.hub.approve(id, { raiseBudget: { costUsd: 1000 } }));
+        },
+        true,
+      ),
+    ),
     e.map((k) =>
       cmd(`listenerApprove(${k})`, (w) => {
         const slot = engineAt(w, k);
@@ -412,7 +441,7 @@ async function settle(w: World): Promise<void> {
       const s = await w.base.getSession(id);
       if (s?.state !== 'awaiting_approval') continue;
       waiting = true;
-      for (const slot of w.live()) w.decide(slot.index, 'approve', id, () => slot.hub.approve(id));
+      for (const slot of w.live()) w.decide(slot.index, 'approve', id, () => approveAny(slot.hub, id));
     }
     if (!waiting && (await w.drain(50))) break;
   }
@@ -433,12 +462,16 @@ async function settle(w: World): Promise<void> {
   w.clock += 2 * LEASE_MS;
   const janitor = await w.addEngine();
   for (const id of w.sessions) {
-    if (await w.ended(id)) continue;
+    if (await w.ended(id)) {
+      // Opening a finished session repairs a record a crash left behind its log.
+      await janitor.hub.resume(id).catch((err: unknown) => w.violations.push(`janitor: ${id}: ${String(err)}`));
+      continue;
+    }
     const done = { settled: false };
     const finishing = (async () => {
       const handle = await janitor.hub.resume(id);
       for (let j = 0; j < 50 && !(await w.ended(id)); j++) {
-        await janitor.hub.approve(id).catch(() => undefined);
+        await approveAny(janitor.hub, id).catch(() => undefined);
         await new Promise((r) => setImmediate(r));
       }
       await handle.result;
@@ -478,8 +511,12 @@ async function check(w: World): Promise<void> {
         v.push(`${id}: an accepted reject() is not in the log (ended ${ended?.state})`);
       }
     }
-    const resolved = log.filter((e) => e.type === 'approval.resolved');
-    if (resolved.length > 1) v.push(`${id}: ${resolved.length} approval.resolved events`);
+    // One decision per request: a plan's approval, or each budget pause.
+    let open = 0;
+    for (const e of log) {
+      if (e.type === 'approval.requested') open = 1;
+      if (e.type === 'approval.resolved' && open-- !== 1) v.push(`${id}: approval.resolved without a request`);
+    }
     const record = await w.base.getSession(id);
     if (record && ended && record.state !== ended.state) v.push(`${id}: record ${record.state}, log ${ended.state}`);
     if (JSON.stringify(log).includes(MODEL_SECRET) || JSON.stringify(record).includes(MODEL_SECRET)) {
@@ -513,7 +550,7 @@ export async function runEngineModel(o: EngineModelOptions): Promise<EngineModel
   let total = 0;
   const found: Record<string, number> = {};
   const property = fc.asyncProperty(
-    fc.commands(commands(o.engines), { maxCommands: o.maxCommands ?? 25 }),
+    fc.commands(commands(o.engines), { maxCommands: o.maxCommands ?? 30, size: 'medium' }),
     async (cmds) => {
       const run = runs++;
       const root = await tempDir('sessionhub-model-');

@@ -8,7 +8,7 @@ describe('engine model: random interleavings over one store', () => {
     const stores = new Map<number, Store>();
     const report = await runEngineModel({
       engines: 3,
-      numRuns: Number(process.env.ENGINE_MODEL_RUNS ?? 60),
+      numRuns: Number(process.env.ENGINE_MODEL_RUNS ?? 50),
       openStore: async (run) => {
         const store = stores.get(run) ?? new MemoryStore();
         stores.set(run, store);
