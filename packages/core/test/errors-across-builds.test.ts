@@ -1,14 +1,16 @@
 /**
  * Error identity across two copies of the packages: an app that loads both the ESM and the CJS build of
  * `@sessionhub/format` and `@sessionhub/core` gets two copies of every error class. `instanceof` fails
- * across them; `isInstance` must not. Builds both packages first, then checks in a plain Node process
- * (no test-runner resolution), exactly as an app would load them.
+ * across them; `isInstance` must not. Builds both packages with their own tsup config into a temporary
+ * `node_modules` (the checkout's `dist/` is left alone), then checks in a plain Node process that loads them
+ * through their `exports` maps, exactly as an installed app would.
  */
 import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -33,11 +35,9 @@ interface Check {
  */
 const checker = `
 import { createRequire } from 'node:module';
-const root = process.argv[1];
-const require = createRequire(root + '/');
+const require = createRequire(process.cwd() + '/');
 const load = async (kind) => {
-  const ext = kind === 'esm' ? 'js' : 'cjs';
-  const get = (pkg) => kind === 'esm' ? import(root + '/packages/' + pkg + '/dist/index.' + ext) : require(root + '/packages/' + pkg + '/dist/index.' + ext);
+  const get = (pkg) => (kind === 'esm' ? import('@sessionhub/' + pkg) : require('@sessionhub/' + pkg));
   const all = { ...(await get('format')), ...(await get('core')) };
   const base = all.SessionHubError;
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v === base || (typeof v === 'function' && v.prototype instanceof base)));
@@ -62,14 +62,27 @@ console.log(JSON.stringify({ checks, falsePositives }));
 
 let checks: Check[] = [];
 let falsePositives = -1;
+let app = '';
 
 beforeAll(async () => {
+  // Under the checkout's node_modules, so the packages' own dependencies (zod, ...) resolve as installed.
+  const cache = join(root, 'node_modules/.cache');
+  await mkdir(cache, { recursive: true });
+  app = await mkdtemp(join(cache, 'sessionhub-error-identity-'));
   for (const pkg of ['format', 'core']) {
-    await run(process.execPath, [tsup], { cwd: join(root, 'packages', pkg) });
+    const installed = join(app, 'node_modules/@sessionhub', pkg);
+    await run(process.execPath, [tsup, '--no-dts', '--out-dir', join(installed, 'dist')], {
+      cwd: join(root, 'packages', pkg),
+    });
+    await copyFile(join(root, 'packages', pkg, 'package.json'), join(installed, 'package.json'));
   }
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', checker, root]);
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', checker], { cwd: app });
   ({ checks, falsePositives } = JSON.parse(stdout) as { checks: Check[]; falsePositives: number });
 }, 120_000);
+
+afterAll(async () => {
+  if (app) await rm(app, { recursive: true, force: true });
+});
 
 describe('error identity across the ESM and CJS builds', () => {
   it('covers every error class of format and core, each named for its export', () => {
