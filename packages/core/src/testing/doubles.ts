@@ -1,7 +1,7 @@
 import type { ExecutionReport, GateResult, Verdict } from '../model/report.js';
 import { emptyUsage, type Usage } from '../model/usage.js';
 import type { ExecuteInput, ExecuteOptions, Executor, ExecutorProgress } from '../ports/executor.js';
-import type { PlanInput, Planner, PlanResult } from '../ports/planner.js';
+import type { PlanInput, PlanOptions, Planner, PlanResult } from '../ports/planner.js';
 import type { Sandbox } from '../ports/sandbox.js';
 import type { Verifier, VerifyInput, VerifyOptions } from '../ports/verifier.js';
 
@@ -69,6 +69,8 @@ export interface ScriptedPlannerOptions {
   fallback?: PlannerReply;
   /** Usage of each call whose reply is a string. Default zero. */
   usage?: Usage;
+  /** Also report each call's usage through `opts.reportUsage` as it is incurred, as a model-backed planner does. */
+  reportsUsage?: boolean;
 }
 
 /** A {@link Planner} that answers from a script and records every call. */
@@ -80,7 +82,7 @@ export class ScriptedPlanner implements Planner {
 
   constructor(private readonly options: ScriptedPlannerOptions = {}) {}
 
-  async plan(input: PlanInput, opts: { signal: AbortSignal }): Promise<PlanResult> {
+  async plan(input: PlanInput, opts: PlanOptions): Promise<PlanResult> {
     const call = this.calls.length;
     this.calls.push({ input, attempt: input.failed?.attempt ?? 0 });
     if (opts.signal.aborted) throw opts.signal.reason;
@@ -89,7 +91,9 @@ export class ScriptedPlanner implements Planner {
       this.options.fallback ??
       ((i: PlanInput) => sampleInstruction(i.nextVersion ? { version: i.nextVersion } : {}));
     const out = typeof reply === 'function' ? await reply(input, call, opts) : reply;
-    return typeof out === 'string' ? { text: out, usage: this.options.usage ?? emptyUsage() } : out;
+    const result = typeof out === 'string' ? { text: out, usage: this.options.usage ?? emptyUsage() } : out;
+    if (this.options.reportsUsage) opts.reportUsage?.(result.usage);
+    return result;
   }
 }
 
@@ -110,6 +114,8 @@ export interface ScriptedExecutorOptions {
   respond?: ExecutorReply;
   /** Usage of each call. Default zero. */
   usage?: Usage;
+  /** Report `usage` through `opts.reportUsage` as it is incurred (before `respond` runs), as a model-backed executor does. */
+  reportsUsage?: boolean;
 }
 
 /** An {@link Executor} that writes scripted files, reports scripted progress, and records every call. */
@@ -123,6 +129,7 @@ export class ScriptedExecutor implements Executor {
   async execute(input: ExecuteInput, sandbox: Sandbox, opts: ExecuteOptions): Promise<ExecutionReport> {
     this.calls.push(input);
     if (opts.signal.aborted) throw opts.signal.reason;
+    if (this.options.reportsUsage) opts.reportUsage?.(this.options.usage ?? emptyUsage());
     for (const p of this.options.progress ?? []) opts.emit(p);
     const writes = Object.entries(this.options.writes ?? {});
     for (const [path, content] of writes) await sandbox.writeFile(path, content, { signal: opts.signal });

@@ -1,0 +1,209 @@
+/**
+ * Concurrent calls on one session (issue 10 items 1–5): one driver per session, no lost decision,
+ * one owner across engines.
+ */
+import { MemoryStore, type SessionEvent, SessionStateError } from '@sessionhub/core';
+import { ScriptedExecutor, ScriptedPlanner, sampleInstruction, waitForAbort } from '@sessionhub/core/testing';
+import { describe, expect, it } from 'vitest';
+import { CrashingStore } from './support/crashing-store.js';
+import { expectSoundLog, makeHarness } from './support/harness.js';
+
+/** A promise with its resolver. */
+function signalled() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** A session waiting for approval on a first engine that then died (its claim left to run out). */
+async function waitingSessionOfDeadEngine() {
+  const store = new MemoryStore();
+  const dying = new CrashingStore(store);
+  const first = await makeHarness({ store: dying, policy: { requireApproval: true } });
+  const handle = await first.hub.run({ request: 'Greet visitors by name' });
+  for await (const e of handle.events) if (e.type === 'approval.requested') break;
+  dying.kill();
+  handle.cancel();
+  await handle.result.catch(() => undefined);
+  return { store, workspace: first.workspace, id: handle.id };
+}
+
+/** An engine whose clock is past the dead engine's claim. */
+const later = () => Date.now() + 60_000;
+
+describe('engine: one driver per session on one engine', () => {
+  it('two concurrent resume() calls share one driver: each actor runs once, one ending (item 1)', async () => {
+    const { store, workspace, id } = await waitingSessionOfDeadEngine();
+    const h = await makeHarness({ store, workspace, now: later, policy: { requireApproval: true } });
+    const [a, b] = await Promise.all([h.hub.resume(id), h.hub.resume(id)]);
+    expect(a).toBe(b);
+    await h.hub.approve(id);
+    expect((await a.result).session.state).toBe('succeeded');
+    expect(h.executor.calls).toHaveLength(1);
+    expect(h.verifier.calls).toHaveLength(1);
+    expectSoundLog(await store.readEvents(id));
+  });
+
+  it('approve(), reject() and cancel() racing on an engine that does not run the session drive it once (item 1)', async () => {
+    const { store, workspace, id } = await waitingSessionOfDeadEngine();
+    const h = await makeHarness({ store, workspace, now: later, policy: { requireApproval: true } });
+    const outcomes = await Promise.allSettled([h.hub.approve(id), h.hub.approve(id), h.hub.reject(id, 'no')]);
+    // Exactly one decision is accepted; the others are refused with a typed error.
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes) if (o.status === 'rejected') expect(SessionStateError.isInstance(o.reason)).toBe(true);
+    await h.hub.idle();
+    const events = await store.readEvents(id);
+    expectSoundLog(events);
+    expect(events.filter((e) => e.type === 'approval.resolved')).toHaveLength(1);
+    expect(h.executor.calls.length).toBeLessThanOrEqual(1);
+  });
+
+  it('cancel() while the same engine is still loading a resume cancels the session (item 2)', async () => {
+    const { store, workspace, id } = await waitingSessionOfDeadEngine();
+    const h = await makeHarness({ store, workspace, now: later, policy: { requireApproval: true } });
+    const resuming = h.hub.resume(id);
+    await h.hub.cancel(id);
+    const result = await (await resuming).result;
+    expect(result.session.state).toBe('cancelled');
+    expect((await store.getSession(id))?.state).toBe('cancelled');
+    expect(h.executor.calls).toHaveLength(0);
+    expectSoundLog(await store.readEvents(id));
+  });
+
+  it('approve() while the same engine is still loading a resume takes effect (item 3)', async () => {
+    const { store, workspace, id } = await waitingSessionOfDeadEngine();
+    const h = await makeHarness({ store, workspace, now: later, policy: { requireApproval: true } });
+    const resuming = h.hub.resume(id);
+    await h.hub.approve(id);
+    const result = await (await resuming).result;
+    expect(result.session.state).toBe('succeeded');
+    expect(h.executor.calls).toHaveLength(1);
+  });
+
+  it('approve() from an approval.requested listener approves (item 4)', async () => {
+    const h = await makeHarness({ policy: { requireApproval: true } });
+    const approvals: Array<Promise<void>> = [];
+    h.hub.emitter.on('approval.requested', (e) => {
+      approvals.push(h.hub.approve(e.sessionId));
+    });
+    const handle = await h.hub.run({ request: 'Greet visitors by name' });
+    const result = await handle.result;
+    expect(result.session.state).toBe('succeeded');
+    await expect(Promise.all(approvals)).resolves.toBeDefined();
+    expect(approvals).toHaveLength(1);
+  });
+
+  it('approve() from a fast consumer of handle.events approves (item 4)', async () => {
+    const h = await makeHarness({ policy: { requireApproval: true } });
+    const handle = await h.hub.run({ request: 'Greet visitors by name' });
+    const seen: SessionEvent['type'][] = [];
+    for await (const e of handle.events) {
+      seen.push(e.type);
+      if (e.type === 'approval.requested') await h.hub.approve(handle.id);
+    }
+    expect(seen).toContain('approval.resolved');
+    expect((await handle.result).session.state).toBe('succeeded');
+  });
+
+  it('approve() during cancellation is refused, not reported as a success', async () => {
+    const started = signalled();
+    const planner = new ScriptedPlanner({
+      fallback: async (_i, _c, { signal }) => {
+        started.resolve();
+        return waitForAbort(signal);
+      },
+    });
+    const h = await makeHarness({ planner, policy: { requireApproval: true } });
+    const handle = await h.hub.run({ request: 'Greet visitors by name' });
+    await started.promise;
+    handle.cancel();
+    await expect(h.hub.approve(handle.id)).rejects.toMatchObject({ code: 'session.invalid_state' });
+    expect((await handle.result).session.state).toBe('cancelled');
+  });
+
+  it('an onApproval callback that throws fails the session with approval.callback_failed', async () => {
+    const h = await makeHarness({
+      policy: { requireApproval: true },
+      onApproval: async () => {
+        throw new Error('the chat service is down');
+      },
+    });
+    const result = await (await h.hub.run({ request: 'Greet visitors by name' })).result;
+    expect(result.session.state).toBe('failed');
+    expect(result.error).toMatchObject({ code: 'approval.callback_failed' });
+    expect(result.error?.message).toContain('the chat service is down');
+    expect(h.executor.calls).toHaveLength(0);
+    expectSoundLog(await h.store.readEvents(result.session.id));
+  });
+});
+
+describe('engine: one owner per session across engines (item 5)', () => {
+  it('a second engine cannot drive a session the first still runs; the first finishes it', async () => {
+    const store = new MemoryStore();
+    const first = await makeHarness({ store, policy: { requireApproval: true } });
+    const handle = await first.hub.run({ request: 'Greet visitors by name' });
+    for await (const e of handle.events) if (e.type === 'approval.requested') break;
+    const second = await makeHarness({ store, workspace: first.workspace, policy: { requireApproval: true } });
+    for (const call of [
+      () => second.hub.approve(handle.id),
+      () => second.hub.reject(handle.id),
+      () => second.hub.cancel(handle.id),
+      () => second.hub.resume(handle.id),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: 'session.owned_elsewhere' });
+    }
+    expect(second.executor.calls).toHaveLength(0);
+    await first.hub.approve(handle.id);
+    const result = await handle.result;
+    expect(result.session.state).toBe('succeeded');
+    expect(first.executor.calls).toHaveLength(1);
+    const events = await store.readEvents(handle.id);
+    expectSoundLog(events);
+    expect(events.some((e) => e.type === 'session.claimed' && e.owner === first.hub.engineId)).toBe(true);
+    expect(events.some((e) => e.type === 'session.claimed' && e.owner === second.hub.engineId)).toBe(false);
+  });
+
+  it('an engine whose claim was taken over stops without writing: its result settles with owned_elsewhere', async () => {
+    const store = new MemoryStore();
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const running = signalled();
+    let release!: () => void;
+    const executor = new ScriptedExecutor({
+      respond: async () => {
+        running.resolve();
+        // A stall longer than the claim: the engine cannot renew it meanwhile.
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        return {};
+      },
+    });
+    const first = await makeHarness({ store, executor, now: () => clock, policy: { leaseMs: 1_000 } });
+    const handle = await first.hub.run({ request: 'Greet visitors by name' });
+    await running.promise;
+    clock += 5_000;
+    const second = await makeHarness({ store, workspace: first.workspace, now: () => clock });
+    const taken = await second.hub.resume(handle.id);
+    expect((await taken.result).session.state).toBe('succeeded');
+    release();
+    const stale = await handle.result;
+    expect(stale.error).toMatchObject({ code: 'session.owned_elsewhere' });
+    const events = await store.readEvents(handle.id);
+    expectSoundLog(events);
+    expect(events.filter((e) => e.type === 'step.finished' && e.stepId === 'execute:0')).toHaveLength(1);
+  });
+});
+
+describe('engine: the planner is asked once per plan plus its re-asks', () => {
+  it('bills at most 1 + maxPlannerReasks planner calls for a planner that never writes a valid instruction', async () => {
+    const planner = new ScriptedPlanner({
+      fallback: () => sampleInstruction({ extraRequirementLines: ['```', 'greet()', '```'] }),
+    });
+    const h = await makeHarness({ planner, policy: { maxPlannerReasks: 2 } });
+    const result = await (await h.hub.run({ request: 'Greet visitors by name' })).result;
+    expect(result.error?.code).toBe('boundary.violation');
+    expect(planner.calls).toHaveLength(3);
+  });
+});
