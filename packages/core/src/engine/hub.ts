@@ -100,6 +100,8 @@ interface ActiveSession {
   budgets: SessionBudgets;
   /** The budget the session is paused at (opened to decide on it). */
   budgetWait?: BudgetBreach;
+  /** Set when `reject` refused to raise the budget: the session fails instead of pausing again. */
+  budgetRejected?: boolean;
   /** Whether the initial plan's approval was decided. */
   approvalDecided: boolean;
   /** Set once the session stopped without finishing (paused or taken over): it writes nothing more. */
@@ -522,7 +524,7 @@ export class SessionHub {
       }
       stopWallTimer?.();
       await resources.dispose();
-      const breach = error ? this.pausingBreach(error) : undefined;
+      const breach = error && !active.budgetRejected ? this.pausingBreach(error) : undefined;
       if (error && breach) {
         active.paused = true;
         await runner.pauseForBudget(breach, error);
@@ -593,7 +595,10 @@ export class SessionHub {
     active.budgetWait = undefined;
     await runner.flush();
     active.decisions.recorded();
-    if (!decision.approved) throw budgetError(breach);
+    if (!decision.approved) {
+      active.budgetRejected = true;
+      throw budgetError(breach);
+    }
   }
 
   /** Aborts the session when its wall-time budget runs out, so a hung step cannot outlive it. */
