@@ -1,4 +1,4 @@
-import { type FakeAnthropic, reply, startFakeAnthropic } from '@sessionhub/testing';
+import { reply, startFakeAnthropic } from '@sessionhub/testing';
 import { describe, expect, it } from 'vitest';
 import { AnthropicExecutor } from '../src/index.js';
 import { executeInput } from './support/fixtures.js';

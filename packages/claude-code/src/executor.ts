@@ -43,7 +43,7 @@ export class ClaudeCodeExecutor implements Executor {
     const secrets = [o.apiKey, o.env?.ANTHROPIC_API_KEY, o.env?.ANTHROPIC_AUTH_TOKEN];
     const permissionMode = o.permissionMode ?? 'acceptEdits';
     const workspace = sandbox.workspace;
-    const mapper = new ProgressMapper(workspace, secrets, opts.emit);
+    const mapper = new ProgressMapper(workspace, secrets, opts.emit, opts.reportUsage);
     const before = await snapshotWorkspace(sandbox, { signal });
 
     // Claude Code writes $HOME/.claude: give it a home of its own for this run.

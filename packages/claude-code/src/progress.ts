@@ -1,6 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
-import type { ExecutorProgress } from '@sessionhub/core';
+import type { ExecutorProgress, Usage } from '@sessionhub/core';
 import { redact, redactValue } from './redact.js';
 
 /** Claude Code tools that write files, and the input field naming the file. */
@@ -72,12 +72,36 @@ export class ProgressMapper {
   /** The last assistant text, a fallback summary. */
   lastText = '';
   private readonly pending = new Map<string, { tool: string; file?: string }>();
+  /** Model calls (message ids) whose usage was already reported. */
+  private readonly reportedCalls = new Set<string>();
 
   constructor(
     private readonly workspace: string,
     private readonly secrets: readonly (string | undefined)[],
     private readonly emit: (p: ExecutorProgress) => void,
+    private readonly reportUsage?: (usage: Usage) => void,
   ) {}
+
+  /**
+   * Reports a model call's usage the first time one of its messages arrives. Claude Code hands its
+   * messages on as the call streams, with the usage of `message_start`: the input and cache tokens are
+   * final, the output tokens are not yet counted, and the cost is not known (Claude Code's own estimate
+   * arrives with the result, which the final report carries).
+   */
+  private reportCall(message: { id?: unknown; usage?: unknown }): void {
+    if (!this.reportUsage || typeof message.id !== 'string' || this.reportedCalls.has(message.id)) return;
+    const u = message.usage as Record<string, unknown> | undefined;
+    if (!u) return;
+    this.reportedCalls.add(message.id);
+    const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
+    this.reportUsage({
+      inputTokens: n(u.input_tokens),
+      outputTokens: n(u.output_tokens),
+      cacheReadTokens: n(u.cache_read_input_tokens),
+      cacheWriteTokens: n(u.cache_creation_input_tokens),
+      costUsd: 0,
+    });
+  }
 
   private send(p: ExecutorProgress): void {
     this.emit({
@@ -107,6 +131,7 @@ export class ProgressMapper {
       return;
     }
     if (m.type === 'assistant') {
+      this.reportCall(m.message as { id?: unknown; usage?: unknown });
       for (const b of blocks(m.message.content)) {
         if (b.type === 'text' && typeof b.text === 'string' && b.text.trim()) {
           this.lastText = b.text;

@@ -1,6 +1,6 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { CancelledError, ProviderError, type Sandbox } from '@sessionhub/core';
+import { CancelledError, ProviderError, type Usage } from '@sessionhub/core';
 import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { ClaudeCodeError, ClaudeCodeExecutor, EXECUTOR_PREAMBLE } from '../src/index.js';
@@ -55,10 +55,23 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
     );
     const log = progressLog();
     const executor = new ClaudeCodeExecutor({ apiKey: KEY, baseURL: fake.url, permissionMode: 'acceptEdits' });
-    const report = await executor.execute(executeInput(), box, { signal: signal(), emit: log.emit });
+    const calls: Usage[] = [];
+    const report = await executor.execute(executeInput(), box, {
+      signal: signal(),
+      emit: log.emit,
+      reportUsage: (u) => calls.push(u),
+    });
 
     fake.assertDone();
     expect(await readFile(target, 'utf8')).toBe('hello, visitor\n');
+    // one report per model call, as it streams: its input and cache tokens (the cost comes with the result)
+    expect(calls.map((u) => [u.inputTokens, u.cacheReadTokens, u.cacheWriteTokens])).toEqual(
+      fake.requests.map((r) => [
+        r.usage?.input_tokens,
+        r.usage?.cache_read_input_tokens,
+        r.usage?.cache_creation_input_tokens,
+      ]),
+    );
     expect(report.summary).toBe('Created hello.txt with a greeting.');
     expect(report.changedFiles).toEqual(['hello.txt']);
     expect(report.turns).toBe(2);

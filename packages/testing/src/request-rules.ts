@@ -94,6 +94,14 @@ function loneSurrogateIndex(raw: string): number {
 }
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+const ROLES: readonly string[] = ['user', 'assistant', 'system'];
+
+/** Index of the nearest message before (`step` -1) or after (+1) `i` that is not a `system` message. */
+function neighbour(body: MessagesRequestBody, i: number, step: -1 | 1): number {
+  let k = i + step;
+  while (body.messages[k]?.role === 'system') k += step;
+  return k;
+}
 
 /**
  * The rules, in the order the fake applies them; the first that fails answers the request.
@@ -151,10 +159,11 @@ export const REQUEST_RULES: readonly RequestRule[] = [
   {
     id: 'messages.role',
     source: 'inferred',
-    description: 'Every message has the role `user` or `assistant` (the system prompt goes in `system`).',
+    description:
+      'Every message has the role `user`, `assistant` or `system` (Claude Code sends `system` messages, which the real API accepts).',
     check({ body }) {
-      const i = body.messages.findIndex((m) => m.role !== 'user' && m.role !== 'assistant');
-      return i < 0 ? undefined : `messages.${i}.role: Input should be 'user' or 'assistant'`;
+      const i = body.messages.findIndex((m) => !ROLES.includes(m.role));
+      return i < 0 ? undefined : `messages.${i}.role: Input should be 'user', 'assistant' or 'system'`;
     },
   },
   {
@@ -218,7 +227,7 @@ export const REQUEST_RULES: readonly RequestRule[] = [
       for (let i = 0; i < body.messages.length; i++) {
         const m = body.messages[i]!;
         if (typeof m.content === 'string') continue;
-        const previous = body.messages[i - 1];
+        const previous = body.messages[neighbour(body, i, -1)];
         const ids = previous?.role === 'assistant' ? toolUseIds(previous.content) : [];
         for (let j = 0; j < m.content.length; j++) {
           const b = m.content[j]!;
@@ -238,7 +247,9 @@ export const REQUEST_RULES: readonly RequestRule[] = [
       for (let i = 0; i < body.messages.length - 1; i++) {
         const m = body.messages[i]!;
         if (m.role !== 'assistant') continue;
-        const next = blocksOf(body.messages[i + 1]!.content);
+        const after = body.messages[neighbour(body, i, 1)];
+        if (!after) continue;
+        const next = blocksOf(after.content);
         const answered = new Set(
           next.flatMap((b) => (b.type === 'tool_result' && b.tool_use_id ? [b.tool_use_id] : [])),
         );

@@ -25,7 +25,8 @@ export interface WireBlock {
 
 /** One message of a request's conversation. */
 export interface WireMessage {
-  role: 'user' | 'assistant';
+  /** `system` messages inside `messages` are what Claude Code sends for its environment notes. */
+  role: 'user' | 'assistant' | 'system';
   content: string | WireBlock[];
 }
 
