@@ -105,7 +105,12 @@ export class EventLog {
         throw error;
       }
       const after = await handle.stat();
-      this.#tails.set(path, { size: after.size, mtimeMs: after.mtimeMs, lastSeq: lastSeq + stored.length });
+      // Cached only if the file is exactly what this append left: a process that stood still
+      // between its write and this stat (and lost the lock meanwhile) must not take the bytes
+      // others appended since for its own.
+      if (after.size === size + bytes.length) {
+        this.#tails.set(path, { size: after.size, mtimeMs: after.mtimeMs, lastSeq: lastSeq + stored.length });
+      }
       if (this.#tails.size > MAX_CACHED_LOGS) {
         const oldest = this.#tails.keys().next().value;
         if (oldest !== undefined) this.#tails.delete(oldest);

@@ -35,7 +35,7 @@ export async function runCrashTrials(
   const trials = await runTrials({
     ...opts,
     open: () => openFsStore({ dir }),
-    spawnAppender: (args) => spawnAppender(dir, args, opts.padBytes),
+    spawnAppender: (args) => spawnAppender(dir, args, { padBytes: opts.padBytes }),
     afterKill: async (sessionId) => {
       const raw = await readFile(eventsFile(dir, sessionId)).catch(() => Buffer.alloc(0));
       return raw.length > 0 && raw[raw.length - 1] !== 0x0a;

@@ -12,7 +12,14 @@ export const {
   spawnTs,
 } = adapterTestKit({ testDir: import.meta.dirname, tempPrefix: 'sessionhub-fs-' });
 
-/** Starts the append worker on the directory store at `dir`; `padBytes` lengthens every event. */
-export function spawnAppender(dir: string, args: AppendWorkerArgs, padBytes?: number): ChildProcess {
-  return spawnTs(APPEND_WORKER, [JSON.stringify({ dir, padBytes, ...args })]);
+/**
+ * Starts the append worker on the directory store at `dir`; `padBytes` lengthens every event,
+ * `staleMs` sets the worker's lock staleness.
+ */
+export function spawnAppender(
+  dir: string,
+  args: AppendWorkerArgs,
+  opts: { padBytes?: number; staleMs?: number } = {},
+): ChildProcess {
+  return spawnTs(APPEND_WORKER, [JSON.stringify({ dir, ...opts, ...args })]);
 }

@@ -11,6 +11,13 @@ export interface AppendWorkerArgs {
   batchSizes: number[];
   /** Wait for a line on stdin before appending, so several workers start together. */
   waitForGo?: boolean;
+  /** Make every append conditional on this last seq (compare-and-append races across processes). */
+  expectedSeq?: number;
+  /**
+   * Print `error <code>` for a rejected append and go on, instead of failing the worker: for
+   * faults where a typed refusal is a right answer (a conflict, a lost lock, a full disk).
+   */
+  continueOnError?: boolean;
 }
 
 /** Options of {@link runAppendWorker}. */
@@ -23,7 +30,8 @@ export interface AppendWorkerOptions {
  * The body of an append worker child process, for multi-process and crash tests of a durable
  * store: the adapter's worker script opens its store and calls this. Protocol on stdout, one line
  * each: `ready` once called, then `ack <seq>` for every seq each `appendEvents` returned, and
- * `done` at the end (the store is closed first). Pipe writes are synchronous on Linux, so a line
+ * `done` at the end (the store is closed first); with `continueOnError`, `error <code>` for each
+ * rejected append. Pipe writes are synchronous on Linux, so a line
  * printed is a line the parent sees even after SIGKILL. A parent that closes stdin before "go"
  * makes the worker exit with code 1.
  */
@@ -51,7 +59,15 @@ export async function runAppendWorker(
       kind: 'output' as const,
       message: message(i, j),
     }));
-    const stored = await store.appendEvents(args.sessionId, batch);
+    let stored: Awaited<ReturnType<Store['appendEvents']>>;
+    try {
+      stored = await store.appendEvents(args.sessionId, batch, { expectedSeq: args.expectedSeq });
+    } catch (error) {
+      if (!args.continueOnError) throw error;
+      process.stdout.write(`error ${String((error as { code?: unknown }).code)}\n`);
+      await new Promise((resolve) => setImmediate(resolve));
+      continue;
+    }
     process.stdout.write(`${stored.map((e) => `ack ${e.seq}`).join('\n')}\n`);
     // Let the event loop run between appends, so output and signals are never starved.
     await new Promise((resolve) => setImmediate(resolve));
