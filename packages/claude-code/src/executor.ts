@@ -29,6 +29,8 @@ const STDERR_TAIL = 2_000;
  * its own tools (Write, Edit, Bash, ...) act there directly, outside whatever isolation the Sandbox gives
  * its `exec`. The sandbox is used only to list the workspace before and after. Provide isolation yourself
  * (run the whole process in a container or VM) when the instruction or the model is not trusted.
+ *
+ * @see packages/claude-code/README.md
  */
 export class ClaudeCodeExecutor implements Executor {
   readonly specificationVersion = 1 as const;

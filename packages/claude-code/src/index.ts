@@ -1,5 +1,7 @@
 /**
  * @sessionhub/claude-code: SessionHub's Executor on Claude Code (`@anthropic-ai/claude-agent-sdk`).
+ *
+ * @see packages/claude-code/README.md (options, permission modes, isolation, usage and errors)
  * @packageDocumentation
  */
 export { claudeCodeEnv, type EnvInput } from './env.js';

@@ -89,8 +89,12 @@ export interface FakeAnthropic {
 }
 
 /**
- * Starts a fake Anthropic Messages API on 127.0.0.1 at a random port: `POST /v1/messages` with
- * JSON or SSE replies from a script, real error shapes, prompt-cache accounting and fault injection.
+ * Starts a fake Anthropic Messages API on 127.0.0.1 (a free port unless `port` is given): `POST /v1/messages`
+ * with JSON or SSE replies from a script, real error shapes, prompt-cache accounting and fault injection.
+ * Every request is first checked against `REQUEST_RULES`: what the real API refuses, the fake refuses too.
+ * Throws `FakeOptionError` for options it cannot honour (`chunkChars` below 1, a bad port, an invalid fault).
+ *
+ * @see docs/testing.md
  */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const chunkChars = options.chunkChars ?? 24;
