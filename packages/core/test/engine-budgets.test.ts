@@ -38,7 +38,11 @@ describe('engine: budgets with onBudgetExceeded: fail', () => {
         return (await new ScriptedPlanner().plan(input, { signal: new AbortController().signal })).text;
       },
     });
-    const h = await makeHarness({ planner, now: () => clock, policy: { budgets: { wallTimeMs: 5_000 }, onBudgetExceeded: 'fail' } });
+    const h = await makeHarness({
+      planner,
+      now: () => clock,
+      policy: { budgets: { wallTimeMs: 5_000 }, onBudgetExceeded: 'fail' },
+    });
     const result = await (await h.hub.run({ request: 'Greet visitors by name' })).result;
     expect(result.error).toMatchObject({ budget: 'wall_time', limit: 5_000, actual: 10_000 });
     expect(h.executor.calls).toHaveLength(0);

@@ -52,7 +52,10 @@ describe('engine: a missing Foundation document (issue 9 item 2)', () => {
     expect(document.version?.text).toBe('0.1');
     expect(document.log.map((e) => e.version.text)).toContain('0.1');
     const events = await h.store.readEvents(handle.id);
-    expect(events.find((e) => e.type === 'foundation.created')).toMatchObject({ path: 'FOUNDATION.md', version: '0.0' });
+    expect(events.find((e) => e.type === 'foundation.created')).toMatchObject({
+      path: 'FOUNDATION.md',
+      version: '0.0',
+    });
     expect(finishedSteps(events)).toContain('foundation:0');
   });
 

@@ -138,7 +138,14 @@ class World {
     this.running.set(key, (this.running.get(key) ?? 0) + 1);
     const log = await this.base.readEvents(sessionId);
     const afterFinish = log.some((e) => e.type === 'step.finished' && e.stepId === stepId);
-    this.calls.push({ engine, owner: this.engines[engine]?.hub.engineId ?? '', sessionId, stepId, afterFinish, overlapping });
+    this.calls.push({
+      engine,
+      owner: this.engines[engine]?.hub.engineId ?? '',
+      sessionId,
+      stepId,
+      afterFinish,
+      overlapping,
+    });
     return () => this.running.set(key, (this.running.get(key) ?? 1) - 1);
   }
 
@@ -214,7 +221,6 @@ class World {
     const index = this.engines.length;
     const connection = await this.open();
     const crashing = new CrashingStore(connection);
-    const world = this;
     const hub = createSessionHub({
       planner: new ModelPlanner(this, index),
       executor: new ModelExecutor(this, index),
@@ -222,15 +228,15 @@ class World {
       store: crashing,
       sandbox: new DirSandboxProvider(),
       workspace: async (session) => {
-        const dir = join(world.root, session.id);
+        const dir = join(this.root, session.id);
         await mkdir(dir, { recursive: true });
         const file = join(dir, 'FOUNDATION.md');
         await readFile(file).catch(() => writeFile(file, createFoundation({ title: 'Model', version: '1.0' })));
         return dir;
       },
       env: {},
-      now: () => world.clock,
-      generateId: () => `r${world.run}-s${world.nextId++}`,
+      now: () => this.clock,
+      generateId: () => `r${this.run}-s${this.nextId++}`,
       // A cost budget that sessions re-running steps after crashes reach: they pause for a raise.
       policy: {
         requireApproval: true,
@@ -425,7 +431,7 @@ function commands(engines: number): fc.Arbitrary<Cmd>[] {
       }),
     ),
     fc.nat(6).map((n) =>
-      cmd(`yield(${n})`, async (w) => {
+      cmd(`yield(${n})`, async () => {
         for (let j = 0; j < n; j++) await new Promise((r) => setImmediate(r));
       }),
     ),
@@ -447,7 +453,8 @@ async function settle(w: World): Promise<void> {
   }
   await w.drain(10_000);
   for (const p of w.pending) {
-    if (!p.settled && !w.engines[p.engine]?.dead) w.violations.push(`${p.label} on live engine ${p.engine} never settled`);
+    if (!p.settled && !w.engines[p.engine]?.dead)
+      w.violations.push(`${p.label} on live engine ${p.engine} never settled`);
   }
   for (const r of w.results) {
     if (r.rejected && !w.engines[r.engine]?.dead) {

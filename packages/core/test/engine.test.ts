@@ -339,7 +339,12 @@ describe('engine: approval', () => {
     const later = () => Date.now() + 60_000;
     const refused = await makeHarness({ store, workspace: first.workspace, policy: { requireApproval: true } });
     await expect(refused.hub.approve(handle.id)).rejects.toMatchObject({ code: 'session.owned_elsewhere' });
-    const second = await makeHarness({ store, workspace: first.workspace, now: later, policy: { requireApproval: true } });
+    const second = await makeHarness({
+      store,
+      workspace: first.workspace,
+      now: later,
+      policy: { requireApproval: true },
+    });
     await second.hub.approve(handle.id);
     const resumed = await second.hub.resume(handle.id);
     const result = await resumed.result;

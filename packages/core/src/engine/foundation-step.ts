@@ -65,17 +65,19 @@ export async function updateFoundation(
     previousVersion = older[older.length - 1]?.text;
   } else {
     const at = new Date(args.now()).toISOString();
-    newText = args.redact(applyFoundationUpdate(text, {
-      version: target,
-      entry: {
-        name: instruction.name,
-        date: at.slice(0, 10),
-        status: 'completed',
-        achievements: instruction.objectives.map((o) => o.text),
-        ...(args.report ? { summary: args.report.summary } : {}),
-      },
-      next: nextVersion(target, 'minor'),
-    }));
+    newText = args.redact(
+      applyFoundationUpdate(text, {
+        version: target,
+        entry: {
+          name: instruction.name,
+          date: at.slice(0, 10),
+          status: 'completed',
+          achievements: instruction.objectives.map((o) => o.text),
+          ...(args.report ? { summary: args.report.summary } : {}),
+        },
+        next: nextVersion(target, 'minor'),
+      }),
+    );
     ctx.signal.throwIfAborted();
     // Write then rename, so a crash never leaves a half-written document.
     const tmp = `${file}.sessionhub-${args.sessionId}.tmp`;
@@ -85,16 +87,14 @@ export async function updateFoundation(
   // Committed: the store calls below run to their end whatever the session's signal says.
   const recorded = await args.store.listFoundationVersions({ path });
   if (!recorded.some((v) => v.sessionId === args.sessionId && v.version === target.text)) {
-    await args.store.addFoundationVersion(
-      {
-        version: target.text,
-        ...(previousVersion ? { previousVersion } : {}),
-        sessionId: args.sessionId,
-        path,
-        text: args.redact(newText),
-        at: new Date(args.now()).toISOString(),
-      },
-    );
+    await args.store.addFoundationVersion({
+      version: target.text,
+      ...(previousVersion ? { previousVersion } : {}),
+      sessionId: args.sessionId,
+      path,
+      text: args.redact(newText),
+      at: new Date(args.now()).toISOString(),
+    });
   }
   const output: FoundationOutput = previousVersion
     ? { version: target.text, previousVersion, path }

@@ -8,30 +8,24 @@ import {
   StoreError,
   TemplateError,
 } from '../errors.js';
-import type {
-  BudgetBreach,
-  NewSessionEvent,
-  SessionEvent,
-  SessionEventOf,
-  SessionEventType,
-} from '../model/events.js';
+import type { BudgetBreach, SessionEvent, SessionEventOf, SessionEventType } from '../model/events.js';
 import type { ExecutionReport, Verdict } from '../model/report.js';
 import type { Session, SessionInput } from '../model/session.js';
 import { emptyUsage } from '../model/usage.js';
 import { checkPortVersions } from '../ports/check-versions.js';
 import { checkError, checkInstruction } from './boundary.js';
 import { checkBudgets } from './budgets.js';
+import { type Decision, DecisionBox } from './decisions.js';
 import { DurabilityError, toSessionHubError } from './errors.js';
 import { SESSION_PAUSED, type SessionListeners, sessionEvents } from './event-stream.js';
-import { type Decision, DecisionBox } from './decisions.js';
 import { isolateListeners } from './listener-isolation.js';
 import {
   type ApprovalDecision,
   type ApproveOptions,
   type ResolvedPolicy,
-  type SessionBudgets,
   type RunRequest,
   resolvePolicy,
+  type SessionBudgets,
   type SessionHubOptions,
 } from './options.js';
 import { createRedactor, type Redactor, secretsFromEnv } from './redaction.js';
@@ -291,14 +285,20 @@ export class SessionHub {
       const session = await this.get(id);
       if (!session) throw new SessionStateError('session.not_found', `session ${id} not found`);
       if (session.state !== 'awaiting_approval') {
-        throw new SessionStateError('session.invalid_state', `session ${id} is ${session.state}, not awaiting approval`);
+        throw new SessionStateError(
+          'session.invalid_state',
+          `session ${id} is ${session.state}, not awaiting approval`,
+        );
       }
     }
     if (!active) {
       const opened = await this.open(id, { decide: true });
       if ('handle' in opened) {
         const { session } = await opened.handle.result;
-        throw new SessionStateError('session.invalid_state', `session ${id} is ${session.state}, not awaiting approval`);
+        throw new SessionStateError(
+          'session.invalid_state',
+          `session ${id} is ${session.state}, not awaiting approval`,
+        );
       }
       active = opened.active;
     }
@@ -330,7 +330,10 @@ export class SessionHub {
     }
     const waitingOrBefore = ['created', 'planning', 'awaiting_approval'].includes(active.runner.state);
     if (!this.policy.requireApproval || active.approvalDecided || !waitingOrBefore) {
-      throw new SessionStateError('session.invalid_state', `session ${id} is ${active.runner.state}, not awaiting approval`);
+      throw new SessionStateError(
+        'session.invalid_state',
+        `session ${id} is ${active.runner.state}, not awaiting approval`,
+      );
     }
   }
 
@@ -671,7 +674,10 @@ async function callback(call: () => Promise<ApprovalDecision>): Promise<Decision
   }
   if (typeof d === 'boolean') return { approved: d };
   if (d === null || typeof d !== 'object' || typeof d.approved !== 'boolean') {
-    throw new SessionHubError('approval.callback_failed', 'onApproval returned no decision (a boolean or { approved })');
+    throw new SessionHubError(
+      'approval.callback_failed',
+      'onApproval returned no decision (a boolean or { approved })',
+    );
   }
   return d.reason ? { approved: d.approved, reason: d.reason } : { approved: d.approved };
 }

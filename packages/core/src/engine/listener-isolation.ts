@@ -40,8 +40,7 @@ export function isolateListeners<E extends EventEmitter<any>>(
   e.on = (event, fn, ctx) => on(event, wrap(fn as Listener), ctx);
   e.addListener = e.on;
   e.once = (event, fn, ctx) => once(event, wrap(fn as Listener), ctx);
-  e.off = (event, fn, ctx, onceOnly) =>
-    off(event, fn ? (wrapped.get(fn as Listener) ?? fn) : fn, ctx, onceOnly);
+  e.off = (event, fn, ctx, onceOnly) => off(event, fn ? (wrapped.get(fn as Listener) ?? fn) : fn, ctx, onceOnly);
   e.removeListener = e.off;
   return emitter;
 }

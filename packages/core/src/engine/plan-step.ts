@@ -10,13 +10,13 @@ import {
   parseFoundation,
   parseVersion,
 } from '@sessionhub/format';
+import { BoundaryViolationError } from '../errors.js';
 import type { Template } from '../model/template.js';
 import type { PlanInput, Planner } from '../ports/planner.js';
-import { BoundaryViolationError } from '../errors.js';
 import { checkError, checkInstruction } from './boundary.js';
 import type { ResolvedPolicy } from './options.js';
-import type { StepContext } from './write-ahead-runner.js';
 import { fillTemplate } from './templates.js';
+import type { StepContext } from './write-ahead-runner.js';
 
 /** What a plan step writes to the log: the accepted instruction text. */
 export interface PlanOutput {

@@ -25,7 +25,10 @@ export async function prepareWorkspace(
   policy: ResolvedPolicy,
 ): Promise<{ path: string; text: string; version?: string } | undefined> {
   if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new SessionStateError('workspace.not_found', `the workspace ${workspace} does not exist or is not a directory`);
+    throw new SessionStateError(
+      'workspace.not_found',
+      `the workspace ${workspace} does not exist or is not a directory`,
+    );
   }
   const path = policy.foundationPath;
   const found = await readFoundation(workspace, path);

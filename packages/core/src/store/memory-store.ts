@@ -56,15 +56,23 @@ function clonePlain(value: unknown, depth: number): unknown {
   const source = value as Record<string, unknown>;
   for (const key of Object.keys(source)) {
     // Assigning `__proto__` would set the prototype instead of a property.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: clonePlain(source[key], depth + 1), enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: clonePlain(source[key], depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else out[key] = clonePlain(source[key], depth + 1);
   }
   return out;
 }
 
 /** Refuses an id that is not well-formed Unicode (a lone surrogate): UTF-8 storage would merge it with others. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function checkId(id: string): void {
-  if (typeof id !== 'string' || !id.isWellFormed()) {
+  if (typeof id !== 'string' || LONE_SURROGATE.test(id)) {
     throw new StoreError('store.invalid_value', `id ${JSON.stringify(id)} is not well-formed Unicode`);
   }
 }

@@ -1,7 +1,7 @@
 import type { ExecutionReport, GateResult, Verdict } from '../model/report.js';
 import { emptyUsage, type Usage } from '../model/usage.js';
 import type { ExecuteInput, ExecuteOptions, Executor, ExecutorProgress } from '../ports/executor.js';
-import type { PlanInput, PlanOptions, Planner, PlanResult } from '../ports/planner.js';
+import type { PlanInput, Planner, PlanOptions, PlanResult } from '../ports/planner.js';
 import type { Sandbox } from '../ports/sandbox.js';
 import type { Verifier, VerifyInput, VerifyOptions } from '../ports/verifier.js';
 
