@@ -148,6 +148,22 @@ export const REQUEST_RULES: readonly RequestRule[] = [
     },
   },
   {
+    id: 'thinking.budget',
+    source: 'quoted',
+    description: 'With `thinking: { type: "enabled" }`, `budget_tokens` is at least 1024 and below `max_tokens`.',
+    check({ body }) {
+      const thinking = body.thinking as { type?: unknown; budget_tokens?: unknown } | undefined;
+      if (thinking?.type !== 'enabled') return undefined;
+      const budget = thinking.budget_tokens;
+      if (typeof budget !== 'number' || budget < 1024) {
+        return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+      }
+      return body.max_tokens > budget
+        ? undefined
+        : '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size';
+    },
+  },
+  {
     id: 'messages.non_empty',
     source: 'quoted',
     description: '`messages` is a non-empty array.',

@@ -141,6 +141,16 @@ describe('the fake refuses what the real Messages API refuses, with its error te
       'messages: first message must use the "user" role',
     ],
     ['max_tokens of 0', base({ max_tokens: 0 }), 'max_tokens: Input should be greater than or equal to 1'],
+    [
+      'a thinking budget not below max_tokens',
+      base({ max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 2000 } }),
+      '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size',
+    ],
+    [
+      'a thinking budget below 1024',
+      base({ max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 512 } }),
+      'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024',
+    ],
   ])('%s', async (_name, body, message) => {
     expect(await post(JSON.stringify(body))).toEqual({ status: 400, message });
     expect(fake?.requests[0]?.status).toBe(400);
