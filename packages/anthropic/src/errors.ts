@@ -26,7 +26,7 @@ export interface ProviderErrorContext {
  * message or the cause; a connection error names the base URL and the system's error code.
  */
 export function toProviderError(err: unknown, ctx: ProviderErrorContext): ProviderError {
-  if (err instanceof ProviderError) return err;
+  if (ProviderError.isInstance(err)) return err;
   const secrets = ctx.secrets ?? [];
   const make = (code: string, text: string, retryable: boolean, status?: number) =>
     new ProviderError(code, redact(text, secrets), { cause: sanitizeCause(err, secrets), status, retryable });

@@ -184,8 +184,9 @@ export class AnthropicExecutor implements Executor {
         throw stop('executor.context_window', "the conversation filled the model's context window", reason, turn);
       }
       if (reason === 'pause_turn') {
-        // The API paused a long turn: sending the conversation back lets it continue.
-        if (content.length) messages.push({ role: 'assistant', content });
+        // The API paused a long turn: sending the conversation back (ending in this assistant message,
+        // which the API refuses with trailing whitespace) lets it continue.
+        if (content.length) messages.push({ role: 'assistant', content: trimLastText(content) });
         continue;
       }
       if (reason === 'end_turn' || reason === 'stop_sequence' || (reason === 'tool_use' && calls.length === 0)) {
@@ -258,6 +259,13 @@ function summarizeInput(input: Record<string, unknown>): Record<string, unknown>
 function redactProgress(p: ExecutorProgress, secrets: readonly string[]): ExecutorProgress {
   if (secrets.length === 0) return p;
   return JSON.parse(redact(JSON.stringify(p), secrets)) as ExecutorProgress;
+}
+
+/** The blocks with the trailing whitespace of a final text block removed. */
+function trimLastText(blocks: Anthropic.ContentBlockParam[]): Anthropic.ContentBlockParam[] {
+  const last = blocks.at(-1);
+  if (last?.type !== 'text') return blocks;
+  return [...blocks.slice(0, -1), { ...last, text: last.text.trimEnd() }];
 }
 
 /** Adds a block to the conversation's last user message, or a new user message after an assistant one. */

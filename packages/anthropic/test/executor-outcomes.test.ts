@@ -81,7 +81,7 @@ describe('every stop reason has a deliberate outcome', { timeout: 20_000 }, () =
     const fake = held(
       await startFakeAnthropic({
         script: [
-          { reply: reply.text('Looking into it', { stopReason: 'pause_turn' }) },
+          { reply: reply.text('Looking into it \n', { stopReason: 'pause_turn' }) },
           {
             match: match.where('the paused turn is the last message', (r) => r.messages.at(-1)?.role === 'assistant'),
             reply: reply.text('Done after the pause.'),
