@@ -99,6 +99,16 @@ describe('faults: retried within the budget, then typed errors, never a hang', {
     expect(`${message} ${String((err as Error).cause)}`).not.toContain('token=abc');
   });
 
+  it('an unresolvable host says so (ENOTFOUND, or EAI_AGAIN where DNS itself is unreachable)', async () => {
+    const box = await createSandbox({ 'a.txt': 'alpha' });
+    const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: 'http://no-such-host.invalid', maxRetries: 0 });
+    const err = await executor
+      .execute(executeInput(), box, { signal: AbortSignal.timeout(15_000), emit: () => {} })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'provider.connection' });
+    expect((err as Error).message).toMatch(/at http:\/\/no-such-host\.invalid failed \((ENOTFOUND|EAI_AGAIN)\)/);
+  });
+
   it('a base URL with credentials is named without them, and says why it failed', async () => {
     const box = await createSandbox({ 'a.txt': 'alpha' });
     const executor = new AnthropicExecutor({

@@ -1,7 +1,7 @@
-import { type ExecutorTool, optionalField, stringField, ToolInputError } from './types.js';
+import { type ExecutorTool, optionalField, stringField, type ToolContext, ToolInputError } from './types.js';
 
 /** The size of a workspace file, through the sandbox's listing of its directory (`undefined` when absent). */
-async function sizeOf(path: string, ctx: Parameters<ExecutorTool['run']>[1]): Promise<number | undefined> {
+async function sizeOf(path: string, ctx: ToolContext): Promise<number | undefined> {
   const parts = path.split('/').filter((p) => p && p !== '.');
   const dir = parts.slice(0, -1).join('/');
   const name = parts.join('/');
