@@ -20,4 +20,5 @@ export type * from './ports/store.js';
 export type * from './ports/verifier.js';
 export type * from './ports/workspace.js';
 export * from './store/index.js';
+export * from './verifier/index.js';
 export * from './workspace-snapshot.js';

@@ -1,6 +1,8 @@
-/** The write-ahead session engine and the command verifier. */
-
-export * from '../verifier/index.js';
+/**
+ * The write-ahead session engine. One session's path: `hub.ts` (`run`/`resume`/decisions, claims) →
+ * `session-driver.ts` (the lifecycle) → `plan-step.ts` / `foundation-step.ts` (the steps' bodies) →
+ * `write-ahead-runner.ts` (the write-ahead rule: every write, in order, conditional, before its side effect).
+ */
 export { checkInstruction, type InstructionCheck } from './boundary.js';
 export { checkBudgets } from './budgets.js';
 export {
@@ -13,6 +15,7 @@ export {
 } from './hub.js';
 export type {
   ApprovalDecision,
+  ApproveOptions,
   RunRequest,
   SessionBudgets,
   SessionHubOptions,
