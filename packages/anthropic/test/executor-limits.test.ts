@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createTempSandbox, integrationReadiness } from '@sessionhub/core/testing';
+import { DockerSandboxProvider, isDockerAvailable } from '@sessionhub/sandbox-docker';
 import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { describe, expect, it } from 'vitest';
 import { AnthropicExecutor } from '../src/index.js';
@@ -5,6 +10,12 @@ import { executeInput, progressLog } from './support/fixtures.js';
 import { createSandbox, held } from './support/sandbox.js';
 
 const signal = () => AbortSignal.timeout(20_000);
+const buildImage = fileURLToPath(new URL('../../sandbox-docker/scripts/build-image.sh', import.meta.url));
+const docker = await integrationReadiness({
+  name: 'Docker sandbox',
+  available: isDockerAvailable,
+  prepare: () => promisify(execFile)('bash', [buildImage]),
+});
 const EMOJI = '😀'; // two UTF-16 units: a cut between them leaves a lone surrogate
 
 describe('text is cut on code-point boundaries (the real API refuses a lone surrogate)', { timeout: 20_000 }, () => {
@@ -76,6 +87,30 @@ describe('search runs inside the sandbox', { timeout: 30_000 }, () => {
     controller.abort();
     expect(await pending).toMatchObject({ code: 'session.cancelled' });
   });
+
+  it.skipIf(!docker.ready)(
+    `in a Docker sandbox too, bounded by the command timeout${docker.ready ? '' : ` [skipped: ${docker.reason}]`}`,
+    { timeout: 60_000 },
+    async () => {
+      const provider = held(new DockerSandboxProvider());
+      const box = held(await createTempSandbox(provider, { 'evil.txt': `${'a'.repeat(40)}!\n`, 'ok.txt': 'needle\n' }));
+      const fake = held(
+        await startFakeAnthropic({
+          script: [
+            { reply: reply.toolUse('search', { pattern: 'needle' }) },
+            {
+              match: match.toolResult({ name: 'search', contains: 'ok.txt:1: needle' }),
+              reply: reply.toolUse('search', { pattern: '^(a+)+$', regex: true }),
+            },
+            { match: match.toolResult({ isError: true, contains: 'command timeout' }), reply: reply.text('ok') },
+          ],
+        }),
+      );
+      const executor = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, commandTimeoutMs: 2000 });
+      await executor.execute(executeInput(), box, { signal: AbortSignal.timeout(50_000), emit: () => {} });
+      fake.assertDone();
+    },
+  );
 
   it('a literal search, a regex search and an invalid regex', async () => {
     const box = await createSandbox({
