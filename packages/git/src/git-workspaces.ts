@@ -227,7 +227,19 @@ export class GitWorkspaces implements WorkspaceProvider {
     const commonDir = this.repository.commonDir;
     const dir = this.dirOf(session.id);
     const adminDir = await findAdminDir(commonDir, dir);
-    if (adminDir !== undefined && (await exists(join(dir, '.git')))) return { dir };
+    // A worktree is whole once git has dropped its `locked` (initializing) mark. Whether the
+    // workspace still has a `.git` file does not matter: the sandbox may have removed it.
+    if (adminDir !== undefined && (await exists(dir)) && !(await exists(join(adminDir, 'locked')))) {
+      if ((await this.findBranch(session.id, signal)) === undefined) {
+        // A crash between claiming a warm worktree and naming its branch: name it now.
+        const call = { gitDir: adminDir, workTree: dir, signal };
+        const head = await this.git.text(['rev-parse', '--verify', 'HEAD^{commit}'], call);
+        const name = sessionBranch(this.init.prefix, session);
+        await this.git.run(['update-ref', `refs/heads/${name}`, head, ''], call);
+        await this.git.run(['symbolic-ref', 'HEAD', `refs/heads/${name}`], call);
+      }
+      return { dir };
+    }
     // A half-made worktree (a crash during `worktree add`) is made again.
     await removeWorktree(this.git, commonDir, dir, signal);
     const branch = await this.findBranch(session.id, signal);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGitWorkspaces } from '../src/index.js';
@@ -182,5 +182,23 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     await ws.dispose({ signal: signal() });
     expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
     expect(readdirSync(join(root, 'ws'))).toEqual([]);
+  });
+
+  it('a workspace whose .git file the sandbox removed is still found on resume, work intact', async () => {
+    const root = tmp();
+    const repo = makeRepo(root);
+    const ws = await createGitWorkspaces({ repository: repo, workspacesDir: join(root, 'ws') });
+    const session = sessionOf('no-dot-git');
+    const dir = await ws.open(session, { signal: signal() });
+    writeFileSync(join(dir, 'work.txt'), 'precious\n');
+    rmSync(join(dir, '.git'));
+    expect(await ws.open(session, { signal: signal() })).toBe(dir);
+    expect(readFileSync(join(dir, 'work.txt'), 'utf8')).toBe('precious\n');
+    const commit = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
+    expect(git(repo, 'show', '--name-only', '--format=', commit.sha as string)).toBe('work.txt');
   });
 });
