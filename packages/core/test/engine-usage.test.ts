@@ -165,6 +165,13 @@ describe('engine: budgets pause for approval (issue 9 item 5)', () => {
     const handle = await h.hub.run({ request: 'Greet visitors by name' });
     expect((await handle.result).session.state).toBe('awaiting_approval');
     const fresh = await makeHarness({ store, workspace: h.workspace, policy: { budgets: { costUsd: 0.5 } } });
+    // Refused before the session is opened there: the fresh engine does not claim it for nothing.
+    await expect(fresh.hub.approve(handle.id, { raiseBudget: { costUsd: 0.7 } })).rejects.toMatchObject({
+      code: 'budget.still_exceeded',
+    });
+    await expect(fresh.hub.approve(handle.id)).rejects.toMatchObject({ code: 'budget.still_exceeded' });
+    const claims = (await store.readEvents(handle.id)).filter((e) => e.type === 'session.claimed');
+    expect(claims.every((e) => e.type === 'session.claimed' && e.owner === h.hub.engineId)).toBe(true);
     await fresh.hub.approve(handle.id, { raiseBudget: { costUsd: 10 } });
     const result = await (await fresh.hub.resume(handle.id)).result;
     expect(result.session.state).toBe('succeeded');

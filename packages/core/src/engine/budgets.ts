@@ -1,4 +1,5 @@
 import { BudgetExceededError } from '../errors.js';
+import type { BudgetBreach } from '../model/events.js';
 import { totalTokens, type Usage } from '../model/usage.js';
 import type { SessionBudgets } from './options.js';
 
@@ -14,4 +15,9 @@ export function checkBudgets(budgets: SessionBudgets, usage: Usage, elapsedMs: n
   if (budgets.wallTimeMs !== undefined && elapsedMs > budgets.wallTimeMs) {
     throw new BudgetExceededError('wall_time', budgets.wallTimeMs, elapsedMs);
   }
+}
+
+/** The error of a budget pause, rebuilt from the log. */
+export function budgetError(breach: BudgetBreach): BudgetExceededError {
+  return new BudgetExceededError(breach.budget, breach.limit, breach.actual);
 }

@@ -1,4 +1,7 @@
 import { SessionStateError } from '../errors.js';
+import type { Usage } from '../model/usage.js';
+import type { ActiveSession } from './active-session.js';
+import { checkBudgets } from './budgets.js';
 import type { SessionBudgets } from './options.js';
 
 /** A decision on a waiting session: approve (with raised budgets for a budget pause) or reject. */
@@ -89,5 +92,51 @@ export class DecisionBox {
 
   private refusal(why: string): SessionStateError {
     return new SessionStateError('session.invalid_state', why);
+  }
+}
+
+/** Refuses a decision the session cannot take now. */
+export function checkDecision(active: ActiveSession, decision: Decision, requireApproval: boolean, now: number): void {
+  const id = active.handle.id;
+  if (active.controller.signal.aborted || active.paused) {
+    throw new SessionStateError('session.invalid_state', `session ${id} is being cancelled or has stopped`);
+  }
+  if (active.budgetWait) {
+    if (decision.approved) {
+      const { usage, createdAt } = active.runner.session;
+      checkRaise(id, { ...active.budgets, ...decision.raiseBudget }, usage, now - Date.parse(createdAt));
+    }
+    return;
+  }
+  if (decision.raiseBudget) {
+    throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
+  }
+  const waitingOrBefore = ['created', 'planning', 'awaiting_approval'].includes(active.runner.state);
+  if (!requireApproval || active.approvalDecided || !waitingOrBefore) {
+    throw new SessionStateError(
+      'session.invalid_state',
+      `session ${id} is ${active.runner.state}, not awaiting approval`,
+    );
+  }
+}
+
+/** Refuses an approval of a budget pause whose limits would leave the session over budget. */
+export function checkRaise(id: string, budgets: SessionBudgets, usage: Usage, elapsedMs: number): void {
+  try {
+    checkBudgets(budgets, usage, elapsedMs);
+  } catch (err) {
+    throw new SessionStateError(
+      'budget.still_exceeded',
+      `session ${id} would still be over budget: ${(err as Error).message}; raise the limit further`,
+    );
+  }
+}
+
+/** Refuses budget limits that are not numbers ≥ 0. */
+export function validLimits(budgets: SessionBudgets): void {
+  for (const [name, value] of Object.entries(budgets)) {
+    if (value !== undefined && (typeof value !== 'number' || !(value >= 0) || Number.isNaN(value))) {
+      throw new SessionStateError('session.invalid_input', `raiseBudget.${name} must be a number >= 0, got ${value}`);
+    }
   }
 }

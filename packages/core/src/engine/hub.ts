@@ -1,26 +1,17 @@
 import { EventEmitter } from 'eventemitter3';
-import {
-  BudgetExceededError,
-  CancelledError,
-  ProviderError,
-  SessionHubError,
-  SessionStateError,
-  StoreError,
-  TemplateError,
-} from '../errors.js';
-import type { BudgetBreach, SessionEvent, SessionEventOf, SessionEventType } from '../model/events.js';
+import { CancelledError, SessionHubError, SessionStateError, StoreError, TemplateError } from '../errors.js';
+import type { SessionEvent, SessionEventOf, SessionEventType } from '../model/events.js';
 import type { ExecutionReport, Verdict } from '../model/report.js';
 import type { Session, SessionInput } from '../model/session.js';
 import { emptyUsage } from '../model/usage.js';
 import { checkPortVersions } from '../ports/check-versions.js';
+import type { ActiveSession, Opened, SessionHandle, SessionResult } from './active-session.js';
 import { checkError, checkInstruction } from './boundary.js';
-import { checkBudgets } from './budgets.js';
-import { type Decision, DecisionBox } from './decisions.js';
-import { DurabilityError, toSessionHubError } from './errors.js';
+import { budgetError } from './budgets.js';
+import { checkDecision, checkRaise, type Decision, DecisionBox, validLimits } from './decisions.js';
 import { SESSION_PAUSED, type SessionListeners, sessionEvents } from './event-stream.js';
 import { isolateListeners } from './listener-isolation.js';
 import {
-  type ApprovalDecision,
   type ApproveOptions,
   type ResolvedPolicy,
   type RunRequest,
@@ -30,42 +21,12 @@ import {
 } from './options.js';
 import { createRedactor, type Redactor, secretsFromEnv } from './redaction.js';
 import { initialReplay, type ReplayedState, replay } from './replay.js';
-import { SessionResources } from './resources.js';
 import { Semaphore } from './semaphore.js';
-import { driveSession, type SessionOutcome } from './session-driver.js';
+import { type EngineParts, runSession } from './session-run.js';
 import { fillTemplate } from './templates.js';
-import { interval, longTimer } from './wall-timer.js';
 import { WriteAheadRunner } from './write-ahead-runner.js';
 
-/**
- * How a session ended or paused. `result` resolves with this for every succeeded, failed or
- * cancelled session; for a session paused by a retryable {@link ProviderError} (its state stays
- * the phase it was in, `error` is set; `resume(id)` runs the interrupted step again); for a session
- * paused at a budget (state `awaiting_approval`, `error` a {@link BudgetExceededError};
- * `approve(id, { raiseBudget })` continues it); and for a session another engine took over (`error`
- * a `SessionStateError` `session.owned_elsewhere`). It rejects only when the store itself fails (the
- * session can then be resumed).
- */
-export interface SessionResult {
-  /** The session record as last written. */
-  session: Session;
-  /** Why the session failed, was cancelled or paused (a retryable `ProviderError`). */
-  error?: SessionHubError;
-  /** The last verdict, when the session got that far. */
-  verdict?: Verdict;
-  /** The last execution report, when the session got that far. */
-  report?: ExecutionReport;
-}
-
-/** A running (or finished) session. */
-export interface SessionHandle {
-  readonly id: string;
-  /** Replays the stored events, then follows live ones until the session ends or pauses. Each access starts anew. */
-  readonly events: AsyncIterable<SessionEvent>;
-  readonly result: Promise<SessionResult>;
-  /** Cancels the session: its signal reaches the planner, executor, sandbox commands and verifier. */
-  cancel(): void;
-}
+export type { SessionHandle, SessionResult } from './active-session.js';
 
 /** Events of {@link SessionHub.emitter}: `event` for every event, and each event under its own type. */
 export type SessionHubEventMap = { event: [SessionEvent] } & {
@@ -83,29 +44,6 @@ interface OpenOptions extends RunOptions {
   cancel?: boolean;
   decide?: boolean;
 }
-
-/** A session this engine runs. */
-interface ActiveSession {
-  handle: SessionHandle;
-  controller: AbortController;
-  runner: WriteAheadRunner;
-  decisions: DecisionBox;
-  /** The session's budgets: the policy's, with the limits raised for it. */
-  budgets: SessionBudgets;
-  /** The budget the session is paused at (opened to decide on it). */
-  budgetWait?: BudgetBreach;
-  /** Set when `reject` refused to raise the budget: the session fails instead of pausing again. */
-  budgetRejected?: boolean;
-  /** Whether the initial plan's approval was decided. */
-  approvalDecided: boolean;
-  /** Set once the session stopped without finishing (paused or taken over): it writes nothing more. */
-  paused?: boolean;
-  /** Settles `handle.result` with the drive's outcome. */
-  settle: (result: Promise<SessionResult>) => void;
-}
-
-/** What opening a session gives: the session running here, or a handle of a session that does not run. */
-type Opened = { active: ActiveSession } | { handle: SessionHandle };
 
 /**
  * The write-ahead session engine. Create it with {@link createSessionHub}.
@@ -132,6 +70,8 @@ export class SessionHub {
   private readonly loading = new Map<string, Promise<Opened>>();
   private readonly listeners: SessionListeners = new Map();
   private readonly now: () => number;
+  /** What a running session needs from this engine. */
+  private readonly parts: EngineParts;
 
   constructor(private readonly options: SessionHubOptions) {
     checkPortVersions(options);
@@ -141,6 +81,15 @@ export class SessionHub {
     this.semaphore = new Semaphore(this.policy.concurrency);
     this.now = options.now ?? Date.now;
     this.engineId = options.engineId ?? crypto.randomUUID();
+    this.parts = {
+      options,
+      policy: this.policy,
+      redact: this.redact,
+      semaphore: this.semaphore,
+      now: this.now,
+      notifyPaused: (id) => this.notifyPaused(id),
+      forget: (id) => this.active.delete(id),
+    };
     this.emitter = isolateListeners(new EventEmitter<SessionHubEventMap>(), (error, args) =>
       options.onListenerError?.(error, args[0] as SessionEvent),
     );
@@ -290,6 +239,14 @@ export class SessionHub {
           `session ${id} is ${session.state}, not awaiting approval`,
         );
       }
+      // Refused before the session is opened (and claimed) here: a raise that is not enough, or no pause to raise.
+      const replayed = replay(await this.options.store.readEvents(id));
+      if (replayed.budgetWait && decision.approved) {
+        const budgets = { ...this.policy.budgets, ...replayed.raisedBudgets, ...decision.raiseBudget };
+        checkRaise(id, budgets, replayed.usage, this.now() - Date.parse(session.createdAt));
+      } else if (!replayed.budgetWait && decision.raiseBudget) {
+        throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
+      }
     }
     if (!active) {
       const opened = await this.open(id, { decide: true });
@@ -302,39 +259,8 @@ export class SessionHub {
       }
       active = opened.active;
     }
-    this.checkDecision(active, decision);
+    checkDecision(active, decision, this.policy.requireApproval, this.now());
     await active.decisions.offer(decision);
-  }
-
-  /** Refuses a decision the session cannot take now. */
-  private checkDecision(active: ActiveSession, decision: Decision): void {
-    const id = active.handle.id;
-    if (active.controller.signal.aborted || active.paused) {
-      throw new SessionStateError('session.invalid_state', `session ${id} is being cancelled or has stopped`);
-    }
-    if (active.budgetWait) {
-      if (!decision.approved) return;
-      const budgets = { ...active.budgets, ...decision.raiseBudget };
-      try {
-        checkBudgets(budgets, active.runner.session.usage, this.now() - Date.parse(active.runner.session.createdAt));
-      } catch (err) {
-        throw new SessionStateError(
-          'budget.still_exceeded',
-          `session ${id} would still be over budget: ${(err as Error).message}; raise the limit further`,
-        );
-      }
-      return;
-    }
-    if (decision.raiseBudget) {
-      throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
-    }
-    const waitingOrBefore = ['created', 'planning', 'awaiting_approval'].includes(active.runner.state);
-    if (!this.policy.requireApproval || active.approvalDecided || !waitingOrBefore) {
-      throw new SessionStateError(
-        'session.invalid_state',
-        `session ${id} is ${active.runner.state}, not awaiting approval`,
-      );
-    }
   }
 
   private async load(id: string, opts: OpenOptions): Promise<Opened> {
@@ -475,169 +401,11 @@ export class SessionHub {
     const onAbort = () => controller.abort(new CancelledError());
     signal?.addEventListener('abort', onAbort, { once: true });
     active.settle(
-      this.execute(active).finally(() => {
+      runSession(this.parts, active).finally(() => {
         // The caller's signal may outlive the session (a server's): leave no listener on it.
         signal?.removeEventListener('abort', onAbort);
       }),
     );
-  }
-
-  private async execute(active: ActiveSession): Promise<SessionResult> {
-    const { controller, runner } = active;
-    const signal = controller.signal;
-    const resources = new SessionResources(this.options, () => runner.session, signal);
-    const outcome: SessionOutcome = {};
-    let stopWallTimer: (() => void) | undefined;
-    const stopRenewing = interval(this.policy.leaseMs / 3, () => {
-      runner.renewClaim().catch(() => undefined);
-    });
-    let acquired = false;
-    let error: SessionHubError | undefined;
-    try {
-      try {
-        await this.semaphore.acquire(signal);
-        acquired = true;
-        if (active.budgetWait) await this.decideBudget(active);
-        stopWallTimer = this.wallTimer(active);
-        await driveSession({
-          options: this.options,
-          policy: this.policy,
-          runner,
-          resources,
-          outcome,
-          redact: this.redact,
-          // A session waiting for a human gives its slot to queued sessions meanwhile.
-          waitForApproval: async (text, s) => {
-            this.semaphore.release();
-            acquired = false;
-            try {
-              return await this.waitForApproval(active, runner.session, text, s);
-            } finally {
-              await this.semaphore.acquire(signal);
-              acquired = true;
-            }
-          },
-          decisionRecorded: () => active.decisions.recorded(),
-        });
-      } catch (err) {
-        if (err instanceof DurabilityError) throw err;
-        error = signal.aborted
-          ? toSessionHubError(signal.reason, 'session.cancelled')
-          : toSessionHubError(err, `${runner.currentStep ?? 'session'}.failed`);
-      }
-      stopWallTimer?.();
-      await resources.dispose();
-      const breach = error && !active.budgetRejected ? this.pausingBreach(error) : undefined;
-      if (error && breach) {
-        active.paused = true;
-        await runner.pauseForBudget(breach, error);
-        this.notifyPaused(runner.sessionId);
-      } else if (error && !signal.aborted && resumableOutage(error) && runner.currentStep) {
-        // A provider outage outlasted the SDK's retries: keep the session resumable instead of failing it.
-        active.paused = true;
-        await runner.pause(error);
-        this.notifyPaused(runner.sessionId);
-      } else {
-        await runner.finish(error ? (CancelledError.isInstance(error) ? 'cancelled' : 'failed') : 'succeeded', error);
-      }
-      const result: SessionResult = { session: runner.session };
-      if (error) result.error = error;
-      if (outcome.verdict) result.verdict = outcome.verdict;
-      if (outcome.report) result.report = outcome.report;
-      return result;
-    } catch (err) {
-      const original = err instanceof DurabilityError ? err.original : err;
-      if (StoreError.isInstance(original) && original.code === 'store.conflict') {
-        // Another engine took the session over (this engine's claim had run out): stop, writing nothing.
-        active.paused = true;
-        this.notifyPaused(runner.sessionId);
-        return {
-          session: runner.session,
-          error: new SessionStateError(
-            'session.owned_elsewhere',
-            `session ${runner.sessionId} was taken over by another engine; this engine stopped driving it`,
-            { cause: original },
-          ),
-        };
-      }
-      throw original;
-    } finally {
-      stopWallTimer?.();
-      stopRenewing();
-      active.decisions.close(`session ${runner.sessionId} stopped before the decision was recorded`);
-      await resources.dispose();
-      if (acquired) this.semaphore.release();
-      this.active.delete(runner.sessionId);
-    }
-  }
-
-  /** The budget a failure is, when policy pauses sessions at it (token, cost and wall-time budgets). */
-  private pausingBreach(error: SessionHubError): BudgetBreach | undefined {
-    if (this.policy.onBudgetExceeded !== 'pause' || !BudgetExceededError.isInstance(error)) return undefined;
-    const e = error as BudgetExceededError;
-    if (e.budget === 'fix_attempts') return undefined;
-    return { budget: e.budget, limit: e.limit, actual: e.actual };
-  }
-
-  /** A session opened at a budget pause takes its decision first: raised limits go on, a rejection fails it. */
-  private async decideBudget(active: ActiveSession): Promise<void> {
-    const breach = active.budgetWait!;
-    const { runner } = active;
-    const decision = await active.decisions.take(active.controller.signal);
-    const id = runner.sessionId;
-    runner.record(
-      decision.reason
-        ? { type: 'approval.resolved', sessionId: id, approved: decision.approved, reason: decision.reason }
-        : { type: 'approval.resolved', sessionId: id, approved: decision.approved },
-    );
-    if (decision.approved && decision.raiseBudget) {
-      runner.record({ type: 'budget.raised', sessionId: id, budgets: decision.raiseBudget });
-      Object.assign(active.budgets, decision.raiseBudget);
-    }
-    if (decision.approved) runner.clearError();
-    active.budgetWait = undefined;
-    await runner.flush();
-    active.decisions.recorded();
-    if (!decision.approved) {
-      active.budgetRejected = true;
-      throw budgetError(breach);
-    }
-  }
-
-  /** Aborts the session when its wall-time budget runs out, so a hung step cannot outlive it. */
-  private wallTimer(active: ActiveSession): (() => void) | undefined {
-    const limit = active.budgets.wallTimeMs;
-    if (limit === undefined) return undefined;
-    const started = Date.parse(active.runner.session.createdAt);
-    return longTimer(started + limit - this.now() + 1, () => {
-      const elapsed = this.now() - started;
-      active.controller.abort(new BudgetExceededError('wall_time', limit, elapsed));
-    });
-  }
-
-  private async waitForApproval(
-    active: ActiveSession,
-    session: Session,
-    instructionText: string,
-    signal: AbortSignal,
-  ): Promise<{ approved: boolean; reason?: string }> {
-    const onApproval = this.options.onApproval;
-    let decision: Decision;
-    if (onApproval && !active.decisions.pending) {
-      // The callback, or an `approve`/`reject` made meanwhile, whichever comes first.
-      const waiter = new AbortController();
-      const both = AbortSignal.any([signal, waiter.signal]);
-      try {
-        decision = await Promise.race([
-          callback(() => onApproval({ session, instructionText }, { signal: both })),
-          active.decisions.take(both),
-        ]);
-      } finally {
-        waiter.abort();
-      }
-    } else decision = await active.decisions.take(signal);
-    active.approvalDecided = true;
-    return decision.reason ? { approved: decision.approved, reason: decision.reason } : { approved: decision.approved };
   }
 
   /** Ends the live event streams of a session that stopped: nothing more is written until a resume. */
@@ -657,45 +425,4 @@ export class SessionHub {
 /** Creates the write-ahead session engine. See docs/engine.md. */
 export function createSessionHub(options: SessionHubOptions): SessionHub {
   return new SessionHub(options);
-}
-
-/** A failure a later resume may get past: a `ProviderError` marked retryable (rate limit, overload, 5xx). */
-function resumableOutage(error: SessionHubError): boolean {
-  return ProviderError.isInstance(error) && (error as ProviderError).retryable;
-}
-
-/** Runs an `onApproval` callback; an error (or a value that is no decision) becomes `approval.callback_failed`. */
-async function callback(call: () => Promise<ApprovalDecision>): Promise<Decision> {
-  let d: ApprovalDecision;
-  try {
-    d = await call();
-  } catch (err) {
-    throw new SessionHubError('approval.callback_failed', `onApproval threw: ${messageOf(err)}`, { cause: err });
-  }
-  if (typeof d === 'boolean') return { approved: d };
-  if (d === null || typeof d !== 'object' || typeof d.approved !== 'boolean') {
-    throw new SessionHubError(
-      'approval.callback_failed',
-      'onApproval returned no decision (a boolean or { approved })',
-    );
-  }
-  return d.reason ? { approved: d.approved, reason: d.reason } : { approved: d.approved };
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** The error of a budget pause, rebuilt from the log. */
-function budgetError(breach: BudgetBreach): BudgetExceededError {
-  return new BudgetExceededError(breach.budget, breach.limit, breach.actual);
-}
-
-/** Refuses budget limits that are not numbers ≥ 0. */
-function validLimits(budgets: SessionBudgets): void {
-  for (const [name, value] of Object.entries(budgets)) {
-    if (value !== undefined && (typeof value !== 'number' || !(value >= 0) || Number.isNaN(value))) {
-      throw new SessionStateError('session.invalid_input', `raiseBudget.${name} must be a number >= 0, got ${value}`);
-    }
-  }
 }

@@ -1,0 +1,60 @@
+import type { SessionHubError } from '../errors.js';
+import type { BudgetBreach, SessionEvent } from '../model/events.js';
+import type { ExecutionReport, Verdict } from '../model/report.js';
+import type { Session } from '../model/session.js';
+import type { DecisionBox } from './decisions.js';
+import type { SessionBudgets } from './options.js';
+import type { WriteAheadRunner } from './write-ahead-runner.js';
+
+/**
+ * How a session ended or paused. `result` resolves with this for every succeeded, failed or
+ * cancelled session; for a session paused by a retryable {@link ProviderError} (its state stays
+ * the phase it was in, `error` is set; `resume(id)` runs the interrupted step again); for a session
+ * paused at a budget (state `awaiting_approval`, `error` a {@link BudgetExceededError};
+ * `approve(id, { raiseBudget })` continues it); and for a session another engine took over (`error`
+ * a `SessionStateError` `session.owned_elsewhere`). It rejects only when the store itself fails (the
+ * session can then be resumed).
+ */
+export interface SessionResult {
+  /** The session record as last written. */
+  session: Session;
+  /** Why the session failed, was cancelled or paused (a retryable `ProviderError`). */
+  error?: SessionHubError;
+  /** The last verdict, when the session got that far. */
+  verdict?: Verdict;
+  /** The last execution report, when the session got that far. */
+  report?: ExecutionReport;
+}
+
+/** A running (or finished) session. */
+export interface SessionHandle {
+  readonly id: string;
+  /** Replays the stored events, then follows live ones until the session ends or pauses. Each access starts anew. */
+  readonly events: AsyncIterable<SessionEvent>;
+  readonly result: Promise<SessionResult>;
+  /** Cancels the session: its signal reaches the planner, executor, sandbox commands and verifier. */
+  cancel(): void;
+}
+
+/** A session this engine runs. */
+export interface ActiveSession {
+  handle: SessionHandle;
+  controller: AbortController;
+  runner: WriteAheadRunner;
+  decisions: DecisionBox;
+  /** The session's budgets: the policy's, with the limits raised for it. */
+  budgets: SessionBudgets;
+  /** The budget the session is paused at (opened to decide on it). */
+  budgetWait?: BudgetBreach;
+  /** Set when `reject` refused to raise the budget: the session fails instead of pausing again. */
+  budgetRejected?: boolean;
+  /** Whether the initial plan's approval was decided. */
+  approvalDecided: boolean;
+  /** Set once the session stopped without finishing (paused or taken over): it writes nothing more. */
+  paused?: boolean;
+  /** Settles `handle.result` with the drive's outcome. */
+  settle: (result: Promise<SessionResult>) => void;
+}
+
+/** What opening a session gives: the session running here, or a handle of a session that does not run. */
+export type Opened = { active: ActiveSession } | { handle: SessionHandle };
