@@ -4,11 +4,11 @@ import { type CacheOptions, type InputUsage, PromptCache, uncachedUsage } from '
 import { FakeOptionError, FakeScriptError } from './errors.js';
 import { checkFault, type Fault, type FaultKind } from './faults.js';
 import { readBody, sendError, sendJson, sendRaw, sleepUnlessClosed, sseHeaders, writeStream } from './http.js';
+import { limitOutput } from './output-limit.js';
 import { presentedKey, redactHeaders } from './request-checks.js';
 import { validateRequest } from './request-rules.js';
 import type { MessageReply, Reply, Script, ScriptTurn } from './script.js';
 import { encodeSse, messageEvents, type WireMessageResponse } from './sse.js';
-import { approxTokens } from './tokens.js';
 import { errorBody, errorStatus, type MessagesRequestBody, type WireErrorType, type WireUsage } from './wire.js';
 
 /** Options of {@link startFakeAnthropic}. */
@@ -198,7 +198,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     record.usage = msg.usage;
     record.status = 200;
     if (record.stream) await writeStream(res, messageEvents(msg, chunkChars));
-    else sendJson(res, 200, msg);
+    else sendJson(res, 200, withoutPartialJson(msg));
   }
 
   function mismatch(
@@ -327,20 +327,18 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       block.type === 'tool_use' && !block.id ? { ...block, id: `toolu_fake_${turnIndex}_${i}` } : block,
     );
     const input: InputUsage = commit && cache ? cache.account(body) : uncachedUsage(body);
-    const output = content.reduce(
-      (n, b) => n + (b.type === 'text' ? approxTokens(b.text ?? '') : approxTokens(JSON.stringify(b.input ?? {}))),
-      0,
-    );
+    // A real model stops at max_tokens: a longer scripted reply is cut there, with that stop reason.
+    const limited = limitOutput(content, body.max_tokens);
     messageCounter++;
     return {
       id: `msg_fake_${String(messageCounter).padStart(4, '0')}`,
       type: 'message',
       role: 'assistant',
       model: body.model,
-      content,
-      stop_reason: answer.stopReason,
+      content: limited.content,
+      stop_reason: limited.cut ? 'max_tokens' : answer.stopReason,
       stop_sequence: null,
-      usage: { ...input, output_tokens: Math.max(1, output), ...answer.usage },
+      usage: { ...input, output_tokens: Math.max(1, limited.outputTokens), ...answer.usage },
     };
   }
 
@@ -388,6 +386,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       await new Promise<void>((ok) => server.close(() => ok()));
     },
   };
+}
+
+/** A message as the non-streaming endpoint sends it: a cut tool call has only its (empty) `input`. */
+function withoutPartialJson(msg: WireMessageResponse): WireMessageResponse {
+  return { ...msg, content: msg.content.map(({ partial_json: _partial, ...block }) => block) };
 }
 
 function resolve(turn: ScriptTurn, body: MessagesRequestBody): Reply {

@@ -64,7 +64,8 @@ export function messageEvents(msg: WireMessageResponse, chunkChars = 24): SseEve
           content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
         },
       });
-      for (const part of chunks(JSON.stringify(block.input ?? {}), chunkChars)) {
+      const json = typeof block.partial_json === 'string' ? block.partial_json : JSON.stringify(block.input ?? {});
+      for (const part of chunks(json, chunkChars)) {
         events.push({
           event: 'content_block_delta',
           data: { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } },

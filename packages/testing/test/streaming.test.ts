@@ -148,4 +148,32 @@ describe('fake Messages API through the real SDK', { timeout: 10_000 }, () => {
     expect((await client(fake).messages.create(ask('x'))).content[0]).toMatchObject({ text: 'ok' });
     fake.assertDone();
   });
+
+  it('a reply longer than max_tokens is cut there, with stop reason max_tokens, as a real model is', async () => {
+    fake = await startFakeAnthropic({
+      script: [
+        { reply: reply.text('x'.repeat(100)) },
+        { reply: reply.toolUse('write_file', { path: 'big.js', content: 'y'.repeat(200) }, { text: 'Writing.' }) },
+        { reply: reply.toolUse('write_file', { path: 'big.js', content: 'y'.repeat(200) }) },
+      ],
+    });
+    const small = { ...ask('go'), max_tokens: 10 };
+    const text = await client(fake).messages.stream(small).finalMessage();
+    expect(text.stop_reason).toBe('max_tokens');
+    expect(text.content[0]).toMatchObject({ type: 'text', text: 'x'.repeat(40) });
+    expect(text.usage.output_tokens).toBe(10);
+    // streamed: the tool call's input arrives cut, as its partial JSON
+    const tool = await client(fake)
+      .messages.stream({ ...small, max_tokens: 20 })
+      .finalMessage();
+    expect(tool.stop_reason).toBe('max_tokens');
+    expect(tool.content.map((b) => b.type)).toEqual(['text', 'tool_use']);
+    expect(tool.content[1]).toMatchObject({ name: 'write_file', input: { path: 'big.js' } });
+    // not streamed: the cut call has an empty input
+    const plain = await client(fake).messages.create({ ...small, max_tokens: 20 });
+    expect(plain.stop_reason).toBe('max_tokens');
+    expect(plain.content[0]).toMatchObject({ type: 'tool_use', input: {} });
+    expect(JSON.stringify(plain)).not.toContain('partial_json');
+    fake.assertDone();
+  });
 });

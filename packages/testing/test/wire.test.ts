@@ -18,7 +18,12 @@ describe('the SSE wire format', { timeout: 10_000 }, () => {
     const res = await fetch(`${fake.url}/v1/messages`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ model: 'm', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'find' }] }),
+      body: JSON.stringify({
+        model: 'm',
+        max_tokens: 100,
+        stream: true,
+        messages: [{ role: 'user', content: 'find' }],
+      }),
     });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const frames = (await res.text()).trim().split('\n\n');
