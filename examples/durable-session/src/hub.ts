@@ -15,6 +15,11 @@ export interface DurableHubOptions {
   baseURL?: string;
   /** The verifier's gate: a command run in the sandbox after each execution. Default `node check.mjs`. */
   checkCommand?: string;
+  /**
+   * How long this process's claim on a running session lasts without renewal (`policy.leaseMs`, default
+   * 30 s): after a crash, another process can resume the session once the claim has run out.
+   */
+  leaseMs?: number;
 }
 
 /** A session hub whose sessions survive the process: close it when done. */
@@ -26,7 +31,7 @@ export interface DurableHub {
 /**
  * A hub on a SQLite store, bubblewrap sandboxes and the Anthropic planner and executor. Every step is
  * written to the store before it acts, so a session this process was running when it died resumes
- * from another process with `hub.resume(id)`.
+ * from another process with `hub.resume(id)`, once the dead process's claim has run out (`leaseMs`).
  */
 export async function openDurableHub(options: DurableHubOptions): Promise<DurableHub> {
   const store = await openSqliteStore({ path: options.storePath, createDirectory: true });
@@ -42,7 +47,7 @@ export async function openDurableHub(options: DurableHubOptions): Promise<Durabl
     store,
     sandbox,
     workspace: options.workspace,
-    policy: { maxFixAttempts: 1, secrets: [options.apiKey] },
+    policy: { maxFixAttempts: 1, secrets: [options.apiKey], ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) },
   });
   return {
     hub,

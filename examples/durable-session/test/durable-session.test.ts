@@ -28,6 +28,8 @@ const ready = bwrap.isolation === 'bubblewrap' || process.env.CI === 'true';
 const note = ready ? '' : ` [skipped: bubblewrap unusable here: ${bwrap.reason}]`;
 
 let app = '';
+/** Every process the tests started, killed at the end if a failed test left one running. */
+const children = new Set<ChildProcess>();
 
 /** Packs the packages the example depends on and installs them (and tsx) into a fresh app outside the repo. */
 async function installApp(): Promise<string> {
@@ -57,13 +59,19 @@ async function installApp(): Promise<string> {
   return dir;
 }
 
-/** Runs one of the example's scripts in the app with tsx; env holds only what a user's shell would. */
+/**
+ * Runs one of the example's scripts in the app: one Node process with tsx as its loader (so a SIGKILL
+ * reaches the engine itself, not a wrapper); env holds only what a user's shell would.
+ */
 function spawnApp(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(join(app, 'node_modules', '.bin', 'tsx'), [join(app, 'src', script), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(app, 'src', script), ...args], {
     cwd: app,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? app, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
 }
 
 /** Collects a child's stdout lines and stderr; `exited` resolves with its exit code or signal. */
@@ -78,13 +86,11 @@ function watch(child: ChildProcess) {
   child.stderr?.on('data', (chunk) => {
     stderr += String(chunk);
   });
+  let done = false;
   const exited = once(child, 'exit').then(([code, signal]) => {
+    done = true;
     for (const wake of waiters.splice(0)) wake();
     return { code: code as number | null, signal: signal as NodeJS.Signals | null };
-  });
-  let done = false;
-  void exited.then(() => {
-    done = true;
   });
   /** The first stdout line parsed as JSON with `key`; rejects if the child exits first. */
   async function jsonLineWith<T>(key: string): Promise<T> {
@@ -106,6 +112,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
   if (app) await rm(app, { recursive: true, force: true });
 });
 
@@ -161,6 +168,8 @@ describe.skipIf(!ready)(`examples/durable-session, installed from packed tarball
         ANTHROPIC_BASE_URL: fake.url,
         SESSIONHUB_WORKSPACE: workspace,
         SESSIONHUB_STORE: join(dir, 'state', 'sessions.db'),
+        // the killed process's claim on the session blocks a resume until it runs out: keep it short here
+        SESSIONHUB_LEASE_MS: '2000',
       };
 
       const first = spawnApp('session-cli.ts', ['run', GREETING_REQUEST], env);
