@@ -268,7 +268,7 @@ export class GitWorkspaces implements WorkspaceProvider {
   }
 
   private async target(session: Session, signal: AbortSignal): Promise<SessionCommitTarget> {
-    const ws = await this.workspaceOf(session, signal);
+    const ws = await this.namedWorkspace(session, signal);
     return {
       git: this.git,
       adminDir: ws.adminDir,
@@ -279,6 +279,20 @@ export class GitWorkspaces implements WorkspaceProvider {
       sign: this.init.sign,
       signal,
     };
+  }
+
+  /**
+   * The session's workspace, its branch renamed to carry the session's version and name once it has
+   * them (the engine may open the workspace before the plan names the session).
+   */
+  private async namedWorkspace(session: Session, signal: AbortSignal): Promise<SessionWorkspace> {
+    const ws = await this.workspaceOf(session, signal);
+    const wanted = sessionBranch(this.init.prefix, session);
+    if (session.version === undefined || ws.branch === wanted) return ws;
+    return await this.lock.run(async () => {
+      await this.git.run(['branch', '-m', '--', ws.branch, wanted], { gitDir: this.repository.commonDir, signal });
+      return { ...ws, branch: wanted };
+    });
   }
 
   /**
