@@ -7,6 +7,7 @@
 //   npm install /path/to/sessionhub/dist-packs/*.tgz
 //
 // A package without a build is built first (`npm run build -w <name>`). Options:
+//   --build       build every packed package first, even one with a dist/ (after pulling changes)
 //   --out <dir>   write the tarballs there instead of dist-packs/ (relative to the repository root)
 //   <folder> ...  pack only these package folders (e.g. `core format`) and what they depend on
 // The last line printed is one JSON object: { "dir": <absolute dir>, "tarballs": [<file names in dependency order>] }.
@@ -17,9 +18,11 @@ import { join, resolve } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 let outDir = join(root, 'dist-packs');
+let rebuild = false;
 const only = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--out') outDir = resolve(root, args[++i] ?? '');
+  else if (args[i] === '--build') rebuild = true;
   else only.push(args[i]);
 }
 
@@ -72,8 +75,8 @@ function npm(npmArgs) {
 try {
   const order = packOrder(workspacePackages(), only);
   for (const pkg of order) {
-    if (existsSync(join(pkg.dir, 'dist'))) continue;
-    console.error(`building ${pkg.name} (no dist/)`);
+    if (!rebuild && existsSync(join(pkg.dir, 'dist'))) continue;
+    console.error(`building ${pkg.name}${rebuild ? '' : ' (no dist/)'}`);
     npm(['run', 'build', '-w', pkg.name]);
   }
   rmSync(outDir, { recursive: true, force: true });
