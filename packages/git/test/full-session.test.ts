@@ -47,7 +47,10 @@ const conversation: Script = [
   {
     name: 'write',
     match: [executor, match.lastUserContains('Session 1.1: Greeting Module')],
-    reply: reply.toolUse('write_file', { path: 'greet.mjs', content: 'export const greet = (n) => `Hello, ${n}!`;\n' }),
+    reply: reply.toolUse('write_file', {
+      path: 'greet.mjs',
+      content: 'export const greet = (n) => "Hello, " + n + "!";\n',
+    }),
   },
   {
     name: 'report',
@@ -65,6 +68,7 @@ function committing(inner: Verifier, workspaces: GitWorkspaces, store: MemorySto
       const verdict = await inner.verify(input, sandbox, opts);
       if (verdict.passed) {
         const session = await store.getSession(input.sessionId);
+        if (session === undefined) throw new Error(`session ${input.sessionId} is not in the store`);
         const commit = await workspaces.commitVerified(
           session,
           { instructionText: input.text, verdict, attempt: input.attempt },
