@@ -33,7 +33,8 @@ export class SessionHubError extends Error {
   /**
    * Whether `value` is an error of this class (or a subclass), from any copy of SessionHub: works across
    * the ESM and CJS builds and across versions, where `instanceof` does not. The class is recognised by
-   * its name, so `StoreError.isInstance(e)` is true for a `StoreError` built by another copy of core.
+   * its name, so `StoreError.isInstance(e)` is true for a `StoreError` built by another copy of core (the
+   * name of every error class is therefore unique across SessionHub packages).
    *
    * @example
    * try { await hub.resume(id, { signal }) } catch (error) {
