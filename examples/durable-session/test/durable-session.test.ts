@@ -28,6 +28,8 @@ const ready = bwrap.isolation === 'bubblewrap' || process.env.CI === 'true';
 const note = ready ? '' : ` [skipped: bubblewrap unusable here: ${bwrap.reason}]`;
 
 let app = '';
+/** The tarballs `scripts/pack.mjs` reported, in its order. */
+let packed: string[] = [];
 /** Every process the tests started, killed at the end if a failed test left one running. */
 const children = new Set<ChildProcess>();
 
@@ -42,6 +44,7 @@ async function installApp(): Promise<string> {
     maxBuffer: 16 * 1024 * 1024,
   });
   const { tarballs } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { tarballs: string[] };
+  packed = tarballs;
   const dependencies: Record<string, string> = { tsx: manifest.devDependencies.tsx };
   for (const file of tarballs) {
     const name = `@sessionhub/${file.replace(/^sessionhub-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, '')}`;
@@ -117,6 +120,12 @@ afterAll(async () => {
 });
 
 describe.skipIf(!ready)(`examples/durable-session, installed from packed tarballs outside the repo${note}`, () => {
+  it('packs what the example depends on, each package after the @sessionhub packages it needs', () => {
+    const names = packed.map((file) => file.replace(/^sessionhub-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, ''));
+    expect(names.slice(0, 2)).toEqual(['format', 'core']);
+    expect([...names].sort()).toEqual(['anthropic', 'core', 'format', 'sandbox-process', 'store-sqlite', 'testing']);
+  });
+
   it('the demo runs a session to success with a Foundation update', { timeout: 60_000 }, async () => {
     const demo = watch(spawnApp('demo.ts', []));
     const { code } = await demo.exited;
