@@ -23,9 +23,9 @@ function input(changedFiles: string[]) {
   };
 }
 
-/** The value a corpus item leaks: the part of its text that is neither the file's context nor a PEM frame. */
+/** The value a corpus item leaks: the quoted value of its assignment, or the value of its `NAME=value` line. */
 function leakedValue(text: string): string {
-  return /'([^']+)'/.exec(text)?.[1] ?? text;
+  return /= '([^']+)'/.exec(text)?.[1] ?? /^[A-Za-z_]+=(.+)$/m.exec(text.split('\n').slice(2).join('\n'))?.[1] ?? text;
 }
 
 describe('secret scan: recall on real-shaped fake credentials', () => {
@@ -57,11 +57,28 @@ describe('secret scan: recall on real-shaped fake credentials', () => {
     expect(failures).toEqual([{ file: aws.file, line: 3, message: 'possible AWSAccessKeyID (aws)' }]);
     const key = byKind('EC private key (SEC1)');
     const text = `# deploy notes\n\n${key.text}`;
-    expect(await scanText(text)).toEqual([{ line: 3, message: 'possible private key' }]);
+    expect(await scanText(text)).toEqual([{ line: 3, message: 'possible PrivateKeyBody (sessionhub-extra)' }]);
     for (const item of corpus) {
       for (const f of await scanText(item.text, { file: item.file }))
         expect(f.message).not.toContain(leakedValue(item.text));
     }
+  });
+});
+
+describe('secret scan: disable comments', () => {
+  it('silences a line marked secretlint-disable-line, for the preset and the extra rule alike', async () => {
+    const aws = leakedValue(byKind('AWS access key id').text);
+    const password = leakedValue(byKind('Password assignment').text);
+    const text = [
+      `const id = '${aws}'; // secretlint-disable-line`,
+      `const password = '${password}'; // secretlint-disable-line`,
+      `const again = '${aws}';`,
+      `const password2 = { password: '${password}' };`,
+    ].join('\n');
+    expect(await scanText(text)).toEqual([
+      { line: 3, message: 'possible AWSAccessKeyID (aws)' },
+      { line: 4, message: 'possible HardCodedCredential (sessionhub-extra)' },
+    ]);
   });
 });
 
