@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import type {
   FoundationChange,
   Session,
@@ -15,36 +12,14 @@ import type {
 import { foundationCommitMessage, workCommitMessage } from './commit-message.js';
 import { commitOnce, type SessionCommitTarget } from './commits.js';
 import { GitError } from './errors.js';
-import { GitRunner } from './git-runner.js';
+import type { GitRunner } from './git-runner.js';
 import { Mutex } from './mutex.js';
 import { sessionBranch, sessionTag, workspaceDirName } from './naming.js';
-import { DEFAULT_IDENTITY, type GitIdentity, type GitWorkspacesOptions, identityEnv } from './options.js';
-import {
-  assertCleanCheckout,
-  currentBranch,
-  openRepository,
-  type RepositoryInfo,
-  resolveCommit,
-} from './repository.js';
+import { isInside } from './paths.js';
+import { type RepositoryInfo, resolveCommit } from './repository.js';
+import { readChanges, readDiff, type SessionWorkspace, type WorkspaceChange } from './workspace-changes.js';
 import { WorktreePool } from './worktree-pool.js';
 import { exists, findAdminDir, listWorktrees, removeWorktree } from './worktrees.js';
-
-/** A session's workspace as found on disk. */
-export interface SessionWorkspace {
-  /** The workspace (the worktree's files): what the sandbox mounts. */
-  dir: string;
-  /** The worktree's own git directory, in the common git directory (never inside `dir`). */
-  adminDir: string;
-  /** The session branch, without `refs/heads/`. */
-  branch: string;
-}
-
-/** One changed path of a workspace, as {@link GitWorkspaces.status} reports it. */
-export interface WorkspaceChange {
-  path: string;
-  /** `A`dded, `M`odified, `D`eleted, `R`enamed, `T`ype changed. */
-  status: string;
-}
 
 /** What {@link GitWorkspaces.prune} removed. */
 export interface PruneReport {
@@ -52,70 +27,8 @@ export interface PruneReport {
   branches: string[];
 }
 
-function isInside(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
-function checkIdentity(what: string, id: GitIdentity | undefined): GitIdentity | undefined {
-  if (id === undefined) return undefined;
-  const bad = (v: unknown) => typeof v !== 'string' || v.trim() === '' || /[<>\n\r\0]/.test(v);
-  if (bad(id.name) || bad(id.email)) {
-    throw new GitError('git.invalid_option', `${what}: give a name and an email without '<', '>' or line breaks`);
-  }
-  return id;
-}
-
-/**
- * Opens the user's repository for SessionHub: checks git (installed, 2.38+), the repository, the base
- * ref, a clean checkout and the options, before any session runs. Every bad input is a {@link GitError}.
- */
-export async function createGitWorkspaces(options: GitWorkspacesOptions): Promise<GitWorkspaces> {
-  const signal = options.signal;
-  const author = checkIdentity('author', options.author) ?? DEFAULT_IDENTITY;
-  const committer = checkIdentity('committer', options.committer) ?? author;
-  const prefix = options.branchPrefix ?? 'sessionhub';
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(prefix)) {
-    throw new GitError('git.invalid_option', `branchPrefix '${prefix}': use letters, digits, '-' and '_'`);
-  }
-  const warm = options.warmWorktrees ?? 0;
-  if (!Number.isInteger(warm) || warm < 0 || warm > 16) {
-    throw new GitError('git.invalid_option', `warmWorktrees ${warm}: give a whole number from 0 to 16`);
-  }
-  const git = new GitRunner({ gitBinary: options.gitBinary, userConfig: options.userConfig || options.sign });
-  const repo = await openRepository(git, options.repository, signal);
-  const baseRef = options.baseRef ?? (await currentBranch(git, repo, signal));
-  await resolveCommit(git, repo, baseRef, signal);
-  if (!options.allowDirty) await assertCleanCheckout(git, repo, signal);
-  const hash = createHash('sha256').update(repo.commonDir).digest('hex').slice(0, 8);
-  const wanted = resolve(
-    options.workspacesDir ??
-      join(tmpdir(), 'sessionhub-worktrees', `${basename(repo.topLevel ?? repo.commonDir)}-${hash}`),
-  );
-  await mkdir(wanted, { recursive: true });
-  const dir = await realpath(wanted);
-  const repoDirs = [await realpath(repo.commonDir), ...(repo.topLevel ? [await realpath(repo.topLevel)] : [])];
-  if (repoDirs.some((r) => isInside(dir, r) || isInside(r, dir))) {
-    throw new GitError(
-      'git.invalid_option',
-      `workspacesDir ${dir} overlaps the repository (${repoDirs.join(', ')}): choose a directory outside it`,
-    );
-  }
-  return new GitWorkspaces({
-    git,
-    repo,
-    baseRef,
-    workspacesDir: dir,
-    prefix,
-    keepFailed: options.keepFailed ?? false,
-    identity: identityEnv(author, committer),
-    sign: options.sign ?? false,
-    warmWorktrees: warm,
-  });
-}
-
-/** Internal state of {@link GitWorkspaces}, checked by {@link createGitWorkspaces}. */
-interface GitWorkspacesInit {
+/** Internal state of {@link GitWorkspaces}, checked by `createGitWorkspaces`. */
+export interface GitWorkspacesInit {
   git: GitRunner;
   repo: RepositoryInfo;
   baseRef: string;
@@ -130,11 +43,11 @@ interface GitWorkspacesInit {
 /**
  * One git worktree and branch per session, in the user's repository, and the commits that record
  * verified work. Implements core's {@link WorkspaceProvider}; `resolver` is the `workspace` option
- * of `createSessionHub`. Create it with {@link createGitWorkspaces}.
+ * of `createSessionHub`. Create it with `createGitWorkspaces`.
  *
  * Host git never trusts the workspace: every command names the worktree's git directory explicitly
  * (it lives in the common git directory, outside what the sandbox can write), runs with hooks and
- * every command-running setting off ({@link HARDENED_CONFIG}), and ignores the `.git` file in the
+ * every command-running setting off (`HARDENED_CONFIG`), and ignores the `.git` file in the
  * workspace.
  */
 export class GitWorkspaces implements WorkspaceProvider {
@@ -151,7 +64,7 @@ export class GitWorkspaces implements WorkspaceProvider {
   private readonly lock = new Mutex();
   private readonly pool: WorktreePool;
 
-  /** Use {@link createGitWorkspaces}. */
+  /** Use `createGitWorkspaces`, which checks the repository and the options first. */
   constructor(init: GitWorkspacesInit) {
     this.init = init;
     this.pool = new WorktreePool(init.git, init.repo.commonDir, init.workspacesDir, init.warmWorktrees);
@@ -408,40 +321,11 @@ export class GitWorkspaces implements WorkspaceProvider {
 
   /** The workspace's changes against its branch (untracked files included), read with hardened git. */
   async status(session: Pick<Session, 'id'>, opts: WorkspaceCallOptions): Promise<WorkspaceChange[]> {
-    const ws = await this.workspaceOf(session, opts.signal);
-    const out = await this.withScratchIndex(ws, opts.signal, (call) =>
-      this.git.text(['diff', '--cached', '--name-status', '--no-renames', '-z', 'HEAD'], call),
-    );
-    const parts = out.split('\0').filter((p) => p !== '');
-    const changes: WorkspaceChange[] = [];
-    for (let i = 0; i + 1 < parts.length; i += 2)
-      changes.push({ status: parts[i] as string, path: parts[i + 1] as string });
-    return changes;
+    return await readChanges(this.git, await this.workspaceOf(session, opts.signal), opts.signal);
   }
 
   /** The workspace's changes against its branch as a unified diff (no external diff, no textconv). */
   async diff(session: Pick<Session, 'id'>, opts: WorkspaceCallOptions): Promise<string> {
-    const ws = await this.workspaceOf(session, opts.signal);
-    return await this.withScratchIndex(ws, opts.signal, (call) =>
-      this.git.text(['diff', '--cached', '--no-ext-diff', '--no-textconv', '--no-color', 'HEAD'], call),
-    );
-  }
-
-  /** Runs `read` over a throw-away index holding every file of the workspace. */
-  private async withScratchIndex<T>(
-    ws: SessionWorkspace,
-    signal: AbortSignal,
-    read: (call: { gitDir: string; workTree: string; signal: AbortSignal; env: Record<string, string> }) => Promise<T>,
-  ): Promise<T> {
-    const index = join(ws.adminDir, `sessionhub-scratch-${process.pid}-${Date.now()}.index`);
-    const call = { gitDir: ws.adminDir, workTree: ws.dir, signal, env: { GIT_INDEX_FILE: index } };
-    try {
-      await this.git.run(['read-tree', 'HEAD'], call);
-      await this.git.run(['add', '--all', '--', '.'], call);
-      return await read(call);
-    } finally {
-      await rm(index, { force: true });
-      await rm(`${index}.lock`, { force: true });
-    }
+    return await readDiff(this.git, await this.workspaceOf(session, opts.signal), opts.signal);
   }
 }

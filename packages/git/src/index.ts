@@ -6,6 +6,7 @@
 
 export * from './commit-message.js';
 export { type FoundCommit, findSessionCommits } from './commits.js';
+export { createGitWorkspaces } from './create-git-workspaces.js';
 export * from './errors.js';
 export * from './git-runner.js';
 export * from './git-workspaces.js';
@@ -13,5 +14,7 @@ export * from './naming.js';
 export * from './options.js';
 export * from './post-deploy-check.js';
 export * from './release-records.js';
+export * from './release-types.js';
 export * from './releases.js';
 export { checkGitVersion, MIN_GIT_VERSION, type RepositoryInfo } from './repository.js';
+export type { SessionWorkspace, WorkspaceChange } from './workspace-changes.js';
