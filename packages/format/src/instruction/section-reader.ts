@@ -11,7 +11,7 @@ import { isBlank, measureIndent, type SourceLine, trimmedEnd } from './lines.js'
 import type { ItemPosition, OpenSection } from './open-section.js';
 import type { ParseContext } from './parse-context.js';
 import type { Region } from './region.js';
-import { readSectionValue } from './section-values.js';
+import { addValueLine, readSectionValue } from './section-values.js';
 import { CANONICAL_ORDER_TEXT, canonicalRank, type KnownSection } from './sections.js';
 
 /** Everything the sections were read into. */
@@ -337,7 +337,7 @@ class SectionReader {
     }
 
     if (sec.isValue) {
-      this.readValueLine(sec, text, line, index);
+      addValueLine(ctx, sec, text, line, index, this.lastWasContent);
     } else if (c.t === 'item') {
       if (!text) {
         ctx.report('empty-item', ctx.strictError, 'List item has no text', line, index, 'Remove the empty item');
@@ -361,23 +361,6 @@ class SectionReader {
       if (t) parts.push(t);
     }
     return this.ctx.clean(parts.join(' '));
-  }
-
-  /** A line in a COMPLEXITY or COMMIT section: its value when it has none yet, else ignored text. */
-  private readValueLine(sec: OpenSection, text: string, line: SourceLine, index: number): void {
-    if (!sec.value && text) {
-      sec.value = { text, line, column: index + 1, viaBody: true };
-      sec.contentCount++;
-    } else if (text && !this.lastWasContent) {
-      this.ctx.report(
-        'item-outside-section',
-        this.ctx.strictError,
-        `Text after the ${sec.key} value is ignored`,
-        line,
-        index,
-        'Put it under a section such as NOTES:',
-      );
-    }
   }
 
   /** Text between the header and the first section: ignored, reported where a new paragraph or item starts. */

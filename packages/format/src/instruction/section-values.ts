@@ -1,5 +1,6 @@
 /** The items stage for the one-value sections: `COMPLEXITY: moderate` and `COMMIT: 'message'`. */
 import type { Complexity } from '../types.js';
+import type { SourceLine } from './lines.js';
 import type { OpenSection, SectionValue } from './open-section.js';
 import type { ParseContext } from './parse-context.js';
 
@@ -7,6 +8,33 @@ const COMPLEXITIES: readonly Complexity[] = ['simple', 'moderate', 'complex', 'e
 
 /** What a value section gave: a complexity, a commit message, or nothing readable (reported). */
 export type SectionValueResult = { complexity: Complexity } | { commitMessage: string } | undefined;
+
+/**
+ * A line in a COMPLEXITY or COMMIT section: its value when it has none yet; else text that is ignored,
+ * reported where it starts a new paragraph (`continues` is false).
+ */
+export function addValueLine(
+  ctx: ParseContext,
+  sec: OpenSection,
+  text: string,
+  line: SourceLine,
+  index: number,
+  continues: boolean,
+): void {
+  if (!sec.value && text) {
+    sec.value = { text, line, column: index + 1, viaBody: true };
+    sec.contentCount++;
+  } else if (text && !continues) {
+    ctx.report(
+      'item-outside-section',
+      ctx.strictError,
+      `Text after the ${sec.key} value is ignored`,
+      line,
+      index,
+      'Put it under a section such as NOTES:',
+    );
+  }
+}
 
 /** Reads the value of a closed COMPLEXITY or COMMIT section, reporting a missing or unreadable one. */
 export function readSectionValue(ctx: ParseContext, sec: OpenSection): SectionValueResult {
