@@ -73,7 +73,7 @@ try {
   // Hot paths: what a commit and a status do most, through our runner and through simple-git.
   const session = sessionOf('hot');
   const dir = await cold.open(session, { signal });
-  const admin = (await cold.workspaceOf(session, signal)).adminDir;
+  const admin = (await cold.workspaceOf(session, { signal })).adminDir;
   const call = { gitDir: admin, workTree: dir, signal };
   // simple-git's guard vets the arguments it is handed and refuses our own hardening settings
   // unless each is allowed by name.

@@ -34,15 +34,21 @@ export interface FoundCommit {
 const FIELD = '%x1f';
 const trailer = (key: string) => `%(trailers:key=${key},valueonly,separator=%x2c)`;
 
-/** Lists the SessionHub commits of a session reachable from `rev` (newest first), found by trailers. */
-export async function findSessionCommits(
-  git: GitRunner,
-  gitDir: string,
-  rev: string,
-  sessionId: string | undefined,
-  signal: AbortSignal,
-  exclude: string[] = [],
-): Promise<FoundCommit[]> {
+/** What {@link findSessionCommits} looks through. */
+export interface FindCommitsOptions {
+  gitDir: string;
+  /** Where to start, e.g. `refs/heads/sessionhub/...`. */
+  rev: string;
+  /** Only this session's commits; every SessionHub commit when absent. */
+  sessionId?: string;
+  /** Commits reachable from these are left out. */
+  exclude?: string[];
+  signal: AbortSignal;
+}
+
+/** Lists the SessionHub commits reachable from `rev` (newest first), found by their trailers. */
+export async function findSessionCommits(git: GitRunner, opts: FindCommitsOptions): Promise<FoundCommit[]> {
+  const { gitDir, rev, sessionId, signal, exclude = [] } = opts;
   const format = [
     '%H',
     trailer(TRAILER.session),
@@ -85,9 +91,9 @@ export async function commitOnce(
   what: { sessionId: string; kind: CommitKind; attempt?: number; message: string; paths?: string[] },
 ): Promise<WorkspaceCommit> {
   const ref = `refs/heads/${t.branch}`;
-  const existing = (await findSessionCommits(t.git, t.adminDir, ref, what.sessionId, t.signal)).find(
-    (c) => c.kind === what.kind && (what.attempt === undefined || c.attempt === String(what.attempt)),
-  );
+  const existing = (
+    await findSessionCommits(t.git, { gitDir: t.adminDir, rev: ref, sessionId: what.sessionId, signal: t.signal })
+  ).find((c) => c.kind === what.kind && (what.attempt === undefined || c.attempt === String(what.attempt)));
   if (existing) return { sha: existing.sha, created: false };
   await clearStaleLocks(t);
   const call = { gitDir: t.adminDir, workTree: t.workTree, signal: t.signal };

@@ -95,7 +95,8 @@ export class GitWorkspaces implements WorkspaceProvider {
   }
 
   /** The session's branch if it exists (found by the session's tag, whatever its version and name). */
-  async findBranch(sessionId: string, signal: AbortSignal): Promise<string | undefined> {
+  async findBranch(sessionId: string, opts: WorkspaceCallOptions): Promise<string | undefined> {
+    const { signal } = opts;
     const out = await this.git.text(
       ['for-each-ref', '--format=%(refname:lstrip=2)', `refs/heads/${this.init.prefix}/`],
       { gitDir: this.repository.commonDir, signal },
@@ -105,10 +106,11 @@ export class GitWorkspaces implements WorkspaceProvider {
   }
 
   /** The session's workspace; `git.workspace_not_found` if it was never opened or is closed. */
-  async workspaceOf(session: Pick<Session, 'id'>, signal: AbortSignal): Promise<SessionWorkspace> {
+  async workspaceOf(session: Pick<Session, 'id'>, opts: WorkspaceCallOptions): Promise<SessionWorkspace> {
+    const { signal } = opts;
     const dir = this.dirOf(session.id);
     const adminDir = await findAdminDir(this.repository.commonDir, dir);
-    const branch = await this.findBranch(session.id, signal);
+    const branch = await this.findBranch(session.id, { signal });
     if (adminDir === undefined || branch === undefined || !(await exists(dir))) {
       throw new GitError('git.workspace_not_found', `session ${session.id} has no workspace: open it first`);
     }
@@ -143,7 +145,7 @@ export class GitWorkspaces implements WorkspaceProvider {
     // A worktree is whole once git has dropped its `locked` (initializing) mark. Whether the
     // workspace still has a `.git` file does not matter: the sandbox may have removed it.
     if (adminDir !== undefined && (await exists(dir)) && !(await exists(join(adminDir, 'locked')))) {
-      if ((await this.findBranch(session.id, signal)) === undefined) {
+      if ((await this.findBranch(session.id, { signal })) === undefined) {
         // A crash between claiming a warm worktree and naming its branch: name it now.
         const call = { gitDir: adminDir, workTree: dir, signal };
         const head = await this.git.text(['rev-parse', '--verify', 'HEAD^{commit}'], call);
@@ -155,7 +157,7 @@ export class GitWorkspaces implements WorkspaceProvider {
     }
     // A half-made worktree (a crash during `worktree add`) is made again.
     await removeWorktree(this.git, commonDir, dir, signal);
-    const branch = await this.findBranch(session.id, signal);
+    const branch = await this.findBranch(session.id, { signal });
     if (branch !== undefined) {
       await this.git.run(['worktree', 'add', '--quiet', dir, branch], { gitDir: commonDir, signal });
       return { dir };
@@ -199,7 +201,7 @@ export class GitWorkspaces implements WorkspaceProvider {
    * them (the engine may open the workspace before the plan names the session).
    */
   private async namedWorkspace(session: Session, signal: AbortSignal): Promise<SessionWorkspace> {
-    const ws = await this.workspaceOf(session, signal);
+    const ws = await this.workspaceOf(session, { signal });
     const wanted = sessionBranch(this.init.prefix, session);
     if (session.version === undefined || ws.branch === wanted) return ws;
     return await this.lock.run(async () => {
@@ -262,7 +264,7 @@ export class GitWorkspaces implements WorkspaceProvider {
       if (outcome.outcome === 'failed' && this.init.keepFailed) return;
       const { signal } = opts;
       await removeWorktree(this.git, this.repository.commonDir, this.dirOf(session.id), signal);
-      const branch = await this.findBranch(session.id, signal);
+      const branch = await this.findBranch(session.id, { signal });
       if (branch === undefined) return;
       if (outcome.outcome === 'succeeded' && (await this.hasOwnCommits(branch, signal))) return;
       await this.deleteBranch(branch, signal);
@@ -321,11 +323,11 @@ export class GitWorkspaces implements WorkspaceProvider {
 
   /** The workspace's changes against its branch (untracked files included), read with hardened git. */
   async status(session: Pick<Session, 'id'>, opts: WorkspaceCallOptions): Promise<WorkspaceChange[]> {
-    return await readChanges(this.git, await this.workspaceOf(session, opts.signal), opts.signal);
+    return await readChanges(this.git, await this.workspaceOf(session, { signal: opts.signal }), opts.signal);
   }
 
   /** The workspace's changes against its branch as a unified diff (no external diff, no textconv). */
   async diff(session: Pick<Session, 'id'>, opts: WorkspaceCallOptions): Promise<string> {
-    return await readDiff(this.git, await this.workspaceOf(session, opts.signal), opts.signal);
+    return await readDiff(this.git, await this.workspaceOf(session, { signal: opts.signal }), opts.signal);
   }
 }

@@ -5,7 +5,7 @@
  */
 
 export * from './commit-message.js';
-export { type FoundCommit, findSessionCommits } from './commits.js';
+export { type FindCommitsOptions, type FoundCommit, findSessionCommits } from './commits.js';
 export { createGitWorkspaces } from './create-git-workspaces.js';
 export * from './errors.js';
 export * from './git-runner.js';

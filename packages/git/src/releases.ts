@@ -124,7 +124,7 @@ export class GitReleases {
     return this.lock.run(async () => {
       const { signal, target } = opts;
       const branch =
-        opts.branch ?? (opts.session ? await this.workspaces.findBranch(opts.session.id, signal) : undefined);
+        opts.branch ?? (opts.session ? await this.workspaces.findBranch(opts.session.id, { signal }) : undefined);
       if (branch === undefined) {
         throw new GitError(
           'git.branch_not_found',
@@ -141,14 +141,12 @@ export class GitReleases {
       if (await ancestor(head, old)) {
         throw new GitError('git.nothing_to_deploy', `'${target}' already holds every commit of '${branch}'`);
       }
-      const commits = await findSessionCommits(
-        this.workspaces.git,
-        this.workspaces.repository.commonDir,
-        head,
-        undefined,
+      const commits = await findSessionCommits(this.workspaces.git, {
+        gitDir: this.workspaces.repository.commonDir,
+        rev: head,
+        exclude: [old],
         signal,
-        [old],
-      );
+      });
       const version =
         opts.version ?? commits.find((c) => c.kind === 'foundation' && c.foundationVersion !== '')?.foundationVersion;
       if (version === undefined || version.trim() === '') {

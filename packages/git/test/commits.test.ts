@@ -17,7 +17,7 @@ async function setup() {
   });
   const session = sessionOf('sess-1');
   const dir = await ws.open(session, { signal: signal() });
-  const branch = (await ws.findBranch(session.id, signal())) as string;
+  const branch = (await ws.findBranch(session.id, { signal: signal() })) as string;
   return { root, repo, ws, session, dir, branch };
 }
 

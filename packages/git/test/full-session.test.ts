@@ -119,7 +119,7 @@ describe('a full createSessionHub session on a git worktree', () => {
       const fcommit = await workspaces.commitFoundation(result.session, output, { signal: signal() });
       await workspaces.close(result.session, { outcome: 'succeeded' }, { signal: signal() });
 
-      const branch = (await workspaces.findBranch(result.session.id, signal())) as string;
+      const branch = (await workspaces.findBranch(result.session.id, { signal: signal() })) as string;
       expect(branch).toMatch(/^sessionhub\/1\.1-greeting-module-[0-9a-f]{10}$/);
       expect(git(repo, 'log', '--format=%s', `main..${branch}`).split('\n')).toEqual([
         'Foundation 1.1: update FOUNDATION.md',

@@ -64,7 +64,7 @@ describe('commitVerified survives kill -9 between the commit and its acknowledge
       { signal: signal() },
     );
     expect(again).toEqual({ sha, created: false });
-    const branch = (await ws.findBranch(session.id, signal())) as string;
+    const branch = (await ws.findBranch(session.id, { signal: signal() })) as string;
     expect(git(repo, 'rev-list', '--count', `main..${branch}`)).toBe('1');
   });
 
@@ -79,7 +79,7 @@ describe('commitVerified survives kill -9 between the commit and its acknowledge
       const session = sessionOf(`killed-random-${i}`);
       writeFileSync(join(await ws.open(session, { signal: signal() }), 'feature.txt'), `feature ${i}\n`);
       const acked = await commitThenKill(repo, workspacesDir, session.id, delay);
-      const branchBefore = (await ws.findBranch(session.id, signal())) as string;
+      const branchBefore = (await ws.findBranch(session.id, { signal: signal() })) as string;
       outcomes.push(
         `${delay}: ${acked ? 'acked' : git(repo, 'rev-list', '--count', `main..${branchBefore}`) === '1' ? 'committed, not acked' : 'not committed'}`,
       );
@@ -88,14 +88,13 @@ describe('commitVerified survives kill -9 between the commit and its acknowledge
         { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
         { signal: signal() },
       );
-      const branch = (await ws.findBranch(session.id, signal())) as string;
-      const commits = await findSessionCommits(
-        ws.git,
-        ws.repository.commonDir,
-        `refs/heads/${branch}`,
-        session.id,
-        signal(),
-      );
+      const branch = (await ws.findBranch(session.id, { signal: signal() })) as string;
+      const commits = await findSessionCommits(ws.git, {
+        gitDir: ws.repository.commonDir,
+        rev: `refs/heads/${branch}`,
+        sessionId: session.id,
+        signal: signal(),
+      });
       expect(
         commits.map((c) => c.sha),
         `kill at ${delay}`,

@@ -47,7 +47,11 @@ const check = (command: string) => ({ command, sandbox: provider, timeoutMs: 30_
 describe('deploy', () => {
   it('fast-forwards the target, tags sessionhub/v<Foundation version> and records what was promoted', async () => {
     const { repo, releases, events, sessions } = await setup();
-    const branchHead = git(repo, 'rev-parse', (await releases.workspaces.findBranch('session-0', signal())) as string);
+    const branchHead = git(
+      repo,
+      'rev-parse',
+      (await releases.workspaces.findBranch('session-0', { signal: signal() })) as string,
+    );
     const before = git(repo, 'rev-parse', 'release');
     const result = await releases.deploy({
       session: sessions[0],

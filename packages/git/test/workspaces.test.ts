@@ -19,7 +19,7 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     const session = sessionOf('s-1');
     const dir = await ws.open(session, { signal: signal() });
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('# demo\n');
-    const branch = await ws.findBranch('s-1', signal());
+    const branch = await ws.findBranch('s-1', { signal: signal() });
     expect(branch).toMatch(/^sessionhub\/1\.1-add-pagination-[0-9a-f]{10}$/);
     expect(git(repo, 'rev-parse', `${branch}`)).toBe(git(repo, 'rev-parse', 'main'));
     writeFileSync(join(dir, 'work.txt'), 'in progress\n');
@@ -92,7 +92,7 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     expect(existsSync(dirDone) || existsSync(dirFailed)).toBe(false);
     expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
     expect(git(repo, 'branch', '--list', 'sessionhub/*').trim().split('\n')).toHaveLength(1);
-    expect(await ws.findBranch('s-done', signal())).toBeDefined();
+    expect(await ws.findBranch('s-done', { signal: signal() })).toBeDefined();
   });
 
   it('keeps a failed session worktree and branch on request', async () => {
@@ -104,7 +104,7 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     writeFileSync(join(dir, 'evidence.txt'), 'look here\n');
     await ws.close(failed, { outcome: 'failed' }, { signal: signal() });
     expect(readFileSync(join(dir, 'evidence.txt'), 'utf8')).toBe('look here\n');
-    expect(await ws.findBranch('s-keep', signal())).toBeDefined();
+    expect(await ws.findBranch('s-keep', { signal: signal() })).toBeDefined();
     await ws.close(failed, { outcome: 'cancelled' }, { signal: signal() });
     expect(existsSync(dir)).toBe(false);
   });
@@ -131,8 +131,8 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     expect(report.worktrees.map((p) => p.split('/').pop()).sort()).toEqual(['crashed-1', 'crashed-2']);
     expect(report.branches).toHaveLength(1);
     expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(2);
-    expect(await ws.findBranch('crashed-2', signal())).toBeDefined();
-    expect(await ws.findBranch('active', signal())).toBeDefined();
+    expect(await ws.findBranch('crashed-2', { signal: signal() })).toBeDefined();
+    expect(await ws.findBranch('active', { signal: signal() })).toBeDefined();
     expect(locks(join(repo, '.git'))).toEqual([]);
   });
 
@@ -167,7 +167,7 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     const dir = await ws.open(session, { signal: signal() });
     expect(dir).toBe(ws.dirOf('warm-1'));
     expect(readFileSync(join(dir, 'new-on-main.txt'), 'utf8')).toBe('new\n');
-    const branch = (await ws.findBranch('warm-1', signal())) as string;
+    const branch = (await ws.findBranch('warm-1', { signal: signal() })) as string;
     expect(git(repo, 'rev-parse', branch)).toBe(git(repo, 'rev-parse', 'main'));
     expect(git(repo, 'worktree', 'list', '--porcelain')).toContain(`branch refs/heads/${branch}`);
     writeFileSync(join(dir, 'work.txt'), 'work\n');
