@@ -10,7 +10,8 @@
 //   --build       build every packed package first, even one with a dist/ (after pulling changes)
 //   --out <dir>   write the tarballs there instead of dist-packs/ (relative to the repository root)
 //   <folder> ...  pack only these package folders (e.g. `core format`) and what they depend on
-// The last line printed is one JSON object: { "dir": <absolute dir>, "tarballs": [<file names in dependency order>] }.
+// The last line printed is one JSON object: { "dir": <absolute dir>, "tarballs": [<file names in dependency
+// order>], "packages": [{ "name", "version", "file" }, ...] (the same order) }.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -81,13 +82,13 @@ try {
   }
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const tarballs = [];
+  const packages = [];
   for (const pkg of order) {
     const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', outDir, '-w', pkg.name]));
     console.error(`${pkg.name}: ${packed.filename} (${packed.entryCount} files, ${packed.size} bytes)`);
-    tarballs.push(packed.filename);
+    packages.push({ name: packed.name, version: packed.version, file: packed.filename });
   }
-  console.log(JSON.stringify({ dir: outDir, tarballs }));
+  console.log(JSON.stringify({ dir: outDir, tarballs: packages.map((p) => p.file), packages }));
 } catch (error) {
   console.error(`pack: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -28,7 +28,7 @@ const ready = bwrap.isolation === 'bubblewrap' || process.env.CI === 'true';
 const note = ready ? '' : ` [skipped: bubblewrap unusable here: ${bwrap.reason}]`;
 
 let app = '';
-/** The tarballs `scripts/pack.mjs` reported, in its order. */
+/** The packages `scripts/pack.mjs` packed, in its order. */
 let packed: string[] = [];
 /** Every process the tests started, killed at the end if a failed test left one running. */
 const children = new Set<ChildProcess>();
@@ -43,13 +43,10 @@ async function installApp(): Promise<string> {
     cwd: root,
     maxBuffer: 16 * 1024 * 1024,
   });
-  const { tarballs } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { tarballs: string[] };
-  packed = tarballs;
+  const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { packages: { name: string; file: string }[] };
+  packed = report.packages.map((p) => p.name);
   const dependencies: Record<string, string> = { tsx: manifest.devDependencies.tsx };
-  for (const file of tarballs) {
-    const name = `@sessionhub/${file.replace(/^sessionhub-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, '')}`;
-    dependencies[name] = `file:${join(packs, file)}`;
-  }
+  for (const { name, file } of report.packages) dependencies[name] = `file:${join(packs, file)}`;
   await writeFile(
     join(dir, 'package.json'),
     JSON.stringify({ name: 'durable-app', private: true, type: 'module', dependencies }),
@@ -121,7 +118,7 @@ afterAll(async () => {
 
 describe.skipIf(!ready)(`examples/durable-session, installed from packed tarballs outside the repo${note}`, () => {
   it('packs what the example depends on, each package after the @sessionhub packages it needs', () => {
-    const names = packed.map((file) => file.replace(/^sessionhub-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, ''));
+    const names = packed.map((name) => name.replace('@sessionhub/', ''));
     expect(names.slice(0, 2)).toEqual(['format', 'core']);
     expect([...names].sort()).toEqual(['anthropic', 'core', 'format', 'sandbox-process', 'store-sqlite', 'testing']);
   });
