@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { GitError } from './errors.js';
 import { GitRunner } from './git-runner.js';
 import { GitWorkspaces } from './git-workspaces.js';
@@ -44,8 +44,8 @@ export async function createGitWorkspaces(options: GitWorkspacesOptions): Promis
     options.workspacesDir ??
       join(tmpdir(), 'sessionhub-worktrees', `${basename(repo.topLevel ?? repo.commonDir)}-${hash}`),
   );
-  await mkdir(wanted, { recursive: true });
-  const dir = await realpath(wanted);
+  // Checked before anything is made, so a refused directory is not left behind in the repository.
+  const dir = await realpathOfNew(wanted);
   const repoDirs = [await realpath(repo.commonDir), ...(repo.topLevel ? [await realpath(repo.topLevel)] : [])];
   if (repoDirs.some((r) => isInside(dir, r) || isInside(r, dir))) {
     throw new GitError(
@@ -53,6 +53,7 @@ export async function createGitWorkspaces(options: GitWorkspacesOptions): Promis
       `workspacesDir ${dir} overlaps the repository (${repoDirs.join(', ')}): choose a directory outside it`,
     );
   }
+  await mkdir(dir, { recursive: true });
   return new GitWorkspaces({
     git,
     repo,
@@ -64,4 +65,17 @@ export async function createGitWorkspaces(options: GitWorkspacesOptions): Promis
     sign: options.sign ?? false,
     warmWorktrees: warm,
   });
+}
+
+/** The real path a directory will have: its nearest existing ancestor resolved, the rest appended. */
+async function realpathOfNew(path: string): Promise<string> {
+  const rest: string[] = [];
+  let at = path;
+  for (;;) {
+    const real = await realpath(at).catch(() => undefined);
+    if (real !== undefined) return join(real, ...rest);
+    if (dirname(at) === at) return path;
+    rest.unshift(basename(at));
+    at = dirname(at);
+  }
 }

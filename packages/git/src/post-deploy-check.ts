@@ -56,6 +56,7 @@ export async function runPostDeployCheck(input: {
       output: `${result.stdout}${result.stderr}`.slice(-4000),
     };
   } finally {
-    await removeWorktree(git, commonDir, dir, signal);
+    // Cleaned up even when `signal` aborted the check.
+    await removeWorktree(git, commonDir, dir, new AbortController().signal);
   }
 }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGitWorkspaces, type GitErrorCode } from '../src/index.js';
@@ -105,6 +105,7 @@ describe('bad input: typed errors that say what to do, nothing half-done', () =>
       /outside/,
     );
     // Nothing was left in the user's repository by any of these.
+    expect(existsSync(join(repo, 'worktrees'))).toBe(false);
     expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
     expect(git(repo, 'branch', '--list')).toBe('* main');
     expect(readdirSync(join(repo, '.git')).filter((f) => f.endsWith('.lock'))).toEqual([]);
