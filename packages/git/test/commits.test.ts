@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGitWorkspaces, type GitError } from '../src/index.js';
@@ -150,5 +151,30 @@ describe('commits after a passing verdict', () => {
     await expect(
       ws.commitVerified(session, { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 }, { signal: aborted }),
     ).rejects.toThrow('stop');
+  });
+
+  it('signs with the signing setup of the user git config when asked', async () => {
+    const root = tmp();
+    const repo = makeRepo(root);
+    const key = join(root, 'signing-key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bot@example.com', '-f', key]);
+    git(repo, 'config', 'gpg.format', 'ssh');
+    git(repo, 'config', 'user.signingKey', `${key}.pub`);
+    writeFileSync(join(root, 'allowed'), `bot@example.com ${readFileSync(`${key}.pub`, 'utf8')}`);
+    git(repo, 'config', 'gpg.ssh.allowedSignersFile', join(root, 'allowed'));
+    const ws = await createGitWorkspaces({
+      repository: repo,
+      workspacesDir: join(root, 'ws'),
+      sign: true,
+      author: { name: 'Bot', email: 'bot@example.com' },
+    });
+    const session = sessionOf('signed');
+    writeFileSync(join(await ws.open(session, { signal: signal() }), 'x.txt'), 'x\n');
+    const { sha } = await ws.commitVerified(
+      session,
+      { instructionText: INSTRUCTION, verdict: PASSED, attempt: 0 },
+      { signal: signal() },
+    );
+    expect(git(repo, 'log', '-1', '--format=%G?', sha as string)).toBe('G');
   });
 });
