@@ -1,0 +1,98 @@
+import type { SessionHandle, SessionResult } from '@sessionhub/core';
+import type { CassetteRecorder } from '../cassette/recorder.js';
+import type { Divergence } from '../cassette/replay.js';
+import type { DefaultHub } from '../defaults/create-default-hub.js';
+import { INTERRUPTED } from '../defaults/interruptible.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { Reporter } from '../output/reporter.js';
+import { formatReport, sessionReport } from '../output/session-report.js';
+
+/** What following a session needs besides the hub and the handle. */
+export interface FollowOptions {
+  reporter: Reporter;
+  /** Aborted by Ctrl-C: the session pauses, resumable (see `DefaultHubOptions.interrupt`). */
+  interrupt: AbortController;
+  /** The divergences of a replay, read once the session stopped. */
+  divergences?: () => Divergence[];
+  /** Saves the cassette once the session stopped. */
+  record?: { recorder: CassetteRecorder; file: string };
+  /** How the user calls this command (`sessionhub`, or `npm run demo --`). */
+  command?: string;
+}
+
+/** Exit code for a session's result. */
+export function exitCodeOf(result: SessionResult): ExitCode {
+  const state = result.session.state;
+  if (state === 'succeeded') return EXIT.ok;
+  if (state === 'failed' || state === 'cancelled') return EXIT.sessionFailed;
+  if (result.error?.code === INTERRUPTED) return EXIT.interrupted;
+  return EXIT.paused;
+}
+
+/** Waits for the first `approval.requested` of an approval gate (not a budget pause) in the live events. */
+function watchEvents(handle: SessionHandle, reporter: Reporter): Promise<'approval' | 'ended'> {
+  return (async () => {
+    for await (const e of handle.events) {
+      reporter.event(e);
+      if (e.type === 'approval.requested' && !e.budget) return 'approval' as const;
+    }
+    return 'ended' as const;
+  })();
+}
+
+/**
+ * Shows a running session until it ends, pauses or waits for approval; Ctrl-C interrupts it (paused, resumable)
+ * and a second Ctrl-C exits at once. Then records it in git (ended sessions), saves the cassette, prints the
+ * report and returns the exit code.
+ */
+export async function followSession(app: DefaultHub, handle: SessionHandle, opts: FollowOptions): Promise<ExitCode> {
+  const { reporter, interrupt } = opts;
+  const command = opts.command ?? 'sessionhub';
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    reporter.notice('interrupting: stopping the current step (Ctrl-C again to exit at once)');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const watched = watchEvents(handle, reporter);
+    const interrupted = new Promise<'interrupted'>((resolve) =>
+      interrupt.signal.addEventListener('abort', () => resolve('interrupted'), { once: true }),
+    );
+    const first = await Promise.race([watched, handle.result.then(() => 'result' as const), interrupted]);
+    if (
+      first === 'approval' ||
+      (first === 'interrupted' && (await app.hub.get(handle.id))?.state === 'awaiting_approval')
+    ) {
+      const session = await app.hub.get(handle.id);
+      reporter.notice(session?.instruction ? `\n${session.instruction}\n` : '');
+      reporter.notice(
+        `Session ${handle.id} waits for approval: ${command} approve ${handle.id}   (or: ${command} reject ${handle.id} "<reason>")`,
+      );
+      reporter.report('', { id: handle.id, state: 'awaiting_approval' });
+      return first === 'approval' ? EXIT.paused : EXIT.interrupted;
+    }
+    const result = await handle.result;
+    await watched.catch(() => undefined);
+    const git = await app.finish(result, { signal: AbortSignal.timeout(120_000) });
+    if (opts.record) {
+      const cassette = await opts.record.recorder.save(opts.record.file);
+      reporter.notice(`cassette: ${cassette.exchanges.length} model exchanges saved to ${opts.record.file}`);
+    }
+    const divergences = opts.divergences?.();
+    const events = await app.store.readEvents(handle.id);
+    const data = sessionReport(result, events, { ...(git ? { git } : {}), ...(divergences ? { divergences } : {}) });
+    reporter.report(formatReport(data, { command }), { ...data });
+    const code = exitCodeOf(result);
+    if (code === EXIT.interrupted || code === EXIT.paused) {
+      reporter.notice(`Session ${handle.id} is paused in ${result.session.state}: ${command} resume ${handle.id}`);
+    }
+    if (code === EXIT.ok && divergences && divergences.some((d) => d.kind !== 'text')) return EXIT.sessionFailed;
+    return code;
+  } finally {
+    process.off('SIGINT', onSigint);
+    reporter.close();
+  }
+}
