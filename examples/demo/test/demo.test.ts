@@ -1,25 +1,81 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const demoDir = fileURLToPath(new URL('..', import.meta.url));
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+const bin = fileURLToPath(new URL('../../../packages/cli/src/bin.ts', import.meta.url));
+const run = promisify(execFile);
 
-describe('npm run demo', () => {
-  it('parses both samples, prints the canonical form and the boundary findings', () => {
-    const out = execFileSync(tsx, ['--conditions=@sessionhub/source', 'src/main.ts'], {
-      cwd: demoDir,
-      encoding: 'utf8',
-    });
-    expect(out).toContain('Session 2.3: Export reports as CSV — 2 objectives, 3 requirements, 2 validation items');
-    // The lenient sample (heading, bold label, `2)` numbering) comes out canonical.
-    expect(out).toContain('OBJECTIVES:\n1. Users can export any report as a CSV file\n2. Large reports export');
-    expect(out).toContain('Lint: respects the Two-Actor boundary');
-    expect(out).toContain('bad-instruction.txt:5:11 warning [no-library-names]');
-    expect(out).toContain('bad-instruction.txt:5:35 warning [no-file-paths]');
-    expect(out).toContain('bad-instruction.txt:6:8 warning [no-shell-commands]');
-    expect(out).toContain('bad-instruction.txt:8:21 error [foundation-version-mismatch]');
-    expect(out).toContain('bad-instruction.txt:10:3 warning [uncheckable-validation]');
-    expect(out).toContain('1 boundary error(s) found across 2 samples');
-  }, 60_000);
+/** Runs `npm run start` of the demo (what the root `npm run demo` runs) and returns its exit code and output. */
+async function demo(env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; project: string }> {
+  const result = await run('npm', ['run', '--silent', 'start'], { cwd: demoDir, env, timeout: 110_000 }).then(
+    (r) => ({ code: 0, out: r.stdout + r.stderr }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, out: `${e.stdout}${e.stderr}` }),
+  );
+  const project = /demo project: (\S+)/.exec(result.out)?.[1] ?? '';
+  if (project) onTestFinished(() => rm(join(project, '..'), { recursive: true, force: true }));
+  return { ...result, project };
+}
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+
+describe('npm run demo: a whole two-actor session, offline', () => {
+  it('plans, fails a gate, fixes, passes, commits, bumps the Foundation, and says how to look again', async () => {
+    const { code, out, project } = await demo();
+    expect(out, out).toContain('session succeeded');
+    expect(code).toBe(0);
+    // The two actors and the verifier, in order: a failed test gate, a fix instruction, then every gate passing.
+    expect(out).toMatch(
+      /instruction: Session 1\.1: Median[\s\S]*tool: write_file src\/tally\.ts[\s\S]*gate test: FAILED[\s\S]*fix instruction: Session 1\.1[\s\S]*gate typecheck: passed[\s\S]*gate test: passed/,
+    );
+    expect(out).toContain('Foundation  FOUNDATION.md 1.0 → 1.1');
+    expect(out).toContain('fix rounds  1');
+    expect(out).toContain('every request matched the cassette');
+    // Real git: the session's branch holds the verified work on top of the project's first commit.
+    const branch = /on (sessionhub\/\S+)/.exec(out)?.[1] ?? '';
+    expect(branch).toMatch(/^sessionhub\/1\.1-median-/);
+    expect(git(project, 'log', '--format=%s', branch)).toBe('Session 1.1: Median\nTally 1.0');
+    expect(git(project, 'show', `${branch}:src/tally.ts`)).toContain('[...values].sort(');
+    expect(git(project, 'show', `${branch}:FOUNDATION.md`)).toContain('**Current Version:** 1.1');
+    // The real SQLite store: the printed command shows the session again.
+    const id = /sessions show (\S+)/.exec(out)?.[1] ?? '';
+    const shown = execFileSync(
+      process.execPath,
+      ['--conditions=@sessionhub/source', '--import', 'tsx', bin, '-C', project, 'sessions', 'show', id],
+      { encoding: 'utf8' },
+    );
+    expect(shown).toContain('── Session 1.1: Median ── succeeded');
+    expect(shown).toContain('fix rounds  1');
+  }, 120_000);
+
+  it('falls back to running unisolated, with a notice, on a machine with neither Docker nor bubblewrap', async () => {
+    const noTools = await mkdtemp(join(tmpdir(), 'sessionhub-nobwrap-'));
+    onTestFinished(() => rm(noTools, { recursive: true, force: true }));
+    // PATH has every tool of this machine but bwrap; DOCKER_HOST points at a socket that does not exist.
+    const path = await pathWithout('bwrap', join(noTools, 'bin'));
+    const { code, out } = await demo({ ...process.env, PATH: path, DOCKER_HOST: `unix://${noTools}/docker.sock` });
+    expect(out).toContain('sandbox: unisolated');
+    expect(out).toContain('NOTICE: UNISOLATED');
+    expect(out).toContain('session succeeded');
+    expect(code).toBe(0);
+  }, 120_000);
 });
+
+/** A PATH of one directory linking every program on the current PATH except `name` (the first of each name wins). */
+async function pathWithout(name: string, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const seen = new Set<string>([name]);
+  for (const from of (process.env.PATH ?? '').split(':').filter(Boolean)) {
+    const entries = await readdir(from).catch(() => [] as string[]);
+    for (const entry of entries) {
+      if (seen.has(entry)) continue;
+      seen.add(entry);
+      await symlink(join(from, entry), join(dir, entry));
+    }
+  }
+  return dir;
+}

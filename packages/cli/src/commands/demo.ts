@@ -71,9 +71,15 @@ export async function demoCommand(flags: GlobalOptions & { project?: string; cas
       interrupt: interrupt.signal,
       prepareWorkspace: (dir) => copyTypeScript(dir),
     });
-    reporter.notice(
-      `sandbox: ${app.sandbox.kind}${app.sandbox.notice ? `\nNOTICE: ${app.sandbox.notice}; the demo runs anyway because its actions are a fixed recording` : ''}`,
-    );
+    const { kind, notice } = app.sandbox;
+    reporter.notice(`sandbox: ${kind}`);
+    if (notice) {
+      reporter.notice(
+        kind === 'unisolated'
+          ? `NOTICE: ${notice}. The demo runs anyway: its actions are a fixed recording.`
+          : `note: ${notice}`,
+      );
+    }
     reporter.notice(
       `model: the real AnthropicPlanner and AnthropicExecutor, against a local fake replaying ${cassette.exchanges.length} recorded exchanges`,
     );

@@ -2,6 +2,7 @@ import { access, constants, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SANDBOX_FIX, SANDBOX_IMAGE } from '../defaults/choose-sandbox.js';
 import { probeDocker } from '../defaults/docker-probe.js';
+import { findOnPath } from '../defaults/find-on-path.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { createReporter, outputMode } from '../output/reporter.js';
 import { type GlobalOptions, projectContext } from './context.js';
@@ -33,19 +34,25 @@ function checkNode(): Check {
 /** Whether bubblewrap is on PATH and works here (the sandbox package's own probe). */
 async function checkBubblewrap(): Promise<Check> {
   const { ProcessSandboxProvider } = await import('@sessionhub/sandbox-process');
-  const provider = new ProcessSandboxProvider({ isolation: 'auto' });
+  const bwrapPath = findOnPath('bwrap');
+  if (!bwrapPath) {
+    return {
+      name: 'bubblewrap',
+      status: 'warn',
+      detail: 'bwrap not found on PATH',
+      fix: 'apt-get install bubblewrap (Debian/Ubuntu), or use Docker',
+    };
+  }
+  const provider = new ProcessSandboxProvider({ isolation: 'auto', bwrapPath });
   const report = provider.detect();
   await provider.close();
   if (report.isolation === 'bubblewrap')
     return { name: 'bubblewrap', status: 'ok', detail: `works (${report.bwrapPath})` };
-  const missing = /not found/.test(report.reason ?? '');
   return {
     name: 'bubblewrap',
     status: 'warn',
     detail: report.reason ?? 'unusable',
-    fix: missing
-      ? 'apt-get install bubblewrap (Debian/Ubuntu), or use Docker'
-      : 'allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), or use Docker',
+    fix: 'allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), or use Docker',
   };
 }
 

@@ -1,6 +1,7 @@
 import type { SandboxProvider } from '@sessionhub/core';
 import { environmentProblem } from '../cli-error.js';
 import { probeDocker } from './docker-probe.js';
+import { findOnPath } from './find-on-path.js';
 
 /** The sandbox a session runs in: `auto` picks the best available. */
 export type SandboxKind = 'auto' | 'docker' | 'bubblewrap' | 'unisolated';
@@ -33,7 +34,7 @@ export interface ChooseSandboxOptions {
 
 /**
  * Picks the sandbox: with `auto`, Docker when an engine answers and the sandbox image is built, else bubblewrap
- * when it works here, else (only with `allowUnisolated`) the host itself; otherwise a `cli.no_sandbox` error
+ * (`bwrap` on PATH) when it works here, else (only with `allowUnisolated`) the host itself; otherwise a `cli.no_sandbox` error
  * (exit code 3) that says how to install one. The adapters are imported only once chosen.
  */
 export async function chooseSandbox(opts: ChooseSandboxOptions = {}): Promise<SandboxChoice> {
@@ -56,13 +57,18 @@ export async function chooseSandbox(opts: ChooseSandboxOptions = {}): Promise<Sa
   }
   const { ProcessSandboxProvider } = await import('@sessionhub/sandbox-process');
   if (kind !== 'unisolated') {
-    const bwrap = new ProcessSandboxProvider({ isolation: 'auto', defaults });
-    const report = bwrap.detect();
-    if (report.isolation === 'bubblewrap') {
-      return { kind: 'bubblewrap', provider: bwrap, ...(notes.length ? { notice: notes.join('; ') } : {}) };
+    const bwrapPath = findOnPath('bwrap');
+    if (bwrapPath) {
+      const bwrap = new ProcessSandboxProvider({ isolation: 'auto', bwrapPath, defaults });
+      const report = bwrap.detect();
+      if (report.isolation === 'bubblewrap') {
+        return { kind: 'bubblewrap', provider: bwrap, ...(notes.length ? { notice: notes.join('; ') } : {}) };
+      }
+      await bwrap.close();
+      notes.push(`bubblewrap: ${report.reason}`);
+    } else {
+      notes.push('bubblewrap: bwrap not found on PATH');
     }
-    await bwrap.close();
-    notes.push(`bubblewrap: ${report.reason}`);
     if (kind === 'bubblewrap' || !opts.allowUnisolated) {
       throw environmentProblem('cli.no_sandbox', `no sandbox available (${notes.join('; ')})`, SANDBOX_FIX);
     }
