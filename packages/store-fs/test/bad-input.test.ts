@@ -1,11 +1,26 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openWorkerReport, rejection } from '@sessionhub/core/testing';
-import { describe, expect, it } from 'vitest';
+import { type OtherUserWorkerResult, openWorkerReport, rejection, workerForOtherUser } from '@sessionhub/core/testing';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { FS_SCHEMA_VERSION, openFsStore } from '../src/index.js';
-import { OPEN_WORKER, sessionOf, spawnTs, tempDirsPerTest } from './helpers.js';
+import { OPEN_WORKER, sessionOf, tempDirsPerTest } from './helpers.js';
 
 const fresh = tempDirsPerTest();
+
+// Root ignores file modes: the worker runs as `nobody`, from a bundled copy in a world-readable
+// temp directory, so it never depends on where the repository was cloned.
+let other: OtherUserWorkerResult | undefined;
+beforeAll(async () => {
+  other = await workerForOtherUser(OPEN_WORKER);
+}, 60_000);
+afterAll(() => other?.worker?.dispose());
+
+/** Runs the open worker as `nobody` on `dir`, or skips the test with the reason it cannot. */
+function openAsNobody(ctx: TestContext, args: object) {
+  const worker = other?.worker;
+  if (!worker) return ctx.skip(other?.skip ?? 'no worker for another user') as never;
+  return openWorkerReport(worker.spawn([JSON.stringify(args)]));
+}
 
 const progress = (sessionId: string, message: string) =>
   ({ type: 'executor.progress', sessionId, kind: 'output', message }) as const;
@@ -82,7 +97,6 @@ describe('bad input on a real directory', () => {
   });
 
   it('a read-only location (real permissions, another user) is store.read_only; readonly: true reads it', async (ctx) => {
-    if (process.getuid?.() !== 0) ctx.skip('needs root to run the child as another user (uid 65534)');
     const dir = await fresh();
     const writer = await openFsStore({ dir });
     await writer.createSession(sessionOf('s-1'));
@@ -90,12 +104,20 @@ describe('bad input on a real directory', () => {
     await writer.close();
     // Readable and traversable by others, writable only by root.
     await chmod(dir, 0o755);
-    const run = (args: object) =>
-      openWorkerReport(spawnTs(OPEN_WORKER, [JSON.stringify({ dir, ...args })], { uid: 65534, gid: 65534 }));
+    const run = (args: object) => openAsNobody(ctx, { dir, ...args });
     const writable = await run({});
     expect(writable).toMatchObject({ ok: false, code: 'store.read_only' });
     expect(writable.message).toContain('readonly: true');
     const reader = await run({ readonly: true, write: true });
     expect(reader).toMatchObject({ ok: true, sessions: ['s-1'], events: 1, writeError: { code: 'store.read_only' } });
+  }, 60_000);
+
+  it('creating a store where another user may not write is store.read_only with the reason', async (ctx) => {
+    const base = await fresh();
+    await chmod(base, 0o755);
+    const created = await openAsNobody(ctx, { dir: join(base, 'sub', 'store') });
+    expect(created).toMatchObject({ ok: false, code: 'store.read_only' });
+    expect(created.message).toContain(join(base, 'sub', 'store'));
+    expect(created.message).toMatch(/EACCES|EPERM/);
   }, 60_000);
 });

@@ -95,10 +95,27 @@ interface NodeDatabase {
   prepare(sql: string): NodeStatement;
   close(): void;
 }
-type NodeCtor = new (path: string, opts: { readOnly: boolean; timeout: number }) => NodeDatabase;
+/** `node:sqlite`'s `DatabaseSync` constructor, as the store uses it. */
+export type NodeCtor = new (path: string, opts: { readOnly: boolean; timeout: number }) => NodeDatabase;
+
+/**
+ * Loads `node:sqlite` (through `load`, Node's `require` by default), or throws `store.unavailable`
+ * saying which Node it needs: it is built in, unflagged, from Node 22.13 on.
+ */
+export function loadNodeSqlite(load: (id: string) => unknown = require): NodeCtor {
+  try {
+    return (load('node:sqlite') as { DatabaseSync: NodeCtor }).DatabaseSync;
+  } catch (err) {
+    throw new StoreError(
+      'store.unavailable',
+      `the default SQLite driver requires Node ≥ 22.13 (node:sqlite); this is Node ${process.versions.node}: upgrade Node, or install better-sqlite3 and pass driver: 'better-sqlite3'`,
+      { cause: err },
+    );
+  }
+}
 
 function openNodeSqlite(opts: ConnectionOptions): SqlConnection {
-  const { DatabaseSync } = require('node:sqlite') as { DatabaseSync: NodeCtor };
+  const DatabaseSync = loadNodeSqlite();
   const db = new DatabaseSync(opts.path, { readOnly: opts.readonly, timeout: opts.busyTimeoutMs });
   return {
     driver: 'node:sqlite',

@@ -1,4 +1,25 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { StoreError } from '@sessionhub/core';
+
+/**
+ * Which part of a database's location this process cannot write, and why (`s.db-wal: EACCES`),
+ * or `undefined` when every part is writable. SQLite writes the file, its `-wal` and `-shm`
+ * companions and (to create them) the directory.
+ */
+export function unwritablePart(path: string): string | undefined {
+  if (path === ':memory:') return undefined;
+  const file = resolve(path);
+  for (const part of [file, `${file}-wal`, `${file}-shm`, dirname(file)]) {
+    if (part !== dirname(file) && !existsSync(part)) continue;
+    try {
+      accessSync(part, constants.W_OK);
+    } catch (error) {
+      return `${part} is not writable (${String((error as { code?: unknown }).code ?? 'error')})`;
+    }
+  }
+  return undefined;
+}
 
 /** SQLite primary result codes this store maps to `StoreError` codes. */
 const PRIMARY_BY_NAME: Record<string, number> = {
@@ -41,10 +62,14 @@ export function toStoreError(err: unknown, path: string, operation: string): unk
       return new StoreError('store.corrupt', `${where}: not a SQLite database (${detail})`, { cause: err });
     case 11:
       return new StoreError('store.corrupt', `${where}: database is corrupt (${detail})`, { cause: err });
-    case 8:
-      return new StoreError('store.read_only', `${where}: the database cannot be written (${detail})`, {
-        cause: err,
-      });
+    case 8: {
+      const part = unwritablePart(path);
+      return new StoreError(
+        'store.read_only',
+        `${where}: the database cannot be written (${part ?? detail}; pass readonly: true to read it)`,
+        { cause: err },
+      );
+    }
     case 5:
     case 6:
       return new StoreError('store.unavailable', `${where}: database is locked by another connection (${detail})`, {
@@ -52,10 +77,18 @@ export function toStoreError(err: unknown, path: string, operation: string): unk
       });
     case 13:
       return new StoreError('store.unavailable', `${where}: disk is full (${detail})`, { cause: err });
-    case 14:
+    case 14: {
+      // "unable to open database file" is most often a location this process may not write.
+      const part = unwritablePart(path);
+      if (part) {
+        return new StoreError('store.read_only', `${where}: ${part} (pass readonly: true to read an existing store)`, {
+          cause: err,
+        });
+      }
       return new StoreError('store.unavailable', `${where}: cannot open the database file (${detail})`, {
         cause: err,
       });
+    }
     default:
       return new StoreError('store.unavailable', `${where}: SQLite error (${detail})`, { cause: err });
   }

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, type Stats, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StoreError } from '@sessionhub/core';
 import { openConnection, type SqlConnection, type SqliteDriverName } from './driver.js';
@@ -17,12 +17,42 @@ export interface OpenDatabaseOptions {
   mmapSizeMiB: number;
 }
 
-function writable(path: string): boolean {
+/** Why `path` cannot be written (its errno), or `undefined` when it can. */
+function notWritable(path: string): string | undefined {
   try {
     accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    return errnoOf(error) ?? 'not writable';
+  }
+}
+
+function errnoOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const PERMISSION = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * A file-system failure while checking or preparing the location: a permission or read-only
+ * file-system error is `store.read_only` with the reason, anything else `store.unavailable`.
+ */
+function locationError(error: unknown, what: string): StoreError {
+  const errno = errnoOf(error) ?? 'error';
+  const detail = error instanceof Error ? error.message : String(error);
+  const code = PERMISSION.has(errno) ? 'store.read_only' : 'store.unavailable';
+  const reason = PERMISSION.has(errno) ? `the location is not writable (${errno})` : `${errno}: ${detail}`;
+  return new StoreError(code, `cannot ${what}: ${reason}`, { cause: error });
+}
+
+/** The stats of `path`, `undefined` when it does not exist; other failures (no permission) throw. */
+function statOrMissing(path: string, what: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return undefined;
+    throw locationError(error, what);
   }
 }
 
@@ -30,17 +60,22 @@ function writable(path: string): boolean {
 function checkLocation(opts: OpenDatabaseOptions): void {
   const file = resolve(opts.path);
   const dir = dirname(file);
-  if (!existsSync(dir)) {
-    if (opts.createDirectory && !opts.readonly) mkdirSync(dir, { recursive: true });
-    else {
+  if (!statOrMissing(dir, `open SQLite store ${file}: reach directory ${dir}`)) {
+    if (!opts.createDirectory || opts.readonly) {
       throw new StoreError(
         'store.unavailable',
         `cannot open SQLite store ${file}: directory ${dir} does not exist (create it, or pass createDirectory: true)`,
       );
     }
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw locationError(error, `open SQLite store ${file}: create directory ${dir}`);
+    }
   }
-  const exists = existsSync(file);
-  if (exists && statSync(file).isDirectory()) {
+  const stat = statOrMissing(file, `open SQLite store ${file}`);
+  const exists = stat !== undefined;
+  if (stat?.isDirectory()) {
     throw new StoreError('store.unavailable', `cannot open SQLite store ${file}: it is a directory, not a file`);
   }
   if (opts.readonly) {
@@ -49,17 +84,19 @@ function checkLocation(opts: OpenDatabaseOptions): void {
     }
     return;
   }
-  if (exists && !writable(file)) {
+  const fileProblem = exists ? notWritable(file) : undefined;
+  if (fileProblem) {
     throw new StoreError(
       'store.read_only',
-      `cannot open SQLite store ${file} for writing: the file is read-only (pass readonly: true to read it)`,
+      `cannot open SQLite store ${file} for writing: the file is read-only (${fileProblem}; pass readonly: true to read it)`,
     );
   }
   // SQLite writes the -wal and -shm files (and a new database) next to the database.
-  if (!writable(dir)) {
+  const dirProblem = notWritable(dir);
+  if (dirProblem) {
     throw new StoreError(
       'store.read_only',
-      `cannot open SQLite store ${file} for writing: directory ${dir} is read-only (pass readonly: true to read an existing store)`,
+      `cannot open SQLite store ${file} for writing: directory ${dir} is read-only (${dirProblem}; pass readonly: true to read an existing store)`,
     );
   }
 }

@@ -1,17 +1,41 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type OpenWorkerReport, openWorkerReport, rejection } from '@sessionhub/core/testing';
-import { describe, expect, it } from 'vitest';
+import {
+  type OpenWorkerReport,
+  type OtherUserWorkerResult,
+  openWorkerReport,
+  rejection,
+  workerForOtherUser,
+} from '@sessionhub/core/testing';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { openSqliteStore } from '../src/index.js';
 import { OPEN_WORKER, sessionOf, spawnTs, tempDirsPerTest } from './helpers.js';
 
 const dir = tempDirsPerTest();
 
-/** Runs the open worker (as user `nobody` when we are root, since root ignores file modes). */
-function openInChild(args: { path: string; readonly?: boolean; write?: boolean }): Promise<OpenWorkerReport> {
-  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  return openWorkerReport(spawnTs(OPEN_WORKER, [JSON.stringify(args)], asNobody));
+// Root ignores file modes, so as root the worker runs as `nobody`, from a bundled copy in a
+// world-readable temp directory (it must not depend on where the repository was cloned).
+const asRoot = process.getuid?.() === 0;
+let other: OtherUserWorkerResult | undefined;
+beforeAll(async () => {
+  if (asRoot) other = await workerForOtherUser(OPEN_WORKER);
+}, 60_000);
+afterAll(() => other?.worker?.dispose());
+
+interface OpenArgs {
+  path: string;
+  readonly?: boolean;
+  write?: boolean;
+  createDirectory?: boolean;
+}
+
+/** Runs the open worker as a user file modes apply to (`nobody` when we are root, else ourselves). */
+function openInChild(ctx: TestContext, args: OpenArgs): Promise<OpenWorkerReport> {
+  if (!asRoot) return openWorkerReport(spawnTs(OPEN_WORKER, [JSON.stringify(args)]));
+  const worker = other?.worker;
+  if (!worker) return ctx.skip(other?.skip ?? 'no worker for another user') as never;
+  return openWorkerReport(worker.spawn([JSON.stringify(args)]));
 }
 
 describe('bad input gives typed StoreErrors, never silent loss', () => {
@@ -92,7 +116,7 @@ describe('bad input gives typed StoreErrors, never silent loss', () => {
     await store.close();
   });
 
-  it('a read-only file and a read-only directory fail with store.read_only (real permissions, another user)', async () => {
+  it('a read-only file and a read-only directory fail with store.read_only (real permissions, another user)', async (ctx) => {
     const base = await dir();
     await chmod(base, 0o755);
     // A read-only file in a writable directory.
@@ -104,7 +128,7 @@ describe('bad input gives typed StoreErrors, never silent loss', () => {
     await seed.createSession(sessionOf('s-1'));
     await seed.close();
     await chmod(roFile, 0o444);
-    const onFile = await openInChild({ path: roFile });
+    const onFile = await openInChild(ctx, { path: roFile });
     expect(onFile).toMatchObject({ ok: false, code: 'store.read_only' });
     expect(onFile.message).toContain('read-only');
 
@@ -112,12 +136,50 @@ describe('bad input gives typed StoreErrors, never silent loss', () => {
     const roDir = join(base, 'locked');
     await mkdir(roDir);
     await chmod(roDir, 0o555);
-    const inDir = await openInChild({ path: join(roDir, 'new.db') });
+    const inDir = await openInChild(ctx, { path: join(roDir, 'new.db') });
     expect(inDir).toMatchObject({ ok: false, code: 'store.read_only' });
     expect(inDir.message).toContain(roDir);
 
     // The read-only file can still be read with readonly: true, and writes are refused.
-    const reader = await openInChild({ path: roFile, readonly: true, write: true });
+    const reader = await openInChild(ctx, { path: roFile, readonly: true, write: true });
     expect(reader).toMatchObject({ ok: true, sessions: ['s-1'], writeError: { code: 'store.read_only' } });
   });
+
+  it('an unwritable location is store.read_only with the reason, createDirectory included (another user)', async (ctx) => {
+    const base = await dir();
+    await chmod(base, 0o755);
+    // Writable by its owner only: another user can neither create the directory nor the file.
+    const owned = join(base, 'owned');
+    await mkdir(owned, { mode: 0o755 });
+    await chmod(owned, 0o755);
+    const created = await openInChild(ctx, { path: join(owned, 'sub', 'store.db'), createDirectory: true });
+    expect(created).toMatchObject({ ok: false, code: 'store.read_only' });
+    expect(created.message).toContain(join(owned, 'sub'));
+    expect(created.message).toMatch(/EACCES|EPERM/);
+    // A directory another user cannot even enter.
+    const closed = join(base, 'closed');
+    await mkdir(closed);
+    await chmod(closed, 0o700);
+    const hidden = await openInChild(ctx, { path: join(closed, 'x', 'store.db'), createDirectory: true });
+    expect(hidden).toMatchObject({ ok: false, code: 'store.read_only' });
+    expect(hidden.message).toMatch(/EACCES/);
+    // A writable file in a writable directory, but its -wal and -shm belong to someone else.
+    const shared = join(base, 'shared');
+    await mkdir(shared);
+    await chmod(shared, 0o777);
+    const path = join(shared, 'store.db');
+    const seed = await openSqliteStore({ path });
+    await seed.createSession(sessionOf('s-1'));
+    await seed.close();
+    await chmod(path, 0o666);
+    for (const part of ['-wal', '-shm']) {
+      await writeFile(`${path}${part}`, '');
+      await chmod(`${path}${part}`, 0o644);
+    }
+    const companion = await openInChild(ctx, { path, write: true });
+    const code = companion.ok ? companion.writeError?.code : companion.code;
+    const message = (companion.ok ? companion.writeError?.message : companion.message) ?? '';
+    expect(code).toBe('store.read_only');
+    expect(message).toMatch(/store\.db-(wal|shm) is not writable \(EACCES\)/);
+  }, 60_000);
 });

@@ -19,7 +19,9 @@ describe('engine model on SQLite: random interleavings over one database file', 
         numRuns: Number(process.env.ENGINE_MODEL_RUNS ?? 15),
         openStore: (run) => openSqliteStore(join(dir, `model-${run}.db`)),
       });
-      console.log(`engine model (sqlite): ${report.runs} runs, ${report.commands} commands`);
+      console.log(
+        `engine model (sqlite): ${report.runs} runs, ${report.commands} commands, ${JSON.stringify(report.exercised)}`,
+      );
       expect(report.failure).toBeUndefined();
     } finally {
       await rm(dir, { recursive: true, force: true });

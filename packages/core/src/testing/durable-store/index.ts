@@ -8,5 +8,7 @@ export * from './fixtures.js';
 export * from './library-fixture.js';
 export * from './multi-process.js';
 export * from './open-worker.js';
+export * from './open-worker-report.js';
+export * from './other-user.js';
 export * from './per-test.js';
 export * from './tmpfs.js';

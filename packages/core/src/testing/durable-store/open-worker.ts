@@ -1,7 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
-import { expect } from 'vitest';
 import type { Store } from '../../ports/store.js';
-import { watchChild } from './child-process.js';
 
 /** What an open worker prints: the store opened (with what it saw) or the error it got. */
 export interface OpenWorkerReport {
@@ -55,12 +52,4 @@ export async function runOpenWorker(
     const err = e as { code?: unknown; message?: unknown };
     console.log(JSON.stringify({ ok: false, code: err.code, message: String(err.message) }));
   }
-}
-
-/** Waits for an open worker child, asserts (with vitest) that it exited 0, and returns its report. */
-export async function openWorkerReport(child: ChildProcess): Promise<OpenWorkerReport> {
-  const watch = watchChild(child);
-  const exit = await watch.exited;
-  expect(exit.code, watch.stderr()).toBe(0);
-  return JSON.parse(watch.lines[0] ?? '{}') as OpenWorkerReport;
 }
