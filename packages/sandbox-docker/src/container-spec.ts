@@ -1,5 +1,5 @@
-import type { SandboxLimits } from '@sessionhub/core';
 import type Dockerode from 'dockerode';
+import type { ContainerLimits } from './options.js';
 import { RUNNER_SCRIPT } from './runner/runner-script.js';
 
 /** Where the workspace appears inside the container. */
@@ -17,7 +17,7 @@ export interface ContainerSpec {
   /** Host paths bind-mounted read-only at the same path. */
   hostMounts: string[];
   user: string;
-  limits: Required<SandboxLimits>;
+  limits: ContainerLimits;
   network: boolean;
   labels: Record<string, string>;
 }
@@ -50,6 +50,8 @@ export function containerCreateOptions(spec: ContainerSpec): Dockerode.Container
       'HOME=/tmp',
       'LANG=C.UTF-8',
       `SESSIONHUB_WORKSPACE=${CONTAINER_WORKSPACE}`,
+      // The container has its own pid namespace: killAll may take every process but init and the runner.
+      'SESSIONHUB_KILL_SCOPE=namespace',
       ...(separated ? [`SESSIONHUB_UID=${separated.uid}`, `SESSIONHUB_GID=${separated.gid}`] : []),
     ],
     Labels: spec.labels,

@@ -1,5 +1,5 @@
 import { type ExecOptions, type ExecResult, type Sandbox, type SandboxEntry, SandboxError } from '@sessionhub/core';
-import type { RunnerReply } from '@sessionhub/core/sandbox-runner';
+import { killAllThrough, type RunnerReply, type WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
 import type Dockerode from 'dockerode';
 import { checkRelativePath } from './path-check.js';
 import type { RunnerClient } from './runner/runner-client.js';
@@ -12,6 +12,8 @@ export interface DockerSandboxParts {
   runner: RunnerClient;
   env: Record<string, string>;
   labels: Record<string, string>;
+  /** The workspace's capped filesystem (`limits.diskMb`), released after the container is gone. */
+  disk?: WorkspaceDiskCap;
   onDispose?: () => void;
 }
 
@@ -38,8 +40,10 @@ export class DockerSandbox implements Sandbox {
   private readonly env: Record<string, string>;
   private disposing: Promise<void> | undefined;
   private readonly onDispose: (() => void) | undefined;
+  private readonly disk: WorkspaceDiskCap | undefined;
 
   constructor(parts: DockerSandboxParts) {
+    this.disk = parts.disk;
     this.id = parts.id;
     this.workspace = parts.workspace;
     this.container = parts.container;
@@ -95,6 +99,12 @@ export class DockerSandbox implements Sandbox {
     await this.fileCall({ op: 'remove', path }, path, false, opts?.signal);
   }
 
+  /** Kills every process in the container but its init and runner (see `Sandbox.killAll`). */
+  async killAll(opts: { signal?: AbortSignal } = {}): Promise<number> {
+    this.assertLive();
+    return killAllThrough(this.runner.connection, opts);
+  }
+
   /** Kills every process and removes the container. Idempotent. */
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
@@ -108,6 +118,7 @@ export class DockerSandbox implements Sandbox {
       } finally {
         this.onDispose?.();
       }
+      await this.disk?.release();
     })();
     return this.disposing;
   }

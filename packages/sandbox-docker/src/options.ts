@@ -4,8 +4,11 @@ import type Dockerode from 'dockerode';
 /** The image `npm run sandbox:image` builds. */
 export const DEFAULT_IMAGE = 'sessionhub/sandbox-base:1';
 
-/** Limits applied when neither the provider's `defaults` nor `create` name one. */
-export const DEFAULT_LIMITS: Required<SandboxLimits> = { cpus: 1, memoryMb: 512, pids: 256, tmpMb: 256 };
+/** The limits a container is created with: every one set, but the disk cap, which is off unless asked for. */
+export type ContainerLimits = Required<Omit<SandboxLimits, 'diskMb'>> & Pick<SandboxLimits, 'diskMb'>;
+
+/** Limits applied when neither the provider's `defaults` nor `create` name one (no disk cap). */
+export const DEFAULT_LIMITS: ContainerLimits = { cpus: 1, memoryMb: 512, pids: 256, tmpMb: 256 };
 
 /** Options of `new DockerSandboxProvider(...)`. */
 export interface DockerSandboxProviderOptions {

@@ -10,16 +10,16 @@ import {
   type SandboxLimits,
   type SandboxProvider,
 } from '@sessionhub/core';
-import { resolveWorkspaceDir } from '@sessionhub/core/sandbox-runner';
+import { chownTree, resolveWorkspaceDir, WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
 import type Dockerode from 'dockerode';
 import type { ContainerSpec } from './container-spec.js';
 import { DockerSandbox } from './docker-sandbox.js';
 import { connectEngine, engineStatus } from './engine.js';
 import { type LabelNames, labelNames, ownershipLabels } from './labels.js';
-import { DEFAULT_IMAGE, DEFAULT_LIMITS, type DockerSandboxProviderOptions } from './options.js';
+import { type ContainerLimits, DEFAULT_IMAGE, DEFAULT_LIMITS, type DockerSandboxProviderOptions } from './options.js';
 import { type ReapResult, reapOrphans, reapSlots } from './reaper.js';
 import { type StartedContainer, startContainer } from './start-container.js';
-import { adoptWorkspace, chownTree, createSlot, defaultUser, numericUser } from './workspace.js';
+import { adoptWorkspace, createSlot, defaultUser, numericUser } from './workspace.js';
 
 interface PooledContainer extends StartedContainer {
   slot: string;
@@ -90,7 +90,13 @@ export class DockerSandboxProvider implements SandboxProvider {
     const env = { ...opts.env };
     const labels = { ...opts.labels };
 
-    if (this.poolSize() > 0 && !network && sameLimits(limits, this.limitsFor(undefined))) {
+    // A pooled container's workspace is a plain slot directory: a disk cap needs a cold start.
+    if (
+      this.poolSize() > 0 &&
+      !network &&
+      limits.diskMb === undefined &&
+      sameLimits(limits, this.limitsFor(undefined))
+    ) {
       const pooled = this.idle.shift();
       try {
         if (pooled && adoptWorkspace(pooled.slot, workspace)) {
@@ -105,13 +111,23 @@ export class DockerSandboxProvider implements SandboxProvider {
     }
 
     if (this.owner) await chownTree(workspace, this.owner);
-    const docker = await this.engine();
-    const spec = await this.spec(workspace, limits, network, {
-      ...ownershipLabels(this.names, this.providerId, 'session'),
-      ...prefixed(this.names.userPrefix, labels),
-    });
-    const started = await startContainer(docker, spec, opts.signal);
-    return this.wrap(started, workspace, env, labels);
+    // limits.diskMb: the workspace moves onto a capped filesystem of its own before the container binds it.
+    const disk =
+      limits.diskMb === undefined
+        ? undefined
+        : await WorkspaceDiskCap.mount(workspace, { sizeMb: limits.diskMb, owner: this.owner, signal: opts.signal });
+    try {
+      const docker = await this.engine();
+      const spec = await this.spec(workspace, limits, network, {
+        ...ownershipLabels(this.names, this.providerId, 'session'),
+        ...prefixed(this.names.userPrefix, labels),
+      });
+      const started = await startContainer(docker, spec, opts.signal);
+      return this.wrap(started, workspace, env, labels, disk);
+    } catch (error) {
+      await disk?.release().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Starts containers until the pool holds `pool.size`; resolves when it does. */
@@ -146,6 +162,7 @@ export class DockerSandboxProvider implements SandboxProvider {
     workspace: string,
     env: Record<string, string>,
     labels: Record<string, string>,
+    disk?: WorkspaceDiskCap,
   ): DockerSandbox {
     return new DockerSandbox({
       id: `docker-${started.container.id.slice(0, 12)}`,
@@ -154,6 +171,7 @@ export class DockerSandboxProvider implements SandboxProvider {
       runner: started.runner,
       env,
       labels,
+      disk,
     });
   }
 
@@ -200,7 +218,7 @@ export class DockerSandboxProvider implements SandboxProvider {
 
   private async spec(
     workspaceSource: string,
-    limits: Required<SandboxLimits>,
+    limits: ContainerLimits,
     network: boolean,
     labels: Record<string, string>,
   ): Promise<ContainerSpec> {
@@ -245,7 +263,7 @@ export class DockerSandboxProvider implements SandboxProvider {
     return found;
   }
 
-  private limitsFor(limits: SandboxLimits | undefined): Required<SandboxLimits> {
+  private limitsFor(limits: SandboxLimits | undefined): ContainerLimits {
     return { ...DEFAULT_LIMITS, ...this.options.defaults, ...limits };
   }
 
@@ -262,8 +280,10 @@ export class DockerSandboxProvider implements SandboxProvider {
   }
 }
 
-function sameLimits(a: Required<SandboxLimits>, b: Required<SandboxLimits>): boolean {
-  return a.cpus === b.cpus && a.memoryMb === b.memoryMb && a.pids === b.pids && a.tmpMb === b.tmpMb;
+function sameLimits(a: ContainerLimits, b: ContainerLimits): boolean {
+  return (
+    a.cpus === b.cpus && a.memoryMb === b.memoryMb && a.pids === b.pids && a.tmpMb === b.tmpMb && a.diskMb === b.diskMb
+  );
 }
 
 function prefixed(prefix: string, labels: Record<string, string>): Record<string, string> {

@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync } from 'node:fs';
-import { lchown, lstat, mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { lchown, mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Parses `uid:gid` (numeric); `undefined` for names, which cannot be chowned to from the host. */
@@ -16,21 +16,6 @@ export function defaultUser(option?: string): string {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   return uid === 0 ? '65534:65534' : `${uid}:${gid}`;
-}
-
-/**
- * A read-write bind must belong to the container's user. When we are root, hand the tree to that
- * user (lchown: symlinks themselves, never their targets). Entries already owned are skipped.
- */
-export async function chownTree(dir: string, owner: { uid: number; gid: number }): Promise<void> {
-  const walk = async (path: string): Promise<void> => {
-    const st = await lstat(path);
-    if (st.uid !== owner.uid || st.gid !== owner.gid) await lchown(path, owner.uid, owner.gid);
-    if (st.isDirectory()) {
-      for (const name of await readdir(path)) await walk(join(path, name));
-    }
-  };
-  await walk(dir);
 }
 
 /** Creates an empty directory for an idle pooled container's workspace. */

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { SandboxError } from '@sessionhub/core';
 
 /** Where the workspace is mounted inside a bubblewrap sandbox. */
 export const SANDBOX_WORKSPACE = '/workspace';
@@ -34,12 +35,13 @@ const probed = new Map<string, string | undefined>();
  * namespaces may be disabled by the kernel or a container runtime). Returns `undefined` when it
  * works, else the reason.
  */
-export function probeBwrap(bwrap: string): string | undefined {
-  if (probed.has(bwrap)) return probed.get(bwrap);
+export function probeBwrap(bwrap: string, user?: HostUser): string | undefined {
+  const key = `${bwrap}:${user ? `${user.uid}:${user.gid}` : ''}`;
+  if (probed.has(key)) return probed.get(key);
   const result = spawnSync(
     bwrap,
     ['--unshare-all', '--unshare-user', '--die-with-parent', '--ro-bind', '/', '/', '--', 'true'],
-    { encoding: 'utf8', timeout: 10_000, env: {} },
+    { encoding: 'utf8', timeout: 10_000, env: {}, ...(user ? { uid: user.uid, gid: user.gid } : {}) },
   );
   const reason =
     result.error !== undefined
@@ -47,8 +49,29 @@ export function probeBwrap(bwrap: string): string | undefined {
       : result.status === 0
         ? undefined
         : `bwrap exited ${result.status}: ${result.stderr.trim()}`;
-  probed.set(bwrap, reason);
+  probed.set(key, reason);
   return reason;
+}
+
+/** A host uid and gid. */
+export interface HostUser {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * The host user a sandbox runs as: `undefined` (the caller) unless the caller is root, then `user` (`uid:gid`,
+ * default `65534:65534`). Root is refused: that is the case this exists to avoid.
+ */
+export function sandboxHostUser(user?: string): HostUser | undefined {
+  if ((process.getuid?.() ?? -1) !== 0) return undefined;
+  const m = /^(\d+)(?::(\d+))?$/.exec(user ?? '65534:65534');
+  const uid = Number(m?.[1] ?? Number.NaN);
+  const gid = m?.[2] === undefined ? uid : Number(m[2]);
+  if (!m || uid === 0 || gid === 0) {
+    throw new SandboxError('sandbox.invalid_user', `user must be a numeric non-root uid:gid, got ${user}`);
+  }
+  return { uid, gid };
 }
 
 /** Inputs of {@link bwrapArgs}. */
@@ -59,18 +82,18 @@ export interface BwrapLayout {
   nodeBinary: string;
   network: boolean;
   tmpBytes: number;
+  /** Descriptor (in bwrap's own table) holding the seccomp program to load, when there is one. */
+  seccompFd?: number;
 }
 
 /** Host directories bound read-only when present (merged-/usr systems have symlinks instead). */
 const SYSTEM_DIRS = ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
-/** Host files hidden inside (bound over with /dev/null): commands run with host root's file access. */
-const HIDDEN_FILES = ['/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshadow-'];
-
 /**
  * The bubblewrap argv (without the command) of a sandbox: every namespace unshared (network too,
- * unless `network`), an unprivileged uid inside, the system read-only, a size-capped tmpfs on
- * `/tmp` and `/dev/shm`, only the workspace writable, a read-only root, a cleared environment, and
- * the sandbox dies with its parent.
+ * unless `network`), uid 65534 inside (mapped to the host user bwrap runs as, never host root: see
+ * {@link sandboxHostUser}), the system read-only, a size-capped tmpfs on `/tmp` and `/dev/shm`, only the
+ * workspace writable, a read-only root, a cleared environment, a seccomp filter (see `seccomp.ts`), and the
+ * sandbox dies with its parent.
  */
 export function bwrapArgs(layout: BwrapLayout): string[] {
   const args = ['--unshare-all', '--unshare-user', '--uid', '65534', '--gid', '65534'];
@@ -79,9 +102,7 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
   for (const dir of SYSTEM_DIRS) {
     if (existsSync(dir)) args.push('--ro-bind', dir, dir);
   }
-  for (const file of HIDDEN_FILES) {
-    if (existsSync(file)) args.push('--ro-bind', '/dev/null', file);
-  }
+  if (layout.seccompFd !== undefined) args.push('--seccomp', String(layout.seccompFd));
   const size = String(layout.tmpBytes);
   args.push(
     '--ro-bind',

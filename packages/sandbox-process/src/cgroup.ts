@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SandboxLimits } from '@sessionhub/core';
 
@@ -31,9 +31,10 @@ export class CgroupV1 {
 
   /**
    * Creates the subtree and writes the limits; `undefined` when cgroup v1 is not writable here
-   * (no root, cgroup v2 only, read-only mount).
+   * (no root, cgroup v2 only, read-only mount). With `joiner`, its `cgroup.procs` files are handed to that
+   * user, so a sandbox started under it can join (it may only add processes, never change a limit).
    */
-  static create(name: string, limits: SandboxLimits): CgroupV1 | undefined {
+  static create(name: string, limits: SandboxLimits, joiner?: { uid: number; gid: number }): CgroupV1 | undefined {
     const own = ownPaths();
     const made: string[] = [];
     const want: Array<[string, Array<[string, string]>]> = [];
@@ -69,6 +70,7 @@ export class CgroupV1 {
           if (file.includes('memsw') && !existsSync(join(dir, file))) continue;
           writeFileSync(join(dir, file), value);
         }
+        if (joiner) chownSync(join(dir, 'cgroup.procs'), joiner.uid, joiner.gid);
       }
       return new CgroupV1(made);
     } catch {

@@ -28,10 +28,17 @@ export interface ProcessSandboxProviderOptions {
    * writable, only memory is limited, per command with `prlimit --as`.
    */
   cgroups?: boolean;
+  /**
+   * Host user `uid:gid` that bubblewrap (and so every process of the sandbox) runs as when this process is
+   * root; default `65534:65534`. Never root: a sandbox mapped to host root could read every root-only file it
+   * can see. The workspace is handed to this user (recursive `lchown`) at `create`. Ignored when not root:
+   * the sandbox then runs as the caller.
+   */
+  user?: string;
 }
 
 /** Defaults when neither the provider nor `create` gives a value. */
-export const DEFAULT_LIMITS: Required<Omit<SandboxLimits, 'cpus'>> = {
+export const DEFAULT_LIMITS: Required<Omit<SandboxLimits, 'cpus' | 'diskMb'>> = {
   memoryMb: 4096,
   pids: 1024,
   tmpMb: 1024,

@@ -6,6 +6,7 @@ import {
   type SandboxEntry,
   SandboxError,
 } from '@sessionhub/core';
+import { killAllThrough, type WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
 import type { CgroupV1 } from './cgroup.js';
 import { killTagged } from './kill-tagged.js';
 import type { RunnerClient } from './runner/runner-client.js';
@@ -29,6 +30,12 @@ export interface ProcessSandboxParts {
   mountPoint: string;
   runner: RunnerClient;
   cgroup: CgroupV1 | undefined;
+  /** The workspace's own capped filesystem, when `limits.diskMb` was given. */
+  disk: WorkspaceDiskCap | undefined;
+  /** The host user the sandbox runs as, when it is not this process's (root): owner of what the file API makes. */
+  hostUser?: { uid: number; gid: number };
+  /** Undoes the host bind that made the workspace reachable for an unprivileged bwrap, when one was made. */
+  releaseMounts?: () => void;
   limitsEnforcement: LimitsEnforcement;
   labels: Record<string, string>;
   timeoutMs: number;
@@ -58,7 +65,11 @@ export class ProcessSandbox implements Sandbox {
     this.isolation = parts.isolation;
     this.labels = parts.labels;
     this.limitsEnforcement = parts.limitsEnforcement;
-    this.fs = new WorkspaceFs(parts.workspace, parts.mountPoint === parts.workspace ? [] : [parts.mountPoint]);
+    this.fs = new WorkspaceFs(
+      parts.workspace,
+      parts.mountPoint === parts.workspace ? [] : [parts.mountPoint],
+      parts.hostUser,
+    );
   }
 
   async exec(command: string | string[], opts: ExecOptions = {}): Promise<ExecResult> {
@@ -104,6 +115,16 @@ export class ProcessSandbox implements Sandbox {
     this.fs.remove(path);
   }
 
+  /**
+   * Kills every process of the sandbox but its runner (see `Sandbox.killAll`): under bubblewrap everything in
+   * its pid namespace; unisolated, the runner's descendants and every process carrying the sandbox's id.
+   */
+  async killAll(opts: { signal?: AbortSignal } = {}): Promise<number> {
+    this.assertOpen(opts.signal);
+    const killed = await killAllThrough(this.parts.runner.connection, opts);
+    return this.isolation === 'none' ? killed + killTagged(SANDBOX_ID_VARIABLE, this.id) : killed;
+  }
+
   /** Kills the runner and with it every process of the sandbox, then releases the cgroup. */
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
@@ -112,6 +133,8 @@ export class ProcessSandbox implements Sandbox {
       if (this.isolation === 'none') killTagged(SANDBOX_ID_VARIABLE, this.id);
       await this.parts.cgroup?.destroy();
       this.fs.close();
+      this.parts.releaseMounts?.();
+      await this.parts.disk?.release();
     })();
     return this.disposing;
   }

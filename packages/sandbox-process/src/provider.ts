@@ -9,9 +9,19 @@ import {
   type SandboxLimits,
   type SandboxProvider,
 } from '@sessionhub/core';
-import { resolveWorkspaceDir, runnerScript } from '@sessionhub/core/sandbox-runner';
-import { bwrapArgs, findBwrap, probeBwrap, SANDBOX_NODE_DIR, SANDBOX_PATH, SANDBOX_WORKSPACE } from './bwrap.js';
+import { chownTree, resolveWorkspaceDir, runnerScript, WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
+import {
+  bwrapArgs,
+  findBwrap,
+  type HostUser,
+  probeBwrap,
+  SANDBOX_NODE_DIR,
+  SANDBOX_PATH,
+  SANDBOX_WORKSPACE,
+  sandboxHostUser,
+} from './bwrap.js';
 import { CgroupV1 } from './cgroup.js';
+import { execOnlyNode } from './exec-only-node.js';
 import {
   DEFAULT_LIMITS,
   DEFAULT_MAX_OUTPUT_BYTES,
@@ -19,7 +29,9 @@ import {
   type ProcessSandboxProviderOptions,
 } from './options.js';
 import { ProcessSandbox, SANDBOX_ID_VARIABLE } from './process-sandbox.js';
+import { type ReachableWorkspace, reachableWorkspace } from './reachable-workspace.js';
 import { RunnerClient } from './runner/runner-client.js';
+import { openSeccompProgram } from './seccomp.js';
 
 /** The shared runner, unextended: commands only (files are served on the host by `WorkspaceFs`). */
 const RUNNER_SCRIPT = runnerScript();
@@ -54,10 +66,14 @@ export class ProcessSandboxProvider implements SandboxProvider {
   readonly specificationVersion = 1 as const;
   readonly name = 'process';
   private detected: IsolationReport | undefined;
+  /** The host user sandboxes run as when this process is root (see `options.user`). */
+  private readonly hostUser: HostUser | undefined;
   private readonly live = new Set<ProcessSandbox>();
   private closed = false;
 
-  constructor(private readonly options: ProcessSandboxProviderOptions = {}) {}
+  constructor(private readonly options: ProcessSandboxProviderOptions = {}) {
+    this.hostUser = sandboxHostUser(options.user);
+  }
 
   /** The isolation sandboxes of this provider get (probed once: runs `bwrap ... true`). */
   get isolation(): IsolationKind {
@@ -74,7 +90,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
     }
     const bwrap = findBwrap(this.options.bwrapPath);
     const reason = bwrap
-      ? probeBwrap(bwrap)
+      ? probeBwrap(bwrap, this.hostUser)
       : `bwrap not found (${this.options.bwrapPath ?? 'on PATH'}); install the Debian package bubblewrap`;
     this.detected =
       bwrap && reason === undefined ? { isolation: 'bubblewrap', bwrapPath: bwrap } : { isolation: 'none', reason };
@@ -99,11 +115,20 @@ export class ProcessSandboxProvider implements SandboxProvider {
     const workspace = resolveWorkspaceDir(opts.workspace);
     const id = `sbx-${randomUUID()}`;
     const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...this.options.defaults, ...opts.limits };
-    const cgroup = this.options.cgroups === false ? undefined : CgroupV1.create(`sessionhub-${id}`, limits);
+    const isolated = report.isolation === 'bubblewrap';
+    // As root, the sandbox runs as an unprivileged host user, which must own the workspace to write it.
+    const hostUser = isolated ? this.hostUser : undefined;
+    if (hostUser) await chownTree(workspace, hostUser);
+    const disk =
+      limits.diskMb === undefined
+        ? undefined
+        : await WorkspaceDiskCap.mount(workspace, { sizeMb: limits.diskMb, owner: hostUser, signal: opts.signal });
+    const cgroup = this.options.cgroups === false ? undefined : CgroupV1.create(`sessionhub-${id}`, limits, hostUser);
     const prefix = cgroup ? [] : rlimitPrefix(limits);
     const limitsEnforcement = cgroup ? 'cgroup' : prefix.length > 0 ? 'rlimit' : 'none';
-    const nodeBinary = realpathSync(this.options.nodePath ?? process.execPath);
-    const isolated = report.isolation === 'bubblewrap';
+    const hostNode = realpathSync(this.options.nodePath ?? process.execPath);
+    // Inside bubblewrap the runner runs from a copy it may execute but not read: that makes it non-dumpable.
+    const nodeBinary = isolated ? execOnlyNode(hostNode) : hostNode;
     const mountPoint = isolated ? SANDBOX_WORKSPACE : workspace;
     const baseEnv: Record<string, string> = {
       PATH: isolated ? SANDBOX_PATH : `${dirname(nodeBinary)}:/usr/local/bin:/usr/bin:/bin`,
@@ -112,15 +137,27 @@ export class ProcessSandboxProvider implements SandboxProvider {
       [SANDBOX_ID_VARIABLE]: id,
       ...opts.env,
     };
-    const runnerEnv = { SESSIONHUB_BASE_ENV: JSON.stringify(baseEnv), SESSIONHUB_PREFIX: JSON.stringify(prefix) };
+    const runnerEnv = {
+      SESSIONHUB_BASE_ENV: JSON.stringify(baseEnv),
+      SESSIONHUB_PREFIX: JSON.stringify(prefix),
+      // Under bubblewrap the runner has a pid namespace of its own: killAll may take everything in it.
+      SESSIONHUB_KILL_SCOPE: isolated ? 'namespace' : 'tagged',
+    };
     let argv: string[];
     let env: Record<string, string>;
+    const extraFds: number[] = [];
+    let reachable: ReachableWorkspace | undefined;
     if (isolated && report.bwrapPath) {
+      // Handed to the child as its fd 3: the seccomp program.
+      const seccomp = openSeccompProgram();
+      if (seccomp !== undefined) extraFds.push(seccomp);
+      if (hostUser) reachable = reachableWorkspace(workspace, hostUser, id);
       const layout = {
-        workspace,
+        workspace: reachable?.path ?? workspace,
         nodeBinary,
         network: opts.network ?? false,
         tmpBytes: Math.floor((limits.tmpMb ?? DEFAULT_LIMITS.tmpMb) * 1024 * 1024),
+        ...(seccomp !== undefined ? { seccompFd: 3 } : {}),
       };
       const setenv = Object.entries(runnerEnv).flatMap(([k, v]) => ['--setenv', k, v]);
       argv = [report.bwrapPath, ...bwrapArgs(layout), ...setenv, '--', `${SANDBOX_NODE_DIR}/node`, '-e', RUNNER_SCRIPT];
@@ -135,9 +172,17 @@ export class ProcessSandboxProvider implements SandboxProvider {
     }
     let runner: RunnerClient;
     try {
-      runner = await RunnerClient.start(argv, env, { signal: opts.signal, cwd: workspace });
+      // Under bubblewrap, bwrap's --chdir sets the directory; its own cwd need not be reachable by hostUser.
+      runner = await RunnerClient.start(argv, env, {
+        signal: opts.signal,
+        cwd: isolated ? '/' : workspace,
+        user: hostUser,
+        extraFds,
+      });
     } catch (error) {
       await cgroup?.destroy();
+      reachable?.release();
+      await disk?.release().catch(() => undefined);
       throw error;
     }
     const sandbox = new ProcessSandbox({
@@ -147,6 +192,9 @@ export class ProcessSandboxProvider implements SandboxProvider {
       mountPoint,
       runner,
       cgroup,
+      disk,
+      releaseMounts: reachable ? reachable.release : undefined,
+      hostUser,
       limitsEnforcement,
       labels: { ...opts.labels },
       timeoutMs: this.options.defaults?.timeoutMs ?? DEFAULT_TIMEOUT_MS,

@@ -1,8 +1,10 @@
 import {
   closeSync,
   constants,
+  fchownSync,
   fstatSync,
   ftruncateSync,
+  lchownSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -80,10 +82,13 @@ export class WorkspaceFs {
    * @param root canonical host path of the workspace (realpath).
    * @param aliases other absolute paths that name the workspace root inside the sandbox
    *   (e.g. `/workspace`), so absolute symlinks made by commands resolve inside.
+   * @param owner the sandbox user, when it is not this process's: files and directories the file API creates
+   *   are handed to it, so commands can write them too.
    */
   constructor(
     readonly root: string,
     private readonly aliases: readonly string[] = [],
+    private readonly owner?: { uid: number; gid: number },
   ) {
     this.rootFd = openSync(root, DIR_FLAGS);
   }
@@ -215,6 +220,7 @@ export class WorkspaceFs {
         let fd: number;
         try {
           fd = openSync(at(current(), part), flags, 0o644);
+          if (this.owner && last && mode === 'write') fchownSync(fd, this.owner.uid, this.owner.gid);
         } catch (error) {
           const errno = errnoOf(error);
           if ((errno === 'ELOOP' || errno === 'ENOTDIR' || errno === 'EISDIR') && isSymlink(current(), part)) {
@@ -233,6 +239,7 @@ export class WorkspaceFs {
           if (errno === 'ENOENT' && create && !last) {
             try {
               mkdirSync(at(current(), part), 0o755);
+              if (this.owner) lchownSync(at(current(), part), this.owner.uid, this.owner.gid);
             } catch (mkdirError) {
               if (errnoOf(mkdirError) !== 'EEXIST') throw mkdirError;
             }

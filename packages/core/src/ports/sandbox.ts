@@ -7,6 +7,12 @@ export interface SandboxLimits {
   pids?: number;
   /** Size cap of writable scratch space such as /tmp. */
   tmpMb?: number;
+  /**
+   * Cap in MiB on everything a session writes to disk through its workspace: writes past it fail inside the
+   * sandbox (ENOSPC) and the host's disk keeps the rest. An adapter that cannot enforce it here refuses to
+   * create the sandbox (`sandbox.limit_unavailable`) rather than ignore it. Unset: no cap.
+   */
+  diskMb?: number;
 }
 
 /** Options of `SandboxProvider.create`. */
@@ -88,6 +94,14 @@ export interface Sandbox {
   list(path?: string, opts?: { recursive?: boolean; signal?: AbortSignal }): Promise<SandboxEntry[]>;
   /** Removes a file or directory tree. */
   remove(path: string, opts?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Kills every process still running in the sandbox (commands in flight and whatever earlier commands left
+   * in the background) and resolves with how many were signalled; the sandbox stays usable. A verifier calls
+   * it before its gates, so nothing from the executor's phase can tamper with them. Optional: an adapter that
+   * cannot tell its own processes from the host's leaves it out, and a verifier then says so.
+   * @throws {SandboxError} `sandbox.unresponsive` when the sandbox does not answer in time.
+   */
+  killAll?(opts?: { signal?: AbortSignal }): Promise<number>;
   /** Stops every process and releases every resource. Idempotent. */
   dispose(): Promise<void>;
 }

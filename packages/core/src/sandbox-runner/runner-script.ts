@@ -12,8 +12,14 @@
  *                 | {id, t:'exit', code, signal, timedOut, cut:{stdout, stderr}, ms, error?}
  *                 | {id, t:'ok', ...} | {id, t:'err', code, message}
  *
+ *                 | {id, op:'killAll'} -> {id, t:'ok', killed}
+ *
  * Its environment configures it: `SESSIONHUB_BASE_ENV` (JSON: the environment of every command; default the
- * runner's own) and `SESSIONHUB_PREFIX` (JSON argv put before every command, e.g. `prlimit`).
+ * runner's own), `SESSIONHUB_PREFIX` (JSON argv put before every command, e.g. `prlimit`) and
+ * `SESSIONHUB_KILL_SCOPE`: what `killAll` may kill. `namespace` (the runner has a pid namespace of its own:
+ * Docker, bubblewrap) kills every process but the runner and its ancestors; `tagged` (the default, for a
+ * runner that shares the host's /proc) kills only the runner's descendants and processes carrying one of its
+ * `SESSIONHUB_EXEC_ID` tags.
  *
  * @module
  */
@@ -27,7 +33,9 @@ const path = require('node:path');
 const BASE_ENV = process.env.SESSIONHUB_BASE_ENV ? JSON.parse(process.env.SESSIONHUB_BASE_ENV) : Object.assign({}, process.env);
 delete BASE_ENV.SESSIONHUB_BASE_ENV;
 delete BASE_ENV.SESSIONHUB_PREFIX;
+delete BASE_ENV.SESSIONHUB_KILL_SCOPE;
 const PREFIX = JSON.parse(process.env.SESSIONHUB_PREFIX || '[]');
+const KILL_SCOPE = process.env.SESSIONHUB_KILL_SCOPE === 'namespace' ? 'namespace' : 'tagged';
 const running = new Map();
 
 function send(msg) { process.stdout.write(JSON.stringify(msg) + '\n'); }
@@ -153,8 +161,67 @@ function opExec(msg) {
   child.on('close', () => finish());
 }
 
+// The runner and its ancestors (bwrap's init, tini): what killAll never touches.
+function ancestors() {
+  const keep = new Set([process.pid]);
+  let pid = process.pid;
+  for (let i = 0; i < 64 && pid > 1; i++) {
+    try {
+      const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
+      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      keep.add(pid);
+    } catch (e) { break; }
+  }
+  return keep;
+}
+
+// Kills every process left over from earlier commands (see KILL_SCOPE), in rounds until none is found, so a
+// verifier's gates start with nothing of the executor's phase running. Answers with how many were signalled.
+function opKillAll(msg) {
+  for (const job of running.values()) job.cancelled = true;
+  const keep = ancestors();
+  const tagPrefix = Buffer.from('SESSIONHUB_EXEC_ID=' + process.pid + '-');
+  const seen = new Set();
+  let round = 0;
+  const sweep = () => {
+    let found = 0;
+    let names = [];
+    try { names = fs.readdirSync('/proc'); } catch (e) { names = []; }
+    const table = [];
+    for (const name of names) {
+      if (!/^[0-9]+$/.test(name)) continue;
+      const pid = Number(name);
+      if (keep.has(pid)) continue;
+      try {
+        const stat = fs.readFileSync('/proc/' + name + '/stat', 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (f[0] === 'Z') continue;
+        let tagged = false;
+        if (KILL_SCOPE !== 'namespace') {
+          try { tagged = fs.readFileSync('/proc/' + name + '/environ').includes(tagPrefix); } catch (e) { /* not ours */ }
+        }
+        table.push({ pid: pid, ppid: Number(f[1]), tagged: tagged });
+      } catch (e) { /* exited meanwhile */ }
+    }
+    const doomed = new Set();
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const p of table) {
+        if (doomed.has(p.pid)) continue;
+        if (KILL_SCOPE === 'namespace' || p.tagged || p.ppid === process.pid || doomed.has(p.ppid)) { doomed.add(p.pid); grew = true; }
+      }
+    }
+    for (const pid of doomed) { try { process.kill(pid, 'SIGKILL'); seen.add(pid); found++; } catch (e) { /* gone */ } }
+    if ((found === 0 && round > 0) || ++round >= 10) return send({ id: msg.id, t: 'ok', killed: seen.size });
+    setTimeout(sweep, 20);
+  };
+  sweep();
+}
+
 const OPS = {
   exec: opExec,
+  killAll: opKillAll,
   cancel: function (msg) {
     const job = running.get(msg.target);
     if (job && job.child.pid) { job.cancelled = true; killTree(job.child.pid, job.tag); }

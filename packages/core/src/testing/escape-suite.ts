@@ -21,7 +21,7 @@ export interface EscapeContract {
 
 /** The contract the suite asks for unless `options.contract` changes it. */
 export const DEFAULT_ESCAPE_CONTRACT: EscapeContract = {
-  limits: { cpus: 1, memoryMb: 256, pids: 64, tmpMb: 64 },
+  limits: { cpus: 1, memoryMb: 256, pids: 64, tmpMb: 64, diskMb: 64 },
   network: false,
 };
 

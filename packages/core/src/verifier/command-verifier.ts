@@ -2,6 +2,7 @@ import type { GateResult, Verdict } from '../model/report.js';
 import type { Sandbox } from '../ports/sandbox.js';
 import type { Verifier, VerifyInput, VerifyOptions } from '../ports/verifier.js';
 import { excerpt, parseFailures } from './failure-parsers.js';
+import { type ProtectedPaths, withProtectedPaths } from './protected-paths.js';
 import { secretScanGate } from './secret-scan.js';
 
 /** One quality gate: a command run in the session's sandbox; exit code 0 passes. */
@@ -25,6 +26,11 @@ export interface CommandVerifierOptions {
   maxOutputChars?: number;
   /** Skip the remaining gates after the first failure. Default false. */
   stopOnFailure?: boolean;
+  /**
+   * Test files, test configuration and gate scripts the executor must not change to make a gate pass: their
+   * changes are listed in a `protected-paths` gate, and the policy may run the gates on the base versions.
+   */
+  protect?: ProtectedPaths;
 }
 
 const DEFAULT_TIMEOUT_MS = 600_000;
@@ -41,13 +47,22 @@ export class CommandVerifier implements Verifier {
   constructor(private readonly options: CommandVerifierOptions) {}
 
   async verify(input: VerifyInput, sandbox: Sandbox, opts: VerifyOptions): Promise<Verdict> {
-    const gates: GateResult[] = [];
-    for (const gate of this.options.gates) {
-      const result = await this.runGate(gate, sandbox, opts.signal);
-      gates.push(result);
-      opts.emitGate?.(result);
-      if (!result.passed && this.options.stopOnFailure) break;
-    }
+    // Nothing the executor's phase left running may touch the gates: it is killed first (both SessionHub
+    // sandboxes implement `killAll`; one that does not answer throws `sandbox.unresponsive`).
+    await sandbox.killAll?.({ signal: opts.signal });
+    const runGates = async (): Promise<GateResult[]> => {
+      const results: GateResult[] = [];
+      for (const gate of this.options.gates) {
+        const result = await this.runGate(gate, sandbox, opts.signal);
+        results.push(result);
+        opts.emitGate?.(result);
+        if (!result.passed && this.options.stopOnFailure) break;
+      }
+      return results;
+    };
+    const gates = this.options.protect
+      ? await withProtectedPaths(sandbox, this.options.protect, opts.signal, runGates, opts.emitGate)
+      : await runGates();
     if (this.options.secretScan !== false) {
       const result = await secretScanGate(sandbox, input.report.changedFiles, opts.signal);
       gates.push(result);

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import { SandboxError } from '@sessionhub/core';
 import { RunnerConnection } from '@sessionhub/core/sandbox-runner';
 
@@ -21,12 +22,28 @@ export class RunnerClient {
   static async start(
     argv: string[],
     env: Record<string, string>,
-    opts: { signal?: AbortSignal; startTimeoutMs?: number; cwd?: string } = {},
+    opts: {
+      signal?: AbortSignal;
+      startTimeoutMs?: number;
+      cwd?: string;
+      /** Host user to run as (the caller when absent). */
+      user?: { uid: number; gid: number };
+      /** Descriptors handed to the child as its fds 3, 4, ...; closed here once it started. */
+      extraFds?: number[];
+    } = {},
   ): Promise<RunnerClient> {
     const [file, ...args] = argv;
     if (file === undefined) throw new SandboxError('sandbox.unavailable', 'empty runner command');
     // detached: the runner gets its own process group, so dispose can kill the group at once.
-    const child = spawn(file, args, { env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    // stdio 'pipe' is a socketpair: a process in the sandbox cannot reopen it through /proc/PID/fd.
+    const child = spawn(file, args, {
+      env,
+      cwd: opts.cwd,
+      stdio: ['pipe', 'pipe', 'pipe', ...(opts.extraFds ?? [])],
+      detached: true,
+      ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
+    });
+    for (const fd of opts.extraFds ?? []) closeSync(fd);
     const stderr: string[] = [];
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {
