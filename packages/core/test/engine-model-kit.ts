@@ -65,6 +65,8 @@ export interface EngineModelReport {
   failure?: string;
   /** Survey mode: runs showing each kind of violation. */
   found?: Record<string, number>;
+  /** What the runs exercised, summed over sessions: how each ended, budget pauses, takeovers by another engine. */
+  exercised: Record<string, number>;
 }
 
 interface ActorCall {
@@ -104,7 +106,8 @@ class World {
   engines: EngineSlot[] = [];
   sessions: string[] = [];
   calls: ActorCall[] = [];
-  running = new Map<string, number>();
+  /** The engines running each step's actor now, by `session step`. */
+  running = new Map<string, number[]>();
   decisions: Decision[] = [];
   results: Array<{ engine: number; settled: boolean; rejected?: string }> = [];
   pending: Array<{ label: string; engine: number; settled: boolean }> = [];
@@ -131,11 +134,12 @@ class World {
     for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
   }
 
-  /** Records an actor call, checking the log for the step's end. */
+  /** Records an actor call, checking the log for the step's end and for another live engine running the step. */
   async enter(engine: number, sessionId: string, stepId: string): Promise<() => void> {
     const key = `${sessionId} ${stepId}`;
-    const overlapping = (this.running.get(key) ?? 0) > 0 && !this.engines[engine]?.dead;
-    this.running.set(key, (this.running.get(key) ?? 0) + 1);
+    const others = (this.running.get(key) ?? []).filter((e) => !this.engines[e]?.dead);
+    const overlapping = others.length > 0 && !this.engines[engine]?.dead;
+    this.running.set(key, [...(this.running.get(key) ?? []), engine]);
     const log = await this.base.readEvents(sessionId);
     const afterFinish = log.some((e) => e.type === 'step.finished' && e.stepId === stepId);
     this.calls.push({
@@ -146,7 +150,10 @@ class World {
       afterFinish,
       overlapping,
     });
-    return () => this.running.set(key, (this.running.get(key) ?? 1) - 1);
+    return () => {
+      const list = this.running.get(key) ?? [];
+      list.splice(list.indexOf(engine), 1);
+    };
   }
 
   track<T>(engine: number, p: Promise<T>, label = 'call'): Promise<T> {
@@ -243,7 +250,7 @@ class World {
         maxFixAttempts: 1,
         secrets: [MODEL_SECRET],
         leaseMs: LEASE_MS,
-        budgets: { costUsd: 0.3 },
+        budgets: { costUsd: 0.15 },
       },
     });
     const slot: EngineSlot = { index, hub, crashing, connection, dead: false };
@@ -477,9 +484,11 @@ async function settle(w: World): Promise<void> {
     const done = { settled: false };
     const finishing = (async () => {
       const handle = await janitor.hub.resume(id);
-      for (let j = 0; j < 50 && !(await w.ended(id)); j++) {
+      // Approves whatever it waits for (a plan, a budget pause) until it has ended.
+      const until = Date.now() + 10_000;
+      while (!(await w.ended(id)) && Date.now() < until) {
         await approveAny(janitor.hub, id).catch(() => undefined);
-        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setTimeout(r, 1));
       }
       await handle.result;
     })().then(
@@ -498,10 +507,20 @@ async function settle(w: World): Promise<void> {
   }
 }
 
-async function check(w: World): Promise<void> {
+async function check(w: World, exercised: Record<string, number>): Promise<void> {
   const v = w.violations;
+  const count = (what: string) => {
+    exercised[what] = (exercised[what] ?? 0) + 1;
+  };
   for (const id of w.sessions) {
     const log = await w.base.readEvents(id);
+    count('sessions');
+    for (const e of log) {
+      if (e.type === 'session.finished') count(e.state);
+      if (e.type === 'approval.requested' && e.budget) count('budget pauses');
+      if (e.type === 'session.released') count('releases');
+    }
+    if (new Set(log.flatMap((e) => (e.type === 'session.claimed' ? [e.owner] : []))).size > 1) count('taken over');
     const finished = log.filter((e) => e.type === 'session.finished');
     if (finished.length !== 1) v.push(`${id}: ${finished.length} session.finished events`);
     const at = log.findIndex((e) => e.type === 'session.finished');
@@ -556,6 +575,7 @@ export async function runEngineModel(o: EngineModelOptions): Promise<EngineModel
   let runs = 0;
   let total = 0;
   const found: Record<string, number> = {};
+  const exercised: Record<string, number> = {};
   const property = fc.asyncProperty(
     fc.commands(commands(o.engines), { maxCommands: o.maxCommands ?? 30, size: 'medium' }),
     async (cmds) => {
@@ -567,7 +587,7 @@ export async function runEngineModel(o: EngineModelOptions): Promise<EngineModel
       await fc.asyncModelRun(() => ({ model: { sessions: 0 }, real: world }), cmds);
       total += world.executed;
       await settle(world);
-      await check(world);
+      await check(world, exercised);
       if (process.env.ENGINE_MODEL_DEBUG && world.violations.length > 0) {
         const lines = [`run ${run}: ${world.violations.join('; ')}`];
         for (const id of world.sessions) {
@@ -575,6 +595,9 @@ export async function runEngineModel(o: EngineModelOptions): Promise<EngineModel
           lines.push(`  ${id}: ${log.map((e) => e.type).join(' ')}`);
         }
         lines.push(`  decisions: ${JSON.stringify(world.decisions)}`);
+        lines.push(
+          `  calls: ${JSON.stringify(world.calls.map((c) => [c.engine, c.sessionId, c.stepId, c.overlapping]))}`,
+        );
         console.log(lines.join('\n'));
       }
       if (o.survey) {
@@ -592,7 +615,7 @@ export async function runEngineModel(o: EngineModelOptions): Promise<EngineModel
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.path !== undefined ? { path: o.path } : {}),
   });
-  const report: EngineModelReport = { runs, commands: total, ...(o.survey ? { found } : {}) };
+  const report: EngineModelReport = { runs, commands: total, exercised, ...(o.survey ? { found } : {}) };
   if (details.failed) {
     const error = details.errorInstance;
     report.failure = `${error instanceof Error ? error.message : String(error)}\ncounterexample: ${fc.stringify(details.counterexample)}\nseed: ${details.seed}, path: ${details.counterexamplePath}`;

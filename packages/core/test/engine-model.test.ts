@@ -15,7 +15,7 @@ describe('engine model: random interleavings over one store', () => {
         return store;
       },
     });
-    console.log(`engine model (memory): ${report.runs} runs, ${report.commands} commands`);
+    console.log(`engine model (memory): ${report.runs} runs, ${report.commands} commands, ${JSON.stringify(report.exercised)}`);
     expect(report.failure).toBeUndefined();
   });
 });

@@ -318,7 +318,6 @@ export class SessionHub {
     try {
       await active.runner.claimNow();
     } catch (err) {
-      this.active.delete(id);
       if (StoreError.isInstance(err) && err.code === 'store.conflict') {
         throw new SessionStateError('session.owned_elsewhere', `session ${id} was claimed by another engine meanwhile`);
       }
@@ -350,7 +349,7 @@ export class SessionHub {
     };
   }
 
-  /** Builds the in-memory session (registered as running here) without starting it. */
+  /** Builds the in-memory session without starting it (or registering it as running here). */
   private prepare(session: Session, replayed: ReplayedState, signal?: AbortSignal): ActiveSession {
     const controller = new AbortController();
     const budgets: SessionBudgets = { ...this.policy.budgets, ...replayed.raisedBudgets };
@@ -390,13 +389,14 @@ export class SessionHub {
       ...(replayed.budgetWait ? { budgetWait: replayed.budgetWait } : {}),
       settle: resolveResult,
     };
-    this.active.set(session.id, active);
     if (signal?.aborted) controller.abort(new CancelledError());
     return active;
   }
 
-  /** Starts driving a prepared session in the background. */
+  /** Registers a prepared session as running here and drives it in the background. */
   private start(active: ActiveSession, signal?: AbortSignal): void {
+    // Only now does it run here: until its claim is written, callers wait for the load instead.
+    this.active.set(active.handle.id, active);
     const { controller } = active;
     const onAbort = () => controller.abort(new CancelledError());
     signal?.addEventListener('abort', onAbort, { once: true });
