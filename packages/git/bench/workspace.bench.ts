@@ -13,7 +13,7 @@ import { createGitWorkspaces, HARDENED_CONFIG } from '../src/index.js';
 import { sessionOf } from '../test/session-fixtures.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const HOT_RUNS = 40;
 
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -37,7 +37,7 @@ try {
       writeFileSync(join(repo, 'src', `m${d}`, `f${f}.ts`), `export const v${d}_${f} = ${d * f};\n`.repeat(30));
     }
   }
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'gc.auto=0', ...args], { cwd: repo, encoding: 'utf8' });
   git('add', '-A');
   git('-c', 'user.name=b', '-c', 'user.email=b@x', 'commit', '-q', '-m', 'init');
   git('gc', '-q');
