@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,6 +141,8 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     const root = tmp();
     const repo = makeRepo(root);
     const ws = await createGitWorkspaces({ repository: repo, workspacesDir: join(root, 'ws') });
+    const gitBytes = () => Number(execFileSync('du', ['-sb', join(repo, '.git')], { encoding: 'utf8' }).split('\t')[0]);
+    const before = gitBytes();
     for (let i = 0; i < 20; i++) {
       const session = sessionOf(`row-${i}`);
       const dir = await ws.open(session, { signal: signal() });
@@ -151,6 +154,8 @@ describe('GitWorkspaces: a worktree and branch per session', () => {
     expect(existsSync(join(repo, '.git', 'worktrees'))).toBe(false);
     expect(readdirSync(join(root, 'ws'))).toEqual([]);
     expect(locks(join(repo, '.git'))).toEqual([]);
+    // Worktrees share the object store: twenty sessions leave the repository about as big as it was.
+    expect(gitBytes() - before).toBeLessThan(256 * 1024);
   });
 
   it('warm worktrees: open claims one (also after the base moved), refills, and dispose removes them', async () => {
