@@ -83,6 +83,8 @@ export class FsStore implements Store {
   readonly #now: () => Date;
   #closed = false;
   readonly #inflight = new Set<Promise<unknown>>();
+  /** Identity of `meta.json` as read at open; a change is re-checked before the next write. */
+  #metaVersion: string | undefined;
 
   /** @internal Use {@link openFsStore}. */
   constructor(options: FsStoreOptions, fs: StoreFs) {
@@ -155,6 +157,26 @@ export class FsStore implements Store {
   }
 
   /**
+   * {@link #io} for a write: first checks that no newer version of the package has since
+   * installed a newer layout (`meta.json`), which this process would write in the old one.
+   */
+  #writing<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return this.#io(what, async () => {
+      await this.#checkSchema();
+      return fn();
+    });
+  }
+
+  /** `store.schema_too_new` if `meta.json` changed since open to a newer `schemaVersion` (one `stat` otherwise). */
+  async #checkSchema(): Promise<void> {
+    const stat = await this.#fs.promises.stat(this.#layout.meta);
+    const version = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    if (version === this.#metaVersion) return;
+    await readOrCreateMeta(this.#fs, this.#layout, { readonly: true });
+    this.#metaVersion = version;
+  }
+
+  /**
    * Runs a file-system operation, turning its failures into `StoreError`s. The operation counts
    * as in flight until it settles: `close()` waits for it.
    */
@@ -204,7 +226,7 @@ export class FsStore implements Store {
     this.#check(opts, true);
     checkId(session?.id, 'session id');
     const stored = plain(session, 'session');
-    await this.#io(`create session ${session.id}`, async () => {
+    await this.#writing(`create session ${session.id}`, async () => {
       await this.#fs.promises.mkdir(this.#layout.sessionDir(session.id), { recursive: true });
       await this.#withSessionLock(session.id, async (held) => {
         // The file, not the directory, marks existence: a directory alone is a create cut short.
@@ -233,7 +255,7 @@ export class FsStore implements Store {
     plain(patch, 'session patch');
     const changes = { ...patch };
     const file = this.#layout.sessionFile(id);
-    return this.#io(`update session ${id}`, () =>
+    return this.#writing(`update session ${id}`, () =>
       this.#withSessionLock(id, async (held) => {
         const seen = await this.#fileVersion(file);
         const current = await this.#readSession(id);
@@ -276,7 +298,7 @@ export class FsStore implements Store {
     checkStoreKey(sessionId, 'session id');
     const expectedSeq = checkExpectedSeq(opts?.expectedSeq);
     const copies = plain(events, 'event');
-    return this.#io(`append events to session ${sessionId}`, () =>
+    return this.#writing(`append events to session ${sessionId}`, () =>
       this.#withSessionLock(sessionId, async (held) => {
         if (!(await this.#exists(this.#layout.sessionFile(sessionId)))) {
           throw new StoreError('store.not_found', `session ${sessionId} not found`);
@@ -347,7 +369,7 @@ export class FsStore implements Store {
     this.#check(opts, true);
     checkId(template?.id, 'template id');
     const stored = plain(template, 'template');
-    await this.#io(`write template ${template.id}`, () =>
+    await this.#writing(`write template ${template.id}`, () =>
       writeFileAtomic(this.#fs, this.#layout.templateFile(template.id), JSON.stringify(stored)),
     );
   }
@@ -398,7 +420,7 @@ export class FsStore implements Store {
   async deleteTemplate(id: string, opts?: StoreCallOptions): Promise<boolean> {
     this.#check(opts, true);
     checkStoreKey(id, 'template id');
-    return this.#io(`delete template ${id}`, async () => {
+    return this.#writing(`delete template ${id}`, async () => {
       try {
         await this.#fs.promises.unlink(this.#layout.templateFile(id));
       } catch (error) {
@@ -413,7 +435,7 @@ export class FsStore implements Store {
   async addFoundationVersion(version: FoundationVersion, opts?: StoreCallOptions): Promise<void> {
     this.#check(opts, true);
     const line = `${JSON.stringify(plain(version, 'foundation version'))}\n`;
-    await this.#io('record a foundation version', () =>
+    await this.#writing('record a foundation version', () =>
       this.#locks.withLock(this.#layout.foundationLock, (held) =>
         appendDurably(this.#fs, this.#layout.foundationVersions, line, { beforeWrite: () => held.verify() }),
       ),
@@ -466,7 +488,7 @@ export class FsStore implements Store {
   async importSessions(sessions: Iterable<Session>, opts?: StoreCallOptions): Promise<number> {
     this.#check(opts, true);
     const batch = [...sessions].map((s) => plain(s, 'session'));
-    return this.#io('import sessions', async () => {
+    return this.#writing('import sessions', async () => {
       await this.#index.refresh();
       const known = new Set([...this.#index.sessions()].map((s) => s.id));
       for (const s of batch) {
@@ -497,7 +519,7 @@ export class FsStore implements Store {
    */
   async rebuildLibraryIndex(opts?: StoreCallOptions): Promise<number> {
     this.#check(opts, true);
-    return this.#io('rebuild the library index', () => this.#index.rebuild());
+    return this.#writing('rebuild the library index', () => this.#index.rebuild());
   }
 
   /**

@@ -22,7 +22,8 @@ export function schemaVersion(db: SqlConnection, path: string): number {
   return version;
 }
 
-function assertNotTooNew(version: number, path: string): void {
+/** `store.schema_too_new` when `version` is newer than this package knows. */
+export function assertNotTooNew(version: number, path: string): void {
   if (version > LATEST_SCHEMA_VERSION) {
     throw new StoreError(
       'store.schema_too_new',

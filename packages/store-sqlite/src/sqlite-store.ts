@@ -23,6 +23,7 @@ import type { SqlConnection, SqliteDriverName, SqlValue } from './driver.js';
 import { toStoreError } from './errors.js';
 import { recordFacts } from './facts.js';
 import { toFtsMatch } from './fts-query.js';
+import { assertNotTooNew, schemaVersion } from './migrate.js';
 import { openDatabase } from './open-database.js';
 import { instantOrNull, sessionWhere } from './session-query.js';
 import { Statements } from './statements.js';
@@ -87,6 +88,8 @@ export class SqliteStore implements Store {
   readonly #st: Statements | undefined;
   readonly #readonly: boolean;
   readonly #now: () => Date;
+  /** SQLite's schema cookie when the schema was last checked; see {@link #checkSchema}. */
+  #schemaCookie: number | undefined;
   #closed = false;
 
   /** Opens (creating or migrating) the store. Throws `StoreError` synchronously on a bad location or file. */
@@ -132,6 +135,7 @@ export class SqliteStore implements Store {
       }
       this.#db.exec('BEGIN IMMEDIATE');
       try {
+        this.#checkSchema();
         const result = fn(st);
         this.#db.exec('COMMIT');
         return result;
@@ -144,6 +148,18 @@ export class SqliteStore implements Store {
         throw err;
       }
     });
+  }
+
+  /**
+   * `store.schema_too_new` if another process has since migrated the file to a schema newer than
+   * this package writes. Costs one `PRAGMA schema_version` (SQLite's schema cookie, changed by
+   * any DDL) per write; the version table is read again only when the cookie moved.
+   */
+  #checkSchema(): void {
+    const cookie = Number(this.#db.prepare('PRAGMA schema_version').get()?.schema_version);
+    if (cookie === this.#schemaCookie) return;
+    assertNotTooNew(schemaVersion(this.#db, this.path), this.path);
+    this.#schemaCookie = cookie;
   }
 
   #pkOf(st: Statements, sessionId: string): number {
