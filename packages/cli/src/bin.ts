@@ -34,7 +34,6 @@ async function main(argv: string[]): Promise<ExitCode> {
   const program = buildProgram(version, (code) => {
     exit = code;
   });
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return exit;

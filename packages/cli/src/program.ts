@@ -16,7 +16,9 @@ export function buildProgram(version: string, setExit: (code: ExitCode) => void)
     .version(version, '-v, --version')
     .option('-C, --cwd <dir>', 'the project directory (default: the current directory)')
     .option('--json', 'print NDJSON: every session event, then a cli.report line')
-    .showHelpAfterError('(sessionhub --help lists the commands)');
+    .showHelpAfterError('(sessionhub --help lists the commands)')
+    // Throw instead of exiting, in every subcommand too (inherited by commands added below): bin.ts maps usage errors to exit code 2.
+    .exitOverride();
 
   const act =
     <A extends unknown[]>(load: (...args: A) => Promise<ExitCode>) =>

@@ -1,4 +1,4 @@
-import type { SessionHandle, SessionResult } from '@sessionhub/core';
+import type { SessionHandle, SessionResult, Store } from '@sessionhub/core';
 import type { CassetteRecorder } from '../cassette/recorder.js';
 import type { Divergence } from '../cassette/replay.js';
 import type { DefaultHub } from '../defaults/create-default-hub.js';
@@ -29,12 +29,18 @@ export function exitCodeOf(result: SessionResult): ExitCode {
   return EXIT.paused;
 }
 
-/** Waits for the first `approval.requested` of an approval gate (not a budget pause) in the live events. */
-function watchEvents(handle: SessionHandle, reporter: Reporter): Promise<'approval' | 'ended'> {
+/**
+ * Shows the session's events until they end, or until the session waits for an approval (an
+ * `approval.requested` of the approval gate, not a budget pause, with no decision after it in the log).
+ */
+function watchEvents(handle: SessionHandle, store: Store, reporter: Reporter): Promise<'approval' | 'ended'> {
   return (async () => {
     for await (const e of handle.events) {
       reporter.event(e);
-      if (e.type === 'approval.requested' && !e.budget) return 'approval' as const;
+      if (e.type === 'approval.requested' && !e.budget) {
+        const later = await store.readEvents(handle.id, { fromSeq: e.seq + 1 });
+        if (!later.some((l) => l.type === 'approval.resolved')) return 'approval' as const;
+      }
     }
     return 'ended' as const;
   })();
@@ -57,7 +63,7 @@ export async function followSession(app: DefaultHub, handle: SessionHandle, opts
   };
   process.on('SIGINT', onSigint);
   try {
-    const watched = watchEvents(handle, reporter);
+    const watched = watchEvents(handle, app.store, reporter);
     const interrupted = new Promise<'interrupted'>((resolve) =>
       interrupt.signal.addEventListener('abort', () => resolve('interrupted'), { once: true }),
     );

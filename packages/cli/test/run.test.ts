@@ -1,0 +1,169 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type FakeAnthropic, match, reply, type ScriptTurn, startFakeAnthropic } from '@sessionhub/testing';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Cassette } from '../src/cassette/format.js';
+import { findOnPath } from '../src/defaults/find-on-path.js';
+import { cliEnv, greeterProject, NODE_ARGS, runCli, startCli } from './support/cli.js';
+import { GREETING_INSTRUCTION, greeterScript, REQUEST, stallingScript } from './support/greeter-script.js';
+
+const KEY = 'sk-ant-cli-test-key-0123456789';
+const env = cliEnv({ ANTHROPIC_API_KEY: KEY });
+
+async function fakeWith(script: ScriptTurn[]): Promise<FakeAnthropic> {
+  const fake = await startFakeAnthropic({ script, apiKey: KEY });
+  onTestFinished(() => fake.close());
+  return fake;
+}
+
+const idOf = (out: string) => /session ([0-9a-f-]{36})/.exec(out)?.[1] ?? '';
+
+/** Records a live session on the fake into a cassette; returns the cassette's path. */
+async function recordCassette(): Promise<string> {
+  const fake = await fakeWith(greeterScript());
+  const dir = await greeterProject({ model: { baseURL: fake.url } });
+  const file = join(dir, 'greeter.cassette.json');
+  const run = await runCli(['-C', dir, 'run', REQUEST, '--record', file], { env });
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  fake.assertDone();
+  return file;
+}
+
+describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewrap sandbox)', () => {
+  it('without a TTY: plain lines, exit 0; --record saves every model exchange, without the key', async () => {
+    const fake = await fakeWith(greeterScript());
+    const dir = await greeterProject({ model: { baseURL: fake.url } });
+    const file = join(dir, 'greeter.cassette.json');
+    const run = await runCli(['-C', dir, 'run', REQUEST, '--record', file], { env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).not.toContain('\x1b[');
+    expect(run.stdout).toMatch(/phase: planning\ninstruction: Session 1\.1: Greeting\nphase: executing\n/);
+    expect(run.stdout).toContain('tool: write_file greet.mjs');
+    expect(run.stdout).toContain('gate check: passed');
+    expect(run.stdout).toContain('── Session 1.1: Greeting ── succeeded');
+    expect(run.stdout).toContain('cassette: 3 model exchanges saved');
+    const text = await readFile(file, 'utf8');
+    expect(text).not.toContain(KEY);
+    const cassette = JSON.parse(text) as Cassette;
+    expect(cassette.request).toBe(REQUEST);
+    expect(cassette.exchanges.map((e) => e.request.actor)).toEqual(['planner', 'executor', 'executor']);
+    expect(cassette.exchanges[0]?.response.content[0]?.text).toBe(GREETING_INSTRUCTION);
+    expect(cassette.exchanges[1]?.response.content[0]).toMatchObject({
+      type: 'tool_use',
+      name: 'write_file',
+      input: { path: 'greet.mjs' },
+    });
+    fake.assertDone();
+    expect(await readFile(join(dir, 'greet.mjs'), 'utf8')).toContain("'Hello, ' + name");
+  });
+
+  it('--replay runs offline without a key; --json prints NDJSON events and a report with no divergence', async () => {
+    const cassette = await recordCassette();
+    const dir = await greeterProject();
+    const run = await runCli(['-C', dir, '--json', 'run', '--replay', cassette], { env: cliEnv() });
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
+    const types = lines.map((l) => l.type);
+    expect(types).toContain('state.changed');
+    expect(types).toContain('verifier.gate');
+    expect(types.indexOf('session.finished')).toBeLessThan(types.indexOf('cli.report'));
+    expect(lines.at(-1)).toMatchObject({ type: 'cli.report', state: 'succeeded', fixRounds: 0, divergences: [] });
+  });
+
+  it('a replay whose session asks differently from the recording reports the divergent request and exits 1', async () => {
+    const file = await recordCassette();
+    const cassette = JSON.parse(await readFile(file, 'utf8')) as Cassette;
+    const second = cassette.exchanges[1];
+    if (!second) throw new Error('no second exchange');
+    second.request.tools = ['read_file']; // recorded with another tool set than the executor sends
+    await writeFile(file, JSON.stringify(cassette));
+    const dir = await greeterProject();
+    const run = await runCli(['-C', dir, 'run', '--replay', file], { env: cliEnv() });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('── Session 1.1: Greeting ── failed');
+    expect(run.stdout).toMatch(/exchange 2 \(structure\): tools \[read_file,[^\]]*\], recorded \[read_file\]/);
+    expect(run.stdout).toContain('exchange 3 (unused): the session never made this request');
+  });
+
+  it('on a TTY (under script): a live status line with phase, tokens and cost', async () => {
+    const cassette = await recordCassette();
+    const dir = await greeterProject();
+    const command = [process.execPath, ...NODE_ARGS, '-C', dir, 'run', '--replay', cassette]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const { stdout } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], { env: cliEnv() });
+    expect(stdout).toContain('\x1b[2K');
+    expect(stdout).toMatch(/▶ executing · \d+ tool calls · gates - · \d+ tokens · \$\d+\.\d{4} · \d+s/);
+    expect(stdout).toContain('session succeeded');
+  });
+
+  it('--approval: waits (exit 4) until approve runs it to the end (exit 0); reject fails it', async () => {
+    // The second session plans 1.2: the first one moved the Foundation document to 1.1 (no git here: in place).
+    const fake = await fakeWith([
+      ...greeterScript(),
+      {
+        name: 'plan 1.2',
+        match: match.systemContains('You are the Planner'),
+        reply: reply.text(GREETING_INSTRUCTION.replaceAll('1.1', '1.2')),
+      },
+    ]);
+    const dir = await greeterProject({ model: { baseURL: fake.url } });
+    const waiting = await runCli(['-C', dir, 'run', REQUEST, '--approval'], { env });
+    expect(waiting.code).toBe(4);
+    const id = idOf(waiting.stdout);
+    expect(waiting.stdout).toContain(`waits for approval: sessionhub approve ${id}`);
+    expect(waiting.stdout).toContain('OBJECTIVES:\n1. Visitors are greeted by name');
+    const approved = await runCli(['-C', dir, 'approve', id], { env });
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain('── Session 1.1: Greeting ── succeeded');
+
+    const second = await runCli(['-C', dir, 'run', REQUEST, '--approval'], { env });
+    expect(second.code).toBe(4);
+    const rejected = await runCli(['-C', dir, 'reject', idOf(second.stdout), 'not now'], { env });
+    expect(rejected.code).toBe(0);
+    expect(rejected.stdout).toContain('failed');
+    const list = await runCli(['-C', dir, 'sessions', 'list'], { env });
+    expect(list.stdout).toMatch(new RegExp(`${idOf(second.stdout)} +failed`));
+    expect(list.stdout).toMatch(new RegExp(`${id} +succeeded`));
+    fake.assertDone();
+  });
+
+  it('Ctrl-C mid-step: exit 130, the session is paused in its phase, and resume finishes it', async () => {
+    let fake: FakeAnthropic | undefined;
+    fake = await fakeWith(stallingScript(() => fake as FakeAnthropic));
+    const dir = await greeterProject({ model: { baseURL: fake.url } });
+    const cli = startCli(['-C', dir, 'run', REQUEST], { env });
+    await cli.waitFor('result: list_files ok'); // the next model call stalls until interrupted
+    cli.child.kill('SIGINT');
+    const interrupted = await cli.done;
+    expect(interrupted.code).toBe(130);
+    const id = idOf(interrupted.stdout);
+    expect(interrupted.stdout).toContain('session.interrupted');
+    expect(interrupted.stdout).toContain(`is paused in executing: sessionhub resume ${id}`);
+    const shown = await runCli(['-C', dir, '--json', 'sessions', 'show', id]);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ type: 'cli.report', state: 'executing' });
+
+    const resumed = await runCli(['-C', dir, 'resume', id], { env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('── Session 1.1: Greeting ── succeeded');
+    fake.assertDone();
+  });
+
+  it('cancel ends a paused session cancelled', async () => {
+    let fake: FakeAnthropic | undefined;
+    fake = await fakeWith(stallingScript(() => fake as FakeAnthropic));
+    const dir = await greeterProject({ model: { baseURL: fake.url } });
+    const cli = startCli(['-C', dir, 'run', REQUEST], { env });
+    await cli.waitFor('result: list_files ok');
+    cli.child.kill('SIGINT');
+    const id = idOf((await cli.done).stdout);
+    const cancelled = await runCli(['-C', dir, 'cancel', id], { env: cliEnv() });
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toContain(`session ${id}: cancelled`);
+  });
+});
