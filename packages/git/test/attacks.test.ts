@@ -138,7 +138,9 @@ describe('planted attacks never run on the host', () => {
     if (attack.control) {
       for (const args of attack.control) {
         try {
-          execFileSync('git', args, {
+          // `safe.directory=*`: the sandbox gives the workspace to its own unprivileged user, and plain git
+          // then stops at its ownership check; a tool that trusts the directory (as many CI setups do) goes on.
+          execFileSync('git', ['-c', 'safe.directory=*', ...args], {
             cwd: dir,
             stdio: 'ignore',
             env: {

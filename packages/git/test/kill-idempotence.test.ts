@@ -66,7 +66,7 @@ describe('commitVerified survives kill -9 between the commit and its acknowledge
     expect(again).toEqual({ sha, created: false });
     const branch = (await ws.findBranch(session.id, { signal: signal() })) as string;
     expect(git(repo, 'rev-list', '--count', `main..${branch}`)).toBe('1');
-  });
+  }, 120_000); // child processes under a loaded CI machine start slowly
 
   it('kills inside the commit and the instant the branch moved: every resume ends with exactly one commit', async () => {
     const root = tmp();
@@ -103,5 +103,5 @@ describe('commitVerified survives kill -9 between the commit and its acknowledge
     }
     // Where each kill landed depends on the machine's speed; printed for the record.
     console.log(`kill points: ${outcomes.join('; ')}`);
-  });
+  }, 120_000); // child processes under a loaded CI machine start slowly
 });
