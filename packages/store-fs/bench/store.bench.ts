@@ -23,6 +23,7 @@ import {
   searchQuery,
   seededRandom,
   sessionOf,
+  storeBenchLine,
   vocabulary,
 } from '../../core/bench/support/store-bench.js';
 import { openFsStore } from '../src/index.js';
@@ -159,17 +160,13 @@ try {
     '(store-fs fsyncs every append; SqliteSaver runs with its default synchronous setting)',
   );
   console.log(
-    JSON.stringify({
+    storeBenchLine({
       bench: 'store-fs/store',
-      metrics: {
-        ...fs,
-        langgraph_writes_10k_per_s: langgraph.writes_per_s,
-        langgraph_reads_per_s: langgraph.reads_per_s,
-      },
-      ratios: {
-        vs_langgraph_writes_per_s: round(fs.append_single_10k_events_per_s / langgraph.writes_per_s, 2),
-        vs_langgraph_reads_per_s: round(fs.read_one_event_per_s / langgraph.reads_per_s, 2),
-      },
+      metrics: fs,
+      writesPerS: fs.append_single_10k_events_per_s,
+      readsPerS: fs.read_one_event_per_s,
+      langgraph,
+      langgraphWritesMetric: 'langgraph_writes_10k_per_s',
     }),
   );
 } finally {

@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCrashLanes } from '@sessionhub/core/testing';
 import { runCrashTrials } from '../test/crash-trials.js';
 
 const trials = Number(process.argv[2] ?? 400);
@@ -15,25 +16,27 @@ const perLane = Math.ceil(trials / lanes);
 const dirs: string[] = [];
 try {
   const started = performance.now();
-  const results = (
-    await Promise.all(
-      Array.from({ length: lanes }, async (_, lane) => {
-        const dir = await mkdtemp(join(tmpdir(), 'sessionhub-fs-stress-'));
-        dirs.push(dir);
-        // Odd lanes write batches of several MB, so kills also land inside multi-page writes (torn lines).
-        const padBytes = lane % 2 === 1 ? 1_000_000 : 0;
-        const maxKillAfterAcks = padBytes > 0 ? 10 : 500;
-        return runCrashTrials({
-          dir,
-          trials: perLane,
-          seed: 5000 + lane,
-          maxKillAfterAcks,
-          maxKillDelayMs: 20,
-          padBytes,
-        });
-      }),
-    )
-  ).flat();
+  const results = await runCrashLanes({
+    lanes,
+    freshDir: async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'sessionhub-fs-stress-'));
+      dirs.push(dir);
+      return dir;
+    },
+    run: (lane, dir) => {
+      // Odd lanes write batches of several MB, so kills also land inside multi-page writes (torn lines).
+      const padBytes = lane % 2 === 1 ? 1_000_000 : 0;
+      const maxKillAfterAcks = padBytes > 0 ? 10 : 500;
+      return runCrashTrials({
+        dir,
+        trials: perLane,
+        seed: 5000 + lane,
+        maxKillAfterAcks,
+        maxKillDelayMs: 20,
+        padBytes,
+      });
+    },
+  });
   const bad = results.filter(
     (r) =>
       r.lost.length > 0 ||

@@ -1,4 +1,4 @@
-import { expectCrashTrialsSound } from '@sessionhub/core/testing';
+import { expectCrashTrialsSound, runCrashLanes } from '@sessionhub/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runCrashTrials } from './crash-trials.js';
 import { tempDirsPerTest } from './helpers.js';
@@ -12,19 +12,12 @@ const freshDir = tempDirsPerTest();
 
 describe('crash safety under SIGKILL', () => {
   it(`${LANES * TRIALS_PER_LANE} trials: the store opens and every acknowledged append is present`, async () => {
-    const lanes = await Promise.all(
-      Array.from({ length: LANES }, async (_, lane) => {
-        const dir = await freshDir();
-        return runCrashTrials({
-          dir,
-          trials: TRIALS_PER_LANE,
-          seed: 1000 + lane,
-          maxKillAfterAcks: 300,
-          maxKillDelayMs: 5,
-        });
-      }),
-    );
-    const results = lanes.flat();
+    const results = await runCrashLanes({
+      lanes: LANES,
+      freshDir,
+      run: (lane, dir) =>
+        runCrashTrials({ dir, trials: TRIALS_PER_LANE, seed: 1000 + lane, maxKillAfterAcks: 300, maxKillDelayMs: 5 }),
+    });
     expect(results).toHaveLength(LANES * TRIALS_PER_LANE);
     // Each lane's last session was resumed by a later writer (stale-lock takeover).
     expect(results.filter((r) => r.resumedSeq !== undefined).length).toBeGreaterThanOrEqual(LANES);

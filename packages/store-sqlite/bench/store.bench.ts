@@ -25,6 +25,7 @@ import {
   searchQuery,
   seededRandom,
   sessionOf,
+  storeBenchLine,
   timed,
   vocabulary,
 } from '../../core/bench/support/store-bench.js';
@@ -226,19 +227,12 @@ try {
       `batched appends ${chosen.append_batch100_events_per_s}/s (>= 50000: ${chosen.append_batch100_events_per_s >= 50_000 ? 'met' : 'MISSED'})`,
   );
   console.log(
-    JSON.stringify({
+    storeBenchLine({
       bench: 'store-sqlite/store',
-      metrics: {
-        ...chosen,
-        ...prefixed('node_sqlite', chosen),
-        ...prefixed('better_sqlite3', other),
-        langgraph_writes_per_s: langgraph.writes_per_s,
-        langgraph_reads_per_s: langgraph.reads_per_s,
-      },
-      ratios: {
-        vs_langgraph_writes_per_s: round(chosen.append_single_events_per_s / langgraph.writes_per_s, 2),
-        vs_langgraph_reads_per_s: round(chosen.read_one_event_per_s / langgraph.reads_per_s, 2),
-      },
+      metrics: { ...chosen, ...prefixed('node_sqlite', chosen), ...prefixed('better_sqlite3', other) },
+      writesPerS: chosen.append_single_events_per_s,
+      readsPerS: chosen.read_one_event_per_s,
+      langgraph,
     }),
   );
 } finally {

@@ -10,6 +10,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCrashLanes } from '@sessionhub/core/testing';
 import { runCrashTrials } from '../test/crash-trials.js';
 
 const trials = Number(process.argv[2] ?? 400);
@@ -17,27 +18,29 @@ const lanes = Number(process.argv[3] ?? 4);
 const perLane = Math.ceil(trials / lanes);
 const started = Date.now();
 
-const results = (
-  await Promise.all(
-    Array.from({ length: lanes }, async (_, lane) => {
-      const dir = await mkdtemp(join(tmpdir(), 'sessionhub-crash-'));
-      try {
-        const driver = lane % 2 === 0 ? 'better-sqlite3' : 'node:sqlite';
-        const laneResults = await runCrashTrials({
-          dir,
-          trials: perLane,
-          seed: 7000 + lane,
-          maxKillAfterAcks: 2000,
-          maxKillDelayMs: 20,
-          driver,
-        });
-        return laneResults.map((r) => ({ ...r, lane, driver }));
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    }),
-  )
-).flat();
+const dirs: string[] = [];
+const results = await runCrashLanes({
+  lanes,
+  freshDir: async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sessionhub-crash-'));
+    dirs.push(dir);
+    return dir;
+  },
+  run: async (lane, dir) => {
+    const driver = lane % 2 === 0 ? 'better-sqlite3' : 'node:sqlite';
+    const laneResults = await runCrashTrials({
+      dir,
+      trials: perLane,
+      seed: 7000 + lane,
+      maxKillAfterAcks: 2000,
+      maxKillDelayMs: 20,
+      driver,
+    });
+    return laneResults.map((r) => ({ ...r, lane, driver }));
+  },
+}).finally(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
 
 const bad = results.filter(
   (r) => r.integrity.join() !== 'ok' || r.lost.length > 0 || !r.gapFree || !r.earlierIntact || r.added < r.acked,

@@ -1,4 +1,4 @@
-import { expectCrashTrialsSound } from '@sessionhub/core/testing';
+import { expectCrashTrialsSound, runCrashLanes } from '@sessionhub/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runCrashTrials } from './crash-trials.js';
 import { tempDirsPerTest } from './helpers.js';
@@ -12,20 +12,19 @@ const freshDir = tempDirsPerTest();
 
 describe('crash safety under SIGKILL', () => {
   it(`${LANES * TRIALS_PER_LANE} trials: the file opens, integrity_check is ok, every acknowledged append is present`, async () => {
-    const lanes = await Promise.all(
-      Array.from({ length: LANES }, async (_, lane) => {
-        const dir = await freshDir();
-        return runCrashTrials({
+    const results = await runCrashLanes({
+      lanes: LANES,
+      freshDir,
+      run: (lane, dir) =>
+        runCrashTrials({
           dir,
           trials: TRIALS_PER_LANE,
           seed: 1000 + lane,
           maxKillAfterAcks: 300,
           maxKillDelayMs: 5,
           driver: lane % 2 === 0 ? 'better-sqlite3' : 'node:sqlite',
-        });
-      }),
-    );
-    const results = lanes.flat();
+        }),
+    });
     expect(results).toHaveLength(LANES * TRIALS_PER_LANE);
     for (const r of results) expect(r.integrity, `trial ${r.trial}`).toEqual(['ok']);
     expectCrashTrialsSound(results);

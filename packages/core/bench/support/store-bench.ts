@@ -158,3 +158,37 @@ export function langGraphCheckpoints(saver: CheckpointSaverLike) {
     },
   };
 }
+
+/** LangGraph SqliteSaver's figures measured in the same run, the baseline of the store benchmarks. */
+export interface LangGraphFigures {
+  writes_per_s: number;
+  reads_per_s: number;
+}
+
+/**
+ * The last line of a store benchmark (see ARCHITECTURE.md, Benchmarks): the store's metrics, the
+ * baseline's, and the ratios against it, each above 1 when SessionHub is ahead. `writesPerS` and
+ * `readsPerS` are the store's figures for the same work as the baseline's writes and reads.
+ */
+export function storeBenchLine(opts: {
+  bench: string;
+  metrics: Record<string, number>;
+  writesPerS: number;
+  readsPerS: number;
+  langgraph: LangGraphFigures;
+  /** Metric name of the baseline's writes; default `langgraph_writes_per_s`. */
+  langgraphWritesMetric?: string;
+}): string {
+  return JSON.stringify({
+    bench: opts.bench,
+    metrics: {
+      ...opts.metrics,
+      [opts.langgraphWritesMetric ?? 'langgraph_writes_per_s']: opts.langgraph.writes_per_s,
+      langgraph_reads_per_s: opts.langgraph.reads_per_s,
+    },
+    ratios: {
+      vs_langgraph_writes_per_s: round(opts.writesPerS / opts.langgraph.writes_per_s, 2),
+      vs_langgraph_reads_per_s: round(opts.readsPerS / opts.langgraph.reads_per_s, 2),
+    },
+  });
+}

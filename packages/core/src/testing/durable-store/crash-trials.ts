@@ -158,3 +158,19 @@ export function expectCrashTrialsSound(
     expect(r.acked).toBeGreaterThanOrEqual(r.killAfterAcks);
   }
 }
+
+/**
+ * Runs crash trials in `lanes` concurrent lanes, each on a fresh directory from `freshDir`
+ * (lanes keep a suite fast on several cores; each lane's trials run one after another), and
+ * returns every lane's results in lane order. `run` is the adapter's trial runner for one lane.
+ */
+export async function runCrashLanes<T>(opts: {
+  lanes: number;
+  freshDir: () => Promise<string>;
+  run: (lane: number, dir: string) => Promise<T[]>;
+}): Promise<T[]> {
+  const lanes = await Promise.all(
+    Array.from({ length: opts.lanes }, async (_, lane) => opts.run(lane, await opts.freshDir())),
+  );
+  return lanes.flat();
+}
