@@ -93,6 +93,19 @@ export class WorkspaceFs {
     this.rootFd = openSync(root, DIR_FLAGS);
   }
 
+  /**
+   * The file API runs as this process (root, when the sandbox runs as an unprivileged user): it must not
+   * reach further than a command could, so a file the sandbox user may not read (`0o4`) or write (`0o2`) is
+   * refused with `sandbox.permission_denied`.
+   */
+  private assertMay(st: { uid: number; gid: number; mode: number }, bit: number, path: string): void {
+    if (!this.owner) return;
+    const shift = st.uid === this.owner.uid ? 6 : st.gid === this.owner.gid ? 3 : 0;
+    if ((st.mode & (bit << shift)) === 0) {
+      throw new SandboxError('sandbox.permission_denied', `the sandbox user may not access ${path}`);
+    }
+  }
+
   /** Closes the root descriptor. */
   close(): void {
     if (this.rootFd >= 0) closeSync(this.rootFd);
@@ -103,7 +116,9 @@ export class WorkspaceFs {
   read(path: string): Buffer {
     const r = this.resolve(path, 'read');
     try {
-      if (!fstatSync(r.fd).isFile()) throw new SandboxError('sandbox.is_directory', `not a file: ${path}`);
+      const st = fstatSync(r.fd);
+      if (!st.isFile()) throw new SandboxError('sandbox.is_directory', `not a file: ${path}`);
+      this.assertMay(st, 0o4, path);
       return readFileSync(r.fd);
     } finally {
       r.release();
@@ -114,7 +129,11 @@ export class WorkspaceFs {
   write(path: string, data: Uint8Array): void {
     const r = this.resolve(path, 'write', true);
     try {
-      if (!fstatSync(r.fd).isFile()) throw new SandboxError('sandbox.is_directory', `not a file: ${path}`);
+      const st = fstatSync(r.fd);
+      if (!st.isFile()) throw new SandboxError('sandbox.is_directory', `not a file: ${path}`);
+      this.assertMay(st, 0o2, path);
+      // A file this call created belongs to this process: hand it to the sandbox user.
+      if (this.owner && st.uid !== this.owner.uid) fchownSync(r.fd, this.owner.uid, this.owner.gid);
       ftruncateSync(r.fd, 0);
       let offset = 0;
       while (offset < data.byteLength) offset += writeSync(r.fd, data, offset, data.byteLength - offset);
@@ -220,7 +239,6 @@ export class WorkspaceFs {
         let fd: number;
         try {
           fd = openSync(at(current(), part), flags, 0o644);
-          if (this.owner && last && mode === 'write') fchownSync(fd, this.owner.uid, this.owner.gid);
         } catch (error) {
           const errno = errnoOf(error);
           if ((errno === 'ELOOP' || errno === 'ENOTDIR' || errno === 'EISDIR') && isSymlink(current(), part)) {

@@ -49,6 +49,7 @@ function fsError(id, e) {
     : e && e.code === 'EISDIR' ? 'sandbox.is_directory'
     : e && e.code === 'ENOTDIR' ? 'sandbox.not_directory'
     : e && e.code === 'ELOOP' ? 'sandbox.path_escape'
+    : e && (e.code === 'EACCES' || e.code === 'EPERM') ? 'sandbox.permission_denied'
     : 'sandbox.io';
   fail(id, code, String(e && e.message || e));
 }

@@ -6,120 +6,38 @@ import { createServer, type Server } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxError } from '../errors.js';
-import type { Sandbox, SandboxLimits } from '../ports/sandbox.js';
+import type { Sandbox } from '../ports/sandbox.js';
+import { PRIVILEGE_ATTEMPTS } from './escape-attempts-privilege.js';
+import { VERDICT_ATTEMPTS } from './escape-attempts-verdict.js';
+import {
+  codeOf,
+  DEFAULT_ESCAPE_CONTRACT,
+  ESCAPE_OUTSIDE_SECRET,
+  type EscapeAttempt,
+  type EscapeContext,
+  type EscapeContract,
+  type EscapeOutcome,
+  type EscapeResult,
+  type EscapeSandboxFactory,
+  type EscapeSuiteOptions,
+  failure,
+  short,
+  sleep,
+  stillWriting,
+  waitForFile,
+} from './escape-kit.js';
 
-/**
- * The isolation an adapter must apply for the escape suite: bombs are bounded by these limits, so
- * nothing harms the machine even when an attempt is not blocked.
- */
-export interface EscapeContract {
-  limits: Required<SandboxLimits>;
-  /** Always `false`: the suite checks that there is no network. */
-  network: false;
-}
-
-/** The contract the suite asks for unless `options.contract` changes it. */
-export const DEFAULT_ESCAPE_CONTRACT: EscapeContract = {
-  limits: { cpus: 1, memoryMb: 256, pids: 64, tmpMb: 64, diskMb: 64 },
-  network: false,
-};
-
-/** Makes a sandbox over `workspaceDir` (an existing empty host directory) honouring `contract`. */
-export type EscapeSandboxFactory = (workspaceDir: string, contract: EscapeContract) => Promise<Sandbox>;
-
-/** One row of the escape table. */
-export interface EscapeResult {
-  attempt: string;
-  adapter: string;
-  /** `null` when the attempt was skipped. */
-  blocked: boolean | null;
-  detail: string;
-}
-
-/** Options of {@link describeEscapeSuite}. */
-export interface EscapeSuiteOptions {
-  /** Attempts that cannot apply, by name, with the reason shown in the table. Unknown names throw. */
-  skip?: Record<string, string>;
-  /** Overrides of {@link DEFAULT_ESCAPE_CONTRACT}'s limits. */
-  contract?: Partial<SandboxLimits>;
-  /** Per-attempt timeout in ms (default 60 000). */
-  timeoutMs?: number;
-  /** Called with each row as it is decided (e.g. to merge tables of several adapters). */
-  onResult?: (row: EscapeResult) => void;
-  /** Where the table goes after the suite; default `console.log`. `false` prints nothing. */
-  print?: ((table: string) => void) | false;
-}
-
-/** What an attempt gets: a fresh sandbox, its workspace, a host directory outside it, and bait. */
-export interface EscapeContext {
-  sandbox: Sandbox;
-  workspace: string;
-  /** Host directory next to the workspace, holding `secret.txt` (= {@link ESCAPE_OUTSIDE_SECRET}). */
-  outside: string;
-  /** A variable set in the host `process.env` during the attempt. */
-  canary: { name: string; value: string };
-  /** Port of a TCP listener on the host's 127.0.0.1, and how many connections it has accepted so far. */
-  listener: { port: number; connections(): number };
-  /** A random token for file names and markers of this attempt. */
-  mark: string;
-}
-
-/** How an attempt ended. */
-export interface EscapeOutcome {
-  blocked: boolean;
-  detail: string;
-}
-
-/** One escape attempt. */
-export interface EscapeAttempt {
-  name: string;
-  run(context: EscapeContext): Promise<EscapeOutcome>;
-}
-
-/** Content of `outside/secret.txt`. */
-export const ESCAPE_OUTSIDE_SECRET = 'escape-suite outside secret: never readable from a sandbox\n';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function short(text: string, max = 160): string {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max)}...` : one;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => error ?? new Error('rejected'),
-  );
-}
-
-function codeOf(error: unknown): string {
-  if (error instanceof SandboxError) return error.code;
-  // Duck-typed too: a built adapter may carry its own copy of the error class.
-  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  if (typeof code === 'string') return code;
-  if (error instanceof Error) return error.name;
-  return error === undefined ? 'no error' : String(error);
-}
-
-/** Waits `settleMs`, then tells whether a host file changed over `windowMs` (a process still writing). */
-async function stillWriting(file: string, settleMs: number, windowMs: number): Promise<boolean> {
-  await sleep(settleMs);
-  const read = async () => (existsSync(file) ? `${(await stat(file)).mtimeMs}:${await readFile(file, 'utf8')}` : '');
-  const before = await read();
-  await sleep(windowMs);
-  return (await read()) !== before;
-}
-
-async function waitForFile(file: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync(file)) return true;
-    await sleep(25);
-  }
-  return existsSync(file);
-}
+export {
+  DEFAULT_ESCAPE_CONTRACT,
+  ESCAPE_OUTSIDE_SECRET,
+  type EscapeAttempt,
+  type EscapeContext,
+  type EscapeContract,
+  type EscapeOutcome,
+  type EscapeResult,
+  type EscapeSandboxFactory,
+  type EscapeSuiteOptions,
+} from './escape-kit.js';
 
 /** A bait process on the host: its environment holds the canary and its argv a marker. */
 function spawnBait(mark: string, canary: { name: string; value: string }): ChildProcess {
@@ -178,8 +96,8 @@ async function refusedFileOps(label: string, ops: Array<[string, () => Promise<u
   return { blocked, detail: `${label}: ${codes.join(', ')}` };
 }
 
-/** Every attempt, in table order. */
-export const ESCAPE_ATTEMPTS: readonly EscapeAttempt[] = [
+/** The host, network, limits and file-API attempts. */
+const HOST_ATTEMPTS: readonly EscapeAttempt[] = [
   {
     name: 'network: TCP to a host listener on 127.0.0.1',
     run: (ctx) =>
@@ -499,6 +417,9 @@ export const ESCAPE_ATTEMPTS: readonly EscapeAttempt[] = [
   },
 ];
 
+/** Every attempt, in table order. */
+export const ESCAPE_ATTEMPTS: readonly EscapeAttempt[] = [...HOST_ATTEMPTS, ...PRIVILEGE_ATTEMPTS, ...VERDICT_ATTEMPTS];
+
 /** Formats rows as a plain-text table: attempt, adapter, blocked, detail. */
 export function formatEscapeTable(rows: readonly EscapeResult[]): string {
   const cells = rows.map((r) => [
@@ -566,7 +487,7 @@ export function describeEscapeSuite(
     });
 
     for (const attempt of ESCAPE_ATTEMPTS) {
-      const reason = skip[attempt.name];
+      const reason = skip[attempt.name] ?? attempt.applies?.();
       if (reason !== undefined) {
         it.skip(`${attempt.name} (skipped: ${reason})`, () => undefined);
         record({ attempt: attempt.name, adapter: adapterName, blocked: null, detail: `skipped: ${reason}` });
@@ -594,6 +515,7 @@ export function describeEscapeSuite(
               outside,
               canary,
               mark,
+              contract,
               listener: { port, connections: () => connections },
             });
           } catch (error) {
