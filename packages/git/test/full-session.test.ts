@@ -47,14 +47,13 @@ const conversation: Script = [
   {
     name: 'write',
     match: [executor, match.lastUserContains('Session 1.1: Greeting Module')],
-    reply: reply.toolUse('write_file', {
-      path: 'greet.mjs',
-      content: 'export const greet = (n) => "Hello, " + n + "!";\n',
+    reply: reply.toolUse('run_command', {
+      command: `printf '%s\\n' 'export const greet = (n) => "Hello, " + n + "!";' > greet.mjs`,
     }),
   },
   {
     name: 'report',
-    match: [executor, match.toolResult({ name: 'write_file', isError: false })],
+    match: [executor, match.toolResult({ name: 'run_command', isError: false })],
     reply: reply.text('Added greet.mjs.'),
   },
 ];
