@@ -55,7 +55,10 @@ export const analyticsCases: StoreCase[] = [
     name: 'analytics of an empty store is all zeros and empty lists',
     async run({ store }) {
       const zero = usageOf(0, 0, 0);
-      expect(roundFloats(await store.analytics())).toEqual({
+      expect(
+        roundFloats(await store.analytics()),
+        'the port requires: analytics of an empty store is all zeros and empty lists (checking roundFloats(await store.analytics()))',
+      ).toEqual({
         overall: { total: 0, succeeded: 0, failed: 0, cancelled: 0, successRate: 0 },
         byTemplate: [],
         overTime: [],
@@ -85,19 +88,34 @@ export const analyticsCases: StoreCase[] = [
       // Guards the suite itself: the equality case is only as strong as the scenario is rich.
       await seedAnalytics(store);
       const report = await store.analytics();
-      expect(report.overall).toMatchObject({ total: 12, succeeded: 5, failed: 4, cancelled: 1 });
-      expect(report.byTemplate.map((t) => t.templateId)).toEqual(['tpl-api', 'tpl-docs', 'tpl-fix']);
-      expect(report.overTime.length).toBeGreaterThan(5);
-      expect(report.topFailingGates.map((g) => g.gate)).toEqual(['tests', 'lint', 'types', 'secrets']);
-      expect(report.topErrorSignatures.length).toBeGreaterThan(4);
-      expect(report.phaseDurations.map((p) => p.phase)).toEqual([
-        'approval',
-        'execution',
-        'foundation',
-        'planning',
-        'verification',
-      ]);
-      expect(report.usage.byPhase.map((p) => p.phase)).toEqual(['execution', 'foundation', 'planning']);
+      expect(
+        report.overall,
+        'the port requires: analytics of the scenario covers every section (checking report.overall)',
+      ).toMatchObject({ total: 12, succeeded: 5, failed: 4, cancelled: 1 });
+      expect(
+        report.byTemplate.map((t) => t.templateId),
+        'the port requires: analytics of the scenario covers every section (checking report.byTemplate.map((t) => t.templateId))',
+      ).toEqual(['tpl-api', 'tpl-docs', 'tpl-fix']);
+      expect(
+        report.overTime.length,
+        'the port requires: analytics of the scenario covers every section (checking report.overTime.length)',
+      ).toBeGreaterThan(5);
+      expect(
+        report.topFailingGates.map((g) => g.gate),
+        'the port requires: analytics of the scenario covers every section (checking report.topFailingGates.map((g) => g.gate))',
+      ).toEqual(['tests', 'lint', 'types', 'secrets']);
+      expect(
+        report.topErrorSignatures.length,
+        'the port requires: analytics of the scenario covers every section (checking report.topErrorSignatures.length)',
+      ).toBeGreaterThan(4);
+      expect(
+        report.phaseDurations.map((p) => p.phase),
+        'the port requires: analytics of the scenario covers every section (checking report.phaseDurations.map((p) => p.phase))',
+      ).toEqual(['approval', 'execution', 'foundation', 'planning', 'verification']);
+      expect(
+        report.usage.byPhase.map((p) => p.phase),
+        'the port requires: analytics of the scenario covers every section (checking report.usage.byPhase.map((p) => p.phase))',
+      ).toEqual(['execution', 'foundation', 'planning']);
     },
   },
 ];

@@ -19,15 +19,27 @@ export const eventCases: StoreCase[] = [
         progress('e-1', 'b'),
         progress('e-1', 'c'),
       ]);
-      expect(stored.map((e) => e.seq)).toEqual([1, 2, 3]);
-      expect(messagesOf(stored)).toEqual(['a', 'b', 'c']);
+      expect(
+        stored.map((e) => e.seq),
+        'the port requires: appendEvents assigns seq 1..n and sets at (checking stored.map((e) => e.seq))',
+      ).toEqual([1, 2, 3]);
+      expect(
+        messagesOf(stored),
+        'the port requires: appendEvents assigns seq 1..n and sets at (checking messagesOf(stored))',
+      ).toEqual(['a', 'b', 'c']);
       for (const event of stored) {
-        expect(event.sessionId).toBe('e-1');
+        expect(
+          event.sessionId,
+          'the port requires: appendEvents assigns seq 1..n and sets at (checking event.sessionId)',
+        ).toBe('e-1');
         // `at` is an ISO-8601 UTC instant taken while appending (a minute of slack for coarse clocks).
         expect(event.at, 'appendEvents must set `at` to an ISO-8601 UTC time like 2026-03-02T09:00:00.000Z').toMatch(
           ISO_UTC,
         );
-        expect(Date.parse(event.at)).toBeGreaterThanOrEqual(before - 60_000);
+        expect(
+          Date.parse(event.at),
+          'the port requires: appendEvents assigns seq 1..n and sets at (checking Date.parse(event.at))',
+        ).toBeGreaterThanOrEqual(before - 60_000);
       }
       expect(
         (await store.readEvents('e-1')).map((e) => e.at),
@@ -42,13 +54,28 @@ export const eventCases: StoreCase[] = [
       await store.createSession(makeSession('e-2'));
       await store.appendEvents('e-2', [progress('e-2', 'a')]);
       const second = await store.appendEvents('e-2', [progress('e-2', 'b'), progress('e-2', 'c')]);
-      expect(second.map((e) => e.seq)).toEqual([2, 3]);
-      expect(await store.appendEvents('e-2', [])).toEqual([]);
+      expect(
+        second.map((e) => e.seq),
+        'the port requires: appendEvents continues the sequence across calls without gaps (checking second.map((e) => e.seq))',
+      ).toEqual([2, 3]);
+      expect(
+        await store.appendEvents('e-2', []),
+        "the port requires: appendEvents continues the sequence across calls without gaps (checking await store.appendEvents('e-2', []))",
+      ).toEqual([]);
       const third = await store.appendEvents('e-2', [progress('e-2', 'd')]);
-      expect(third.map((e) => e.seq)).toEqual([4]);
+      expect(
+        third.map((e) => e.seq),
+        'the port requires: appendEvents continues the sequence across calls without gaps (checking third.map((e) => e.seq))',
+      ).toEqual([4]);
       const all = await store.readEvents('e-2');
-      expect(all.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
-      expect(messagesOf(all)).toEqual(['a', 'b', 'c', 'd']);
+      expect(
+        all.map((e) => e.seq),
+        'the port requires: appendEvents continues the sequence across calls without gaps (checking all.map((e) => e.seq))',
+      ).toEqual([1, 2, 3, 4]);
+      expect(
+        messagesOf(all),
+        'the port requires: appendEvents continues the sequence across calls without gaps (checking messagesOf(all))',
+      ).toEqual(['a', 'b', 'c', 'd']);
     },
   },
   {
@@ -58,8 +85,13 @@ export const eventCases: StoreCase[] = [
       await store.createSession(makeSession('e-3'));
       const events = oneEventOfEachType('e-3');
       const stored = await store.appendEvents('e-3', events);
-      expect(stored).toEqual(events.map((e, i) => ({ ...e, seq: i + 1, at: stored[i]?.at })));
-      expect(await store.readEvents('e-3')).toEqual(stored);
+      expect(stored, 'the port requires: every event type round-trips unchanged (checking stored)').toEqual(
+        events.map((e, i) => ({ ...e, seq: i + 1, at: stored[i]?.at })),
+      );
+      expect(
+        await store.readEvents('e-3'),
+        "the port requires: every event type round-trips unchanged (checking await store.readEvents('e-3'))",
+      ).toEqual(stored);
     },
   },
   {
@@ -78,11 +110,26 @@ export const eventCases: StoreCase[] = [
         'e-4',
         ['a', 'b', 'c', 'd', 'e'].map((m) => progress('e-4', m)),
       );
-      expect(messagesOf(await store.readEvents('e-4', { fromSeq: 3 }))).toEqual(['c', 'd', 'e']);
-      expect(messagesOf(await store.readEvents('e-4', { fromSeq: 2, limit: 2 }))).toEqual(['b', 'c']);
-      expect(messagesOf(await store.readEvents('e-4', { limit: 1 }))).toEqual(['a']);
-      expect((await store.readEvents('e-4', { fromSeq: 5 })).map((e) => e.seq)).toEqual([5]);
-      expect(await store.readEvents('e-4', { fromSeq: 6 })).toEqual([]);
+      expect(
+        messagesOf(await store.readEvents('e-4', { fromSeq: 3 })),
+        "the port requires: readEvents reads from fromSeq with limit (checking messagesOf(await store.readEvents('e-4', { fromSeq: 3 })))",
+      ).toEqual(['c', 'd', 'e']);
+      expect(
+        messagesOf(await store.readEvents('e-4', { fromSeq: 2, limit: 2 })),
+        "the port requires: readEvents reads from fromSeq with limit (checking messagesOf(await store.readEvents('e-4', { fromSeq: 2, limit: 2 })))",
+      ).toEqual(['b', 'c']);
+      expect(
+        messagesOf(await store.readEvents('e-4', { limit: 1 })),
+        "the port requires: readEvents reads from fromSeq with limit (checking messagesOf(await store.readEvents('e-4', { limit: 1 })))",
+      ).toEqual(['a']);
+      expect(
+        (await store.readEvents('e-4', { fromSeq: 5 })).map((e) => e.seq),
+        "the port requires: readEvents reads from fromSeq with limit (checking (await store.readEvents('e-4', { fromSeq: 5 })).map((e) => e.seq))",
+      ).toEqual([5]);
+      expect(
+        await store.readEvents('e-4', { fromSeq: 6 }),
+        "the port requires: readEvents reads from fromSeq with limit (checking await store.readEvents('e-4', { fromSeq: 6 }))",
+      ).toEqual([]);
     },
   },
   {
@@ -90,7 +137,10 @@ export const eventCases: StoreCase[] = [
     name: 'readEvents of a session without events returns an empty list',
     async run({ store }) {
       await store.createSession(makeSession('e-5'));
-      expect(await store.readEvents('e-5')).toEqual([]);
+      expect(
+        await store.readEvents('e-5'),
+        "the port requires: readEvents of a session without events returns an empty list (checking await store.readEvents('e-5'))",
+      ).toEqual([]);
     },
   },
   {
@@ -102,9 +152,18 @@ export const eventCases: StoreCase[] = [
       await store.appendEvents('e-6a', [progress('e-6a', 'a1'), progress('e-6a', 'a2')]);
       const b = await store.appendEvents('e-6b', [progress('e-6b', 'b1')]);
       await store.appendEvents('e-6a', [progress('e-6a', 'a3')]);
-      expect(b.map((e) => e.seq)).toEqual([1]);
-      expect(messagesOf(await store.readEvents('e-6a'))).toEqual(['a1', 'a2', 'a3']);
-      expect((await store.readEvents('e-6b')).map((e) => [e.seq, e.sessionId])).toEqual([[1, 'e-6b']]);
+      expect(
+        b.map((e) => e.seq),
+        'the port requires: each session has its own sequence (checking b.map((e) => e.seq))',
+      ).toEqual([1]);
+      expect(
+        messagesOf(await store.readEvents('e-6a')),
+        "the port requires: each session has its own sequence (checking messagesOf(await store.readEvents('e-6a')))",
+      ).toEqual(['a1', 'a2', 'a3']);
+      expect(
+        (await store.readEvents('e-6b')).map((e) => [e.seq, e.sessionId]),
+        "the port requires: each session has its own sequence (checking (await store.readEvents('e-6b')).map((e) => [e.seq, e.sessionId]))",
+      ).toEqual([[1, 'e-6b']]);
     },
   },
   {
@@ -126,7 +185,9 @@ export const eventCases: StoreCase[] = [
       const storedList = first?.type === 'executor.progress' ? first.data?.list : undefined;
       if (Array.isArray(storedList)) storedList.push(3);
       const read = await store.readEvents('e-7');
-      expect(read[0]).toMatchObject({ data: { list: [1] } });
+      expect(read[0], 'the port requires: stored events are not shared with callers (checking read[0])').toMatchObject({
+        data: { list: [1] },
+      });
     },
   },
   {
@@ -140,13 +201,25 @@ export const eventCases: StoreCase[] = [
       const results = await Promise.all(batches.map((batch) => store.appendEvents('e-8', batch)));
       const total = batches.reduce((n, batch) => n + batch.length, 0);
       const all = await store.readEvents('e-8');
-      expect(all.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      expect(
+        all.map((e) => e.seq),
+        'the port requires: 20 concurrent appendEvents calls give 1..N with each batch contiguous (checking all.map((e) => e.seq))',
+      ).toEqual(Array.from({ length: total }, (_, i) => i + 1));
       results.forEach((stored, b) => {
         const seqs = stored.map((e) => e.seq);
-        expect(messagesOf(stored)).toEqual(batches[b]?.map((e) => (e.type === 'executor.progress' ? e.message : '')));
+        expect(
+          messagesOf(stored),
+          'the port requires: 20 concurrent appendEvents calls give 1..N with each batch contiguous (checking messagesOf(stored))',
+        ).toEqual(batches[b]?.map((e) => (e.type === 'executor.progress' ? e.message : '')));
         // Contiguous: seq k, k+1, ..., and the log holds the batch at exactly those places.
-        expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
-        expect(all.slice((seqs[0] as number) - 1, (seqs[0] as number) - 1 + seqs.length)).toEqual(stored);
+        expect(
+          seqs,
+          'the port requires: 20 concurrent appendEvents calls give 1..N with each batch contiguous (checking seqs)',
+        ).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+        expect(
+          all.slice((seqs[0] as number) - 1, (seqs[0] as number) - 1 + seqs.length),
+          'the port requires: 20 concurrent appendEvents calls give 1..N with each batch contiguous',
+        ).toEqual(stored);
       });
     },
   },
@@ -163,12 +236,21 @@ export const eventCases: StoreCase[] = [
       await Promise.all(calls);
       for (const id of sessionIds) {
         const events = await store.readEvents(id);
-        expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
-        expect(events.every((e) => e.sessionId === id)).toBe(true);
+        expect(
+          events.map((e) => e.seq),
+          'the port requires: concurrent appends to several sessions keep each sequence gap-free (checking events.map((e) => e.seq))',
+        ).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+        expect(
+          events.every((e) => e.sessionId === id),
+          'the port requires: concurrent appends to several sessions keep each sequence gap-free (checking events.every((e) => e.sessionId === id))',
+        ).toBe(true);
         // Each call's pair stays together: ...-a directly followed by its ...-b.
         const messages = messagesOf(events);
         for (let i = 0; i < messages.length; i += 2) {
-          expect(messages[i + 1]).toBe((messages[i] as string).replace(/-a$/, '-b'));
+          expect(
+            messages[i + 1],
+            'the port requires: concurrent appends to several sessions keep each sequence gap-free (checking messages[i + 1])',
+          ).toBe((messages[i] as string).replace(/-a$/, '-b'));
         }
       }
     },
@@ -201,7 +283,10 @@ export const eventCases: StoreCase[] = [
         'a matching expectedSeq appends right after it',
       ).toEqual([2, 3]);
       const unconditional = await store.appendEvents('cas-1', [progress('cas-1', 'd')]);
-      expect(unconditional.map((e) => e.seq)).toEqual([4]);
+      expect(
+        unconditional.map((e) => e.seq),
+        'the port requires: appendEvents with expectedSeq appends only at that seq, else store.conflict and nothing written (checking unconditional.map((e) => e.seq))',
+      ).toEqual([4]);
       await expectCode(
         store.appendEvents('missing', [progress('missing', 'x')], { expectedSeq: 0 }),
         'store.not_found',
@@ -285,7 +370,10 @@ export const eventCases: StoreCase[] = [
         'a',
         'b',
       ]);
-      expect(await store.readEvents('rng', { limit: 0 })).toEqual([]);
+      expect(
+        await store.readEvents('rng', { limit: 0 }),
+        "the port requires: readEvents refuses a fromSeq or limit that is not an integer with store.invalid_value (checking await store.readEvents('rng', { limit: 0 }))",
+      ).toEqual([]);
     },
   },
 ];

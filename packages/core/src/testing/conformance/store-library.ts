@@ -57,10 +57,22 @@ export const libraryCases: StoreCase[] = [
     async run({ store }) {
       await seedLibrary(store);
       // A word in the instruction, in the summary, in the tags.
-      expect(hitIds(await store.searchLibrary({ text: 'zebracorn' }))[0]).toBe('l-1');
-      expect(hitIds(await store.searchLibrary({ text: 'quasarmint' }))[0]).toBe('l-3');
-      expect(hitIds(await store.searchLibrary({ text: 'velvetfjord' }))[0]).toBe('l-4');
-      expect(hitIds(await store.searchLibrary({ text: 'flaky' }))[0]).toBe('l-2');
+      expect(
+        hitIds(await store.searchLibrary({ text: 'zebracorn' }))[0],
+        "the port requires: searchLibrary finds a session by a word unique to it, first (checking hitIds(await store.searchLibrary({ text: 'zebracorn' }))[0])",
+      ).toBe('l-1');
+      expect(
+        hitIds(await store.searchLibrary({ text: 'quasarmint' }))[0],
+        "the port requires: searchLibrary finds a session by a word unique to it, first (checking hitIds(await store.searchLibrary({ text: 'quasarmint' }))[0])",
+      ).toBe('l-3');
+      expect(
+        hitIds(await store.searchLibrary({ text: 'velvetfjord' }))[0],
+        "the port requires: searchLibrary finds a session by a word unique to it, first (checking hitIds(await store.searchLibrary({ text: 'velvetfjord' }))[0])",
+      ).toBe('l-4');
+      expect(
+        hitIds(await store.searchLibrary({ text: 'flaky' }))[0],
+        "the port requires: searchLibrary finds a session by a word unique to it, first (checking hitIds(await store.searchLibrary({ text: 'flaky' }))[0])",
+      ).toBe('l-2');
     },
   },
   {
@@ -69,10 +81,20 @@ export const libraryCases: StoreCase[] = [
     async run({ store }) {
       await seedLibrary(store);
       const hits = await store.searchLibrary({ text: 'orders' });
-      expect(hitIds(hits).sort()).toEqual(['l-1', 'l-3']);
-      for (const hit of hits) expect(Number.isFinite(hit.score)).toBe(true);
+      expect(
+        hitIds(hits).sort(),
+        'the port requires: searchLibrary returns hits best first with numeric scores (checking hitIds(hits).sort())',
+      ).toEqual(['l-1', 'l-3']);
+      for (const hit of hits)
+        expect(
+          Number.isFinite(hit.score),
+          'the port requires: searchLibrary returns hits best first with numeric scores (checking Number.isFinite(hit.score))',
+        ).toBe(true);
       for (let i = 1; i < hits.length; i++) {
-        expect((hits[i - 1] as { score: number }).score).toBeGreaterThanOrEqual((hits[i] as { score: number }).score);
+        expect(
+          (hits[i - 1] as { score: number }).score,
+          'the port requires: searchLibrary returns hits best first with numeric scores (checking (hits[i - 1] as { score: number }).score)',
+        ).toBeGreaterThanOrEqual((hits[i] as { score: number }).score);
       }
     },
   },
@@ -81,9 +103,18 @@ export const libraryCases: StoreCase[] = [
     name: 'searchLibrary with empty text lists every session matching the filters',
     async run({ store }) {
       await seedLibrary(store);
-      expect(hitIds(await store.searchLibrary({})).sort()).toEqual(['l-1', 'l-2', 'l-3', 'l-4', 'l-5']);
-      expect(hitIds(await store.searchLibrary({ text: '' })).sort()).toEqual(['l-1', 'l-2', 'l-3', 'l-4', 'l-5']);
-      expect(hitIds(await store.searchLibrary({ text: '', state: 'succeeded' })).sort()).toEqual(['l-1', 'l-3', 'l-4']);
+      expect(
+        hitIds(await store.searchLibrary({})).sort(),
+        'the port requires: searchLibrary with empty text lists every session matching the filters (checking hitIds(await store.searchLibrary({})).sort())',
+      ).toEqual(['l-1', 'l-2', 'l-3', 'l-4', 'l-5']);
+      expect(
+        hitIds(await store.searchLibrary({ text: '' })).sort(),
+        "the port requires: searchLibrary with empty text lists every session matching the filters (checking hitIds(await store.searchLibrary({ text: '' })).sort())",
+      ).toEqual(['l-1', 'l-2', 'l-3', 'l-4', 'l-5']);
+      expect(
+        hitIds(await store.searchLibrary({ text: '', state: 'succeeded' })).sort(),
+        'the port requires: searchLibrary with empty text lists every session matching the filters',
+      ).toEqual(['l-1', 'l-3', 'l-4']);
     },
   },
   {
@@ -91,16 +122,38 @@ export const libraryCases: StoreCase[] = [
     name: 'searchLibrary honours state, template, tag and date filters',
     async run({ store }) {
       await seedLibrary(store);
-      expect(hitIds(await store.searchLibrary({ text: 'orders', state: 'succeeded', templateId: 'tpl-docs' }))).toEqual(
-        ['l-3'],
-      );
-      expect(hitIds(await store.searchLibrary({ text: 'orders', tags: ['orders'] }))).toEqual(['l-1']);
-      expect(hitIds(await store.searchLibrary({ text: 'orders', since: isoDay(1) }))).toEqual(['l-3']);
-      expect(hitIds(await store.searchLibrary({ text: 'orders', until: isoDay(2) }))).toEqual(['l-1']);
-      expect(hitIds(await store.searchLibrary({ state: ['failed', 'executing'] })).sort()).toEqual(['l-2', 'l-5']);
-      expect(hitIds(await store.searchLibrary({ templateId: 'tpl-api' })).sort()).toEqual(['l-1', 'l-4']);
-      expect(hitIds(await store.searchLibrary({ tags: ['api'], templateId: 'tpl-api' }))).toEqual(['l-1']);
-      expect(await store.searchLibrary({ text: 'zebracorn', state: 'failed' })).toEqual([]);
+      expect(
+        hitIds(await store.searchLibrary({ text: 'orders', state: 'succeeded', templateId: 'tpl-docs' })),
+        'the port requires: searchLibrary honours state, template, tag and date filters',
+      ).toEqual(['l-3']);
+      expect(
+        hitIds(await store.searchLibrary({ text: 'orders', tags: ['orders'] })),
+        'the port requires: searchLibrary honours state, template, tag and date filters',
+      ).toEqual(['l-1']);
+      expect(
+        hitIds(await store.searchLibrary({ text: 'orders', since: isoDay(1) })),
+        'the port requires: searchLibrary honours state, template, tag and date filters',
+      ).toEqual(['l-3']);
+      expect(
+        hitIds(await store.searchLibrary({ text: 'orders', until: isoDay(2) })),
+        'the port requires: searchLibrary honours state, template, tag and date filters',
+      ).toEqual(['l-1']);
+      expect(
+        hitIds(await store.searchLibrary({ state: ['failed', 'executing'] })).sort(),
+        'the port requires: searchLibrary honours state, template, tag and date filters',
+      ).toEqual(['l-2', 'l-5']);
+      expect(
+        hitIds(await store.searchLibrary({ templateId: 'tpl-api' })).sort(),
+        "the port requires: searchLibrary honours state, template, tag and date filters (checking hitIds(await store.searchLibrary({ templateId: 'tpl-api' })).sort())",
+      ).toEqual(['l-1', 'l-4']);
+      expect(
+        hitIds(await store.searchLibrary({ tags: ['api'], templateId: 'tpl-api' })),
+        'the port requires: searchLibrary honours state, template, tag and date filters',
+      ).toEqual(['l-1']);
+      expect(
+        await store.searchLibrary({ text: 'zebracorn', state: 'failed' }),
+        "the port requires: searchLibrary honours state, template, tag and date filters (checking await store.searchLibrary({ text: 'zebracorn', state: 'failed' }))",
+      ).toEqual([]);
     },
   },
   {
@@ -108,9 +161,12 @@ export const libraryCases: StoreCase[] = [
     name: 'searchLibrary honours limit',
     async run({ store }) {
       await seedLibrary(store);
-      expect(await store.searchLibrary({ limit: 2 })).toHaveLength(2);
+      expect(
+        await store.searchLibrary({ limit: 2 }),
+        'the port requires: searchLibrary honours limit (checking await store.searchLibrary({ limit: 2 }))',
+      ).toHaveLength(2);
       const one = await store.searchLibrary({ text: 'zebracorn', limit: 1 });
-      expect(hitIds(one)).toEqual(['l-1']);
+      expect(hitIds(one), 'the port requires: searchLibrary honours limit (checking hitIds(one))').toEqual(['l-1']);
     },
   },
   {
@@ -118,8 +174,14 @@ export const libraryCases: StoreCase[] = [
     name: 'searchLibrary ignores case and punctuation and accepts any text',
     async run({ store }) {
       await seedLibrary(store);
-      expect(hitIds(await store.searchLibrary({ text: 'ZebraCorn?' }))[0]).toBe('l-1');
-      expect(hitIds(await store.searchLibrary({ text: '"velvetfjord"' }))[0]).toBe('l-4');
+      expect(
+        hitIds(await store.searchLibrary({ text: 'ZebraCorn?' }))[0],
+        "the port requires: searchLibrary ignores case and punctuation and accepts any text (checking hitIds(await store.searchLibrary({ text: 'ZebraCorn?' }))[0])",
+      ).toBe('l-1');
+      expect(
+        hitIds(await store.searchLibrary({ text: '"velvetfjord"' }))[0],
+        'the port requires: searchLibrary ignores case and punctuation and accepts any text (checking hitIds(await store.searchLibrary({ text: \'"velvetfjord"\' }))[0])',
+      ).toBe('l-4');
       // Query-language operators and stray quotes are plain text, never a syntax error.
       for (const text of ['"unbalanced (paren', 'AND OR NOT', 'orders*', 'a:b ^c -d', "it's", '%_\\', '  ']) {
         const hits = await store.searchLibrary({ text });
@@ -132,7 +194,10 @@ export const libraryCases: StoreCase[] = [
     name: 'searchLibrary with no match returns an empty list',
     async run({ store }) {
       await seedLibrary(store);
-      expect(await store.searchLibrary({ text: 'xylophonequark' })).toEqual([]);
+      expect(
+        await store.searchLibrary({ text: 'xylophonequark' }),
+        "the port requires: searchLibrary with no match returns an empty list (checking await store.searchLibrary({ text: 'xylophonequark' }))",
+      ).toEqual([]);
     },
   },
   {
@@ -146,9 +211,17 @@ export const libraryCases: StoreCase[] = [
         tags: ['api', 'fresh'],
       });
       const hits = await store.searchLibrary({ text: 'moonquiver', state: 'succeeded' });
-      expect(hitIds(hits)).toEqual(['l-5']);
-      expect(hits[0]?.session).toEqual(await store.getSession('l-5'));
-      expect(hitIds(await store.searchLibrary({ tags: ['fresh'] }))).toEqual(['l-5']);
+      expect(hitIds(hits), 'the port requires: searchLibrary sees updated sessions (checking hitIds(hits))').toEqual([
+        'l-5',
+      ]);
+      expect(
+        hits[0]?.session,
+        'the port requires: searchLibrary sees updated sessions (checking hits[0]?.session)',
+      ).toEqual(await store.getSession('l-5'));
+      expect(
+        hitIds(await store.searchLibrary({ tags: ['fresh'] })),
+        "the port requires: searchLibrary sees updated sessions (checking hitIds(await store.searchLibrary({ tags: ['fresh'] })))",
+      ).toEqual(['l-5']);
     },
   },
 ];

@@ -45,14 +45,20 @@ export const sessionCases: StoreCase[] = [
         },
       });
       await store.createSession(session);
-      expect(await store.getSession('s-1')).toEqual(session);
+      expect(
+        await store.getSession('s-1'),
+        "the port requires: Add login (checking await store.getSession('s-1'))",
+      ).toEqual(session);
     },
   },
   {
     group: 'sessions',
     name: 'getSession of an unknown id returns undefined',
     async run({ store }) {
-      expect(await store.getSession('missing')).toBeUndefined();
+      expect(
+        await store.getSession('missing'),
+        "the port requires: getSession of an unknown id returns undefined (checking await store.getSession('missing'))",
+      ).toBeUndefined();
     },
   },
   {
@@ -62,7 +68,10 @@ export const sessionCases: StoreCase[] = [
       const first = makeSession('dup', { name: 'first' });
       await store.createSession(first);
       await expectCode(store.createSession(makeSession('dup', { name: 'second' })), 'store.conflict');
-      expect(await store.getSession('dup')).toEqual(first);
+      expect(
+        await store.getSession('dup'),
+        "the port requires: second (checking await store.getSession('dup'))",
+      ).toEqual(first);
     },
   },
   {
@@ -73,14 +82,27 @@ export const sessionCases: StoreCase[] = [
         Array.from({ length: 10 }, (_, i) => store.createSession(makeSession('race', { name: `racer ${i}` }))),
       );
       const winners = outcomes.filter((o) => o.status === 'fulfilled');
-      expect(winners).toHaveLength(1);
+      expect(
+        winners,
+        'the port requires: concurrent createSession calls with one id: exactly one wins (checking winners)',
+      ).toHaveLength(1);
       for (const o of outcomes) {
-        if (o.status === 'rejected') expect((o.reason as { code?: unknown }).code).toBe('store.conflict');
+        if (o.status === 'rejected')
+          expect(
+            (o.reason as { code?: unknown }).code,
+            'the port requires: concurrent createSession calls with one id: exactly one wins (checking (o.reason as { code?: unknown }).code)',
+          ).toBe('store.conflict');
       }
       const stored = await store.getSession('race');
       const winner = outcomes.findIndex((o) => o.status === 'fulfilled');
-      expect(stored?.name).toBe(`racer ${winner}`);
-      expect(await store.listSessions()).toHaveLength(1);
+      expect(
+        stored?.name,
+        'the port requires: concurrent createSession calls with one id: exactly one wins (checking stored?.name)',
+      ).toBe(`racer ${winner}`);
+      expect(
+        await store.listSessions(),
+        'the port requires: concurrent createSession calls with one id: exactly one wins (checking await store.listSessions())',
+      ).toHaveLength(1);
     },
   },
   {
@@ -98,8 +120,11 @@ export const sessionCases: StoreCase[] = [
       };
       const updated = await store.updateSession('u-1', patch);
       const expected = { ...session, ...patch };
-      expect(updated).toEqual(expected);
-      expect(await store.getSession('u-1')).toEqual(expected);
+      expect(updated, 'the port requires: after (checking updated)').toEqual(expected);
+      expect(
+        await store.getSession('u-1'),
+        "the port requires: after (checking await store.getSession('u-1'))",
+      ).toEqual(expected);
     },
   },
   {
@@ -109,11 +134,23 @@ export const sessionCases: StoreCase[] = [
       // The engine clears a paused session's error this way when it resumes.
       await store.createSession(makeSession('u-2', { error: { code: 'provider.overloaded', message: 'busy' } }));
       const updated = await store.updateSession('u-2', { error: undefined, state: 'executing' });
-      expect(updated.error).toBeUndefined();
-      expect('error' in updated).toBe(false);
+      expect(
+        updated.error,
+        'the port requires: updateSession with an optional field set to undefined clears it (checking updated.error)',
+      ).toBeUndefined();
+      expect(
+        'error' in updated,
+        "the port requires: updateSession with an optional field set to undefined clears it (checking 'error' in updated)",
+      ).toBe(false);
       const stored = await store.getSession('u-2');
-      expect(stored?.error).toBeUndefined();
-      expect(stored?.state).toBe('executing');
+      expect(
+        stored?.error,
+        'the port requires: updateSession with an optional field set to undefined clears it (checking stored?.error)',
+      ).toBeUndefined();
+      expect(
+        stored?.state,
+        'the port requires: updateSession with an optional field set to undefined clears it (checking stored?.state)',
+      ).toBe('executing');
     },
   },
   {
@@ -134,7 +171,10 @@ export const sessionCases: StoreCase[] = [
       read?.tags.push('mutated-after-get');
       const listed = await store.listSessions();
       listed[0]?.tags.push('mutated-after-list');
-      expect((await store.getSession('c-1'))?.tags).toEqual(['x']);
+      expect(
+        (await store.getSession('c-1'))?.tags,
+        "the port requires: stored sessions are not shared with callers (checking (await store.getSession('c-1'))?.tags)",
+      ).toEqual(['x']);
     },
   },
   {
@@ -142,8 +182,14 @@ export const sessionCases: StoreCase[] = [
     name: 'listSessions returns every session newest createdAt first',
     async run({ store }) {
       await seedFilterSessions(store);
-      expect(ids(await store.listSessions())).toEqual(['f-e', 'f-d', 'f-c', 'f-b', 'f-a']);
-      expect(ids(await store.listSessions({}))).toEqual(['f-e', 'f-d', 'f-c', 'f-b', 'f-a']);
+      expect(
+        ids(await store.listSessions()),
+        'the port requires: listSessions returns every session newest createdAt first (checking ids(await store.listSessions()))',
+      ).toEqual(['f-e', 'f-d', 'f-c', 'f-b', 'f-a']);
+      expect(
+        ids(await store.listSessions({})),
+        'the port requires: listSessions returns every session newest createdAt first (checking ids(await store.listSessions({})))',
+      ).toEqual(['f-e', 'f-d', 'f-c', 'f-b', 'f-a']);
     },
   },
   {
@@ -151,9 +197,18 @@ export const sessionCases: StoreCase[] = [
     name: 'listSessions filters by one state or any of several',
     async run({ store }) {
       await seedFilterSessions(store);
-      expect(ids(await store.listSessions({ state: 'succeeded' }))).toEqual(['f-d', 'f-a']);
-      expect(ids(await store.listSessions({ state: ['failed', 'cancelled'] }))).toEqual(['f-e', 'f-b']);
-      expect(await store.listSessions({ state: 'planning' })).toEqual([]);
+      expect(
+        ids(await store.listSessions({ state: 'succeeded' })),
+        "the port requires: listSessions filters by one state or any of several (checking ids(await store.listSessions({ state: 'succeeded' })))",
+      ).toEqual(['f-d', 'f-a']);
+      expect(
+        ids(await store.listSessions({ state: ['failed', 'cancelled'] })),
+        "the port requires: listSessions filters by one state or any of several (checking ids(await store.listSessions({ state: ['failed', 'cancelled'] })))",
+      ).toEqual(['f-e', 'f-b']);
+      expect(
+        await store.listSessions({ state: 'planning' }),
+        "the port requires: listSessions filters by one state or any of several (checking await store.listSessions({ state: 'planning' }))",
+      ).toEqual([]);
     },
   },
   {
@@ -161,8 +216,14 @@ export const sessionCases: StoreCase[] = [
     name: 'listSessions filters by templateId',
     async run({ store }) {
       await seedFilterSessions(store);
-      expect(ids(await store.listSessions({ templateId: 'tpl-2' }))).toEqual(['f-e', 'f-b']);
-      expect(await store.listSessions({ templateId: 'tpl-none' })).toEqual([]);
+      expect(
+        ids(await store.listSessions({ templateId: 'tpl-2' })),
+        "the port requires: listSessions filters by templateId (checking ids(await store.listSessions({ templateId: 'tpl-2' })))",
+      ).toEqual(['f-e', 'f-b']);
+      expect(
+        await store.listSessions({ templateId: 'tpl-none' }),
+        "the port requires: listSessions filters by templateId (checking await store.listSessions({ templateId: 'tpl-none' }))",
+      ).toEqual([]);
     },
   },
   {
@@ -170,10 +231,22 @@ export const sessionCases: StoreCase[] = [
     name: 'listSessions filters by tags, every tag present',
     async run({ store }) {
       await seedFilterSessions(store);
-      expect(ids(await store.listSessions({ tags: ['api'] }))).toEqual(['f-d', 'f-b', 'f-a']);
-      expect(ids(await store.listSessions({ tags: ['api', 'fast'] }))).toEqual(['f-d', 'f-a']);
-      expect(ids(await store.listSessions({ tags: ['docs', 'fast'] }))).toEqual(['f-d']);
-      expect(await store.listSessions({ tags: ['nope'] })).toEqual([]);
+      expect(
+        ids(await store.listSessions({ tags: ['api'] })),
+        "the port requires: listSessions filters by tags, every tag present (checking ids(await store.listSessions({ tags: ['api'] })))",
+      ).toEqual(['f-d', 'f-b', 'f-a']);
+      expect(
+        ids(await store.listSessions({ tags: ['api', 'fast'] })),
+        "the port requires: listSessions filters by tags, every tag present (checking ids(await store.listSessions({ tags: ['api', 'fast'] })))",
+      ).toEqual(['f-d', 'f-a']);
+      expect(
+        ids(await store.listSessions({ tags: ['docs', 'fast'] })),
+        "the port requires: listSessions filters by tags, every tag present (checking ids(await store.listSessions({ tags: ['docs', 'fast'] })))",
+      ).toEqual(['f-d']);
+      expect(
+        await store.listSessions({ tags: ['nope'] }),
+        "the port requires: listSessions filters by tags, every tag present (checking await store.listSessions({ tags: ['nope'] }))",
+      ).toEqual([]);
     },
   },
   {
@@ -181,10 +254,22 @@ export const sessionCases: StoreCase[] = [
     name: 'listSessions filters by since (inclusive) and until (exclusive)',
     async run({ store }) {
       await seedFilterSessions(store);
-      expect(ids(await store.listSessions({ since: isoDay(3) }))).toEqual(['f-e', 'f-d']);
-      expect(ids(await store.listSessions({ until: isoDay(1) }))).toEqual(['f-a']);
-      expect(ids(await store.listSessions({ since: isoDay(1), until: isoDay(3) }))).toEqual(['f-c', 'f-b']);
-      expect(ids(await store.listSessions({ since: isoDay(1, 1), until: isoDay(2, 1) }))).toEqual(['f-c']);
+      expect(
+        ids(await store.listSessions({ since: isoDay(3) })),
+        'the port requires: listSessions filters by since (inclusive) and until (exclusive) (checking ids(await store.listSessions({ since: isoDay(3) })))',
+      ).toEqual(['f-e', 'f-d']);
+      expect(
+        ids(await store.listSessions({ until: isoDay(1) })),
+        'the port requires: listSessions filters by since (inclusive) and until (exclusive) (checking ids(await store.listSessions({ until: isoDay(1) })))',
+      ).toEqual(['f-a']);
+      expect(
+        ids(await store.listSessions({ since: isoDay(1), until: isoDay(3) })),
+        'the port requires: listSessions filters by since (inclusive) and until (exclusive)',
+      ).toEqual(['f-c', 'f-b']);
+      expect(
+        ids(await store.listSessions({ since: isoDay(1, 1), until: isoDay(2, 1) })),
+        'the port requires: listSessions filters by since (inclusive) and until (exclusive)',
+      ).toEqual(['f-c']);
     },
   },
   {
@@ -199,7 +284,10 @@ export const sessionCases: StoreCase[] = [
         since: isoDay(1),
         until: isoDay(5),
       };
-      expect(ids(await store.listSessions(filter))).toEqual(['f-d']);
+      expect(
+        ids(await store.listSessions(filter)),
+        'the port requires: listSessions combines every filter (checking ids(await store.listSessions(filter)))',
+      ).toEqual(['f-d']);
     },
   },
   {
@@ -207,11 +295,26 @@ export const sessionCases: StoreCase[] = [
     name: 'listSessions honours limit and offset after ordering',
     async run({ store }) {
       await seedFilterSessions(store);
-      expect(ids(await store.listSessions({ limit: 2 }))).toEqual(['f-e', 'f-d']);
-      expect(ids(await store.listSessions({ limit: 2, offset: 2 }))).toEqual(['f-c', 'f-b']);
-      expect(ids(await store.listSessions({ offset: 4 }))).toEqual(['f-a']);
-      expect(ids(await store.listSessions({ tags: ['api'], limit: 1, offset: 1 }))).toEqual(['f-b']);
-      expect(await store.listSessions({ offset: 10 })).toEqual([]);
+      expect(
+        ids(await store.listSessions({ limit: 2 })),
+        'the port requires: listSessions honours limit and offset after ordering (checking ids(await store.listSessions({ limit: 2 })))',
+      ).toEqual(['f-e', 'f-d']);
+      expect(
+        ids(await store.listSessions({ limit: 2, offset: 2 })),
+        'the port requires: listSessions honours limit and offset after ordering (checking ids(await store.listSessions({ limit: 2, offset: 2 })))',
+      ).toEqual(['f-c', 'f-b']);
+      expect(
+        ids(await store.listSessions({ offset: 4 })),
+        'the port requires: listSessions honours limit and offset after ordering (checking ids(await store.listSessions({ offset: 4 })))',
+      ).toEqual(['f-a']);
+      expect(
+        ids(await store.listSessions({ tags: ['api'], limit: 1, offset: 1 })),
+        "the port requires: listSessions honours limit and offset after ordering (checking ids(await store.listSessions({ tags: ['api'], limit: 1, offset: 1 })))",
+      ).toEqual(['f-b']);
+      expect(
+        await store.listSessions({ offset: 10 }),
+        'the port requires: listSessions honours limit and offset after ordering (checking await store.listSessions({ offset: 10 }))',
+      ).toEqual([]);
     },
   },
   {
@@ -223,7 +326,7 @@ export const sessionCases: StoreCase[] = [
       const updated = await store.updateSession('id-1', patch);
       const rule = 'updateSession must ignore an `id` in the patch: the session keeps its id';
       expect(updated.id, rule).toBe('id-1');
-      expect(updated.name).toBe('renamed');
+      expect(updated.name, 'the port requires: renamed (checking updated.name)').toBe('renamed');
       expect((await store.getSession('id-1'))?.id, rule).toBe('id-1');
       expect(await store.getSession('id-2'), rule).toBeUndefined();
       expect(ids(await store.listSessions()), rule).toEqual(['id-1']);
