@@ -141,7 +141,9 @@ class World {
     const overlapping = others.length > 0 && !this.engines[engine]?.dead;
     this.running.set(key, [...(this.running.get(key) ?? []), engine]);
     const log = await this.base.readEvents(sessionId);
-    const afterFinish = log.some((e) => e.type === 'step.finished' && e.stepId === stepId);
+    // A "dead" engine's code still runs here, unlike a killed process's: its calls do not count.
+    const afterFinish =
+      !this.engines[engine]?.dead && log.some((e) => e.type === 'step.finished' && e.stepId === stepId);
     this.calls.push({
       engine,
       owner: this.engines[engine]?.hub.engineId ?? '',
@@ -474,6 +476,7 @@ async function settle(w: World): Promise<void> {
     slot.dead = true;
   }
   w.clock += 2 * LEASE_MS;
+  w.jumps++;
   const janitor = await w.addEngine();
   for (const id of w.sessions) {
     if (await w.ended(id)) {
