@@ -31,3 +31,4 @@ export {
 export { encodeSse, messageEvents, type SseEvent, type WireMessageResponse } from './sse.js';
 export { approxTokens } from './tokens.js';
 export * from './wire.js';
+export * from './github/index.js';
