@@ -22,7 +22,14 @@ export interface LintLine {
   inCodeBlock: boolean;
   /** The text rules scan: section titles and list markers blanked out, columns unchanged. */
   scan: string;
+  /** `scan` in lower case, computed once for every rule that matches words in any casing. */
+  lower: string;
+  /** The rules' vocabulary words found in `lower` (see `LintRuleDefinition.vocabulary`); set by the runner. */
+  vocabulary: ReadonlySet<string>;
 }
+
+/** No vocabulary word: what a line holds until the runner looks. */
+export const NO_WORDS: ReadonlySet<string> = new Set();
 
 /** A fenced or indented code block. */
 export interface CodeBlock {
@@ -58,6 +65,8 @@ export function buildLintView(text: string, sections: SectionSpan[], instruction
     inInstruction: sections.length === 0,
     inCodeBlock: false,
     scan: t,
+    lower: t,
+    vocabulary: NO_WORDS,
   }));
   for (const span of sections) {
     const last = Math.max(span.endLine, span.headingLine);
@@ -73,6 +82,7 @@ export function buildLintView(text: string, sections: SectionSpan[], instruction
   for (const line of lines) {
     const headingKind = !line.heading ? 'none' : line.section === 'HEADER' ? 'header' : 'section';
     line.scan = maskStructure(line.text, headingKind);
+    line.lower = line.scan.toLowerCase();
   }
   const inside = lines.filter((l) => l.inInstruction);
   const codeBlocks = [...findFencedBlocks(inside), ...findIndentedBlocks(inside)].sort(

@@ -46,6 +46,12 @@ export interface LintRuleDocs<Id extends string = string> {
 /** One lint rule, complete: everything the linter, its docs and its tests need to know about it. */
 export interface LintRuleDefinition<Id extends string = string> extends LintRuleDocs<Id> {
   readonly check: LintCheck;
+  /**
+   * Lower-case words or symbols without one of which the rule's patterns cannot match a line. The
+   * runner finds every rule's words in one pass over each line (`LintLine.vocabulary`), so a rule can
+   * skip most lines with a set lookup instead of a scan of its own.
+   */
+  readonly vocabulary?: readonly string[];
 }
 
 /**

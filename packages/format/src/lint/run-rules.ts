@@ -3,9 +3,13 @@
  * configured severity and the rule's hint.
  */
 import type { Diagnostic } from '../types.js';
-import type { LintView } from './lint-view.js';
+import { type LintView, NO_WORDS } from './lint-view.js';
 import { LINT_RULE_DEFINITIONS, type LintRuleId } from './registry.js';
+import { lintableLines, vocabularyFinder } from './text.js';
 import type { EffectiveSeverity } from './types.js';
+
+/** Every rule's vocabulary, found in one pass per line. */
+const findVocabulary = vocabularyFinder(LINT_RULE_DEFINITIONS.flatMap((r) => r.vocabulary ?? []));
 
 /** Diagnostics of every enabled rule, ordered by line and column. */
 export function runRules(view: LintView, severities: Map<LintRuleId, EffectiveSeverity>): Diagnostic[] {
@@ -15,6 +19,7 @@ export function runRules(view: LintView, severities: Map<LintRuleId, EffectiveSe
     for (const line of view.lines) line.inCodeBlock = false;
     delete view.lintable;
   }
+  for (const line of lintableLines(view)) line.vocabulary = findVocabulary(line.lower) ?? NO_WORDS;
   for (const rule of LINT_RULE_DEFINITIONS) {
     const severity = severities.get(rule.id) ?? 'off';
     if (severity === 'off') continue;

@@ -107,3 +107,24 @@ export function previousWord(line: string, start: number): string {
   const m = /([A-Za-z0-9][\w.-]*)\s+$/.exec(line.slice(Math.max(0, start - WINDOW), start));
   return m?.[1] ?? '';
 }
+
+/**
+ * A one-pass finder of vocabulary words: which of `words` (lower case) occur in a lower-cased line, or
+ * `undefined` when none does. Longer words win where two start at the same offset.
+ */
+export function vocabularyFinder(words: readonly string[]): (lower: string) => ReadonlySet<string> | undefined {
+  const alternatives = [...new Set(words)]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
+  const re = new RegExp(alternatives, 'g');
+  return (lower) => {
+    const found = lower.match(re);
+    return found === null ? undefined : new Set(found);
+  };
+}
+
+/** `s` as a literal inside a regular expression. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -28,19 +28,25 @@ const FUNCTION_IO = '(?:takes|accepts|receives|returns)';
 const CODE_VALUES =
   '(?:numbers?|strings?|booleans?|arrays?|lists?|objects?|promises?|callbacks?|parameters?|arguments?|values?|totals?|sums?|ids?|null|undefined|true|false|maps?|dictionar(?:y|ies))';
 
-/** Each shape with lower-cased words of which it needs one (`needs`, when not empty): most lines skip it. */
-const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] = [
+/** A lower-case letter followed by a capital, or an underscore: a line without one holds no code name. */
+const HAS_CODE_NAME = /[a-z][A-Z]|_/;
+
+/**
+ * Each shape with what a line needs before the pattern is tried: one of the lower-cased words, or (with
+ * `codeName`) a name spelled as code. Most lines have neither, and skip every shape.
+ */
+const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[]; codeName?: true }[] = [
   // Loops: a loop kind ("for loop", "while loop", "for...of"), or looping over an array or an object's keys.
   {
     re: /\b(?:for|while|do[- ]while|for[- ]each|foreach|for\s*\.\.\.\s*(?:of|in)|for[- ](?:of|in))\s+loops?\b/i,
     what: 'a loop construct',
     needs: ['loop'],
   },
-  { re: /\bforEach\b|\bfor\s*\.\.\.\s*(?:of|in)\b/, what: 'a loop construct', needs: ['for'] },
+  { re: /\bforEach\b|\bfor\s*\.\.\.\s*(?:of|in)\b/, what: 'a loop construct', needs: ['foreach', '...'] },
   {
     re: /\b(?:loops?|looping|iterates?|iterating|iteration)\s+(?:through|over)\b.{0,40}?\b(?:arrays?|keys|entries|values|elements|indexes|indices|dict(?:ionary)?|hash ?map|object)\b/i,
     what: 'iteration over a data structure',
-    needs: [],
+    needs: ['loop', 'iterat'],
   },
   // Asynchrony as code writes it.
   { re: /\basync\s*\/\s*await\b/i, what: 'async/await', needs: ['async'] },
@@ -69,6 +75,7 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] 
     re: new RegExp(String.raw`\b${CONSTRUCT}s?\s+(?:called\s+|named\s+)?\`?${IDENTIFIER}\b`),
     what: 'a named code construct',
     needs: [],
+    codeName: true,
   },
   {
     // A brand may be PascalCase ("the PayPal component"); camelCase and snake_case names are only code.
@@ -77,6 +84,7 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] 
     ),
     what: 'a named code construct',
     needs: [],
+    codeName: true,
   },
   {
     // Defining one with its members: "an interface User with properties", "a class with add and remove methods".
@@ -85,7 +93,7 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] 
       'i',
     ),
     what: 'a class or interface with its members',
-    needs: ['with'],
+    needs: ['method', 'propert', 'field', 'getter', 'setter', 'constructor', 'member', 'attribute'],
   },
   {
     re: /\b(?:singleton|abstract|base|static|sub|parent|child|wrapper|utility|helper)[- ]?class(?:es)?\b/i,
@@ -97,13 +105,13 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] 
   {
     re: /\b(?:type\s+(?:alias|aliases|parameters?|annotations?|guards?|assertions?|definitions?|union)|generic\s+(?:types?|parameters?|functions?|class)|union\s+types?)\b/i,
     what: 'a type construct',
-    needs: [],
+    needs: ['type', 'generic'],
   },
   // Functions: a kind of function, or a function described by what it does to its parameters.
   {
     re: /\b(?:helper|arrow|recursive|pure|async|callback|utility|lambda|anonymous|higher[- ]order|wrapper|factory|getter|setter|static|private|public)\s+(?:functions?|methods?)\b/i,
     what: 'a kind of function',
-    needs: [],
+    needs: ['function', 'method'],
   },
   {
     re: new RegExp(
@@ -111,13 +119,13 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] 
       'i',
     ),
     what: 'a function described by its code',
-    needs: [],
+    needs: ['function', 'method'],
   },
   { re: /\brecursi(?:ve|vely|on)\b/i, what: 'recursion', needs: ['recursi'] },
   {
     re: /\b(?:parameters?|arguments?|args|params)\b.{0,40}?\b(?:functions?|methods?|constructors?)\b|\b(?:functions?|methods?)\b.{0,40}?\b(?:parameters?|arguments?)\b/i,
     what: 'function parameters',
-    needs: [],
+    needs: ['param', 'argument', 'args'],
   },
   // Control flow and other language mechanisms.
   { re: /\bswitch\s+(?:statements?|cases?|blocks?)\b/i, what: 'a switch statement', needs: ['switch'] },
@@ -126,14 +134,14 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] 
   {
     re: /\btry\s*\/\s*catch\b|\btry-catch\b|\bcatch\s+(?:blocks?|clauses?)\b|\btry\s+blocks?\b|\bre-?throw/i,
     what: 'try/catch',
-    needs: [],
+    needs: ['try', 'catch', 'throw'],
   },
   {
     re: /\b(?:throws?|raises?|rethrows?)\s+(?:an?\s+|the\s+)?`?[A-Z][A-Za-z0-9]*(?:Error|Exception)\b/,
     what: 'a thrown error type',
-    needs: ['error', 'exception'],
+    needs: ['throw', 'raise'],
   },
-  { re: /\bregex(?:es|ps?)?\b|\bregular\s+expressions?\b/i, what: 'a regular expression', needs: [] },
+  { re: /\bregex(?:es|ps?)?\b|\bregular\s+expressions?\b/i, what: 'a regular expression', needs: ['regex', 'regular'] },
   {
     re: /\b(?:global|local|module[- ]level|static|instance|class|private|mutable|const|temporary|temp)\s+variables?\b/i,
     what: 'a variable',
@@ -146,21 +154,26 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] 
     what: 'a closure',
     needs: ['closure'],
   },
-  { re: /\buse[A-Z][A-Za-z]+\b|\b[Cc]ustom\s+(?:React\s+)?hooks?\b/, what: 'a hook', needs: [] },
+  { re: /\buse[A-Z][A-Za-z]+\b|\b[Cc]ustom\s+(?:React\s+)?hooks?\b/, what: 'a hook', needs: ['hook'], codeName: true },
   // Code expressions: an environment lookup or assignment as a program writes it.
   {
     re: /\b(?:process\.env|import\.meta\.env|os\.environ)\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]*=\S+/,
     what: 'an environment expression',
-    needs: [],
+    needs: ['env', 'environ', '='],
   },
 ];
 
-/** The first construct in one (masked) line. */
-function findConstruct(text: string): { index: number; code: string; what: string } | undefined {
-  const lower = text.toLowerCase();
+/** The first construct in one (masked) line, given with the vocabulary words it holds. */
+function findConstruct(
+  text: string,
+  present: ReadonlySet<string>,
+): { index: number; code: string; what: string } | undefined {
+  const codeName = HAS_CODE_NAME.test(text);
+  if (present.size === 0 && !codeName) return undefined;
   let best: { index: number; code: string; what: string } | undefined;
-  for (const { re, what, needs } of SHAPES) {
-    if (needs.length > 0 && !needs.some((w) => lower.includes(w))) continue;
+  for (const shape of SHAPES) {
+    if (!(shape.codeName && codeName) && !shape.needs.some((w) => present.has(w))) continue;
+    const { re, what } = shape;
     const m = re.exec(text);
     if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0], what };
   }
@@ -171,7 +184,7 @@ function findConstruct(text: string): { index: number; code: string; what: strin
 function checkCodeConstructs(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const line of lintableLines(view)) {
-    const found = findConstruct(line.scan);
+    const found = findConstruct(line.scan, line.vocabulary);
     if (!found) continue;
     findings.push({
       line: line.number,
@@ -214,5 +227,6 @@ export const noCodeConstructs = defineLintRule({
     'So "the class schedule", "the interface is easy to use", "the function of the page", "loop the intro video", "payment methods" and "a promised delivery date" are English. A single capitalized word is not a code name ("a class called Yoga Basics"); a name spelled as code is (camelCase, PascalCase with two humps, snake_case).',
     'A bare code identifier without a construct around it is not reported: in a product with a public API ("each event has a sessionId field") it is part of the outcome.',
   ],
+  vocabulary: SHAPES.flatMap((s) => s.needs),
   check: checkCodeConstructs,
 });

@@ -22,48 +22,83 @@ const STORAGE = '(?:tables?|collections?|indexe?s?|indices|schemas?|database|db)
 /** A column or field name spelled as code: `password_hash`, `created_at`. */
 const SNAKE_CASE = String.raw`(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/-])`;
 
-const SHAPES: readonly { re: RegExp; what: string }[] = [
-  { re: /\b(?:primary|foreign|composite|partition)\s+keys?\b/i, what: 'a key' },
-  { re: /\b(?:join|junction|link|association)\s+tables?\b/i, what: 'a join table' },
+/** Each shape with the lower-cased words of which a line needs one before the pattern is tried. */
+const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] = [
+  { re: /\b(?:primary|foreign|composite|partition)\s+keys?\b/i, what: 'a key', needs: ['key'] },
+  { re: /\b(?:join|junction|link|association)\s+tables?\b/i, what: 'a join table', needs: ['table'] },
   {
     re: /\b(?:unique|ttl|composite|compound|partial|full-?text|gin|b-?tree)\s+index(?:es)?\b|\bindex(?:es)?\s+on\s+(?:the\s+)?`?[a-z_]+`?(?:\s+column)?(?=\s*(?:$|[,.;)]|\s+(?:and|column|field|of|in|for)\b))/i,
     what: 'an index',
+    needs: ['index'],
   },
   {
     re: /\b(?:varchar|nvarchar|char|decimal|numeric)\s*\(\s*\d+|\b(?:VARCHAR|TEXT|INTEGER|INT|BIGINT|SMALLINT|BOOLEAN|TIMESTAMP|TIMESTAMPTZ|UUID|JSONB|JSON|BLOB|SERIAL|DATETIME|REAL|FLOAT)\s+columns?\b|\b(?:varchar|bigint|timestamptz|jsonb|uuid|datetime|int)\s+(?:columns?|fields?)\b/,
     what: 'a column type',
+    needs: ['char', 'decimal', 'numeric', 'column', 'field'],
   },
   {
     // A typed field list: "name (string), age (integer)".
     re: /\b\w+\s*\((?:string|integer|int|text|boolean|bool|number|float|double|decimal|date|datetime|timestamp|uuid|varchar)\)/i,
     what: 'typed fields',
+    needs: ['('],
   },
   {
     re: new RegExp(
       String.raw`\b${DATABASES}\b.{0,80}?\b${STRUCTURES}\b|\b${STRUCTURES}\b.{0,40}?\b(?:in|on|of)\s+${DATABASES}\b`,
     ),
     what: 'a database with its structures',
+    needs: [
+      'postgres',
+      'mysql',
+      'mariadb',
+      'sqlite',
+      'mongo',
+      'redis',
+      'dynamo',
+      'cassandra',
+      'search',
+      'firestore',
+      'supabase',
+      'couchdb',
+      'neo4j',
+      'sql',
+      'cockroach',
+      'clickhouse',
+      'bigquery',
+      'memcached',
+      'cosmos',
+      'influx',
+      'timescale',
+      'planetscale',
+    ],
   },
   {
     // Storage structures only: "a CSV with first_name and last_name columns" is an output format.
     re: new RegExp(String.raw`${SNAKE_CASE}.{0,80}?\b${STORAGE}\b|\b${STORAGE}\b.{0,80}?${SNAKE_CASE}`),
     what: 'columns named as code',
+    needs: ['_'],
   },
   // Columns named by storage conventions: `created_at`, `user_id`, `deleted_by` next to a column or field.
   {
     re: /(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:at|id|by|on|ts|fk|pk)\b.{0,40}?\b(?:columns?|fields?)\b/,
     what: 'a column named as code',
+    needs: ['_'],
   },
   // Indexing a table: "index the orders table on status".
-  { re: /\bindex\s+the\s+\w+\s+(?:table|collection)\b/i, what: 'an index' },
+  { re: /\bindex\s+the\s+\w+\s+(?:table|collection)\b/i, what: 'an index', needs: ['index'] },
   // A table or collection with its column list in parentheses: "a notes table (id, title, body)".
-  { re: /\b(?:tables?|collections?)\s*\(\s*\w+\s*,\s*\w+/i, what: 'a table with its columns' },
+  { re: /\b(?:tables?|collections?)\s*\(\s*\w+\s*,\s*\w+/i, what: 'a table with its columns', needs: ['('] },
 ];
 
-/** The first schema design in one (masked) line. */
-function findSchema(text: string): { index: number; code: string; what: string } | undefined {
+/** The first schema design in one (masked) line, given with the vocabulary words it holds. */
+function findSchema(
+  text: string,
+  present: ReadonlySet<string>,
+): { index: number; code: string; what: string } | undefined {
   let best: { index: number; code: string; what: string } | undefined;
-  for (const { re, what } of SHAPES) {
+  if (present.size === 0) return undefined;
+  for (const { re, what, needs } of SHAPES) {
+    if (!needs.some((w) => present.has(w))) continue;
     const m = re.exec(text);
     if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0], what };
   }
@@ -74,7 +109,7 @@ function findSchema(text: string): { index: number; code: string; what: string }
 function checkDataSchema(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const line of lintableLines(view)) {
-    const found = findSchema(line.scan);
+    const found = findSchema(line.scan, line.vocabulary);
     if (!found) continue;
     findings.push({
       line: line.number,
@@ -110,10 +145,11 @@ export const noDataSchema = defineLintRule({
     ],
   },
   notes: [
-    'Storage vocabulary that only a schema has counts on its own: primary, foreign, composite and partition keys; join tables; unique, TTL, compound, secondary and full-text indexes, and an index on a column; column types (`varchar(255)`, `TEXT column`, `jsonb field`); typed field lists (`name (string), age (integer)`); a table with its column list in parentheses.',
+    'Storage vocabulary that only a schema has counts on its own: primary, foreign, composite and partition keys; join tables; unique, TTL, composite, compound, partial and full-text indexes, and an index on a column; column types (`varchar(255)`, `TEXT column`, `jsonb field`); typed field lists (`name (string), age (integer)`); a table with its column list in parentheses.',
     'A database product (PostgreSQL, MySQL, SQLite, MongoDB, Redis, DynamoDB, ...) counts only next to its structures (table, column, collection, index, schema, key, hash, sorted set, document, row, field). "Store data in SQLite" alone may be a requirement of the product and is not reported.',
     'A snake_case name next to a storage structure (table, collection, index, schema, database) is a column named as code (`a sessions table with user_id`); next to "column" or "field" only with a storage suffix (`created_at`, `user_id`, `deleted_by`), since an export file has columns too ("a CSV with first_name and last_name columns" is an output format).',
     'So "a table of results", "a table with the date and total of each order", "a unique key to unlock the door" (no key kind listed) and relationships stated as outcomes ("each comment belongs to one user") are English.',
   ],
+  vocabulary: SHAPES.flatMap((s) => s.needs),
   check: checkDataSchema,
 });

@@ -18,29 +18,46 @@ const DIRECTORY = '(?:folders?|directories|directory|dirs?|sub-?folders?|sub-?di
  */
 const CODE_DIRECTORIES = String.raw`(?:src|lib|libs|utils?|helpers|services|components|hooks|controllers|models|views|routes|routers|middlewares?|config|configs|types|typings|interfaces|tests?|specs?|__\w+__|scripts|handlers|migrations|schemas|fixtures|mocks|stubs|api|stores?|reducers|actions|providers|modules|plugins|layouts|styles|assets|static|dist|build|bin|cmd|internal|pkg|vendor|node_modules)`;
 
-const SHAPES: readonly { re: RegExp; what: string }[] = [
+/** Each shape with the lower-cased words of which a line needs one before the pattern is tried. */
+const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] = [
   // "a directory called controllers": a lower-case name, as code directories are spelled.
-  { re: new RegExp(String.raw`\b${DIRECTORY}\s+(?:called|named)\s+\`?[a-z_][\w.-]*`), what: 'a named directory' },
+  {
+    re: new RegExp(String.raw`\b${DIRECTORY}\s+(?:called|named)\s+\`?[a-z_][\w.-]*`),
+    what: 'a named directory',
+    needs: ['folder', 'dir'],
+  },
   // "a utils folder", "components, hooks and services directories"
-  { re: new RegExp(String.raw`(?<![\w-])\`?${CODE_DIRECTORIES}\`?\s+${DIRECTORY}\b`), what: 'a code directory' },
+  {
+    re: new RegExp(String.raw`(?<![\w-])\`?${CODE_DIRECTORIES}\`?\s+${DIRECTORY}\b`),
+    what: 'a code directory',
+    needs: ['folder', 'dir'],
+  },
   {
     re: /\b(?:at|in|into|to|under)\s+the\s+(?:project|repo(?:sitory)?|app|server|source|code|workspace|package)(?:'s)?\s+root\b|\broot\s+(?:of|in)\s+the\s+(?:project|repo(?:sitory)?|server|source|code(?:base)?|workspace|package)\b/i,
     what: 'the project root',
+    needs: ['root'],
   },
   {
     re: /\bone\s+(?:file|module|folder|directory)\s+(?:per|for\s+each|for\s+every)\s+(?:component|class|module|route|model|function|controller|handler|service|hook|type|view|page|endpoint)\b/i,
     what: 'a file per construct',
+    needs: ['one '],
   },
   {
     re: /\b(?:index|barrel)\s+files?\b|\bre-?exports?\s+(?:its\s+|the\s+|all\s+)?(?:modules|exports|types|components|functions)\b/i,
     what: 'module files',
+    needs: ['index', 'barrel', 'export'],
   },
 ];
 
-/** The first layout description in one (masked) line. */
-function findLayout(text: string): { index: number; code: string; what: string } | undefined {
+/** The first layout description in one (masked) line, given with the vocabulary words it holds. */
+function findLayout(
+  text: string,
+  present: ReadonlySet<string>,
+): { index: number; code: string; what: string } | undefined {
   let best: { index: number; code: string; what: string } | undefined;
-  for (const { re, what } of SHAPES) {
+  if (present.size === 0) return undefined;
+  for (const { re, what, needs } of SHAPES) {
+    if (!needs.some((w) => present.has(w))) continue;
     const m = re.exec(text);
     if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0], what };
   }
@@ -51,7 +68,7 @@ function findLayout(text: string): { index: number; code: string; what: string }
 function checkDirectoryLayout(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const line of lintableLines(view)) {
-    const found = findLayout(line.scan);
+    const found = findLayout(line.scan, line.vocabulary);
     if (!found) continue;
     findings.push({
       line: line.number,
@@ -90,5 +107,6 @@ export const noDirectoryLayout = defineLintRule({
     'Also: the project or repository root, "one file per component" (or class, module, route, ...), index or barrel files and re-exports.',
     'So "a staff directory", "a shared folder", "the folder the export is saved to" and user-made folders are English.',
   ],
+  vocabulary: SHAPES.flatMap((s) => s.needs),
   check: checkDirectoryLayout,
 });

@@ -67,9 +67,13 @@ const BACKTICK_NAMES = new Map([...DISTINCTIVE_LIBRARIES, ...CAPITALIZED_LIBRARI
 const ALL_WORDS: ReadonlySet<string> = new Set(TIERS.flatMap((t) => [...t.words]));
 const LONGEST_WORD = Math.max(...[...ALL_WORDS].map((w) => w.length));
 
-/** Start and lower-cased text of each maximal run of ASCII letters and digits that begins a listed name. */
-function candidateRuns(text: string): { start: number; word: string }[] {
+/**
+ * Start and lower-cased text of each maximal run of ASCII letters and digits that begins a listed name.
+ * Words are cut from `lower` when it has the line's offsets (lower-casing can change a line's length).
+ */
+function candidateRuns(text: string, lower: string): { start: number; word: string }[] {
   const runs: { start: number; word: string }[] = [];
+  const aligned = lower.length === text.length;
   let start = -1;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 0;
@@ -78,7 +82,7 @@ function candidateRuns(text: string): { start: number; word: string }[] {
       continue;
     }
     if (start !== -1 && i - start <= LONGEST_WORD) {
-      const word = text.slice(start, i).toLowerCase();
+      const word = aligned ? lower.slice(start, i) : text.slice(start, i).toLowerCase();
       if (ALL_WORDS.has(word)) runs.push({ start, word });
     }
     start = -1;
@@ -127,22 +131,40 @@ const PACKAGE_NOUNS = String.raw`(?:npm\s+)?(?:packages?|librar(?:y|ies)|modules
 /** The same after "add", "use", "include", where "the payment module" or "the photo library" are features. */
 const ADD_NOUNS = String.raw`(?:npm\s+)?(?:packages?|dependenc(?:y|ies)|middleware|gems?|crates?)`;
 
-/** Each step names the package in group `name`; `article` and `noun` tell how it was named. */
-const INSTALL_STEPS: readonly RegExp[] = [
+/**
+ * Each step names the package in group `name`; `article` and `noun` tell how it was named. `needs`: words
+ * of which a line must hold one before the pattern is tried.
+ */
+const INSTALL_STEPS: readonly { re: RegExp; needs: readonly string[] }[] = [
   // install helmet / install the dotenv package / bring in the slugify package
-  new RegExp(
-    String.raw`\b(?:install|bring\s+in|pull\s+in|require)\s+(?<article>the\s+)?(?<name>${PACKAGE_NAME})(?<noun>\s+${PACKAGE_NOUNS}\b)?`,
-    'gid',
-  ),
+  {
+    re: new RegExp(
+      String.raw`\b(?:install|bring\s+in|pull\s+in|require)\s+(?<article>the\s+)?(?<name>${PACKAGE_NAME})(?<noun>\s+${PACKAGE_NOUNS}\b)?`,
+      'gid',
+    ),
+    needs: ['install', 'bring in', 'pull in', 'require'],
+  },
   // add the stripe package / use the uuid dependency
-  new RegExp(String.raw`\b(?:add|use|include)\s+(?:the\s+)?(?<name>${PACKAGE_NAME})(?<noun>\s+${ADD_NOUNS})\b`, 'gid'),
+  {
+    re: new RegExp(
+      String.raw`\b(?:add|use|include)\s+(?:the\s+)?(?<name>${PACKAGE_NAME})(?<noun>\s+${ADD_NOUNS})\b`,
+      'gid',
+    ),
+    needs: ['package', 'dependenc', 'middleware', 'gem', 'crate'],
+  },
   // add multer as middleware / add bcrypt as a dependency
-  new RegExp(
-    String.raw`\b(?:add|install|use|include)\s+(?<name>${PACKAGE_NAME})(?<noun>\s+as\s+(?:an?\s+)?(?:(?:dev|peer|runtime)\s+)?(?:dependency|middleware|plugin))\b`,
-    'gid',
-  ),
+  {
+    re: new RegExp(
+      String.raw`\b(?:add|install|use|include)\s+(?<name>${PACKAGE_NAME})(?<noun>\s+as\s+(?:an?\s+)?(?:(?:dev|peer|runtime)\s+)?(?:dependency|middleware|plugin))\b`,
+      'gid',
+    ),
+    needs: [' as '],
+  },
   // a dependency on date-fns
-  new RegExp(String.raw`\bdependency\s+on\s+(?<name>${PACKAGE_NAME})(?<noun>)\b`, 'gid'),
+  {
+    re: new RegExp(String.raw`\bdependency\s+on\s+(?<name>${PACKAGE_NAME})(?<noun>)\b`, 'gid'),
+    needs: ['dependenc'],
+  },
 ];
 
 /** Words that, right before the verb, still leave it an instruction ("then install cors"). */
@@ -154,15 +176,15 @@ const STEP_LEAD = /\b(?:then|first|next|also|finally)\s*,?\s*$/i;
  * "Users can install the app" has a subject; "install the app" names a thing, not a package;
  * "install updates" names a plural; "Install guide:" is a label.
  */
-function findInstallSteps(text: string): { index: number; name: string }[] {
+function findInstallSteps(text: string, present: ReadonlySet<string>): { index: number; name: string }[] {
   const found: { index: number; name: string }[] = [];
-  if (!/\b(?:install|bring|pull|require|add|use|include|dependency)\b/i.test(text)) return found;
-  for (const re of INSTALL_STEPS) {
+  for (const { re, needs } of INSTALL_STEPS) {
+    if (!needs.some((w) => present.has(w))) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const name = m.groups?.name ?? '';
       const nameAt = m.indices?.groups?.name?.[0] ?? m.index;
-      const withNoun = (m.groups?.noun ?? '') !== '' || re !== INSTALL_STEPS[0];
+      const withNoun = (m.groups?.noun ?? '') !== '' || re !== INSTALL_STEPS[0]?.re;
       if (NOT_A_PACKAGE.has(name.toLowerCase()) || /[A-Z]/.test(name)) continue;
       if (!withNoun) {
         const imperative =
@@ -179,7 +201,11 @@ function findInstallSteps(text: string): { index: number; name: string }[] {
 }
 
 /** Every library mention in one (masked) line: offset and what was named. */
-function findLibraryNames(text: string): { index: number; name: string }[] {
+function findLibraryNames(
+  text: string,
+  lower: string,
+  vocabulary: ReadonlySet<string>,
+): { index: number; name: string }[] {
   const found: { index: number; name: string }[] = [];
   // Characters already part of a reported name: a name is reported once, by the first shape that finds it.
   const taken = new Uint8Array(text.length);
@@ -202,7 +228,7 @@ function findLibraryNames(text: string): { index: number; name: string }[] {
       if (name) add(span.contentStart, span.content.length, name);
     }
   }
-  const runs = candidateRuns(text);
+  const runs = candidateRuns(text, lower);
   for (const { tier, sticky, words } of TIERS) {
     // Matches of a global scan never overlap: a candidate inside the previous match is skipped.
     let scannedTo = 0;
@@ -220,7 +246,7 @@ function findLibraryNames(text: string): { index: number; name: string }[] {
       add(start, m[0].length, canonicalName(m[0]));
     }
   }
-  for (const step of findInstallSteps(text)) add(step.index, step.name.length, step.name);
+  for (const step of findInstallSteps(text, vocabulary)) add(step.index, step.name.length, step.name);
   return found.length > 1 ? found.sort((a, b) => a.index - b.index) : found;
 }
 
@@ -228,7 +254,7 @@ function findLibraryNames(text: string): { index: number; name: string }[] {
 function checkLibraryNames(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const line of lintableLines(view)) {
-    for (const hit of findLibraryNames(line.scan)) {
+    for (const hit of findLibraryNames(line.scan, line.lower, line.vocabulary)) {
       findings.push({
         line: line.number,
         column: hit.index + 1,
@@ -277,5 +303,6 @@ export const noLibraryNames = defineLintRule({
     '**Install steps**: "install", "bring in", "pull in" or "require" given as an instruction (at the start of a sentence or after "then", "first", "next") with a package named bare (`install helmet`, `then install cookie-parser`) or with a package noun (`install the dotenv package`, `bring in the slugify library`); "add", "use" or "include" with a package noun (`add the stripe package`) or "as a dependency/middleware/plugin" (`add multer as middleware`); "a dependency on date-fns". Not packages: a name after an article with no package noun ("install the app"), a plural ("install updates", so the package `cors` is missed), words such as "new", "extra", "software", a subject before the verb ("users can install the app"), and "the payment module" or "the photo library", which are features.',
     'Programming languages, runtimes and databases (TypeScript, Node.js, PostgreSQL, SQLite) are not reported: they are often requirements of the product, not choices of the executor.',
   ],
+  vocabulary: INSTALL_STEPS.flatMap((s) => s.needs),
   check: checkLibraryNames,
 });

@@ -228,12 +228,15 @@ export function startsWithCommand(text: string): boolean {
 }
 
 /** The first shell command in `text` (already masked: no list marker), with its offset. */
-function findShellCommand(text: string): { index: number; command: string } | undefined {
+function findShellCommand(
+  text: string,
+  vocabulary: ReadonlySet<string>,
+): { index: number; command: string } | undefined {
   const lineStart = lineStartCommand(text);
   if (lineStart) return lineStart;
-  // Each of these patterns starts with a tool name standing as a whole word (a maximal run of word
-  // characters and `-`): without one in the line, none can match.
-  if (text.match(WORD_RUNS)?.some((w) => SCANNED_TOOLS.has(w))) {
+  // Each of these patterns starts with a tool name: without one in the line (the rule's vocabulary,
+  // found by the runner), none can match.
+  if (vocabulary.size > 0 && SCANNED_TOOLS.some((w) => vocabulary.has(w))) {
     const found = scanToolCommands(text);
     if (found) return found;
   }
@@ -260,9 +263,8 @@ function findShellCommand(text: string): { index: number; command: string } | un
   return undefined;
 }
 
-const WORD_RUNS = /[\w-]+/g;
 /** Tool names the tool patterns start with. */
-const SCANNED_TOOLS = new Set([...Object.keys(TOOL_SUBCOMMANDS), ...ALWAYS_COMMAND, 'curl', 'wget']);
+const SCANNED_TOOLS: readonly string[] = [...Object.keys(TOOL_SUBCOMMANDS), ...ALWAYS_COMMAND, 'curl', 'wget'];
 
 /** A tool with a known subcommand, an always-command (`npx x`) or `curl`/`wget` with a flag or URL. */
 function scanToolCommands(text: string): { index: number; command: string } | undefined {
@@ -318,7 +320,7 @@ function commandText(text: string, index: number): string {
 function checkShellCommands(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const line of lintableLines(view)) {
-    const found = findShellCommand(line.scan);
+    const found = findShellCommand(line.scan, line.vocabulary);
     if (!found) continue;
     findings.push({
       line: line.number,
@@ -360,5 +362,6 @@ export const noShellCommands = defineLintRule({
     'In backticks: a command word followed by anything, or a tool name alone (`npm`).',
     '"Run the tests" is never reported: "run" is not a command.',
   ],
+  vocabulary: SCANNED_TOOLS,
   check: checkShellCommands,
 });

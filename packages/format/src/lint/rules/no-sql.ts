@@ -45,7 +45,7 @@ const SQL_SHAPES: readonly RegExp[] = [
 
 /**
  * The keyword each shape starts with, lower-cased: a shape can only match a line that contains it in
- * some casing, so a line without any of these keywords skips every pattern.
+ * some casing, so a line without any of these keywords (the rule's vocabulary) skips every pattern.
  */
 const SHAPE_KEYWORDS: readonly string[] = SQL_SHAPES.map((re) => {
   const keyword = /^\\b\(?\??:?([A-Za-z]+)/.exec(re.source)?.[1];
@@ -53,13 +53,13 @@ const SHAPE_KEYWORDS: readonly string[] = SQL_SHAPES.map((re) => {
   return keyword.toLowerCase();
 });
 
-/** The first SQL statement in one (masked) line. */
-function findSql(text: string): { index: number; statement: string } | undefined {
+/** The first SQL statement in one (masked) line, given with the vocabulary words it holds. */
+function findSql(text: string, present: ReadonlySet<string>): { index: number; statement: string } | undefined {
+  if (present.size === 0) return undefined;
   let best: { index: number; statement: string } | undefined;
-  const lower = text.toLowerCase();
   for (let i = 0; i < SQL_SHAPES.length; i++) {
     const re = SQL_SHAPES[i] as RegExp;
-    if (!lower.includes(SHAPE_KEYWORDS[i] as string)) continue;
+    if (!present.has(SHAPE_KEYWORDS[i] as string)) continue;
     const m = re.exec(text);
     if (m && (best === undefined || m.index < best.index)) best = { index: m.index, statement: m[0] };
   }
@@ -70,7 +70,7 @@ function findSql(text: string): { index: number; statement: string } | undefined
 function checkSql(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const line of lintableLines(view)) {
-    const found = findSql(line.scan);
+    const found = findSql(line.scan, line.vocabulary);
     if (!found) continue;
     findings.push({
       line: line.number,
@@ -111,5 +111,6 @@ export const noSql = defineLintRule({
     '`DELETE FROM t WHERE` followed by a comparison, or `DELETE FROM t;`. `ALTER TABLE` in upper case, or with `add column`, `drop column`, `rename to`. `DROP TABLE` in upper case. `JOIN t ON a.b =`.',
     'So "Select the items from the list", "Create a table of results", "Create index cards on the board", "Users can delete their account" and "delete from history where the item is old" are English.',
   ],
+  vocabulary: SHAPE_KEYWORDS,
   check: checkSql,
 });
