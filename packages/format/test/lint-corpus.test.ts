@@ -18,7 +18,7 @@ import { type CorpusItem, loadCorpus } from './fixtures/lint/corpus/load.js';
 /** Floors: what the rules reached when this test was written (never raised by editing the corpus). */
 const FLOORS = {
   tuning: { recall: 0.98, precision: 1 },
-  'held-out': { recall: 0.96, precision: 1 },
+  'held-out': { recall: 0.98, precision: 1 },
 } as const;
 
 type Part = keyof typeof FLOORS;

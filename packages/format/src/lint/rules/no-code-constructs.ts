@@ -137,7 +137,7 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[]; cod
     needs: ['try', 'catch', 'throw'],
   },
   {
-    re: /\b(?:throws?|raises?|rethrows?)\s+(?:an?\s+|the\s+)?`?[A-Z][A-Za-z0-9]*(?:Error|Exception)\b/,
+    re: /\b(?:[Tt]hrows?|[Rr]aises?|[Rr]ethrows?)\s+(?:an?\s+|the\s+)?`?[A-Z][A-Za-z0-9]*(?:Error|Exception)\b/,
     what: 'a thrown error type',
     needs: ['throw', 'raise'],
   },
