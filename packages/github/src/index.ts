@@ -7,3 +7,15 @@ export * from './errors.js';
 export { GitHubHost, type GitHubHostOptions } from './host/github-host.js';
 export { type GitHubAuth, type GitHubLimitsOptions, createOctokit, SessionHubOctokit } from './host/octokit.js';
 export { signPayload, verifySignature } from './webhooks/signature.js';
+export { parseCommand, type CommentCommand } from './webhooks/commands.js';
+export { type DeliveryLog, type DeliveryState, SqliteDeliveryLog } from './webhooks/delivery-log.js';
+export { JobQueue, type JobRunner } from './webhooks/job-queue.js';
+export type { ErrorReport, QueuedJob, WebhookJob } from './webhooks/jobs.js';
+export {
+  GITHUB_MAX_PAYLOAD_BYTES,
+  type WebhookAnswer,
+  WebhookReceiver,
+  type WebhookReceiverOptions,
+  type WebhookRequest,
+} from './webhooks/receiver.js';
+export { type TriggerOptions, WebhookRouter } from './webhooks/route.js';

@@ -1,0 +1,57 @@
+import type { QueuedJob } from './jobs.js';
+
+/** Runs a queued job; the signal aborts when the queue closes. */
+export type JobRunner = (job: QueuedJob, opts: { signal: AbortSignal }) => Promise<void>;
+
+/**
+ * An in-process queue: jobs run in the background, `concurrency` at a time, in arrival order. The durable
+ * record of each job is the delivery log; this only schedules. A runner's error goes to `onError`.
+ */
+export class JobQueue {
+  private readonly waiting: QueuedJob[] = [];
+  private running = 0;
+  private readonly controller = new AbortController();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly runner: JobRunner,
+    private readonly concurrency: number,
+    private readonly onError: (error: unknown, job: QueuedJob) => void,
+  ) {}
+
+  /** Queues a job; returns at once. */
+  push(job: QueuedJob): void {
+    if (this.controller.signal.aborted) return;
+    this.waiting.push(job);
+    this.pump();
+  }
+
+  /** Resolves when no job is running or waiting. */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((ok) => this.idleWaiters.push(ok));
+  }
+
+  /** Stops taking jobs and aborts the running ones; resolves when they have settled. */
+  async close(): Promise<void> {
+    this.waiting.length = 0;
+    this.controller.abort();
+    await this.idle();
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.waiting.length > 0) {
+      const job = this.waiting.shift() as QueuedJob;
+      this.running++;
+      this.runner(job, { signal: this.controller.signal })
+        .catch((error: unknown) => this.onError(error, job))
+        .finally(() => {
+          this.running--;
+          this.pump();
+          if (this.running === 0 && this.waiting.length === 0) {
+            for (const wake of this.idleWaiters.splice(0)) wake();
+          }
+        });
+    }
+  }
+}
