@@ -2,7 +2,8 @@
  * Recall and precision of the boundary rules on a labelled corpus of planner-written items: half cross
  * the actor boundary (install steps, database designs, language constructs, directory layouts, and the
  * older classes), half are plain outcomes that use the same words as English. The `held-out` part was
- * written and committed before any rule was tuned and was never tuned on; the `tuning` part was.
+ * written and committed before any rule was tuned; `held-out-2` after tuning, before it was first
+ * measured; neither is tuned on. The `tuning` part is.
  *
  * Each item is linted as a REQUIREMENTS item. A crossing item counts as caught when any rule reports
  * it; a plain item must get no diagnostic at all. The figures are printed, floored, and must be the
@@ -19,6 +20,7 @@ import { type CorpusItem, loadCorpus } from './fixtures/lint/corpus/load.js';
 const FLOORS = {
   tuning: { recall: 0.98, precision: 1 },
   'held-out': { recall: 0.98, precision: 1 },
+  'held-out-2': { recall: 0.85, precision: 1 },
 } as const;
 
 type Part = keyof typeof FLOORS;
@@ -71,7 +73,7 @@ function statedFigures(part: Part, s: Score): string {
   return `| ${part} | ${s.crossing} + ${s.plain} | ${s.recall.toFixed(2)} (${s.caught}/${s.crossing}) | ${s.precision.toFixed(2)} (${s.falsePositives} plain items reported) |`;
 }
 
-const parts: Part[] = ['tuning', 'held-out'];
+const parts: Part[] = ['tuning', 'held-out', 'held-out-2'];
 const corpus = Object.fromEntries(parts.map((p) => [p, loadCorpus(p)])) as Record<Part, CorpusItem[]>;
 const scores = Object.fromEntries(parts.map((p) => [p, score(corpus[p])])) as Record<Part, Score>;
 
@@ -88,7 +90,7 @@ describe('boundary corpus', () => {
   });
 
   it('has at least 200 items, about half of them crossing, in both parts', () => {
-    const all = [...corpus.tuning, ...corpus['held-out']];
+    const all = parts.flatMap((p) => corpus[p]);
     expect(all.length).toBeGreaterThanOrEqual(200);
     const crossing = all.filter((i) => i.crosses).length;
     expect(crossing / all.length).toBeGreaterThan(0.4);
