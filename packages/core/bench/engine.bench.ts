@@ -65,8 +65,8 @@ async function benchSessionHub(workspace: string, concurrency: number, total: nu
     store: new MemoryStore(),
     sandbox: instantSandboxProvider(workspace),
     workspace,
-    // The library search has no LangGraph counterpart; everything else runs as configured by default.
-    policy: { concurrency, libraryContextSize: 0 },
+    // The library search and the Foundation document have no LangGraph counterpart; the rest runs as by default.
+    policy: { concurrency, libraryContextSize: 0, foundation: 'skip' },
   });
   const started = performance.now();
   await runPool(total, concurrency, async () => {

@@ -165,6 +165,25 @@ describe('engine: one owner per session across engines (item 5)', () => {
     expect(events.some((e) => e.type === 'session.claimed' && e.owner === second.hub.engineId)).toBe(false);
   });
 
+  it('the owner renews its claim while the session waits, so its claim never runs out under it', async () => {
+    const store = new MemoryStore();
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const options = { store, now: () => clock, policy: { requireApproval: true, leaseMs: 300 } };
+    const first = await makeHarness(options);
+    const handle = await first.hub.run({ request: 'Greet visitors by name' });
+    for await (const e of handle.events) if (e.type === 'approval.requested') break;
+    const claims = async () => (await store.readEvents(handle.id)).filter((e) => e.type === 'session.claimed');
+    expect(await claims()).toHaveLength(1);
+    clock += 250; // the claim (until +300) is due for renewal; the engine's timer renews it
+    for (let i = 0; i < 500 && (await claims()).length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await claims()).toHaveLength(2);
+    clock += 250; // past the first claim, within the renewed one
+    const second = await makeHarness({ ...options, workspace: first.workspace });
+    await expect(second.hub.approve(handle.id)).rejects.toMatchObject({ code: 'session.owned_elsewhere' });
+    await first.hub.approve(handle.id);
+    expect((await handle.result).session.state).toBe('succeeded');
+  });
+
   it('an engine whose claim was taken over stops without writing: its result settles with owned_elsewhere', async () => {
     const store = new MemoryStore();
     let clock = Date.parse('2026-01-01T00:00:00Z');

@@ -10,21 +10,27 @@ import { describe, expect, it } from 'vitest';
 import { runEngineModel } from '../../core/test/engine-model-kit.js';
 import { openSqliteStore } from '../src/index.js';
 
+const RUNS = Number(process.env.ENGINE_MODEL_RUNS ?? 15);
+
 describe('engine model on SQLite: random interleavings over one database file', () => {
-  it('keeps every promise of docs/engine.md (3 engines, one connection each)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sessionhub-sqlite-model-'));
-    try {
-      const report = await runEngineModel({
-        engines: 3,
-        numRuns: Number(process.env.ENGINE_MODEL_RUNS ?? 15),
-        openStore: (run) => openSqliteStore(join(dir, `model-${run}.db`)),
-      });
-      console.log(
-        `engine model (sqlite): ${report.runs} runs, ${report.commands} commands, ${JSON.stringify(report.exercised)}`,
-      );
-      expect(report.failure).toBeUndefined();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'keeps every promise of docs/engine.md (3 engines, one connection each)',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'sessionhub-sqlite-model-'));
+      try {
+        const report = await runEngineModel({
+          engines: 3,
+          numRuns: RUNS,
+          openStore: (run) => openSqliteStore(join(dir, `model-${run}.db`)),
+        });
+        console.log(
+          `engine model (sqlite): ${report.runs} runs, ${report.commands} commands, ${JSON.stringify(report.exercised)}`,
+        );
+        expect(report.failure).toBeUndefined();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    60_000 + RUNS * 2_000,
+  );
 });

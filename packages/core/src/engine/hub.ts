@@ -24,6 +24,7 @@ import { initialReplay, type ReplayedState, replay } from './replay.js';
 import { Semaphore } from './semaphore.js';
 import { type EngineParts, runSession } from './session-run.js';
 import { fillTemplate } from './templates.js';
+import { interval } from './wall-timer.js';
 import { WriteAheadRunner } from './write-ahead-runner.js';
 
 export type { SessionHandle, SessionResult } from './active-session.js';
@@ -72,6 +73,8 @@ export class SessionHub {
   private readonly now: () => number;
   /** What a running session needs from this engine. */
   private readonly parts: EngineParts;
+  /** Renews the claims of the sessions running here (one timer per engine, while any runs). */
+  private stopRenewing: (() => void) | undefined;
 
   constructor(private readonly options: SessionHubOptions) {
     checkPortVersions(options);
@@ -88,7 +91,13 @@ export class SessionHub {
       semaphore: this.semaphore,
       now: this.now,
       notifyPaused: (id) => this.notifyPaused(id),
-      forget: (id) => this.active.delete(id),
+      forget: (id) => {
+        this.active.delete(id);
+        if (this.active.size === 0) {
+          this.stopRenewing?.();
+          this.stopRenewing = undefined;
+        }
+      },
     };
     this.emitter = isolateListeners(new EventEmitter<SessionHubEventMap>(), (error, args) =>
       options.onListenerError?.(error, args[0] as SessionEvent),
@@ -397,6 +406,9 @@ export class SessionHub {
   private start(active: ActiveSession, signal?: AbortSignal): void {
     // Only now does it run here: until its claim is written, callers wait for the load instead.
     this.active.set(active.handle.id, active);
+    this.stopRenewing ??= interval(this.policy.leaseMs / 3, () => {
+      for (const a of this.active.values()) a.runner.renewClaim().catch(() => undefined);
+    });
     const { controller } = active;
     const onAbort = () => controller.abort(new CancelledError());
     signal?.addEventListener('abort', onAbort, { once: true });

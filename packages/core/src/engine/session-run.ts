@@ -17,7 +17,7 @@ import type { Redactor } from './redaction.js';
 import { SessionResources } from './resources.js';
 import type { Semaphore } from './semaphore.js';
 import { driveSession, type SessionOutcome } from './session-driver.js';
-import { interval, longTimer } from './wall-timer.js';
+import { longTimer } from './wall-timer.js';
 
 /** What running a session needs from its engine. */
 export interface EngineParts {
@@ -34,7 +34,7 @@ export interface EngineParts {
 
 /**
  * Runs one session on this engine from where its log stands to where it ends or stops: takes a
- * concurrency slot, keeps the claim renewed, takes a budget decision first if it was paused at one,
+ * concurrency slot, takes a budget decision first if it was paused at one,
  * drives the lifecycle, and writes how it ended (finished, paused at a budget or an outage) or stops
  * writing when another engine took it over.
  */
@@ -44,9 +44,6 @@ export async function runSession(engine: EngineParts, active: ActiveSession): Pr
   const resources = new SessionResources(engine.options, () => runner.session, signal);
   const outcome: SessionOutcome = {};
   let stopWallTimer: (() => void) | undefined;
-  const stopRenewing = interval(engine.policy.leaseMs / 3, () => {
-    runner.renewClaim().catch(() => undefined);
-  });
   let acquired = false;
   let error: SessionHubError | undefined;
   try {
@@ -119,7 +116,6 @@ export async function runSession(engine: EngineParts, active: ActiveSession): Pr
     throw original;
   } finally {
     stopWallTimer?.();
-    stopRenewing();
     active.decisions.close(`session ${runner.sessionId} stopped before the decision was recorded`);
     await resources.dispose();
     if (acquired) engine.semaphore.release();
