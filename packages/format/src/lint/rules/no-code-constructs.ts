@@ -11,12 +11,16 @@ import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
 import { lintableLines } from '../text.js';
 
-/** A name spelled as code: camelCase, PascalCase with two or more humps, snake_case. */
-const IDENTIFIER = String.raw`(?:[a-z]{2,}[A-Z][a-z]\w*|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)`;
+/** camelCase and snake_case: names only code spells so. */
+const CODE_ONLY_NAME = String.raw`(?:[a-z]{2,}[A-Z][a-z]\w*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)`;
+/** A name spelled as code, PascalCase with two or more humps included (brands are spelled so too: PayPal). */
+const IDENTIFIER = `(?:${CODE_ONLY_NAME}|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)`;
 
-/** Constructs a program is built from; after "called"/"named" or before an identifier they are code. */
-const CONSTRUCT =
-  '(?:class|interface|type|enum|struct|function|method|hook|helper|variable|constant|component|module|entity|model|schema|service|controller|object|record|trait|protocol|decorator|middleware|reducer)';
+/** Constructs that only code has: followed by a name spelled as code, they name one. */
+const CODE_CONSTRUCT =
+  '(?:class|interface|type|enum|struct|trait|protocol|decorator|function|method|hook|helper|variable|constant)';
+/** Words that are also product words ("the record GitHub sends"): they name a construct only with "called"/"named". */
+const SHARED_CONSTRUCT = '(?:component|module|entity|model|schema|service|controller|object|record|middleware|reducer)';
 
 /** Members of a class, interface or object. */
 const MEMBERS = '(?:methods|properties|property|fields|getters?|setters?|constructor|members|attributes)';
@@ -72,7 +76,9 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[]; cod
   { re: /\b(?:that|which)\s+resolves\s+(?:with|to)\b/i, what: 'a promise that resolves', needs: ['resolves'] },
   // Classes and interfaces: the construct with a name spelled as code, or with its members listed.
   {
-    re: new RegExp(String.raw`\b${CONSTRUCT}s?\s+(?:called\s+|named\s+)?\`?${IDENTIFIER}\b`),
+    re: new RegExp(
+      String.raw`\b${CODE_CONSTRUCT}s?\s+(?:called\s+|named\s+)?\`?${IDENTIFIER}\b|\b${SHARED_CONSTRUCT}s?\s+(?:called|named)\s+\`?${IDENTIFIER}\b`,
+    ),
     what: 'a named code construct',
     needs: [],
     codeName: true,
@@ -80,7 +86,7 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[]; cod
   {
     // A brand may be PascalCase ("the PayPal component"); camelCase and snake_case names are only code.
     re: new RegExp(
-      String.raw`\b(?:${IDENTIFIER})\s+(?:class|interface|type|enum|struct|hook|component|entity)\b|\b(?:[a-z]{2,}[A-Z][a-z]\w*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\s+(?:functions?|methods?|helpers?|variables?)\b`,
+      String.raw`\b${IDENTIFIER}\s+(?:class|interface|type|enum|struct)\b|\b${CODE_ONLY_NAME}\s+(?:functions?|methods?|helpers?|variables?|hooks?|components?)\b`,
     ),
     what: 'a named code construct',
     needs: [],
@@ -226,6 +232,7 @@ export const noCodeConstructs = defineLintRule({
     'Words count only in the role they have in code: a loop **kind** (`for loop`, `while loop`, `for...of`, `forEach`), looping **over an array, keys or entries**; `async/await`, async functions, callbacks with promises, `.then` chains, a capitalized `Promise that ...`; a class, interface or type **with its members** (methods, properties, fields, constructor) or **named as code** (`class CartService`, `a helper called formatPrice`, `the useCart hook`); enums, type aliases, generics; a **kind** of function (helper, arrow, recursive, async) or a function that takes, returns or loops; switch statements, if/else, ternaries, try/catch, throwing a named error type (`ValidationError`); regular expressions; global, local or environment variables; destructuring, memoization, closures; hooks (`useEffect`); `process.env.X` and `NAME=value`.',
     'So "the class schedule", "the interface is easy to use", "the function of the page", "loop the intro video", "payment methods" and "a promised delivery date" are English. A single capitalized word is not a code name ("a class called Yoga Basics"); a name spelled as code is (camelCase, PascalCase with two humps, snake_case).',
     'A bare code identifier without a construct around it is not reported: in a product with a public API ("each event has a sessionId field") it is part of the outcome.',
+    'Known false positives: a product whose own subject is code or data definitions uses these words as outcomes, and they are reported: "Use the regular expressions page to learn search syntax", "Global variables in the survey (age, region) filter every chart", "The enum field picker lets admins choose from fixed values". Switch the rule off (`rules`) for such products.',
   ],
   vocabulary: SHAPES.flatMap((s) => s.needs),
   check: checkCodeConstructs,

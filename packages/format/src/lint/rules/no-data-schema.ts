@@ -27,7 +27,7 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] 
   { re: /\b(?:primary|foreign|composite|partition)\s+keys?\b/i, what: 'a key', needs: ['key'] },
   { re: /\b(?:join|junction|link|association)\s+tables?\b/i, what: 'a join table', needs: ['table'] },
   {
-    re: /\b(?:unique|ttl|composite|compound|partial|full-?text|gin|b-?tree)\s+index(?:es)?\b|\bindex(?:es)?\s+on\s+(?:the\s+)?`?[a-z_]+`?(?:\s+column)?(?=\s*(?:$|[,.;)]|\s+(?:and|column|field|of|in|for)\b))/i,
+    re: /\b(?:unique|ttl|composite|compound|partial|full-?text|gin|b-?tree)\s+index(?:es)?(?=\s+(?:on|for|over|of)\b|\s*(?:$|[,.;)]))|\bindex(?:es)?\s+on\s+(?:the\s+)?`?[a-z_]+`?(?:\s+column)?(?=\s*(?:$|[,.;)]|\s+(?:and|column|field|of|in|for)\b))/i,
     what: 'an index',
     needs: ['index'],
   },

@@ -22,7 +22,9 @@ const CODE_DIRECTORIES = String.raw`(?:src|lib|libs|utils?|helpers|services|comp
 const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] = [
   // "a directory called controllers": a lower-case name, as code directories are spelled.
   {
-    re: new RegExp(String.raw`\b${DIRECTORY}\s+(?:called|named)\s+\`?[a-z_][\w.-]*`),
+    re: new RegExp(
+      String.raw`\b${DIRECTORY}\s+(?:called|named)\s+(?!(?:after|by|for|with|like|as|the|an?|according)\b)\`?[a-z_][\w.-]*`,
+    ),
     what: 'a named directory',
     needs: ['folder', 'dir'],
   },
