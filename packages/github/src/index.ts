@@ -19,3 +19,12 @@ export {
   type WebhookRequest,
 } from './webhooks/receiver.js';
 export { type TriggerOptions, WebhookRouter } from './webhooks/route.js';
+export {
+  createIssueLoop,
+  DEFAULT_LABELS,
+  type GitOutcome,
+  type IssueLoopOptions,
+  issueTag,
+  type SessionLabels,
+} from './loop/issue-loop.js';
+export { renderIssueComment, renderPullRequestBody, type SessionSummary, verdictTable } from './loop/pr-body.js';

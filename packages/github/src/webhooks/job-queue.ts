@@ -10,6 +10,7 @@ export type JobRunner = (job: QueuedJob, opts: { signal: AbortSignal }) => Promi
 export class JobQueue {
   private readonly waiting: QueuedJob[] = [];
   private running = 0;
+  private heavy = 0;
   private readonly controller = new AbortController();
   private idleWaiters: (() => void)[] = [];
 
@@ -19,11 +20,17 @@ export class JobQueue {
     private readonly onError: (error: unknown, job: QueuedJob) => void,
   ) {}
 
-  /** Queues a job; returns at once. */
+  /**
+   * Queues a job; returns at once. Short jobs (an approval, a rating) start at once beside the others, so an
+   * approval is never stuck behind the session that waits for it.
+   */
   push(job: QueuedJob): void {
     if (this.controller.signal.aborted) return;
-    this.waiting.push(job);
-    this.pump();
+    if (job.job.kind === 'approve' || job.job.kind === 'rate') this.start(job);
+    else {
+      this.waiting.push(job);
+      this.pump();
+    }
   }
 
   /** Resolves when no job is running or waiting. */
@@ -40,18 +47,23 @@ export class JobQueue {
   }
 
   private pump(): void {
-    while (this.running < this.concurrency && this.waiting.length > 0) {
-      const job = this.waiting.shift() as QueuedJob;
-      this.running++;
-      this.runner(job, { signal: this.controller.signal })
-        .catch((error: unknown) => this.onError(error, job))
-        .finally(() => {
-          this.running--;
-          this.pump();
-          if (this.running === 0 && this.waiting.length === 0) {
-            for (const wake of this.idleWaiters.splice(0)) wake();
-          }
-        });
+    while (this.heavy < this.concurrency && this.waiting.length > 0) {
+      this.heavy++;
+      this.start(this.waiting.shift() as QueuedJob, () => this.heavy--);
     }
+  }
+
+  private start(job: QueuedJob, release: () => void = () => {}): void {
+    this.running++;
+    this.runner(job, { signal: this.controller.signal })
+      .catch((error: unknown) => this.onError(error, job))
+      .finally(() => {
+        this.running--;
+        release();
+        this.pump();
+        if (this.running === 0 && this.waiting.length === 0) {
+          for (const wake of this.idleWaiters.splice(0)) wake();
+        }
+      });
   }
 }

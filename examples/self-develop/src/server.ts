@@ -1,0 +1,112 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { AnthropicExecutor, AnthropicPlanner } from '@sessionhub/anthropic';
+import { CommandVerifier, createSessionHub, type SessionHub, type Store } from '@sessionhub/core';
+import { createGitWorkspaces } from '@sessionhub/git';
+import {
+  createIssueLoop,
+  GitHubHost,
+  type GitHubHostOptions,
+  type QueuedJob,
+  SqliteDeliveryLog,
+  WebhookReceiver,
+} from '@sessionhub/github';
+import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
+import { openSqliteStore } from '@sessionhub/store-sqlite';
+import { recordInGit } from './git-record.js';
+
+/** Options of {@link startSelfDevelop}. */
+export interface SelfDevelopOptions {
+  /** The local clone sessions work on (a git worktree per session) and push from. */
+  repository: string;
+  /** How to reach GitHub (token or App, API base URL, git URL). */
+  github: GitHubHostOptions;
+  /** The webhook secret set on the repository's webhook. */
+  webhookSecret: string;
+  /** The Anthropic API key, and a base URL for a proxy or the fake. */
+  anthropic: { apiKey: string; baseURL?: string };
+  /** Where the SQLite store (sessions, events, deliveries) lives. */
+  dataDir: string;
+  /** The label that starts a session. Default `sessionhub-auto`. */
+  triggerLabel?: string;
+  /** The verifier's gate. Default `node check.mjs`. */
+  checkCommand?: string;
+  /** The branch pull requests target. Default `main`. */
+  baseBranch?: string;
+  /** Port to listen on, on 127.0.0.1. Default 0 (a free one). */
+  port?: number;
+  onProgress?: (message: string, job: QueuedJob) => void;
+}
+
+/** A running self-development server. */
+export interface SelfDevelop {
+  /** Where GitHub posts webhooks. */
+  url: string;
+  hub: SessionHub;
+  store: Store;
+  receiver: WebhookReceiver;
+  deliveries: SqliteDeliveryLog;
+  close(): Promise<void>;
+}
+
+/**
+ * The self-development server: GitHub webhooks in (signed, recorded once), a session per triggering issue on a
+ * git worktree of `repository` in a bubblewrap sandbox, the result pushed and proposed as a pull request.
+ */
+export async function startSelfDevelop(options: SelfDevelopOptions): Promise<SelfDevelop> {
+  await mkdir(options.dataDir, { recursive: true });
+  const base = options.baseBranch ?? 'main';
+  const store = await openSqliteStore({ path: join(options.dataDir, 'sessionhub.db') });
+  // The delivery log shares the store's file; the store has created its schema first.
+  const deliveries = SqliteDeliveryLog.open({ path: join(options.dataDir, 'sessionhub.db') });
+  const workspaces = await createGitWorkspaces({ repository: options.repository, baseRef: base });
+  const sandbox = new ProcessSandboxProvider({ isolation: 'bubblewrap' });
+  const model = { apiKey: options.anthropic.apiKey, maxRetries: 1, ...(options.anthropic.baseURL ? { baseURL: options.anthropic.baseURL } : {}) };
+  const hub = createSessionHub({
+    planner: new AnthropicPlanner(model),
+    executor: new AnthropicExecutor(model),
+    verifier: new CommandVerifier({
+      gates: [{ name: 'check', command: options.checkCommand ?? 'node check.mjs', timeoutMs: 60_000 }],
+    }),
+    store,
+    sandbox,
+    workspace: workspaces.resolver,
+    policy: { maxFixAttempts: 1, secrets: [options.anthropic.apiKey] },
+  });
+  const host = new GitHubHost({ ...options.github, webhookSecret: options.webhookSecret });
+  const receiver = new WebhookReceiver({
+    secret: options.webhookSecret,
+    deliveries,
+    ...(options.triggerLabel ? { label: options.triggerLabel } : {}),
+    runJob: createIssueLoop({
+      host,
+      hub,
+      deliveries,
+      repository: options.repository,
+      baseBranch: base,
+      recordInGit: (result, opts) => recordInGit(workspaces, store, result, opts),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    }),
+  });
+  receiver.start();
+  const server = createServer(receiver.nodeHandler());
+  await new Promise<void>((ok) => server.listen(options.port ?? 0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    hub,
+    store,
+    receiver,
+    deliveries,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((ok) => server.close(ok));
+      await receiver.close();
+      await workspaces.dispose({ signal: AbortSignal.timeout(30_000) });
+      await sandbox.close();
+      deliveries.close();
+      await store.close();
+    },
+  };
+}

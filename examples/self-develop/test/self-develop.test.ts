@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signPayload } from '@sessionhub/github';
+import { type FakeAnthropic, type FakeGitHub, startFakeAnthropic, startFakeGitHub } from '@sessionhub/testing';
+import { promisify } from 'node:util';
+import { afterEach, expect, it } from 'vitest';
+import { createSlugRepository, SLUG_ISSUE, slugScript } from '../src/project.js';
+import { type SelfDevelop, startSelfDevelop } from '../src/server.js';
+
+const SECRET = 'webhook-secret';
+const REPO = 'octo/slugs';
+let root = '';
+let github: FakeGitHub | undefined;
+let model: FakeAnthropic | undefined;
+let app: SelfDevelop | undefined;
+
+afterEach(async () => {
+  await app?.close();
+  await github?.close();
+  await model?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** The `issues.labeled` delivery GitHub sends when the trigger label is put on issue 1. */
+function labeledDelivery(label = 'sessionhub-auto'): string {
+  return JSON.stringify({
+    action: 'labeled',
+    issue: { number: 1, title: SLUG_ISSUE.title, body: SLUG_ISSUE.body, state: 'open', labels: [{ name: label }], user: { login: 'octocat', type: 'User' } },
+    label: { name: label, color: 'ededed' },
+    repository: { full_name: REPO, name: 'slugs', owner: { login: 'octo' } },
+    sender: { login: 'octocat', type: 'User' },
+  });
+}
+
+async function deliver(url: string, id: string, body: string, secret: string | null) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': id };
+  if (secret !== null) headers['x-hub-signature-256'] = signPayload(secret, body);
+  return (await fetch(url, { method: 'POST', headers, body })).status;
+}
+
+it('a signed issues.labeled delivery becomes a session, a pushed branch, a pull request and issue comments; redelivered or forged, nothing more', { timeout: 120_000 }, async () => {
+  root = await mkdtemp(join(tmpdir(), 'sessionhub-self-develop-'));
+  const repository = join(root, 'slugs');
+  await createSlugRepository(repository);
+  github = await startFakeGitHub({
+    token: 'ghp_fake',
+    repos: [{ name: REPO, cloneFrom: repository, permissions: { octocat: 'admin' }, issues: [{ ...SLUG_ISSUE, labels: ['sessionhub-auto'] }] }],
+  });
+  model = await startFakeAnthropic({ script: slugScript() });
+  const gh = github;
+  app = await startSelfDevelop({
+    repository,
+    github: { auth: { token: 'ghp_fake' }, baseUrl: gh.url, gitUrl: (r) => gh.gitUrl(r), limits: { writeSpacingMs: 0, retryAfterBaseMs: 5 } },
+    webhookSecret: SECRET,
+    anthropic: { apiKey: 'sk-ant-fake', baseURL: model.url },
+    dataDir: join(root, 'data'),
+  });
+
+  const id = randomUUID();
+  expect(await deliver(app.url, id, labeledDelivery(), SECRET)).toBe(202);
+  await app.receiver.idle();
+  model.assertDone();
+
+  const sessions = await app.store.listSessions();
+  expect(sessions.map((s) => s.state)).toEqual(['succeeded']);
+  const session = sessions[0];
+  const remote = gh.repo(REPO);
+  const pull = [...remote.pulls.values()][0];
+  expect(pull).toMatchObject({ number: 2, base: 'main', state: 'open' });
+  expect(await remote.log(pull?.head ?? '')).toEqual(['Foundation 1.1: update FOUNDATION.md', 'Session 1.1: Slug Helper', 'Slugs 1.0']);
+  // The work commit holds the module, the Foundation commit only the document.
+  const changed = async (rev: string) =>
+    (
+      await promisify(execFile)('git', ['diff-tree', '--no-commit-id', '--name-only', '-r', rev], {
+        env: { PATH: process.env.PATH ?? '', GIT_DIR: remote.gitDir },
+      })
+    ).stdout.trim();
+  expect(await changed(`refs/heads/${pull?.head}~1`)).toBe('slugify.mjs');
+  expect(await changed(`refs/heads/${pull?.head}`)).toBe('FOUNDATION.md');
+  expect(pull?.body).toContain('Closes #1.');
+  expect(pull?.body).toContain('Session 1.1: Slug Helper');
+  expect(pull?.body).toMatch(/\| check \| ✅ passed \|/);
+  expect(pull?.body).toContain('Fix rounds: 0');
+  expect(pull?.body).toMatch(/Tokens: [\d,]+/);
+  expect(pull?.body).toContain(`Session: \`${session?.id}\``);
+  const issue = remote.issues.get(1);
+  expect(issue?.labels).toEqual(['sessionhub-auto', 'sessionhub:succeeded']);
+  expect(issue?.comments.map((c) => c.body.split('\n')[0])).toEqual([
+    `SessionHub started session \`${session?.id}\` for this issue.`,
+    `SessionHub session \`${session?.id}\` succeeded: https://github.com/${REPO}/pull/2`,
+  ]);
+
+  const requestsBefore = gh.requests.length;
+  expect(await deliver(app.url, id, labeledDelivery(), SECRET)).toBe(200);
+  expect(await deliver(app.url, randomUUID(), labeledDelivery(), 'forged')).toBe(401);
+  expect(await deliver(app.url, randomUUID(), labeledDelivery(), null)).toBe(401);
+  await app.receiver.idle();
+  expect(await app.store.listSessions()).toHaveLength(1);
+  expect(gh.requests.length).toBe(requestsBefore);
+  expect(model.requests.length).toBe(4);
+  gh.assertClean();
+});

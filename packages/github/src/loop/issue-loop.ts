@@ -1,0 +1,193 @@
+import type { GitHost, RepositoryPermission, SessionHub, SessionResult } from '@sessionhub/core';
+import type { DeliveryLog } from '../webhooks/delivery-log.js';
+import type { JobRunner } from '../webhooks/job-queue.js';
+import type { QueuedJob, WebhookJob } from '../webhooks/jobs.js';
+import { renderIssueComment, renderPullRequestBody } from './pr-body.js';
+
+/** The labels a session's issue carries as it moves. */
+export interface SessionLabels {
+  running: string;
+  succeeded: string;
+  failed: string;
+}
+
+/** The default {@link SessionLabels}: `sessionhub:running`, `sessionhub:succeeded`, `sessionhub:failed`. */
+export const DEFAULT_LABELS: SessionLabels = {
+  running: 'sessionhub:running',
+  succeeded: 'sessionhub:succeeded',
+  failed: 'sessionhub:failed',
+};
+
+/** What an ended session left in git (from `@sessionhub/git`: its verified work and Foundation commits). */
+export interface GitOutcome {
+  /** The session branch in the local repository, when something was committed. */
+  branch?: string;
+}
+
+/** Options of {@link createIssueLoop}. */
+export interface IssueLoopOptions {
+  host: GitHost;
+  hub: Pick<SessionHub, 'run' | 'resume' | 'approve'>;
+  deliveries: DeliveryLog;
+  /**
+   * Records an ended session in git and releases its workspace (with `@sessionhub/git`: `commitVerified`, then
+   * `commitFoundation`, then `close`; the CLI's `createDefaultHub().finish` does this). Must be idempotent.
+   */
+  recordInGit(result: SessionResult, opts: { signal: AbortSignal }): Promise<GitOutcome>;
+  /** The local repository holding the session branches (pushed from here). */
+  repository: string;
+  /** The branch pull requests target. Default `main`. */
+  baseBranch?: string;
+  labels?: SessionLabels;
+  /** The least permission a commenter needs for `/sessionhub run` and `/sessionhub approve`. Default `write`. */
+  commandPermission?: RepositoryPermission;
+  /** Told about each step (for logs). */
+  onProgress?: (message: string, job: QueuedJob) => void;
+}
+
+const RANK: Record<RepositoryPermission, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+
+/** The tag that ties a session to its issue (`github:owner/name#12`), for finding it again. */
+export function issueTag(repo: string, number: number): string {
+  return `github:${repo}#${number}`;
+}
+
+/**
+ * The self-development loop as a job runner for {@link WebhookReceiver}: an issue job runs a session on the
+ * issue (labels `running` → `succeeded`/`failed`, a comment at start and at the end), records its work in git,
+ * pushes the session branch and opens (or finds again) the pull request whose body carries the instruction, the
+ * verdict table, fix rounds, tokens, cost and session id. Comment commands are obeyed only from users whose
+ * permission, asked of the host, is at least `commandPermission`; anyone else gets a polite answer and nothing starts.
+ *
+ * Idempotent on restart: a job whose session was recorded resumes that session instead of starting another;
+ * labels, the push and the pull request are safe to repeat.
+ */
+export function createIssueLoop(options: IssueLoopOptions): JobRunner {
+  const labels = options.labels ?? DEFAULT_LABELS;
+  const base = options.baseBranch ?? 'main';
+  const needed = options.commandPermission ?? 'write';
+  const progress = options.onProgress ?? (() => {});
+
+  const allowed = async (job: Extract<WebhookJob, { sender: string }>, signal: AbortSignal): Promise<boolean> => {
+    const permission = await options.host.getPermission(job.repo, job.sender, { signal });
+    if (RANK[permission] >= RANK[needed]) return true;
+    await options.host.comment(
+      job.repo,
+      job.number,
+      `Thanks, @${job.sender}! SessionHub takes commands only from people with ${needed} access to this repository, so nothing was started. A maintainer can run it with \`/sessionhub run\`.`,
+      { signal },
+    );
+    return false;
+  };
+
+  const runIssue = async (queued: QueuedJob, job: Extract<WebhookJob, { kind: 'issue' }>, signal: AbortSignal) => {
+    const { host } = options;
+    let handle: Awaited<ReturnType<SessionHub['run']>>;
+    if (queued.sessionId) {
+      progress(`resuming session ${queued.sessionId}`, queued);
+      handle = await options.hub.resume(queued.sessionId, { signal });
+    } else {
+      const issue = await host.getIssue(job.repo, job.number, { signal });
+      handle = await options.hub.run({ issue, tags: ['github', issueTag(job.repo, job.number)] }, { signal });
+      options.deliveries.setSession(queued.deliveryId, handle.id);
+      progress(`session ${handle.id} started`, queued);
+      await host.removeLabel(job.repo, job.number, labels.failed, { signal });
+      await host.removeLabel(job.repo, job.number, labels.succeeded, { signal });
+      await host.addLabels(job.repo, job.number, [labels.running], { signal });
+      await host.comment(job.repo, job.number, `SessionHub started session \`${handle.id}\` for this issue.`, { signal });
+    }
+    const result = await handle.result;
+    const { session } = result;
+    if (session.state !== 'succeeded' && session.state !== 'failed' && session.state !== 'cancelled') {
+      // Paused (a provider outage, a budget, an approval): the job stays queued and a restart resumes it.
+      progress(`session ${session.id} paused in ${session.state}`, queued);
+      return;
+    }
+    const git = await options.recordInGit(result, { signal });
+    const summary = {
+      session,
+      ...(result.verdict ? { verdict: result.verdict } : {}),
+      issue: { repo: job.repo, number: job.number },
+      ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
+    };
+    let pullRequestUrl: string | undefined;
+    if (session.state === 'succeeded' && git.branch) {
+      const pushed = await host.pushBranch(job.repo, { repository: options.repository, branch: git.branch }, { signal });
+      progress(`pushed ${git.branch} at ${pushed.sha}`, queued);
+      const existing = await host.findPullRequest(job.repo, git.branch, { signal });
+      const pr =
+        existing ??
+        (await host.createPullRequest(
+          job.repo,
+          {
+            title: session.name ? `Session ${session.version ?? ''}: ${session.name}`.replace(' :', ':') : `SessionHub: #${job.number}`,
+            body: renderPullRequestBody(summary),
+            head: git.branch,
+            base,
+          },
+          { signal },
+        ));
+      pullRequestUrl = pr.url;
+      progress(`pull request #${pr.number}`, queued);
+    }
+    const ok = session.state === 'succeeded';
+    await host.removeLabel(job.repo, job.number, labels.running, { signal });
+    await host.addLabels(job.repo, job.number, [ok ? labels.succeeded : labels.failed], { signal });
+    await host.comment(job.repo, job.number, renderIssueComment({ ...summary, ...(pullRequestUrl ? { pullRequestUrl } : {}) }), {
+      signal,
+    });
+    options.deliveries.finish(queued.deliveryId, ok ? 'done' : 'failed', session.id);
+  };
+
+  return async (queued, { signal }) => {
+    const { job } = queued;
+    try {
+      switch (job.kind) {
+        case 'issue':
+          if (job.via === 'command' && !queued.sessionId && !(await allowed(job, signal))) {
+            options.deliveries.finish(queued.deliveryId, 'done', 'refused: permission');
+            return;
+          }
+          await runIssue(queued, job, signal);
+          return;
+        case 'approve':
+          if (!(await allowed(job, signal))) {
+            options.deliveries.finish(queued.deliveryId, 'done', 'refused: permission');
+            return;
+          }
+          await approve(options, queued, job, signal);
+          return;
+        default:
+          // Ratings and error reports are other runners' (see `createOutcomeRecorder`, `createErrorReportRunner`).
+          options.deliveries.finish(queued.deliveryId, 'failed', `no runner for ${job.kind} jobs`);
+      }
+    } catch (error) {
+      if (signal.aborted) return; // shutting down: the job stays queued for the next start
+      options.deliveries.finish(queued.deliveryId, 'failed', (error as Error).message);
+      throw error;
+    }
+  };
+}
+
+async function approve(
+  options: IssueLoopOptions,
+  queued: QueuedJob,
+  job: Extract<WebhookJob, { kind: 'approve' }>,
+  signal: AbortSignal,
+): Promise<void> {
+  const sessionId = findSessionOf(options.deliveries, job.repo, job.number);
+  if (!sessionId) {
+    await options.host.comment(job.repo, job.number, 'There is no SessionHub session waiting for approval on this issue.', { signal });
+    options.deliveries.finish(queued.deliveryId, 'done', 'no session');
+    return;
+  }
+  await options.hub.approve(sessionId, { signal });
+  options.deliveries.finish(queued.deliveryId, 'done', `approved ${sessionId}`);
+}
+
+function findSessionOf(deliveries: DeliveryLog, repo: string, number: number): string | undefined {
+  return deliveries
+    .pending()
+    .filter((q) => q.job.kind === 'issue' && q.job.repo === repo && q.job.number === number && q.sessionId)
+    .at(-1)?.sessionId;
+}
