@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Options, type Query, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import {
   CancelledError,
@@ -15,6 +12,7 @@ import {
 import { claudeCodeEnv, isRoot } from './env.js';
 import { ClaudeCodeError, resultError } from './errors.js';
 import type { ClaudeCodeExecutorOptions } from './options.js';
+import { inSandbox, onHost, type Placement } from './placement.js';
 import { ProgressMapper } from './progress.js';
 import { executorPrompt } from './prompt.js';
 import { redact } from './redact.js';
@@ -25,10 +23,11 @@ const STDERR_TAIL = 2_000;
 /**
  * The Executor actor on Claude Code (`query()` of `@anthropic-ai/claude-agent-sdk`).
  *
- * Claude Code runs as a child process on the HOST with `sandbox.workspace` as its working directory:
- * its own tools (Write, Edit, Bash, ...) act there directly, outside whatever isolation the Sandbox gives
- * its `exec`. The sandbox is used only to list the workspace before and after. Provide isolation yourself
- * (run the whole process in a container or VM) when the instruction or the model is not trusted.
+ * Claude Code runs INSIDE the session's sandbox (`sandbox.spawn`, default `runIn: 'sandbox'`), so every tool
+ * it uses (Write, Edit, Bash, ...) acts inside the same isolation as every other command of the session. Its
+ * only way out is a host-side model proxy on a unix socket in the workspace, which forwards Messages API
+ * requests to `baseURL` and adds the key: the key never enters the sandbox. The sandbox provider must bind the
+ * executable's directory (`hostMounts: claudeCodeMounts()`). `runIn: 'host'` runs it on the host instead.
  *
  * @see packages/claude-code/README.md
  */
@@ -44,12 +43,11 @@ export class ClaudeCodeExecutor implements Executor {
     const o = this.options;
     const secrets = [o.apiKey, o.env?.ANTHROPIC_API_KEY, o.env?.ANTHROPIC_AUTH_TOKEN];
     const permissionMode = o.permissionMode ?? 'acceptEdits';
-    const workspace = sandbox.workspace;
-    const mapper = new ProgressMapper(workspace, secrets, opts.emit, opts.reportUsage);
     const before = await snapshotWorkspace(sandbox, { signal });
-
-    // Claude Code writes $HOME/.claude: give it a home of its own for this run.
-    const home = await mkdtemp(join(tmpdir(), 'sessionhub-claude-home-'));
+    // Claude Code writes $HOME/.claude: the placement gives it a home of its own for this run.
+    const placement: Placement =
+      (o.runIn ?? 'sandbox') === 'sandbox' ? await inSandbox(sandbox, o, signal) : await onHost(sandbox, o);
+    const mapper = new ProgressMapper(placement.root, secrets, opts.emit, opts.reportUsage);
     const abortController = new AbortController();
     const onAbort = () => abortController.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -57,13 +55,12 @@ export class ClaudeCodeExecutor implements Executor {
     if (signal.aborted) onAbort();
     let stderr = '';
     const sdkOptions: Options = {
-      cwd: workspace,
       permissionMode,
       abortController,
       env: claudeCodeEnv({
-        home,
-        apiKey: o.apiKey,
-        baseURL: o.baseURL,
+        home: placement.home,
+        apiKey: placement.apiKey,
+        baseURL: placement.baseURL,
         permissionMode,
         maxRetries: o.maxRetries,
         extra: o.env,
@@ -79,6 +76,7 @@ export class ClaudeCodeExecutor implements Executor {
       ...(o.disallowedTools ? { disallowedTools: o.disallowedTools } : {}),
       ...(o.maxTurns !== undefined ? { maxTurns: o.maxTurns } : {}),
       ...(o.pathToClaudeCodeExecutable ? { pathToClaudeCodeExecutable: o.pathToClaudeCodeExecutable } : {}),
+      ...placement.sdk,
       ...(o.appendSystemPrompt
         ? { systemPrompt: { type: 'preset', preset: 'claude_code', append: o.appendSystemPrompt } }
         : {}),
@@ -106,7 +104,15 @@ export class ClaudeCodeExecutor implements Executor {
     } finally {
       signal.removeEventListener('abort', onAbort);
       run?.close();
-      await rm(home, { recursive: true, force: true });
+      await placement.release();
+    }
+    const proxy = placement.proxyUsage?.();
+    if (proxy) {
+      opts.emit({
+        kind: 'output',
+        message: `model proxy: ${proxy.requests} requests forwarded, ${proxy.refused} refused`,
+        data: { proxy },
+      });
     }
     if (signal.aborted) throw new CancelledError('execution cancelled', { cause: signal.reason });
     if (!result) {

@@ -35,4 +35,17 @@ export interface ClaudeCodeExecutorOptions {
   pathToClaudeCodeExecutable?: string;
   /** Text appended to Claude Code's own system prompt. */
   appendSystemPrompt?: string;
+  /**
+   * Where Claude Code runs: `'sandbox'` (default) inside the session's sandbox, behind the model proxy, with
+   * the key kept on the host; `'host'`: a child process on the host in the workspace, its tools unisolated and
+   * the key in its environment.
+   */
+  runIn?: 'sandbox' | 'host';
+  /** Caps of the model proxy (in the sandbox only). */
+  proxy?: {
+    /** Largest request body in bytes; default 16 MiB. */
+    maxRequestBytes?: number;
+    /** Most model requests per rolling minute; default 120. */
+    maxRequestsPerMinute?: number;
+  };
 }

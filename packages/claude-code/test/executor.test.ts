@@ -1,9 +1,9 @@
-import { readdir, readFile, readlink } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { CancelledError, ProviderError, type Usage } from '@sessionhub/core';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CancelledError, ProviderError, type Sandbox, type Usage } from '@sessionhub/core';
 import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { describe, expect, it, vi } from 'vitest';
-import { ClaudeCodeError, ClaudeCodeExecutor, EXECUTOR_PREAMBLE } from '../src/index.js';
+import { bundledClaudeCodeExecutable, ClaudeCodeError, ClaudeCodeExecutor, EXECUTOR_PREAMBLE } from '../src/index.js';
 import { executeInput, INSTRUCTION_TEXT, progressLog } from './support/fixtures.js';
 import { createSandbox, held } from './support/sandbox.js';
 
@@ -12,19 +12,19 @@ const KEY = 'sk-ant-canary-7c1f9d2e';
 
 const signal = () => AbortSignal.timeout(25_000);
 
-/**
- * Ids of live processes whose working directory is `dir` (Linux /proc), except the sandbox's own
- * `bwrap`, which is started in the workspace and lives until the sandbox is disposed.
- */
-async function processesIn(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
-    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
-    if (cwd !== dir) continue;
-    const exe = await readlink(`/proc/${pid}/exe`).catch(() => '');
-    if (basename(exe) !== 'bwrap') out.push(pid);
-  }
-  return out;
+/** Command lines of the processes in the sandbox that run the Claude Code executable (or its launcher). */
+async function claudeProcessesIn(box: Sandbox): Promise<string[]> {
+  const result = await box.exec([
+    '/bin/sh',
+    '-c',
+    'for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline 2>/dev/null; echo; done',
+  ]);
+  const lines = result.stdout.split('\n').filter((line) => line.trim() !== '');
+  // The listing itself must have seen processes (at least its own shell), or the check would prove nothing.
+  expect(lines.length).toBeGreaterThan(0);
+  const executable = bundledClaudeCodeExecutable() ?? 'claude';
+  // Claude Code itself, or the launcher that starts it (its script sets ANTHROPIC_BASE_URL).
+  return lines.filter((line) => line.startsWith(executable) || line.includes('ANTHROPIC_BASE_URL'));
 }
 
 /** Text of a request's messages, for checking what Claude Code sent. */
@@ -36,6 +36,8 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
   it('writes a file with its Write tool, ends with text, and reports progress, files, usage and cost', async () => {
     const box = await createSandbox({ 'README.md': 'demo\n' });
     const target = join(box.workspace, 'hello.txt');
+    // Claude Code runs in the sandbox: it names files as it sees them there.
+    const inside = `${box.mountPoint}/hello.txt`;
     const fake = held(
       await startFakeAnthropic({
         apiKey: KEY,
@@ -43,7 +45,7 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
           {
             name: 'write',
             match: [match.lastUserContains(EXECUTOR_PREAMBLE.slice(0, 60)), match.lastUserContains(INSTRUCTION_TEXT)],
-            reply: reply.toolUse('Write', { file_path: target, content: 'hello, visitor\n' }, { text: 'Writing it.' }),
+            reply: reply.toolUse('Write', { file_path: inside, content: 'hello, visitor\n' }, { text: 'Writing it.' }),
           },
           {
             name: 'report',
@@ -90,11 +92,18 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
       'tool_result',
       'file_change',
       'message',
+      'output',
     ]);
-    expect(log.events[2]).toMatchObject({ kind: 'tool_call', data: { tool: 'Write', input: `${target} (15 chars)` } });
+    expect(log.events[2]).toMatchObject({ kind: 'tool_call', data: { tool: 'Write', input: `${inside} (15 chars)` } });
     expect(log.events[3]).toMatchObject({ kind: 'tool_result', data: { tool: 'Write', isError: false } });
     expect(log.events[4]).toMatchObject({ kind: 'file_change', message: 'hello.txt' });
     expect(log.events[5]).toMatchObject({ kind: 'message', message: 'Created hello.txt with a greeting.' });
+    // The model proxy forwarded both calls and reports what it saw.
+    expect(log.events[6]).toMatchObject({
+      kind: 'output',
+      message: 'model proxy: 2 requests forwarded, 0 refused',
+      data: { proxy: { requests: 2, refused: 0 } },
+    });
 
     // What Claude Code really sent.
     expect(fake.requests).toHaveLength(2);
@@ -153,7 +162,7 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
         script: [
           {
             match: match.lastUserContains('Session 1.1'),
-            reply: reply.toolUse('Write', { file_path: join(box.workspace, 'a.txt'), content: 'a\n' }),
+            reply: reply.toolUse('Write', { file_path: `${box.mountPoint}/a.txt`, content: 'a\n' }),
           },
           { match: match.toolResult({ name: 'Write' }), reply: reply.text('never reached') },
         ],
@@ -216,9 +225,8 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
       clearInterval(watcher);
     }
     await vi.waitFor(() => expect(fake.requests[0]?.aborted).toBe(true), { timeout: 10_000 });
-    // The Claude Code process is gone: nothing runs in the workspace any more.
-    const workspace = box.workspace;
-    await vi.waitFor(async () => expect(await processesIn(workspace)).toEqual([]), { timeout: 10_000 });
+    // The Claude Code process is gone: nothing of it runs in the sandbox any more.
+    await vi.waitFor(async () => expect(await claudeProcessesIn(box)).toEqual([]), { timeout: 10_000 });
   });
 
   it('refuses to start on an already aborted signal', async () => {

@@ -80,11 +80,29 @@ describe('permission modes, allowed tools and the environment', { timeout: 30_00
     expect(JSON.stringify(log.events)).not.toContain(KEY);
   });
 
-  it('reports a Claude Code executable that cannot start as claude_code.process', async () => {
+  it('refuses a Claude Code executable the sandbox cannot see (claude_code.not_in_sandbox) without leaking the key', async () => {
     const box = await createSandbox();
     const executor = new ClaudeCodeExecutor({
       apiKey: KEY,
       baseURL: 'http://127.0.0.1:9',
+      pathToClaudeCodeExecutable: join(box.workspace, 'no-such-claude'),
+    });
+    const err = await executor.execute(executeInput(), box, { signal: signal(), emit: () => {} }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ClaudeCodeError);
+    expect(err).toMatchObject({ code: 'claude_code.not_in_sandbox' });
+    expect((err as Error).message).toContain('no-such-claude');
+    expect((err as Error).message).not.toContain(KEY);
+  });
+
+  it("runIn: 'host' reports a Claude Code executable that cannot start as claude_code.process", async () => {
+    const box = await createSandbox();
+    const executor = new ClaudeCodeExecutor({
+      apiKey: KEY,
+      baseURL: 'http://127.0.0.1:9',
+      runIn: 'host',
       pathToClaudeCodeExecutable: join(box.workspace, 'no-such-claude'),
     });
     const err = await executor.execute(executeInput(), box, { signal: signal(), emit: () => {} }).then(

@@ -10,7 +10,7 @@ import { integrationReadiness } from '@sessionhub/core/testing';
 import { DockerSandboxProvider, isDockerAvailable } from '@sessionhub/sandbox-docker';
 import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { describe, expect, it } from 'vitest';
-import { ClaudeCodeExecutor, EXECUTOR_PREAMBLE } from '../src/index.js';
+import { ClaudeCodeExecutor, claudeCodeMounts, EXECUTOR_PREAMBLE } from '../src/index.js';
 import { bubblewrapProvider, held } from './support/sandbox.js';
 
 // The sandbox package's own idempotent image build (`npm run sandbox:image -w @sessionhub/sandbox-docker`).
@@ -54,7 +54,7 @@ COMMIT: 'Add a greeting file'
 `;
 
 /**
- * Plans (AnthropicPlanner), executes with Claude Code (on the host, in the workspace), verifies in sandboxes
+ * Plans (AnthropicPlanner), executes with Claude Code (inside a sandbox of `sandbox`, behind the model proxy), verifies in sandboxes
  * from `sandbox`, and succeeds: every model call against the fake.
  */
 async function greetingSession(sandbox: SandboxProvider): Promise<void> {
@@ -72,7 +72,8 @@ async function greetingSession(sandbox: SandboxProvider): Promise<void> {
         {
           name: 'write',
           match: [match.lastUserContains(EXECUTOR_PREAMBLE), match.lastUserContains('Session 1.1: Greeting File')],
-          reply: reply.toolUse('Write', { file_path: join(workspace, 'hello.txt'), content: 'hello\n' }),
+          // Claude Code runs in the sandbox, where the workspace is /workspace (both adapters).
+          reply: reply.toolUse('Write', { file_path: '/workspace/hello.txt', content: 'hello\n' }),
         },
         {
           name: 'report',
@@ -109,7 +110,14 @@ async function greetingSession(sandbox: SandboxProvider): Promise<void> {
   const events = [];
   for await (const e of hub.events(handle.id)) events.push(e);
   const progress = events.filter((e) => e.type === 'executor.progress');
-  expect(progress.map((e) => e.kind)).toEqual(['output', 'tool_call', 'tool_result', 'file_change', 'message']);
+  expect(progress.map((e) => e.kind)).toEqual([
+    'output',
+    'tool_call',
+    'tool_result',
+    'file_change',
+    'message',
+    'output',
+  ]);
   expect(JSON.stringify(events)).not.toContain(KEY);
 }
 
@@ -129,7 +137,8 @@ describe('a full engine session with ClaudeCodeExecutor against the fake', () =>
     `with a Docker sandbox for the verifier (@sessionhub/sandbox-docker)${docker.ready ? '' : ` [skipped: ${docker.reason}]`}`,
     { timeout: 90_000 },
     async () => {
-      const provider = new DockerSandboxProvider();
+      // Claude Code runs in the container: its executable is bound in, and it needs more than the default 512 MB.
+      const provider = new DockerSandboxProvider({ hostMounts: claudeCodeMounts(), defaults: { memoryMb: 2048 } });
       try {
         await greetingSession(provider);
       } finally {

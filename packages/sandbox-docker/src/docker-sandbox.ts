@@ -1,6 +1,15 @@
-import { type ExecOptions, type ExecResult, type Sandbox, type SandboxEntry, SandboxError } from '@sessionhub/core';
-import { killAllThrough, type RunnerReply, type WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
+import {
+  type ExecOptions,
+  type ExecResult,
+  type Sandbox,
+  type SandboxEntry,
+  SandboxError,
+  type SandboxProcess,
+  type SpawnProcessOptions,
+} from '@sessionhub/core';
+import { killAllThrough, type RunnerReply, spawnThrough, type WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
 import type Dockerode from 'dockerode';
+import { CONTAINER_WORKSPACE } from './container-spec.js';
 import { checkRelativePath } from './path-check.js';
 import type { RunnerClient } from './runner/runner-client.js';
 
@@ -29,6 +38,8 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 export class DockerSandbox implements Sandbox {
   readonly specificationVersion = 1 as const;
   readonly isolation = 'docker' as const;
+  /** Where commands see the workspace. */
+  readonly mountPoint = CONTAINER_WORKSPACE;
   readonly id: string;
   readonly workspace: string;
   /** The container's id. */
@@ -72,6 +83,19 @@ export class DockerSandbox implements Sandbox {
       cwd: opts.cwd ?? '',
       env: { ...this.env, ...opts.env },
       maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    });
+  }
+
+  /** Starts a long-lived process in the container with open streams (see `Sandbox.spawn`). */
+  spawn(argv: string[], opts: SpawnProcessOptions = {}): SandboxProcess {
+    this.assertLive();
+    if (argv.length === 0) throw new SandboxError('sandbox.invalid_command', 'empty argv');
+    if (opts.cwd !== undefined) checkRelativePath(opts.cwd, true);
+    return spawnThrough(this.runner.connection, {
+      argv,
+      cwd: opts.cwd ?? '',
+      env: { ...this.env, ...opts.env },
+      signal: opts.signal,
     });
   }
 

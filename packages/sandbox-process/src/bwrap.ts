@@ -84,6 +84,8 @@ export interface BwrapLayout {
   tmpBytes: number;
   /** Descriptor (in bwrap's own table) holding the seccomp program to load, when there is one. */
   seccompFd?: number;
+  /** Host paths bound read-only at the same path. */
+  hostMounts?: readonly string[];
 }
 
 /** Host directories bound read-only when present (merged-/usr systems have symlinks instead). */
@@ -102,6 +104,7 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
   for (const dir of SYSTEM_DIRS) {
     if (existsSync(dir)) args.push('--ro-bind', dir, dir);
   }
+  for (const path of layout.hostMounts ?? []) args.push('--ro-bind', path, path);
   if (layout.seccompFd !== undefined) args.push('--seccomp', String(layout.seccompFd));
   const size = String(layout.tmpBytes);
   args.push(

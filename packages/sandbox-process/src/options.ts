@@ -35,6 +35,12 @@ export interface ProcessSandboxProviderOptions {
    * the sandbox then runs as the caller.
    */
   user?: string;
+  /**
+   * Host paths bound read-only into every bubblewrap sandbox at the same path, e.g. the directory of a tool an
+   * executor starts inside the sandbox (`claudeCodeMounts()` of `@sessionhub/claude-code`). Missing paths
+   * are refused at construction (`sandbox.invalid_mount`).
+   */
+  hostMounts?: string[];
 }
 
 /** Defaults when neither the provider nor `create` gives a value. */

@@ -5,8 +5,10 @@ import {
   type Sandbox,
   type SandboxEntry,
   SandboxError,
+  type SandboxProcess,
+  type SpawnProcessOptions,
 } from '@sessionhub/core';
-import { killAllThrough, type WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
+import { killAllThrough, spawnThrough, type WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
 import type { CgroupV1 } from './cgroup.js';
 import { killTagged } from './kill-tagged.js';
 import type { RunnerClient } from './runner/runner-client.js';
@@ -52,6 +54,8 @@ export class ProcessSandbox implements Sandbox {
   readonly id: string;
   readonly workspace: string;
   readonly isolation: IsolationKind;
+  /** Where commands see the workspace: `/workspace` under bubblewrap, the host path otherwise. */
+  readonly mountPoint: string;
   /** Labels given at creation. */
   readonly labels: Record<string, string>;
   /** How limits (pids, memory, cpus) are enforced. */
@@ -63,6 +67,7 @@ export class ProcessSandbox implements Sandbox {
     this.id = parts.id;
     this.workspace = parts.workspace;
     this.isolation = parts.isolation;
+    this.mountPoint = parts.mountPoint;
     this.labels = parts.labels;
     this.limitsEnforcement = parts.limitsEnforcement;
     this.fs = new WorkspaceFs(
@@ -93,6 +98,19 @@ export class ProcessSandbox implements Sandbox {
       }
       throw error;
     }
+  }
+
+  /** Starts a long-lived process in the sandbox with open streams (see `Sandbox.spawn`). */
+  spawn(argv: string[], opts: SpawnProcessOptions = {}): SandboxProcess {
+    this.assertOpen();
+    if (argv.length === 0) throw new SandboxError('sandbox.invalid_command', 'empty argv');
+    const rel = opts.cwd ? this.fs.directory(opts.cwd) : '';
+    return spawnThrough(this.parts.runner.connection, {
+      argv,
+      cwd: rel === '' ? this.parts.mountPoint : `${this.parts.mountPoint}/${rel}`,
+      env: { ...opts.env },
+      signal: opts.signal,
+    });
   }
 
   async readFile(path: string, opts: { signal?: AbortSignal } = {}): Promise<string> {

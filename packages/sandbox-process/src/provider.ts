@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import {
   type IsolationKind,
   type Sandbox,
@@ -73,6 +73,11 @@ export class ProcessSandboxProvider implements SandboxProvider {
 
   constructor(private readonly options: ProcessSandboxProviderOptions = {}) {
     this.hostUser = sandboxHostUser(options.user);
+    for (const path of options.hostMounts ?? []) {
+      if (!isAbsolute(path) || !existsSync(path)) {
+        throw new SandboxError('sandbox.invalid_mount', `hostMounts: ${path} is not an existing absolute path`);
+      }
+    }
   }
 
   /** The isolation sandboxes of this provider get (probed once: runs `bwrap ... true`). */
@@ -154,6 +159,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
       if (hostUser) reachable = reachableWorkspace(workspace, hostUser, id);
       const layout = {
         workspace: reachable?.path ?? workspace,
+        hostMounts: this.options.hostMounts,
         nodeBinary,
         network: opts.network ?? false,
         tmpBytes: Math.floor((limits.tmpMb ?? DEFAULT_LIMITS.tmpMb) * 1024 * 1024),

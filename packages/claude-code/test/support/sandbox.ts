@@ -2,14 +2,16 @@ import type { Releasable } from '@sessionhub/core/testing';
 import { releaseAfterTest, tempSandboxes } from '@sessionhub/core/testing';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { onTestFinished } from 'vitest';
+import { claudeCodeMounts } from '../../src/index.js';
 
 /**
  * The real embedded sandbox (`@sessionhub/sandbox-process`) with bubblewrap isolation required:
  * where bubblewrap cannot run, `create` fails with `sandbox.unavailable` instead of silently
- * running the tests unisolated.
+ * running the tests unisolated. The Claude Code executable's directory is bound in, so the executor
+ * can start Claude Code inside.
  */
 export function bubblewrapProvider(): ProcessSandboxProvider {
-  return new ProcessSandboxProvider({ isolation: 'bubblewrap' });
+  return new ProcessSandboxProvider({ isolation: 'bubblewrap', hostMounts: claudeCodeMounts() });
 }
 
 const sandboxes = tempSandboxes(bubblewrapProvider, { prefix: 'sessionhub-claude-code-' });

@@ -1,3 +1,5 @@
+import type { Readable, Writable } from 'node:stream';
+
 /** Resource limits of a sandbox. Adapters document which they enforce. */
 export interface SandboxLimits {
   /** CPU cores (may be fractional). */
@@ -46,6 +48,40 @@ export interface ExecOptions {
   onOutput?: (chunk: { stream: 'stdout' | 'stderr'; data: string }) => void;
 }
 
+/** Options of `Sandbox.spawn`. */
+export interface SpawnProcessOptions {
+  /** Working directory relative to the workspace root. */
+  cwd?: string;
+  /** Extra environment for this process. */
+  env?: Record<string, string>;
+  /** Kills the process's whole tree when aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A long-lived process inside a sandbox, with open standard streams: the shape of Node's `ChildProcess` that
+ * tools such as the Claude Agent SDK's `spawnClaudeCodeProcess` accept.
+ */
+export interface SandboxProcess {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Whether `kill` was called. */
+  readonly killed: boolean;
+  /** Exit code once it exited, else `null` (also `null` when a signal ended it). */
+  readonly exitCode: number | null;
+  /** The signal that ended it, if one did. */
+  readonly signalCode: NodeJS.Signals | null;
+  /** Sends a signal to the process's group; `SIGKILL` takes its whole tree. */
+  kill(signal?: NodeJS.Signals): boolean;
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  on(event: 'error', listener: (error: Error) => void): this;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  once(event: 'error', listener: (error: Error) => void): this;
+  off(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  off(event: 'error', listener: (error: Error) => void): this;
+}
+
 /** The outcome of a command. */
 export interface ExecResult {
   /** Exit code, or `null` when killed by a signal. */
@@ -85,8 +121,16 @@ export interface Sandbox {
   /** Host path of the workspace. */
   readonly workspace: string;
   readonly isolation: IsolationKind;
+  /** Where commands see the workspace (e.g. `/workspace`); the same as `workspace` when absent. */
+  readonly mountPoint?: string;
   /** Runs a command: a string goes through `/bin/sh -c`, an array is an argv. */
   exec(command: string | string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Starts a long-lived process inside the sandbox with open stdin, stdout and stderr (no output cap, no
+   * timeout: end it with `kill` or `signal`), e.g. an agent that runs all of its tools inside the sandbox.
+   * Optional: executors that need it refuse a sandbox without it.
+   */
+  spawn?(argv: string[], opts?: SpawnProcessOptions): SandboxProcess;
   readFile(path: string, opts?: { signal?: AbortSignal }): Promise<string>;
   /** Creates parent directories as needed. */
   writeFile(path: string, content: string | Uint8Array, opts?: { signal?: AbortSignal }): Promise<void>;

@@ -13,5 +13,6 @@ export { chownTree } from './chown-tree.js';
 export { type DiskCapOptions, WorkspaceDiskCap } from './disk-cap.js';
 export { killAllThrough } from './kill-all.js';
 export { RunnerConnection, type RunnerExecRequest, type RunnerReply } from './runner-connection.js';
+export { type RunnerSpawnRequest, spawnThrough } from './runner-process.js';
 export { runnerScript } from './runner-script.js';
 export { resolveWorkspaceDir } from './workspace-dir.js';

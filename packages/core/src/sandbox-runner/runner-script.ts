@@ -6,13 +6,17 @@
  * visible inside the sandbox (`node -e`), never through a package build.
  *
  * Protocol (one JSON object per line; `id` is chosen by the host and echoed back):
- *   host -> runner: {id, op:'exec', argv, cwd, env, stdin?:base64, maxBytes?, timeoutMs?}
+ *   host -> runner: {id, op:'exec', argv, cwd, env, stdin?:base64, keepStdin?, maxBytes?, timeoutMs?}
  *                 | {id, op:'cancel', target} | {id, op:'ping'} | an op an extension adds
+ *                 | {id, op:'stdin', target, d:base64} | {id, op:'stdinEnd', target} | {id, op:'signal', target, sig}
+ *   (`keepStdin` leaves a command's stdin open for `stdin` / `stdinEnd`: a long-lived interactive process)
  *   runner -> host: {t:'ready', pid} | {id, t:'out', s:'stdout'|'stderr', d:base64}
  *                 | {id, t:'exit', code, signal, timedOut, cut:{stdout, stderr}, ms, error?}
  *                 | {id, t:'ok', ...} | {id, t:'err', code, message}
  *
  *                 | {id, op:'killAll'} -> {id, t:'ok', killed}
+ *
+ * Every command sees `SESSIONHUB_NODE`: the path of the node binary the runner runs on.
  *
  * Its environment configures it: `SESSIONHUB_BASE_ENV` (JSON: the environment of every command; default the
  * runner's own), `SESSIONHUB_PREFIX` (JSON argv put before every command, e.g. `prlimit`) and
@@ -36,6 +40,8 @@ delete BASE_ENV.SESSIONHUB_PREFIX;
 delete BASE_ENV.SESSIONHUB_KILL_SCOPE;
 const PREFIX = JSON.parse(process.env.SESSIONHUB_PREFIX || '[]');
 const KILL_SCOPE = process.env.SESSIONHUB_KILL_SCOPE === 'namespace' ? 'namespace' : 'tagged';
+// Commands may run node scripts with the runner's own binary (e.g. an executor's in-sandbox helpers).
+BASE_ENV.SESSIONHUB_NODE = process.execPath;
 const running = new Map();
 
 function send(msg) { process.stdout.write(JSON.stringify(msg) + '\n'); }
@@ -130,7 +136,7 @@ function opExec(msg) {
     child[name].on('error', () => {});
   }
   child.stdin.on('error', () => {});
-  child.stdin.end(typeof msg.stdin === 'string' ? Buffer.from(msg.stdin, 'base64') : undefined);
+  if (!msg.keepStdin) child.stdin.end(typeof msg.stdin === 'string' ? Buffer.from(msg.stdin, 'base64') : undefined);
   // Make the command, not the runner, the first choice of the OOM killer.
   if (child.pid) { try { fs.writeFileSync('/proc/' + child.pid + '/oom_score_adj', '1000'); } catch (e) { /* best effort */ } }
   if (typeof msg.timeoutMs === 'number' && msg.timeoutMs > 0) {
@@ -229,6 +235,26 @@ const OPS = {
     send({ id: msg.id, t: 'ok' });
   },
   ping: function (msg) { send({ id: msg.id, t: 'ok' }); },
+  stdin: function (msg) {
+    const job = running.get(msg.target);
+    if (job && !job.child.stdin.destroyed) job.child.stdin.write(Buffer.from(msg.d || '', 'base64'));
+    send({ id: msg.id, t: 'ok' });
+  },
+  stdinEnd: function (msg) {
+    const job = running.get(msg.target);
+    if (job) job.child.stdin.end();
+    send({ id: msg.id, t: 'ok' });
+  },
+  // A signal to a command's process group (SIGKILL takes its whole tree, as cancel does).
+  signal: function (msg) {
+    const job = running.get(msg.target);
+    const sig = /^SIG[A-Z0-9]+$/.test(msg.sig) ? msg.sig : 'SIGTERM';
+    if (job && job.child.pid) {
+      if (sig === 'SIGKILL') { job.cancelled = true; killTree(job.child.pid, job.tag); }
+      else { try { process.kill(-job.child.pid, sig); } catch (e) { /* gone */ } }
+    }
+    send({ id: msg.id, t: 'ok' });
+  },
 };
 `;
 
