@@ -88,7 +88,8 @@ async function withoutFoundationUpdate(
   const file = await insideWorkspace(ws.dir, foundation.path);
   const recorded = (await store.listFoundationVersions({ path: foundation.path })).find((v) => v.sessionId === session.id);
   const updated = recorded?.text ?? (await readFile(file, 'utf8'));
-  const original = await workspaces.git.text(['cat-file', 'blob', '--end-of-options', `refs/heads/${ws.branch}:${foundation.path}`], {
+  // `run`, not `text`: the blob exactly, its last line break included.
+  const { stdout: original } = await workspaces.git.run(['cat-file', 'blob', '--end-of-options', `refs/heads/${ws.branch}:${foundation.path}`], {
     gitDir: ws.adminDir,
     signal: AbortSignal.timeout(30_000),
   });
