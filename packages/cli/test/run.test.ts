@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type FakeAnthropic, match, reply, type ScriptTurn, startFakeAnthropic } from '@sessionhub/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Cassette } from '../src/cassette/format.js';
 import { findOnPath } from '../src/defaults/find-on-path.js';
-import { cliEnv, greeterProject, NODE_ARGS, runCli, startCli } from './support/cli.js';
+import { cliEnv, greeterProject, NODE_ARGS, runCli, startCli, writeGreeterProject } from './support/cli.js';
 import { GREETING_INSTRUCTION, greeterScript, REQUEST, stallingScript } from './support/greeter-script.js';
 
 const KEY = 'sk-ant-cli-test-key-0123456789';
@@ -20,15 +21,28 @@ async function fakeWith(script: ScriptTurn[]): Promise<FakeAnthropic> {
 
 const idOf = (out: string) => /session ([0-9a-f-]{36})/.exec(out)?.[1] ?? '';
 
-/** Records a live session on the fake into a cassette; returns the cassette's path. */
-async function recordCassette(): Promise<string> {
-  const fake = await fakeWith(greeterScript());
-  const dir = await greeterProject({ model: { baseURL: fake.url } });
-  const file = join(dir, 'greeter.cassette.json');
-  const run = await runCli(['-C', dir, 'run', REQUEST, '--record', file], { env });
-  expect(run.code, run.stdout + run.stderr).toBe(0);
-  fake.assertDone();
-  return file;
+/** A cassette recorded once (by the first test) and shared by the replay tests: its path. */
+let recorded: Promise<string> | undefined;
+const shared = { dir: '' };
+afterAll(() => (shared.dir ? rm(shared.dir, { recursive: true, force: true }) : undefined));
+
+/** Records a live session on the fake into a cassette (once per file); returns the cassette's path. */
+function recordCassette(): Promise<string> {
+  recorded ??= (async () => {
+    const fake = await startFakeAnthropic({ script: greeterScript(), apiKey: KEY });
+    try {
+      shared.dir = await realpath(await mkdtemp(join(tmpdir(), 'sessionhub-cassette-')));
+      const dir = await writeGreeterProject(join(shared.dir, 'project'), { model: { baseURL: fake.url } });
+      const file = join(shared.dir, 'greeter.cassette.json');
+      const run = await runCli(['-C', dir, 'run', REQUEST, '--record', file], { env });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      fake.assertDone();
+      return file;
+    } finally {
+      await fake.close();
+    }
+  })();
+  return recorded;
 }
 
 describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewrap sandbox)', () => {
@@ -76,13 +90,13 @@ describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewr
   });
 
   it('a replay whose session asks differently from the recording reports the divergent request and exits 1', async () => {
-    const file = await recordCassette();
-    const cassette = JSON.parse(await readFile(file, 'utf8')) as Cassette;
+    const cassette = JSON.parse(await readFile(await recordCassette(), 'utf8')) as Cassette;
     const second = cassette.exchanges[1];
     if (!second) throw new Error('no second exchange');
     second.request.tools = ['read_file']; // recorded with another tool set than the executor sends
-    await writeFile(file, JSON.stringify(cassette));
     const dir = await greeterProject();
+    const file = join(dir, 'diverging.cassette.json');
+    await writeFile(file, JSON.stringify(cassette));
     const run = await runCli(['-C', dir, 'run', '--replay', file], { env: cliEnv() });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('── Session 1.1: Greeting ── failed');

@@ -104,9 +104,8 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
  * A small project: a Foundation document at 1.0, a `check.mjs` gate that wants `greet.mjs` to greet by name,
  * and `.sessionhub/config.json` with `config` merged in (bubblewrap sandbox, that one gate).
  */
-export async function greeterProject(config: Record<string, unknown> = {}): Promise<string> {
-  const dir = await tempDir('sessionhub-cli-');
-  await mkdir(join(dir, '.sessionhub'));
+export async function writeGreeterProject(dir: string, config: Record<string, unknown> = {}): Promise<string> {
+  await mkdir(join(dir, '.sessionhub'), { recursive: true });
   await writeFile(join(dir, 'FOUNDATION.md'), '# Greeter\n\n**Current Version:** 1.0\n\n## Session Log\n');
   await writeFile(
     join(dir, 'check.mjs'),
@@ -125,4 +124,9 @@ export async function greeterProject(config: Record<string, unknown> = {}): Prom
     ),
   );
   return dir;
+}
+
+/** {@link writeGreeterProject} in a fresh temp directory removed when the test ends. */
+export async function greeterProject(config: Record<string, unknown> = {}): Promise<string> {
+  return writeGreeterProject(await tempDir('sessionhub-cli-'), config);
 }
