@@ -158,6 +158,21 @@ describe('engine: budgets pause for approval (issue 9 item 5)', () => {
     expect(ended.error?.code).toBe('budget.exceeded');
   });
 
+  it('cancel() ends a session paused at a budget cancelled', async () => {
+    const h = await makeHarness({
+      executor: new ScriptedExecutor({ usage: usageOf(10, 1) }),
+      policy: { budgets: { costUsd: 0.5 } },
+    });
+    const handle = await h.hub.run({ request: 'Greet visitors by name' });
+    expect((await handle.result).session.state).toBe('awaiting_approval');
+    await h.hub.cancel(handle.id);
+    expect((await h.store.getSession(handle.id))?.state).toBe('cancelled');
+    expectSoundLog(await h.store.readEvents(handle.id));
+    await expect(h.hub.approve(handle.id, { raiseBudget: { costUsd: 5 } })).rejects.toMatchObject({
+      code: 'session.invalid_state',
+    });
+  });
+
   it('a fresh engine continues a paused session once approved', async () => {
     const store = new MemoryStore();
     const executor = new ScriptedExecutor({ usage: usageOf(10, 1) });
