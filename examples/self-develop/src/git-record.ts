@@ -86,13 +86,18 @@ async function withoutFoundationUpdate(
   commit: () => Promise<unknown>,
 ): Promise<void> {
   const file = await insideWorkspace(ws.dir, foundation.path);
-  const recorded = (await store.listFoundationVersions({ path: foundation.path })).find((v) => v.sessionId === session.id);
+  const recorded = (await store.listFoundationVersions({ path: foundation.path })).find(
+    (v) => v.sessionId === session.id,
+  );
   const updated = recorded?.text ?? (await readFile(file, 'utf8'));
   // `run`, not `text`: the blob exactly, its last line break included.
-  const { stdout: original } = await workspaces.git.run(['cat-file', 'blob', '--end-of-options', `refs/heads/${ws.branch}:${foundation.path}`], {
-    gitDir: ws.adminDir,
-    signal: AbortSignal.timeout(30_000),
-  });
+  const { stdout: original } = await workspaces.git.run(
+    ['cat-file', 'blob', '--end-of-options', `refs/heads/${ws.branch}:${foundation.path}`],
+    {
+      gitDir: ws.adminDir,
+      signal: AbortSignal.timeout(30_000),
+    },
+  );
   await writeRegular(file, original);
   try {
     await commit();

@@ -44,7 +44,11 @@ export async function createSlugRepository(dir: string): Promise<void> {
     GIT_COMMITTER_NAME: 'Demo',
     GIT_COMMITTER_EMAIL: 'demo@example.invalid',
   };
-  for (const args of [['init', '--quiet', '--initial-branch=main'], ['add', '-A'], ['commit', '--quiet', '-m', 'Slugs 1.0']]) {
+  for (const args of [
+    ['init', '--quiet', '--initial-branch=main'],
+    ['add', '-A'],
+    ['commit', '--quiet', '-m', 'Slugs 1.0'],
+  ]) {
     await exec('git', args, { cwd: dir, env });
   }
 }
@@ -74,7 +78,11 @@ export function slugScript(): Script {
   const executor = match.hasTools('list_files', 'write_file', 'run_command');
   return [
     { name: 'plan', match: match.systemContains('You are the Planner'), reply: reply.text(SLUG_INSTRUCTION) },
-    { name: 'look', match: [executor, match.lastUserContains('Session 1.1: Slug Helper')], reply: reply.toolUse('list_files', {}) },
+    {
+      name: 'look',
+      match: [executor, match.lastUserContains('Session 1.1: Slug Helper')],
+      reply: reply.toolUse('list_files', {}),
+    },
     {
       // Written by a command, which is how a shell-minded executor works (and it runs the check in one go).
       name: 'write',

@@ -63,7 +63,11 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
   const deliveries = SqliteDeliveryLog.open({ path: join(options.dataDir, 'sessionhub.db') });
   const workspaces = await createGitWorkspaces({ repository: options.repository, baseRef: base });
   const sandbox = new ProcessSandboxProvider({ isolation: 'bubblewrap' });
-  const model = { apiKey: options.anthropic.apiKey, maxRetries: 1, ...(options.anthropic.baseURL ? { baseURL: options.anthropic.baseURL } : {}) };
+  const model = {
+    apiKey: options.anthropic.apiKey,
+    maxRetries: 1,
+    ...(options.anthropic.baseURL ? { baseURL: options.anthropic.baseURL } : {}),
+  };
   const hub = createSessionHub({
     planner: new AnthropicPlanner(model),
     executor: new AnthropicExecutor(model),

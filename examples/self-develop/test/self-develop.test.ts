@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { signPayload } from '@sessionhub/github';
 import { type FakeAnthropic, type FakeGitHub, startFakeAnthropic, startFakeGitHub } from '@sessionhub/testing';
-import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import { createSlugRepository, SLUG_ISSUE, slugScript } from '../src/project.js';
 import { type SelfDevelop, startSelfDevelop } from '../src/server.js';
@@ -28,7 +28,14 @@ afterEach(async () => {
 function labeledDelivery(label = 'sessionhub-auto'): string {
   return JSON.stringify({
     action: 'labeled',
-    issue: { number: 1, title: SLUG_ISSUE.title, body: SLUG_ISSUE.body, state: 'open', labels: [{ name: label }], user: { login: 'octocat', type: 'User' } },
+    issue: {
+      number: 1,
+      title: SLUG_ISSUE.title,
+      body: SLUG_ISSUE.body,
+      state: 'open',
+      labels: [{ name: label }],
+      user: { login: 'octocat', type: 'User' },
+    },
     label: { name: label, color: 'ededed' },
     repository: { full_name: REPO, name: 'slugs', owner: { login: 'octo' } },
     sender: { login: 'octocat', type: 'User' },
@@ -36,24 +43,42 @@ function labeledDelivery(label = 'sessionhub-auto'): string {
 }
 
 async function deliver(url: string, id: string, body: string, secret: string | null) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': id };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-github-event': 'issues',
+    'x-github-delivery': id,
+  };
   if (secret !== null) headers['x-hub-signature-256'] = signPayload(secret, body);
   return (await fetch(url, { method: 'POST', headers, body })).status;
 }
 
-it('a signed issues.labeled delivery becomes a session, a pushed branch, a pull request and issue comments; redelivered or forged, nothing more', { timeout: 120_000 }, async () => {
+it('a signed issues.labeled delivery becomes a session, a pushed branch, a pull request and issue comments; redelivered or forged, nothing more', {
+  timeout: 120_000,
+}, async () => {
   root = await mkdtemp(join(tmpdir(), 'sessionhub-self-develop-'));
   const repository = join(root, 'slugs');
   await createSlugRepository(repository);
   github = await startFakeGitHub({
     token: 'ghp_fake',
-    repos: [{ name: REPO, cloneFrom: repository, permissions: { octocat: 'admin' }, issues: [{ ...SLUG_ISSUE, labels: ['sessionhub-auto'] }] }],
+    repos: [
+      {
+        name: REPO,
+        cloneFrom: repository,
+        permissions: { octocat: 'admin' },
+        issues: [{ ...SLUG_ISSUE, labels: ['sessionhub-auto'] }],
+      },
+    ],
   });
   model = await startFakeAnthropic({ script: slugScript() });
   const gh = github;
   app = await startSelfDevelop({
     repository,
-    github: { auth: { token: 'ghp_fake' }, baseUrl: gh.url, gitUrl: (r) => gh.gitUrl(r), limits: { writeSpacingMs: 0, retryAfterBaseMs: 5 } },
+    github: {
+      auth: { token: 'ghp_fake' },
+      baseUrl: gh.url,
+      gitUrl: (r) => gh.gitUrl(r),
+      limits: { writeSpacingMs: 0, retryAfterBaseMs: 5 },
+    },
     webhookSecret: SECRET,
     anthropic: { apiKey: 'sk-ant-fake', baseURL: model.url },
     dataDir: join(root, 'data'),
@@ -70,7 +95,11 @@ it('a signed issues.labeled delivery becomes a session, a pushed branch, a pull 
   const remote = gh.repo(REPO);
   const pull = [...remote.pulls.values()][0];
   expect(pull).toMatchObject({ number: 2, base: 'main', state: 'open' });
-  expect(await remote.log(pull?.head ?? '')).toEqual(['Foundation 1.1: update FOUNDATION.md', 'Session 1.1: Slug Helper', 'Slugs 1.0']);
+  expect(await remote.log(pull?.head ?? '')).toEqual([
+    'Foundation 1.1: update FOUNDATION.md',
+    'Session 1.1: Slug Helper',
+    'Slugs 1.0',
+  ]);
   // The work commit holds the module, the Foundation commit only the document.
   const changed = async (rev: string) =>
     (

@@ -5,9 +5,22 @@
  */
 export * from './errors.js';
 export { GitHubHost, type GitHubHostOptions } from './host/github-host.js';
-export { type GitHubAuth, type GitHubLimitsOptions, createOctokit, SessionHubOctokit } from './host/octokit.js';
-export { signPayload, verifySignature } from './webhooks/signature.js';
-export { parseCommand, type CommentCommand } from './webhooks/commands.js';
+export {
+  createOctokit,
+  type GitHubAuth,
+  type GitHubLimitsOptions,
+  type SessionHubOctokitInstance,
+} from './host/octokit.js';
+export {
+  createIssueLoop,
+  DEFAULT_LABELS,
+  type GitOutcome,
+  type IssueLoopOptions,
+  issueTag,
+  type SessionLabels,
+} from './loop/issue-loop.js';
+export { renderIssueComment, renderPullRequestBody, type SessionSummary, verdictTable } from './loop/pr-body.js';
+export { type CommentCommand, parseCommand } from './webhooks/commands.js';
 export { type DeliveryLog, type DeliveryState, SqliteDeliveryLog } from './webhooks/delivery-log.js';
 export { JobQueue, type JobRunner } from './webhooks/job-queue.js';
 export type { ErrorReport, QueuedJob, WebhookJob } from './webhooks/jobs.js';
@@ -19,12 +32,4 @@ export {
   type WebhookRequest,
 } from './webhooks/receiver.js';
 export { type TriggerOptions, WebhookRouter } from './webhooks/route.js';
-export {
-  createIssueLoop,
-  DEFAULT_LABELS,
-  type GitOutcome,
-  type IssueLoopOptions,
-  issueTag,
-  type SessionLabels,
-} from './loop/issue-loop.js';
-export { renderIssueComment, renderPullRequestBody, type SessionSummary, verdictTable } from './loop/pr-body.js';
+export { signPayload, verifySignature } from './webhooks/signature.js';

@@ -53,7 +53,13 @@ describe('GitHubHost against the fake GitHub API', () => {
   it('reads an issue, comments, labels and unlabels through requests GitHub’s description accepts', async () => {
     const { fake, host } = await setup();
     const issue = await host.getIssue(REPO, 1);
-    expect(issue).toMatchObject({ host: 'github', repo: REPO, number: 1, title: 'Add CSV export', labels: ['enhancement'] });
+    expect(issue).toMatchObject({
+      host: 'github',
+      repo: REPO,
+      number: 1,
+      title: 'Add CSV export',
+      labels: ['enhancement'],
+    });
     const comment = await host.comment(REPO, 1, 'SessionHub started.');
     expect(comment).toMatchObject({ author: 'sessionhub-bot', body: 'SessionHub started.' });
     expect((await host.listComments(REPO, 1)).map((c) => c.body)).toEqual(['SessionHub started.']);
@@ -87,12 +93,19 @@ describe('GitHubHost against the fake GitHub API', () => {
     expect(await host.pushBranch(REPO, { repository: local, branch: 'sessionhub/1.0-csv' })).toEqual({ sha: head });
     expect(await fake.repo(REPO).log('sessionhub/1.0-csv')).toEqual(['Session 1.0: CSV export', 'initial']);
     expect(await host.findPullRequest(REPO, 'sessionhub/1.0-csv')).toBeUndefined();
-    const pr = await host.createPullRequest(REPO, { title: 'CSV export', body: 'body', head: 'sessionhub/1.0-csv', base: 'main' });
+    const pr = await host.createPullRequest(REPO, {
+      title: 'CSV export',
+      body: 'body',
+      head: 'sessionhub/1.0-csv',
+      base: 'main',
+    });
     expect(pr).toMatchObject({ number: 2, head: 'sessionhub/1.0-csv', base: 'main', state: 'open', merged: false });
     expect(await host.findPullRequest(REPO, 'sessionhub/1.0-csv')).toEqual(pr);
-    expect(await codeOf(host.createPullRequest(REPO, { title: 'again', body: '', head: 'sessionhub/1.0-csv', base: 'main' }))).toBe(
-      'git_host.validation_failed',
-    );
+    expect(
+      await codeOf(
+        host.createPullRequest(REPO, { title: 'again', body: '', head: 'sessionhub/1.0-csv', base: 'main' }),
+      ),
+    ).toBe('git_host.validation_failed');
     fake.assertClean();
   });
 
@@ -104,7 +117,9 @@ describe('GitHubHost against the fake GitHub API', () => {
     await git(local, ['commit', '--quiet', '--allow-empty', '-m', 'unrelated']);
     await git(local, ['branch', '-f', 'main', 'other']);
     expect(await codeOf(host.pushBranch(REPO, { repository: local, branch: 'main' }))).toBe('git_host.push_failed');
-    expect(await codeOf(host.pushBranch(REPO, { repository: local, branch: '--upload-pack=evil' }))).toBe('git_host.invalid_input');
+    expect(await codeOf(host.pushBranch(REPO, { repository: local, branch: '--upload-pack=evil' }))).toBe(
+      'git_host.invalid_input',
+    );
   });
 
   it('creates a branch at a commit the remote has; an unknown commit is git_host.validation_failed', async () => {
@@ -134,11 +149,11 @@ describe('GitHubHost against the fake GitHub API', () => {
     expect(await codeOf(host.getIssue(REPO, 99))).toBe('git_host.not_found');
     expect(await codeOf(host.getIssue('octo/missing', 1))).toBe('git_host.not_found');
     fake.enqueueFault({ kind: 'rate_limit', resetInS: 60, operationId: 'issues/get' }, 3);
-    const limited = await host.getIssue(REPO, 1).catch((e: unknown) => e as GitHostError);
+    const limited = (await host.getIssue(REPO, 1).catch((e: unknown) => e)) as GitHostError;
     expect(limited.code).toBe('git_host.rate_limited');
     expect(limited.resetAt).toBeGreaterThan(Date.now());
     fake.enqueueFault({ kind: 'validation_failed', message: 'body is too long (maximum is 65536 characters)' });
-    const invalid = await host.comment(REPO, 1, 'x').catch((e: unknown) => e as GitHostError);
+    const invalid = (await host.comment(REPO, 1, 'x').catch((e: unknown) => e)) as GitHostError;
     expect(invalid.code).toBe('git_host.validation_failed');
     expect(invalid.message).toContain('body is too long');
     const stranger = new GitHubHost({ auth: { token: 'wrong' }, baseUrl: fake.url, limits: fast });
@@ -155,7 +170,11 @@ describe('GitHubHost against the fake GitHub API', () => {
       repos: [{ name: REPO, issues: [{ title: 'From an App' }] }],
     });
     const host = new GitHubHost({
-      auth: { appId: 42, installationId: 7, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+      auth: {
+        appId: 42,
+        installationId: 7,
+        privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      },
       baseUrl: fake.url,
       limits: fast,
     });

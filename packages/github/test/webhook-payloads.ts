@@ -6,17 +6,17 @@ interface ExampleGroup {
   examples: Record<string, unknown>[];
 }
 
+/** A webhook payload, whose fields tests change freely. */
+// biome-ignore lint/suspicious/noExplicitAny: example payloads are untyped JSON edited by tests.
+export type Payload = Record<string, any>;
+
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as ExampleGroup[];
 
 /** A real payload of `@octokit/webhooks-examples` (`event`, `action`), deep-copied, with `change` applied. */
-export function examplePayload(
-  event: string,
-  action: string,
-  change: (payload: Record<string, any>) => void = () => {},
-): Record<string, any> {
+export function examplePayload(event: string, action: string, change: (payload: Payload) => void = () => {}): Payload {
   const found = examples.find((g) => g.name === event)?.examples.find((e) => e.action === action);
   if (!found) throw new Error(`@octokit/webhooks-examples has no ${event}.${action}`);
-  const payload = structuredClone(found) as Record<string, any>;
+  const payload = structuredClone(found) as Payload;
   change(payload);
   return payload;
 }

@@ -12,8 +12,8 @@ import { deliveryHeaders, examplePayload } from './webhook-payloads.js';
 
 const SECRET = 'It’s a Secret to Everybody';
 let dir: string;
-let servers: Server[] = [];
-let logs: SqliteDeliveryLog[] = [];
+const servers: Server[] = [];
+const logs: SqliteDeliveryLog[] = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sessionhub-webhooks-'));
@@ -54,7 +54,11 @@ function labeled(label = 'sessionhub-auto') {
 
 /** `secret: null` sends no signature at all. */
 async function post(url: string, event: string, id: string, body: string, secret: string | null = SECRET) {
-  const res = await fetch(url, { method: 'POST', headers: deliveryHeaders(event, id, body, secret ?? undefined), body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: deliveryHeaders(event, id, body, secret ?? undefined),
+    body,
+  });
   return { status: res.status, body: (await res.json()) as { duplicate?: boolean; jobs?: number } };
 }
 
@@ -63,12 +67,21 @@ describe('WebhookReceiver over node:http with real @octokit/webhooks-examples pa
     const { r, log, jobs } = receiver();
     const url = await listen(r.nodeHandler());
     const id = randomUUID();
-    expect(await post(url, 'issues', id, labeled())).toEqual({ status: 202, body: expect.objectContaining({ jobs: 1 }) });
+    expect(await post(url, 'issues', id, labeled())).toEqual({
+      status: 202,
+      body: expect.objectContaining({ jobs: 1 }),
+    });
     await r.idle();
     expect(jobs).toEqual([
-      { deliveryId: id, job: { kind: 'issue', repo: 'Codertocat/Hello-World', number: 1, sender: 'Codertocat', via: 'label' } },
+      {
+        deliveryId: id,
+        job: { kind: 'issue', repo: 'Codertocat/Hello-World', number: 1, sender: 'Codertocat', via: 'label' },
+      },
     ]);
-    expect(await post(url, 'issues', id, labeled())).toEqual({ status: 200, body: expect.objectContaining({ duplicate: true }) });
+    expect(await post(url, 'issues', id, labeled())).toEqual({
+      status: 200,
+      body: expect.objectContaining({ duplicate: true }),
+    });
     await r.idle();
     expect(jobs).toHaveLength(1);
     expect(log.get(id)).toMatchObject({ event: 'issues.labeled', state: 'done' });
@@ -126,7 +139,10 @@ describe('WebhookReceiver over node:http with real @octokit/webhooks-examples pa
     const { r, log, jobs } = receiver();
     const url = await listen(r.nodeHandler());
     const id = randomUUID();
-    expect(await post(url, 'issues', id, labeled('bug'))).toEqual({ status: 202, body: expect.objectContaining({ jobs: 0 }) });
+    expect(await post(url, 'issues', id, labeled('bug'))).toEqual({
+      status: 202,
+      body: expect.objectContaining({ jobs: 0 }),
+    });
     expect(log.get(id)).toMatchObject({ state: 'ignored' });
     expect((await post(url, 'issues', id, labeled('bug'))).body.duplicate).toBe(true);
     expect(jobs).toEqual([]);
@@ -180,9 +196,17 @@ describe('WebhookReceiver over node:http with real @octokit/webhooks-examples pa
     const two = randomUUID();
     expect((await post(expressUrl, 'issues', one, labeled())).status).toBe(202);
     const body = labeled();
-    const res = await hono.request('/webhooks', { method: 'POST', headers: deliveryHeaders('issues', two, body, SECRET), body });
+    const res = await hono.request('/webhooks', {
+      method: 'POST',
+      headers: deliveryHeaders('issues', two, body, SECRET),
+      body,
+    });
     expect(res.status).toBe(202);
-    const forged = await hono.request('/webhooks', { method: 'POST', headers: deliveryHeaders('issues', randomUUID(), body, 'x'), body });
+    const forged = await hono.request('/webhooks', {
+      method: 'POST',
+      headers: deliveryHeaders('issues', randomUUID(), body, 'x'),
+      body,
+    });
     expect(forged.status).toBe(401);
     await r.idle();
     expect(jobs.map((j) => j.deliveryId)).toEqual([one, two]);

@@ -88,12 +88,20 @@ export async function pushWithGit(options: {
   let sha: string;
   try {
     sha = (
-      await run([...HARDENING, 'rev-parse', '--verify', '--end-of-options', `refs/heads/${options.branch}^{commit}`], env, options.signal)
+      await run(
+        [...HARDENING, 'rev-parse', '--verify', '--end-of-options', `refs/heads/${options.branch}^{commit}`],
+        env,
+        options.signal,
+      )
     ).trim();
   } catch (error) {
-    throw new GitHostError('git_host.invalid_input', `push: no local branch ${options.branch} in ${options.repository}`, {
-      cause: error,
-    });
+    throw new GitHostError(
+      'git_host.invalid_input',
+      `push: no local branch ${options.branch} in ${options.repository}`,
+      {
+        cause: error,
+      },
+    );
   }
   const refspec = `${options.force ? '+' : ''}${sha}:refs/heads/${options.remoteBranch}`;
   try {
@@ -101,9 +109,13 @@ export async function pushWithGit(options: {
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     const stderr = String((error as { stderr?: string }).stderr ?? '').replaceAll(options.token ?? '\0', '[redacted]');
-    throw new GitHostError('git_host.push_failed', `push of ${options.branch} failed: ${stderr.trim() || (error as Error).message}`, {
-      cause: error,
-    });
+    throw new GitHostError(
+      'git_host.push_failed',
+      `push of ${options.branch} failed: ${stderr.trim() || (error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   return { sha };
 }

@@ -164,7 +164,12 @@ export class GitHubHost implements GitHost {
     const where = split(repo);
     const issue_number = positive(number, 'issue number');
     try {
-      await this.octokit.rest.issues.removeLabel({ ...where, issue_number, name: label, request: { signal: opts.signal } });
+      await this.octokit.rest.issues.removeLabel({
+        ...where,
+        issue_number,
+        name: label,
+        request: { signal: opts.signal },
+      });
     } catch (error) {
       const translated = translateError(error, `removeLabel ${repo}#${number} ${label}`);
       if (GitHostError.isInstance(translated) && translated.code === 'git_host.not_found') return;
@@ -227,7 +232,11 @@ export class GitHubHost implements GitHost {
     return auth.token;
   }
 
-  async findPullRequest(repo: string, head: string, opts: GitHostCallOptions = {}): Promise<PullRequestRef | undefined> {
+  async findPullRequest(
+    repo: string,
+    head: string,
+    opts: GitHostCallOptions = {},
+  ): Promise<PullRequestRef | undefined> {
     const where = split(repo);
     const { data } = await this.call(`findPullRequest ${repo} ${head}`, () =>
       this.octokit.rest.pulls.list({

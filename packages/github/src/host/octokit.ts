@@ -6,9 +6,7 @@ import Bottleneck from 'bottleneck/light.js';
 import { GitHostError } from '../errors.js';
 
 /** How {@link GitHubHost} authenticates: a token (personal, fine-grained, Actions) or a GitHub App installation. */
-export type GitHubAuth =
-  | { token: string }
-  | { appId: number | string; privateKey: string; installationId: number };
+export type GitHubAuth = { token: string } | { appId: number | string; privateKey: string; installationId: number };
 
 /** Retry and rate-limit behaviour. Defaults follow GitHub's guidance. */
 export interface GitHubLimitsOptions {
@@ -26,9 +24,9 @@ export interface GitHubLimitsOptions {
 }
 
 /** The Octokit class SessionHub uses: REST methods, retry and throttling. */
-export const SessionHubOctokit = Octokit.plugin(retry, throttling);
-/** An instance of {@link SessionHubOctokit}. */
-export type SessionHubOctokitInstance = InstanceType<typeof SessionHubOctokit>;
+const SessionHubOctokit = Octokit.plugin(retry, throttling);
+/** The client {@link createOctokit} builds: `@octokit/rest`'s `Octokit` with the retry and throttling plugins. */
+export type SessionHubOctokitInstance = Octokit;
 
 /** Builds an Octokit client with retry, throttling and the given auth. */
 export function createOctokit(options: {

@@ -94,7 +94,9 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
       await host.removeLabel(job.repo, job.number, labels.failed, { signal });
       await host.removeLabel(job.repo, job.number, labels.succeeded, { signal });
       await host.addLabels(job.repo, job.number, [labels.running], { signal });
-      await host.comment(job.repo, job.number, `SessionHub started session \`${handle.id}\` for this issue.`, { signal });
+      await host.comment(job.repo, job.number, `SessionHub started session \`${handle.id}\` for this issue.`, {
+        signal,
+      });
     }
     const result = await handle.result;
     const { session } = result;
@@ -112,7 +114,11 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
     };
     let pullRequestUrl: string | undefined;
     if (session.state === 'succeeded' && git.branch) {
-      const pushed = await host.pushBranch(job.repo, { repository: options.repository, branch: git.branch }, { signal });
+      const pushed = await host.pushBranch(
+        job.repo,
+        { repository: options.repository, branch: git.branch },
+        { signal },
+      );
       progress(`pushed ${git.branch} at ${pushed.sha}`, queued);
       const existing = await host.findPullRequest(job.repo, git.branch, { signal });
       const pr =
@@ -120,7 +126,9 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
         (await host.createPullRequest(
           job.repo,
           {
-            title: session.name ? `Session ${session.version ?? ''}: ${session.name}`.replace(' :', ':') : `SessionHub: #${job.number}`,
+            title: session.name
+              ? `Session ${session.version ?? ''}: ${session.name}`.replace(' :', ':')
+              : `SessionHub: #${job.number}`,
             body: renderPullRequestBody(summary),
             head: git.branch,
             base,
@@ -133,9 +141,14 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
     const ok = session.state === 'succeeded';
     await host.removeLabel(job.repo, job.number, labels.running, { signal });
     await host.addLabels(job.repo, job.number, [ok ? labels.succeeded : labels.failed], { signal });
-    await host.comment(job.repo, job.number, renderIssueComment({ ...summary, ...(pullRequestUrl ? { pullRequestUrl } : {}) }), {
-      signal,
-    });
+    await host.comment(
+      job.repo,
+      job.number,
+      renderIssueComment({ ...summary, ...(pullRequestUrl ? { pullRequestUrl } : {}) }),
+      {
+        signal,
+      },
+    );
     options.deliveries.finish(queued.deliveryId, ok ? 'done' : 'failed', session.id);
   };
 
@@ -177,7 +190,12 @@ async function approve(
 ): Promise<void> {
   const sessionId = findSessionOf(options.deliveries, job.repo, job.number);
   if (!sessionId) {
-    await options.host.comment(job.repo, job.number, 'There is no SessionHub session waiting for approval on this issue.', { signal });
+    await options.host.comment(
+      job.repo,
+      job.number,
+      'There is no SessionHub session waiting for approval on this issue.',
+      { signal },
+    );
     options.deliveries.finish(queued.deliveryId, 'done', 'no session');
     return;
   }

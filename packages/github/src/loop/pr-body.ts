@@ -77,6 +77,7 @@ export function renderIssueComment(summary: SessionSummary & { pullRequestUrl?: 
       ? `Failing gates:\n\n${failing.map((g) => `- **${cell(g.name)}**: ${cell(g.output.slice(0, 300))}`).join('\n')}\n\n`
       : '';
   const error = summary.error ? `Error \`${summary.error.code}\`: ${summary.error.message}\n\n` : '';
-  const nothing = session.state === 'succeeded' ? 'The session succeeded but changed nothing, so there is no pull request.\n\n' : '';
+  const nothing =
+    session.state === 'succeeded' ? 'The session succeeded but changed nothing, so there is no pull request.\n\n' : '';
   return `SessionHub session \`${session.id}\` ended **${session.state}**.\n\n${nothing}${gates}${error}${figures(session)}\n`;
 }

@@ -17,7 +17,8 @@ export function parseCommand(body: string, prefix = '/sessionhub'): CommentComma
     if (word === 'run' || word === 'approve') return { command: word };
     if (word === 'rate') {
       const rating = Number(rest[0]);
-      if (Number.isInteger(rating) && rating >= 1 && rating <= 5) return { command: 'rate', rating, note: rest.slice(1).join(' ') };
+      if (Number.isInteger(rating) && rating >= 1 && rating <= 5)
+        return { command: 'rate', rating, note: rest.slice(1).join(' ') };
     }
     return { command: 'unknown', word };
   }

@@ -82,7 +82,9 @@ export class SqliteDeliveryLog implements DeliveryLog {
     try {
       ({ DatabaseSync: Database } = createRequire(import.meta.url)('node:sqlite') as typeof import('node:sqlite'));
     } catch (error) {
-      throw new GitHostError('git_host.invalid_option', 'the delivery log needs node:sqlite (Node >= 22.13)', { cause: error });
+      throw new GitHostError('git_host.invalid_option', 'the delivery log needs node:sqlite (Node >= 22.13)', {
+        cause: error,
+      });
     }
     return new SqliteDeliveryLog(new Database(options.path));
   }

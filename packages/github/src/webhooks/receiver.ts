@@ -148,7 +148,11 @@ export class WebhookReceiver {
    * Express/Connect-style middleware. Takes the raw body from `req.body` when a parser left a `Buffer` there
    * (`express.raw({ type: 'application/json', limit: '25mb' })`), else reads the stream itself.
    */
-  middleware(): (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: (error?: unknown) => void) => void {
+  middleware(): (
+    req: IncomingMessage & { body?: unknown },
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+  ) => void {
     return (req, res, next) => {
       this.handleNode(req, res).catch(next);
     };

@@ -39,10 +39,16 @@ export class WebhookRouter {
       const sender = payload.comment.user?.login ?? payload.sender?.login ?? '';
       // Our own comments (and other bots') never trigger anything.
       if (!command || payload.comment.user?.type === 'Bot') return;
-      const base = { repo: payload.repository.full_name, number: payload.issue.number, sender, commentId: payload.comment.id };
+      const base = {
+        repo: payload.repository.full_name,
+        number: payload.issue.number,
+        sender,
+        commentId: payload.comment.id,
+      };
       if (command.command === 'run') this.collecting.get(id)?.push({ kind: 'issue', ...base, via: 'command' });
       else if (command.command === 'approve') this.collecting.get(id)?.push({ kind: 'approve', ...base });
-      else if (command.command === 'rate') this.collecting.get(id)?.push({ kind: 'rate', ...base, rating: command.rating, note: command.note });
+      else if (command.command === 'rate')
+        this.collecting.get(id)?.push({ kind: 'rate', ...base, rating: command.rating, note: command.note });
     });
   }
 

@@ -11,7 +11,10 @@ export type GitHubFault = { operationId?: string } & (
 );
 
 /** The answer a fault gives. */
-export function faultAnswer(fault: GitHubFault, now: number): { status: number; body: unknown; headers: Record<string, string> } {
+export function faultAnswer(
+  fault: GitHubFault,
+  now: number,
+): { status: number; body: unknown; headers: Record<string, string> } {
   const docs = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api';
   switch (fault.kind) {
     case 'secondary_rate_limit':
@@ -29,14 +32,23 @@ export function faultAnswer(fault: GitHubFault, now: number): { status: number; 
       const reset = Math.ceil(now / 1000) + (fault.resetInS ?? 1);
       return {
         status: 403,
-        headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(reset) },
+        headers: {
+          'x-ratelimit-limit': '5000',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-used': '5000',
+          'x-ratelimit-reset': String(reset),
+        },
         body: { message: 'API rate limit exceeded for installation.', documentation_url: docs, status: '403' },
       };
     }
     case 'server_error':
       return { status: fault.status ?? 502, headers: {}, body: { message: 'Server Error' } };
     case 'not_found':
-      return { status: 404, headers: {}, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
+      return {
+        status: 404,
+        headers: {},
+        body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
+      };
     case 'validation_failed':
       return {
         status: 422,

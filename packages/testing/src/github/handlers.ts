@@ -107,7 +107,11 @@ export const HANDLERS: Record<string, Handler> = {
     const issue = issueOf(ctx);
     if (!issue || !ctx.repo) return notFound();
     const at = issue.labels.indexOf(ctx.params.name ?? '');
-    if (at < 0) return { status: 404, body: { message: 'Label does not exist', documentation_url: 'https://docs.github.com/rest', status: '404' } };
+    if (at < 0)
+      return {
+        status: 404,
+        body: { message: 'Label does not exist', documentation_url: 'https://docs.github.com/rest', status: '404' },
+      };
     issue.labels.splice(at, 1);
     const repo = ctx.repo;
     return { status: 200, body: issue.labels.map((l) => labelJson(repo, l, ctx.urls)) };
@@ -117,7 +121,10 @@ export const HANDLERS: Record<string, Handler> = {
     const user = ctx.params.username ?? '';
     const permission = ctx.repo.permissions.get(user.toLowerCase()) ?? 'none';
     if (permission === 'none') {
-      return { status: 404, body: { message: `${user} is not a user`, documentation_url: 'https://docs.github.com/rest', status: '404' } };
+      return {
+        status: 404,
+        body: { message: `${user} is not a user`, documentation_url: 'https://docs.github.com/rest', status: '404' },
+      };
     }
     const legacy = RANK[permission] >= RANK.admin ? 'admin' : RANK[permission] >= RANK.write ? 'write' : 'read';
     return {
@@ -132,12 +139,19 @@ export const HANDLERS: Record<string, Handler> = {
   'git/create-ref': async (ctx) => {
     if (!ctx.repo) return notFound();
     const { ref, sha } = ctx.body as { ref: string; sha: string };
-    if (!ref.startsWith('refs/') || ref.split('/').length < 3) return validation('Reference', 'ref', 'invalid', `${ref} is not a valid ref name.`);
+    if (!ref.startsWith('refs/') || ref.split('/').length < 3)
+      return validation('Reference', 'ref', 'invalid', `${ref} is not a valid ref name.`);
     if (!(await ctx.repo.hasCommit(sha))) return validation('Reference', 'sha', 'invalid', 'Object does not exist');
-    if (!(await ctx.repo.createRef(ref, sha))) return validation('Reference', 'ref', 'already_exists', 'Reference already exists');
+    if (!(await ctx.repo.createRef(ref, sha)))
+      return validation('Reference', 'ref', 'already_exists', 'Reference already exists');
     return {
       status: 201,
-      body: { ...shapes.gitRef(), ref, url: `${ctx.urls.api}/repos/${ctx.repo.fullName}/git/${ref}`, object: { type: 'commit', sha, url: `${ctx.urls.api}/repos/${ctx.repo.fullName}/git/commits/${sha}` } },
+      body: {
+        ...shapes.gitRef(),
+        ref,
+        url: `${ctx.urls.api}/repos/${ctx.repo.fullName}/git/${ref}`,
+        object: { type: 'commit', sha, url: `${ctx.urls.api}/repos/${ctx.repo.fullName}/git/commits/${sha}` },
+      },
     };
   },
   'pulls/list': (ctx) => {
@@ -160,11 +174,29 @@ export const HANDLERS: Record<string, Handler> = {
     if (!(await ctx.repo.branchSha(body.base))) return validation('PullRequest', 'base', 'invalid');
     const open = [...ctx.repo.pulls.values()].find((p) => p.head === body.head && p.state === 'open');
     const [owner] = ctx.repo.fullName.split('/');
-    if (open) return validation('PullRequest', 'head', 'custom', `A pull request already exists for ${owner}:${body.head}.`);
+    if (open)
+      return validation('PullRequest', 'head', 'custom', `A pull request already exists for ${owner}:${body.head}.`);
     const number = ctx.repo.takeNumber();
-    const pull = { number, title: body.title, body: body.body ?? '', head: body.head, base: body.base, headSha, state: 'open' as const, merged: false };
+    const pull = {
+      number,
+      title: body.title,
+      body: body.body ?? '',
+      head: body.head,
+      base: body.base,
+      headSha,
+      state: 'open' as const,
+      merged: false,
+    };
     ctx.repo.pulls.set(number, pull);
-    ctx.repo.issues.set(number, { number, title: pull.title, body: pull.body, author: ctx.viewer, labels: [], state: 'open', comments: [] });
+    ctx.repo.issues.set(number, {
+      number,
+      title: pull.title,
+      body: pull.body,
+      author: ctx.viewer,
+      labels: [],
+      state: 'open',
+      comments: [],
+    });
     return { status: 201, body: pullJson(ctx.repo, pull, ctx.urls) };
   },
   'apps/create-installation-access-token': (ctx) => ({

@@ -83,11 +83,16 @@ function buildIndex(): OpenApiIndex {
       }
       const responses: Operation['responses'] = {};
       for (const [status, r] of Object.entries(op.responses ?? {})) {
-        const resolved = resolve(r) as { content?: Record<string, { schema?: Schema; examples?: Record<string, Schema> }> };
+        const resolved = resolve(r) as {
+          content?: Record<string, { schema?: Schema; examples?: Record<string, Schema> }>;
+        };
         const json = resolved.content?.['application/json'];
         const exampleRef = json?.examples ? Object.values(json.examples)[0] : undefined;
         const example = exampleRef ? (resolve(exampleRef) as { value?: unknown }).value : undefined;
-        responses[status] = { ...(json?.schema ? { schema: json.schema } : {}), ...(example !== undefined ? { example } : {}) };
+        responses[status] = {
+          ...(json?.schema ? { schema: json.schema } : {}),
+          ...(example !== undefined ? { example } : {}),
+        };
       }
       const operation: Operation = {
         operationId: op.operationId,
@@ -98,10 +103,12 @@ function buildIndex(): OpenApiIndex {
         responses,
       };
       const names: string[] = [];
-      const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      });
+      const pattern = template
+        .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
+          names.push(name);
+          return '([^/]+)';
+        });
       const route: Route = {
         regex: new RegExp(`^${pattern}$`),
         names,

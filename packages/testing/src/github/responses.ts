@@ -1,5 +1,5 @@
-import type { FakeComment, FakeIssue, FakePull, FakeRepo } from './state.js';
 import { shapes } from './shapes.js';
+import type { FakeComment, FakeIssue, FakePull, FakeRepo } from './state.js';
 
 /** Where the fake's answers point: its API base URL and the web base for `html_url`s. */
 export interface Urls {
@@ -51,7 +51,12 @@ export function issueJson(repo: FakeRepo, issue: FakeIssue, urls: Urls): Record<
 }
 
 /** A comment in the documented shape. */
-export function commentJson(repo: FakeRepo, issue: FakeIssue, comment: FakeComment, urls: Urls): Record<string, unknown> {
+export function commentJson(
+  repo: FakeRepo,
+  issue: FakeIssue,
+  comment: FakeComment,
+  urls: Urls,
+): Record<string, unknown> {
   return {
     ...shapes.comment(),
     id: comment.id,

@@ -33,8 +33,10 @@ export function checkSchema(index: OpenApiIndex, value: unknown, raw: Schema, pa
     }
   }
   const errors: string[] = [];
-  for (const part of (schema.allOf as Schema[] | undefined) ?? []) errors.push(...checkSchema(index, value, part, path));
-  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
+  for (const part of (schema.allOf as Schema[] | undefined) ?? [])
+    errors.push(...checkSchema(index, value, part, path));
+  const types =
+    schema.type === undefined ? [] : Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
   if (types.length > 0 && !types.some((t) => typeMatches(t, actual))) {
     return [...errors, `${path}: expected ${types.join(' or ')}, got ${actual}`];
   }
@@ -64,7 +66,10 @@ export function checkSchema(index: OpenApiIndex, value: unknown, raw: Schema, pa
     if (typeof schema.maxItems === 'number' && items.length > schema.maxItems) {
       errors.push(`${path}: at most ${schema.maxItems} items, got ${items.length}`);
     }
-    if (schema.items) items.forEach((item, i) => errors.push(...checkSchema(index, item, schema.items as Schema, `${path}[${i}]`)));
+    const itemSchema = schema.items as Schema | undefined;
+    if (itemSchema) {
+      for (const [i, item] of items.entries()) errors.push(...checkSchema(index, item, itemSchema, `${path}[${i}]`));
+    }
   }
   return errors;
 }

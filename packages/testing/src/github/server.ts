@@ -8,7 +8,7 @@ import { FakeScriptError } from '../errors.js';
 import { readBody } from '../http.js';
 import { faultAnswer, type GitHubFault } from './faults.js';
 import { HANDLERS, type HandlerResult } from './handlers.js';
-import { openApiIndex, type Operation } from './openapi.js';
+import { type Operation, openApiIndex } from './openapi.js';
 import { checkParameter, checkSchema } from './schema-check.js';
 import { createFakeRepo, type FakeRepo, type FakeRepoSeed } from './state.js';
 
@@ -90,7 +90,13 @@ function verifyJwt(token: string, app: NonNullable<FakeGitHubOptions['app']>): b
 }
 
 /** Checks a request against its operation; returns the problems (empty when it conforms). */
-function checkRequest(op: Operation, params: Record<string, string>, query: URLSearchParams, body: unknown, hasBody: boolean): string[] {
+function checkRequest(
+  op: Operation,
+  params: Record<string, string>,
+  query: URLSearchParams,
+  body: unknown,
+  hasBody: boolean,
+): string[] {
   const index = openApiIndex();
   const problems: string[] = [];
   for (const p of op.parameters) {
@@ -103,7 +109,8 @@ function checkRequest(op: Operation, params: Record<string, string>, query: URLS
     }
   }
   const known = new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name));
-  for (const name of query.keys()) if (!known.has(name)) problems.push(`query.${name}: not a parameter of ${op.operationId}`);
+  for (const name of query.keys())
+    if (!known.has(name)) problems.push(`query.${name}: not a parameter of ${op.operationId}`);
   if (op.body) {
     if (!hasBody) {
       if (op.body.required) problems.push('body: required');
@@ -163,7 +170,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (!found) {
       violations.push({ method, path: url.pathname, problems: ['unknown route: GitHub has no such operation'] });
       record(404);
-      send(res, { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } });
+      send(res, {
+        status: 404,
+        body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
+      });
       return;
     }
     const { operation, params } = found;
@@ -173,20 +183,33 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       } catch {
         violations.push({ method, path: url.pathname, problems: ['body: not JSON'] });
         record(400, { operationId: operation.operationId });
-        send(res, { status: 400, body: { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest', status: '400' } });
+        send(res, {
+          status: 400,
+          body: { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest', status: '400' },
+        });
         return;
       }
     }
     if (!authorized(req, operation)) {
       record(401, { operationId: operation.operationId });
-      send(res, { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } });
+      send(res, {
+        status: 401,
+        body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
+      });
       return;
     }
     const problems = checkRequest(operation, params, url.searchParams, parsed, text.length > 0);
     if (problems.length > 0) {
       violations.push({ method, path: url.pathname, problems });
       record(422, { operationId: operation.operationId });
-      send(res, { status: 422, body: { message: `Invalid request.\n\n${problems.join('\n')}`, documentation_url: 'https://docs.github.com/rest', status: '422' } });
+      send(res, {
+        status: 422,
+        body: {
+          message: `Invalid request.\n\n${problems.join('\n')}`,
+          documentation_url: 'https://docs.github.com/rest',
+          status: '422',
+        },
+      });
       return;
     }
     const at = faults.findIndex((f) => !f.fault.operationId || f.fault.operationId === operation.operationId);
@@ -201,7 +224,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     const handler = HANDLERS[operation.operationId];
     if (!handler) {
-      violations.push({ method, path: url.pathname, problems: [`${operation.operationId}: not implemented by the fake`] });
+      violations.push({
+        method,
+        path: url.pathname,
+        problems: [`${operation.operationId}: not implemented by the fake`],
+      });
       record(501, { operationId: operation.operationId });
       send(res, { status: 501, body: { message: `${operation.operationId} is not implemented by the fake` } });
       return;
@@ -223,7 +250,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (options.checkResponses !== false && result.status < 300) {
       const schema = operation.responses[String(result.status)]?.schema;
       const wrong = schema ? checkSchema(index, result.body, schema, 'response') : [];
-      if (wrong.length > 0) violations.push({ method, path: url.pathname, problems: wrong.map((w) => `the fake's answer: ${w}`) });
+      if (wrong.length > 0)
+        violations.push({ method, path: url.pathname, problems: wrong.map((w) => `the fake's answer: ${w}`) });
     }
     record(result.status, { operationId: operation.operationId });
     send(res, result);
@@ -254,7 +282,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     assertClean() {
       const problems = violations.map((v) => `${v.method} ${v.path}: ${v.problems.join('; ')}`);
       if (faults.length > 0) problems.push(`${faults.length} fault(s) never served`);
-      if (problems.length > 0) throw new FakeScriptError('fake.github_violation', `fake GitHub:\n${problems.join('\n')}`);
+      if (problems.length > 0)
+        throw new FakeScriptError('fake.github_violation', `fake GitHub:\n${problems.join('\n')}`);
     },
     async close() {
       server.closeAllConnections();

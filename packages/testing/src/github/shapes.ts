@@ -45,7 +45,10 @@ function documented(operationId: string, status: string): Record<string, unknown
  */
 export const shapes = {
   issue: () => recorded('add-labels-to-issue', 'post', /\/issues$/, 201),
-  label: () => (recorded('add-labels-to-issue', 'post', /\/issues\/1\/labels$/, 200) as unknown as Record<string, unknown>[])[0] as Record<string, unknown>,
+  label: () =>
+    (
+      recorded('add-labels-to-issue', 'post', /\/issues\/1\/labels$/, 200) as unknown as Record<string, unknown>[]
+    )[0] as Record<string, unknown>,
   user: () => recorded('add-labels-to-issue', 'post', /\/issues$/, 201).user as Record<string, unknown>,
   gitRef: () => recorded('git-refs', 'post', /\/git\/refs$/, 201),
   validationError: () => recorded('errors', 'post', /\/labels$/, 422),

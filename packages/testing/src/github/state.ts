@@ -81,7 +81,13 @@ export class FakeRepo {
   /** The commit a branch of the bare repository points at, or `undefined`. */
   async branchSha(branch: string): Promise<string | undefined> {
     try {
-      const { stdout } = await git(this.gitDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `refs/heads/${branch}^{commit}`]);
+      const { stdout } = await git(this.gitDir, [
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        '--end-of-options',
+        `refs/heads/${branch}^{commit}`,
+      ]);
       return stdout.trim() || undefined;
     } catch {
       return undefined;
@@ -117,7 +123,12 @@ export class FakeRepo {
 
 function git(gitDir: string, args: string[]): Promise<{ stdout: string }> {
   return exec('git', ['-c', 'core.hooksPath=/dev/null', ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_DIR: gitDir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      GIT_DIR: gitDir,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+    },
   });
 }
 
@@ -127,9 +138,13 @@ export async function createFakeRepo(root: string, seed: FakeRepoSeed): Promise<
   await mkdir(root, { recursive: true });
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
   if (seed.cloneFrom) await exec('git', ['clone', '--bare', '--quiet', '--', seed.cloneFrom, gitDir], { env });
-  else await exec('git', ['init', '--bare', '--quiet', `--initial-branch=${seed.defaultBranch ?? 'main'}`, gitDir], { env });
+  else
+    await exec('git', ['init', '--bare', '--quiet', `--initial-branch=${seed.defaultBranch ?? 'main'}`, gitDir], {
+      env,
+    });
   const repo = new FakeRepo(seed.name, gitDir, seed.defaultBranch ?? 'main');
-  for (const [user, permission] of Object.entries(seed.permissions ?? {})) repo.permissions.set(user.toLowerCase(), permission);
+  for (const [user, permission] of Object.entries(seed.permissions ?? {}))
+    repo.permissions.set(user.toLowerCase(), permission);
   for (const issue of seed.issues ?? []) {
     const number = repo.takeNumber(issue.number);
     repo.issues.set(number, {
