@@ -130,7 +130,7 @@ describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewr
     const waiting = await runCli(['-C', dir, 'run', REQUEST, '--approval'], { env });
     expect(waiting.code).toBe(4);
     const id = idOf(waiting.stdout);
-    expect(waiting.stdout).toContain(`waits for approval: sessionhub approve ${id}`);
+    expect(waiting.stdout).toMatch(new RegExp(`waits for approval: node .*src/bin\\.ts approve ${id}`));
     expect(waiting.stdout).toContain('OBJECTIVES:\n1. Visitors are greeted by name');
     const approved = await runCli(['-C', dir, 'approve', id], { env });
     expect(approved.code, approved.stderr).toBe(0);
@@ -158,7 +158,7 @@ describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewr
     expect(interrupted.code).toBe(130);
     const id = idOf(interrupted.stdout);
     expect(interrupted.stdout).toContain('session.interrupted');
-    expect(interrupted.stdout).toContain(`is paused in executing: sessionhub resume ${id}`);
+    expect(interrupted.stdout).toMatch(new RegExp(`is paused in executing: node .*src/bin\\.ts resume ${id}`));
     const shown = await runCli(['-C', dir, '--json', 'sessions', 'show', id]);
     expect(JSON.parse(shown.stdout)).toMatchObject({ type: 'cli.report', state: 'executing' });
 

@@ -89,7 +89,7 @@ export async function demoCommand(flags: GlobalOptions & { project?: string; cas
       reporter,
       interrupt,
       divergences: () => replay.divergences(),
-      command: `sessionhub -C ${project}`,
+      cwd: project,
     });
     await app.close();
     return code;

@@ -4,6 +4,7 @@ import type { Divergence } from '../cassette/replay.js';
 import type { DefaultHub } from '../defaults/create-default-hub.js';
 import { INTERRUPTED } from '../defaults/interruptible.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { howToCall } from '../output/how-to-call.js';
 import type { Reporter } from '../output/reporter.js';
 import { formatReport, sessionReport } from '../output/session-report.js';
 
@@ -16,8 +17,8 @@ export interface FollowOptions {
   divergences?: () => Divergence[];
   /** Saves the cassette once the session stopped. */
   record?: { recorder: CassetteRecorder; file: string };
-  /** How the user calls this command (`sessionhub`, or `npm run demo --`). */
-  command?: string;
+  /** The project directory to name in the hints (`-C <dir>`), when it is not the current directory. */
+  cwd?: string;
 }
 
 /** Exit code for a session's result. */
@@ -53,7 +54,8 @@ function watchEvents(handle: SessionHandle, store: Store, reporter: Reporter): P
  */
 export async function followSession(app: DefaultHub, handle: SessionHandle, opts: FollowOptions): Promise<ExitCode> {
   const { reporter, interrupt } = opts;
-  const command = opts.command ?? 'sessionhub';
+  const command = howToCall();
+  const cli = `${command}${opts.cwd ? ` -C ${opts.cwd}` : ''}`;
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -75,7 +77,7 @@ export async function followSession(app: DefaultHub, handle: SessionHandle, opts
       const session = await app.hub.get(handle.id);
       reporter.notice(session?.instruction ? `\n${session.instruction}\n` : '');
       reporter.notice(
-        `Session ${handle.id} waits for approval: ${command} approve ${handle.id}   (or: ${command} reject ${handle.id} "<reason>")`,
+        `Session ${handle.id} waits for approval: ${cli} approve ${handle.id}   (or: ${cli} reject ${handle.id} "<reason>")`,
       );
       reporter.report('', { id: handle.id, state: 'awaiting_approval' });
       return first === 'approval' ? EXIT.paused : EXIT.interrupted;
@@ -90,10 +92,10 @@ export async function followSession(app: DefaultHub, handle: SessionHandle, opts
     const divergences = opts.divergences?.();
     const events = await app.store.readEvents(handle.id);
     const data = sessionReport(result, events, { ...(git ? { git } : {}), ...(divergences ? { divergences } : {}) });
-    reporter.report(formatReport(data, { command }), { ...data });
+    reporter.report(formatReport(data, { command, ...(opts.cwd ? { cwd: opts.cwd } : {}) }), { ...data });
     const code = exitCodeOf(result);
     if (code === EXIT.interrupted || code === EXIT.paused) {
-      reporter.notice(`Session ${handle.id} is paused in ${result.session.state}: ${command} resume ${handle.id}`);
+      reporter.notice(`Session ${handle.id} is paused in ${result.session.state}: ${cli} resume ${handle.id}`);
     }
     if (code === EXIT.ok && divergences && divergences.some((d) => d.kind !== 'text')) return EXIT.sessionFailed;
     return code;

@@ -3,6 +3,7 @@ import { SessionStateSchema } from '@sessionhub/core';
 import { badInput } from '../cli-error.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { eventLine } from '../output/event-line.js';
+import { howToCall } from '../output/how-to-call.js';
 import { createReporter, outputMode } from '../output/reporter.js';
 import { formatReport, sessionReport } from '../output/session-report.js';
 import { table } from '../output/table.js';
@@ -78,7 +79,7 @@ export async function sessionsShow(id: string, flags: GlobalOptions & { events?:
       if (flags.json) out.event(e);
       else out.notice(`${String(e.seq).padStart(4)} ${e.at} ${e.type}${eventLine(e) ? `  ${eventLine(e)}` : ''}`);
     }
-    out.report(formatReport(data, { command: 'sessionhub' }), {
+    out.report(formatReport(data, { command: howToCall() }), {
       ...data,
       ...(session.instruction ? { instruction: session.instruction } : {}),
     });

@@ -65,8 +65,11 @@ export function sessionReport(
   };
 }
 
-/** The report as text for people. */
-export function formatReport(r: SessionReportData, how: { command: string }): string {
+/**
+ * The report as text for people. `how.command` is how this CLI is called (`sessionhub`, or the `node ... bin.ts`
+ * line in a clone); `how.cwd` the project when it is not the current directory.
+ */
+export function formatReport(r: SessionReportData, how: { command: string; cwd?: string }): string {
   const lines = [
     '',
     `── Session ${r.version ?? '?'}${r.name ? `: ${r.name}` : ''} ── ${r.state}${r.error ? ` (${r.error.code}: ${r.error.message})` : ''}`,
@@ -92,6 +95,8 @@ export function formatReport(r: SessionReportData, how: { command: string }): st
     );
     for (const d of r.divergences) lines.push(`    exchange ${d.exchange} (${d.kind}): ${d.detail}`);
   }
-  lines.push('', `Look again: ${how.command} sessions show ${r.id}   ·   ${how.command} ui`);
+  const cli = `sessionhub${how.cwd ? ` -C ${how.cwd}` : ''}`;
+  lines.push('', `Look again: ${cli} sessions show ${r.id}   ·   ${cli} ui`);
+  if (how.command !== 'sessionhub') lines.push(`(sessionhub, from this clone: ${how.command})`);
   return lines.join('\n');
 }
