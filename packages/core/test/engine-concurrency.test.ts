@@ -184,6 +184,23 @@ describe('engine: one owner per session across engines (item 5)', () => {
     expect((await handle.result).session.state).toBe('succeeded');
   });
 
+  it('an engine that waits for approval notices a takeover after a stall: its result settles', async () => {
+    const store = new MemoryStore();
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const options = { store, now: () => clock, policy: { requireApproval: true, leaseMs: 1_000 } };
+    const first = await makeHarness(options);
+    const handle = await first.hub.run({ request: 'Greet visitors by name' });
+    for await (const e of handle.events) if (e.type === 'approval.requested') break;
+    clock += 5_000; // a stall longer than the claim: another engine takes the session over
+    const second = await makeHarness({ ...options, workspace: first.workspace });
+    await second.hub.cancel(handle.id);
+    const stale = await handle.result;
+    expect(stale.error).toMatchObject({ code: 'session.owned_elsewhere' });
+    const events = await store.readEvents(handle.id);
+    expectSoundLog(events);
+    expect(events[events.length - 1]).toMatchObject({ type: 'session.finished', state: 'cancelled' });
+  });
+
   it('an engine whose claim was taken over stops without writing: its result settles with owned_elsewhere', async () => {
     const store = new MemoryStore();
     let clock = Date.parse('2026-01-01T00:00:00Z');

@@ -406,7 +406,8 @@ export class SessionHub {
   private start(active: ActiveSession, signal?: AbortSignal): void {
     // Only now does it run here: until its claim is written, callers wait for the load instead.
     this.active.set(active.handle.id, active);
-    this.stopRenewing ??= interval(this.policy.leaseMs / 3, () => {
+    // At most a second apart, so a claim lost during a stall is noticed soon after (also with a test clock).
+    this.stopRenewing ??= interval(Math.min(this.policy.leaseMs / 3, 1_000), () => {
       for (const a of this.active.values()) a.runner.renewClaim().catch(() => undefined);
     });
     const { controller } = active;

@@ -63,7 +63,7 @@ export interface WriteAheadDeps {
   /** The session's budgets (the policy's, with any raised limits). */
   budgets: SessionBudgets;
   signal: AbortSignal;
-  /** Stops the session's work: a budget reached by reported usage. */
+  /** Stops the session's work: a budget reached by reported usage, a write that failed. */
   abort: (reason: unknown) => void;
   /** This engine's id and claim length: every write keeps the engine's claim on the session alive. */
   owner: string;
@@ -326,6 +326,9 @@ export class WriteAheadRunner {
         if (updateRecord) await this.updateRecord();
       } catch (err) {
         this.queueError = err;
+        // Nothing more can be recorded (the store failed, or another engine took the session over):
+        // stop the work in flight now, also a step that only waits (for approval, for an actor).
+        this.deps.abort(err);
       }
     };
     this.queue = this.queue.then(run);
