@@ -6,6 +6,8 @@
  * imports `@sessionhub/core/testing/doubles`, which has no test runner in its graph.
  * @packageDocumentation
  */
+
+export * from './testing/conformance/git-host-suite.js';
 export * from './testing/durable-store/index.js';
 export * from './testing/escape-suite.js';
 export * from './testing/sandbox-conformance.js';
