@@ -80,6 +80,28 @@ describe('exit codes for bad input (2) and environment problems (3)', () => {
     expect(run.stderr).toContain('cli.no_request');
   });
 
+  it('a missing or malformed cassette exits 2, naming the key path', async () => {
+    const dir = await tempDir('sessionhub-cassette-');
+    const missing = await runCli(['-C', dir, 'run', '--replay', join(dir, 'none.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cassette.unreadable');
+    await writeFile(
+      join(dir, 'bad.json'),
+      JSON.stringify({
+        format: 'sessionhub-cassette',
+        version: 1,
+        request: 'x',
+        recordedAt: 'now',
+        exchanges: [{ request: {} }],
+      }),
+    );
+    const bad = await runCli(['-C', dir, 'run', '--replay', join(dir, 'bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('cassette.invalid');
+    expect(bad.stderr).toContain('exchanges.0.request.actor: Invalid option: expected one of "planner"|"executor"');
+    expect(bad.stderr).toContain('exchanges.0.response: Invalid input: expected object, received undefined');
+  });
+
   it('a run without an API key exits 3 and says how to set one', async () => {
     const dir = await tempDir('sessionhub-nokey-');
     const run = await runCli(['-C', dir, 'run', 'Greet visitors'], { env: cliEnv() });

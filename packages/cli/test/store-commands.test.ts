@@ -14,7 +14,8 @@ const git = (cwd: string, ...args: string[]) =>
 
 describe.skipIf(!findOnPath('bwrap'))('library, templates, stats, deploy and rollback over a real session', () => {
   it('finds, saves, counts and deploys a succeeded session of a git project', { timeout: 90_000 }, async () => {
-    const fake = await startFakeAnthropic({ script: greeterScript(), apiKey: KEY });
+    // The second session runs from a saved template: no planner call, the executor's two turns again.
+    const fake = await startFakeAnthropic({ script: [...greeterScript(), ...greeterScript().slice(1)], apiKey: KEY });
     onTestFinished(() => fake.close());
     const dir = await greeterProject({ model: { baseURL: fake.url } });
     git(dir, 'init', '-q', '-b', 'main');
@@ -42,10 +43,13 @@ describe.skipIf(!findOnPath('bwrap'))('library, templates, stats, deploy and rol
     expect(show.stdout).toContain('Session 1.1: Greeting\nOBJECTIVES:');
     const unsaved = await runCli(['-C', dir, 'templates', 'save', 'no-such-session', '--name', 'x']);
     expect(unsaved.code).toBe(2);
+    const fromTemplate = await runCli(['-C', dir, 'templates', 'use', 'greeter'], { env });
+    expect(fromTemplate.code, fromTemplate.stdout + fromTemplate.stderr).toBe(0);
+    expect(fromTemplate.stdout).toContain('── Session 1.1: Greeting ── succeeded');
 
     const stats = await runCli(['-C', dir, 'stats']);
     expect(stats.code).toBe(0);
-    expect(stats.stdout).toMatch(/sessions +succeeded +failed +cancelled +success rate\n[- ]+\n1 +1 +0 +0 +100%/);
+    expect(stats.stdout).toMatch(/sessions +succeeded +failed +cancelled +success rate\n[- ]+\n2 +2 +0 +0 +100%/);
     expect(stats.stdout).toContain('no failing gates');
 
     const deployed = await runCli(['-C', dir, 'deploy', id, '--target', 'release', '--check', 'node check.mjs']);
