@@ -89,13 +89,14 @@ export class EventLog {
       );
       const text = stored.map(jsonLine).join('');
       const bytes = Buffer.from(text, 'utf8');
-      await opts.stillOwned();
       if ((await handle.stat()).size !== size) {
         throw new StoreError(
           'store.unavailable',
           `${path} changed while this process held its lock (it stalled past the lock's staleMs and another process took over); nothing was written`,
         );
       }
+      // Last, right before the write: a stall anywhere above shows here as time gone by.
+      await opts.stillOwned();
       this.#tails.delete(path);
       try {
         await appendAllOrNothing(handle, bytes, size);

@@ -85,6 +85,7 @@ export class FsStore implements Store {
   readonly #inflight = new Set<Promise<unknown>>();
   /** Identity of `meta.json` as read at open; a change is re-checked before the next write. */
   #metaVersion: string | undefined;
+  #metaCheckedAt = 0;
 
   /** @internal Use {@link openFsStore}. */
   constructor(options: FsStoreOptions, fs: StoreFs) {
@@ -167,13 +168,20 @@ export class FsStore implements Store {
     });
   }
 
-  /** `store.schema_too_new` if `meta.json` changed since open to a newer `schemaVersion` (one `stat` otherwise). */
+  /**
+   * `store.schema_too_new` if `meta.json` changed since open to a newer `schemaVersion`. Looks at
+   * most once a second (one `stat`), so a newer layout stops this process's writes within a second.
+   */
   async #checkSchema(): Promise<void> {
+    const now = Date.now();
+    if (this.#metaVersion !== undefined && now - this.#metaCheckedAt < 1000 && now >= this.#metaCheckedAt) return;
     const stat = await this.#fs.promises.stat(this.#layout.meta);
     const version = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-    if (version === this.#metaVersion) return;
-    await readOrCreateMeta(this.#fs, this.#layout, { readonly: true });
-    this.#metaVersion = version;
+    if (version !== this.#metaVersion) {
+      await readOrCreateMeta(this.#fs, this.#layout, { readonly: true });
+      this.#metaVersion = version;
+    }
+    this.#metaCheckedAt = now;
   }
 
   /**
@@ -264,13 +272,13 @@ export class FsStore implements Store {
         await writeFileAtomic(this.#fs, file, JSON.stringify(next), {
           // A holder that stalled past staleMs must not put back what another process replaced.
           beforeReplace: async () => {
-            await held.verify();
             if ((await this.#fileVersion(file)) !== seen) {
               throw new StoreError(
                 'store.unavailable',
                 `${file} was replaced by another process while this one held its lock (it stalled past staleMs); the update was not written`,
               );
             }
+            await held.verify();
           },
         });
         await this.#index.append([next]);

@@ -106,7 +106,10 @@ export class PathLocks {
     const deadline = Date.now() + this.#timeoutMs;
     let release: (() => Promise<void>) | undefined;
     let delay = 1;
+    // Taken before each attempt: the lock's mtime (set by the mkdir that wins) is never older.
+    let attemptedAt = Date.now();
     while (!release) {
+      attemptedAt = Date.now();
       try {
         release = await lockfile.lock(lockPath, {
           ...this.#lockOptions(lockPath),
@@ -128,6 +131,8 @@ export class PathLocks {
     }
     const held: HeldLock = {
       verify: async () => {
+        // Within staleMs / 2 of taking it, nobody can have judged the lock stale: no need to look.
+        if (!compromised && Date.now() - attemptedAt < this.#staleMs / 2) return;
         const lost = compromised ?? (await this.#staleness(lockPath));
         if (lost) {
           throw new StoreError(

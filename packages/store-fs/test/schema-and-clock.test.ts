@@ -18,6 +18,8 @@ describe('schema changes, clocks and stale locks around a running store', () => 
     await store.appendEvents('s', [progress('s', 'before')]);
     const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
     await writeFile(join(dir, 'meta.json'), JSON.stringify({ ...meta, schemaVersion: FS_SCHEMA_VERSION + 1 }));
+    // The store looks at meta.json at most once a second (README): let that second pass.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const error = await rejection(store.appendEvents('s', [progress('s', 'old writer')]));
     expect(error).toMatchObject({ name: 'StoreError', code: 'store.schema_too_new' });
     expect(error.message).toContain('upgrade');

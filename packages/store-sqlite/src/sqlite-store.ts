@@ -19,7 +19,7 @@ import {
   type Template,
 } from '@sessionhub/core';
 import { sqlAnalytics } from './analytics.js';
-import type { SqlConnection, SqliteDriverName, SqlValue } from './driver.js';
+import type { SqlConnection, SqliteDriverName, SqlStatement, SqlValue } from './driver.js';
 import { toStoreError } from './errors.js';
 import { recordFacts } from './facts.js';
 import { toFtsMatch } from './fts-query.js';
@@ -90,6 +90,7 @@ export class SqliteStore implements Store {
   readonly #now: () => Date;
   /** SQLite's schema cookie when the schema was last checked; see {@link #checkSchema}. */
   #schemaCookie: number | undefined;
+  #schemaCookieQuery: SqlStatement | undefined;
   #closed = false;
 
   /** Opens (creating or migrating) the store. Throws `StoreError` synchronously on a bad location or file. */
@@ -156,7 +157,8 @@ export class SqliteStore implements Store {
    * any DDL) per write; the version table is read again only when the cookie moved.
    */
   #checkSchema(): void {
-    const cookie = Number(this.#db.prepare('PRAGMA schema_version').get()?.schema_version);
+    this.#schemaCookieQuery ??= this.#db.prepare('PRAGMA schema_version');
+    const cookie = Number(this.#schemaCookieQuery.get()?.schema_version);
     if (cookie === this.#schemaCookie) return;
     assertNotTooNew(schemaVersion(this.#db, this.path), this.path);
     this.#schemaCookie = cookie;
