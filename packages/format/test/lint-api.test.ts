@@ -94,6 +94,10 @@ describe('rule catalogue', () => {
       'uncheckable-validation',
     ];
     expect(LINT_RULES.map((r) => r.id).sort()).toEqual([...ids].sort());
+    // The id type is derived from the definitions: a literal union, not `string` (checked by tsc).
+    // @ts-expect-error an id no rule defines is not a LintRuleId
+    const unknown: LintRuleId = 'no-such-rule';
+    expect(ids).not.toContain(unknown);
     for (const r of LINT_RULES) expect(r.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
   });
 
