@@ -1,5 +1,5 @@
 import { type CAC, cac } from 'cac';
-import { badInput } from './cli-error-light.js';
+import { usageError } from './cli-error-light.js';
 import type { ExitCode } from './exit-codes.js';
 
 /** The options of a parsed command line (global and the command's own, camel-cased). */
@@ -94,7 +94,7 @@ export function buildProgram(version: string, setExit: (code: ExitCode) => void)
         const sessions = await import('./commands/sessions.js');
         if (action === 'list') return sessions.sessionsList(o);
         if (action === 'show' && id) return sessions.sessionsShow(id, o);
-        throw badInput(
+        throw usageError(
           'cli.usage',
           `sessions ${action}${id ? ` ${id}` : ''}: use \`sessions list\` or \`sessions show <id>\``,
         );

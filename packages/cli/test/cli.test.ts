@@ -41,6 +41,9 @@ describe('exit codes for bad input (2) and environment problems (3)', () => {
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('cli.usage: Unknown option `--bogusFlag`');
     expect((await runCli([])).code).toBe(2);
+    const sandbox = await runCli(['run', 'x', '--sandbox', 'vm']);
+    expect(sandbox.code).toBe(2);
+    expect(sandbox.stderr).toContain('--sandbox vm: expected one of auto, docker, bubblewrap, unisolated');
   });
 
   it('a config error names every key path and what it expects, and exits 2', async () => {

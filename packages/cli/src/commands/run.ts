@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { CassetteRecorder } from '../cassette/recorder.js';
 import { type Replay, readCassette, startReplay } from '../cassette/replay.js';
 import { badInput } from '../cli-error.js';
-import type { SandboxKind } from '../defaults/choose-sandbox.js';
+import { SANDBOX_KINDS, type SandboxKind } from '../defaults/choose-sandbox.js';
 import type { ExitCode } from '../exit-codes.js';
 import { createReporter, outputMode } from '../output/reporter.js';
 import { type GlobalOptions, type HubOverrides, projectContext, projectHub } from './context.js';
@@ -22,8 +22,12 @@ const REPLAY_KEY = 'sessionhub-replay-needs-no-key';
 
 /** `sessionhub run [request...]`: plan, (approve), execute, verify, fix, commit, update the Foundation. */
 export async function runCommand(words: string[], flags: RunFlags): Promise<ExitCode> {
-  if (flags.record && flags.replay)
+  if (flags.record && flags.replay) {
     throw badInput('cli.invalid_flags', '--record and --replay cannot be used together');
+  }
+  if (flags.sandbox !== undefined && !SANDBOX_KINDS.includes(flags.sandbox)) {
+    throw badInput('cli.invalid_flags', `--sandbox ${flags.sandbox}: expected one of ${SANDBOX_KINDS.join(', ')}`);
+  }
   const ctx = await projectContext(flags);
   let replay: Replay | undefined;
   let request = words.join(' ').trim();

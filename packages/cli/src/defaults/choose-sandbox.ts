@@ -3,6 +3,9 @@ import { environmentProblem } from '../cli-error.js';
 import { probeDocker } from './docker-probe.js';
 import { findOnPath } from './find-on-path.js';
 
+/** The sandboxes a session can run in: `auto` picks the best available. */
+export const SANDBOX_KINDS: readonly SandboxKind[] = ['auto', 'docker', 'bubblewrap', 'unisolated'];
+
 /** The sandbox a session runs in: `auto` picks the best available. */
 export type SandboxKind = 'auto' | 'docker' | 'bubblewrap' | 'unisolated';
 
