@@ -20,6 +20,14 @@ export {
   type SessionLabels,
 } from './loop/issue-loop.js';
 export { renderIssueComment, renderPullRequestBody, type SessionSummary, verdictTable } from './loop/pr-body.js';
+export { ErrorReportReceiver, type ErrorReportReceiverOptions } from './monitoring/error-receiver.js';
+export {
+  defaultFingerprint,
+  parseGenericReport,
+  parseSentryPayload,
+  renderErrorIssue,
+} from './monitoring/error-reports.js';
+export { type Outcome, type OutcomeKind, SqliteOutcomeLog } from './outcomes/outcome-log.js';
 export { type CommentCommand, parseCommand } from './webhooks/commands.js';
 export { type DeliveryLog, type DeliveryState, SqliteDeliveryLog } from './webhooks/delivery-log.js';
 export { JobQueue, type JobRunner } from './webhooks/job-queue.js';

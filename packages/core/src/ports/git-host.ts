@@ -63,6 +63,12 @@ export interface GitHost {
   readonly name: string;
   /** Reads an issue (title, body, labels). */
   getIssue(repo: string, number: number, opts?: GitHostCallOptions): Promise<IssueRef>;
+  /** Opens an issue (a production error report becomes one, say). */
+  createIssue(
+    repo: string,
+    issue: { title: string; body: string; labels?: string[] },
+    opts?: GitHostCallOptions,
+  ): Promise<IssueRef>;
   /** The comments of an issue or pull request, oldest first. */
   listComments(repo: string, number: number, opts?: GitHostCallOptions): Promise<IssueComment[]>;
   /** Comments on an issue or pull request. */

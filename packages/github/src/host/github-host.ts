@@ -50,6 +50,27 @@ function labelName(label: string | { name?: string | undefined }): string {
   return typeof label === 'string' ? label : (label.name ?? '');
 }
 
+function toIssueRef(
+  repo: string,
+  data: {
+    number: number;
+    title: string;
+    body?: string | null;
+    html_url: string;
+    labels: (string | { name?: string })[];
+  },
+): IssueRef {
+  return {
+    host: 'github',
+    repo,
+    number: data.number,
+    title: data.title,
+    body: data.body ?? '',
+    url: data.html_url,
+    labels: data.labels.map(labelName).filter(Boolean),
+  };
+}
+
 function toPull(pr: {
   number: number;
   html_url: string;
@@ -117,15 +138,25 @@ export class GitHubHost implements GitHost {
     const { data } = await this.call(`getIssue ${repo}#${number}`, () =>
       this.octokit.rest.issues.get({ ...where, issue_number, request: { signal: opts.signal } }),
     );
-    return {
-      host: 'github',
-      repo,
-      number: data.number,
-      title: data.title,
-      body: data.body ?? '',
-      url: data.html_url,
-      labels: data.labels.map(labelName).filter(Boolean),
-    };
+    return toIssueRef(repo, data);
+  }
+
+  async createIssue(
+    repo: string,
+    issue: { title: string; body: string; labels?: string[] },
+    opts: GitHostCallOptions = {},
+  ): Promise<IssueRef> {
+    const where = split(repo);
+    const { data } = await this.call(`createIssue ${repo}`, () =>
+      this.octokit.rest.issues.create({
+        ...where,
+        title: issue.title,
+        body: issue.body,
+        ...(issue.labels && issue.labels.length > 0 ? { labels: issue.labels } : {}),
+        request: { signal: opts.signal },
+      }),
+    );
+    return toIssueRef(repo, data);
   }
 
   async listComments(repo: string, number: number, opts: GitHostCallOptions = {}): Promise<IssueComment[]> {

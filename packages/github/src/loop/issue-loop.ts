@@ -1,4 +1,6 @@
 import type { GitHost, RepositoryPermission, SessionHub, SessionResult } from '@sessionhub/core';
+import { renderErrorIssue } from '../monitoring/error-reports.js';
+import type { SqliteOutcomeLog } from '../outcomes/outcome-log.js';
 import type { DeliveryLog } from '../webhooks/delivery-log.js';
 import type { JobRunner } from '../webhooks/job-queue.js';
 import type { QueuedJob, WebhookJob } from '../webhooks/jobs.js';
@@ -41,6 +43,10 @@ export interface IssueLoopOptions {
   labels?: SessionLabels;
   /** The least permission a commenter needs for `/sessionhub run` and `/sessionhub approve`. Default `write`. */
   commandPermission?: RepositoryPermission;
+  /** Where pull request links, merges and ratings are recorded. Without it, `/sessionhub rate` is answered but not kept. */
+  outcomes?: SqliteOutcomeLog;
+  /** Labels of an issue filed for a production error. Default `['sessionhub:production-error']`. */
+  errorLabels?: string[];
   /** Told about each step (for logs). */
   onProgress?: (message: string, job: QueuedJob) => void;
 }
@@ -136,6 +142,12 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
           { signal },
         ));
       pullRequestUrl = pr.url;
+      options.outcomes?.linkPullRequest({
+        repo: job.repo,
+        number: pr.number,
+        sessionId: session.id,
+        issueNumber: job.number,
+      });
       progress(`pull request #${pr.number}`, queued);
     }
     const ok = session.state === 'succeeded';
@@ -170,9 +182,29 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
           }
           await approve(options, queued, job, signal);
           return;
-        default:
-          // Ratings and error reports are other runners' (see `createOutcomeRecorder`, `createErrorReportRunner`).
-          options.deliveries.finish(queued.deliveryId, 'failed', `no runner for ${job.kind} jobs`);
+        case 'error_report': {
+          // File the issue first, and remember it in place of the report: a restart then runs the issue job.
+          const filed = renderErrorIssue(job.report);
+          const issue = await options.host.createIssue(
+            job.report.repo,
+            { ...filed, labels: options.errorLabels ?? ['sessionhub:production-error'] },
+            { signal },
+          );
+          const next: WebhookJob = {
+            kind: 'issue',
+            repo: job.report.repo,
+            number: issue.number,
+            sender: 'sessionhub',
+            via: 'label',
+          };
+          options.deliveries.updateJob(queued.deliveryId, next);
+          progress(`filed #${issue.number} for error ${job.report.fingerprint}`, queued);
+          await runIssue({ ...queued, job: next }, next, signal);
+          return;
+        }
+        case 'rate':
+          await rate(options, queued, job, signal);
+          return;
       }
     } catch (error) {
       if (signal.aborted) return; // shutting down: the job stays queued for the next start
@@ -201,6 +233,28 @@ async function approve(
   }
   await options.hub.approve(sessionId, { signal });
   options.deliveries.finish(queued.deliveryId, 'done', `approved ${sessionId}`);
+}
+
+async function rate(
+  options: IssueLoopOptions,
+  queued: QueuedJob,
+  job: Extract<WebhookJob, { kind: 'rate' }>,
+  signal: AbortSignal,
+): Promise<void> {
+  const sessionId = options.outcomes?.sessionOf(job.repo, job.number);
+  if (!options.outcomes || !sessionId) {
+    await options.host.comment(job.repo, job.number, 'There is no SessionHub pull request here to rate.', { signal });
+    options.deliveries.finish(queued.deliveryId, 'done', 'no session');
+    return;
+  }
+  options.outcomes.record({
+    sessionId,
+    kind: 'rating',
+    value: job.rating,
+    source: job.sender,
+    ...(job.note ? { note: job.note } : {}),
+  });
+  options.deliveries.finish(queued.deliveryId, 'done', `rated ${sessionId} ${job.rating}`);
 }
 
 function findSessionOf(deliveries: DeliveryLog, repo: string, number: number): string | undefined {

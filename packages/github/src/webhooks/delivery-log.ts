@@ -13,10 +13,12 @@ export type DeliveryState = 'ignored' | 'queued' | 'done' | 'failed';
 export interface DeliveryLog {
   /**
    * Records a delivery with its job (`null`: nothing to do) if its id is new. `key` (an error fingerprint, say)
-   * makes a second delivery with the same key a duplicate too, until that job is done.
+   * makes every later delivery with the same key a duplicate too: one job per key, ever.
    * @returns `false` when the delivery id (or the key) was already recorded: nothing is to be done.
    */
   claim(deliveryId: string, event: string, job: WebhookJob | null, key?: string): boolean;
+  /** Replaces a queued job (an error report becomes an issue job once its issue is filed). */
+  updateJob(deliveryId: string, job: WebhookJob): void;
   /** Records the session a job started. */
   setSession(deliveryId: string, sessionId: string): void;
   /** Records that a job ended. */
@@ -39,8 +41,8 @@ CREATE TABLE IF NOT EXISTS sessionhub_github_deliveries (
   session_id TEXT,
   note TEXT
 );
-CREATE UNIQUE INDEX IF NOT EXISTS sessionhub_github_deliveries_open_key
-  ON sessionhub_github_deliveries (dedup_key) WHERE state = 'queued' AND dedup_key IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS sessionhub_github_deliveries_key
+  ON sessionhub_github_deliveries (dedup_key) WHERE dedup_key IS NOT NULL;
 `;
 
 /**
@@ -52,7 +54,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS sessionhub_github_deliveries_open_key
 export class SqliteDeliveryLog implements DeliveryLog {
   private readonly db: DatabaseSync;
   private readonly insert;
-  private readonly byKey;
+  private readonly updateJobStatement;
   private readonly updateSession;
   private readonly updateState;
   private readonly selectPending;
@@ -65,7 +67,7 @@ export class SqliteDeliveryLog implements DeliveryLog {
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO sessionhub_github_deliveries (delivery_id, event, dedup_key, received_at, job, state) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.byKey = db.prepare("SELECT 1 FROM sessionhub_github_deliveries WHERE dedup_key = ? AND state = 'queued'");
+    this.updateJobStatement = db.prepare('UPDATE sessionhub_github_deliveries SET job = ? WHERE delivery_id = ?');
     this.updateSession = db.prepare('UPDATE sessionhub_github_deliveries SET session_id = ? WHERE delivery_id = ?');
     this.updateState = db.prepare('UPDATE sessionhub_github_deliveries SET state = ?, note = ? WHERE delivery_id = ?');
     this.selectPending = db.prepare(
@@ -90,7 +92,7 @@ export class SqliteDeliveryLog implements DeliveryLog {
   }
 
   claim(deliveryId: string, event: string, job: WebhookJob | null, key?: string): boolean {
-    if (key !== undefined && this.byKey.get(key)) return false;
+    // One statement: a second id, or a second key, is ignored by the primary key or the unique index.
     const result = this.insert.run(
       deliveryId,
       event,
@@ -100,6 +102,10 @@ export class SqliteDeliveryLog implements DeliveryLog {
       job ? 'queued' : 'ignored',
     );
     return result.changes === 1;
+  }
+
+  updateJob(deliveryId: string, job: WebhookJob): void {
+    this.updateJobStatement.run(JSON.stringify(job), deliveryId);
   }
 
   setSession(deliveryId: string, sessionId: string): void {

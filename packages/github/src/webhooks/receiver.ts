@@ -3,6 +3,7 @@ import { GitHostError } from '../errors.js';
 import type { DeliveryLog } from './delivery-log.js';
 import { JobQueue, type JobRunner } from './job-queue.js';
 import type { QueuedJob, WebhookJob } from './jobs.js';
+import { readLimited } from './node-body.js';
 import { type TriggerOptions, WebhookRouter } from './route.js';
 import { verifySignature } from './signature.js';
 
@@ -189,32 +190,4 @@ export class WebhookReceiver {
     }
     send(await this.receive({ headers: req.headers, body }));
   }
-}
-
-/** Reads a request body; `undefined` (and stops reading) once it passes `max` bytes. */
-function readLimited(req: IncomingMessage, max: number): Promise<Uint8Array | undefined> {
-  if (Number(req.headers['content-length'] ?? 0) > max) {
-    req.resume();
-    return Promise.resolve(undefined);
-  }
-  return new Promise((ok, fail) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > max) {
-        over = true;
-        parts.length = 0;
-        ok(undefined);
-        return;
-      }
-      parts.push(chunk);
-    });
-    req.on('end', () => {
-      if (!over) ok(Buffer.concat(parts));
-    });
-    req.on('error', fail);
-  });
 }

@@ -63,6 +63,19 @@ export const GIT_HOST_CASES: readonly ConformanceCase<GitHostCaseContext>[] = [
     },
   },
   {
+    group: 'issues',
+    name: 'createIssue opens an issue that getIssue reads back',
+    async run({ host, repo }) {
+      const made = await host.createIssue(repo, {
+        title: 'From the suite',
+        body: 'Stack trace here.',
+        labels: ['conformance'],
+      });
+      expect(made).toMatchObject({ repo, title: 'From the suite', body: 'Stack trace here.', labels: ['conformance'] });
+      expect(await host.getIssue(repo, made.number, { signal: signal() })).toMatchObject({ title: 'From the suite' });
+    },
+  },
+  {
     group: 'comments',
     name: 'a comment is listed with its author and body',
     async run({ host, repo, issue }) {

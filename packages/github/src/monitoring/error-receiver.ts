@@ -1,0 +1,135 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GitHostError } from '../errors.js';
+import type { ErrorReport } from '../webhooks/jobs.js';
+import { readLimited } from '../webhooks/node-body.js';
+import type { WebhookAnswer, WebhookReceiver, WebhookRequest } from '../webhooks/receiver.js';
+import { verifySignature } from '../webhooks/signature.js';
+import { parseGenericReport, parseSentryPayload } from './error-reports.js';
+
+/** Options of {@link ErrorReportReceiver}. */
+export interface ErrorReportReceiverOptions {
+  /** The receiver whose delivery log and queue the reports join. */
+  receiver: WebhookReceiver;
+  /** The repository issues are filed in (a generic report may name another). */
+  repo: string;
+  /** The secret of the generic webhook (`X-SessionHub-Signature-256: sha256=<hex>`). */
+  secret?: string;
+  /** Sentry's integration client secret (`Sentry-Hook-Signature: <hex>`). */
+  sentrySecret?: string;
+  /** Bodies over this are refused. Default 1 MiB. */
+  maxPayloadBytes?: number;
+}
+
+function header(headers: WebhookRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const answer = (status: number, message: string, extra: Partial<WebhookAnswer['body']> = {}): WebhookAnswer => ({
+  status,
+  body: { ok: status < 300, message, ...extra },
+});
+
+function sentrySignatureOk(secret: string, body: Uint8Array, signature: string | undefined): boolean {
+  if (!signature || !/^[0-9a-f]{64}$/.test(signature)) return false;
+  return timingSafeEqual(createHmac('sha256', secret).update(body).digest(), Buffer.from(signature, 'hex'));
+}
+
+/**
+ * Production errors in: a generic signed webhook and Sentry's integration webhooks. A verified report is
+ * recorded in the delivery log under its fingerprint, so a storm of one error queues one job (later reports of the
+ * same fingerprint answer 200 `duplicate`); the loop files an issue with the stack trace and occurrence count and
+ * runs a session on it. Missing or wrong signature → 401, nothing recorded.
+ */
+export class ErrorReportReceiver {
+  constructor(private readonly options: ErrorReportReceiverOptions) {
+    if (!options.secret && !options.sentrySecret) {
+      throw new GitHostError(
+        'git_host.invalid_option',
+        'give secret (generic reports) or sentrySecret (Sentry), or both',
+      );
+    }
+  }
+
+  /** A generic report: `POST` JSON signed with `X-SessionHub-Signature-256`. */
+  receiveGeneric(request: WebhookRequest): WebhookAnswer {
+    const secret = this.options.secret;
+    if (!secret) return answer(404, 'generic error reports are not enabled');
+    const checked = this.check(request, (body) =>
+      verifySignature(secret, body, header(request.headers, 'x-sessionhub-signature-256')),
+    );
+    if ('status' in checked) return checked;
+    let report: ErrorReport;
+    try {
+      report = parseGenericReport(checked.json, this.options.repo);
+    } catch (error) {
+      return answer(400, (error as Error).message);
+    }
+    return this.enqueue(report, header(request.headers, 'x-sessionhub-delivery') ?? randomUUID());
+  }
+
+  /** A Sentry webhook (`Sentry-Hook-Resource`, `Sentry-Hook-Signature`, `Request-ID` headers). */
+  receiveSentry(request: WebhookRequest): WebhookAnswer {
+    const secret = this.options.sentrySecret;
+    if (!secret) return answer(404, 'Sentry reports are not enabled');
+    const checked = this.check(request, (body) =>
+      sentrySignatureOk(secret, body, header(request.headers, 'sentry-hook-signature')),
+    );
+    if ('status' in checked) return checked;
+    let report: ErrorReport | undefined;
+    try {
+      report = parseSentryPayload(
+        header(request.headers, 'sentry-hook-resource') ?? '',
+        checked.json,
+        this.options.repo,
+      );
+    } catch (error) {
+      return answer(400, (error as Error).message);
+    }
+    if (!report) return answer(202, 'nothing to do', { jobs: 0 });
+    return this.enqueue(report, `sentry:${header(request.headers, 'request-id') ?? randomUUID()}`);
+  }
+
+  /** A `node:http` handler for one kind of report. */
+  nodeHandler(kind: 'generic' | 'sentry'): (req: IncomingMessage, res: ServerResponse) => void {
+    return (req, res) => {
+      const send = (result: WebhookAnswer) => {
+        res.writeHead(result.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(result.body));
+      };
+      if (req.method !== 'POST') return send(answer(405, 'POST only'));
+      readLimited(req, this.options.maxPayloadBytes ?? 1024 * 1024).then(
+        (body) => {
+          if (!body) return send(answer(413, 'payload too large'));
+          const request = { headers: req.headers, body };
+          send(kind === 'sentry' ? this.receiveSentry(request) : this.receiveGeneric(request));
+        },
+        () => send(answer(400, 'could not read the body')),
+      );
+    };
+  }
+
+  private check(request: WebhookRequest, verify: (body: Uint8Array) => boolean): WebhookAnswer | { json: unknown } {
+    const max = this.options.maxPayloadBytes ?? 1024 * 1024;
+    if (request.body.byteLength > max) return answer(413, `payload over ${max} bytes`);
+    if (!verify(request.body)) return answer(401, 'missing or wrong signature');
+    try {
+      return { json: JSON.parse(Buffer.from(request.body).toString('utf8')) };
+    } catch {
+      return answer(400, 'body is not JSON');
+    }
+  }
+
+  private enqueue(report: ErrorReport, deliveryId: string): WebhookAnswer {
+    const fresh = this.options.receiver.enqueue(
+      deliveryId,
+      'error_report',
+      { kind: 'error_report', report },
+      `error:${report.fingerprint}`,
+    );
+    return fresh
+      ? answer(202, 'queued', { jobs: 1 })
+      : answer(200, `error ${report.fingerprint} was reported before`, { duplicate: true });
+  }
+}
