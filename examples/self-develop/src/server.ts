@@ -7,10 +7,12 @@ import { CommandVerifier, createSessionHub, type SessionHub, type Store } from '
 import { createGitWorkspaces } from '@sessionhub/git';
 import {
   createIssueLoop,
+  ErrorReportReceiver,
   GitHubHost,
   type GitHubHostOptions,
   type QueuedJob,
   SqliteDeliveryLog,
+  SqliteOutcomeLog,
   WebhookReceiver,
 } from '@sessionhub/github';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
@@ -29,6 +31,10 @@ export interface SelfDevelopOptions {
   anthropic: { apiKey: string; baseURL?: string };
   /** Where the SQLite store (sessions, events, deliveries) lives. */
   dataDir: string;
+  /** The repository (`owner/name`) production errors are filed in. */
+  repo: string;
+  /** Secrets of the error report endpoints: `POST /errors` (generic) and `POST /errors/sentry`. */
+  errorReports?: { secret?: string; sentrySecret?: string };
   /** The label that starts a session. Default `sessionhub-auto`. */
   triggerLabel?: string;
   /** The verifier's gate. Default `node check.mjs`. */
@@ -42,12 +48,13 @@ export interface SelfDevelopOptions {
 
 /** A running self-development server. */
 export interface SelfDevelop {
-  /** Where GitHub posts webhooks. */
+  /** The server's base URL: GitHub posts to `webhooks/github`, applications to `errors` and `errors/sentry`. */
   url: string;
   hub: SessionHub;
   store: Store;
   receiver: WebhookReceiver;
   deliveries: SqliteDeliveryLog;
+  outcomes: SqliteOutcomeLog;
   close(): Promise<void>;
 }
 
@@ -61,6 +68,7 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
   const store = await openSqliteStore({ path: join(options.dataDir, 'sessionhub.db') });
   // The delivery log shares the store's file; the store has created its schema first.
   const deliveries = SqliteDeliveryLog.open({ path: join(options.dataDir, 'sessionhub.db') });
+  const outcomes = SqliteOutcomeLog.open({ path: join(options.dataDir, 'sessionhub.db') });
   const workspaces = await createGitWorkspaces({ repository: options.repository, baseRef: base });
   const sandbox = new ProcessSandboxProvider({ isolation: 'bubblewrap' });
   const model = {
@@ -88,14 +96,27 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
       host,
       hub,
       deliveries,
+      outcomes,
       repository: options.repository,
       baseBranch: base,
       recordInGit: (result, opts) => recordInGit(workspaces, store, result, opts),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     }),
   });
+  const github = receiver.nodeHandler();
+  const reports = options.errorReports
+    ? new ErrorReportReceiver({ receiver, repo: options.repo, ...options.errorReports })
+    : undefined;
+  const generic = reports?.nodeHandler('generic');
+  const sentry = reports?.nodeHandler('sentry');
   receiver.start();
-  const server = createServer(receiver.nodeHandler());
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/webhooks/github') return github(req, res);
+    if (path === '/errors' && generic) return generic(req, res);
+    if (path === '/errors/sentry' && sentry) return sentry(req, res);
+    res.writeHead(404).end();
+  });
   await new Promise<void>((ok) => server.listen(options.port ?? 0, '127.0.0.1', ok));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
@@ -103,6 +124,7 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
     store,
     receiver,
     deliveries,
+    outcomes,
     async close() {
       server.closeAllConnections();
       await new Promise((ok) => server.close(ok));
@@ -110,6 +132,7 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
       await workspaces.dispose({ signal: AbortSignal.timeout(30_000) });
       await sandbox.close();
       deliveries.close();
+      outcomes.close();
       await store.close();
     },
   };

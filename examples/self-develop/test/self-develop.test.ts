@@ -11,6 +11,7 @@ import { createSlugRepository, SLUG_ISSUE, slugScript } from '../src/project.js'
 import { type SelfDevelop, startSelfDevelop } from '../src/server.js';
 
 const SECRET = 'webhook-secret';
+const ERROR_SECRET = 'error-secret';
 const REPO = 'octo/slugs';
 let root = '';
 let github: FakeGitHub | undefined;
@@ -21,6 +22,9 @@ afterEach(async () => {
   await app?.close();
   await github?.close();
   await model?.close();
+  app = undefined;
+  github = undefined;
+  model = undefined;
   await rm(root, { recursive: true, force: true });
 });
 
@@ -42,19 +46,7 @@ function labeledDelivery(label = 'sessionhub-auto'): string {
   });
 }
 
-async function deliver(url: string, id: string, body: string, secret: string | null) {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'x-github-event': 'issues',
-    'x-github-delivery': id,
-  };
-  if (secret !== null) headers['x-hub-signature-256'] = signPayload(secret, body);
-  return (await fetch(url, { method: 'POST', headers, body })).status;
-}
-
-it('a signed issues.labeled delivery becomes a session, a pushed branch, a pull request and issue comments; redelivered or forged, nothing more', {
-  timeout: 120_000,
-}, async () => {
+async function setup(): Promise<FakeGitHub> {
   root = await mkdtemp(join(tmpdir(), 'sessionhub-self-develop-'));
   const repository = join(root, 'slugs');
   await createSlugRepository(repository);
@@ -80,10 +72,30 @@ it('a signed issues.labeled delivery becomes a session, a pushed branch, a pull 
       limits: { writeSpacingMs: 0, retryAfterBaseMs: 5 },
     },
     webhookSecret: SECRET,
+    repo: REPO,
     anthropic: { apiKey: 'sk-ant-fake', baseURL: model.url },
     dataDir: join(root, 'data'),
+    errorReports: { secret: ERROR_SECRET },
   });
 
+  return gh;
+}
+
+async function deliver(url: string, id: string, body: string, secret: string | null) {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-github-event': 'issues',
+    'x-github-delivery': id,
+  };
+  if (secret !== null) headers['x-hub-signature-256'] = signPayload(secret, body);
+  return (await fetch(`${url}webhooks/github`, { method: 'POST', headers, body })).status;
+}
+
+it('a signed issues.labeled delivery becomes a session, a pushed branch, a pull request and issue comments; redelivered or forged, nothing more', {
+  timeout: 120_000,
+}, async () => {
+  const gh = await setup();
+  if (!app || !model) throw new Error('not started');
   const id = randomUUID();
   expect(await deliver(app.url, id, labeledDelivery(), SECRET)).toBe(202);
   await app.receiver.idle();
@@ -130,5 +142,41 @@ it('a signed issues.labeled delivery becomes a session, a pushed branch, a pull 
   expect(await app.store.listSessions()).toHaveLength(1);
   expect(gh.requests.length).toBe(requestsBefore);
   expect(model.requests.length).toBe(4);
+  gh.assertClean();
+});
+
+it('a storm of one production error files one issue with the stack trace and count, and runs one session on it', {
+  timeout: 120_000,
+}, async () => {
+  const gh = await setup();
+  if (!app || !model) throw new Error('not started');
+  const report = JSON.stringify({
+    title: 'TypeError: slugify is not a function',
+    message: 'slugify is not a function',
+    stack: 'TypeError: slugify is not a function\n    at render (/srv/slugs/page.mjs:3:10)',
+    count: 41,
+    environment: 'production',
+  });
+  const statuses: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const res = await fetch(`${app.url}errors`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sessionhub-signature-256': signPayload(ERROR_SECRET, report) },
+      body: report,
+    });
+    statuses.push(res.status);
+  }
+  expect(statuses).toEqual([202, 200, 200, 200, 200]);
+  await app.receiver.idle();
+  model.assertDone();
+  const sessions = await app.store.listSessions();
+  expect(sessions.map((s) => [s.state, s.input.kind])).toEqual([['succeeded', 'issue']]);
+  const remote = gh.repo(REPO);
+  const filed = remote.issues.get(2);
+  expect(filed?.title).toBe('Production error: TypeError: slugify is not a function');
+  expect(filed?.body).toContain('Occurrences: 41');
+  expect(filed?.body).toContain('at render (/srv/slugs/page.mjs:3:10)');
+  expect(filed?.labels).toEqual(['sessionhub:production-error', 'sessionhub:succeeded']);
+  expect([...remote.pulls.values()].map((p) => p.body.split('\n')[0])).toEqual(['Closes #2.']);
   gh.assertClean();
 });
