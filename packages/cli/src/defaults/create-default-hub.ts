@@ -4,6 +4,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import {
   CommandVerifier,
   createSessionHub,
+  isTerminal,
   type SessionHub,
   type SessionHubPolicy,
   type SessionResult,
@@ -153,6 +154,17 @@ export async function createDefaultHub(options: DefaultHubOptions): Promise<Defa
     });
     store = sqlite;
     ownStore = sqlite;
+  }
+  if (git) {
+    // What crashed processes left: worktrees of sessions that are not live in the store, empty session branches.
+    const liveStore = store;
+    await git.prune({
+      signal: options.signal ?? AbortSignal.timeout(60_000),
+      isActive: async (id) => {
+        const session = await liveStore.getSession(id);
+        return session !== undefined && !isTerminal(session.state);
+      },
+    });
   }
   const [{ AnthropicExecutor, AnthropicPlanner }, { default: AnthropicClient }] = await Promise.all([
     import('@sessionhub/anthropic'),
