@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SessionHub } from '@sessionhub/core';
+import { type FakeGitHub, startFakeGitHub } from '@sessionhub/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createIssueLoop, GitHubHost, type QueuedJob, SqliteDeliveryLog, SqliteOutcomeLog } from '../src/index.js';
+
+const REPO = 'octo/app';
+let dir: string;
+let fake: FakeGitHub;
+let deliveries: SqliteDeliveryLog;
+let outcomes: SqliteOutcomeLog;
+const approved: string[] = [];
+
+/** The hub surface the loop uses; these tests cover paths that must not start a session. */
+const hub: Pick<SessionHub, 'run' | 'resume' | 'approve'> = {
+  run: () => Promise.reject(new Error('no session may start here')),
+  resume: () => Promise.reject(new Error('no session may resume here')),
+  approve: async (id) => {
+    approved.push(id);
+  },
+};
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sessionhub-loop-'));
+  fake = await startFakeGitHub({
+    token: 't',
+    repos: [{ name: REPO, permissions: { maintainer: 'maintain', reader: 'read' }, issues: [{ title: 'Do it' }] }],
+  });
+  deliveries = SqliteDeliveryLog.open({ path: join(dir, 'db.sqlite') });
+  outcomes = SqliteOutcomeLog.open({ path: join(dir, 'db.sqlite') });
+  approved.length = 0;
+});
+afterEach(async () => {
+  deliveries.close();
+  outcomes.close();
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function loop() {
+  return createIssueLoop({
+    host: new GitHubHost({ auth: { token: 't' }, baseUrl: fake.url, limits: { writeSpacingMs: 0 } }),
+    hub,
+    deliveries,
+    outcomes,
+    repository: dir,
+    recordInGit: async () => ({}),
+  });
+}
+
+async function run(deliveryId: string, job: QueuedJob['job']) {
+  expect(deliveries.claim(deliveryId, 'issue_comment.created', job)).toBe(true);
+  await loop()({ deliveryId, job }, { signal: AbortSignal.timeout(10_000) });
+}
+
+describe('the issue loop’s comment commands', () => {
+  it('answers /sessionhub run from a reader politely, starts nothing, and asks the API (not the payload) for the permission', async () => {
+    await run('d1', { kind: 'issue', repo: REPO, number: 1, sender: 'reader', via: 'command', commentId: 5 });
+    const comments = fake.repo(REPO).issues.get(1)?.comments ?? [];
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toMatch(/^Thanks, @reader! SessionHub takes commands only from people with write access/);
+    expect(fake.requests.map((r) => r.operationId)).toEqual([
+      'repos/get-collaborator-permission-level',
+      'issues/create-comment',
+    ]);
+    expect(deliveries.get('d1')).toMatchObject({ state: 'done', note: 'refused: permission' });
+    fake.assertClean();
+  });
+
+  it('refuses /sessionhub approve from someone with no access, and approves for a maintainer', async () => {
+    expect(
+      deliveries.claim('s', 'issues.labeled', {
+        kind: 'issue',
+        repo: REPO,
+        number: 1,
+        sender: 'maintainer',
+        via: 'label',
+      }),
+    ).toBe(true);
+    deliveries.setSession('s', 'session-1');
+    await run('a1', { kind: 'approve', repo: REPO, number: 1, sender: 'stranger', commentId: 6 });
+    expect(approved).toEqual([]);
+    await run('a2', { kind: 'approve', repo: REPO, number: 1, sender: 'maintainer', commentId: 7 });
+    expect(approved).toEqual(['session-1']);
+    expect(deliveries.get('a2')).toMatchObject({ state: 'done', note: 'approved session-1' });
+  });
+
+  it('records /sessionhub rate on a session’s pull request, one rating per user', async () => {
+    outcomes.linkPullRequest({ repo: REPO, number: 2, sessionId: 'session-9', issueNumber: 1 });
+    await run('r1', { kind: 'rate', repo: REPO, number: 2, sender: 'reader', commentId: 8, rating: 2, note: 'meh' });
+    await run('r2', { kind: 'rate', repo: REPO, number: 1, sender: 'reader', commentId: 9, rating: 4, note: 'better' });
+    expect(outcomes.forSession('session-9').map((o) => [o.kind, o.value, o.source, o.note])).toEqual([
+      ['rating', 4, 'reader', 'better'],
+    ]);
+  });
+});
