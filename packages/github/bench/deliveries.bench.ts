@@ -1,0 +1,214 @@
+/**
+ * `npm run bench -w @sessionhub/github`: webhook deliveries through SessionHub's receiver.
+ *
+ * 1. Throughput over HTTP (node:http, keep-alive): signature check over the raw bytes, routing with
+ *    @octokit/webhooks, and the idempotency record in SQLite (the delivery log in the file of an open
+ *    @sessionhub/store-sqlite store). Mixed deliveries: issues.labeled with the trigger label (a job each),
+ *    issue comments without a command (recorded, nothing queued), and redeliveries (answered `duplicate`).
+ *    Baseline, interleaved in the same run: @octokit/webhooks' own `createNodeMiddleware` (verify and route,
+ *    nothing recorded) on the same payloads.
+ * 2. Latency from a delivery's POST to its session being recorded in the store: the issue loop reads the issue
+ *    from the fake GitHub API and calls `hub.run` (a real engine on the same SQLite store; sessions wait for
+ *    approval so that they cost nothing after that).
+ * Last line: one JSON object (see ARCHITECTURE.md, Benchmarks).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
+import { createSessionHub } from '@sessionhub/core';
+import { ScriptedExecutor, ScriptedPlanner, ScriptedVerifier } from '@sessionhub/core/testing/doubles';
+import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
+import { openSqliteStore } from '@sessionhub/store-sqlite';
+import { startFakeGitHub } from '@sessionhub/testing';
+import { createIssueLoop, GitHubHost, signPayload, SqliteDeliveryLog, WebhookReceiver } from '../src/index.js';
+
+const SECRET = 'bench-secret';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PER_ROUND = Number(process.env.BENCH_DELIVERIES ?? 1500);
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 60);
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Record<string, any>[] }[];
+const example = (event: string, action: string) =>
+  structuredClone(examples.find((g) => g.name === event)?.examples.find((e) => e.action === action));
+
+interface Delivery {
+  event: string;
+  id: string;
+  body: string;
+  signature: string;
+}
+
+function deliveries(count: number): Delivery[] {
+  const out: Delivery[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i % 10 === 9 && out.length > 0) {
+      out.push(out[out.length - 1] as Delivery); // a redelivery
+      continue;
+    }
+    const labeled = i % 2 === 0;
+    const payload = labeled ? example('issues', 'labeled') : example('issue_comment', 'created');
+    if (labeled) {
+      payload.label.name = 'sessionhub-auto';
+      payload.issue.number = i + 1;
+    } else payload.comment.body = `Thanks! (${i})`;
+    const body = JSON.stringify(payload);
+    out.push({ event: labeled ? 'issues' : 'issue_comment', id: randomUUID(), body, signature: signPayload(SECRET, body) });
+  }
+  return out;
+}
+
+async function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
+  const server = createServer({ keepAlive: true }, handler);
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks` };
+}
+
+async function post(url: string, d: Delivery): Promise<number> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': d.event, 'x-github-delivery': d.id, 'x-hub-signature-256': d.signature },
+    body: d.body,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Sends every delivery with `concurrency` in flight; returns deliveries per second and the statuses seen. */
+async function drive(url: string, list: Delivery[], concurrency = 16): Promise<{ perS: number; statuses: Map<number, number> }> {
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < list.length) {
+        const status = await post(url, list[next++] as Delivery);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    }),
+  );
+  return { perS: list.length / ((performance.now() - start) / 1000), statuses };
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+const median = (xs: number[]) => pct(xs, 50);
+
+const dir = await mkdtemp(join(tmpdir(), 'sessionhub-github-bench-'));
+try {
+  // --- 1. throughput ---
+  const store = await openSqliteStore({ path: join(dir, 'store.db') });
+  const log = SqliteDeliveryLog.open({ path: join(dir, 'store.db') });
+  let queued = 0;
+  const receiver = new WebhookReceiver({
+    secret: SECRET,
+    deliveries: log,
+    concurrency: 64,
+    runJob: async (job) => {
+      queued++;
+      log.finish(job.deliveryId, 'done');
+    },
+  });
+  const ours = await listen(receiver.nodeHandler());
+  const webhooks = new Webhooks({ secret: SECRET });
+  let routed = 0;
+  webhooks.on(['issues.labeled', 'issue_comment.created'], () => {
+    routed++;
+  });
+  const octokit = await listen(createNodeMiddleware(webhooks) as unknown as RequestListener);
+  await drive(ours.url, deliveries(200)); // warm-up
+  await drive(octokit.url, deliveries(200));
+  const oursRates: number[] = [];
+  const baseRates: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const list = deliveries(PER_ROUND);
+    const a = await drive(ours.url, list);
+    const b = await drive(octokit.url, list);
+    oursRates.push(a.perS);
+    baseRates.push(b.perS);
+    console.log(
+      `round ${round + 1}: SessionHub receiver ${a.perS.toFixed(0)}/s ${JSON.stringify(Object.fromEntries(a.statuses))}; @octokit/webhooks middleware ${b.perS.toFixed(0)}/s ${JSON.stringify(Object.fromEntries(b.statuses))}`,
+    );
+  }
+  await receiver.idle();
+  console.log(`jobs queued ${queued}, deliveries routed by the baseline ${routed}`);
+  ours.server.close();
+  octokit.server.close();
+  await receiver.close();
+  log.close();
+
+  // --- 2. delivery to session recorded ---
+  const fake = await startFakeGitHub({
+    token: 't',
+    repos: [{ name: 'Codertocat/Hello-World', issues: Array.from({ length: LATENCY_SAMPLES }, (_, i) => ({ title: `Issue ${i + 1}`, body: 'Do it.' })) }],
+  });
+  const log2 = SqliteDeliveryLog.open({ path: join(dir, 'store.db') });
+  const workspace = await mkdtemp(join(dir, 'ws-'));
+  const sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
+  const hub = createSessionHub({
+    planner: new ScriptedPlanner(),
+    executor: new ScriptedExecutor(),
+    verifier: new ScriptedVerifier(),
+    store,
+    sandbox,
+    workspace,
+    policy: { requireApproval: true, concurrency: LATENCY_SAMPLES + 1, foundation: 'skip' },
+  });
+  const started = new Map<string, () => void>();
+  const receiver2 = new WebhookReceiver({
+    secret: SECRET,
+    deliveries: log2,
+    concurrency: LATENCY_SAMPLES + 1,
+    runJob: createIssueLoop({
+      host: new GitHubHost({ auth: { token: 't' }, baseUrl: fake.url, limits: { writeSpacingMs: 0 } }),
+      hub,
+      deliveries: log2,
+      repository: dir,
+      recordInGit: async () => ({}),
+      onProgress: (message, job) => {
+        if (message.startsWith('session ')) started.get(job.deliveryId)?.();
+      },
+    }),
+  });
+  const server2 = await listen(receiver2.nodeHandler());
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const payload = example('issues', 'labeled');
+    payload.label.name = 'sessionhub-auto';
+    payload.issue.number = i + 1;
+    const body = JSON.stringify(payload);
+    const d = { event: 'issues', id: randomUUID(), body, signature: signPayload(SECRET, body) };
+    const recorded = new Promise<void>((ok) => started.set(d.id, ok));
+    const t0 = performance.now();
+    if ((await post(server2.url, d)) !== 202) throw new Error('delivery refused');
+    await recorded;
+    latencies.push(performance.now() - t0);
+  }
+  const sessions = await store.listSessions();
+  console.log(`sessions recorded: ${sessions.length} (of ${LATENCY_SAMPLES} deliveries)`);
+  const metrics = {
+    deliveries_per_s: Math.round(median(oursRates)),
+    octokit_middleware_deliveries_per_s: Math.round(median(baseRates)),
+    delivery_to_session_recorded_p50_ms: Number(pct(latencies, 50).toFixed(1)),
+    delivery_to_session_recorded_p95_ms: Number(pct(latencies, 95).toFixed(1)),
+  };
+  console.log(
+    JSON.stringify({
+      bench: '@sessionhub/github/deliveries',
+      metrics,
+      ratios: {
+        vs_octokit_middleware_deliveries_per_s: Number((median(oursRates) / median(baseRates)).toFixed(3)),
+        vs_target_500_per_s: Number((median(oursRates) / 500).toFixed(3)),
+      },
+    }),
+  );
+  server2.server.close();
+  await fake.close();
+  await sandbox.close();
+} finally {
+  await rm(dir, { recursive: true, force: true });
+  // Sessions still wait for approval (by design of the measurement): end the process.
+  process.exit(0);
+}
