@@ -1,4 +1,4 @@
-import type { ApproveOptions, SessionEvent, Session, Store } from '@sessionhub/core';
+import type { ApproveOptions, Session, SessionEvent, Store } from '@sessionhub/core';
 
 /**
  * What the inspector's actions need of an engine: `SessionHub` from `@sessionhub/core` has it. Actions reach

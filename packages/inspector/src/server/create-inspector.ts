@@ -37,7 +37,9 @@ export function createInspector(options: InspectorOptions): InspectorHandler {
   });
   app.notFound((c) => c.json({ error: { code: 'inspector.not_found', message: `no route ${c.req.path}` } }, 404));
   app.use('/api/*', guard(token));
-  app.get('/api/info', (c) => c.json({ store: store.name, actions: hub !== undefined, deploys: deploys !== undefined }));
+  app.get('/api/info', (c) =>
+    c.json({ store: store.name, actions: hub !== undefined, deploys: deploys !== undefined }),
+  );
   readRoutes(app, store, deploys);
   app.get('/api/sessions/:id/stream', async (c) => {
     const sessionId = c.req.param('id');

@@ -43,15 +43,24 @@ export function guard(token: string | undefined): MiddlewareHandler {
       const auth = c.req.header('authorization') ?? '';
       const given = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
       if (!sameToken(given, token)) {
-        throw new InspectorError('inspector.unauthorized', 'this inspector needs its token (Authorization: Bearer ...)');
+        throw new InspectorError(
+          'inspector.unauthorized',
+          'this inspector needs its token (Authorization: Bearer ...)',
+        );
       }
     } else if (!LOOPBACK_HOSTS.has(hostName(host).toLowerCase())) {
-      throw new InspectorError('inspector.forbidden', `host "${host}" is not a loopback name; start the inspector with a token to serve it`);
+      throw new InspectorError(
+        'inspector.forbidden',
+        `host "${host}" is not a loopback name; start the inspector with a token to serve it`,
+      );
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const site = c.req.header('sec-fetch-site');
       if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-        throw new InspectorError('inspector.forbidden', `actions are refused from another site (Sec-Fetch-Site: ${site})`);
+        throw new InspectorError(
+          'inspector.forbidden',
+          `actions are refused from another site (Sec-Fetch-Site: ${site})`,
+        );
       }
       const origin = c.req.header('origin');
       if (origin !== undefined && originHost(origin) !== host) {

@@ -74,10 +74,14 @@ export function readRoutes(app: Hono, store: Store, deploys: DeploySource | unde
       ...(since ? { since } : {}),
     };
     const hits = await store.searchLibrary(query, { signal: c.req.raw.signal });
-    return c.json({ hits: hits.map((h) => ({ score: h.score, session: { ...summarize(h.session), summary: h.session.summary } })) });
+    return c.json({
+      hits: hits.map((h) => ({ score: h.score, session: { ...summarize(h.session), summary: h.session.summary } })),
+    });
   });
 
-  app.get('/api/templates', async (c) => c.json({ templates: await store.listTemplates({ signal: c.req.raw.signal }) }));
+  app.get('/api/templates', async (c) =>
+    c.json({ templates: await store.listTemplates({ signal: c.req.raw.signal }) }),
+  );
 
   app.get('/api/analytics', async (c) => {
     const bucket = c.req.query('bucket') ?? 'day';
@@ -88,7 +92,13 @@ export function readRoutes(app: Hono, store: Store, deploys: DeploySource | unde
     const until = instantParam(c.req.query('until'), 'until');
     const templateId = c.req.query('template') || undefined;
     const report = await store.analytics(
-      { bucket, top: 10, ...(since ? { since } : {}), ...(until ? { until } : {}), ...(templateId ? { templateId } : {}) },
+      {
+        bucket,
+        top: 10,
+        ...(since ? { since } : {}),
+        ...(until ? { until } : {}),
+        ...(templateId ? { templateId } : {}),
+      },
       { signal: c.req.raw.signal },
     );
     return c.json(report);
