@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findOnPath } from '../src/defaults/find-on-path.js';
-import { BIN, cliEnv, pathWithout, runCli, tempDir } from './support/cli.js';
+import { BIN, cliEnv, pathWithout, runCli, startCli, tempDir } from './support/cli.js';
 
 const loadLog = fileURLToPath(new URL('./support/load-log.mjs', import.meta.url));
 
@@ -115,9 +115,14 @@ describe('exit codes for bad input (2) and environment problems (3)', () => {
 
   it('ui without the inspector installed exits 3 and says how to install it', async () => {
     const dir = await tempDir('sessionhub-ui-');
-    const run = await runCli(['-C', dir, 'ui']);
+    // As if @sessionhub/inspector were not installed: the module the CLI loads as the inspector is missing.
+    const run = await runCli(['-C', dir, 'ui'], {
+      env: cliEnv({ SESSIONHUB_INSPECTOR: '@sessionhub/no-such-inspector' }),
+    });
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('the inspector (@sessionhub/inspector) is not installed');
+    expect(run.stderr).toContain(
+      'cli.inspector_missing: the inspector (@sessionhub/no-such-inspector) is not installed',
+    );
     expect(run.stderr).toContain('npm install @sessionhub/inspector');
   });
 });
@@ -174,5 +179,23 @@ describe('sessionhub init', () => {
     const again = await runCli(['-C', dir, 'init']);
     expect(again.stdout).toContain('already initialised');
     expect((await runCli(['-C', dir, 'sessions', 'list'])).stdout).toContain('no sessions yet');
+  });
+});
+
+describe('sessionhub ui', () => {
+  it('starts the installed inspector over the project store (read-only without a key) until Ctrl-C', async () => {
+    const dir = await tempDir('sessionhub-ui-');
+    const ui = startCli(['-C', dir, 'ui', '--port', '0'], { env: cliEnv() });
+    await ui.waitFor('(Ctrl-C stops it)');
+    const url = /inspector: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(ui.output());
+    expect(url, ui.output()).not.toBeNull();
+    const [, base, token] = url as RegExpExecArray;
+    expect(ui.output()).toContain('no ANTHROPIC_API_KEY: the inspector is read-only');
+    const info = await fetch(`${base}/api/info`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await info.json()).toMatchObject({ store: 'sqlite', actions: false, deploys: false });
+    const sessions = await fetch(`${base}/api/sessions`, { headers: { authorization: `Bearer ${token}` } });
+    expect(sessions.status).toBe(200);
+    ui.child.kill('SIGINT');
+    expect((await ui.done).code).toBe(0);
   });
 });
