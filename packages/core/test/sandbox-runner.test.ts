@@ -35,6 +35,22 @@ afterEach(() => {
 
 const base = { env: {}, maxOutputBytes: 1_000_000 };
 
+/** Starts a long sleep through the runner; resolves with its pid once it runs, and its (pending) result. */
+async function sleeper(connection: RunnerConnection): Promise<{ pid: number; result: Promise<unknown> }> {
+  let pid = 0;
+  const result = connection.exec({
+    ...base,
+    argv: ['/bin/sh', '-c', 'echo $$; exec sleep 30'],
+    cwd: '/',
+    onOutput: (chunk) => {
+      pid ||= Number.parseInt(chunk.data, 10);
+    },
+  });
+  result.catch(() => undefined);
+  await vi.waitFor(() => expect(pid).toBeGreaterThan(0));
+  return { pid, result };
+}
+
 /** Whether a process runs (a zombie waiting for a reaper does not). */
 function alive(pid: number): boolean {
   try {
@@ -85,16 +101,7 @@ describe('the shared sandbox runner', () => {
     const a = await startRunner();
     const b = await startRunner();
     // Both commands are each runner's first request (id 1): a tag made of the request id alone would collide.
-    let pidOfB = 0;
-    const runningB = b.connection.exec({
-      ...base,
-      argv: ['/bin/sh', '-c', 'echo $$; exec sleep 30'],
-      cwd: '/',
-      onOutput: (chunk) => {
-        pidOfB ||= Number.parseInt(chunk.data, 10);
-      },
-    });
-    await vi.waitFor(() => expect(pidOfB).toBeGreaterThan(0));
+    const { pid: pidOfB, result: runningB } = await sleeper(b.connection);
     const timedOut = await a.connection.exec({ ...base, argv: ['sleep', '30'], cwd: '/', timeoutMs: 50 });
     expect(timedOut).toMatchObject({ timedOut: true, exitCode: null });
     expect(alive(pidOfB)).toBe(true);
@@ -114,16 +121,7 @@ describe('the shared sandbox runner', () => {
     );
     expect((await connection.call({ op: 'echo', value: 42 })).value).toBe(42);
     await expect(connection.call({ op: 'nope' })).rejects.toMatchObject({ code: 'sandbox.protocol' });
-    let pid = 0;
-    const running = connection.exec({
-      ...base,
-      argv: ['/bin/sh', '-c', 'echo $$; exec sleep 30'],
-      cwd: '/',
-      onOutput: (chunk) => {
-        pid ||= Number.parseInt(chunk.data, 10);
-      },
-    });
-    await vi.waitFor(() => expect(pid).toBeGreaterThan(0));
+    const { pid, result: running } = await sleeper(connection);
     child.kill('SIGKILL');
     await expect(running).rejects.toMatchObject({ code: 'sandbox.crashed' });
     process.kill(-pid, 'SIGKILL'); // the runner was killed before it could: its command is ours to clean up
