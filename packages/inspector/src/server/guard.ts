@@ -38,7 +38,8 @@ function sameToken(given: string, token: string): boolean {
  */
 export function guard(token: string | undefined): MiddlewareHandler {
   return async (c, next) => {
-    const host = c.req.header('host') ?? '';
+    // A `Request` built in-process (an embedding server, a test) carries the host in its URL only.
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
     if (token !== undefined) {
       const auth = c.req.header('authorization') ?? '';
       const given = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
