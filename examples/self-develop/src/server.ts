@@ -14,6 +14,7 @@ import {
   SqliteDeliveryLog,
   SqliteOutcomeLog,
   WebhookReceiver,
+  withFailureLessons,
 } from '@sessionhub/github';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { openSqliteStore } from '@sessionhub/store-sqlite';
@@ -77,7 +78,8 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
     ...(options.anthropic.baseURL ? { baseURL: options.anthropic.baseURL } : {}),
   };
   const hub = createSessionHub({
-    planner: new AnthropicPlanner(model),
+    // The planner is told what went wrong in similar past sessions (failing gates, reverted pull requests).
+    planner: withFailureLessons(new AnthropicPlanner(model), { store, outcomes }),
     executor: new AnthropicExecutor(model),
     verifier: new CommandVerifier({
       gates: [{ name: 'check', command: options.checkCommand ?? 'node check.mjs', timeoutMs: 60_000 }],

@@ -15,8 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
@@ -25,15 +25,23 @@ import { ScriptedExecutor, ScriptedPlanner, ScriptedVerifier } from '@sessionhub
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { openSqliteStore } from '@sessionhub/store-sqlite';
 import { startFakeGitHub } from '@sessionhub/testing';
-import { createIssueLoop, GitHubHost, signPayload, SqliteDeliveryLog, WebhookReceiver } from '../src/index.js';
+import { createIssueLoop, GitHubHost, SqliteDeliveryLog, signPayload, WebhookReceiver } from '../src/index.js';
 
 const SECRET = 'bench-secret';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PER_ROUND = Number(process.env.BENCH_DELIVERIES ?? 1500);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 60);
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Record<string, any>[] }[];
-const example = (event: string, action: string) =>
-  structuredClone(examples.find((g) => g.name === event)?.examples.find((e) => e.action === action));
+// biome-ignore lint/suspicious/noExplicitAny: example payloads are untyped JSON the bench edits.
+type Payload = Record<string, any>;
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
+  name: string;
+  examples: Payload[];
+}[];
+function example(event: string, action: string): Payload {
+  const found = examples.find((g) => g.name === event)?.examples.find((e) => e.action === action);
+  if (!found) throw new Error(`no ${event}.${action} example`);
+  return structuredClone(found);
+}
 
 interface Delivery {
   event: string;
@@ -56,7 +64,12 @@ function deliveries(count: number): Delivery[] {
       payload.issue.number = i + 1;
     } else payload.comment.body = `Thanks! (${i})`;
     const body = JSON.stringify(payload);
-    out.push({ event: labeled ? 'issues' : 'issue_comment', id: randomUUID(), body, signature: signPayload(SECRET, body) });
+    out.push({
+      event: labeled ? 'issues' : 'issue_comment',
+      id: randomUUID(),
+      body,
+      signature: signPayload(SECRET, body),
+    });
   }
   return out;
 }
@@ -70,7 +83,12 @@ async function listen(handler: RequestListener): Promise<{ server: Server; url: 
 async function post(url: string, d: Delivery): Promise<number> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': d.event, 'x-github-delivery': d.id, 'x-hub-signature-256': d.signature },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': d.event,
+      'x-github-delivery': d.id,
+      'x-hub-signature-256': d.signature,
+    },
     body: d.body,
   });
   await res.arrayBuffer();
@@ -78,7 +96,11 @@ async function post(url: string, d: Delivery): Promise<number> {
 }
 
 /** Sends every delivery with `concurrency` in flight; returns deliveries per second and the statuses seen. */
-async function drive(url: string, list: Delivery[], concurrency = 16): Promise<{ perS: number; statuses: Map<number, number> }> {
+async function drive(
+  url: string,
+  list: Delivery[],
+  concurrency = 16,
+): Promise<{ perS: number; statuses: Map<number, number> }> {
   const statuses = new Map<number, number>();
   let next = 0;
   const start = performance.now();
@@ -93,7 +115,8 @@ async function drive(url: string, list: Delivery[], concurrency = 16): Promise<{
   return { perS: list.length / ((performance.now() - start) / 1000), statuses };
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 const median = (xs: number[]) => pct(xs, 50);
 
 const dir = await mkdtemp(join(tmpdir(), 'sessionhub-github-bench-'));
@@ -142,7 +165,12 @@ try {
   // --- 2. delivery to session recorded ---
   const fake = await startFakeGitHub({
     token: 't',
-    repos: [{ name: 'Codertocat/Hello-World', issues: Array.from({ length: LATENCY_SAMPLES }, (_, i) => ({ title: `Issue ${i + 1}`, body: 'Do it.' })) }],
+    repos: [
+      {
+        name: 'Codertocat/Hello-World',
+        issues: Array.from({ length: LATENCY_SAMPLES }, (_, i) => ({ title: `Issue ${i + 1}`, body: 'Do it.' })),
+      },
+    ],
   });
   const log2 = SqliteDeliveryLog.open({ path: join(dir, 'store.db') });
   const workspace = await mkdtemp(join(dir, 'ws-'));

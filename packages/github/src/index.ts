@@ -27,7 +27,15 @@ export {
   parseSentryPayload,
   renderErrorIssue,
 } from './monitoring/error-reports.js';
+export {
+  type FailureLesson,
+  findFailureLessons,
+  renderLessons,
+  requestText,
+  withFailureLessons,
+} from './outcomes/lessons.js';
 export { type Outcome, type OutcomeKind, SqliteOutcomeLog } from './outcomes/outcome-log.js';
+export { type OutcomeStats, outcomeStats } from './outcomes/outcome-stats.js';
 export { type CommentCommand, parseCommand } from './webhooks/commands.js';
 export { type DeliveryLog, type DeliveryState, SqliteDeliveryLog } from './webhooks/delivery-log.js';
 export { JobQueue, type JobRunner } from './webhooks/job-queue.js';

@@ -91,7 +91,7 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
     let handle: Awaited<ReturnType<SessionHub['run']>>;
     if (queued.sessionId) {
       progress(`resuming session ${queued.sessionId}`, queued);
-      handle = await options.hub.resume(queued.sessionId, { signal });
+      handle = await resumeWhenFree(options.hub, queued.sessionId, signal);
     } else {
       const issue = await host.getIssue(job.repo, job.number, { signal });
       handle = await options.hub.run({ issue, tags: ['github', issueTag(job.repo, job.number)] }, { signal });
@@ -205,6 +205,9 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
         case 'rate':
           await rate(options, queued, job, signal);
           return;
+        case 'pull_request_closed':
+          recordClosed(options, queued, job);
+          return;
       }
     } catch (error) {
       if (signal.aborted) return; // shutting down: the job stays queued for the next start
@@ -212,6 +215,26 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
       throw error;
     }
   };
+}
+
+/**
+ * Resumes a session after a restart. The dead process's claim on it blocks other engines until it runs out
+ * (`policy.leaseMs`, 30 s by default): `session.owned_elsewhere` is retried every 5 s for up to two minutes.
+ */
+async function resumeWhenFree(
+  hub: IssueLoopOptions['hub'],
+  sessionId: string,
+  signal: AbortSignal,
+): Promise<Awaited<ReturnType<SessionHub['resume']>>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await hub.resume(sessionId, { signal });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'session.owned_elsewhere' || attempt >= 24) throw error;
+      await new Promise((ok) => setTimeout(ok, 5_000));
+      signal.throwIfAborted();
+    }
+  }
 }
 
 async function approve(
@@ -255,6 +278,32 @@ async function rate(
     ...(job.note ? { note: job.note } : {}),
   });
   options.deliveries.finish(queued.deliveryId, 'done', `rated ${sessionId} ${job.rating}`);
+}
+
+/** Records what became of a session's pull request: merged, closed unmerged, or (for a revert) reverted. */
+function recordClosed(
+  options: IssueLoopOptions,
+  queued: QueuedJob,
+  job: Extract<WebhookJob, { kind: 'pull_request_closed' }>,
+): void {
+  const own = options.outcomes?.sessionOf(job.repo, job.number);
+  if (own)
+    options.outcomes?.record({ sessionId: own, kind: job.merged ? 'merged' : 'closed', value: 1, source: 'github' });
+  const reverted = job.reverts !== undefined ? options.outcomes?.sessionOf(job.repo, job.reverts) : undefined;
+  if (reverted) {
+    options.outcomes?.record({
+      sessionId: reverted,
+      kind: 'reverted',
+      value: 1,
+      source: 'github',
+      note: `#${job.number}`,
+    });
+  }
+  options.deliveries.finish(
+    queued.deliveryId,
+    'done',
+    own || reverted ? 'outcome recorded' : 'not a session pull request',
+  );
 }
 
 function findSessionOf(deliveries: DeliveryLog, repo: string, number: number): string | undefined {

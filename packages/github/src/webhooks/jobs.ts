@@ -12,7 +12,15 @@ export type WebhookJob =
     }
   | { kind: 'approve'; repo: string; number: number; sender: string; commentId: number }
   | { kind: 'rate'; repo: string; number: number; sender: string; commentId: number; rating: number; note: string }
-  | { kind: 'error_report'; report: ErrorReport };
+  | { kind: 'error_report'; report: ErrorReport }
+  | {
+      kind: 'pull_request_closed';
+      repo: string;
+      number: number;
+      merged: boolean;
+      /** The pull request this one reverts (GitHub's revert button writes `Reverts owner/name#12`). */
+      reverts?: number;
+    };
 
 /** An error a deployed application reported (generic webhook or an error tracker's alert). */
 export interface ErrorReport {

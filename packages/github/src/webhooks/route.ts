@@ -50,6 +50,23 @@ export class WebhookRouter {
       else if (command.command === 'rate')
         this.collecting.get(id)?.push({ kind: 'rate', ...base, rating: command.rating, note: command.note });
     });
+    this.routePullRequests();
+  }
+
+  private routePullRequests(): void {
+    this.webhooks.on('pull_request.closed', ({ id, payload }) => {
+      const repo = payload.repository.full_name;
+      const reverts = payload.pull_request.merged
+        ? /\bReverts ([\w.-]+\/[\w.-]+)#(\d+)/.exec(payload.pull_request.body ?? '')
+        : null;
+      this.collecting.get(id)?.push({
+        kind: 'pull_request_closed',
+        repo,
+        number: payload.pull_request.number,
+        merged: payload.pull_request.merged === true,
+        ...(reverts && reverts[1] === repo ? { reverts: Number(reverts[2]) } : {}),
+      });
+    });
   }
 
   /** The jobs a delivery asks for (none for events and actions that start nothing). */
