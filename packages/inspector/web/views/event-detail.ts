@@ -18,12 +18,18 @@ export function DiffView(props: { before: string; after: string }) {
   )}</pre>`;
 }
 
+/** A unified diff line's class: file headers (`+++`, `---`) are neither added nor removed. */
+function diffClass(line: string): string {
+  if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('@@')) return 'meta';
+  return line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : 'same';
+}
+
 function Data(props: { data: Record<string, unknown> | undefined }) {
   const d = props.data;
   if (!d) return null;
   const { stdout, stderr, diff, excerpt, ...rest } = d;
   return html`
-    ${typeof diff === 'string' ? html`<h4>Diff</h4><pre class="diff">${diff.split('\n').map((l) => html`<div class=${l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : 'same'}>${l}</div>`)}</pre>` : null}
+    ${typeof diff === 'string' ? html`<h4>Diff</h4><pre class="diff">${diff.split('\n').map((l) => html`<div class=${diffClass(l)}>${l}</div>`)}</pre>` : null}
     ${typeof stdout === 'string' && stdout ? html`<h4>stdout</h4><pre class="output">${stdout}</pre>` : null}
     ${typeof stderr === 'string' && stderr ? html`<h4>stderr</h4><pre class="output">${stderr}</pre>` : null}
     ${typeof excerpt === 'string' ? html`<h4>Output</h4><pre class="output">${excerpt}</pre>` : null}

@@ -1,0 +1,200 @@
+import { join } from 'node:path';
+import type { SessionHub } from '@sessionhub/core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningInspector, startInspector } from '../src/index.js';
+import { ARTIFACTS, browserMissing, buildPage, launch } from './support/browser.js';
+import { HOSTILE, type Seeded, seedStore } from './support/fixture.js';
+
+const missing = browserMissing();
+
+describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let seeded: Seeded;
+  let hub: SessionHub;
+  let waitingId: string;
+  let inspector: RunningInspector;
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    buildPage();
+    seeded = await seedStore();
+    hub = seeded.hub();
+    waitingId = (await hub.run({ request: 'Wave at visitors', tags: ['waiting'] })).id;
+    while ((await seeded.store.getSession(waitingId))?.state !== 'awaiting_approval') {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    inspector = await startInspector({ store: seeded.store, hub, port: 0 });
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await inspector?.close();
+    await seeded?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const open = async (hash: string) => {
+    await page.evaluate((h) => {
+      location.hash = h;
+    }, hash);
+  };
+
+  it('lists the sessions with state, tags, duration and cost, newest first', async () => {
+    await page.goto(inspector.url);
+    const rows = page.locator('[data-testid=sessions] tbody tr');
+    await expect.poll(() => rows.count()).toBe(4);
+    // The token left the address bar for session storage.
+    expect(page.url()).not.toContain('token=');
+    const full = page.locator(`tr[data-id="${seeded.fullId}"]`);
+    await expect.poll(() => full.innerText()).toMatch(/succeeded[\s\S]*greeting[\s\S]*demo[\s\S]*\$0\.1/);
+    expect(await page.locator(`tr[data-id="${waitingId}"]`).innerText()).toContain('awaiting_approval');
+    await page.selectOption('select[name=state]', 'failed');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().innerText()).toContain('failed');
+    await page.selectOption('select[name=state]', '');
+    await expect.poll(() => rows.count()).toBe(4);
+    await shot('sessions-list');
+  });
+
+  it('shows every phase of a session as a two-actor timeline, with the Foundation diff', async () => {
+    await page.click(`tr[data-id="${seeded.fullId}"] a`);
+    const phases = page.locator('.row.phase strong');
+    await expect
+      .poll(() => phases.allInnerTexts())
+      .toEqual([
+        'Planning',
+        'Execution',
+        'Verification',
+        'Fix round 1 · planning',
+        'Fix round 1 · execution',
+        'Fix round 1 · verification',
+        'Foundation update',
+      ]);
+    const lane = (name: string) => page.locator(`.row.lane-${name} .card`).allInnerTexts();
+    const planner = await lane('planner');
+    expect(planner.some((t) => t.startsWith('Re-ask 1: ') && t.includes('no-code-block'))).toBe(true);
+    expect(
+      planner.filter((t) => t.startsWith('Instruction accepted') || t.startsWith('Fix instruction accepted')),
+    ).toHaveLength(2);
+    const executor = await lane('executor');
+    expect(executor).toEqual(
+      expect.arrayContaining([
+        'tool call: write_file greet.mjs',
+        'file change: wrote greet.mjs',
+        'output: exit code 0: node --test',
+      ]),
+    );
+    const verifier = await lane('verifier');
+    expect(verifier).toEqual(
+      expect.arrayContaining([
+        '✗ tests · 1 failure(s)',
+        '✓ typecheck',
+        'Verdict: failed',
+        '✓ tests',
+        'Verdict: passed',
+      ]),
+    );
+    expect(await page.locator('.row.phase').first().innerText()).toMatch(/2\.4k tokens · \$0\.02/);
+    expect(await page.locator('[data-testid=usage-by-phase]').innerText()).toMatch(/planning[\s\S]*execution/);
+    // The instruction, section by section, until an event is selected.
+    expect(await page.locator('.detail .instruction h4').allInnerTexts()).toEqual(
+      expect.arrayContaining(['OBJECTIVES', 'REQUIREMENTS', 'VALIDATION']),
+    );
+    await page.click('.row.lane-executor .card:text("file change: wrote greet.mjs")');
+    expect(await page.locator('.detail .diff .add').first().innerText()).toContain('+export const greet');
+    await page.click('.row.lane-verifier .card:text("✗ tests · 1 failure(s)")');
+    expect(await page.locator('.detail .findings').innerText()).toContain('test/greet.test.mjs:3');
+    await page.click('.row .card:text("Foundation 1.0 → 1.1")');
+    await expect
+      .poll(() => page.locator('.detail .diff .add').allInnerTexts())
+      .toEqual(expect.arrayContaining([expect.stringContaining('1.1')]));
+    await shot('session-timeline');
+  });
+
+  it('saves the succeeded session as a template and lists it', async () => {
+    await page.fill('input[aria-label="template name"]', 'greeting-template');
+    await page.click('button[data-action=template]');
+    await expect.poll(() => page.locator('.actions [role=status]').innerText()).toBe('template: done');
+    await open('/templates');
+    await expect
+      .poll(() => page.locator('[data-testid=templates] summary').allInnerTexts())
+      .toEqual([expect.stringContaining('greeting-template')]);
+  });
+
+  it('approves a waiting session and shows it continue live', async () => {
+    await open(`/sessions/${waitingId}`);
+    await expect.poll(() => page.locator('[data-testid=session-state]').innerText()).toBe('awaiting_approval');
+    expect(await page.locator('[data-testid=live]').count()).toBe(1);
+    expect(await page.locator('.row .card:text("Waiting for approval")').count()).toBe(1);
+    await shot('session-waiting');
+    await page.click('button[data-action=approve]');
+    await expect
+      .poll(() => page.locator('[data-testid=session-state]').innerText(), { timeout: 15_000 })
+      .toBe('succeeded');
+    await expect
+      .poll(() => page.locator('.row.phase strong').allInnerTexts())
+      .toEqual(expect.arrayContaining(['Approval', 'Execution', 'Verification']));
+    expect(await page.locator('.row .card:text("Approved")').count()).toBe(1);
+    expect(await page.locator('.row .card:text("Session succeeded")').count()).toBe(1);
+    await shot('session-approved');
+  });
+
+  it('searches the library', async () => {
+    await open('/library');
+    await page.fill('input[name=q]', 'demo');
+    await page.click('button[type=submit]');
+    const hits = page.locator('[data-testid=hits] li');
+    await expect.poll(() => hits.count()).toBeGreaterThan(0);
+    await page.fill('input[name=q]', 'no-such-words-anywhere');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.locator('main').innerText()).toContain('No match.');
+    await page.fill('input[name=q]', 'greet');
+    await page.click('button[type=submit]');
+    await expect.poll(() => hits.count()).toBeGreaterThan(0);
+    await shot('library');
+  });
+
+  it('draws the analytics charts', async () => {
+    await open('/analytics');
+    const charts = page.locator('figure.chart');
+    await expect.poll(() => charts.count()).toBe(4);
+    expect(await page.locator('figure.chart figcaption').allInnerTexts()).toEqual([
+      'Success rate over time',
+      'Top failing gates',
+      'Cost per session, by phase',
+      'Phase durations (p50 / p95)',
+    ]);
+    expect(await page.locator('[data-chart="Top failing gates"] text').allTextContents()).toEqual(
+      expect.arrayContaining(['tests']),
+    );
+    expect(await page.locator('[data-chart="Success rate over time"] rect.bar').count()).toBeGreaterThan(0);
+    await shot('analytics');
+  });
+
+  it('shows hostile text from the instruction and tool output as text: nothing runs', async () => {
+    await open(`/sessions/${seeded.hostileId}`);
+    await expect.poll(() => page.locator('.session-head h2').innerText()).toContain('<script>');
+    expect(await page.locator('.detail').innerText()).toContain('<img src=x onerror=');
+    await page.click('.row.lane-executor .card');
+    await expect.poll(() => page.locator('.detail').innerText()).toContain('<a href="javascript:');
+    await page.click('.row.lane-planner .card >> nth=0');
+    expect(await page.locator('.row.lane-planner .card').first().innerText()).toContain('<script>');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(await page.locator('main script, main img, main iframe, main b').count()).toBe(0);
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    // The issue's `javascript:` URL is not made a link at all.
+    expect(await page.locator('.links a').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await shot('hostile-escaped');
+  });
+});
