@@ -69,7 +69,7 @@ async function setup(): Promise<FakeGitHub> {
       auth: { token: 'ghp_fake' },
       baseUrl: gh.url,
       gitUrl: (r) => gh.gitUrl(r),
-      limits: { writeSpacingMs: 0, retryAfterBaseMs: 5 },
+      limits: { writeSpacingMs: 0, notificationSpacingMs: 0, retryAfterBaseMs: 5 },
     },
     webhookSecret: SECRET,
     repo: REPO,

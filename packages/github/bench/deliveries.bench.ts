@@ -190,7 +190,11 @@ try {
     deliveries: log2,
     concurrency: LATENCY_SAMPLES + 1,
     runJob: createIssueLoop({
-      host: new GitHubHost({ auth: { token: 't' }, baseUrl: fake.url, limits: { writeSpacingMs: 0 } }),
+      host: new GitHubHost({
+        auth: { token: 't' },
+        baseUrl: fake.url,
+        limits: { writeSpacingMs: 0, notificationSpacingMs: 0 },
+      }),
       hub,
       deliveries: log2,
       repository: dir,

@@ -28,7 +28,7 @@ describeGitHostConformance('GitHubHost on the fake GitHub API', async () => {
       baseUrl: fake.url,
       gitUrl: (repo) => fake.gitUrl(repo),
       webhookSecret: 'conformance-secret',
-      limits: { writeSpacingMs: 0, retryAfterBaseMs: 5 },
+      limits: { writeSpacingMs: 0, notificationSpacingMs: 0, retryAfterBaseMs: 5 },
     }),
     repo: 'octo/app',
     issue: { number: 1, title: 'Conformance issue', body: 'Body text.', labels: ['bug'] },

@@ -7,7 +7,7 @@ import { GitHostError, GitHubHost } from '../src/index.js';
 import { git, makeRepository } from './helpers.js';
 
 const REPO = 'octo/app';
-const fast = { retryAfterBaseMs: 5, writeSpacingMs: 0 };
+const fast = { retryAfterBaseMs: 5, writeSpacingMs: 0, notificationSpacingMs: 0 };
 let fake: FakeGitHub | undefined;
 const dirs: string[] = [];
 

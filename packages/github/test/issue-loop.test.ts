@@ -41,7 +41,11 @@ afterEach(async () => {
 
 function loop() {
   return createIssueLoop({
-    host: new GitHubHost({ auth: { token: 't' }, baseUrl: fake.url, limits: { writeSpacingMs: 0 } }),
+    host: new GitHubHost({
+      auth: { token: 't' },
+      baseUrl: fake.url,
+      limits: { writeSpacingMs: 0, notificationSpacingMs: 0 },
+    }),
     hub,
     deliveries,
     outcomes,

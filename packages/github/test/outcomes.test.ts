@@ -92,7 +92,11 @@ describe('outcomes and learning from failures', () => {
         secret: 's',
         deliveries,
         runJob: createIssueLoop({
-          host: new GitHubHost({ auth: { token: 't' }, baseUrl: fake.url, limits: { writeSpacingMs: 0 } }),
+          host: new GitHubHost({
+            auth: { token: 't' },
+            baseUrl: fake.url,
+            limits: { writeSpacingMs: 0, notificationSpacingMs: 0 },
+          }),
           hub,
           deliveries,
           outcomes,

@@ -21,6 +21,11 @@ export interface GitHubLimitsOptions {
   retryAfterBaseMs?: number;
   /** Minimum spacing between writes (GitHub asks for one second). Default 1000. */
   writeSpacingMs?: number;
+  /**
+   * Minimum spacing between writes that notify people (comments, issues, pull requests): plugin-throttling's
+   * 3000 by default, since GitHub's secondary limits are strictest there. A test against a fake may set 0.
+   */
+  notificationSpacingMs?: number;
 }
 
 /** The Octokit class SessionHub uses: REST methods, retry and throttling. */
@@ -61,6 +66,7 @@ export function createOctokit(options: {
       retryAfterBaseValue: base,
       // One write group per client, so spacing set here applies only to this host.
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeSpacing }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: limits.notificationSpacingMs ?? 3000 }),
       onRateLimit: retryOnLimit,
       onSecondaryRateLimit: retryOnLimit,
     },
