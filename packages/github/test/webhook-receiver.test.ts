@@ -148,6 +148,22 @@ describe('WebhookReceiver over node:http with real @octokit/webhooks-examples pa
     expect(jobs).toEqual([]);
   });
 
+  it('answers GitHub’s ping (sent when the webhook is created) with 202 and no job', async () => {
+    const { r, jobs } = receiver();
+    const url = await listen(r.nodeHandler());
+    const ping = JSON.stringify({
+      zen: 'Keep it logically awesome.',
+      hook_id: 1,
+      hook: { type: 'Repository', events: ['issues'] },
+    });
+    expect(await post(url, 'ping', randomUUID(), ping)).toEqual({
+      status: 202,
+      body: expect.objectContaining({ jobs: 0 }),
+    });
+    await r.idle();
+    expect(jobs).toEqual([]);
+  });
+
   it('routes comment commands, and never a bot’s comment', async () => {
     const { r, jobs } = receiver();
     const url = await listen(r.nodeHandler());
