@@ -7,7 +7,9 @@ export function captureToken(): void {
   const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
   if (!match?.[1]) return;
   sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
-  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
+  // `#token=...` or `#/sessions/<id>&token=...`: keep the route, drop the token.
+  const rest = location.hash.replace(/(^#|&)token=[^&]*/, (_m, lead: string) => (lead === '#' ? '#' : ''));
+  history.replaceState(null, '', `${location.pathname}${location.search}${rest === '#' ? '#/' : rest}`);
 }
 
 function headers(extra: Record<string, string> = {}): Record<string, string> {
