@@ -1,10 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SessionHub } from '@sessionhub/core';
+import { createSessionHub, MemoryStore, ProviderError, type SessionHub } from '@sessionhub/core';
+import { gateResult, ScriptedExecutor, ScriptedPlanner, ScriptedVerifier } from '@sessionhub/core/testing/doubles';
+import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { type FakeGitHub, startFakeGitHub } from '@sessionhub/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIssueLoop, GitHubHost, type QueuedJob, SqliteDeliveryLog, SqliteOutcomeLog } from '../src/index.js';
+import {
+  createIssueLoop,
+  GitHubHost,
+  type QueuedJob,
+  SqliteDeliveryLog,
+  SqliteOutcomeLog,
+  WebhookReceiver,
+} from '../src/index.js';
 
 const REPO = 'octo/app';
 let dir: string;
@@ -98,5 +107,125 @@ describe('the issue loop’s comment commands', () => {
     expect(outcomes.forSession('session-9').map((o) => [o.kind, o.value, o.source, o.note])).toEqual([
       ['rating', 4, 'reader', 'better'],
     ]);
+  });
+});
+
+describe('the issue loop’s sessions', () => {
+  function engine(
+    store: MemoryStore,
+    verifier: ScriptedVerifier,
+    planner: ScriptedPlanner,
+    sandbox: ProcessSandboxProvider,
+  ) {
+    return createSessionHub({
+      planner,
+      executor: new ScriptedExecutor(),
+      verifier,
+      store,
+      sandbox,
+      workspace: dir,
+      policy: { maxFixAttempts: 1, foundation: 'skip' },
+    });
+  }
+
+  function receiverOn(hubToUse: Pick<SessionHub, 'run' | 'resume' | 'approve'>, log: SqliteDeliveryLog) {
+    return new WebhookReceiver({
+      secret: 's',
+      deliveries: log,
+      runJob: createIssueLoop({
+        host: new GitHubHost({
+          auth: { token: 't' },
+          baseUrl: fake.url,
+          limits: { writeSpacingMs: 0, notificationSpacingMs: 0 },
+        }),
+        hub: hubToUse,
+        deliveries: log,
+        repository: dir,
+        recordInGit: async () => ({}),
+      }),
+    });
+  }
+
+  it('a failed session labels the issue sessionhub:failed and comments with the failing gates', async () => {
+    const sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
+    try {
+      const verdict = { passed: false, gates: [gateResult('test', false, 'expected 3 rows, got 0')] };
+      const hubWithFailures = engine(
+        new MemoryStore(),
+        new ScriptedVerifier([verdict]),
+        new ScriptedPlanner(),
+        sandbox,
+      );
+      const r = receiverOn(hubWithFailures, deliveries);
+      expect(
+        r.enqueue('f1', 'issues.labeled', { kind: 'issue', repo: REPO, number: 1, sender: 'maintainer', via: 'label' }),
+      ).toBe(true);
+      await r.idle();
+      const issue = fake.repo(REPO).issues.get(1);
+      expect(issue?.labels).toEqual(['sessionhub:failed']);
+      const last = issue?.comments.at(-1)?.body ?? '';
+      expect(last).toMatch(/ended \*\*failed\*\*/);
+      expect(last).toContain('- **test**: expected 3 rows, got 0');
+      expect(last).toContain('Fix rounds: 1');
+      expect(deliveries.get('f1')?.state).toBe('failed');
+      fake.assertClean();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('after a restart, a job whose session paused resumes that session instead of starting another', async () => {
+    const sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
+    const store = new MemoryStore();
+    try {
+      // First process: the planner's provider is down; the session pauses and the job stays queued.
+      const down = new ScriptedPlanner({
+        script: [
+          () => {
+            throw new ProviderError('provider.overloaded', 'overloaded', { status: 529, retryable: true });
+          },
+        ],
+      });
+      const first = receiverOn(engine(store, new ScriptedVerifier(), down, sandbox), deliveries);
+      expect(
+        first.enqueue('p1', 'issues.labeled', {
+          kind: 'issue',
+          repo: REPO,
+          number: 1,
+          sender: 'maintainer',
+          via: 'label',
+        }),
+      ).toBe(true);
+      await first.idle();
+      await first.close();
+      const [paused] = await store.listSessions();
+      expect(paused?.state).toBe('planning');
+      expect(deliveries.pending().map((q) => [q.deliveryId, q.sessionId])).toEqual([['p1', paused?.id]]);
+
+      // Second process: a new delivery log over the same file, a new engine; start() re-queues the job.
+      const reopened = SqliteDeliveryLog.open({ path: join(dir, 'db.sqlite') });
+      try {
+        const up = new ScriptedPlanner();
+        const second = receiverOn(engine(store, new ScriptedVerifier(), up, sandbox), reopened);
+        expect(second.start()).toBe(1);
+        await second.idle();
+        expect((await store.listSessions()).map((s) => [s.id, s.state])).toEqual([[paused?.id, 'succeeded']]);
+        expect(up.calls).toHaveLength(1);
+        const comments =
+          fake
+            .repo(REPO)
+            .issues.get(1)
+            ?.comments.map((c) => c.body.split('\n')[0]) ?? [];
+        expect(comments).toEqual([
+          `SessionHub started session \`${paused?.id}\` for this issue.`,
+          `SessionHub session \`${paused?.id}\` ended **succeeded**.`,
+        ]);
+        expect(reopened.get('p1')?.state).toBe('done');
+      } finally {
+        reopened.close();
+      }
+    } finally {
+      await sandbox.close();
+    }
   });
 });

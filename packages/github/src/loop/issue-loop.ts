@@ -94,7 +94,8 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
       handle = await resumeWhenFree(options.hub, queued.sessionId, signal);
     } else {
       const issue = await host.getIssue(job.repo, job.number, { signal });
-      handle = await options.hub.run({ issue, tags: ['github', issueTag(job.repo, job.number)] }, { signal });
+      // No signal: aborting the queue (a shutdown) must leave the session to be resumed, not cancel it.
+      handle = await options.hub.run({ issue, tags: ['github', issueTag(job.repo, job.number)] });
       options.deliveries.setSession(queued.deliveryId, handle.id);
       progress(`session ${handle.id} started`, queued);
       await host.removeLabel(job.repo, job.number, labels.failed, { signal });
@@ -104,7 +105,8 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
         signal,
       });
     }
-    const result = await handle.result;
+    const result = await untilAborted(handle.result, signal);
+    if (!result) return; // shutting down: the job stays queued, and the next start resumes the session
     const { session } = result;
     if (session.state !== 'succeeded' && session.state !== 'failed' && session.state !== 'cancelled') {
       // Paused (a provider outage, a budget, an approval): the job stays queued and a restart resumes it.
@@ -228,13 +230,32 @@ async function resumeWhenFree(
 ): Promise<Awaited<ReturnType<SessionHub['resume']>>> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await hub.resume(sessionId, { signal });
+      return await hub.resume(sessionId);
     } catch (error) {
       if ((error as { code?: string }).code !== 'session.owned_elsewhere' || attempt >= 24) throw error;
       await new Promise((ok) => setTimeout(ok, 5_000));
       signal.throwIfAborted();
     }
   }
+}
+
+/** `promise`'s value, or `undefined` as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 async function approve(
