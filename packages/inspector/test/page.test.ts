@@ -117,6 +117,8 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     await expect
       .poll(() => page.locator('.detail .diff .add').allInnerTexts())
       .toEqual(expect.arrayContaining([expect.stringContaining('1.1')]));
+    // 1.0 was the document before any session: the store has no record of it to diff against.
+    expect(await page.locator('.detail').innerText()).toContain('No earlier version is recorded');
     await shot('session-timeline');
   });
 
@@ -182,7 +184,7 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
 
   it('shows hostile text from the instruction and tool output as text: nothing runs', async () => {
     await open(`/sessions/${seeded.hostileId}`);
-    await expect.poll(() => page.locator('.session-head h2').innerText()).toContain('<script>');
+    await expect.poll(() => page.locator('.session-head h2').innerText()).toContain(HOSTILE.name);
     expect(await page.locator('.detail').innerText()).toContain('<img src=x onerror=');
     await page.click('.row.lane-executor .card');
     await expect.poll(() => page.locator('.detail').innerText()).toContain('<a href="javascript:');
@@ -193,6 +195,15 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
     // The issue's `javascript:` URL is not made a link at all.
     expect(await page.locator('.links a').count()).toBe(0);
+    // Its Foundation update is diffed against the version the first session recorded.
+    await page.click('.row .card:text("Foundation 1.1 → 1.2")');
+    await expect
+      .poll(() => page.locator('.detail .diff .del').allInnerTexts())
+      .toEqual(expect.arrayContaining([expect.stringContaining('Current Version:** 1.1')]));
+    expect(await page.locator('.detail .diff .add').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Current Version:** 1.2')]),
+    );
+    await shot('foundation-diff');
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
     await shot('hostile-escaped');

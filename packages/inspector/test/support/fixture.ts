@@ -64,7 +64,7 @@ const PROGRESS: ExecutorProgress[] = [
     data: {
       path: 'greet.mjs',
       action: 'write',
-      diff: '--- a/greet.mjs\n+++ b/greet.mjs\n+export const greet = (n) => `Hello, ${n}`;',
+      diff: '--- a/greet.mjs\n+++ b/greet.mjs\n+export const greet = (n) => "Hello, " + n;',
     },
   },
   {

@@ -38,7 +38,10 @@ function Data(props: { data: Record<string, unknown> | undefined }) {
 }
 
 /** What one event holds, in full. */
-export function EventDetail(props: { event: SessionEvent; foundation: { before: string; after: string } | undefined }) {
+export function EventDetail(props: {
+  event: SessionEvent;
+  foundation: { before: string; after: string; whole: boolean } | undefined;
+}) {
   const e = props.event;
   const head = html`<p class="muted">#${e.seq} · ${e.type} · ${when(e.at)}</p>`;
   switch (e.type) {
@@ -55,6 +58,7 @@ export function EventDetail(props: { event: SessionEvent; foundation: { before: 
         <h4>Output</h4><pre class="output">${e.result.output}</pre>`;
     case 'foundation.updated':
       return html`${head}<h3>Foundation ${e.previousVersion ?? '–'} → ${e.version}</h3>
+        ${props.foundation?.whole ? html`<p class="muted">No earlier version is recorded in the store: the whole document at ${e.version}.</p>` : null}
         ${props.foundation ? html`<${DiffView} before=${props.foundation.before} after=${props.foundation.after} />` : html`<p class="muted">No recorded versions to compare.</p>`}`;
     case 'step.finished':
       return html`${head}<h3>${e.stepId} finished</h3><pre>${JSON.stringify(e.output, null, 2)}</pre>`;

@@ -88,7 +88,7 @@ export function SessionView(props: { id: string; actions: boolean }) {
   const { session, events, error, live } = useSessionLog(props.id);
   const { rows } = useMemo(() => buildTimeline(events), [events]);
   const [selected, setSelected] = useState<Row | undefined>();
-  const [foundation, setFoundation] = useState<{ before: string; after: string } | undefined>();
+  const [foundation, setFoundation] = useState<{ before: string; after: string; whole: boolean } | undefined>();
   const [deploys, setDeploys] = useState<Deploy[]>([]);
   const [message, setMessage] = useState<string | undefined>();
   const templateName = useRef<HTMLInputElement>(null);
@@ -101,7 +101,11 @@ export function SessionView(props: { id: string; actions: boolean }) {
       `/api/sessions/${id}/foundation`,
       ctl.signal,
     )
-      .then((f) => setFoundation(f.current ? { before: f.previous?.text ?? '', after: f.current.text } : undefined))
+      .then((f) =>
+        setFoundation(
+          f.current ? { before: f.previous?.text ?? '', after: f.current.text, whole: !f.previous } : undefined,
+        ),
+      )
       .catch(() => undefined);
     get<{ deploys: Deploy[] }>(`/api/deploys?session=${id}`, ctl.signal)
       .then((d) => setDeploys(d.deploys))
