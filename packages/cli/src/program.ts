@@ -102,6 +102,55 @@ export function buildProgram(version: string, setExit: (code: ExitCode) => void)
     );
 
   cli
+    .command('library <action> [...query]', 'search <query...>: past sessions ranked by relevance')
+    .option('--limit <n>', 'At most n sessions (default 10)')
+    .action(
+      act(async (action: string, query: string[], o: Options) => {
+        if (action !== 'search') throw usageError('cli.usage', `library ${action}: use \`library search <query...>\``);
+        return (await import('./commands/library.js')).librarySearch(query, o);
+      }),
+    );
+
+  cli
+    .command(
+      'templates <action> [arg]',
+      'list · show <name> · use <name> [--var k=v] · save <session id> --name <name>',
+    )
+    .option('--name <name>', 'save: the template name')
+    .option('--var <name=value>', 'use: a template variable (repeat for more)')
+    .option('--unisolated', 'use: when no sandbox isolates here, run commands on this machine instead of refusing')
+    .action(
+      act(async (action: string, arg: string | undefined, o: Options) =>
+        (await import('./commands/templates.js')).templatesCommand(action, arg, o),
+      ),
+    );
+
+  cli
+    .command('stats', 'Analytics as tables: success rate, phase durations, usage, failing gates')
+    .option('--since <date>', 'Only sessions created since this ISO date')
+    .action(act(async (o: Options) => (await import('./commands/stats.js')).statsCommand(o)));
+
+  cli
+    .command(
+      'deploy <id>',
+      "Promote a succeeded session's branch to --target (a release tag); a failing --check rolls it back",
+    )
+    .option('--target <branch>', 'The branch to promote to')
+    .option('--mode <mode>', 'fast-forward (default) or merge')
+    .option('--check <command>', 'A post-deploy check, run in a sandbox; failing rolls the target back')
+    .option('--version <version>', 'The released version (default: the session version)')
+    .option('--unisolated', 'Run the check on this machine when no sandbox isolates here')
+    .action(act(async (id: string, o: Options) => (await import('./commands/deploy.js')).deployCommand(id, o)));
+
+  cli
+    .command('rollback <version>', 'Return the target branch of a release to that release')
+    .option('--force', 'Roll back even though the target moved since the last release')
+    .option('--reason <text>', 'Recorded with the rollback')
+    .action(
+      act(async (version: string, o: Options) => (await import('./commands/deploy.js')).rollbackCommand(version, o)),
+    );
+
+  cli
     .command(
       'doctor',
       'Check Node, bubblewrap, Docker, the API key, the store and the Foundation document; each problem with its fix',

@@ -17,7 +17,9 @@ describe('sessionhub --version and --help', () => {
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
       );
       expect(out).toMatch(
-        flag === '--version' ? /^sessionhub\/0\.1\.0 / : /Commands:[\s\S]*run[\s\S]*doctor[\s\S]*demo/,
+        flag === '--version'
+          ? /^sessionhub\/0\.1\.0 /
+          : /Commands:[\s\S]*run[\s\S]*sessions[\s\S]*library[\s\S]*templates[\s\S]*stats[\s\S]*deploy[\s\S]*rollback[\s\S]*doctor[\s\S]*ui[\s\S]*demo/,
       );
     }
     const loaded = execFileSync(
