@@ -105,6 +105,9 @@ export class ClaudeCodeExecutor implements Executor {
       signal.removeEventListener('abort', onAbort);
       run?.close();
       await placement.release();
+      // Nothing Claude Code started outlives its run (background commands, a Bash timeout that only sent
+      // SIGTERM): the executor's phase ends with no process of it left in the sandbox.
+      if (placement.sdk.spawnClaudeCodeProcess) await sandbox.killAll?.().catch(() => undefined);
     }
     const proxy = placement.proxyUsage?.();
     if (proxy) {

@@ -47,6 +47,8 @@ export class CgroupV1 {
         [
           ['memory.limit_in_bytes', bytes],
           ['memory.memsw.limit_in_bytes', bytes],
+          // Without swap accounting (no memsw), the group could swap past its limit: it may not swap at all.
+          ['memory.swappiness', '0'],
         ],
       ]);
     }
@@ -67,7 +69,7 @@ export class CgroupV1 {
         mkdirSync(dir);
         made.push(dir);
         for (const [file, value] of files) {
-          if (file.includes('memsw') && !existsSync(join(dir, file))) continue;
+          if ((file.includes('memsw') || file.includes('swappiness')) && !existsSync(join(dir, file))) continue;
           writeFileSync(join(dir, file), value);
         }
         if (joiner) chownSync(join(dir, 'cgroup.procs'), joiner.uid, joiner.gid);

@@ -24,10 +24,20 @@ export interface ProcessSandboxProviderOptions {
   /** Node binary that hosts the in-sandbox runner; default `process.execPath`. */
   nodePath?: string;
   /**
-   * Enforce limits with a cgroup v1 subtree when writable (default true). When false or not
-   * writable, only memory is limited, per command with `prlimit --as`.
+   * Enforce limits with a cgroup when one is writable (default true): a cgroup v1 subtree, else a child of a
+   * cgroup v2 subtree (see `cgroupRoot`). When false, or when no cgroup enforces every limit, memory is
+   * limited per command with `prlimit --as` and `limitsEnforcement` says `'rlimit'`.
    */
   cgroups?: boolean;
+  /**
+   * A delegated cgroup v2 directory (writable by this process, holding no processes of its own) under which
+   * each sandbox gets a child with `pids.max`, `memory.max` and `cpu.max`: how limits are enforced on cgroup
+   * v2-only hosts (e.g. `systemd-run --user --scope -p Delegate=yes ...`, then this process's own cgroup's
+   * parent, or a directory an administrator made). Given, it is used instead of cgroup v1. Default: cgroup v1
+   * where writable, else a child of this process's own v2 cgroup, which enforces the limits only when its
+   * controllers can be delegated there.
+   */
+  cgroupRoot?: string;
   /**
    * Host user `uid:gid` that bubblewrap (and so every process of the sandbox) runs as when this process is
    * root; default `65534:65534`. Never root: a sandbox mapped to host root could read every root-only file it

@@ -10,6 +10,7 @@ import {
 } from '@sessionhub/core';
 import { killAllThrough, spawnThrough, type WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
 import type { CgroupV1 } from './cgroup.js';
+import type { CgroupV2 } from './cgroup-v2.js';
 import { killTagged } from './kill-tagged.js';
 import type { RunnerClient } from './runner/runner-client.js';
 import { WorkspaceFs } from './workspace-fs.js';
@@ -18,10 +19,11 @@ import { WorkspaceFs } from './workspace-fs.js';
 export const SANDBOX_ID_VARIABLE = 'SESSIONHUB_SANDBOX_ID';
 
 /**
- * How a sandbox's limits are enforced: a cgroup v1 subtree (pids, memory, cpus for the whole
- * sandbox), per-command RLIMIT_AS through `prlimit` (memory only; pids and cpus unenforced), or not at all.
+ * How a sandbox's limits are enforced: `cgroup`, a cgroup v1 subtree, or `cgroup2`, a child of a delegated
+ * cgroup v2 subtree (pids, memory, cpus for the whole sandbox, every limit asked for); `rlimit`, per-command
+ * RLIMIT_AS through `prlimit` (memory only; pids and cpus unenforced); or `none`.
  */
-export type LimitsEnforcement = 'cgroup' | 'rlimit' | 'none';
+export type LimitsEnforcement = 'cgroup' | 'cgroup2' | 'rlimit' | 'none';
 
 /** What a {@link ProcessSandbox} is built from (made by the provider). */
 export interface ProcessSandboxParts {
@@ -31,7 +33,7 @@ export interface ProcessSandboxParts {
   /** Workspace path as commands see it (`/workspace` under bubblewrap, the host path otherwise). */
   mountPoint: string;
   runner: RunnerClient;
-  cgroup: CgroupV1 | undefined;
+  cgroup: CgroupV1 | CgroupV2 | undefined;
   /** The workspace's own capped filesystem, when `limits.diskMb` was given. */
   disk: WorkspaceDiskCap | undefined;
   /** The host user the sandbox runs as, when it is not this process's (root): owner of what the file API makes. */

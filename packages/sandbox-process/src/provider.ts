@@ -21,6 +21,7 @@ import {
   sandboxHostUser,
 } from './bwrap.js';
 import { CgroupV1 } from './cgroup.js';
+import { CgroupV2 } from './cgroup-v2.js';
 import { execOnlyNode } from './exec-only-node.js';
 import {
   DEFAULT_LIMITS,
@@ -28,7 +29,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type ProcessSandboxProviderOptions,
 } from './options.js';
-import { ProcessSandbox, SANDBOX_ID_VARIABLE } from './process-sandbox.js';
+import { type LimitsEnforcement, ProcessSandbox, SANDBOX_ID_VARIABLE } from './process-sandbox.js';
 import { type ReachableWorkspace, reachableWorkspace } from './reachable-workspace.js';
 import { RunnerClient } from './runner/runner-client.js';
 import { openSeccompProgram } from './seccomp.js';
@@ -128,9 +129,17 @@ export class ProcessSandboxProvider implements SandboxProvider {
       limits.diskMb === undefined
         ? undefined
         : await WorkspaceDiskCap.mount(workspace, { sizeMb: limits.diskMb, owner: hostUser, signal: opts.signal });
-    const cgroup = this.options.cgroups === false ? undefined : CgroupV1.create(`sessionhub-${id}`, limits, hostUser);
-    const prefix = cgroup ? [] : rlimitPrefix(limits);
-    const limitsEnforcement = cgroup ? 'cgroup' : prefix.length > 0 ? 'rlimit' : 'none';
+    const placed =
+      this.options.cgroups === false
+        ? undefined
+        : placeInCgroup(`sessionhub-${id}`, limits, hostUser, this.options.cgroupRoot);
+    const cgroup = placed?.cgroup;
+    const prefix = placed?.complete ? [] : rlimitPrefix(limits);
+    const limitsEnforcement: LimitsEnforcement = placed?.complete
+      ? placed.version
+      : prefix.length > 0
+        ? 'rlimit'
+        : 'none';
     const hostNode = realpathSync(this.options.nodePath ?? process.execPath);
     // Inside bubblewrap the runner runs from a copy it may execute but not read: that makes it non-dumpable.
     const nodeBinary = isolated ? execOnlyNode(hostNode) : hostNode;
@@ -172,8 +181,15 @@ export class ProcessSandboxProvider implements SandboxProvider {
       argv = [nodeBinary, '-e', RUNNER_SCRIPT];
       env = { ...runnerEnv, [SANDBOX_ID_VARIABLE]: id };
     }
+    // Joining a cgroup v2 child needs write access to the common ancestor's cgroup.procs: the wrapper joins as
+    // this process (root) and only then becomes the sandbox user, with setpriv.
+    const dropAfterJoin = cgroup !== undefined && hostUser !== undefined && SETPRIV !== undefined;
     if (cgroup) {
-      argv = ['/bin/sh', '-c', JOIN_CGROUPS, 'sh', ...argv];
+      const drop =
+        dropAfterJoin && hostUser && SETPRIV
+          ? [SETPRIV, `--reuid=${hostUser.uid}`, `--regid=${hostUser.gid}`, '--clear-groups', '--']
+          : [];
+      argv = ['/bin/sh', '-c', JOIN_CGROUPS, 'sh', ...drop, ...argv];
       env = { ...env, SESSIONHUB_CGROUPS: cgroup.procsFiles.join(' ') };
     }
     let runner: RunnerClient;
@@ -182,7 +198,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
       runner = await RunnerClient.start(argv, env, {
         signal: opts.signal,
         cwd: isolated ? '/' : workspace,
-        user: hostUser,
+        user: dropAfterJoin ? undefined : hostUser,
         extraFds,
       });
     } catch (error) {
@@ -219,7 +235,34 @@ export class ProcessSandboxProvider implements SandboxProvider {
   }
 }
 
+/**
+ * The sandbox's cgroup: a v1 subtree where the v1 controllers are writable (these CI machines), else a child of
+ * a delegated cgroup v2 subtree. `complete` when every limit asked for is enforced by it; a v2 child that
+ * enforces only some limits still contains and kills the sandbox's processes, and `prlimit` then adds the
+ * memory limit per command.
+ */
+function placeInCgroup(
+  name: string,
+  limits: SandboxLimits,
+  joiner: HostUser | undefined,
+  root: string | undefined,
+): { cgroup: CgroupV1 | CgroupV2; complete: boolean; version: 'cgroup' | 'cgroup2' } | undefined {
+  if (root === undefined) {
+    const v1 = CgroupV1.create(name, limits, joiner);
+    if (v1) return { cgroup: v1, complete: true, version: 'cgroup' };
+  }
+  const v2 = CgroupV2.create(name, limits, { root, joiner });
+  if (!v2) return undefined;
+  const asked = [
+    ...(limits.pids !== undefined ? ['pids'] : []),
+    ...(limits.memoryMb !== undefined ? ['memory'] : []),
+    ...(limits.cpus !== undefined ? ['cpu'] : []),
+  ];
+  return { cgroup: v2, complete: asked.every((c) => v2.enforced.has(c)), version: 'cgroup2' };
+}
+
 const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((path) => existsSync(path));
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
 
 /**
  * The fallback without a writable cgroup: each command runs under `prlimit --as` (RLIMIT_AS, the

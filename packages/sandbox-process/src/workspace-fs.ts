@@ -19,7 +19,7 @@ import { posix } from 'node:path';
 import type { SandboxEntry } from '@sessionhub/core';
 import { SandboxError } from '@sessionhub/core';
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_DIRECTORY, O_NOFOLLOW } = constants;
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW } = constants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 const MAX_SYMLINK_HOPS = 40;
 
@@ -66,6 +66,8 @@ interface Resolved {
   rel: string;
   /** Closes every descriptor opened on the way. */
   release(): void;
+  /** Whether this call created the final file (mode write). */
+  created?: boolean;
 }
 
 /**
@@ -131,9 +133,9 @@ export class WorkspaceFs {
     try {
       const st = fstatSync(r.fd);
       if (!st.isFile()) throw new SandboxError('sandbox.is_directory', `not a file: ${path}`);
-      this.assertMay(st, 0o2, path);
       // A file this call created belongs to this process: hand it to the sandbox user.
-      if (this.owner && st.uid !== this.owner.uid) fchownSync(r.fd, this.owner.uid, this.owner.gid);
+      if (r.created && this.owner) fchownSync(r.fd, this.owner.uid, this.owner.gid);
+      else this.assertMay(st, 0o2, path);
       ftruncateSync(r.fd, 0);
       let offset = 0;
       while (offset < data.byteLength) offset += writeSync(r.fd, data, offset, data.byteLength - offset);
@@ -237,8 +239,21 @@ export class WorkspaceFs {
               ? O_RDONLY | O_NOFOLLOW
               : O_WRONLY | O_CREAT | O_NOFOLLOW;
         let fd: number;
+        let created = false;
         try {
-          fd = openSync(at(current(), part), flags, 0o644);
+          if (last && mode === 'write') {
+            // Exclusive first, so that a file made here is told apart from one that was there (whose
+            // permissions then apply to the sandbox user).
+            try {
+              fd = openSync(at(current(), part), flags | O_EXCL, 0o644);
+              created = true;
+            } catch (error) {
+              if (errnoOf(error) !== 'EEXIST') throw error;
+              fd = openSync(at(current(), part), O_WRONLY | O_NOFOLLOW);
+            }
+          } else {
+            fd = openSync(at(current(), part), flags, 0o644);
+          }
         } catch (error) {
           const errno = errnoOf(error);
           if ((errno === 'ELOOP' || errno === 'ENOTDIR' || errno === 'EISDIR') && isSymlink(current(), part)) {
@@ -272,6 +287,7 @@ export class WorkspaceFs {
             fd,
             name: undefined,
             rel: resolved,
+            created,
             release: () => {
               closeSync(fd);
               release();

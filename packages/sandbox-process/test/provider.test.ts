@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SandboxError } from '@sessionhub/core';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { copyWorkspace, type ProcessSandbox, ProcessSandboxProvider } from '../src/index.js';
 import { bwrapTestEnv } from './bwrap-env.js';
 
@@ -199,11 +199,94 @@ describe.skipIf(!env.ready)(`bubblewrap specifics${env.note}`, () => {
     await sandbox.dispose();
   });
 
-  it('hides /etc/shadow, which host root could otherwise read', { timeout: 30_000 }, async () => {
+  it('cannot read /etc/shadow: the sandbox is an unprivileged host user, not host root', {
+    timeout: 30_000,
+  }, async () => {
     const sandbox = await provider.create({ workspace });
-    // Bound over with the host's /dev/null, which a user namespace cannot open (nodev).
-    const result = await sandbox.exec('cat /etc/shadow; grep -c root: /etc/passwd');
+    // Nothing is masked: /etc/shadow is the host's, readable only by host root and group shadow.
+    const result = await sandbox.exec(
+      'cat /etc/shadow; grep -c root: /etc/passwd; nohup sleep 31.4159 >/dev/null 2>&1 &',
+    );
     expect(result.stdout).not.toContain('root:');
+    expect(result.stderr).toContain('Permission denied');
     expect(result.stdout.trim()).toBe('1');
+    // Seen from the host, the sandbox's processes run as uid 65534 when we are root (as the caller otherwise).
+    const hostUids: string[] = [];
+    for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (!cmdline.includes('31.4159')) continue;
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      hostUids.push(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? '?');
+    }
+    const expected = (process.getuid?.() ?? 0) === 0 ? '65534' : String(process.getuid?.());
+    expect(hostUids).toEqual([expected]);
+  });
+
+  it('limits.diskMb: writes past the cap fail, and the workspace keeps every file after dispose', {
+    timeout: 60_000,
+  }, async () => {
+    await writeFile(join(workspace, 'before.txt'), 'kept\n');
+    const sandbox = await provider.create({ workspace, limits: { diskMb: 32 } });
+    const result = await sandbox.exec(
+      'cat before.txt; echo new > after.txt; head -c 100000000 /dev/zero > fill; echo "rc=$?"; wc -c < fill; rm fill',
+    );
+    expect(result.stdout).toMatch(/^kept\nrc=1\n\d+\n$/);
+    expect(Number(result.stdout.split('\n')[2])).toBeLessThan(32 * 1024 * 1024);
+    expect(result.stderr).toContain('No space left on device');
+    await sandbox.dispose();
+    // The capped filesystem is gone; what the session wrote is in the host directory.
+    expect(await readFile(join(workspace, 'before.txt'), 'utf8')).toBe('kept\n');
+    expect(await readFile(join(workspace, 'after.txt'), 'utf8')).toBe('new\n');
+    expect((await readFile('/proc/self/mountinfo', 'utf8')).includes(workspace)).toBe(false);
+  });
+
+  it('killAll stops leftovers of earlier commands and the sandbox stays usable', { timeout: 30_000 }, async () => {
+    const sandbox = (await provider.create({ workspace })) as ProcessSandbox;
+    await sandbox.exec("(setsid sh -c 'while :; do sleep 0.05; done' &) ; nohup sleep 60 >/dev/null 2>&1 &");
+    const before = await sandbox.exec('ls /proc | grep -c "^[0-9]"');
+    expect(await sandbox.killAll()).toBeGreaterThanOrEqual(2);
+    const after = await sandbox.exec('ls /proc | grep -c "^[0-9]"');
+    // bwrap's init, the runner, and this command's sh, ls and grep remain.
+    expect(Number(after.stdout)).toBeLessThan(Number(before.stdout));
+    expect(Number(after.stdout)).toBeLessThanOrEqual(5);
   });
 });
+
+describe.skipIf(!env.ready || !existsSync('/sys/fs/cgroup/unified/cgroup.procs'))(
+  'cgroup v2 (the hybrid unified hierarchy of this cgroup v1 host: no controllers to delegate)',
+  () => {
+    it('puts the sandbox in a v2 child, reports that it enforces no limit there, and kills and removes it on dispose', {
+      timeout: 30_000,
+    }, async () => {
+      const root = '/sys/fs/cgroup/unified';
+      const provider = new ProcessSandboxProvider({ isolation: 'bubblewrap', cgroupRoot: root });
+      try {
+        const sandbox = (await provider.create({ workspace, limits: { pids: 32, memoryMb: 256 } })) as ProcessSandbox;
+        // No controller is available in this v2 hierarchy: memory falls back to prlimit, and it says so.
+        expect(sandbox.limitsEnforcement).toBe('rlimit');
+        await sandbox.exec('nohup sleep 60 >/dev/null 2>&1 &');
+        const dir = join(root, `sessionhub-${sandbox.id}`);
+        const procs = (await readFile(join(dir, 'cgroup.procs'), 'utf8')).trim().split('\n');
+        // bwrap, its init, the runner and the sleep at least.
+        expect(procs.length).toBeGreaterThanOrEqual(3);
+        await sandbox.dispose();
+        expect(existsSync(dir)).toBe(false);
+        // Every process it held is gone (or a zombie waiting for its new parent to reap it).
+        const alive = async () => {
+          const states = await Promise.all(
+            procs.map((pid) =>
+              readFile(`/proc/${pid}/stat`, 'utf8').then(
+                (t) => t.slice(t.lastIndexOf(')') + 2, t.lastIndexOf(')') + 3),
+                () => 'gone',
+              ),
+            ),
+          );
+          return states.filter((state) => state !== 'gone' && state !== 'Z');
+        };
+        await vi.waitFor(async () => expect(await alive()).toEqual([]), { timeout: 5_000 });
+      } finally {
+        await provider.close();
+      }
+    });
+  },
+);

@@ -19,9 +19,22 @@ import {
  * result, surviving into the verifier's gates, and changing what a gate runs.
  */
 
-/** Runs a Python script in the sandbox with the runner's pid (the parent of `/bin/sh -c`) as its argument. */
+/**
+ * Shell that sets `$RUNNER` to the pid of the sandbox's runner: the process whose program is `node` and whose
+ * command line holds the runner script (recognised by a word of it, split here so this command's own line does
+ * not match; bwrap and docker-init carry the script in their arguments too, but their program is not node).
+ * `command grep -a`: an agent's shell may replace grep with a tool that skips files holding NUL bytes.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+const FIND_RUNNER =
+  'RUNNER=; for p in /proc/[0-9]*; do case "$(tr "\\0" "\\n" < "$p/cmdline" 2>/dev/null | head -n 1)" in *node) ' +
+  'if command grep -aq "SESSIONHUB_KILL""_SCOPE" "$p/cmdline" 2>/dev/null; then RUNNER=${p#/proc/}; break; fi;; esac; done; ';
+
+/** Runs a Python script in the sandbox with the runner's pid as its argument. */
 function againstRunner(ctx: EscapeContext, script: string): Promise<{ stdout: string; stderr: string }> {
-  return ctx.sandbox.exec(`python3 -c '${script}' "$PPID" 2>&1`, { timeoutMs: 15_000 });
+  return ctx.sandbox.exec(`${FIND_RUNNER}echo "runner=$RUNNER"; python3 -c '${script}' "$RUNNER" 2>&1`, {
+    timeoutMs: 15_000,
+  });
 }
 
 const PTRACE = `import ctypes, sys
@@ -101,7 +114,7 @@ async function tamperAttempt(ctx: EscapeContext, tamper: string, pinBase: boolea
   await ctx.sandbox.exec(tamper, { timeoutMs: 20_000 });
   const before = await ctx.sandbox.readFile('check.sh');
   const conf = await ctx.sandbox.readFile('test.conf');
-  const verdict = await verify(ctx.sandbox, [{ name: 'tests', command: 'sh check.sh' }], {
+  const verdict = await verify(ctx.gateSandbox, [{ name: 'tests', command: 'sh check.sh' }], {
     paths: ['check.sh', 'test.conf'],
     policy: 'base',
     ...(pinBase ? { baseRef: sha } : {}),
@@ -124,12 +137,13 @@ export const VERDICT_ATTEMPTS: readonly EscapeAttempt[] = [
     run: async (ctx) => {
       const py = await againstRunner(ctx, PTRACE);
       const gdb = await ctx.sandbox.exec(
-        `if command -v gdb >/dev/null; then gdb -p "$PPID" -batch -ex 'print $pc' 2>&1; else echo 'no gdb'; fi`,
+        `${FIND_RUNNER}if command -v gdb >/dev/null; then gdb -p "$RUNNER" -batch -ex 'print $pc' 2>&1; else echo 'no gdb'; fi`,
         { timeoutMs: 30_000 },
       );
       const attached = py.stdout.includes('ATTACHED') || /\$1 = \(void/.test(gdb.stdout);
+      const found = /runner=(\d+)/.test(py.stdout);
       return {
-        blocked: !attached,
+        blocked: found && !attached,
         detail: `python: ${short(py.stdout, 40)}; gdb: ${short(
           gdb.stdout
             .split('\n')
@@ -144,22 +158,24 @@ export const VERDICT_ATTEMPTS: readonly EscapeAttempt[] = [
     name: "read or write the runner's memory (/proc/PID/mem, process_vm_*)",
     run: async (ctx) => {
       const result = await againstRunner(ctx, MEMORY);
+      const found = /runner=(\d+)/.test(result.stdout);
       const reached = /MEMREAD [1-9]|VMREAD|VMWRITE/.test(result.stdout);
-      return { blocked: !reached, detail: short(result.stdout, 160) };
+      return { blocked: found && !reached, detail: short(result.stdout, 160) };
     },
   },
   {
     name: "write a forged result into the runner's channel (/proc/PID/fd)",
     run: async (ctx) => {
       const result = await ctx.sandbox.exec(
-        `for fd in 0 1 2; do printf '%s\\n' '${forged(1)}' > /proc/$PPID/fd/$fd 2>/dev/null && echo "WROTE $fd"; done; ` +
-          'ls -l /proc/$PPID/fd 2>&1 | head -5',
+        `${FIND_RUNNER}echo "runner=$RUNNER"; for fd in 0 1 2; do printf '%s\\n' '${forged(1)}' > /proc/$RUNNER/fd/$fd 2>/dev/null && echo "WROTE $fd"; done; ` +
+          'ls -l /proc/$RUNNER/fd 2>&1 | head -5',
         { timeoutMs: 10_000 },
       );
       const wrote = result.stdout.includes('WROTE');
+      const found = /runner=(\d+)/.test(result.stdout);
       const next = await ctx.sandbox.exec('exit 7', { timeoutMs: 10_000 });
       return {
-        blocked: !wrote && next.exitCode === 7,
+        blocked: found && !wrote && next.exitCode === 7,
         detail: `${wrote ? 'WROTE INTO THE CHANNEL' : 'channel not writable'}; next command exit ${next.exitCode}; ${short(result.stdout, 80)}`,
       };
     },
@@ -213,7 +229,7 @@ export const VERDICT_ATTEMPTS: readonly EscapeAttempt[] = [
         timeoutMs: 10_000,
       });
       await waitForFile(join(ctx.workspace, 'verdict.txt'), 5_000);
-      const verdict = await verify(ctx.sandbox, [
+      const verdict = await verify(ctx.gateSandbox, [
         { name: 'check', command: 'echo fail > verdict.txt; sleep 0.5; grep -q pass verdict.txt' },
       ]);
       return {
@@ -229,7 +245,7 @@ export const VERDICT_ATTEMPTS: readonly EscapeAttempt[] = [
         (r) => `exit ${r.exitCode}: ${short(r.stdout, 60)}`,
         (error: unknown) => `rejected (${short(String(error), 60)})`,
       );
-      const verdict = await verify(ctx.sandbox, [{ name: 'check', command: 'exit 1' }]).then(
+      const verdict = await verify(ctx.gateSandbox, [{ name: 'check', command: 'exit 1' }]).then(
         (v) => (v.passed ? 'PASSED' : 'failed'),
         () => 'rejected',
       );

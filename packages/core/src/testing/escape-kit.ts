@@ -44,6 +44,11 @@ export interface EscapeSuiteOptions {
   contract?: Partial<SandboxLimits>;
   /** Per-attempt timeout in ms (default 60 000). */
   timeoutMs?: number;
+  /**
+   * When the factory wraps a sandbox (e.g. so that `exec` goes through an agent's tools), the sandbox the
+   * verifier's gates use: gates are the verifier's commands, never the agent's.
+   */
+  unwrap?: (sandbox: Sandbox) => Sandbox;
   /** Called with each row as it is decided (e.g. to merge tables of several adapters). */
   onResult?: (row: EscapeResult) => void;
   /** Where the table goes after the suite; default `console.log`. `false` prints nothing. */
@@ -64,6 +69,8 @@ export interface EscapeContext {
   mark: string;
   /** The contract the sandbox was made under. */
   contract: EscapeContract;
+  /** The sandbox a verifier's gates run in: `sandbox` itself, unless the suite was told to unwrap it. */
+  gateSandbox: Sandbox;
 }
 
 /** How an attempt ended. */

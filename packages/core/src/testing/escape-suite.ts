@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,11 +161,23 @@ const HOST_ATTEMPTS: readonly EscapeAttempt[] = [
   {
     name: 'fork bomb (300 processes against the pids limit)',
     run: async (ctx) => {
-      const result = await ctx.sandbox.exec(
-        'n=0; i=0; while [ $i -lt 300 ]; do if sleep 3 & then n=$((n+1)); fi; i=$((i+1)); done; echo "started=$n"',
-        { timeoutMs: 20_000 },
-      );
-      const all = result.stdout.includes('started=300');
+      // The bomb runs in a subshell (dash gives up at the first failed fork, bash retries); then the live
+      // sleeps are counted with shell builtins only, which need no free process slot.
+      // When what runs the command is itself starved of processes (an agent's tool), the exec fails: that is
+      // the budget running out, reported as such.
+      const result = await ctx.sandbox
+        .exec(
+          '( i=0; while [ $i -lt 300 ]; do sleep 4 & i=$((i+1)); done ) 2>/dev/null; n=0; ' +
+            'for c in /proc/[0-9]*/comm; do x=; read -r x < "$c" 2>/dev/null; [ "$x" = sleep ] && n=$((n+1)); done; echo "alive=$n"',
+          { timeoutMs: 30_000 },
+        )
+        .catch((error: unknown) => ({
+          stdout: '',
+          stderr: `the command's own process died: ${short(String(error), 80)}`,
+        }));
+      const live = Number(/alive=(\d+)/.exec(result.stdout)?.[1] ?? 'NaN');
+      const starved = result.stdout === '' && result.stderr.startsWith("the command's own process died");
+      const all = !(live < 300) && !starved;
       // The sandbox must still answer once the bomb's processes are gone.
       let alive = false;
       for (let i = 0; i < 40 && !alive; i++) {
@@ -175,7 +187,7 @@ const HOST_ATTEMPTS: readonly EscapeAttempt[] = [
       }
       return {
         blocked: !all && alive,
-        detail: `${all ? 'all 300 started' : short(result.stdout + result.stderr, 60)}; sandbox ${alive ? 'responsive' : 'UNRESPONSIVE'} after`,
+        detail: `${Number.isNaN(live) ? short(result.stdout + result.stderr, 100) : `${live} of 300 alive at once`}; sandbox ${alive ? 'responsive' : 'UNRESPONSIVE'} after`,
       };
     },
   },
@@ -186,7 +198,8 @@ const HOST_ATTEMPTS: readonly EscapeAttempt[] = [
         `awk 'BEGIN { s = "x"; while (length(s) < 600000000) s = s s; print "ALLOCATED", length(s) }'`,
         { timeoutMs: 40_000 },
       );
-      const allocated = result.stdout.includes('ALLOCATED');
+      // The count, not the word: an agent's shell may echo the command text (which holds the word) on failure.
+      const allocated = /ALLOCATED \d+/.test(result.stdout);
       return {
         blocked: !allocated && result.exitCode !== 0,
         detail: `exit ${result.exitCode}; ${allocated ? 'ALLOCATED 600 MB' : 'killed or failed'}; ${short(result.stderr, 80)}`,
@@ -516,6 +529,7 @@ export function describeEscapeSuite(
               canary,
               mark,
               contract,
+              gateSandbox: options.unwrap?.(sandbox) ?? sandbox,
               listener: { port, connections: () => connections },
             });
           } catch (error) {

@@ -113,7 +113,15 @@ export async function withProtectedPaths(
     timeoutMs: 60_000,
   });
   if (swapped.exitCode !== 0) {
-    return [emit(failed(PROTECTED_PATHS_GATE, 'cannot put the base versions in place', swapped.stderr.trim()))];
+    return [
+      emit(
+        failed(
+          PROTECTED_PATHS_GATE,
+          'cannot put the base versions in place',
+          `${swapped.stdout}${swapped.stderr}`.trim(),
+        ),
+      ),
+    ];
   }
   const reported = gate();
   const outcome = await gates().then(
