@@ -8,6 +8,7 @@ import { checkPortVersions } from '../ports/check-versions.js';
 import type { ActiveSession, Opened, SessionHandle, SessionResult } from './active-session.js';
 import { checkError, checkInstruction } from './boundary.js';
 import { budgetError } from './budgets.js';
+import { holderIsDead } from './claim-holder.js';
 import { checkDecision, checkRaise, type Decision, DecisionBox, validLimits } from './decisions.js';
 import { SESSION_PAUSED, type SessionListeners, sessionEvents } from './event-stream.js';
 import { isolateListeners } from './listener-isolation.js';
@@ -291,7 +292,8 @@ export class SessionHub {
       return { handle: this.finishedHandle(repaired, replayed) };
     }
     const claim = replayed.claim;
-    if (claim && claim.owner !== this.engineId && claim.until > this.now()) {
+    // A live claim of another engine blocks, unless its process is known to be gone (same host, pid dead).
+    if (claim && claim.owner !== this.engineId && claim.until > this.now() && !holderIsDead(claim.holder)) {
       throw new SessionStateError(
         'session.owned_elsewhere',
         `session ${id} is run by engine ${claim.owner} until ${new Date(claim.until).toISOString()}; ` +

@@ -1,6 +1,7 @@
 import type { BudgetBreach, SessionEvent, StepKind } from '../model/events.js';
 import type { SessionErrorInfo, SessionInput, SessionState } from '../model/session.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
+import type { ClaimHolder } from './claim-holder.js';
 
 /** What a session's event log says about it: everything a resumed engine needs. */
 export interface ReplayedState {
@@ -18,7 +19,7 @@ export interface ReplayedState {
   /** Set once `session.finished` is in the log. */
   terminal?: { state: SessionState; error?: SessionErrorInfo };
   /** The engine whose claim on the session is the latest, until it runs out (absent once released or finished). */
-  claim?: { owner: string; until: number };
+  claim?: { owner: string; until: number; holder?: Partial<ClaimHolder> };
   /** The budget the session paused at, while no decision has been recorded. */
   budgetWait?: BudgetBreach;
   /** Limits raised by `approve(id, { raiseBudget })`, latest last. */
@@ -66,7 +67,7 @@ export function applyEvent(s: ReplayedState, e: SessionEvent): void {
       s.claim = undefined;
       break;
     case 'session.claimed':
-      s.claim = { owner: e.owner, until: Date.parse(e.until) };
+      s.claim = { owner: e.owner, until: Date.parse(e.until), holder: { host: e.host, pid: e.pid, proc: e.proc } };
       break;
     case 'session.released':
       if (s.claim?.owner === e.owner) s.claim = undefined;

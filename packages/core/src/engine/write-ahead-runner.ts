@@ -4,6 +4,7 @@ import { isTerminal, type Session, type SessionState } from '../model/session.js
 import { addUsage, isEmptyUsage, type Usage, usageBeyond } from '../model/usage.js';
 import type { Store } from '../ports/store.js';
 import { checkBudgets } from './budgets.js';
+import { thisHolder } from './claim-holder.js';
 import { DurabilityError } from './errors.js';
 import type { SessionBudgets } from './options.js';
 import type { Redactor } from './redaction.js';
@@ -343,6 +344,7 @@ export class WriteAheadRunner {
       sessionId: this.sessionId,
       owner: this.deps.owner,
       until: new Date(this.claimedUntil).toISOString(),
+      ...thisHolder(),
     };
   }
 

@@ -64,9 +64,17 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
   /**
    * An engine owns the session until `until` (ISO-8601, the owner's clock): it alone writes to the log
    * (every write is conditional on the last seq it knows). Written when an engine opens the session and
-   * to renew the claim; other engines refuse to drive the session while the claim is live.
+   * to renew the claim; other engines refuse to drive the session while the claim is live, unless they
+   * run on the same host (`host`, and `proc`'s boot id and pid namespace) and the holder's `pid` is gone
+   * (or, per `proc`'s start time, is another process now).
    */
-  ev('session.claimed', { owner: z.string(), until: z.string() }),
+  ev('session.claimed', {
+    owner: z.string(),
+    until: z.string(),
+    host: z.string().optional(),
+    pid: z.number().int().optional(),
+    proc: z.string().optional(),
+  }),
   /** The owner let the session go without finishing it (it paused): any engine may resume it now. */
   ev('session.released', { owner: z.string() }),
   /** The Foundation document was missing and created from the template (`policy.foundation: 'create'`). */
