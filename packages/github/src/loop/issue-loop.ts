@@ -4,7 +4,9 @@ import type { SqliteOutcomeLog } from '../outcomes/outcome-log.js';
 import type { DeliveryLog } from '../webhooks/delivery-log.js';
 import type { JobRunner } from '../webhooks/job-queue.js';
 import type { QueuedJob, WebhookJob } from '../webhooks/jobs.js';
+import { approve, rate, recordClosed } from './decisions.js';
 import { renderIssueComment, renderPullRequestBody } from './pr-body.js';
+import { resumeWhenFree, untilAborted } from './waiting.js';
 
 /** The labels a session's issue carries as it moves. */
 export interface SessionLabels {
@@ -217,119 +219,4 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
       throw error;
     }
   };
-}
-
-/**
- * Resumes a session after a restart. The dead process's claim on it blocks other engines until it runs out
- * (`policy.leaseMs`, 30 s by default): `session.owned_elsewhere` is retried every 5 s for up to two minutes.
- */
-async function resumeWhenFree(
-  hub: IssueLoopOptions['hub'],
-  sessionId: string,
-  signal: AbortSignal,
-): Promise<Awaited<ReturnType<SessionHub['resume']>>> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await hub.resume(sessionId);
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'session.owned_elsewhere' || attempt >= 24) throw error;
-      await new Promise((ok) => setTimeout(ok, 5_000));
-      signal.throwIfAborted();
-    }
-  }
-}
-
-/** `promise`'s value, or `undefined` as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  if (signal.aborted) return Promise.resolve(undefined);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-async function approve(
-  options: IssueLoopOptions,
-  queued: QueuedJob,
-  job: Extract<WebhookJob, { kind: 'approve' }>,
-  signal: AbortSignal,
-): Promise<void> {
-  const sessionId = findSessionOf(options.deliveries, job.repo, job.number);
-  if (!sessionId) {
-    await options.host.comment(
-      job.repo,
-      job.number,
-      'There is no SessionHub session waiting for approval on this issue.',
-      { signal },
-    );
-    options.deliveries.finish(queued.deliveryId, 'done', 'no session');
-    return;
-  }
-  await options.hub.approve(sessionId, { signal });
-  options.deliveries.finish(queued.deliveryId, 'done', `approved ${sessionId}`);
-}
-
-async function rate(
-  options: IssueLoopOptions,
-  queued: QueuedJob,
-  job: Extract<WebhookJob, { kind: 'rate' }>,
-  signal: AbortSignal,
-): Promise<void> {
-  const sessionId = options.outcomes?.sessionOf(job.repo, job.number);
-  if (!options.outcomes || !sessionId) {
-    await options.host.comment(job.repo, job.number, 'There is no SessionHub pull request here to rate.', { signal });
-    options.deliveries.finish(queued.deliveryId, 'done', 'no session');
-    return;
-  }
-  options.outcomes.record({
-    sessionId,
-    kind: 'rating',
-    value: job.rating,
-    source: job.sender,
-    ...(job.note ? { note: job.note } : {}),
-  });
-  options.deliveries.finish(queued.deliveryId, 'done', `rated ${sessionId} ${job.rating}`);
-}
-
-/** Records what became of a session's pull request: merged, closed unmerged, or (for a revert) reverted. */
-function recordClosed(
-  options: IssueLoopOptions,
-  queued: QueuedJob,
-  job: Extract<WebhookJob, { kind: 'pull_request_closed' }>,
-): void {
-  const own = options.outcomes?.sessionOf(job.repo, job.number);
-  if (own)
-    options.outcomes?.record({ sessionId: own, kind: job.merged ? 'merged' : 'closed', value: 1, source: 'github' });
-  const reverted = job.reverts !== undefined ? options.outcomes?.sessionOf(job.repo, job.reverts) : undefined;
-  if (reverted) {
-    options.outcomes?.record({
-      sessionId: reverted,
-      kind: 'reverted',
-      value: 1,
-      source: 'github',
-      note: `#${job.number}`,
-    });
-  }
-  options.deliveries.finish(
-    queued.deliveryId,
-    'done',
-    own || reverted ? 'outcome recorded' : 'not a session pull request',
-  );
-}
-
-function findSessionOf(deliveries: DeliveryLog, repo: string, number: number): string | undefined {
-  return deliveries
-    .pending()
-    .filter((q) => q.job.kind === 'issue' && q.job.repo === repo && q.job.number === number && q.sessionId)
-    .at(-1)?.sessionId;
 }
