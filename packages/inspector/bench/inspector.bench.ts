@@ -168,6 +168,19 @@ try {
     target_20ms_over_list_p50: round(20 / quantile(newest, 0.5)),
   };
 
+  // What the page waits for before it can draw: the whole log, in pages of 5,000.
+  const eventReads: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    t = performance.now();
+    for (let from = 1; from <= EVENTS; from += 5000) {
+      const res = await fetch(`${origin}/api/sessions/${long.id}/events?from=${from}&limit=5000`, { headers: auth });
+      await res.json();
+    }
+    eventReads.push(performance.now() - t);
+  }
+  console.log(`reading the 10,000-event log over HTTP: median ${round(quantile(eventReads, 0.5))} ms`);
+  metrics.api_events_10k_read_ms = round(quantile(eventReads, 0.5));
+
   const missing = browserMissing();
   if (missing) console.log(`browser part skipped: ${missing}`);
   else {
@@ -195,6 +208,25 @@ try {
         });
         await page.waitForSelector(`.row[data-seq="${EVENTS}"]`);
         if (i > 0) loads.push(Date.now() - start);
+        if (i === 1 && process.env.INSPECTOR_BENCH_PROFILE) {
+          console.log(
+            await page.evaluate(() =>
+              JSON.stringify({
+                dcl: performance
+                  .getEntriesByType('navigation')
+                  .map((n) => (n as PerformanceNavigationTiming).domContentLoadedEventEnd),
+                res: performance
+                  .getEntriesByType('resource')
+                  .map((r) => [
+                    r.name.slice(-40),
+                    Math.round(r.startTime),
+                    Math.round((r as PerformanceResourceTiming).responseEnd),
+                  ]),
+                now: Math.round(performance.now()),
+              }),
+            ),
+          );
+        }
         domRows = await page.locator('.row').count();
         await page.close();
       }

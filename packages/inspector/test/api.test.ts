@@ -98,6 +98,14 @@ describe('inspector JSON API over a SQLite store', () => {
     expect(types).toContain('verifier.gate');
     expect(types).toContain('foundation.updated');
     expect(types[types.length - 1]).toBe('session.finished');
+    expect(rest.body.done).toBe(true);
+    // A page that ends exactly at the last event says so: no empty page to ask for.
+    const exact = await json<{ events: SessionEvent[]; done: boolean }>(
+      inspector,
+      `/api/sessions/${seeded.fullId}/events?from=1&limit=${types.length}`,
+    );
+    expect(exact.body.events).toHaveLength(types.length);
+    expect(exact.body.done).toBe(true);
     const foundation = await json<{ current: { version: string; text: string }; previous: null }>(
       inspector,
       `/api/sessions/${seeded.fullId}/foundation`,

@@ -46,9 +46,11 @@ export function readRoutes(app: Hono, store: Store, deploys: DeploySource | unde
     await sessionOr404(store, id, signal);
     const fromSeq = intParam(c.req.query('from'), 'from', 1) || 1;
     const limit = intParam(c.req.query('limit'), 'limit', 1000, 5000) || 1000;
-    const events = await store.readEvents(id, { fromSeq, limit, signal });
+    // One more than asked tells whether more follow, so a reader never asks for an empty last page.
+    const read = await store.readEvents(id, { fromSeq, limit: limit + 1, signal });
+    const events = read.slice(0, limit);
     const last = events[events.length - 1];
-    return c.json({ events, next: last ? last.seq + 1 : fromSeq, done: events.length < limit });
+    return c.json({ events, next: last ? last.seq + 1 : fromSeq, done: read.length <= limit });
   });
 
   app.get('/api/sessions/:id/foundation', async (c) => {

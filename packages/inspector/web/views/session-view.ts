@@ -37,8 +37,12 @@ function useSessionLog(id: string) {
       setEvents([...all]);
     };
     (async () => {
-      const s = await get<{ session: Session }>(`/api/sessions/${encodeURIComponent(id)}`, ctl.signal);
-      setSession(s.session);
+      // The record and the log load side by side.
+      get<{ session: Session }>(`/api/sessions/${encodeURIComponent(id)}`, ctl.signal)
+        .then((s) => setSession(s.session))
+        .catch((e: unknown) => {
+          if (!ctl.signal.aborted) setError(e instanceof Error ? e.message : String(e));
+        });
       let next = 1;
       for (;;) {
         const page = await get<{ events: SessionEvent[]; next: number; done: boolean }>(
