@@ -27,3 +27,22 @@ export function readLimited(req: IncomingMessage, max: number): Promise<Uint8Arr
     req.on('error', fail);
   });
 }
+
+/** Reads a fetch-API body; `undefined` (and stops reading) once it passes `max` bytes. */
+export async function readStreamLimited(request: Request, max: number): Promise<Uint8Array | undefined> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts);
+}

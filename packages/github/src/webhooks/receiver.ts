@@ -3,7 +3,7 @@ import { GitHostError } from '../errors.js';
 import type { DeliveryLog } from './delivery-log.js';
 import { JobQueue, type JobRunner } from './job-queue.js';
 import type { QueuedJob, WebhookJob } from './jobs.js';
-import { readLimited } from './node-body.js';
+import { readLimited, readStreamLimited } from './node-body.js';
 import { type TriggerOptions, WebhookRouter } from './route.js';
 import { verifySignature } from './signature.js';
 
@@ -161,9 +161,10 @@ export class WebhookReceiver {
 
   /** A fetch-API handler (Hono, Bun, Deno, workers): `Request` in, `Response` out. */
   async fetch(request: Request): Promise<Response> {
-    const declared = Number(request.headers.get('content-length') ?? 0);
-    if (declared > this.maxBytes) return Response.json(answer(413, 'payload too large').body, { status: 413 });
-    const body = new Uint8Array(await request.arrayBuffer());
+    const tooLarge = () => Response.json(answer(413, `payload over ${this.maxBytes} bytes`).body, { status: 413 });
+    if (Number(request.headers.get('content-length') ?? 0) > this.maxBytes) return tooLarge();
+    const body = await readStreamLimited(request, this.maxBytes);
+    if (!body) return tooLarge();
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => {
       headers[key] = value;
