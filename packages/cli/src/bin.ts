@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { buildProgram } from './program.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -31,7 +30,13 @@ function describeError(error: unknown): { code?: string; message: string; fix?: 
 }
 
 async function main(argv: string[]): Promise<ExitCode> {
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-v')) {
+    // The fast path: nothing else to load (the same line cac prints).
+    process.stdout.write(`sessionhub/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
+    return EXIT.ok;
+  }
   let exit: ExitCode = EXIT.ok;
+  const { buildProgram } = await import('./program.js');
   const cli = buildProgram(version, (code) => {
     exit = code;
   });
