@@ -1,0 +1,96 @@
+/**
+ * The database schema as an ordered list of migrations, inside the store's own PostgreSQL schema
+ * (namespace, `sessionhub` by default). `schema_version` holds the version applied; opening an
+ * older schema applies the missing migrations in one transaction under an advisory lock, a newer
+ * one is refused with `store.schema_too_new`.
+ *
+ * Keys (ids, tags, template names, paths) are `text COLLATE "C"`: compared by code point, as
+ * core compares them, whatever the database's locale.
+ */
+
+/** Version 1: sessions with their library `tsvector`, the event log, analytics side tables, templates, Foundation versions. */
+export const SCHEMA_V1 = `
+CREATE TABLE schema_version (version integer NOT NULL);
+CREATE TABLE sessions (
+  pk bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id text COLLATE "C" NOT NULL UNIQUE,
+  state text COLLATE "C" NOT NULL,
+  template_id text COLLATE "C",
+  created_ms bigint,
+  tags text[] COLLATE "C" NOT NULL DEFAULT '{}',
+  last_seq integer NOT NULL DEFAULT 0,
+  search tsvector NOT NULL,
+  data text NOT NULL
+);
+CREATE INDEX sessions_by_created ON sessions (created_ms DESC, id);
+CREATE INDEX sessions_by_template ON sessions (template_id, created_ms);
+CREATE INDEX sessions_by_state ON sessions (state, created_ms);
+CREATE INDEX sessions_by_tags ON sessions USING gin (tags);
+CREATE INDEX sessions_search ON sessions USING gin (search);
+CREATE TABLE events (
+  session_pk bigint NOT NULL REFERENCES sessions (pk) ON DELETE CASCADE,
+  seq integer NOT NULL CHECK (seq > 0),
+  type text NOT NULL,
+  at text NOT NULL,
+  data text NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+);
+CREATE TABLE step_open (
+  session_pk bigint NOT NULL,
+  step_id text COLLATE "C" NOT NULL,
+  started_ms bigint NOT NULL,
+  PRIMARY KEY (session_pk, step_id)
+);
+CREATE TABLE step_durations (
+  session_pk bigint NOT NULL,
+  seq integer NOT NULL,
+  phase text COLLATE "C" NOT NULL,
+  duration_ms double precision NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+);
+CREATE INDEX step_durations_by_phase ON step_durations (phase, duration_ms);
+CREATE TABLE gate_failures (
+  session_pk bigint NOT NULL,
+  seq integer NOT NULL,
+  gate text COLLATE "C" NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+);
+CREATE TABLE error_signatures (
+  session_pk bigint NOT NULL,
+  seq integer NOT NULL,
+  n integer NOT NULL,
+  signature text COLLATE "C" NOT NULL,
+  PRIMARY KEY (session_pk, seq, n)
+);
+CREATE TABLE usage_records (
+  session_pk bigint NOT NULL,
+  seq integer NOT NULL,
+  phase text COLLATE "C" NOT NULL,
+  input_tokens bigint NOT NULL,
+  output_tokens bigint NOT NULL,
+  cache_read_tokens bigint NOT NULL,
+  cache_write_tokens bigint NOT NULL,
+  cost_usd double precision NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+);
+CREATE TABLE templates (
+  id text COLLATE "C" PRIMARY KEY,
+  name text COLLATE "C" NOT NULL,
+  updated_ms bigint,
+  data text NOT NULL
+);
+CREATE INDEX templates_by_name ON templates (name, id);
+CREATE TABLE foundation_versions (
+  n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  path text COLLATE "C" NOT NULL,
+  at_ms bigint,
+  data text NOT NULL
+);
+CREATE INDEX foundation_by_path ON foundation_versions (path, at_ms, n);
+`;
+
+/** The schema version this build writes. */
+export const LATEST_SCHEMA_VERSION = 1;
+
+/** Migration SQL by the version it produces. */
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [{ version: 1, sql: SCHEMA_V1 }];
