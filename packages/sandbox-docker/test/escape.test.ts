@@ -4,8 +4,8 @@ import { DockerSandboxProvider } from '../src/index.js';
 import { dockerTestEnv, skipNote } from './docker-env.js';
 
 const env = await dockerTestEnv();
-// Defaults equal to the escape contract's limits, so sandboxes come from the warm pool.
-const provider = new DockerSandboxProvider({ pool: { size: 2 }, defaults: DEFAULT_ESCAPE_CONTRACT.limits });
+// The contract has a disk cap (limits.diskMb), which a pooled container cannot have: every sandbox starts cold.
+const provider = new DockerSandboxProvider({ defaults: DEFAULT_ESCAPE_CONTRACT.limits });
 afterAll(() => provider.close());
 
 describe.skipIf(!env.ready)(`sandbox-docker${skipNote(env)}`, () => {
