@@ -24,11 +24,11 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Screenshots go here (gitignored); CI keeps them as artifacts. */
 export const ARTIFACTS = join(packageDir, 'test-artifacts');
 
-/** Why the browser tests cannot run here, or `undefined` when they can. Throws in CI. */
-export function browserMissing(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  const reason = `${CHROMIUM} is missing (install it: scripts/ensure-chromium.sh)`;
-  if (process.env.CI === 'true') throw new Error(`CI needs Chromium for the inspector tests: ${reason}`);
+/** Why the browser tests cannot run here, or `undefined` when they can. Throws in CI (`CI=true`). */
+export function browserMissing(path = CHROMIUM, ci = process.env.CI): string | undefined {
+  if (existsSync(path)) return undefined;
+  const reason = `${path} is missing (install it: scripts/ensure-chromium.sh)`;
+  if (ci === 'true') throw new Error(`CI needs Chromium for the inspector tests: ${reason}`);
   return reason;
 }
 
