@@ -177,4 +177,37 @@ describe('inspector JSON API over a SQLite store', () => {
       await writer.close();
     }
   });
+
+  it('rejects, cancels and resumes sessions through the hub it was given', async () => {
+    const hub = seeded.hub();
+    const inspector = createInspector({ store: seeded.store, hub });
+    const toReject = await hub.run({ request: 'Rejected greeting' });
+    const toCancel = await hub.run({ request: 'Cancelled greeting' });
+    for (const id of [toReject.id, toCancel.id]) {
+      while ((await seeded.store.getSession(id))?.state !== 'awaiting_approval')
+        await new Promise((r) => setTimeout(r, 10));
+    }
+    const act = (id: string, action: string, body: unknown = {}) =>
+      inspector.fetch(
+        new Request(`${base}/api/sessions/${id}/${action}`, {
+          method: 'POST',
+          headers: { 'x-sessionhub-action': '1', 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      );
+    expect((await act(toReject.id, 'reject', { reason: 'not now' })).status).toBe(200);
+    expect((await act(toCancel.id, 'cancel')).status).toBe(200);
+    expect((await toReject.result).session).toMatchObject({ state: 'failed', error: { code: 'approval.rejected' } });
+    expect((await seeded.store.getSession(toCancel.id))?.state).toBe('cancelled');
+    const resolved = (await seeded.store.readEvents(toReject.id)).find((e) => e.type === 'approval.resolved');
+    expect(resolved).toMatchObject({ approved: false, reason: 'not now' });
+    // Approving a session that no longer waits is the engine's refusal, passed on with its code.
+    const late = await act(toReject.id, 'approve');
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: { code: string } }).error.code).toBe('session.invalid_state');
+    // Resuming an ended session answers at once and changes nothing.
+    const before = (await seeded.store.readEvents(toCancel.id)).length;
+    expect((await act(toCancel.id, 'resume')).status).toBe(200);
+    expect(await seeded.store.readEvents(toCancel.id)).toHaveLength(before);
+  });
 });

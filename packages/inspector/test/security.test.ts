@@ -119,6 +119,17 @@ describe('inspector guard', () => {
   });
 });
 
+describe('the page', () => {
+  it('says how to build it when it was not built', async () => {
+    const inspector = createInspector({ store: new MemoryStore(), assetsDir: '/no/such/dir' });
+    const res = await inspector.fetch(new Request('http://127.0.0.1/'));
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('inspector.assets_missing');
+    expect(body.error.message).toContain('npm run build -w @sessionhub/inspector');
+  });
+});
+
 describe('startInspector', () => {
   let running: RunningInspector | undefined;
   afterEach(async () => {
