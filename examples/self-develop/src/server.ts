@@ -15,6 +15,7 @@ import {
   SqliteOutcomeLog,
   WebhookReceiver,
   withFailureLessons,
+  withOutcomeRanking,
 } from '@sessionhub/github';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { openSqliteStore } from '@sessionhub/store-sqlite';
@@ -84,7 +85,8 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
     verifier: new CommandVerifier({
       gates: [{ name: 'check', command: options.checkCommand ?? 'node check.mjs', timeoutMs: 60_000 }],
     }),
-    store,
+    // The library the planner sees ranks past sessions by what became of their pull requests.
+    store: withOutcomeRanking(store, outcomes),
     sandbox,
     workspace: workspaces.resolver,
     policy: { maxFixAttempts: 1, secrets: [options.anthropic.apiKey] },

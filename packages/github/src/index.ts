@@ -35,6 +35,7 @@ export {
   withFailureLessons,
 } from './outcomes/lessons.js';
 export { type Outcome, type OutcomeKind, SqliteOutcomeLog } from './outcomes/outcome-log.js';
+export { type OutcomeWeights, outcomeWeight, withOutcomeRanking } from './outcomes/outcome-ranking.js';
 export { type OutcomeStats, outcomeStats } from './outcomes/outcome-stats.js';
 export { type CommentCommand, parseCommand } from './webhooks/commands.js';
 export { type DeliveryLog, type DeliveryState, SqliteDeliveryLog } from './webhooks/delivery-log.js';

@@ -16,6 +16,7 @@ import {
   signPayload,
   WebhookReceiver,
   withFailureLessons,
+  withOutcomeRanking,
 } from '../src/index.js';
 import { examplePayload } from './webhook-payloads.js';
 
@@ -154,6 +155,60 @@ describe('outcomes and learning from failures', () => {
       deliveries.close();
       outcomes.close();
       await fake.close();
+    }
+  });
+
+  it('ranks the library by real outcome, so the planner sees merged work first and reverted work last; stats per model tag', async () => {
+    const store = new MemoryStore();
+    const outcomes = SqliteOutcomeLog.open({ path: join(dir, 'outcomes.sqlite') });
+    try {
+      const plain = createSessionHub({
+        planner: new ScriptedPlanner(),
+        executor: new ScriptedExecutor(),
+        verifier: new ScriptedVerifier(),
+        store,
+        sandbox,
+        workspace: dir,
+        policy: { foundation: 'skip' },
+      });
+      const run = async (request: string, model: string) =>
+        (await (await plain.run({ request, tags: ['csv-export', `model:${model}`] })).result).session.id;
+      const merged = await run('Export users as CSV', 'small');
+      const undecided = await run('Export invoices as CSV', 'big');
+      const reverted = await run('Export reports as CSV', 'big');
+      outcomes.record({ sessionId: reverted, kind: 'merged', value: 1, source: 'github' });
+      outcomes.record({ sessionId: reverted, kind: 'reverted', value: 1, source: 'github' });
+      outcomes.record({ sessionId: merged, kind: 'merged', value: 1, source: 'github' });
+
+      const ranked = withOutcomeRanking(store, outcomes);
+      const plainOrder = (await store.searchLibrary({ text: 'csv export', state: 'succeeded' })).map(
+        (h) => h.session.id,
+      );
+      expect(plainOrder).toEqual([reverted, undecided, merged]); // by text alone: newest first at equal scores
+      const planner = new ScriptedPlanner();
+      const learning = createSessionHub({
+        planner,
+        executor: new ScriptedExecutor(),
+        verifier: new ScriptedVerifier(),
+        store: ranked,
+        sandbox,
+        workspace: dir,
+        policy: { foundation: 'skip' },
+      });
+      await (await learning.run({ request: 'csv export of orders', tags: ['model:small'] })).result;
+      expect(planner.calls[0]?.input.library.map((h) => h.session.id)).toEqual([merged, undecided, reverted]);
+      outcomes.record({ sessionId: undecided, kind: 'merged', value: 1, source: 'github' });
+      outcomes.record({ sessionId: undecided, kind: 'rating', value: 5, source: 'octocat' });
+      const again = (await ranked.searchLibrary({ text: 'csv export', state: 'succeeded' })).map((h) => h.session.id);
+      expect(again).toEqual([undecided, merged, reverted]);
+
+      const byModel = await outcomeStats(store, outcomes, { by: 'tag', tagPrefix: 'model:' });
+      expect(byModel.map((s) => [s.key, s.sessions, s.merged, s.rejected])).toEqual([
+        ['big', 2, 1, 1],
+        ['small', 2, 1, 0],
+      ]);
+    } finally {
+      outcomes.close();
     }
   });
 });

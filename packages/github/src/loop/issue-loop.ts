@@ -47,6 +47,8 @@ export interface IssueLoopOptions {
   commandPermission?: RepositoryPermission;
   /** Where pull request links, merges and ratings are recorded. Without it, `/sessionhub rate` is answered but not kept. */
   outcomes?: SqliteOutcomeLog;
+  /** Extra tags on every session the loop starts, e.g. `model:claude-sonnet-4-6` (grouped by `outcomeStats`). */
+  tags?: string[];
   /** Labels of an issue filed for a production error. Default `['sessionhub:production-error']`. */
   errorLabels?: string[];
   /** Told about each step (for logs). */
@@ -97,7 +99,10 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
     } else {
       const issue = await host.getIssue(job.repo, job.number, { signal });
       // No signal: aborting the queue (a shutdown) must leave the session to be resumed, not cancel it.
-      handle = await options.hub.run({ issue, tags: ['github', issueTag(job.repo, job.number)] });
+      handle = await options.hub.run({
+        issue,
+        tags: ['github', issueTag(job.repo, job.number), ...(options.tags ?? [])],
+      });
       options.deliveries.setSession(queued.deliveryId, handle.id);
       progress(`session ${handle.id} started`, queued);
       await host.removeLabel(job.repo, job.number, labels.failed, { signal });

@@ -3,7 +3,7 @@ import type { SqliteOutcomeLog } from './outcome-log.js';
 
 /** Outcome figures of one group of sessions. */
 export interface OutcomeStats {
-  /** The group: a template id, a request kind (`request`, `issue`, `template`), or `all`. */
+  /** The group: a template id, a request kind (`request`, `issue`, `template`), or a tag's value (`model:<id>` → `<id>`). */
   key: string;
   sessions: number;
   succeeded: number;
@@ -19,18 +19,25 @@ export interface OutcomeStats {
 }
 
 /**
- * Merge rate and satisfaction per template and per request kind, from the store's sessions and the outcome log.
- * (Per model needs the model on the session record or its usage events: see docs/github.md, Outcomes.)
+ * Merge rate and satisfaction per template, per request kind, or per tag value (`by: 'tag'` with `tagPrefix:
+ * 'model:'` groups sessions the loop tagged `model:<id>`, see `IssueLoopOptions.tags`), from the store's sessions
+ * and the outcome log.
  */
 export async function outcomeStats(
   store: Store,
   outcomes: SqliteOutcomeLog,
-  options: { by: 'template' | 'kind'; signal?: AbortSignal },
+  options: { by: 'template' | 'kind' | 'tag'; tagPrefix?: string; signal?: AbortSignal },
 ): Promise<OutcomeStats[]> {
   const sessions = await store.listSessions({}, options.signal ? { signal: options.signal } : {});
   const groups = new Map<string, Session[]>();
   for (const s of sessions) {
-    const key = options.by === 'template' ? (s.templateId ?? '(none)') : s.input.kind;
+    const prefix = options.tagPrefix ?? '';
+    const key =
+      options.by === 'template'
+        ? (s.templateId ?? '(none)')
+        : options.by === 'kind'
+          ? s.input.kind
+          : (s.tags.find((t) => t.startsWith(prefix))?.slice(prefix.length) ?? '(none)');
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
   return [...groups.entries()]
