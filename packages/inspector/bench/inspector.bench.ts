@@ -197,7 +197,7 @@ try {
         await page
           .waitForFunction(`Number(document.querySelector('.timeline')?.getAttribute('data-rows')) >= ${EVENTS - 10}`)
           .catch(async (error: unknown) => {
-            console.log(`page: ${await page.locator('main').innerText()}`);
+            console.log(`page: ${await page.locator('main').textContent()}`);
             throw error;
           });
         await page.evaluate(`{ const el = document.querySelector('.timeline'); el.scrollTop = el.scrollHeight; }`);

@@ -54,11 +54,11 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     // The token left the address bar for session storage.
     expect(page.url()).not.toContain('token=');
     const full = page.locator(`tr[data-id="${seeded.fullId}"]`);
-    await expect.poll(() => full.innerText()).toMatch(/succeeded[\s\S]*greeting[\s\S]*demo[\s\S]*\$0\.1/);
-    expect(await page.locator(`tr[data-id="${waitingId}"]`).innerText()).toContain('awaiting_approval');
+    await expect.poll(() => full.textContent()).toMatch(/succeeded[\s\S]*greeting[\s\S]*demo[\s\S]*\$0\.1/);
+    expect(await page.locator(`tr[data-id="${waitingId}"]`).textContent()).toContain('awaiting_approval');
     await page.selectOption('select[name=state]', 'failed');
     await expect.poll(() => rows.count()).toBe(1);
-    expect(await rows.first().innerText()).toContain('failed');
+    expect(await rows.first().textContent()).toContain('failed');
     await page.selectOption('select[name=state]', '');
     await expect.poll(() => rows.count()).toBe(4);
     await shot('sessions-list');
@@ -68,7 +68,7 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     await page.click(`tr[data-id="${seeded.fullId}"] a`);
     const phases = page.locator('.row.phase strong');
     await expect
-      .poll(() => phases.allInnerTexts())
+      .poll(() => phases.allTextContents())
       .toEqual([
         'Planning',
         'Execution',
@@ -78,7 +78,7 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
         'Fix round 1 · verification',
         'Foundation update',
       ]);
-    const lane = (name: string) => page.locator(`.row.lane-${name} .card`).allInnerTexts();
+    const lane = (name: string) => page.locator(`.row.lane-${name} .card`).allTextContents();
     const planner = await lane('planner');
     expect(planner.some((t) => t.startsWith('Re-ask 1: ') && t.includes('no-code-block'))).toBe(true);
     expect(
@@ -102,47 +102,47 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
         'Verdict: passed',
       ]),
     );
-    expect(await page.locator('.row.phase').first().innerText()).toMatch(/2\.4k tokens · \$0\.02/);
-    expect(await page.locator('[data-testid=usage-by-phase]').innerText()).toMatch(/planning[\s\S]*execution/);
+    expect(await page.locator('.row.phase').first().textContent()).toMatch(/2\.4k tokens · \$0\.02/);
+    expect(await page.locator('[data-testid=usage-by-phase]').textContent()).toMatch(/planning[\s\S]*execution/);
     // The instruction, section by section, until an event is selected.
-    expect(await page.locator('.detail .instruction h4').allInnerTexts()).toEqual(
+    expect(await page.locator('.detail .instruction h4').allTextContents()).toEqual(
       expect.arrayContaining(['OBJECTIVES', 'REQUIREMENTS', 'VALIDATION']),
     );
     await page.click('.row.lane-executor .card:text("file change: wrote greet.mjs")');
-    expect(await page.locator('.detail .diff .add').first().innerText()).toContain('+export const greet');
+    expect(await page.locator('.detail .diff .add').first().textContent()).toContain('+export const greet');
     await page.click('.row.lane-verifier .card:text("✗ tests · 1 failure(s)")');
-    expect(await page.locator('.detail .findings').innerText()).toContain('test/greet.test.mjs:3');
+    expect(await page.locator('.detail .findings').textContent()).toContain('test/greet.test.mjs:3');
     await page.click('.row .card:text("Foundation 1.0 → 1.1")');
     await expect
-      .poll(() => page.locator('.detail .diff .add').allInnerTexts())
+      .poll(() => page.locator('.detail .diff .add').allTextContents())
       .toEqual(expect.arrayContaining([expect.stringContaining('1.1')]));
     // 1.0 was the document before any session: the store has no record of it to diff against.
-    expect(await page.locator('.detail').innerText()).toContain('No earlier version is recorded');
+    expect(await page.locator('.detail').textContent()).toContain('No earlier version is recorded');
     await shot('session-timeline');
   });
 
   it('saves the succeeded session as a template and lists it', async () => {
     await page.fill('input[aria-label="template name"]', 'greeting-template');
     await page.click('button[data-action=template]');
-    await expect.poll(() => page.locator('.actions [role=status]').innerText()).toBe('template: done');
+    await expect.poll(() => page.locator('.actions [role=status]').textContent()).toBe('template: done');
     await open('/templates');
     await expect
-      .poll(() => page.locator('[data-testid=templates] summary').allInnerTexts())
+      .poll(() => page.locator('[data-testid=templates] summary').allTextContents())
       .toEqual([expect.stringContaining('greeting-template')]);
   });
 
   it('approves a waiting session and shows it continue live', async () => {
     await open(`/sessions/${waitingId}`);
-    await expect.poll(() => page.locator('[data-testid=session-state]').innerText()).toBe('awaiting_approval');
+    await expect.poll(() => page.locator('[data-testid=session-state]').textContent()).toBe('awaiting_approval');
     expect(await page.locator('[data-testid=live]').count()).toBe(1);
     expect(await page.locator('.row .card:text("Waiting for approval")').count()).toBe(1);
     await shot('session-waiting');
     await page.click('button[data-action=approve]');
     await expect
-      .poll(() => page.locator('[data-testid=session-state]').innerText(), { timeout: 15_000 })
+      .poll(() => page.locator('[data-testid=session-state]').textContent(), { timeout: 15_000 })
       .toBe('succeeded');
     await expect
-      .poll(() => page.locator('.row.phase strong').allInnerTexts())
+      .poll(() => page.locator('.row.phase strong').allTextContents())
       .toEqual(expect.arrayContaining(['Approval', 'Execution', 'Verification']));
     expect(await page.locator('.row .card:text("Approved")').count()).toBe(1);
     expect(await page.locator('.row .card:text("Session succeeded")').count()).toBe(1);
@@ -157,7 +157,7 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     await expect.poll(() => hits.count()).toBeGreaterThan(0);
     await page.fill('input[name=q]', 'no-such-words-anywhere');
     await page.click('button[type=submit]');
-    await expect.poll(() => page.locator('main').innerText()).toContain('No match.');
+    await expect.poll(() => page.locator('main').textContent()).toContain('No match.');
     await page.fill('input[name=q]', 'greet');
     await page.click('button[type=submit]');
     await expect.poll(() => hits.count()).toBeGreaterThan(0);
@@ -168,7 +168,7 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     await open('/analytics');
     const charts = page.locator('figure.chart');
     await expect.poll(() => charts.count()).toBe(4);
-    expect(await page.locator('figure.chart figcaption').allInnerTexts()).toEqual([
+    expect(await page.locator('figure.chart figcaption').allTextContents()).toEqual([
       'Success rate over time',
       'Top failing gates',
       'Cost per session, by phase',
@@ -183,12 +183,12 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
 
   it('shows hostile text from the instruction and tool output as text: nothing runs', async () => {
     await open(`/sessions/${seeded.hostileId}`);
-    await expect.poll(() => page.locator('.session-head h2').innerText()).toContain(HOSTILE.name);
-    expect(await page.locator('.detail').innerText()).toContain('<img src=x onerror=');
+    await expect.poll(() => page.locator('.session-head h2').textContent()).toContain(HOSTILE.name);
+    expect(await page.locator('.detail').textContent()).toContain('<img src=x onerror=');
     await page.click('.row.lane-executor .card');
-    await expect.poll(() => page.locator('.detail').innerText()).toContain('<a href="javascript:');
+    await expect.poll(() => page.locator('.detail').textContent()).toContain('<a href="javascript:');
     await page.click('.row.lane-planner .card >> nth=0');
-    expect(await page.locator('.row.lane-planner .card').first().innerText()).toContain('<script>');
+    expect(await page.locator('.row.lane-planner .card').first().textContent()).toContain('<script>');
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.locator('main script, main img, main iframe, main b').count()).toBe(0);
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
@@ -197,9 +197,9 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     // Its Foundation update is diffed against the version the first session recorded.
     await page.click('.row .card:text("Foundation 1.1 → 1.2")');
     await expect
-      .poll(() => page.locator('.detail .diff .del').allInnerTexts())
+      .poll(() => page.locator('.detail .diff .del').allTextContents())
       .toEqual(expect.arrayContaining([expect.stringContaining('Current Version:** 1.1')]));
-    expect(await page.locator('.detail .diff .add').allInnerTexts()).toEqual(
+    expect(await page.locator('.detail .diff .add').allTextContents()).toEqual(
       expect.arrayContaining([expect.stringContaining('Current Version:** 1.2')]),
     );
     await shot('foundation-diff');
