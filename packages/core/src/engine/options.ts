@@ -6,6 +6,7 @@ import type { Planner } from '../ports/planner.js';
 import type { SandboxCreateOptions, SandboxProvider } from '../ports/sandbox.js';
 import type { Store } from '../ports/store.js';
 import type { Verifier } from '../ports/verifier.js';
+import type { WorkspaceProvider } from '../ports/workspace.js';
 
 /** Limits a session may not exceed; each is checked at every transition. */
 export interface SessionBudgets {
@@ -89,10 +90,14 @@ export interface SessionHubOptions {
   /** Creates one sandbox per session (at the first execution; disposed when the session ends). */
   sandbox: SandboxProvider;
   /**
-   * The working copy. A function must return the same directory for the same session id, since
-   * `resume` asks again.
+   * The working copy: a host directory, a function choosing one per session (it must return the same
+   * directory for the same session id, since `resume` asks again), or a {@link WorkspaceProvider}
+   * (`@sessionhub/git`'s `GitWorkspaces`): the engine then opens the session's working copy before the
+   * first model call, commits the verified work of a passing attempt (step `commit:<n>`) and the
+   * Foundation update (step `foundation-commit:0`), each sha in the log before the engine moves on, and
+   * closes the working copy when the session ends (not when it pauses). See docs/engine.md.
    */
-  workspace: WorkspaceResolver;
+  workspace: WorkspaceResolver | WorkspaceProvider;
   policy?: SessionHubPolicy;
   /** Decides approvals instead of waiting for `approve`/`reject`. */
   onApproval?: (

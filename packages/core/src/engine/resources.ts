@@ -1,22 +1,39 @@
 import type { Session } from '../model/session.js';
 import type { Sandbox } from '../ports/sandbox.js';
+import type { WorkspaceProvider } from '../ports/workspace.js';
 import type { SessionHubOptions } from './options.js';
+
+/** Whether the `workspace` option is a {@link WorkspaceProvider} (rather than a directory or a function). */
+export function isWorkspaceProvider(w: SessionHubOptions['workspace']): w is WorkspaceProvider {
+  return typeof w === 'object' && w !== null;
+}
 
 /** One session's workspace and sandbox: created on first use, the sandbox disposed when the session ends. */
 export class SessionResources {
   private ws: Promise<string> | undefined;
   private sb: Promise<Sandbox> | undefined;
+  /** The session's workspace provider, when the engine was given one. */
+  readonly provider: WorkspaceProvider | undefined;
 
   constructor(
     private readonly options: SessionHubOptions,
     private readonly session: () => Session,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    const w = options.workspace;
+    this.provider = isWorkspaceProvider(w) ? w : undefined;
+  }
 
-  /** The session's working copy on the host. */
+  /** The session's working copy on the host (a provider's `open`, the same directory on every resume). */
   workspace(): Promise<string> {
     const w = this.options.workspace;
-    this.ws ??= typeof w === 'string' ? Promise.resolve(w) : w(this.session(), { signal: this.signal });
+    const opts = { signal: this.signal };
+    this.ws ??=
+      typeof w === 'string'
+        ? Promise.resolve(w)
+        : isWorkspaceProvider(w)
+          ? w.open(this.session(), opts)
+          : w(this.session(), opts);
     return this.ws;
   }
 

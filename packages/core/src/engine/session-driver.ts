@@ -154,7 +154,22 @@ export async function driveSession(d: DriveDeps): Promise<void> {
       },
     );
     outcome.verdict = verdict;
-    if (verdict.passed) break;
+    if (verdict.passed) {
+      // The verified work becomes a commit, its sha in the log before the engine moves on. A failing
+      // attempt is never committed; a fix round's passing one is, under its own attempt number.
+      const provider = d.resources.provider;
+      if (provider) {
+        await runner.step<CommitOutput>(
+          { id: `commit:${attempt}`, kind: 'commit', attempt, state: 'verifying' },
+          async (ctx) => {
+            const change = { instructionText: text, verdict, attempt };
+            const { sha } = await provider.commitVerified(runner.session, change, { signal: ctx.signal });
+            return { sha };
+          },
+        );
+      }
+      break;
+    }
     if (attempt >= policy.maxFixAttempts) {
       throw new BudgetExceededError('fix_attempts', policy.maxFixAttempts, attempt + 1);
     }
@@ -197,7 +212,28 @@ export async function driveSession(d: DriveDeps): Promise<void> {
           redact: d.redact,
         }),
     );
+    const provider = d.resources.provider;
+    const f = outcome.foundation;
+    if (provider && f) {
+      await runner.step<CommitOutput>(
+        { id: 'foundation-commit:0', kind: 'commit', attempt: 0, state: 'verifying', commits: true, settled: true },
+        async (ctx) => {
+          const change = {
+            path: f.path,
+            version: f.version,
+            ...(f.previousVersion ? { previousVersion: f.previousVersion } : {}),
+          };
+          const { sha } = await provider.commitFoundation(runner.session, change, { signal: ctx.signal });
+          return { sha };
+        },
+      );
+    }
   }
+}
+
+/** Output of a `commit` step: the commit's id, or `null` when there was nothing to commit. */
+export interface CommitOutput {
+  sha: string | null;
 }
 
 /** Mirrors an accepted instruction onto the session record (also when a budget ends the session next). */

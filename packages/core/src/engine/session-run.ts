@@ -8,6 +8,7 @@ import {
 } from '../errors.js';
 import type { BudgetBreach } from '../model/events.js';
 import type { Session } from '../model/session.js';
+import type { WorkspaceOutcome } from '../ports/workspace.js';
 import type { ActiveSession, SessionResult } from './active-session.js';
 import { budgetError } from './budgets.js';
 import type { Decision } from './decisions.js';
@@ -91,7 +92,9 @@ export async function runSession(engine: EngineParts, active: ActiveSession): Pr
       await runner.pause(error);
       engine.notifyPaused(runner.sessionId);
     } else {
-      await runner.finish(error ? (CancelledError.isInstance(error) ? 'cancelled' : 'failed') : 'succeeded', error);
+      const state = error ? (CancelledError.isInstance(error) ? 'cancelled' : 'failed') : 'succeeded';
+      await runner.finish(state, error);
+      await closeWorkspace(resources, runner.session, state);
     }
     const result: SessionResult = { session: runner.session };
     if (error) result.error = error;
@@ -120,6 +123,19 @@ export async function runSession(engine: EngineParts, active: ActiveSession): Pr
     await resources.dispose();
     if (acquired) engine.semaphore.release();
     engine.forget(runner.sessionId);
+  }
+}
+
+/**
+ * Releases an ended session's working copy through its provider (after `session.finished` is durable and
+ * the sandbox is disposed). The session has ended either way: a failure here leaves the working copy for
+ * the provider's own clean-up (`@sessionhub/git`'s `prune`), and is not the session's error.
+ */
+async function closeWorkspace(resources: SessionResources, session: Session, outcome: WorkspaceOutcome) {
+  try {
+    await resources.provider?.close(session, { outcome }, { signal: new AbortController().signal });
+  } catch {
+    // See above: the session's ending is already in the log.
   }
 }
 

@@ -33,6 +33,11 @@ export interface StepSpec {
   startEvents?: NewSessionEvent[];
   /** The step commits the session (the Foundation update): no budget check after it. */
   commits?: boolean;
+  /**
+   * The session is committed already (its Foundation document is written): a cancellation or a budget no
+   * longer stops this step; only a failed write does.
+   */
+  settled?: boolean;
 }
 
 /** Usage of one actor call: reported as incurred, then settled against the call's total. */
@@ -121,8 +126,12 @@ export class WriteAheadRunner {
   async step<T>(spec: StepSpec, body: (ctx: StepContext) => Promise<T>): Promise<T> {
     if (this.replayed.finished.has(spec.id)) return this.replayed.finished.get(spec.id) as T;
     const resuming = this.replayed.inFlight?.stepId === spec.id;
-    this.throwIfAborted();
-    this.checkBudgets();
+    const signal = spec.settled ? this.writeSignal() : this.deps.signal;
+    const throwIfAborted = () => {
+      if (signal.aborted) throw signal.reason;
+    };
+    throwIfAborted();
+    if (!spec.settled) this.checkBudgets();
     if (!resuming) {
       this.transition(spec.state);
       if (spec.startEvents) this.pending.push(...spec.startEvents);
@@ -137,17 +146,17 @@ export class WriteAheadRunner {
       this.current = { id: spec.id, kind: spec.kind };
       await this.flush();
     }
-    this.throwIfAborted();
+    throwIfAborted();
     // Never call an actor on a claim that has run out: renew it first (conditionally, so if another
     // engine took the session over meanwhile, this engine stops here instead).
     if (this.claimDue()) await this.flush();
-    this.throwIfAborted();
+    throwIfAborted();
     const buffered: NewSessionEvent[] = [];
     let open = true;
     let output: T;
     try {
       output = await body({
-        signal: this.deps.signal,
+        signal,
         record: (e) => buffered.push(e),
         meter: (phase) => this.meter(phase, buffered, () => open),
         appendLive: (e) => {
@@ -389,7 +398,14 @@ export class WriteAheadRunner {
     return this.current?.kind;
   }
 
-  private throwIfAborted(): void {
-    if (this.deps.signal.aborted) throw this.deps.signal.reason;
+  /** A signal that aborts only when a write failed (the store failed, or another engine took the session over). */
+  private writeSignal(): AbortSignal {
+    const controller = new AbortController();
+    const onAbort = () => {
+      if (this.queueError) controller.abort(this.deps.signal.reason);
+    };
+    if (this.deps.signal.aborted) onAbort();
+    else this.deps.signal.addEventListener('abort', onAbort, { once: true });
+    return controller.signal;
   }
 }

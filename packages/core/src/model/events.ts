@@ -3,8 +3,12 @@ import { GateResultSchema } from './report.js';
 import { SessionErrorInfoSchema, SessionInputSchema, SessionStateSchema } from './session.js';
 import { UsageSchema } from './usage.js';
 
-/** The engine steps whose start and end are written ahead to the store. */
-export const StepKindSchema = z.enum(['plan', 'approve', 'execute', 'verify', 'foundation']);
+/**
+ * The engine steps whose start and end are written ahead to the store. `commit` is a commit through the
+ * session's `WorkspaceProvider` (`commit:<n>` after a passing verdict, `foundation-commit:0` after the
+ * Foundation step); its output is the commit's `{ sha }`.
+ */
+export const StepKindSchema = z.enum(['plan', 'approve', 'execute', 'verify', 'foundation', 'commit']);
 export type StepKind = z.infer<typeof StepKindSchema>;
 
 /** Phases that analytics reports durations and usage for. */

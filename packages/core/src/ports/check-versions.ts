@@ -29,6 +29,10 @@ const VERSIONED_PORTS = {
   sandbox: ['create'],
 } as const satisfies Record<Exclude<PortName, 'workspace'>, readonly string[]>;
 
+/** A `WorkspaceProvider` given as the `workspace` option (which may also be a directory or a function, not versioned). */
+export const SUPPORTED_WORKSPACE_PROVIDER_VERSIONS: readonly number[] = [1];
+const WORKSPACE_PROVIDER_METHODS = ['open', 'commitVerified', 'commitFoundation', 'close'] as const;
+
 /**
  * The `specificationVersion`s this core accepts for each port. Today every port has one version; when a
  * port gets a v2, its v1 stays accepted here and is adapted to v2 (see docs/writing-adapters.md).
@@ -44,7 +48,7 @@ export const SUPPORTED_PORT_VERSIONS: Readonly<Record<keyof typeof VERSIONED_POR
 /**
  * A port handed to {@link createSessionHub} that this core cannot use: `port.unsupported_version` when its
  * `specificationVersion` is missing or not one of `supported`, `port.invalid` when it is not an object
- * with the port's methods (or, for `workspace`, not a directory string or a function).
+ * with the port's methods (or, for `workspace`, not a directory string, a function or a workspace provider).
  */
 export class PortError extends SessionHubError {
   constructor(
@@ -52,7 +56,7 @@ export class PortError extends SessionHubError {
     message: string,
     /** The `SessionHubOptions` field holding the port. */
     readonly port: PortName,
-    /** The versions this core supports for the port (empty for `workspace`, which is not versioned). */
+    /** The versions this core supports for the port (empty for a `workspace` that is not a provider object). */
     readonly supported: readonly number[],
   ) {
     super(code, message);
@@ -62,15 +66,24 @@ export class PortError extends SessionHubError {
 /**
  * Checks every port of `options` before a hub uses it: each versioned port must be an object with the
  * methods the engine calls and a `specificationVersion` in {@link SUPPORTED_PORT_VERSIONS}; the
- * workspace must be a non-empty directory string or a function. Called by the `SessionHub` constructor.
+ * workspace must be a `WorkspaceProvider` (checked the same way), a non-empty directory string or a function. Called by the `SessionHub` constructor.
  *
  * @throws {PortError} naming the first port that fails, with the versions supported.
  */
 export function checkPortVersions(options: SessionHubOptions): void {
   for (const port of Object.keys(VERSIONED_PORTS) as Array<keyof typeof VERSIONED_PORTS>) {
-    checkPort(port, (options as unknown as Record<string, unknown>)[port]);
+    checkPort(
+      port,
+      (options as unknown as Record<string, unknown>)[port],
+      SUPPORTED_PORT_VERSIONS[port],
+      VERSIONED_PORTS[port],
+    );
   }
   const workspace: unknown = options.workspace;
+  if (typeof workspace === 'object' && workspace !== null) {
+    checkPort('workspace', workspace, SUPPORTED_WORKSPACE_PROVIDER_VERSIONS, WORKSPACE_PROVIDER_METHODS);
+    return;
+  }
   if (!(typeof workspace === 'function' || (typeof workspace === 'string' && workspace.length > 0))) {
     throw new PortError(
       'port.invalid',
@@ -81,8 +94,7 @@ export function checkPortVersions(options: SessionHubOptions): void {
   }
 }
 
-function checkPort(port: keyof typeof VERSIONED_PORTS, value: unknown): void {
-  const supported = SUPPORTED_PORT_VERSIONS[port];
+function checkPort(port: PortName, value: unknown, supported: readonly number[], methods: readonly string[]): void {
   const versions = supported.join(', ');
   if (typeof value !== 'object' || value === null) {
     throw new PortError(
@@ -104,7 +116,7 @@ function checkPort(port: keyof typeof VERSIONED_PORTS, value: unknown): void {
       supported,
     );
   }
-  const missing = VERSIONED_PORTS[port].filter((method) => typeof record[method] !== 'function');
+  const missing = methods.filter((method) => typeof record[method] !== 'function');
   if (missing.length > 0) {
     throw new PortError(
       'port.invalid',

@@ -13,6 +13,7 @@ export const PHASE_OF_STEP: Readonly<Record<StepKind, Phase>> = Object.freeze({
   execute: 'execution',
   verify: 'verification',
   foundation: 'foundation',
+  commit: 'verification',
 });
 
 /** Rows kept by the top-N lists when the query gives no `top`. */
