@@ -53,7 +53,10 @@ describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewr
     const run = await runCli(['-C', dir, 'run', REQUEST, '--record', file], { env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).not.toContain('\x1b[');
-    expect(run.stdout).toMatch(/phase: planning\ninstruction: Session 1\.1: Greeting\nphase: executing\n/);
+    expect(run.stdout).toMatch(
+      /phase: planning\ninstruction: Session 1\.1: Greeting\n {2}1\. Visitors are greeted by name\nphase: executing\n/,
+    );
+    expect(run.stdout).toContain('executor: Added greet.mjs.');
     expect(run.stdout).toContain('tool: write_file greet.mjs');
     expect(run.stdout).toContain('gate check: passed');
     expect(run.stdout).toContain('── Session 1.1: Greeting ── succeeded');
