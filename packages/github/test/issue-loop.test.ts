@@ -128,7 +128,11 @@ describe('the issue loop’s sessions', () => {
     });
   }
 
-  function receiverOn(hubToUse: Pick<SessionHub, 'run' | 'resume' | 'approve'>, log: SqliteDeliveryLog) {
+  function receiverOn(
+    hubToUse: Pick<SessionHub, 'run' | 'resume' | 'approve'>,
+    log: SqliteDeliveryLog,
+    onProgress: (message: string) => void = () => {},
+  ) {
     return new WebhookReceiver({
       secret: 's',
       deliveries: log,
@@ -142,9 +146,54 @@ describe('the issue loop’s sessions', () => {
         deliveries: log,
         repository: dir,
         recordInGit: async () => ({}),
+        onProgress,
       }),
     });
   }
+
+  it('a session that needs approval asks for it on the issue, and /sessionhub approve from a maintainer lets it run', async () => {
+    const sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
+    try {
+      const store = new MemoryStore();
+      const waiting = createSessionHub({
+        planner: new ScriptedPlanner(),
+        executor: new ScriptedExecutor(),
+        verifier: new ScriptedVerifier(),
+        store,
+        sandbox,
+        workspace: dir,
+        policy: { requireApproval: true, foundation: 'skip' },
+      });
+      let asked!: () => void;
+      const askedForApproval = new Promise<void>((ok) => (asked = ok));
+      const r = receiverOn(waiting, deliveries, (message) => {
+        if (message.startsWith('asked for approval')) asked();
+      });
+      r.enqueue('w1', 'issues.labeled', { kind: 'issue', repo: REPO, number: 1, sender: 'maintainer', via: 'label' });
+      await askedForApproval;
+      const [session] = await store.listSessions();
+      expect(session?.state).toBe('awaiting_approval');
+      const ask = fake
+        .repo(REPO)
+        .issues.get(1)
+        ?.comments.find((c) => c.body.includes('waits for approval'));
+      expect(ask?.body).toContain('Comment `/sessionhub approve` to let it run');
+      expect(ask?.body).toMatch(/```text\n.+/);
+      r.enqueue('w2', 'issue_comment.created', {
+        kind: 'approve',
+        repo: REPO,
+        number: 1,
+        sender: 'maintainer',
+        commentId: 1,
+      });
+      await r.idle();
+      expect((await store.listSessions()).map((s) => s.state)).toEqual(['succeeded']);
+      expect(deliveries.get('w2')).toMatchObject({ state: 'done', note: `approved ${session?.id}` });
+      expect(fake.repo(REPO).issues.get(1)?.labels).toEqual(['sessionhub:succeeded']);
+    } finally {
+      await sandbox.close();
+    }
+  });
 
   it('a failed session labels the issue sessionhub:failed and comments with the failing gates', async () => {
     const sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });

@@ -112,6 +112,7 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
         signal,
       });
     }
+    askForApprovalWhenWaiting(options, queued, job, handle, signal);
     const result = await untilAborted(handle.result, signal);
     if (!result) return; // shutting down: the job stays queued, and the next start resumes the session
     const { session } = result;
@@ -224,4 +225,42 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
       throw error;
     }
   };
+}
+
+const APPROVAL_MARKER = 'waits for approval';
+
+/**
+ * Comments once on the issue when the session asks for approval of its instruction (`policy.requireApproval`),
+ * quoting the instruction and saying how to approve. A budget pause is not asked for here (it needs new limits).
+ */
+function askForApprovalWhenWaiting(
+  options: IssueLoopOptions,
+  queued: QueuedJob,
+  job: Extract<WebhookJob, { kind: 'issue' }>,
+  handle: Awaited<ReturnType<SessionHub['run']>>,
+  signal: AbortSignal,
+): void {
+  const ask = async () => {
+    let instruction = '';
+    for await (const event of handle.events) {
+      if (event.type === 'instruction.accepted') instruction = event.text;
+      if (event.type !== 'approval.requested' || event.budget) continue;
+      const marker = `\`${handle.id}\` ${APPROVAL_MARKER}`;
+      const earlier = await options.host.listComments(job.repo, job.number, { signal });
+      if (earlier.some((c) => c.body.includes(marker))) return;
+      const fence = '```';
+      const quoted = instruction.replaceAll(fence, "'''");
+      await options.host.comment(
+        job.repo,
+        job.number,
+        `SessionHub session ${marker} of its instruction:\n\n${fence}text\n${quoted}\n${fence}\n\nComment \`/sessionhub approve\` to let it run (write access needed).`,
+        { signal },
+      );
+      options.onProgress?.(`asked for approval of ${handle.id}`, queued);
+      return;
+    }
+  };
+  ask().catch(() => {
+    // The session goes on without the comment; the approval command still works.
+  });
 }
