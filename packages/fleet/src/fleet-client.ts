@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { type RunRequest, type SessionBudgets, SessionStateError, type Store } from '@sessionhub/core';
+import type { PgBoss } from 'pg-boss';
+import { type CommandOutcome, CommandTable, type FleetCommand } from './commands.js';
+import { FleetError } from './errors.js';
+import { type FleetQueueOptions, openQueue, SESSION_QUEUE, type SessionJob } from './queue.js';
+import { type LintRules, sessionRecord } from './session-record.js';
+
+/** Options of {@link createFleet}. */
+export interface FleetOptions {
+  /** The store every worker uses (a `PostgresStore` on the same database, usually). */
+  store: Store;
+  queue: FleetQueueOptions;
+  /** Secrets redacted from session records before they are stored, as the engine's policy does. */
+  secrets?: string[];
+  /** The linter rules the workers' policy uses (`policy.lintRules`), so a template is checked as they will check it. */
+  lintRules?: LintRules;
+  /** Session ids; default `crypto.randomUUID`. */
+  generateId?: () => string;
+}
+
+/** Options of a command sent to the fleet. */
+export interface FleetCommandOptions {
+  signal?: AbortSignal;
+  /** How long to wait for a worker to apply the command before `fleet.timeout`. Default 60 000 ms. */
+  timeoutMs?: number;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * The submitting side of a fleet: enqueue sessions for workers, and approve, reject or cancel them
+ * wherever they run. Create it with {@link createFleet}.
+ */
+export class Fleet {
+  #closed = false;
+
+  constructor(
+    private readonly options: FleetOptions,
+    private readonly boss: PgBoss,
+    private readonly commands: CommandTable,
+  ) {}
+
+  /**
+   * Records a session (state `created`) and enqueues it; a worker takes it, writes `session.created`
+   * and runs it. Bad input (an unknown template, a template failing the linter, an empty request)
+   * is refused before anything is stored or queued. Resolves with the session id once both are durable.
+   */
+  async submit(request: RunRequest, opts: { signal?: AbortSignal } = {}): Promise<{ sessionId: string }> {
+    this.#open();
+    const id = this.options.generateId?.() ?? randomUUID();
+    const session = await sessionRecord(this.options.store, request, {
+      id,
+      now: new Date(),
+      secrets: this.options.secrets,
+      lintRules: this.options.lintRules,
+      signal: opts.signal,
+    });
+    await this.options.store.createSession(session, opts);
+    await this.#enqueue(id);
+    return { sessionId: id };
+  }
+
+  /** Cancels a session wherever it runs (the running step's signal aborts on that worker); resolves once it has ended. */
+  cancel(id: string, opts: FleetCommandOptions = {}): Promise<void> {
+    return this.#command(id, { kind: 'cancel' }, opts);
+  }
+
+  /** Approves a waiting session (with raised budgets for a budget pause) on whichever worker holds it, or any worker. */
+  approve(id: string, opts: FleetCommandOptions & { raiseBudget?: SessionBudgets } = {}): Promise<void> {
+    const command: FleetCommand = opts.raiseBudget
+      ? { kind: 'approve', raiseBudget: opts.raiseBudget as Record<string, number> }
+      : { kind: 'approve' };
+    return this.#command(id, command, opts);
+  }
+
+  /** Rejects a waiting session's instruction or budget pause. */
+  reject(id: string, reason?: string, opts: FleetCommandOptions = {}): Promise<void> {
+    return this.#command(id, reason ? { kind: 'reject', reason } : { kind: 'reject' }, opts);
+  }
+
+  /** Enqueues a session again (e.g. one a crash left recorded but never queued). Harmless for a session that runs. */
+  async resubmit(id: string): Promise<void> {
+    this.#open();
+    await this.#enqueue(id);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.boss.stop({ graceful: false, close: true }).catch(() => {});
+    await this.commands.close();
+  }
+
+  #open(): void {
+    if (this.#closed) throw new FleetError('fleet.stopped', 'the fleet client is closed');
+  }
+
+  async #enqueue(id: string): Promise<void> {
+    const job: SessionJob = { sessionId: id };
+    await this.boss.send(SESSION_QUEUE, job, { singletonKey: id });
+  }
+
+  async #command(id: string, command: FleetCommand, opts: FleetCommandOptions): Promise<void> {
+    this.#open();
+    opts.signal?.throwIfAborted();
+    const commandId = await this.commands.add(id, command);
+    // A worker that runs the session takes the command at once; otherwise this job makes one open it.
+    await this.#enqueue(id);
+    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+    let outcome: CommandOutcome | undefined;
+    while (!(outcome = await this.commands.outcome(commandId))) {
+      if (Date.now() > deadline) {
+        throw new FleetError('fleet.timeout', `no worker applied the ${command.kind} of session ${id} in time`);
+      }
+      await sleep(100, opts.signal);
+    }
+    if (outcome.ok) return;
+    const message = outcome.message ?? `${command.kind} of session ${id} failed`;
+    if (outcome.errorName === 'SessionStateError')
+      throw new SessionStateError(outcome.code ?? 'session.error', message);
+    throw new FleetError(outcome.code ?? 'fleet.command_failed', message);
+  }
+}
+
+/** Connects a {@link Fleet} client: starts pg-boss (creating its schema and the session queue when missing). */
+export async function createFleet(options: FleetOptions): Promise<Fleet> {
+  const commands = new CommandTable(options.queue.connectionString, options.queue.fleetSchema ?? 'sessionhub_fleet');
+  await commands.init();
+  const boss = await openQueue(options.queue, 'client');
+  return new Fleet(options, boss, commands);
+}

@@ -1,0 +1,56 @@
+import { isTerminal } from '@sessionhub/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createFleet, startWorker } from '../src/index.js';
+import { eventually, expectSoundSessionLog, fleetEnv, postgresSkipReason, startCluster } from './support/fleet-env.js';
+import { engineParts } from './support/parts.js';
+
+const SKIP = postgresSkipReason();
+
+if (SKIP) it.skip(`fleet [skipped: ${SKIP}]`, () => {});
+else {
+  const cluster = await startCluster();
+  afterAll(() => cluster.destroy());
+
+  describe('fleet in one process', () => {
+    it('submitted sessions are driven by two workers to one end each', async () => {
+      const env = await fleetEnv(cluster);
+      const fleet = await createFleet({ store: env.store, queue: env.queue });
+      const workers = await Promise.all(
+        [0, 1].map(() =>
+          startWorker({
+            ...engineParts({ workspaceRoot: env.workspaceRoot, executorMs: 100 }),
+            store: env.store,
+            queue: env.queue,
+            concurrency: 3,
+          }),
+        ),
+      );
+      try {
+        const ids = [];
+        for (let i = 0; i < 8; i++) ids.push((await fleet.submit({ request: `Greet visitor ${i} by name` })).sessionId);
+        const sessions = await eventually('every session to end', async () => {
+          const all = await Promise.all(ids.map((id) => env.store.getSession(id)));
+          return all.every((s) => s && isTerminal(s.state)) ? all : undefined;
+        });
+        expect(sessions.map((s) => s?.state)).toEqual(ids.map(() => 'succeeded'));
+        for (const id of ids) expectSoundSessionLog(await env.store.readEvents(id), id);
+      } finally {
+        await Promise.all(workers.map((w) => w.stop()));
+        await fleet.close();
+        await env.dispose();
+      }
+    }, 60_000);
+
+    it('refuses an empty request before anything is stored or queued', async () => {
+      const env = await fleetEnv(cluster);
+      const fleet = await createFleet({ store: env.store, queue: env.queue });
+      try {
+        await expect(fleet.submit({ request: '  ' })).rejects.toMatchObject({ code: 'session.invalid_input' });
+        expect(await env.store.listSessions()).toEqual([]);
+      } finally {
+        await fleet.close();
+        await env.dispose();
+      }
+    });
+  });
+}

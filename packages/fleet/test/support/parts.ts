@@ -1,0 +1,45 @@
+/**
+ * The engine parts a test worker runs with: scripted planner and verifier, an executor that takes
+ * `executorMs` (honouring its signal), a real process sandbox, and a workspace directory per session.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SessionHubPolicy } from '@sessionhub/core';
+import { ScriptedExecutor, ScriptedPlanner, ScriptedVerifier } from '@sessionhub/core/testing';
+import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
+
+export function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+export function engineParts(opts: { workspaceRoot: string; executorMs: number; policy?: SessionHubPolicy }) {
+  return {
+    env: {},
+    planner: new ScriptedPlanner(),
+    executor: new ScriptedExecutor({
+      respond: async (_input, _sandbox, { signal }) => {
+        await sleepFor(opts.executorMs, signal);
+        return {};
+      },
+    }),
+    verifier: new ScriptedVerifier(),
+    sandbox: new ProcessSandboxProvider({ allowUnisolated: true }),
+    workspace: async (session: { id: string }) => {
+      const dir = join(opts.workspaceRoot, session.id.replace(/[^\w-]/g, '_'));
+      await mkdir(dir, { recursive: true });
+      return dir;
+    },
+    policy: { foundation: 'skip' as const, leaseMs: 5000, ...opts.policy },
+  };
+}
