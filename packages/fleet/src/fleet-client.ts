@@ -119,12 +119,13 @@ export class Fleet {
     // A worker that runs the session takes the command at once; otherwise this job makes one open it.
     await this.#enqueue(id);
     const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-    let outcome: CommandOutcome | undefined;
-    while (!(outcome = await this.commands.outcome(commandId))) {
+    let outcome: CommandOutcome | undefined = await this.commands.outcome(commandId);
+    while (!outcome) {
       if (Date.now() > deadline) {
         throw new FleetError('fleet.timeout', `no worker applied the ${command.kind} of session ${id} in time`);
       }
       await sleep(100, opts.signal);
+      outcome = await this.commands.outcome(commandId);
     }
     if (outcome.ok) return;
     const message = outcome.message ?? `${command.kind} of session ${id} failed`;
