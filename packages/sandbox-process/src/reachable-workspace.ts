@@ -37,8 +37,8 @@ export function reachableWorkspace(workspace: string, user: HostUser, id: string
   const path = join(base, id);
   mkdirSync(path, { mode: 0o700 });
   try {
-    execFileSync('mount', ['--bind', workspace, path], { stdio: 'pipe' });
-    execFileSync('mount', ['--make-private', path], { stdio: 'pipe' });
+    // One mount(8) run: the bind, then its propagation made private (no later host mount spreads into it).
+    execFileSync('mount', ['--bind', '--make-private', workspace, path], { stdio: 'pipe' });
   } catch (cause) {
     rmdirSync(path);
     throw new SandboxError('sandbox.unavailable', `cannot bind the workspace where the sandbox user reaches it`, {
