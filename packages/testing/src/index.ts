@@ -8,6 +8,7 @@
 export { type CacheOptions, type InputUsage, PromptCache, uncachedUsage } from './cache.js';
 export { FakeOptionError, FakeScriptError } from './errors.js';
 export type { Fault, FaultKind } from './faults.js';
+export * from './github/index.js';
 export { REQUEST_RULES, type RequestRule, type RuleInput, validateRequest } from './request-rules.js';
 export {
   type ErrorReply,
@@ -31,4 +32,3 @@ export {
 export { encodeSse, messageEvents, type SseEvent, type WireMessageResponse } from './sse.js';
 export { approxTokens } from './tokens.js';
 export * from './wire.js';
-export * from './github/index.js';
