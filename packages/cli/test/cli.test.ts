@@ -143,6 +143,9 @@ describe('sessionhub doctor', () => {
     expect(run.stdout).toMatch(/FAIL {2}sandbox +neither Docker nor bubblewrap[^\n]*\n +fix: install bubblewrap/);
     expect(run.stdout).toMatch(/warn {2}foundation +no FOUNDATION\.md\n +fix: sessionhub init/);
     expect(run.stdout).toMatch(/ok {4}store +.*sessionhub\.db \(directory writable\)/);
+    expect(run.stdout).toMatch(
+      /warn {2}git +git [\d.]+, but the project is not a git repository[^\n]*\n +fix: git init/,
+    );
   });
 
   it.skipIf(!findOnPath('bwrap'))('with bubblewrap and a key: ready, exit 0 (--json)', async () => {

@@ -117,6 +117,34 @@ async function checkFoundation(project: string, path: string): Promise<Check> {
   }
 }
 
+/** git 2.38+ for a worktree per session; a project that is not a repository works in place. */
+async function checkGit(project: string): Promise<Check> {
+  const { checkGitVersion } = await import('@sessionhub/git');
+  let version: string;
+  try {
+    version = await checkGitVersion('git', AbortSignal.timeout(10_000));
+  } catch (error) {
+    return {
+      name: 'git',
+      status: 'warn',
+      detail: (error as Error).message,
+      fix: 'install git 2.38 or newer (sessions then get a worktree and branch each)',
+    };
+  }
+  const repository = await access(join(project, '.git')).then(
+    () => true,
+    () => false,
+  );
+  return repository
+    ? { name: 'git', status: 'ok', detail: `git ${version}: a worktree and branch per session` }
+    : {
+        name: 'git',
+        status: 'warn',
+        detail: `git ${version}, but the project is not a git repository: sessions work in place, nothing is committed`,
+        fix: 'git init && git add -A && git commit -m "start"',
+      };
+}
+
 /** Every check, in the order printed. */
 export async function runChecks(project: string, storePath: string, foundationPath: string): Promise<Check[]> {
   const bwrap = await checkBubblewrap();
@@ -128,6 +156,7 @@ export async function runChecks(project: string, storePath: string, foundationPa
     checkApiKey(),
     await checkStore(storePath),
     await checkFoundation(project, foundationPath),
+    await checkGit(project),
   ];
   if (bwrap.status !== 'ok' && docker.status !== 'ok') {
     checks.push({
