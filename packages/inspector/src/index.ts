@@ -7,4 +7,12 @@ export { InspectorError } from './errors.js';
 export { createInspector, type InspectorHandler } from './server/create-inspector.js';
 export { ACTION_HEADER } from './server/guard.js';
 export { type RunningInspector, type StartInspectorOptions, startInspector } from './server/start-inspector.js';
-export type { DeployRecord, DeploySource, InspectorHub, InspectorOptions, SessionSummary } from './types.js';
+export type {
+  DeployRecord,
+  DeploySource,
+  InspectorHub,
+  InspectorOptions,
+  SessionLink,
+  SessionLinkSource,
+  SessionSummary,
+} from './types.js';

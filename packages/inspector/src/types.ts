@@ -36,6 +36,16 @@ export interface DeploySource {
   history(opts: { signal: AbortSignal }): Promise<DeployRecord[]>;
 }
 
+/** A link shown with a session: a commit, a pull request, a deploy. Only `http:`/`https:` URLs become links. */
+export interface SessionLink {
+  kind: 'commit' | 'pull_request' | 'deploy' | 'other';
+  label: string;
+  url?: string;
+}
+
+/** Finds a session's links, e.g. its commits by their trailers (`findSessionCommits` of `@sessionhub/git`) or its pull request. */
+export type SessionLinkSource = (session: Session, opts: { signal: AbortSignal }) => Promise<SessionLink[]>;
+
 /** Options of {@link createInspector}. */
 export interface InspectorOptions {
   /** Any SessionHub store; the inspector only reads it, except for the actions. */
@@ -44,6 +54,8 @@ export interface InspectorOptions {
   hub?: InspectorHub;
   /** Deploy records to show; without it the deploys list is empty. */
   deploys?: DeploySource;
+  /** A session's commits, pull request and other links, shown with it (deploys are added from `deploys`). */
+  links?: SessionLinkSource;
   /** When set, every API request needs `Authorization: Bearer <token>`. */
   token?: string;
   /** How often the live stream reads the store's log when nothing woke it. Default 250 ms. */

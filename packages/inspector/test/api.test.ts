@@ -150,6 +150,21 @@ describe('inspector JSON API over a SQLite store', () => {
     expect(forSession.body.deploys.map((d) => d.tag)).toEqual(['sessionhub/v1.1']);
     const none = await json<{ deploys: unknown[] }>(inspector, '/api/deploys?session=other');
     expect(none.body.deploys).toEqual([]);
+    const withLinks = createInspector({
+      store: seeded.store,
+      deploys,
+      links: async (session) => [
+        { kind: 'commit', label: `commit of ${session.id}`, url: 'https://example.invalid/c/1' },
+      ],
+    });
+    const links = await json<{ links: Array<{ kind: string; label: string }> }>(
+      withLinks,
+      `/api/sessions/${seeded.fullId}/links`,
+    );
+    expect(links.body.links).toEqual([
+      { kind: 'commit', label: `commit of ${seeded.fullId}`, url: 'https://example.invalid/c/1' },
+      { kind: 'deploy', label: `deploy sessionhub/v1.1 → main @ ${'a'.repeat(10)} (1.1)` },
+    ]);
   });
 
   it('streams a session written through another connection, from a seq, live, until it ends', async () => {

@@ -26,7 +26,33 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     while ((await seeded.store.getSession(waitingId))?.state !== 'awaiting_approval') {
       await new Promise((r) => setTimeout(r, 20));
     }
-    inspector = await startInspector({ store: seeded.store, hub, port: 0 });
+    inspector = await startInspector({
+      store: seeded.store,
+      hub,
+      port: 0,
+      deploys: {
+        history: async () => [
+          {
+            kind: 'deploy',
+            tag: 'sessionhub/v1.1',
+            seq: 1,
+            target: 'main',
+            sha: 'c0ffee'.repeat(6).slice(0, 40),
+            previousSha: '0'.repeat(40),
+            version: '1.1',
+            sessionIds: [seeded.fullId],
+            at: '2026-03-01T10:00:00.000Z',
+          },
+        ],
+      },
+      // Commits and pull requests come from the embedder (git trailers, the git host).
+      links: async (session) =>
+        session.id === seeded.fullId
+          ? [{ kind: 'commit', label: 'commit c0ffee1', url: 'https://git.example.invalid/commit/c0ffee1' }]
+          : session.id === seeded.hostileId
+            ? [{ kind: 'pull_request', label: 'PR #8 <b>x</b>', url: HOSTILE.issueUrl }]
+            : [],
+    });
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('dialog', (d) => {
@@ -118,6 +144,12 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
       .toEqual(expect.arrayContaining([expect.stringContaining('1.1')]));
     // 1.0 was the document before any session: the store has no record of it to diff against.
     expect(await page.locator('.detail').textContent()).toContain('No earlier version is recorded');
+    expect(await page.locator('.links a.link-commit').getAttribute('href')).toBe(
+      'https://git.example.invalid/commit/c0ffee1',
+    );
+    expect(await page.locator('.links .link-deploy').textContent()).toBe(
+      'deploy sessionhub/v1.1 → main @ c0ffeec0ff (1.1)',
+    );
     await shot('session-timeline');
   });
 
@@ -192,7 +224,8 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await page.locator('main script, main img, main iframe, main b').count()).toBe(0);
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
-    // The issue's `javascript:` URL is not made a link at all.
+    // The issue's and the pull request's `javascript:` URLs are not made links at all.
+    await expect.poll(() => page.locator('.links .link-pull_request').textContent()).toBe('PR #8 <b>x</b>');
     expect(await page.locator('.links a').count()).toBe(0);
     // Its Foundation update is diffed against the version the first session recorded.
     await page.click('.row .card:text("Foundation 1.1 → 1.2")');

@@ -24,7 +24,7 @@ export interface InspectorHandler {
  * ```
  */
 export function createInspector(options: InspectorOptions): InspectorHandler {
-  const { store, hub, deploys, token } = options;
+  const { store, hub, deploys, links, token } = options;
   const pollMs = options.pollMs ?? 250;
   const app = new Hono();
   app.onError((error, c) => {
@@ -40,7 +40,7 @@ export function createInspector(options: InspectorOptions): InspectorHandler {
   app.get('/api/info', (c) =>
     c.json({ store: store.name, actions: hub !== undefined, deploys: deploys !== undefined }),
   );
-  readRoutes(app, store, deploys);
+  readRoutes(app, store, deploys, links);
   app.get('/api/sessions/:id/stream', async (c) => {
     const sessionId = c.req.param('id');
     if (!(await store.getSession(sessionId, { signal: c.req.raw.signal }))) {

@@ -1,7 +1,7 @@
 import { isTerminal, type LibraryQuery, type Session, type Store } from '@sessionhub/core';
 import type { Hono } from 'hono';
 import { InspectorError } from '../errors.js';
-import type { DeploySource, SessionSummary } from '../types.js';
+import type { DeploySource, SessionLink, SessionLinkSource, SessionSummary } from '../types.js';
 import { instantParam, intParam, MAX_PAGE, sessionFilter, statesParam, tagsParam } from './params.js';
 
 /** A session for the list: no instruction or summary text, plus its duration. */
@@ -18,7 +18,12 @@ async function sessionOr404(store: Store, id: string, signal: AbortSignal): Prom
 }
 
 /** The read-only JSON API: sessions, one session and its events, library, templates, analytics, Foundation versions, deploys. */
-export function readRoutes(app: Hono, store: Store, deploys: DeploySource | undefined): void {
+export function readRoutes(
+  app: Hono,
+  store: Store,
+  deploys: DeploySource | undefined,
+  links: SessionLinkSource | undefined,
+): void {
   app.get('/api/sessions', async (c) => {
     const signal = c.req.raw.signal;
     const limit = intParam(c.req.query('limit'), 'limit', 50, MAX_PAGE) || 50;
@@ -62,6 +67,20 @@ export function readRoutes(app: Hono, store: Store, deploys: DeploySource | unde
     const current = versions[index];
     const previous = current ? versions.slice(0, index).findLast((v) => v.path === current.path) : undefined;
     return c.json({ current: current ?? null, previous: previous ?? null });
+  });
+
+  app.get('/api/sessions/:id/links', async (c) => {
+    const signal = c.req.raw.signal;
+    const session = await sessionOr404(store, c.req.param('id'), signal);
+    const own = links ? await links(session, { signal }) : [];
+    const records = deploys ? await deploys.history({ signal }) : [];
+    const deployLinks: SessionLink[] = records
+      .filter((r) => r.sessionIds.includes(session.id))
+      .map((r) => ({
+        kind: 'deploy',
+        label: `${r.kind} ${r.tag} → ${r.target} @ ${r.sha.slice(0, 10)} (${r.version})`,
+      }));
+    return c.json({ links: [...own, ...deployLinks] });
   });
 
   app.get('/api/library', async (c) => {

@@ -7,13 +7,10 @@ import { buildTimeline, type Row, usageByPhase } from '../timeline-model.js';
 import { EventDetail, InstructionView } from './event-detail.js';
 import { Timeline } from './timeline.js';
 
-interface Deploy {
+interface Link {
   kind: string;
-  tag: string;
-  target: string;
-  sha: string;
-  version: string;
-  at: string;
+  label: string;
+  url?: string;
 }
 
 const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
@@ -93,7 +90,7 @@ export function SessionView(props: { id: string; actions: boolean }) {
   const { rows } = useMemo(() => buildTimeline(events), [events]);
   const [selected, setSelected] = useState<Row | undefined>();
   const [foundation, setFoundation] = useState<{ before: string; after: string; whole: boolean } | undefined>();
-  const [deploys, setDeploys] = useState<Deploy[]>([]);
+  const [links, setLinks] = useState<Link[]>([]);
   const [message, setMessage] = useState<string | undefined>();
   const templateName = useRef<HTMLInputElement>(null);
   const finished = events.some((e) => e.type === 'session.finished');
@@ -111,8 +108,8 @@ export function SessionView(props: { id: string; actions: boolean }) {
         ),
       )
       .catch(() => undefined);
-    get<{ deploys: Deploy[] }>(`/api/deploys?session=${id}`, ctl.signal)
-      .then((d) => setDeploys(d.deploys))
+    get<{ links: Link[] }>(`/api/sessions/${id}/links`, ctl.signal)
+      .then((l) => setLinks(l.links))
       .catch(() => undefined);
     return () => ctl.abort();
   }, [props.id, finished]);
@@ -175,7 +172,12 @@ export function SessionView(props: { id: string; actions: boolean }) {
       </table>
       <div class="links">
         ${issueUrl ? html`<a href=${issueUrl} rel="noopener noreferrer" target="_blank">issue</a>` : null}
-        ${deploys.map((d) => html`<span class="deploy">${d.kind} ${d.tag} → ${d.target} @ ${d.sha.slice(0, 10)} (${d.version})</span>`)}
+        ${links.map((l) => {
+          const href = safeHref(l.url);
+          return href
+            ? html`<a class=${`link link-${l.kind}`} href=${href} rel="noopener noreferrer" target="_blank">${l.label}</a>`
+            : html`<span class=${`link link-${l.kind}`}>${l.label}</span>`;
+        })}
       </div>
     </div>
     <div class="session-body">
