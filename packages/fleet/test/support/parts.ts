@@ -23,12 +23,19 @@ export function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export function engineParts(opts: { workspaceRoot: string; executorMs: number; policy?: SessionHubPolicy }) {
+export function engineParts(opts: {
+  workspaceRoot: string;
+  executorMs: number;
+  policy?: SessionHubPolicy;
+  /** Called when the executor starts on a session. */
+  onExecute?: (sessionId: string) => void;
+}) {
   return {
     env: {},
     planner: new ScriptedPlanner(),
     executor: new ScriptedExecutor({
-      respond: async (_input, _sandbox, { signal }) => {
+      respond: async (input, _sandbox, { signal }) => {
+        opts.onExecute?.(input.sessionId);
         await sleepFor(opts.executorMs, signal);
         return {};
       },

@@ -1,0 +1,34 @@
+import type { ChildProcess } from 'node:child_process';
+import { adapterTestKit, type ChildWatch, waitForLine, watchChild } from '@sessionhub/core/testing';
+
+const kit = adapterTestKit({ testDir: new URL('..', import.meta.url).pathname, tempPrefix: 'sessionhub-fleet-' });
+const WORKER = new URL('../workers/fleet-worker.ts', import.meta.url).pathname;
+
+export interface WorkerArgs {
+  url: string;
+  workspaceRoot: string;
+  executorMs: number;
+  concurrency?: number;
+  requireApproval?: boolean;
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  watch: ChildWatch;
+  /** Resolves when the worker has printed `executing <id>`. */
+  executing(id: string): Promise<void>;
+}
+
+/** Starts a worker process and waits until it takes work. */
+export async function spawnWorker(args: WorkerArgs): Promise<WorkerProcess> {
+  const child = kit.spawnTs(WORKER, [JSON.stringify(args)]);
+  const watch = watchChild(child);
+  await waitForLine(watch, 'ready');
+  return { child, watch, executing: (id) => waitForLine(watch, `executing ${id}`) };
+}
+
+/** Kills a worker (SIGKILL) and waits for it to be gone. */
+export async function killWorker(w: WorkerProcess): Promise<void> {
+  w.child.kill('SIGKILL');
+  await w.watch.exited;
+}
