@@ -60,6 +60,8 @@ export interface InspectorOptions {
   token?: string;
   /** How often the live stream reads the store's log when nothing woke it. Default 250 ms. */
   pollMs?: number;
+  /** Hears unexpected errors (not `SessionHubError`s), which clients see only as `inspector.internal`. */
+  onError?: (error: unknown) => void;
   /** The built page's directory. Default: the package's `dist/web`. */
   assetsDir?: string;
 }

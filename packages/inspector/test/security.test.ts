@@ -119,6 +119,22 @@ describe('inspector guard', () => {
   });
 });
 
+describe('unexpected errors', () => {
+  it('answer inspector.internal without details and reach onError', async () => {
+    const store = new MemoryStore();
+    store.listSessions = async () => {
+      throw new Error('disk on fire at /secret/path');
+    };
+    const heard: unknown[] = [];
+    const inspector = createInspector({ store, onError: (e) => heard.push(e) });
+    const res = await inspector.fetch(new Request('http://127.0.0.1/api/sessions'));
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { code: 'inspector.internal', message: 'internal error' } });
+    expect(heard).toHaveLength(1);
+    expect((heard[0] as Error).message).toBe('disk on fire at /secret/path');
+  });
+});
+
 describe('the page', () => {
   it('says how to build it when it was not built', async () => {
     const inspector = createInspector({ store: new MemoryStore(), assetsDir: '/no/such/dir' });

@@ -32,7 +32,8 @@ export function createInspector(options: InspectorOptions): InspectorHandler {
       const code = (error as SessionHubError).code;
       return c.json({ error: { code, message: error.message } }, statusOf(code));
     }
-    if (c.req.raw.signal.aborted) return c.body(null, 499 as 400);
+    // Anything else is a defect, not the caller's doing: its details go to `onError`, not to the client.
+    options.onError?.(error);
     return c.json({ error: { code: 'inspector.internal', message: 'internal error' } }, 500);
   });
   app.notFound((c) => c.json({ error: { code: 'inspector.not_found', message: `no route ${c.req.path}` } }, 404));

@@ -45,7 +45,11 @@ export async function startInspector(options: StartInspectorOptions): Promise<Ru
   }
   // Actions always need a token when the server is ours: a loopback one is made up here.
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const handler = createInspector({ ...options, token });
+  const handler = createInspector({
+    ...options,
+    token,
+    onError: options.onError ?? ((error) => console.error('sessionhub inspector:', error)),
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: handler.fetch, hostname: host, port: options.port ?? 4317 }, () => resolve(s));
     s.once('error', reject);
