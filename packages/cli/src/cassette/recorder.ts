@@ -48,10 +48,11 @@ export class CassetteRecorder {
   }
 
   /** Writes the cassette as JSON to `file` (directories created); returns it. */
-  async save(file: string): Promise<Cassette> {
+  async save(file: string, opts: { signal?: AbortSignal } = {}): Promise<Cassette> {
     const cassette = await this.cassette();
+    opts.signal?.throwIfAborted();
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify(cassette, null, 2)}\n`);
+    await writeFile(file, `${JSON.stringify(cassette, null, 2)}\n`, opts.signal ? { signal: opts.signal } : {});
     return cassette;
   }
 }

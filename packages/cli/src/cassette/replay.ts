@@ -29,10 +29,10 @@ export interface Replay {
 }
 
 /** Reads and checks a cassette file (`cassette.invalid` naming the key path when it is not one). */
-export async function readCassette(file: string): Promise<Cassette> {
+export async function readCassette(file: string, opts: { signal?: AbortSignal } = {}): Promise<Cassette> {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    value = JSON.parse(await readFile(file, { encoding: 'utf8', ...(opts.signal ? { signal: opts.signal } : {}) }));
   } catch (cause) {
     throw badInput('cassette.unreadable', `cannot read cassette ${file}: ${(cause as Error).message}`);
   }
@@ -50,7 +50,8 @@ const excerpt = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}...
  * recorded answer when it has the recorded structure, and a 400 otherwise. Requests are compared on
  * {@link requestKey}; see {@link Divergence} for what is reported.
  */
-export async function startReplay(cassette: Cassette): Promise<Replay> {
+export async function startReplay(cassette: Cassette, opts: { signal?: AbortSignal } = {}): Promise<Replay> {
+  opts.signal?.throwIfAborted();
   const soft: Divergence[] = [];
   const structural = new Map<number, string>();
   const script: ScriptTurn[] = cassette.exchanges.map((exchange, i) => ({
