@@ -140,22 +140,16 @@ describe('engine: one driver per session on one engine', () => {
 });
 
 describe('engine: one owner per session across engines (item 5)', () => {
-  it('a second engine cannot drive a session the first still runs; the first finishes it', async () => {
+  it('a second engine cannot drive a session the first still runs; its approve is recorded and the first applies it', async () => {
     const store = new MemoryStore();
     const first = await makeHarness({ store, policy: { requireApproval: true } });
     const handle = await first.hub.run({ request: 'Greet visitors by name' });
     for await (const e of handle.events) if (e.type === 'approval.requested') break;
     const second = await makeHarness({ store, workspace: first.workspace, policy: { requireApproval: true } });
-    for (const call of [
-      () => second.hub.approve(handle.id),
-      () => second.hub.reject(handle.id),
-      () => second.hub.cancel(handle.id),
-      () => second.hub.resume(handle.id),
-    ]) {
-      await expect(call()).rejects.toMatchObject({ code: 'session.owned_elsewhere' });
-    }
-    expect(second.executor.calls).toHaveLength(0);
-    await first.hub.approve(handle.id);
+    await expect(second.hub.resume(handle.id)).rejects.toMatchObject({ code: 'session.owned_elsewhere' });
+    await second.hub.approve(handle.id);
+    // Recorded, not applied by the caller: a second decision is refused while the first is pending.
+    await expect(second.hub.reject(handle.id)).rejects.toMatchObject({ code: 'session.invalid_state' });
     const result = await handle.result;
     expect(result.session.state).toBe('succeeded');
     expect(first.executor.calls).toHaveLength(1);
@@ -163,6 +157,47 @@ describe('engine: one owner per session across engines (item 5)', () => {
     expectSoundLog(events);
     expect(events.some((e) => e.type === 'session.claimed' && e.owner === first.hub.engineId)).toBe(true);
     expect(events.some((e) => e.type === 'session.claimed' && e.owner === second.hub.engineId)).toBe(false);
+    const requested = events.findIndex((e) => e.type === 'decision.requested' && e.by === second.hub.engineId);
+    const resolved = events.findIndex((e) => e.type === 'approval.resolved' && e.approved);
+    expect(requested).toBeGreaterThan(0);
+    expect(resolved).toBeGreaterThan(requested);
+  });
+
+  it('a reject from another engine fails the waiting session on its owner', async () => {
+    const store = new MemoryStore();
+    const first = await makeHarness({ store, policy: { requireApproval: true } });
+    const handle = await first.hub.run({ request: 'Greet visitors by name' });
+    for await (const e of handle.events) if (e.type === 'approval.requested') break;
+    const second = await makeHarness({ store, workspace: first.workspace, policy: { requireApproval: true } });
+    await second.hub.reject(handle.id, 'not now');
+    const { session, error } = await handle.result;
+    expect(session.state).toBe('failed');
+    expect(error).toMatchObject({ code: 'approval.rejected' });
+    expect(first.executor.calls).toHaveLength(0);
+    expectSoundLog(await store.readEvents(handle.id));
+  });
+
+  it('a cancel from another engine aborts the step running on the owner', async () => {
+    const store = new MemoryStore();
+    const running = signalled();
+    const executor = new ScriptedExecutor({
+      respond: async (_input, _sandbox, opts) => {
+        running.resolve();
+        // A silent step: nothing it writes would make the owner read its log; only the poll does.
+        return waitForAbort(opts.signal);
+      },
+    });
+    const first = await makeHarness({ store, executor, policy: { decisionPollMs: 20 } });
+    const handle = await first.hub.run({ request: 'Greet visitors by name' });
+    await running.promise;
+    const second = await makeHarness({ store, workspace: first.workspace });
+    await second.hub.cancel(handle.id);
+    const { session, error } = await handle.result;
+    expect(session.state).toBe('cancelled');
+    expect(error).toMatchObject({ code: 'session.cancelled' });
+    const events = await store.readEvents(handle.id);
+    expectSoundLog(events);
+    expect(events.find((e) => e.type === 'step.failed')).toMatchObject({ stepId: 'execute:0' });
   });
 
   it('the owner renews its claim while the session waits, so its claim never runs out under it', async () => {
@@ -179,7 +214,7 @@ describe('engine: one owner per session across engines (item 5)', () => {
     expect(await claims()).toHaveLength(2);
     clock += 250; // past the first claim, within the renewed one
     const second = await makeHarness({ ...options, workspace: first.workspace });
-    await expect(second.hub.approve(handle.id)).rejects.toMatchObject({ code: 'session.owned_elsewhere' });
+    await expect(second.hub.resume(handle.id)).rejects.toMatchObject({ code: 'session.owned_elsewhere' });
     await first.hub.approve(handle.id);
     expect((await handle.result).session.state).toBe('succeeded');
   });

@@ -86,7 +86,8 @@ interface Decision {
   kind: DecisionKind;
   sessionId: string;
   engine: number;
-  outcome: 'pending' | 'accepted' | 'refused';
+  /** `requested`: recorded in the log for the engine that drives the session (`decision.requested`). */
+  outcome: 'pending' | 'accepted' | 'requested' | 'refused';
   /** For a cancel: whether the session had ended when the call resolved. */
   endedAtResolve?: boolean;
   error?: string;
@@ -209,10 +210,16 @@ class World {
     this.track(
       engine,
       (async () => {
+        const by = this.engines[engine]?.hub.engineId;
+        const requests = async () =>
+          (await this.base.readEvents(sessionId)).filter(
+            (e) => e.type === 'decision.requested' && e.by === by && e.decision === kind,
+          ).length;
+        const before = await requests();
         try {
           await call();
-          d.outcome = 'accepted';
-          if (kind === 'cancel') d.endedAtResolve = await this.ended(sessionId);
+          d.outcome = (await requests()) > before ? 'requested' : 'accepted';
+          if (kind === 'cancel' && d.outcome === 'accepted') d.endedAtResolve = await this.ended(sessionId);
         } catch (err) {
           d.outcome = 'refused';
           d.error = String(err);
@@ -545,7 +552,20 @@ async function check(w: World, exercised: Record<string, number>): Promise<void>
     for (const e of log) {
       if (e.type === 'approval.requested') open = 1;
       if (e.type === 'approval.resolved' && open-- !== 1) v.push(`${id}: approval.resolved without a request`);
+      // A decision made on another engine is recorded only while the session waits for one.
+      if (e.type === 'decision.requested' && e.decision !== 'cancel' && open !== 1) {
+        v.push(`${id}: decision.requested ${e.decision} while the session waited for no decision`);
+      }
     }
+    // A cancel recorded for the owner stops the session: at most the step whose start was already on its
+    // way to the store starts after it.
+    const cancelAt = log.findIndex((e) => e.type === 'decision.requested' && e.decision === 'cancel');
+    if (cancelAt >= 0) {
+      count('cancels requested');
+      const later = log.slice(cancelAt).filter((e) => e.type === 'step.started').length;
+      if (later > 1) v.push(`${id}: ${later} steps started after a requested cancel`);
+    }
+    if (log.some((e) => e.type === 'decision.requested' && e.decision !== 'cancel')) count('decisions requested');
     const record = await w.base.getSession(id);
     if (record && ended && record.state !== ended.state) v.push(`${id}: record ${record.state}, log ${ended.state}`);
     if (JSON.stringify(log).includes(MODEL_SECRET) || JSON.stringify(record).includes(MODEL_SECRET)) {

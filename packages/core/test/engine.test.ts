@@ -325,7 +325,7 @@ describe('engine: approval', () => {
     expect(asked).toEqual([sampleInstruction()]);
   });
 
-  it('approves a waiting session from a fresh engine over the same store', async () => {
+  it('approves a waiting session whose owner died: the decision is recorded, and applied by the engine that resumes it', async () => {
     const store = new MemoryStore();
     const dying = new CrashingStore(store);
     const first = await makeHarness({ store: dying, policy: { requireApproval: true } });
@@ -337,15 +337,21 @@ describe('engine: approval', () => {
     await expect(handle.result).rejects.toBeInstanceOf(SimulatedCrash);
     // Its claim on the session runs out (leaseMs, default 30 s); then another engine may drive it.
     const later = () => Date.now() + 60_000;
-    const refused = await makeHarness({ store, workspace: first.workspace, policy: { requireApproval: true } });
-    await expect(refused.hub.approve(handle.id)).rejects.toMatchObject({ code: 'session.owned_elsewhere' });
+    // Meanwhile (the claim is live, its holder this live process) an approval is recorded for the owner.
+    const early = await makeHarness({ store, workspace: first.workspace, policy: { requireApproval: true } });
+    await early.hub.approve(handle.id);
+    expect((await store.readEvents(handle.id)).at(-1)).toMatchObject({
+      type: 'decision.requested',
+      decision: 'approve',
+      by: early.hub.engineId,
+    });
     const second = await makeHarness({
       store,
       workspace: first.workspace,
       now: later,
       policy: { requireApproval: true },
     });
-    await second.hub.approve(handle.id);
+    // No second approve: the recorded one is applied.
     const resumed = await second.hub.resume(handle.id);
     const result = await resumed.result;
     expect(result.session.state).toBe('succeeded');

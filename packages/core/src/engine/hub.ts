@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { CancelledError, SessionHubError, SessionStateError, StoreError, TemplateError } from '../errors.js';
-import type { SessionEvent, SessionEventOf, SessionEventType } from '../model/events.js';
+import type { NewSessionEvent, SessionEvent, SessionEventOf, SessionEventType } from '../model/events.js';
 import type { ExecutionReport, Verdict } from '../model/report.js';
 import type { Session, SessionInput } from '../model/session.js';
 import { emptyUsage } from '../model/usage.js';
@@ -21,7 +21,7 @@ import {
   type SessionHubOptions,
 } from './options.js';
 import { createRedactor, type Redactor, secretsFromEnv } from './redaction.js';
-import { initialReplay, type ReplayedState, replay } from './replay.js';
+import { applyEvent, initialReplay, type ReplayedState, replay, requestedDecision } from './replay.js';
 import { Semaphore } from './semaphore.js';
 import { type EngineParts, runSession } from './session-run.js';
 import { fillTemplate } from './templates.js';
@@ -53,9 +53,10 @@ interface OpenOptions extends RunOptions {
  * Who drives a session: the engine holding its live claim (`session.claimed` in the log). An engine
  * claims a session when it runs or opens it (`run`, `resume`, `approve`, `reject`, `cancel`), renews
  * the claim while it runs it, and makes every write conditional on the last seq it knows, so a second
- * engine's write can never interleave. On another engine, those calls are refused with
- * `SessionStateError` `session.owned_elsewhere` until the claim runs out (the owner died) or is
- * released (the session paused).
+ * engine's write can never interleave. On another engine, `resume` is refused with `SessionStateError`
+ * `session.owned_elsewhere` until the claim runs out (the owner died, or at once when it ran on this host
+ * and its process is gone) or is released (the session paused); `approve`, `reject` and `cancel` are
+ * recorded in the log for the owner (`decision.requested`), which reads and applies them.
  */
 export class SessionHub {
   /**
@@ -170,14 +171,16 @@ export class SessionHub {
 
   /**
    * Cancels a session, running here or only in the store; resolves when it has ended (`cancelled`, or
-   * as it ended on its own if it had already finished or committed its Foundation update).
+   * as it ended on its own if it had already finished or committed its Foundation update). While another
+   * live engine drives it, records the cancel for that engine (`decision.requested`) and resolves once the
+   * request is durable: the owner then aborts the running step and ends the session.
    *
-   * @throws {SessionStateError} `session.not_found`; `session.owned_elsewhere` while another engine runs it
-   *   (or took it over meanwhile). Rejects with the store's error when the ending could not be written.
+   * @throws {SessionStateError} `session.not_found`; `session.owned_elsewhere` when another engine took it
+   *   over while it was being cancelled here. Rejects with the store's error when nothing could be written.
    */
   async cancel(id: string): Promise<void> {
-    const opened = await this.open(id, { cancel: true });
-    if ('handle' in opened) return;
+    const opened = await this.openOrRequest(id, { cancel: true }, undefined);
+    if (opened === 'requested' || 'handle' in opened) return;
     opened.active.controller.abort(new CancelledError());
     // A store failure rejects here; a session another engine took over meanwhile was not cancelled.
     const { error } = await opened.active.handle.result;
@@ -186,12 +189,14 @@ export class SessionHub {
 
   /**
    * Approves a session waiting in `awaiting_approval` (resuming it if no engine runs it). For a session
-   * paused at a budget, `raiseBudget` gives its new limits. Resolves once the decision is in the store.
+   * paused at a budget, `raiseBudget` gives its new limits. Resolves once the decision is in the store:
+   * applied, on the engine that drives the session (or opens it here); recorded as `decision.requested`
+   * for its owner, while another live engine drives it (the owner applies it within
+   * `policy.decisionPollMs`).
    *
    * @throws {SessionStateError} `session.not_found`; `session.invalid_state` when the session does not
-   *   accept a decision (not waiting, being cancelled, ended, or another decision pending);
-   *   `budget.still_exceeded` when the raised limits leave it over budget; `session.owned_elsewhere`
-   *   while another engine runs it.
+   *   accept a decision (not waiting, being cancelled, ended, or another decision pending or requested);
+   *   `budget.still_exceeded` when the raised limits leave it over budget.
    */
   approve(id: string, opts: ApproveOptions = {}): Promise<void> {
     return this.decide(id, opts.raiseBudget ? { approved: true, raiseBudget: opts.raiseBudget } : { approved: true });
@@ -259,7 +264,8 @@ export class SessionHub {
       }
     }
     if (!active) {
-      const opened = await this.open(id, { decide: true });
+      const opened = await this.openOrRequest(id, { decide: true }, decision);
+      if (opened === 'requested') return;
       if ('handle' in opened) {
         const { session } = await opened.handle.result;
         throw new SessionStateError(
@@ -271,6 +277,67 @@ export class SessionHub {
     }
     checkDecision(active, decision, this.policy.requireApproval, this.now());
     await active.decisions.offer(decision);
+  }
+
+  /**
+   * Opens a session to cancel it or hand it a decision; while another live engine drives it, records the
+   * decision in its log for that engine instead (`decision.requested`), and resolves `requested` once it is
+   * durable. `decision` undefined means cancel.
+   */
+  private async openOrRequest(
+    id: string,
+    opts: OpenOptions,
+    decision: Decision | undefined,
+  ): Promise<Opened | 'requested'> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await this.open(id, opts);
+      } catch (err) {
+        if (!ownedElsewhere(err) || tries >= 2) throw err;
+      }
+      if (await this.request(id, decision)) return 'requested';
+    }
+  }
+
+  /**
+   * Appends a decision request for the engine that holds the session's live claim, conditionally on the
+   * log it read (so it never lands after the session's ending or a release); re-reads and retries when the
+   * owner wrote meanwhile. Returns false when no other live engine holds the session (open it here instead).
+   */
+  private async request(id: string, decision: Decision | undefined): Promise<boolean> {
+    const store = this.options.store;
+    const r = replay(await store.readEvents(id));
+    for (let tries = 0; tries < 100; tries++) {
+      if (r.terminal) {
+        if (!decision) return true;
+        throw new SessionStateError('session.invalid_state', `session ${id} has ended (${r.terminal.state})`);
+      }
+      const claim = r.claim;
+      const foreign = claim && claim.owner !== this.engineId && claim.until > this.now() && !holderIsDead(claim.holder);
+      if (!foreign) return false;
+      if (decision) checkRequest(id, decision, r, this.policy);
+      const event: NewSessionEvent = decision
+        ? {
+            type: 'decision.requested',
+            sessionId: id,
+            decision: decision.approved ? 'approve' : 'reject',
+            by: this.engineId,
+            ...(decision.reason ? { reason: decision.reason } : {}),
+            ...(decision.raiseBudget ? { raiseBudget: decision.raiseBudget } : {}),
+          }
+        : { type: 'decision.requested', sessionId: id, decision: 'cancel', by: this.engineId };
+      try {
+        await store.appendEvents(id, [this.redact(event)], { expectedSeq: r.lastSeq });
+        return true;
+      } catch (err) {
+        if (!(StoreError.isInstance(err) && err.code === 'store.conflict')) throw err;
+      }
+      for (const e of await store.readEvents(id, { fromSeq: r.lastSeq + 1 })) applyEvent(r, e);
+    }
+    throw new SessionStateError(
+      'session.owned_elsewhere',
+      `session ${id}: the decision could not be recorded, its owner kept writing; try again`,
+    );
   }
 
   private async load(id: string, opts: OpenOptions): Promise<Opened> {
@@ -300,7 +367,9 @@ export class SessionHub {
           'use that engine, or retry once its claim has run out',
       );
     }
-    if (replayed.budgetWait && !opts.decide && !opts.cancel) {
+    // A decision another engine requested and its owner did not live to apply is applied now.
+    const requested = replayed.requested;
+    if (replayed.budgetWait && !opts.decide && !opts.cancel && !requested && !replayed.cancelRequested) {
       // Paused at a budget: nothing runs until someone decides.
       const error = budgetError(replayed.budgetWait);
       return { handle: this.stoppedHandle({ session: stored, error }) };
@@ -335,7 +404,8 @@ export class SessionHub {
       throw err;
     }
     // Opened to cancel it: nothing of it runs again.
-    if (opts.cancel) active.controller.abort(new CancelledError());
+    if (opts.cancel || replayed.cancelRequested) active.controller.abort(new CancelledError());
+    if (requested && !opts.decide) active.decisions.offer(requested).catch(() => undefined);
     this.start(active, opts.signal);
     return { active };
   }
@@ -364,6 +434,7 @@ export class SessionHub {
   private prepare(session: Session, replayed: ReplayedState, signal?: AbortSignal): ActiveSession {
     const controller = new AbortController();
     const budgets: SessionBudgets = { ...this.policy.budgets, ...replayed.raisedBudgets };
+    let active: ActiveSession | undefined;
     const runner = new WriteAheadRunner(
       {
         store: this.options.store,
@@ -375,6 +446,9 @@ export class SessionHub {
         abort: (reason) => controller.abort(reason),
         owner: this.engineId,
         leaseMs: this.policy.leaseMs,
+        onRequest: (e) => {
+          if (active) this.applyRequest(active, e);
+        },
       },
       replayed,
       session,
@@ -385,7 +459,7 @@ export class SessionHub {
     });
     // A store failure rejects `result`; keep it from becoming an unhandled rejection when nobody awaits.
     result.catch(() => undefined);
-    const active: ActiveSession = {
+    active = {
       handle: {
         id: session.id,
         events: this.events(session.id),
@@ -404,13 +478,33 @@ export class SessionHub {
     return active;
   }
 
+  /** Applies a decision another engine recorded for this session; one the session no longer takes is dropped. */
+  private applyRequest(active: ActiveSession, e: SessionEventOf<'decision.requested'>): void {
+    const decision = requestedDecision(e);
+    if (!decision) {
+      active.controller.abort(new CancelledError());
+      return;
+    }
+    try {
+      checkDecision(active, decision, this.policy.requireApproval, this.now());
+    } catch {
+      return;
+    }
+    active.decisions.offer(decision).catch(() => undefined);
+  }
+
   /** Registers a prepared session as running here and drives it in the background. */
   private start(active: ActiveSession, signal?: AbortSignal): void {
     // Only now does it run here: until its claim is written, callers wait for the load instead.
     this.active.set(active.handle.id, active);
     // At most a second apart, so a claim lost during a stall is noticed soon after (also with a test clock).
-    this.stopRenewing ??= interval(Math.min(this.policy.leaseMs / 3, 1_000), () => {
-      for (const a of this.active.values()) a.runner.renewClaim().catch(() => undefined);
+    // It also reads each session's log tail for decisions made on other engines.
+    this.stopRenewing ??= interval(Math.min(this.policy.leaseMs / 3, 1_000, this.policy.decisionPollMs), () => {
+      for (const a of this.active.values()) {
+        if (a.paused) continue;
+        a.runner.renewClaim().catch(() => undefined);
+        a.runner.pollRequests().catch(() => undefined);
+      }
     });
     const { controller } = active;
     const onAbort = () => controller.abort(new CancelledError());
@@ -434,6 +528,25 @@ export class SessionHub {
     if (set) for (const l of set) l(e);
     this.emitter.emit('event', e);
     (this.emitter.emit as (type: string, e: SessionEvent) => boolean)(e.type, e);
+  }
+}
+
+function ownedElsewhere(err: unknown): boolean {
+  return SessionStateError.isInstance(err) && (err as SessionStateError).code === 'session.owned_elsewhere';
+}
+
+/** Refuses a requested decision the session, as its log stands, does not accept (as `checkDecision` does). */
+function checkRequest(id: string, decision: Decision, r: ReplayedState, policy: ResolvedPolicy): void {
+  if (r.requested) {
+    throw new SessionStateError('session.invalid_state', `session ${id} already has a decision requested`);
+  }
+  if (r.cancelRequested) throw new SessionStateError('session.invalid_state', `session ${id} is being cancelled`);
+  // A raise was checked against the session's usage before (`decide`).
+  if (r.budgetWait) return;
+  if (decision.raiseBudget)
+    throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
+  if (!policy.requireApproval || r.approvalDecided || r.state !== 'awaiting_approval') {
+    throw new SessionStateError('session.invalid_state', `session ${id} is ${r.state}, not awaiting approval`);
   }
 }
 

@@ -63,6 +63,11 @@ export interface SessionHubPolicy {
    * paused). See docs/engine.md, "Who drives a session".
    */
   leaseMs?: number;
+  /**
+   * How often, in ms, the engine driving a session reads its log's tail for decisions (`approve`, `reject`,
+   * `cancel`) made on other engines. Default 250. See docs/engine.md, "Who drives a session".
+   */
+  decisionPollMs?: number;
 }
 
 /** Options of `approve`. */
@@ -142,6 +147,7 @@ export interface ResolvedPolicy {
   onBudgetExceeded: 'pause' | 'fail';
   foundation: 'create' | 'require' | 'skip';
   leaseMs: number;
+  decisionPollMs: number;
 }
 
 /** Applies the defaults documented on {@link SessionHubPolicy}. */
@@ -160,5 +166,6 @@ export function resolvePolicy(p: SessionHubPolicy = {}): ResolvedPolicy {
     onBudgetExceeded: p.onBudgetExceeded ?? 'pause',
     foundation: p.foundation ?? 'create',
     leaseMs: Math.max(1, p.leaseMs ?? 30_000),
+    decisionPollMs: Math.max(1, p.decisionPollMs ?? 250),
   };
 }

@@ -1,7 +1,8 @@
-import type { BudgetBreach, SessionEvent, StepKind } from '../model/events.js';
+import type { BudgetBreach, SessionEvent, SessionEventOf, StepKind } from '../model/events.js';
 import type { SessionErrorInfo, SessionInput, SessionState } from '../model/session.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
 import type { ClaimHolder } from './claim-holder.js';
+import type { Decision } from './decisions.js';
 
 /** What a session's event log says about it: everything a resumed engine needs. */
 export interface ReplayedState {
@@ -26,6 +27,20 @@ export interface ReplayedState {
   raisedBudgets?: { tokens?: number; costUsd?: number; wallTimeMs?: number };
   /** Whether the initial plan's approval was decided (`approval.resolved` outside a budget pause). */
   approvalDecided?: boolean;
+  /** An approve/reject requested by another engine (`decision.requested`) and not yet resolved. */
+  requested?: Decision;
+  /** Whether another engine requested a cancel (`decision.requested` `cancel`). */
+  cancelRequested?: boolean;
+}
+
+/** The decision a `decision.requested` event asks for (undefined for a cancel). */
+export function requestedDecision(e: SessionEventOf<'decision.requested'>): Decision | undefined {
+  if (e.decision === 'cancel') return undefined;
+  return {
+    approved: e.decision === 'approve',
+    ...(e.reason ? { reason: e.reason } : {}),
+    ...(e.raiseBudget ? { raiseBudget: e.raiseBudget } : {}),
+  };
 }
 
 /** An empty replay: a session with no events yet. */
@@ -75,7 +90,12 @@ export function applyEvent(s: ReplayedState, e: SessionEvent): void {
     case 'approval.requested':
       if (e.budget) s.budgetWait = e.budget;
       break;
+    case 'decision.requested':
+      if (e.decision === 'cancel') s.cancelRequested = true;
+      else s.requested = requestedDecision(e);
+      break;
     case 'approval.resolved':
+      s.requested = undefined;
       if (s.budgetWait) s.budgetWait = undefined;
       else s.approvalDecided = true;
       break;

@@ -1,5 +1,5 @@
-import type { SessionHubError } from '../errors.js';
-import type { BudgetBreach, NewSessionEvent, Phase, SessionEvent, StepKind } from '../model/events.js';
+import { type SessionHubError, StoreError } from '../errors.js';
+import type { BudgetBreach, NewSessionEvent, Phase, SessionEvent, SessionEventOf, StepKind } from '../model/events.js';
 import { isTerminal, type Session, type SessionState } from '../model/session.js';
 import { addUsage, isEmptyUsage, type Usage, usageBeyond } from '../model/usage.js';
 import type { Store } from '../ports/store.js';
@@ -74,6 +74,8 @@ export interface WriteAheadDeps {
   /** This engine's id and claim length: every write keeps the engine's claim on the session alive. */
   owner: string;
   leaseMs: number;
+  /** Applies a decision another engine recorded in the log (`decision.requested`), once it is read. */
+  onRequest: (event: SessionEventOf<'decision.requested'>) => void;
 }
 
 /**
@@ -328,9 +330,17 @@ export class WriteAheadRunner {
         const ends = events.some((e) => e.type === 'session.finished' || e.type === 'session.released');
         const batch = !ends && this.claimDue() ? [...events, this.claim()] : events;
         if (batch.length === 0) return;
-        const stored = await this.deps.store.appendEvents(this.sessionId, batch.map(this.deps.redact), {
-          expectedSeq: this.lastSeq,
-        });
+        const redacted = batch.map(this.deps.redact);
+        let stored: SessionEvent[];
+        for (;;) {
+          try {
+            stored = await this.deps.store.appendEvents(this.sessionId, redacted, { expectedSeq: this.lastSeq });
+            break;
+          } catch (err) {
+            // Another engine's decision request is the only write this engine lets in: read it, apply it, retry.
+            if (!isConflict(err) || !((await this.readRequests()) > 0)) throw err;
+          }
+        }
         this.lastSeq = stored[stored.length - 1]?.seq ?? this.lastSeq;
         for (const e of stored) this.deps.emit(e);
         if (updateRecord) await this.updateRecord();
@@ -343,6 +353,43 @@ export class WriteAheadRunner {
     };
     this.queue = this.queue.then(run);
     return this.queue;
+  }
+
+  /**
+   * Reads the log's tail for decisions other engines requested (the engine calls it on a short interval
+   * while the session runs or waits). Anything else in the tail means another engine took the session over:
+   * this engine stops as after a failed write.
+   */
+  pollRequests(): Promise<void> {
+    if (this.lastSeq === 0 || this.queueError) return Promise.resolve();
+    this.queue = this.queue.then(async () => {
+      if (this.queueError) return;
+      try {
+        if ((await this.readRequests()) < 0) {
+          throw new StoreError('store.conflict', `session ${this.sessionId} was written by another engine`);
+        }
+      } catch (err) {
+        this.queueError = err;
+        this.deps.abort(err);
+      }
+    });
+    return this.queue;
+  }
+
+  /**
+   * Takes in the events after the last seq this engine knows when they are all decision requests: they
+   * join the engine's view of the log, are emitted, and applied. Returns how many, or -1 (and takes in
+   * nothing) when the tail holds anything else.
+   */
+  private async readRequests(): Promise<number> {
+    const tail = await this.deps.store.readEvents(this.sessionId, { fromSeq: this.lastSeq + 1 });
+    if (!tail.every((e) => e.type === 'decision.requested')) return -1;
+    for (const e of tail) {
+      this.lastSeq = e.seq;
+      this.deps.emit(e);
+      this.deps.onRequest(e as SessionEventOf<'decision.requested'>);
+    }
+    return tail.length;
   }
 
   /** A claim on the session for this engine, `leaseMs` from now. */
@@ -408,4 +455,8 @@ export class WriteAheadRunner {
     else this.deps.signal.addEventListener('abort', onAbort, { once: true });
     return controller.signal;
   }
+}
+
+function isConflict(err: unknown): boolean {
+  return StoreError.isInstance(err) && (err as StoreError).code === 'store.conflict';
 }

@@ -79,6 +79,19 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     pid: z.number().int().optional(),
     proc: z.string().optional(),
   }),
+  /**
+   * A decision made on an engine that does not drive the session (another engine holds its live claim):
+   * `approve` (with `raiseBudget` for a budget pause), `reject`, or `cancel`, by engine `by`. Appended
+   * conditionally on a log with that live claim and no ending; the owner picks it up (its log tail) and
+   * applies it (`approval.resolved`, or the session ends `cancelled`); a resumed session applies one its
+   * dead owner did not.
+   */
+  ev('decision.requested', {
+    decision: z.enum(['approve', 'reject', 'cancel']),
+    by: z.string(),
+    reason: z.string().optional(),
+    raiseBudget: BudgetLimitsSchema.optional(),
+  }),
   /** The owner let the session go without finishing it (it paused): any engine may resume it now. */
   ev('session.released', { owner: z.string() }),
   /** The Foundation document was missing and created from the template (`policy.foundation: 'create'`). */
