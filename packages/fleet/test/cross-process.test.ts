@@ -36,7 +36,9 @@ else {
         const started = (step: string) => events.filter((e) => e.type === 'step.started' && e.step === step).length;
         expect(started('plan'), 'the finished plan step must not run again').toBe(1);
         expect(started('execute'), 'the execute step in flight keeps its one step id').toBe(1);
-        expect(second.watch.lines, 'the second worker ran the step that was in flight').toContain(`executing ${sessionId}`);
+        expect(second.watch.lines, 'the second worker ran the step that was in flight').toContain(
+          `executing ${sessionId}`,
+        );
         expect(events.filter((e) => e.type === 'step.finished' && e.step === 'execute')).toHaveLength(1);
         const owners = new Set(events.flatMap((e) => (e.type === 'session.claimed' ? [e.owner] : [])));
         expect(owners.size, 'two engines claimed the session').toBe(2);
