@@ -177,6 +177,35 @@ describe('engine: one owner per session across engines (item 5)', () => {
     expectSoundLog(await store.readEvents(handle.id));
   });
 
+  it('a cancel from another engine reaches the owner at its next write (a store.conflict it reads past)', async () => {
+    const store = new MemoryStore();
+    const running = signalled();
+    const requested = signalled();
+    const executor = new ScriptedExecutor({
+      respond: async (_input, _sandbox, opts) => {
+        running.resolve();
+        await requested.promise;
+        // This progress write is conditional on the seq before the request: it conflicts, the owner reads
+        // the tail, applies the cancel and writes the progress after it.
+        opts.emit({ kind: 'message', message: 'still working' });
+        return waitForAbort(opts.signal);
+      },
+    });
+    // A long poll interval (the claim's renewal ticks every second at most): the write gets there first.
+    const first = await makeHarness({ store, executor, policy: { decisionPollMs: 60_000 } });
+    const handle = await first.hub.run({ request: 'Greet visitors by name' });
+    await running.promise;
+    const second = await makeHarness({ store, workspace: first.workspace });
+    await second.hub.cancel(handle.id);
+    requested.resolve();
+    const { session } = await handle.result;
+    expect(session.state).toBe('cancelled');
+    const events = await store.readEvents(handle.id);
+    expectSoundLog(events);
+    const types = events.map((e) => e.type);
+    expect(types.indexOf('decision.requested')).toBeLessThan(types.indexOf('executor.progress'));
+  });
+
   it('a cancel from another engine aborts the step running on the owner', async () => {
     const store = new MemoryStore();
     const running = signalled();
