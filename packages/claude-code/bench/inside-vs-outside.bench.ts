@@ -88,9 +88,16 @@ await provider.close();
 const insideMs = median(inside);
 const outsideMs = median(outside);
 const overhead = insideMs / outsideMs - 1;
+// On a loaded machine the spread is wide: the fastest run of each is the best estimate of the inherent cost.
+const insideMin = Math.min(...inside);
+const outsideMin = Math.min(...outside);
+const overheadMin = insideMin / outsideMin - 1;
 console.log(`inside the sandbox  p50 ${insideMs.toFixed(0)} ms  (${inside.map((v) => v.toFixed(0)).join(', ')})`);
 console.log(`on the host         p50 ${outsideMs.toFixed(0)} ms  (${outside.map((v) => v.toFixed(0)).join(', ')})`);
-console.log(`overhead ${(overhead * 100).toFixed(1)}% (target <= 10%: ${overhead <= 0.1 ? 'met' : 'NOT met'})`);
+console.log(
+  `overhead ${(overhead * 100).toFixed(1)}% at p50, ${(overheadMin * 100).toFixed(1)}% fastest against fastest`,
+);
+console.log(`target <= 10% more wall time (p50): ${overhead <= 0.1 ? 'met' : 'NOT met'}`);
 console.log(
   JSON.stringify({
     bench: 'claude-code/inside-vs-outside',
@@ -98,6 +105,9 @@ console.log(
       inside_p50_ms: Math.round(insideMs),
       outside_p50_ms: Math.round(outsideMs),
       overhead_pct: Math.round(overhead * 1000) / 10,
+      inside_min_ms: Math.round(insideMin),
+      outside_min_ms: Math.round(outsideMin),
+      overhead_min_pct: Math.round(overheadMin * 1000) / 10,
       runs: RUNS,
     },
     ratios: { vs_host_wall: Math.round((outsideMs / insideMs) * 1000) / 1000 },

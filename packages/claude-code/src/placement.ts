@@ -95,8 +95,10 @@ export async function inSandbox(
     sdk: { cwd: root, pathToClaudeCodeExecutable: executable, spawnClaudeCodeProcess: spawner },
     proxyUsage: () => ({ ...proxy.usage }),
     release: async () => {
-      await proxy.close();
-      await sandbox.exec(['rm', '-rf', home], { timeoutMs: 30_000 }).catch(() => undefined);
+      await Promise.all([
+        proxy.close(),
+        sandbox.exec(['rm', '-rf', home], { timeoutMs: 30_000 }).catch(() => undefined),
+      ]);
     },
   };
 }
