@@ -35,10 +35,16 @@ describe('npm run demo: a whole two-actor session, offline', () => {
     expect(out).toContain('Foundation  FOUNDATION.md 1.0 → 1.1');
     expect(out).toContain('fix rounds  1');
     expect(out).toContain('every request matched the cassette');
-    // Real git: the session's branch holds the verified work on top of the project's first commit.
+    // Real git: the session's branch holds its commits on top of the project's first commit.
     const branch = /on (sessionhub\/\S+)/.exec(out)?.[1] ?? '';
     expect(branch).toMatch(/^sessionhub\/1\.1-median-/);
-    expect(git(project, 'log', '--format=%s', branch)).toBe('Session 1.1: Median\nTally 1.0');
+    // Written ahead by the engine through @sessionhub/git: the verified work, then the Foundation update.
+    expect(git(project, 'log', '--format=%s', branch)).toBe(
+      'Foundation 1.1: update FOUNDATION.md\nSession 1.1: Median\nTally 1.0',
+    );
+    expect(out).toMatch(
+      /commit +[0-9a-f]{12} \(work\) on sessionhub\/1\.1-median-\S+\n +commit +[0-9a-f]{12} \(foundation\)/,
+    );
     expect(git(project, 'show', `${branch}:src/tally.ts`)).toContain('[...values].sort(');
     expect(git(project, 'show', `${branch}:FOUNDATION.md`)).toContain('**Current Version:** 1.1');
     // The real SQLite store: the printed command shows the session again.

@@ -189,7 +189,6 @@ try {
   });
   const handle = await app.hub.run({ request: REQUEST });
   const result = await handle.result;
-  await app.finish(result, { signal: AbortSignal.timeout(60_000) });
   await app.close();
   fake.assertDone();
   if (result.session.state !== 'succeeded' || result.session.fixAttempts !== 1) {

@@ -26,6 +26,6 @@ export {
   type DefaultHubOptions,
 } from './defaults/create-default-hub.js';
 export { DEFAULT_GATE_TIMEOUT_MS, detectGates, GATE_SCRIPTS } from './defaults/detect-gates.js';
-export type { GitRecord } from './defaults/git-finish.js';
+export { commitsOf, type GitRecord } from './defaults/git-record.js';
 export { INTERRUPTED } from './defaults/interruptible.js';
 export { EXIT, type ExitCode } from './exit-codes.js';

@@ -49,8 +49,8 @@ function watchEvents(handle: SessionHandle, store: Store, reporter: Reporter): P
 
 /**
  * Shows a running session until it ends, pauses or waits for approval; Ctrl-C interrupts it (paused, resumable)
- * and a second Ctrl-C exits at once. Then records it in git (ended sessions), saves the cassette, prints the
- * report and returns the exit code.
+ * and a second Ctrl-C exits at once. Then saves the cassette, prints the report (with what the session committed)
+ * and returns the exit code.
  */
 export async function followSession(app: DefaultHub, handle: SessionHandle, opts: FollowOptions): Promise<ExitCode> {
   const { reporter, interrupt } = opts;
@@ -84,7 +84,7 @@ export async function followSession(app: DefaultHub, handle: SessionHandle, opts
     }
     const result = await handle.result;
     await watched.catch(() => undefined);
-    const git = await app.finish(result, { signal: AbortSignal.timeout(120_000) });
+    const git = await app.gitRecord(handle.id, { signal: AbortSignal.timeout(60_000) });
     if (opts.record) {
       const cassette = await opts.record.recorder.save(opts.record.file);
       reporter.notice(`cassette: ${cassette.exchanges.length} model exchanges saved to ${opts.record.file}`);

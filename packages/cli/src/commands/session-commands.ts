@@ -97,9 +97,6 @@ export async function endCommand(
   else await app.hub.cancel(id).catch(notFound);
   await app.hub.idle();
   const session = await app.hub.get(id);
-  if (session && (session.state === 'failed' || session.state === 'cancelled')) {
-    await app.finish({ session }, { signal: AbortSignal.timeout(60_000) });
-  }
   const out = createReporter(outputMode(flags));
   out.report(`session ${id}: ${session?.state ?? 'unknown'}`, { id, state: session?.state });
   out.close();

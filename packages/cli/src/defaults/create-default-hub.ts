@@ -7,8 +7,8 @@ import {
   isTerminal,
   type SessionHub,
   type SessionHubPolicy,
-  type SessionResult,
   type Store,
+  type WorkspaceProvider,
   type WorkspaceResolver,
 } from '@sessionhub/core';
 import type { GitWorkspaces } from '@sessionhub/git';
@@ -17,7 +17,7 @@ import { CONFIG_DIR } from '../config/load-config.js';
 import type { GateConfig } from '../config/schema.js';
 import { type ChooseSandboxOptions, chooseSandbox, type SandboxChoice, type SandboxKind } from './choose-sandbox.js';
 import { detectGates } from './detect-gates.js';
-import { finishInGit, type GitRecord } from './git-finish.js';
+import { commitsOf, type GitRecord, preparedWorkspaces } from './git-record.js';
 import { interruptibleActors } from './interruptible.js';
 
 /** The store file, relative to the project, when none is given. */
@@ -49,7 +49,10 @@ export interface DefaultHubOptions {
   sandboxLimits?: Pick<ChooseSandboxOptions, 'memoryMb' | 'timeoutMs'>;
   /** The verifier's gates. Default: detected from the project's `typecheck`, `lint`, `test` and `build` scripts. */
   gates?: GateConfig[];
-  /** `auto` (default): git workspaces when `workspace` is a git repository; `true` requires one; `false` works in place. */
+  /**
+   * `auto` (default): git workspaces when `workspace` is a git repository (a worktree and branch per session; the
+   * engine commits each passing attempt and the Foundation update); `true` requires one; `false` works in place.
+   */
   git?: boolean | 'auto';
   /** Options of the git workspaces. */
   gitOptions?: { baseRef?: string; keepFailed?: boolean };
@@ -81,10 +84,10 @@ export interface DefaultHub {
   /** The git workspaces, when the project is a git repository (and git was not turned off). */
   git?: GitWorkspaces;
   /**
-   * Records an ended session in git (its verified work, then the Foundation update) and releases its worktree.
-   * Call it with every `handle.result`; a paused session is left alone. Without git: nothing to record.
+   * What the session committed (the engine commits a passing attempt's work and the Foundation update through
+   * the git workspaces, write-ahead) and its branch; `undefined` without git.
    */
-  finish(result: SessionResult, opts: { signal: AbortSignal }): Promise<GitRecord | undefined>;
+  gitRecord(sessionId: string, opts: { signal: AbortSignal }): Promise<GitRecord | undefined>;
   /** Closes the sandbox provider, the store (when created here) and the git workspaces' warm pool. */
   close(): Promise<void>;
 }
@@ -108,8 +111,8 @@ async function isGitRepository(dir: string): Promise<boolean> {
  * import { createDefaultHub } from 'sessionhub';
  * const app = await createDefaultHub({ workspace: '/path/to/repo' });
  * const handle = await app.hub.run({ request: 'Let users export their reports as CSV' });
- * const result = await handle.result;
- * await app.finish(result, { signal: AbortSignal.timeout(60_000) });
+ * const { session } = await handle.result;
+ * console.log(session.state, await app.gitRecord(session.id, { signal: AbortSignal.timeout(10_000) }));
  * await app.close();
  * ```
  *
@@ -185,22 +188,22 @@ export async function createDefaultHub(options: DefaultHubOptions): Promise<Defa
     verifier: new CommandVerifier({ gates: gates.map((g) => ({ ...g })) }),
   };
   const actors = options.interrupt ? interruptibleActors(base, options.interrupt) : base;
-  const resolveDir = git ? git.resolver : async () => workspace;
   const prepare = options.prepareWorkspace;
-  const workspaceResolver: WorkspaceResolver = prepare
-    ? async (session, opts) => {
-        const dir = await resolveDir(session, opts);
-        await prepare(dir, opts);
-        return dir;
-      }
-    : git
-      ? git.resolver
+  const workspaceOption: WorkspaceResolver | WorkspaceProvider = git
+    ? prepare
+      ? preparedWorkspaces(git, prepare)
+      : git
+    : prepare
+      ? async (_session, opts) => {
+          await prepare(workspace, opts);
+          return workspace;
+        }
       : workspace;
   const hub = createSessionHub({
     ...actors,
     store,
     sandbox: sandbox.provider,
-    workspace: workspaceResolver,
+    workspace: workspaceOption,
     policy: { ...options.policy, secrets: [...(options.policy?.secrets ?? []), apiKey] },
     ...(options.engineId ? { engineId: options.engineId } : {}),
   });
@@ -212,8 +215,11 @@ export async function createDefaultHub(options: DefaultHubOptions): Promise<Defa
     gates,
     workspace,
     ...(git ? { git } : {}),
-    async finish(result, opts) {
-      return git ? finishInGit(git, usedStore, result, opts) : undefined;
+    async gitRecord(sessionId, opts) {
+      if (!git) return undefined;
+      const commits = commitsOf(await usedStore.readEvents(sessionId, opts));
+      const branch = commits.length > 0 ? await git.findBranch(sessionId, opts) : undefined;
+      return { ...(branch ? { branch } : {}), commits };
     },
     async close() {
       await hub.idle();

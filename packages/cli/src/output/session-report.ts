@@ -1,6 +1,6 @@
 import type { SessionEvent, SessionResult } from '@sessionhub/core';
 import type { Divergence } from '../cassette/replay.js';
-import type { GitRecord } from '../defaults/git-finish.js';
+import type { GitRecord } from '../defaults/git-record.js';
 
 /** What the final report of a session says. */
 export interface SessionReportData {
