@@ -25,9 +25,9 @@ import {
  * not match; bwrap and docker-init carry the script in their arguments too, but their program is not node).
  * `command grep -a`: an agent's shell may replace grep with a tool that skips files holding NUL bytes.
  */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
 const FIND_RUNNER =
   'RUNNER=; for p in /proc/[0-9]*; do case "$(tr "\\0" "\\n" < "$p/cmdline" 2>/dev/null | head -n 1)" in *node) ' +
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
   'if command grep -aq "SESSIONHUB_KILL""_SCOPE" "$p/cmdline" 2>/dev/null; then RUNNER=${p#/proc/}; break; fi;; esac; done; ';
 
 /** Runs a Python script in the sandbox with the runner's pid as its argument. */
