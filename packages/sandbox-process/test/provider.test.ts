@@ -240,6 +240,27 @@ describe.skipIf(!env.ready)(`bubblewrap specifics${env.note}`, () => {
     expect((await readFile('/proc/self/mountinfo', 'utf8')).includes(workspace)).toBe(false);
   });
 
+  it('seccomp: ptrace and process_vm_readv fail even on a command of its own (same uid, dumpable)', {
+    timeout: 30_000,
+  }, async () => {
+    const sandbox = await provider.create({ workspace });
+    const script = [
+      'import ctypes, subprocess',
+      'libc = ctypes.CDLL(None, use_errno=True)',
+      'child = subprocess.Popen(["sleep", "5"])',
+      'r = libc.ptrace(16, child.pid, None, None)',
+      'print("ptrace", r, ctypes.get_errno())',
+      'class iov(ctypes.Structure): _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]',
+      'buf = ctypes.create_string_buffer(8)',
+      'local = iov(ctypes.cast(buf, ctypes.c_void_p), 8); remote = iov(0x400000, 8)',
+      'n = libc.process_vm_readv(child.pid, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)',
+      'print("vm", n, ctypes.get_errno()); child.kill()',
+    ].join('\n');
+    const result = await sandbox.exec(['python3', '-c', script]);
+    // EPERM (1) from the filter; without it the first would attach (0) and the second fail with EFAULT or read.
+    expect(result.stdout).toBe('ptrace -1 1\nvm -1 1\n');
+  });
+
   it('killAll stops leftovers of earlier commands and the sandbox stays usable', { timeout: 30_000 }, async () => {
     const sandbox = (await provider.create({ workspace })) as ProcessSandbox;
     await sandbox.exec("(setsid sh -c 'while :; do sleep 0.05; done' &) ; nohup sleep 60 >/dev/null 2>&1 &");
