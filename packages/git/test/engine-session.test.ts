@@ -101,6 +101,31 @@ describe('the engine over git workspaces', () => {
     }
   });
 
+  it('a cancel after the Foundation update no longer stops its commit: the session ends succeeded, as the document says', async () => {
+    const { repo, workspaces } = await setUp();
+    const fake = await startFakeAnthropic({ script: PASSING });
+    const store = new MemoryStore();
+    try {
+      const hub = hubOver(fake.url, store, workspaces);
+      const handle = await hub.run({ request: REQUEST });
+      // Heard once the step's start is stored, before its body runs.
+      hub.emitter.on('step.started', (e) => {
+        if (e.stepId === 'foundation-commit:0') handle.cancel();
+      });
+      const result = await handle.result;
+      expect(result.error).toBeUndefined();
+      expect(result.session.state).toBe('succeeded');
+      const branch = await branchOf(workspaces, handle.id);
+      expect(git(repo, 'log', '--format=%s', `main..${branch}`).split('\n')).toEqual([
+        'Foundation 1.1: update FOUNDATION.md',
+        'Session 1.1: Greeting Module',
+      ]);
+      expect(commitSteps(await store.readEvents(handle.id))).toHaveProperty('foundation-commit:0');
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('never commits a failing attempt; the fix round that passes is committed as its own attempt', async () => {
     const { repo, workspaces } = await setUp();
     const fake = await startFakeAnthropic({ script: FIX_ROUND });
