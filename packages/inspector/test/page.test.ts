@@ -62,6 +62,9 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
   afterAll(async () => {
+    // A session still waiting (when a test failed or was filtered out) would keep its engine busy forever.
+    if (waitingId && (await seeded.store.getSession(waitingId))?.state === 'awaiting_approval')
+      await hub.cancel(waitingId);
     await browser?.close();
     await inspector?.close();
     await seeded?.close();
@@ -179,6 +182,31 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     expect(await page.locator('.row .card:text("Approved")').count()).toBe(1);
     expect(await page.locator('.row .card:text("Session succeeded")').count()).toBe(1);
     await shot('session-approved');
+  });
+
+  it('continues a session paused at its token budget with a raised limit', async () => {
+    // Another engine ran it and let it go at the pause; the inspector's engine takes it up.
+    const runner = seeded.hub({ policy: { foundation: 'skip', budgets: { tokens: 1000 } } });
+    const paused = (await runner.run({ request: 'Greet within a budget' })).id;
+    while ((await seeded.store.getSession(paused))?.state !== 'awaiting_approval') {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await open(`/sessions/${paused}`);
+    await expect.poll(() => page.locator('.row .card:text("Paused at the tokens budget")').count()).toBe(1);
+    expect(await page.locator('input[aria-label="new budget limit"]').inputValue()).toBe('2400');
+    await page.fill('input[aria-label="new budget limit"]', '100000');
+    await page.click('button[data-action=approve]');
+    await expect.poll(() => page.locator('.actions [role=status]').textContent()).toBe('approve: done');
+    // The inspector's engine requires approval of every plan, so once the budget is raised the plan waits too:
+    // this time without a budget field.
+    await expect.poll(() => page.locator('.row .card:text-is("Waiting for approval")').count()).toBe(1);
+    expect(await page.locator('input[aria-label="new budget limit"]').count()).toBe(0);
+    await page.click('button[data-action=approve]');
+    await expect
+      .poll(() => page.locator('[data-testid=session-state]').textContent(), { timeout: 15_000 })
+      .toBe('succeeded');
+    const raised = (await seeded.store.readEvents(paused)).find((e) => e.type === 'budget.raised');
+    expect(raised).toMatchObject({ budgets: { tokens: 100000 } });
   });
 
   it('searches the library', async () => {

@@ -14,6 +14,8 @@ interface Link {
 }
 
 const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
+/** The `raiseBudget` field of each budget an `approval.requested` event names. */
+const BUDGET_KEY = { tokens: 'tokens', cost: 'costUsd', wall_time: 'wallTimeMs' } as const;
 
 /** Loads a session's log page by page, then follows it live. */
 function useSessionLog(id: string) {
@@ -93,6 +95,7 @@ export function SessionView(props: { id: string; actions: boolean }) {
   const [links, setLinks] = useState<Link[]>([]);
   const [message, setMessage] = useState<string | undefined>();
   const templateName = useRef<HTMLInputElement>(null);
+  const raiseTo = useRef<HTMLInputElement>(null);
   const finished = events.some((e) => e.type === 'session.finished');
   useEffect(() => {
     if (!finished) return;
@@ -116,6 +119,9 @@ export function SessionView(props: { id: string; actions: boolean }) {
   if (error) return html`<p class="error" role="alert">${error}</p>`;
   if (!session) return html`<p class="muted">Loading…</p>`;
   const lastInstruction = events.findLast((e) => e.type === 'instruction.accepted');
+  // A session paused at a budget continues only with a higher limit for it.
+  const request = events.findLast((e) => e.type === 'approval.requested' || e.type === 'approval.resolved');
+  const pause = request?.type === 'approval.requested' ? request.budget : undefined;
   const act = async (action: string, body: unknown = {}) => {
     setMessage(undefined);
     try {
@@ -145,7 +151,12 @@ export function SessionView(props: { id: string; actions: boolean }) {
         ? html`<div class="actions">
             ${
               session.state === 'awaiting_approval'
-                ? html`<button data-action="approve" onClick=${() => act('approve')}>Approve</button>
+                ? html`${
+                    pause
+                      ? html`<label>new ${pause.budget} limit <input ref=${raiseTo} aria-label="new budget limit" size="10" value=${String(pause.actual * 2)} /></label>`
+                      : null
+                  }
+              <button data-action="approve" onClick=${() => act('approve', pause ? { raiseBudget: { [BUDGET_KEY[pause.budget]]: Number(raiseTo.current?.value) } } : {})}>Approve</button>
               <button data-action="reject" onClick=${() => act('reject', { reason: 'rejected in the inspector' })}>Reject</button>`
                 : null
             }
