@@ -9,6 +9,7 @@ export { type CacheOptions, type InputUsage, PromptCache, uncachedUsage } from '
 export { FakeOptionError, FakeScriptError } from './errors.js';
 export type { Fault, FaultKind } from './faults.js';
 export * from './github/index.js';
+export * from './openai/index.js';
 export { REQUEST_RULES, type RequestRule, type RuleInput, validateRequest } from './request-rules.js';
 export {
   type ErrorReply,
