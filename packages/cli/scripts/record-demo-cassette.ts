@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { match, reply, type ScriptTurn, startFakeAnthropic } from '@sessionhub/testing';
 import { CassetteRecorder } from '../src/cassette/recorder.js';
-import { cliEngineId, projectContext, projectHub } from '../src/commands/context.js';
+import { projectContext, projectHub } from '../src/commands/context.js';
 import { copyTypeScript, prepareProject } from '../src/commands/demo-project.js';
 
 const REQUEST = 'Add a median to the library: the middle value of a list of numbers';
@@ -184,7 +184,6 @@ try {
     maxRetries: 0,
     fetch: recorder.fetch,
     allowUnisolated: true,
-    engineId: cliEngineId(ctx.storePath),
     prepareWorkspace: (dir) => copyTypeScript(dir),
   });
   const handle = await app.hub.run({ request: REQUEST });

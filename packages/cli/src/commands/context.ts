@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Store } from '@sessionhub/core';
 import { loadConfig } from '../config/load-config.js';
@@ -38,17 +36,6 @@ export async function projectContext(opts: GlobalOptions): Promise<ProjectContex
   };
 }
 
-/**
- * The CLI's engine id: the same for every `sessionhub` process on this machine over the same store, so a
- * session a process left (Ctrl-C, a wait for approval) is taken up at once by the next command instead of
- * after its claim runs out. Two commands driving the same session at once still cannot both write: every
- * write is conditional on the log's last seq.
- */
-export function cliEngineId(storePath: string): string {
-  const digest = createHash('sha256').update(storePath).digest('hex').slice(0, 12);
-  return `sessionhub-cli@${hostname()}/${digest}`;
-}
-
 /** Opens the project's store alone (for commands that run no session). */
 export async function openProjectStore(ctx: ProjectContext): Promise<Store> {
   const { openSqliteStore } = await import('@sessionhub/store-sqlite');
@@ -65,7 +52,6 @@ export function projectHub(ctx: ProjectContext, overrides: HubOverrides = {}): P
   return createDefaultHub({
     workspace: ctx.project,
     storePath: ctx.storePath,
-    engineId: cliEngineId(ctx.storePath),
     ...(config.model?.baseURL ? { baseURL: config.model.baseURL } : {}),
     ...(config.model?.maxRetries !== undefined ? { maxRetries: config.model.maxRetries } : {}),
     models: {

@@ -5,7 +5,7 @@ import { readCassette, startReplay } from '../cassette/replay.js';
 import { environmentProblem } from '../cli-error.js';
 import type { ExitCode } from '../exit-codes.js';
 import { createReporter, outputMode } from '../output/reporter.js';
-import { cliEngineId, type GlobalOptions, projectContext, projectHub } from './context.js';
+import { type GlobalOptions, projectContext, projectHub } from './context.js';
 import { copyTypeScript, prepareProject } from './demo-project.js';
 import { followSession } from './follow-session.js';
 
@@ -67,7 +67,6 @@ export async function demoCommand(flags: GlobalOptions & { project?: string; cas
       apiKey: REPLAY_KEY,
       maxRetries: 0,
       allowUnisolated: true,
-      engineId: cliEngineId(ctx.storePath),
       interrupt: interrupt.signal,
       prepareWorkspace: (dir) => copyTypeScript(dir),
     });
