@@ -187,7 +187,9 @@ export class AiSdkExecutor implements Executor {
           stopReason,
           turn,
         );
-      messages.push(...call.responseMessages);
+      // The SDK answers calls it judged invalid (unknown tool, unreadable input) with its own tool message;
+      // this loop answers every call itself, so only the assistant message is kept (one result per call id).
+      messages.push(...call.responseMessages.filter((m) => m.role === 'assistant'));
       const results: ToolResultPart[] = [];
       for (const c of call.toolCalls) results.push(await this.runTool(c, ctx, turn, input.sessionId));
       messages.push({ role: 'tool', content: results });

@@ -66,7 +66,10 @@ describe('a full session on AI SDK models, through real providers over HTTP', ()
         script: [
           {
             name: 'plan',
-            match: [chatMatch.systemContains('You are the Planner'), chatMatch.lastUserContains('Greet visitors by name')],
+            match: [
+              chatMatch.systemContains('You are the Planner'),
+              chatMatch.lastUserContains('Greet visitors by name'),
+            ],
             reply: chatReply.text(GOOD_INSTRUCTION),
           },
           ...executorScript,
