@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import type { SessionEvent } from '@sessionhub/core';
+import { spawnTs, waitForLine, watchChild } from '@sessionhub/core/testing';
 import { openSqliteStore } from '@sessionhub/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInspector } from '../src/index.js';
@@ -224,5 +226,36 @@ describe('inspector JSON API over a SQLite store', () => {
     const before = (await seeded.store.readEvents(toCancel.id)).length;
     expect((await act(toCancel.id, 'resume')).status).toBe(200);
     expect(await seeded.store.readEvents(toCancel.id)).toHaveLength(before);
+  });
+
+  it('streams a session another process runs, live, with no engine of its own', async () => {
+    const worker = fileURLToPath(new URL('./workers/run-session.ts', import.meta.url));
+    const child = spawnTs(worker, [JSON.stringify({ storePath: seeded.storePath, workspace: seeded.workspace })]);
+    const watch = watchChild(child);
+    try {
+      const started = await new Promise<string>((resolve, reject) => {
+        watch.onLine((line) => line.startsWith('started ') && resolve(line.slice('started '.length)));
+        void watch.exited.then(() => reject(new Error(`worker exited: ${watch.stderr()}`)));
+      });
+      const inspector = createInspector({ store: seeded.store, pollMs: 20 });
+      const res = await inspector.fetch(new Request(`${base}/api/sessions/${started}/stream`));
+      const reader = readStream(res, (events) => events.some((e) => e.type === 'session.finished'));
+      // The worker waits for "go" after its first progress: the stream has the session mid-run.
+      const before = await readStream(
+        await inspector.fetch(new Request(`${base}/api/sessions/${started}/stream`)),
+        (events) => events.some((e) => e.type === 'executor.progress'),
+      );
+      expect(before.some((e) => e.type === 'session.finished')).toBe(false);
+      child.stdin?.write('go\n');
+      const events = await reader;
+      await waitForLine(watch, 'finished succeeded');
+      expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
+      const messages = events.flatMap((e) => (e.type === 'executor.progress' ? [e.message] : []));
+      expect(messages).toEqual([`before go (pid ${child.pid})`, `after go (pid ${child.pid})`]);
+      expect(events[events.length - 1]).toMatchObject({ type: 'session.finished', state: 'succeeded' });
+    } finally {
+      child.kill();
+      await watch.exited;
+    }
   });
 });

@@ -77,6 +77,8 @@ const PROGRESS: ExecutorProgress[] = [
 /** A store, its workspace and an engine over it (scripted actors, real sandbox). */
 export interface Seeded {
   dir: string;
+  /** The workspace sessions run on (it holds the Foundation document). */
+  workspace: string;
   storePath: string;
   store: Store;
   sandbox: ProcessSandboxProvider;
@@ -180,6 +182,7 @@ export async function seedStore(): Promise<Seeded> {
 
   return {
     dir,
+    workspace,
     storePath,
     store,
     sandbox,
