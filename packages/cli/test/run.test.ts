@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { type FakeAnthropic, match, reply, type ScriptTurn, startFakeAnthropic } from '@sessionhub/testing';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Cassette } from '../src/cassette/format.js';
+import { createDefaultHub } from '../src/defaults/create-default-hub.js';
 import { findOnPath } from '../src/defaults/find-on-path.js';
 import { cliEnv, greeterProject, NODE_ARGS, runCli, startCli, writeGreeterProject } from './support/cli.js';
 import { GREETING_INSTRUCTION, greeterScript, REQUEST, stallingScript } from './support/greeter-script.js';
@@ -182,5 +183,32 @@ describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewr
     const cancelled = await runCli(['-C', dir, 'cancel', id], { env: cliEnv() });
     expect(cancelled.code).toBe(0);
     expect(cancelled.stdout).toContain(`session ${id}: cancelled`);
+  });
+});
+
+describe.skipIf(!findOnPath('bwrap'))('sessionhub approve, while another live process runs the session', () => {
+  it('records the approval for that process, which goes on with the session (exit 0)', async () => {
+    const fake = await fakeWith(greeterScript());
+    const dir = await greeterProject({ model: { baseURL: fake.url } });
+    // This test process is the other one: it runs the session with the project's defaults and waits for approval.
+    const app = await createDefaultHub({
+      workspace: dir,
+      apiKey: KEY,
+      baseURL: fake.url,
+      sandbox: 'bubblewrap',
+      gates: [{ name: 'check', command: 'node check.mjs', timeoutMs: 30_000 }],
+      policy: { requireApproval: true },
+    });
+    onTestFinished(() => app.close());
+    const waiting = new Promise<void>((resolve) => app.hub.emitter.once('approval.requested', () => resolve()));
+    const handle = await app.hub.run({ request: REQUEST });
+    await waiting;
+
+    const approved = await runCli(['-C', dir, 'approve', handle.id], { env });
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain(`approved ${handle.id}; the process that runs it goes on with it`);
+    const { session } = await handle.result;
+    expect(session.state).toBe('succeeded');
+    fake.assertDone();
   });
 });

@@ -1,4 +1,4 @@
-import { SessionStateError } from '@sessionhub/core';
+import { type SessionHandle, SessionStateError } from '@sessionhub/core';
 import { badInput } from '../cli-error.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { createReporter, outputMode } from '../output/reporter.js';
@@ -75,7 +75,18 @@ export async function continueCommand(
     await app.hub.approve(id, Object.keys(raiseBudget).length > 0 ? { raiseBudget } : {}).catch(notFound);
     reporter.notice(`approved ${id}`);
   }
-  const handle = await app.hub.resume(id).catch(notFound);
+  let handle: SessionHandle;
+  try {
+    handle = await app.hub.resume(id);
+  } catch (error) {
+    // Another live process runs it: an approval was recorded in the log, and that process applies it.
+    if (action === 'approve' && SessionStateError.isInstance(error) && error.code === 'session.owned_elsewhere') {
+      reporter.report(`approved ${id}; the process that runs it goes on with it`, { id, approved: true });
+      reporter.close();
+      return EXIT.ok;
+    }
+    return notFound(error);
+  }
   return followSession(app, handle, { reporter, interrupt });
 }
 
