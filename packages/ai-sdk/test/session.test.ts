@@ -23,7 +23,7 @@ const executorScript = [
     match: chatMatch.toolResult({ name: 'list_files', contains: 'check.mjs' }),
     reply: chatReply.toolCall('write_file', {
       path: 'greet.mjs',
-      content: 'export const greet = (name) => `Hello, ${name}`;\n',
+      content: 'export const greet = (name) => "Hello, " + name;\n',
     }),
   },
   {
@@ -83,7 +83,7 @@ describe('a full session on AI SDK models, through real providers over HTTP', ()
     fake.assertDone();
     expect(result.error).toBeUndefined();
     expect(result.session.state).toBe('succeeded');
-    expect(await readFile(join(workspace, 'greet.mjs'), 'utf8')).toContain('Hello, ${name}');
+    expect(await readFile(join(workspace, 'greet.mjs'), 'utf8')).toContain('"Hello, " + name');
     expect(await readFile(join(workspace, 'FOUNDATION.md'), 'utf8')).toMatch(/1\.1/);
     // Usage: each of the 5 calls reported and costed at gpt-4.1's price.
     const usage = result.session.usage;
