@@ -64,8 +64,12 @@ interface System {
 /** LangGraph's SqliteSaver on its own file, writing checkpoints that carry one event each. */
 function langGraph(dir: string) {
   // Handed a Database from this package's better-sqlite3: the copy nested under the LangGraph
-  // package is a native build for another Node ABI here. Same engine, WAL, synchronous=NORMAL.
+  // package is a native build for another Node ABI here. SqliteSaver sets only journal_mode=WAL, so
+  // on this fresh file it would run at SQLite's default synchronous=FULL (NORMAL only on later
+  // opens, better-sqlite3's WAL default): set NORMAL, the stores' level here, so both match.
   const db = new Database(join(dir, 'langgraph.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
   return {
     ms: {} as Record<string, number>,
     samples: {} as Record<string, number[]>,

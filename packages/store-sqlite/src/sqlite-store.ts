@@ -57,6 +57,23 @@ export interface SqliteStoreOptions {
   now?: () => Date;
 }
 
+/** Microtask hops without a new write after which a group commit flushes. */
+const IDLE_HOPS = 12;
+/** Most microtask hops a group commit waits in all. */
+const MAX_HOPS = 2000;
+
+/** A write waiting for the next group commit. */
+interface PendingWrite {
+  operation: string;
+  signal: AbortSignal | undefined;
+  fn: (st: Statements) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The session fields the library index and the tag table hold. */
+const LIBRARY_FIELDS = ['name', 'tags', 'instruction', 'summary'] as const;
+
 /** The FTS5 bm25 weights of the library columns (name, tags, instruction, summary), as in core's library search. */
 export const LIBRARY_BM25_WEIGHTS = [3, 3, 1, 1] as const;
 
@@ -92,6 +109,10 @@ export class SqliteStore implements Store {
   #schemaCookie: number | undefined;
   #schemaCookieQuery: SqlStatement | undefined;
   #closed = false;
+  /** Writes waiting for the next group commit. */
+  readonly #pending: PendingWrite[] = [];
+  #commits = 0;
+  #writes = 0;
 
   /** Opens (creating or migrating) the store. Throws `StoreError` synchronously on a bad location or file. */
   constructor(options: SqliteStoreOptions) {
@@ -121,6 +142,8 @@ export class SqliteStore implements Store {
   #read<T>(operation: string, opts: StoreCallOptions | undefined, fn: (st: Statements) => T): T {
     if (this.#closed || !this.#st) throw new StoreError('store.closed', `SQLite store ${this.path} is closed`);
     opts?.signal?.throwIfAborted();
+    // A read sees every write issued before it.
+    if (this.#pending.length > 0) this.#flush();
     try {
       return fn(this.#st);
     } catch (err) {
@@ -128,26 +151,106 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front, waiting up to the busy timeout). */
-  #write<T>(operation: string, opts: StoreCallOptions | undefined, fn: (st: Statements) => T): T {
-    return this.#read(operation, opts, (st) => {
-      if (this.#readonly) {
-        throw new StoreError('store.read_only', `${operation} on ${this.path}: the store was opened read-only`);
-      }
+  /**
+   * Queues `fn` for the next group commit and resolves (or rejects) once that commit is done: the
+   * write is durable (per `synchronous`) before its promise settles, as the write-ahead rule needs.
+   * Writes issued in one burst of microtasks (many sessions at once) share one IMMEDIATE
+   * transaction and one COMMIT, so one fsync serves them all; each runs under its own SAVEPOINT, so
+   * a write that fails (a conflict, a bad value) rolls back alone and the others commit.
+   */
+  #write<T>(operation: string, opts: StoreCallOptions | undefined, fn: (st: Statements) => T): Promise<T> {
+    if (this.#closed || !this.#st) {
+      return Promise.reject(new StoreError('store.closed', `SQLite store ${this.path} is closed`));
+    }
+    try {
+      opts?.signal?.throwIfAborted();
+    } catch (reason) {
+      return Promise.reject(reason);
+    }
+    if (this.#readonly) {
+      return Promise.reject(
+        new StoreError('store.read_only', `${operation} on ${this.path}: the store was opened read-only`),
+      );
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ operation, signal: opts?.signal, fn, resolve: resolve as (v: unknown) => void, reject });
+      if (this.#pending.length === 1) this.#scheduleFlush();
+    });
+  }
+
+  /**
+   * Flushes at the end of the current burst of microtasks: the flush waits while other callers'
+   * continuations keep adding writes (up to {@link IDLE_HOPS} hops without a new one), never past the
+   * current macrotask. So a write is committed before any timer or I/O callback runs, as it was
+   * before group commit, and concurrent sessions resumed by the previous commit share the next one.
+   */
+  #scheduleFlush(): void {
+    let seen = 0;
+    let idle = 0;
+    let hops = 0;
+    const hop = () => {
+      if (this.#pending.length > seen) {
+        seen = this.#pending.length;
+        idle = 0;
+      } else idle++;
+      if (idle >= IDLE_HOPS || ++hops >= MAX_HOPS || this.#pending.length === 0) this.#flush();
+      else queueMicrotask(hop);
+    };
+    queueMicrotask(hop);
+  }
+
+  /**
+   * Commits every queued write: one alone in its own transaction (as before group commit), several
+   * in one transaction with a SAVEPOINT each. Also called before a read (so a read sees every write
+   * issued before it) and by `close`.
+   */
+  #flush(): void {
+    const batch = this.#pending.splice(0);
+    if (batch.length === 0 || !this.#st) return;
+    const st = this.#st;
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
       this.#db.exec('BEGIN IMMEDIATE');
-      try {
-        this.#checkSchema();
-        const result = fn(st);
-        this.#db.exec('COMMIT');
-        return result;
-      } catch (err) {
-        try {
-          this.#db.exec('ROLLBACK');
-        } catch {
-          // No transaction left to roll back; report the original error.
+    } catch (err) {
+      for (const w of batch) w.reject(toStoreError(err, this.path, w.operation));
+      return;
+    }
+    try {
+      this.#checkSchema();
+      const alone = batch.length === 1;
+      for (const w of batch) {
+        if (w.signal?.aborted) {
+          outcomes.push({ ok: false, error: w.signal.reason });
+          continue;
         }
-        throw err;
+        if (!alone) this.#db.exec('SAVEPOINT w');
+        try {
+          const value = w.fn(st);
+          if (!alone) this.#db.exec('RELEASE w');
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          if (alone) throw error;
+          this.#db.exec('ROLLBACK TO w');
+          this.#db.exec('RELEASE w');
+          outcomes.push({ ok: false, error: toStoreError(error, this.path, w.operation) });
+        }
       }
+      this.#db.exec('COMMIT');
+      this.#commits++;
+      this.#writes += batch.length;
+    } catch (err) {
+      try {
+        this.#db.exec('ROLLBACK');
+      } catch {
+        // No transaction left to roll back; report the original error.
+      }
+      for (const w of batch) w.reject(toStoreError(err, this.path, w.operation));
+      return;
+    }
+    batch.forEach((w, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) w.resolve(outcome.value);
+      else w.reject(outcome?.error);
     });
   }
 
@@ -198,7 +301,7 @@ export class SqliteStore implements Store {
   }
 
   async createSession(session: Session, opts?: StoreCallOptions): Promise<void> {
-    this.#write('createSession', opts, (st) => this.#insertSession(st, session));
+    await this.#write('createSession', opts, (st) => this.#insertSession(st, session));
   }
 
   /**
@@ -235,7 +338,8 @@ export class SqliteStore implements Store {
       const data = storedJson(next, 'session');
       st.updateSession.run(next.state, next.templateId ?? null, instantOrNull(next.createdAt), pk);
       st.updateDoc.run(data, pk);
-      this.#index(st, pk, next, true);
+      // The tags and the library row change only with the fields they index (most updates are state changes).
+      if (LIBRARY_FIELDS.some((field) => field in patch)) this.#index(st, pk, next, true);
       return parse<Session>(data);
     });
   }
@@ -334,7 +438,7 @@ export class SqliteStore implements Store {
   }
 
   async putTemplate(template: Template, opts?: StoreCallOptions): Promise<void> {
-    this.#write('putTemplate', opts, (st) => {
+    await this.#write('putTemplate', opts, (st) => {
       checkStoreKey(template?.id, 'template id');
       const data = storedJson(template, 'template');
       st.putTemplate.run(template.id, template.name, instantOrNull(template.updatedAt), data);
@@ -361,7 +465,7 @@ export class SqliteStore implements Store {
   }
 
   async addFoundationVersion(version: FoundationVersion, opts?: StoreCallOptions): Promise<void> {
-    this.#write('addFoundationVersion', opts, (st) => {
+    await this.#write('addFoundationVersion', opts, (st) => {
       const data = storedJson(version, 'foundation version');
       st.insertFoundation.run(version.path, instantOrNull(version.at), data);
     });
@@ -378,6 +482,15 @@ export class SqliteStore implements Store {
     return this.#read('analytics', opts, () => sqlAnalytics(this.#db, query));
   }
 
+  /**
+   * Group-commit counters since open: `commits` transactions committed, serving `writes` write
+   * calls (each commit is one fsync at `synchronous: 'full'`). `writes / commits` above 1 means
+   * concurrent sessions shared commits.
+   */
+  get commitStats(): { commits: number; writes: number } {
+    return { commits: this.#commits, writes: this.#writes };
+  }
+
   /** Runs `PRAGMA integrity_check`; returns `['ok']` for a sound file, otherwise SQLite's problem list. */
   async checkIntegrity(opts?: StoreCallOptions): Promise<string[]> {
     return this.#read('checkIntegrity', opts, () =>
@@ -391,12 +504,16 @@ export class SqliteStore implements Store {
   /** Closes the connection (checkpointing the WAL when it is the last one). Closing twice is harmless. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    // Writes already issued settle first (committed, or failed typed).
+    this.#flush();
     this.#closed = true;
     try {
       this.#db.close();
     } catch (err) {
       throw toStoreError(err, this.path, 'close');
     }
+    // Let the callers of the writes just settled see their outcome before close() resolves.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

@@ -1,0 +1,126 @@
+/**
+ * Durable throughput on one machine (not a test): sessions per second of the engine on the SQLite
+ * store against LangGraph.js running the same plan → execute → verify graph with its SqliteSaver
+ * checkpointer, at MATCHED durability, in the same run, with instant actors (so the store and the
+ * checkpointer are what is measured). Both run on files on the same disk, in WAL mode:
+ * - `full`: SQLite's `synchronous=FULL` on both. SqliteSaver sets only `journal_mode=WAL`
+ *   (`setup()` in @langchain/langgraph-checkpoint-sqlite), so it runs at FULL on the connection
+ *   that creates its file and at NORMAL on every later open (better-sqlite3's build default for WAL
+ *   files, `SQLITE_DEFAULT_WAL_SYNCHRONOUS=1`); the bench sets the level on its connection and
+ *   checks it. The store is opened with `synchronous: 'full'`.
+ * - `normal`: `synchronous=NORMAL` on both (the store's default).
+ * Concurrency 1 and 32. `npm run bench:durable -w @sessionhub/core`. Last line: one JSON object.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+import { createSessionHub } from '@sessionhub/core';
+import { openSqliteStore } from '@sessionhub/store-sqlite';
+import Database from 'better-sqlite3';
+import { instantActors, nextInstruction, REPORT, runPool, VERDICT } from './support/instant-actors.js';
+
+type Sync = 'normal' | 'full';
+const SESSIONS = { 1: Number(process.env.BENCH_SESSIONS_C1 ?? 150), 32: Number(process.env.BENCH_SESSIONS_C32 ?? 640) };
+const ROUNDS = 4;
+// A directory on a real disk: fsync on a tmpfs costs nothing and would hide what durability costs.
+const BASE = process.env.BENCH_DIR ?? join(process.cwd(), '.bench-tmp');
+
+async function benchSessionHub(dir: string, sync: Sync, concurrency: number, total: number): Promise<number> {
+  const store = await openSqliteStore({ path: join(dir, `hub-${sync}.db`), synchronous: sync, createDirectory: true });
+  const hub = createSessionHub({
+    ...instantActors(dir),
+    store,
+    workspace: dir,
+    // The library search and the Foundation document have no LangGraph counterpart.
+    policy: { concurrency, libraryContextSize: 0, foundation: 'skip' },
+  });
+  const started = performance.now();
+  await runPool(total, concurrency, async () => {
+    const handle = await hub.run({ request: 'greet visitors by name' });
+    const { session } = await handle.result;
+    if (session.state !== 'succeeded') throw new Error(`session ended ${session.state}: ${session.error?.message}`);
+  });
+  const ms = performance.now() - started;
+  await store.close();
+  return ms;
+}
+
+async function benchLangGraph(dir: string, sync: Sync, concurrency: number, total: number): Promise<number> {
+  const db = new Database(join(dir, `langgraph-${sync}.db`));
+  const saver = new SqliteSaver(db);
+  // setup() switches to WAL and leaves `synchronous` alone. That is FULL on the connection that
+  // creates the file, but NORMAL on every later open: better-sqlite3 builds SQLite with
+  // SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, and the file stays in WAL mode. So the level is set explicitly.
+  db.pragma(`synchronous = ${sync.toUpperCase()}`);
+  const State = Annotation.Root({
+    request: Annotation<string>(),
+    instruction: Annotation<string>(),
+    report: Annotation<typeof REPORT>(),
+    verdict: Annotation<typeof VERDICT>(),
+  });
+  const graph = new StateGraph(State)
+    .addNode('plan', async () => ({ instruction: nextInstruction() }))
+    .addNode('execute', async () => ({ report: REPORT }))
+    .addNode('verify', async () => ({ verdict: VERDICT }))
+    .addEdge(START, 'plan')
+    .addEdge('plan', 'execute')
+    .addEdge('execute', 'verify')
+    .addEdge('verify', END)
+    .compile({ checkpointer: saver });
+  let thread = 0;
+  const started = performance.now();
+  await runPool(total, concurrency, async () => {
+    const out = await graph.invoke(
+      { request: 'greet visitors by name' },
+      { configurable: { thread_id: `t${concurrency}-${thread++}` } },
+    );
+    if (!out.verdict.passed) throw new Error('graph failed');
+  });
+  const ms = performance.now() - started;
+  const level = Number(db.pragma('synchronous', { simple: true }));
+  if (level !== (sync === 'full' ? 2 : 1)) throw new Error(`LangGraph's connection runs at synchronous=${level}`);
+  db.close();
+  return ms;
+}
+
+const dir = await mkdtemp(join(BASE, 'durable-'));
+const metrics: Record<string, number> = {};
+const ratios: Record<string, number> = {};
+try {
+  for (const sync of ['full', 'normal'] as const) {
+    for (const concurrency of [1, 32] as const) {
+      const total = SESSIONS[concurrency];
+      const perRound = Math.ceil(total / ROUNDS);
+      await benchSessionHub(dir, sync, concurrency, 20);
+      await benchLangGraph(dir, sync, concurrency, 20);
+      let hubMs = 0;
+      let lgMs = 0;
+      // Alternating rounds, so load from other processes on a shared machine falls on both alike.
+      for (let r = 0; r < ROUNDS; r++) {
+        hubMs += await benchSessionHub(dir, sync, concurrency, perRound);
+        lgMs += await benchLangGraph(dir, sync, concurrency, perRound);
+      }
+      const n = perRound * ROUNDS;
+      const hubRate = (n / hubMs) * 1000;
+      const lgRate = (n / lgMs) * 1000;
+      metrics[`sessionhub_${sync}_c${concurrency}_sessions_per_s`] = round(hubRate);
+      metrics[`langgraph_${sync}_c${concurrency}_sessions_per_s`] = round(lgRate);
+      ratios[`vs_langgraph_sqlite_${sync}_c${concurrency}`] = round(hubRate / lgRate);
+      console.log(
+        `synchronous=${sync.toUpperCase()}, concurrency ${concurrency}: SessionHub ${round(hubRate)} sessions/s, ` +
+          `LangGraph SqliteSaver ${round(lgRate)} sessions/s (${round(hubRate / lgRate)}x)`,
+      );
+    }
+  }
+  // The headline: both at FULL (SqliteSaver's own setting), concurrency 32.
+  ratios.vs_langgraph_sqlite = ratios.vs_langgraph_sqlite_full_c32 ?? 0;
+  console.log(JSON.stringify({ bench: 'core/durable', metrics, ratios }));
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
