@@ -26,7 +26,7 @@ else {
         ),
       );
       try {
-        const ids = [];
+        const ids: string[] = [];
         for (let i = 0; i < 8; i++) ids.push((await fleet.submit({ request: `Greet visitor ${i} by name` })).sessionId);
         const sessions = await eventually('every session to end', async () => {
           const all = await Promise.all(ids.map((id) => env.store.getSession(id)));
