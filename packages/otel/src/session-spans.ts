@@ -4,6 +4,8 @@ import type { SessionEvent } from '@sessionhub/core';
 /** The open spans of one session: the session's own and its running steps by step id. */
 interface OpenSession {
   span: Span;
+  /** Whether the tracer records: a non-recording session span means every span of the session would be a no-op. */
+  recording: boolean;
   steps: Map<string, Span>;
   /** The most recently started step still open: where actor spans of the session nest. */
   current: string | undefined;
@@ -37,8 +39,18 @@ export class SessionSpans {
   }
 
   handle(e: SessionEvent): void {
+    const known = this.open.get(e.sessionId);
+    // A tracer that records nothing (no provider registered) gets one span per session and nothing else.
+    if (known && !known.recording) {
+      if (e.type === 'session.finished' || e.type === 'session.released') {
+        known.span.end();
+        this.open.delete(e.sessionId);
+      }
+      return;
+    }
     const at = new Date(e.at);
-    const s = this.open.get(e.sessionId) ?? this.start(e, at);
+    const s = known ?? this.start(e, at);
+    if (!s.recording) return;
     switch (e.type) {
       case 'step.started': {
         s.steps.get(e.stepId)?.end(at); // a step started again after a resume
@@ -137,7 +149,13 @@ export class SessionSpans {
       },
       context.active(),
     );
-    const s: OpenSession = { span, steps: new Map(), current: undefined, usage: { input: 0, output: 0, costUsd: 0 } };
+    const s: OpenSession = {
+      span,
+      recording: span.isRecording(),
+      steps: new Map(),
+      current: undefined,
+      usage: { input: 0, output: 0, costUsd: 0 },
+    };
     this.open.set(e.sessionId, s);
     return s;
   }
