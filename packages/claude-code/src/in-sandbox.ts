@@ -31,33 +31,14 @@ export function claudeCodeMounts(executable: string | undefined = bundledClaudeC
   return executable ? [dirname(executable)] : [];
 }
 
-/**
- * Runs inside the sandbox under the runner's node (`$SESSIONHUB_NODE`): listens on the sandbox's own
- * 127.0.0.1 (a network namespace of its own: nothing else is reachable there), pipes every connection to the
- * model proxy's unix socket (argv[1]), and starts Claude Code (argv[2...]) with `ANTHROPIC_BASE_URL` pointing
- * at that listener and its standard streams passed through. Exits with Claude Code's status.
- */
-const LAUNCHER = String.raw`
-const net = require('node:net');
-const cp = require('node:child_process');
-const [socketPath, file, ...args] = process.argv.slice(1);
-const server = net.createServer((client) => {
-  const upstream = net.connect(socketPath);
-  client.pipe(upstream); upstream.pipe(client);
-  client.on('error', () => upstream.destroy()); upstream.on('error', () => client.destroy());
-});
-server.listen(0, '127.0.0.1', () => {
-  const env = Object.assign({}, process.env, { ANTHROPIC_BASE_URL: 'http://127.0.0.1:' + server.address().port });
-  delete env.SESSIONHUB_NODE;
-  const child = cp.spawn(file, args, { stdio: 'inherit', env: env });
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(sig, () => child.kill(sig));
-  child.on('error', (e) => { process.stderr.write('cannot start Claude Code: ' + e.message + '\n'); process.exit(127); });
-  child.on('exit', (code, sig) => process.exit(code === null ? 128 : code));
-});
-`;
-
 /** Environment variables of the SDK's spawn request that never go into the sandbox. */
-const HOST_ONLY = new Set(['PATH', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL']);
+const HOST_ONLY = new Set([
+  'PATH',
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_BASE_URL',
+  'ANTHROPIC_UNIX_SOCKET',
+]);
 
 /** What {@link sandboxSpawner} needs. */
 export interface SandboxSpawnContext {
@@ -71,8 +52,10 @@ export interface SandboxSpawnContext {
 
 /**
  * The `spawnClaudeCodeProcess` of the Agent SDK for a sandbox: the SDK's command and arguments run inside the
- * sandbox behind {@link LAUNCHER}, in the workspace root, with the SDK's environment minus the host's PATH
- * and any credential (the sandbox's PATH applies; the key is the placeholder).
+ * sandbox, in the workspace root, with the SDK's environment minus the host's PATH and any credential (the
+ * sandbox's PATH applies; the key is the placeholder). Claude Code speaks HTTP to the model proxy over its
+ * unix socket itself (`ANTHROPIC_UNIX_SOCKET`, with `ANTHROPIC_BASE_URL=http://localhost` for the request
+ * line): the sandbox needs no network at all, not even a loopback listener.
  */
 export function sandboxSpawner(context: SandboxSpawnContext): (options: SpawnOptions) => SpawnedProcess {
   return (options) => {
@@ -81,7 +64,8 @@ export function sandboxSpawner(context: SandboxSpawnContext): (options: SpawnOpt
       if (value !== undefined && !HOST_ONLY.has(name)) env[name] = value;
     }
     env.ANTHROPIC_API_KEY = context.placeholderKey;
-    const argv = ['/bin/sh', '-c', 'exec "$SESSIONHUB_NODE" -e "$0" "$@"', LAUNCHER, context.socketInside];
-    return context.spawn([...argv, options.command, ...options.args], { env, signal: options.signal });
+    env.ANTHROPIC_UNIX_SOCKET = context.socketInside;
+    env.ANTHROPIC_BASE_URL = 'http://localhost';
+    return context.spawn([options.command, ...options.args], { env, signal: options.signal });
   };
 }

@@ -40,10 +40,12 @@ function attempts(hostPort: number, fakePort: number, outside: string): string {
     `echo "ENV=$(env | grep -c "$k")"`,
     `echo "PROC=$(cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c "$k")"`,
     `echo "FILES=$(grep -rl "$k" /tmp /workspace /etc "$HOME" 2>/dev/null | wc -l)"`,
-    `echo "MODELS=$(curl -s -o /dev/null -w '%{http_code}' "$ANTHROPIC_BASE_URL/v1/models")"`,
-    `echo "COMPLETE=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$ANTHROPIC_BASE_URL/v1/complete" -d '{}')"`,
-    `echo "ABSOLUTE=$(curl -s -o /dev/null -w '%{http_code}' -x "$ANTHROPIC_BASE_URL" http://127.0.0.1:${hostPort}/)"`,
-    `echo "CONNECT=$(curl -s -o /dev/null -w '%{http_code}' -p -x "$ANTHROPIC_BASE_URL" http://127.0.0.1:${hostPort}/)"`,
+    // The proxy's socket, found the way any command could find it.
+    'S=$(ls /workspace/.sessionhub-model-*.sock | head -n 1); [ -S "$S" ] && echo SOCKET=found',
+    `echo "MODELS=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$S" http://localhost/v1/models)"`,
+    `echo "COMPLETE=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$S" -X POST http://localhost/v1/complete -d '{}')"`,
+    `echo "ABSOLUTE=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$S" --request-target http://127.0.0.1:${hostPort}/ http://localhost/)"`,
+    `echo "CONNECT=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$S" -X CONNECT --request-target 127.0.0.1:${hostPort} http://localhost/)"`,
     `echo "LOOPBACK=$(curl -s -m 3 -o /dev/null -w '%{http_code}' http://127.0.0.1:${hostPort}/)"`,
     `echo "FAKE=$(curl -s -m 3 -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:${fakePort}/v1/messages)"`,
     `echo pwned > '${join(outside, 'pwned.txt')}' 2>/dev/null; echo pwned > /etc/pwned 2>/dev/null; echo "OUTSIDE=$?"`,
@@ -86,6 +88,7 @@ async function isolatedRun(box: Sandbox): Promise<void> {
   // The key is nowhere inside: not in the environment, not in any process's, not in a file.
   expect([value('ENV'), value('PROC'), value('FILES')]).toEqual(['0', '0', '0']);
   // The proxy refuses everything but Messages API requests, and forwards to its one upstream only.
+  expect(value('SOCKET')).toBe('found');
   expect([value('MODELS'), value('COMPLETE'), value('ABSOLUTE')]).toEqual(['403', '403', '403']);
   expect(value('CONNECT')).not.toBe('200');
   // Without the proxy there is no network: neither the host listener nor the fake is reachable.
