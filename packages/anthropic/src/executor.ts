@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import type { Tracer } from '@opentelemetry/api';
 import {
   addUsage,
   CancelledError,
@@ -15,11 +16,13 @@ import {
 import { withBreakpoints } from './caching.js';
 import { redact } from './errors.js';
 import { EXECUTOR_SYSTEM_PROMPT, executorTask } from './executor-prompt.js';
+import { checkMcpConfigs, connectMcpServers, type McpServerConfig } from './mcp/index.js';
 import { callModel, textOf } from './model-call.js';
 import { type AnthropicModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
 import { cutOffNote, ModelStopError } from './stop-errors.js';
 import { shorten, truncateMiddle } from './text-cut.js';
 import { EXECUTOR_TOOLS, type ExecutorTool, type ToolContext } from './tools/index.js';
+import { inSpan } from './tracing.js';
 
 /** Options of {@link AnthropicExecutor}. */
 export interface AnthropicExecutorOptions extends AnthropicModelOptions {
@@ -39,6 +42,13 @@ export interface AnthropicExecutorOptions extends AnthropicModelOptions {
   maxTokenContinuations?: number;
   /** Text appended to the system prompt (project conventions, for example). */
   extraSystemPrompt?: string;
+  /**
+   * MCP servers started over stdio inside the session's sandbox (which needs `spawn`) for each execution; their
+   * tools join the executor's as `mcp__<server>__<tool>`. See docs/mcp.md.
+   */
+  mcpServers?: McpServerConfig[];
+  /** Where model-call (`chat <model>`) and tool-call (`execute_tool <name>`) spans go; see docs/tracing.md. */
+  tracer?: Tracer;
 }
 
 /**
@@ -69,6 +79,8 @@ export class AnthropicExecutor implements Executor {
   private readonly maxTokenContinuations: number;
   private readonly system: Anthropic.TextBlockParam[];
   private readonly tools: readonly ExecutorTool[] = EXECUTOR_TOOLS;
+  private readonly mcpServers: McpServerConfig[];
+  private readonly tracer: Tracer | undefined;
 
   constructor(options: AnthropicExecutorOptions = {}) {
     this.opts = resolveModelOptions(options);
@@ -83,9 +95,27 @@ export class AnthropicExecutor implements Executor {
       ? `${EXECUTOR_SYSTEM_PROMPT}\n\n${options.extraSystemPrompt}`
       : EXECUTOR_SYSTEM_PROMPT;
     this.system = [{ type: 'text', text }];
+    this.mcpServers = options.mcpServers ?? [];
+    checkMcpConfigs(this.mcpServers);
+    this.tracer = options.tracer;
   }
 
   async execute(input: ExecuteInput, sandbox: Sandbox, options: ExecuteOptions): Promise<ExecutionReport> {
+    if (this.mcpServers.length === 0) return this.loop(input, sandbox, options, this.tools);
+    const mcp = await connectMcpServers(this.mcpServers, sandbox, { signal: options.signal });
+    try {
+      return await this.loop(input, sandbox, options, [...this.tools, ...mcp.tools]);
+    } finally {
+      await mcp.close();
+    }
+  }
+
+  private async loop(
+    input: ExecuteInput,
+    sandbox: Sandbox,
+    options: ExecuteOptions,
+    tools: readonly ExecutorTool[],
+  ): Promise<ExecutionReport> {
     const { signal } = options;
     const secrets = this.opts.secrets;
     const emit = (p: ExecutorProgress): void => options.emit(redactProgress(p, secrets));
@@ -103,7 +133,7 @@ export class AnthropicExecutor implements Executor {
     const messages: Anthropic.MessageParam[] = [
       { role: 'user', content: [{ type: 'text', text: executorTask(input) }] },
     ];
-    const definitions = this.tools.map((t) => t.definition);
+    const definitions = tools.map((t) => t.definition);
     let usage = emptyUsage();
     const before = await snapshotWorkspace(sandbox, { signal });
     const finish = async (summaryText: string, turns: number): Promise<ExecutionReport> => {
@@ -124,10 +154,30 @@ export class AnthropicExecutor implements Executor {
       const request = this.opts.promptCaching
         ? withBreakpoints(definitions, this.system, messages)
         : { tools: definitions, system: this.system, messages };
-      const { message, usage: callUsage } = await callModel(
-        this.opts,
-        { system: request.system, messages: request.messages, tools: request.tools, maxTokens: this.maxTokens },
-        { signal, reportUsage: options.reportUsage },
+      const { message, usage: callUsage } = await inSpan(
+        this.tracer,
+        `chat ${this.opts.model}`,
+        {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'anthropic',
+          'gen_ai.request.model': this.opts.model,
+          'sessionhub.session.id': input.sessionId,
+        },
+        async (span) => {
+          const r = await callModel(
+            this.opts,
+            { system: request.system, messages: request.messages, tools: request.tools, maxTokens: this.maxTokens },
+            { signal, reportUsage: options.reportUsage },
+          );
+          span?.setAttributes({
+            'gen_ai.response.model': r.message.model,
+            'gen_ai.response.id': r.message.id,
+            'gen_ai.response.finish_reasons': [r.message.stop_reason ?? 'end_turn'],
+            'gen_ai.usage.input_tokens': r.usage.inputTokens + r.usage.cacheReadTokens + r.usage.cacheWriteTokens,
+            'gen_ai.usage.output_tokens': r.usage.outputTokens,
+          });
+          return r;
+        },
       );
       usage = addUsage(usage, callUsage);
       const reason = message.stop_reason ?? 'end_turn';
@@ -197,7 +247,7 @@ export class AnthropicExecutor implements Executor {
       }
       messages.push({ role: 'assistant', content });
       const results: Anthropic.ToolResultBlockParam[] = [];
-      for (const call of calls) results.push(await this.runTool(call, ctx, turn));
+      for (const call of calls) results.push(await this.runTool(call, ctx, turn, tools, input.sessionId));
       messages.push({ role: 'user', content: results });
     }
     const summary = `Stopped after the maximum of ${this.maxTurns} model turns without finishing.`;
@@ -209,8 +259,10 @@ export class AnthropicExecutor implements Executor {
     call: Anthropic.ToolUseBlock,
     ctx: ToolContext,
     turn: number,
+    tools: readonly ExecutorTool[],
+    sessionId: string,
   ): Promise<Anthropic.ToolResultBlockParam> {
-    const tool = this.tools.find((t) => t.definition.name === call.name);
+    const tool = tools.find((t) => t.definition.name === call.name);
     const input = (typeof call.input === 'object' && call.input !== null ? call.input : {}) as Record<string, unknown>;
     const describe = tool ? tool.describe(input) : call.name;
     ctx.emit({
@@ -218,19 +270,34 @@ export class AnthropicExecutor implements Executor {
       message: describe,
       data: { tool: call.name, id: call.id, turn, input: summarizeInput(input) },
     });
-    let output: string;
-    let isError = false;
-    try {
-      if (!tool)
-        throw new Error(
-          `unknown tool "${call.name}"; use one of ${this.tools.map((t) => t.definition.name).join(', ')}`,
-        );
-      output = await tool.run(input, ctx);
-    } catch (err) {
-      if (ctx.signal.aborted) throw new CancelledError('execution cancelled during a tool call', { cause: err });
-      isError = true;
-      output = `error: ${err instanceof Error ? err.message : String(err)}`;
-    }
+    const attributes = {
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': call.name,
+      'gen_ai.tool.call.id': call.id,
+      'sessionhub.session.id': sessionId,
+    };
+    const { output, isError } = await inSpan(
+      this.tracer,
+      `execute_tool ${call.name}`,
+      attributes,
+      async (span) => {
+        try {
+          if (!tool)
+            throw new Error(
+              `unknown tool "${call.name}"; use one of ${tools.map((t) => t.definition.name).join(', ')}`,
+            );
+          return { output: await tool.run(input, ctx), isError: false };
+        } catch (err) {
+          if (ctx.signal.aborted) throw new CancelledError('execution cancelled during a tool call', { cause: err });
+          const code = (err as { code?: unknown }).code;
+          span?.setAttribute('error.type', typeof code === 'string' ? code : 'tool_error');
+          // A typed failure (an MCP server that exited or hung) names its code, so the model can tell.
+          const text = err instanceof Error ? err.message : String(err);
+          return { output: `error: ${typeof code === 'string' ? `[${code}] ` : ''}${text}`, isError: true };
+        }
+      },
+      'internal',
+    );
     const cut = truncateMiddle(output || '(no output)', this.maxToolOutputChars);
     ctx.emit({
       kind: 'tool_result',
