@@ -16,8 +16,6 @@
  *
  *                 | {id, op:'killAll'} -> {id, t:'ok', killed}
  *
- * Every command sees `SESSIONHUB_NODE`: the path of the node binary the runner runs on.
- *
  * Its environment configures it: `SESSIONHUB_BASE_ENV` (JSON: the environment of every command; default the
  * runner's own), `SESSIONHUB_PREFIX` (JSON argv put before every command, e.g. `prlimit`) and
  * `SESSIONHUB_KILL_SCOPE`: what `killAll` may kill. `namespace` (the runner has a pid namespace of its own:
@@ -40,8 +38,6 @@ delete BASE_ENV.SESSIONHUB_PREFIX;
 delete BASE_ENV.SESSIONHUB_KILL_SCOPE;
 const PREFIX = JSON.parse(process.env.SESSIONHUB_PREFIX || '[]');
 const KILL_SCOPE = process.env.SESSIONHUB_KILL_SCOPE === 'namespace' ? 'namespace' : 'tagged';
-// Commands may run node scripts with the runner's own binary (e.g. an executor's in-sandbox helpers).
-BASE_ENV.SESSIONHUB_NODE = process.execPath;
 const running = new Map();
 
 function send(msg) { process.stdout.write(JSON.stringify(msg) + '\n'); }
