@@ -16,11 +16,14 @@ import { redact } from './errors.js';
 import { callModel } from './model-call.js';
 import { type AiSdkModelOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import {
+  checkMcpConfigs,
+  connectMcpServers,
   cutOffNote,
   EXECUTOR_SYSTEM_PROMPT,
   EXECUTOR_TOOLS,
   type ExecutorTool,
   executorTask,
+  type McpServerConfig,
   ModelStopError,
   shorten,
   type ToolContext,
@@ -46,6 +49,8 @@ export interface AiSdkExecutorOptions extends AiSdkModelOptions {
   maxTokenContinuations?: number;
   /** Text appended to the system prompt. */
   extraSystemPrompt?: string;
+  /** MCP servers started over stdio inside the session's sandbox for each execution (as in `AnthropicExecutor`); see docs/mcp.md. */
+  mcpServers?: McpServerConfig[];
 }
 
 /**
@@ -70,7 +75,7 @@ export class AiSdkExecutor implements Executor {
   private readonly maxTokenContinuations: number;
   private readonly system: string;
   private readonly tools: readonly ExecutorTool[] = EXECUTOR_TOOLS;
-  private readonly toolSet: ToolSet;
+  private readonly mcpServers: McpServerConfig[];
 
   constructor(options: AiSdkExecutorOptions) {
     this.opts = resolveOptions(options);
@@ -84,8 +89,28 @@ export class AiSdkExecutor implements Executor {
     this.system = options.extraSystemPrompt
       ? `${EXECUTOR_SYSTEM_PROMPT}\n\n${options.extraSystemPrompt}`
       : EXECUTOR_SYSTEM_PROMPT;
-    this.toolSet = Object.fromEntries(
-      this.tools.map((t) => [
+    this.mcpServers = options.mcpServers ?? [];
+    checkMcpConfigs(this.mcpServers);
+  }
+
+  async execute(input: ExecuteInput, sandbox: Sandbox, options: ExecuteOptions): Promise<ExecutionReport> {
+    if (this.mcpServers.length === 0) return this.loop(input, sandbox, options, this.tools);
+    const mcp = await connectMcpServers(this.mcpServers, sandbox, { signal: options.signal });
+    try {
+      return await this.loop(input, sandbox, options, [...this.tools, ...mcp.tools]);
+    } finally {
+      await mcp.close();
+    }
+  }
+
+  private async loop(
+    input: ExecuteInput,
+    sandbox: Sandbox,
+    options: ExecuteOptions,
+    tools: readonly ExecutorTool[],
+  ): Promise<ExecutionReport> {
+    const toolSet: ToolSet = Object.fromEntries(
+      tools.map((t) => [
         t.definition.name,
         tool({
           description: t.definition.description ?? t.definition.name,
@@ -93,9 +118,6 @@ export class AiSdkExecutor implements Executor {
         }),
       ]),
     );
-  }
-
-  async execute(input: ExecuteInput, sandbox: Sandbox, options: ExecuteOptions): Promise<ExecutionReport> {
     const { signal } = options;
     const secrets = this.opts.secrets;
     const emit = (p: ExecutorProgress): void =>
@@ -134,7 +156,7 @@ export class AiSdkExecutor implements Executor {
         {
           system: this.system,
           messages,
-          tools: this.toolSet,
+          tools: toolSet,
           maxOutputTokens: this.maxTokens,
           sessionId: input.sessionId,
         },
@@ -191,7 +213,7 @@ export class AiSdkExecutor implements Executor {
       // this loop answers every call itself, so only the assistant message is kept (one result per call id).
       messages.push(...call.responseMessages.filter((m) => m.role === 'assistant'));
       const results: ToolResultPart[] = [];
-      for (const c of call.toolCalls) results.push(await this.runTool(c, ctx, turn, input.sessionId));
+      for (const c of call.toolCalls) results.push(await this.runTool(c, ctx, turn, input.sessionId, tools));
       messages.push({ role: 'tool', content: results });
     }
     const summary = `Stopped after the maximum of ${this.maxTurns} model turns without finishing.`;
@@ -204,8 +226,9 @@ export class AiSdkExecutor implements Executor {
     ctx: ToolContext,
     turn: number,
     sessionId: string,
+    tools: readonly ExecutorTool[],
   ): Promise<ToolResultPart> {
-    const found = this.tools.find((t) => t.definition.name === call.toolName);
+    const found = tools.find((t) => t.definition.name === call.toolName);
     const input = (typeof call.input === 'object' && call.input !== null ? call.input : {}) as Record<string, unknown>;
     ctx.emit({
       kind: 'tool_call',
@@ -226,14 +249,17 @@ export class AiSdkExecutor implements Executor {
         try {
           if (!found)
             throw new Error(
-              `unknown tool "${call.toolName}"; use one of ${this.tools.map((t) => t.definition.name).join(', ')}`,
+              `unknown tool "${call.toolName}"; use one of ${tools.map((t) => t.definition.name).join(', ')}`,
             );
           if (call.invalid) throw new Error(`the tool input could not be read: ${String(call.error)}`);
           return { output: await found.run(input, ctx), isError: false };
         } catch (err) {
           if (ctx.signal.aborted) throw new CancelledError('execution cancelled during a tool call', { cause: err });
-          span?.setAttribute('error.type', 'tool_error');
-          return { output: `error: ${err instanceof Error ? err.message : String(err)}`, isError: true };
+          const code = (err as { code?: unknown }).code;
+          span?.setAttribute('error.type', typeof code === 'string' ? code : 'tool_error');
+          // A typed failure (an MCP server that exited or hung) names its code, so the model can tell.
+          const text = err instanceof Error ? err.message : String(err);
+          return { output: `error: ${typeof code === 'string' ? `[${code}] ` : ''}${text}`, isError: true };
         }
       },
       'internal',

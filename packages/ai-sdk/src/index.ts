@@ -11,3 +11,4 @@ export { AiSdkExecutor, type AiSdkExecutorOptions } from './executor.js';
 export type { AiSdkModelOptions } from './options.js';
 export { AiSdkPlanner, type AiSdkPlannerOptions } from './planner.js';
 export { DEFAULT_PRICES, type ModelPrice, type PriceTable, priceFor, usageOf } from './pricing.js';
+export { type McpServerConfig, McpServerError } from './shared.js';

@@ -3,8 +3,16 @@
  * text helpers, so both adapters ask and act alike. One module, so the dependency is visible in one place.
  * @module
  */
-export { EXECUTOR_SYSTEM_PROMPT, ModelStopError, PLANNER_SYSTEM_PROMPT } from '@sessionhub/anthropic';
 export {
+  EXECUTOR_SYSTEM_PROMPT,
+  type McpServerConfig,
+  McpServerError,
+  ModelStopError,
+  PLANNER_SYSTEM_PROMPT,
+} from '@sessionhub/anthropic';
+export {
+  checkMcpConfigs,
+  connectMcpServers,
   cutOffNote,
   EXECUTOR_TOOLS,
   type ExecutorTool,

@@ -8,6 +8,7 @@
  */
 export { AnthropicExecutor, type AnthropicExecutorOptions } from './executor.js';
 export { EXECUTOR_SYSTEM_PROMPT } from './executor-prompt.js';
+export { type McpServerConfig, McpServerError } from './mcp/index.js';
 export { type AnthropicLogger, type AnthropicModelOptions, DEFAULT_MODEL } from './options.js';
 export { AnthropicPlanner, type AnthropicPlannerOptions } from './planner.js';
 export { PLANNER_SYSTEM_PROMPT } from './planner-prompt.js';

@@ -6,6 +6,7 @@
 export { withBreakpoints } from './caching.js';
 export { causeCode, type ProviderErrorContext, redact, safeBaseURL, toProviderError } from './errors.js';
 export { executorTask } from './executor-prompt.js';
+export { checkMcpConfigs, connectMcpServers, type McpConnection, SandboxStdioTransport } from './mcp/index.js';
 export { type CallHooks, type CallRequest, type CallResult, callModel, textOf } from './model-call.js';
 export { type ResolvedModelOptions, resolveModelOptions, SILENT_LOGGER } from './options.js';
 export { unwrapFence } from './planner.js';
