@@ -145,3 +145,25 @@ describe('AiSdkExecutor and AiSdkPlanner: provider failures and cancellation', (
     expect(err).toMatchObject({ code: 'planner.truncated', retryable: true });
   });
 });
+
+describe('usageOf: the AI SDK counts cached input inside inputTokens; SessionHub does not', () => {
+  it('takes cache reads out of input and prices them at the cache price', async () => {
+    const { usageOf } = await import('../src/index.js');
+    const u = usageOf(
+      {
+        inputTokens: 1000,
+        inputTokenDetails: { noCacheTokens: undefined, cacheReadTokens: 800, cacheWriteTokens: undefined },
+        outputTokens: 100,
+        outputTokenDetails: { textTokens: 100, reasoningTokens: undefined },
+        totalTokens: 1100,
+      },
+      'gpt-4.1-2025-04-14',
+    );
+    expect(u).toMatchObject({ inputTokens: 200, cacheReadTokens: 800, outputTokens: 100, cacheWriteTokens: 0 });
+    expect(u.costUsd).toBeCloseTo((200 * 2 + 800 * 0.5 + 100 * 8) / 1e6, 12);
+    expect(usageOf({ ...({} as never), inputTokens: 5, outputTokens: 1 }, 'some-local-model')).toMatchObject({
+      costUnknown: true,
+      costUsd: 0,
+    });
+  });
+});

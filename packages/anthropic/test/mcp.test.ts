@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { executeInputOf, recordProgress } from '@sessionhub/core/testing';
 import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
@@ -8,6 +9,8 @@ import { INSTRUCTION_TEXT } from './support/fixtures.js';
 import { createSandbox, held } from './support/sandbox.js';
 
 const SERVER = await readFile(new URL('./fixtures/mcp-server.mjs', import.meta.url), 'utf8');
+/** Every process's command line on the host. */
+const hostProcesses = (): string => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
 const input = () => executeInputOf(INSTRUCTION_TEXT, { sessionId: 'ses_mcp' });
 const fixture = (extra: string[] = [], limits: { callTimeoutMs?: number; startupTimeoutMs?: number } = {}) => ({
   name: 'fixture',
@@ -98,6 +101,28 @@ describe('AnthropicExecutor with an MCP server inside the process sandbox (bubbl
     }).execute(input(), await sandboxWithServer(), { signal: AbortSignal.timeout(20_000), emit: () => {} });
     fake.assertDone();
     expect(report.summary).toBe('gave up on the hung tool');
+  });
+
+  it('cancelling during a hung MCP call ends the execution with session.cancelled and kills the server', async () => {
+    const fake = held(await startFakeAnthropic({ script: [{ reply: reply.toolUse('mcp__fixture__hang', {}) }] }));
+    const tag = `sessionhub-mcp-cancel-${process.pid}-${Date.now()}`;
+    const controller = new AbortController();
+    let seenRunning = false;
+    const running = new AnthropicExecutor({ apiKey: 'k', baseURL: fake.url, mcpServers: [fixture([tag])] }).execute(
+      input(),
+      await sandboxWithServer(),
+      {
+        signal: controller.signal,
+        emit: (p) => {
+          if (p.kind !== 'tool_call') return;
+          seenRunning = hostProcesses().includes(tag); // the server is up, seen from the host
+          controller.abort();
+        },
+      },
+    );
+    await expect(running).rejects.toMatchObject({ code: 'session.cancelled' });
+    expect(seenRunning).toBe(true);
+    await expect.poll(() => hostProcesses().includes(tag)).toBe(false);
   });
 
   it('a server that never answers initialize fails the execution with mcp.timeout before any model call', async () => {

@@ -86,6 +86,20 @@ describe('fake OpenAI Chat Completions, through the real @ai-sdk/openai provider
     expect(errors.length).toBeGreaterThan(0);
   });
 
+  it('a malformed JSON body fails the provider call as an unreadable answer, and the turn is still answered', async () => {
+    fake = await startFakeOpenAI({ faults: [{ kind: 'malformed' }], script: [{ reply: chatReply.text('ok') }] });
+    const model = createOpenAI({ apiKey: 'sk-test', baseURL: fake.url }).chat('gpt-4.1');
+    await expect(generateText({ model, prompt: 'x', maxRetries: 0 })).rejects.toThrow();
+    expect(fake.requests[0]).toMatchObject({ status: 200, fault: 'malformed', turn: 0 });
+  });
+
+  it('an invalid fault is refused with fake.invalid_fault', async () => {
+    fake = await startFakeOpenAI();
+    expect(() => fake!.enqueueFault({ kind: 'error', status: 200, errorType: 'x' })).toThrow(
+      expect.objectContaining({ code: 'fake.invalid_fault' }),
+    );
+  });
+
   it('a script mismatch is a 400 and fails assertDone', async () => {
     fake = await startFakeOpenAI({
       script: [{ name: 'plan', match: chatMatch.systemContains('Planner'), reply: chatReply.text('x') }],
