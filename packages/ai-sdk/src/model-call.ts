@@ -1,4 +1,4 @@
-import type { Usage } from '@sessionhub/core';
+import { ProviderError, type Usage } from '@sessionhub/core';
 import { type FinishReason, generateText, type ModelMessage, type ToolSet } from 'ai';
 import { toProviderError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -49,6 +49,7 @@ export async function callModel(
   return inSpan(opts.tracer, `chat ${opts.modelId}`, attributes, async (span) => {
     if (signal.aborted) throw toProviderError(signal.reason, { secrets: opts.secrets, signal });
     let result: Awaited<ReturnType<typeof generateText>>;
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
     try {
       result = await generateText({
         model: opts.model,
@@ -57,10 +58,15 @@ export async function callModel(
         ...(req.tools ? { tools: req.tools } : {}),
         maxOutputTokens: req.maxOutputTokens,
         maxRetries: opts.maxRetries,
-        abortSignal: signal,
+        abortSignal: AbortSignal.any([signal, timeout]),
         ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
       });
     } catch (err) {
+      if (timeout.aborted && !signal.aborted)
+        throw new ProviderError('provider.timeout', `the model call took longer than ${opts.timeoutMs} ms`, {
+          cause: err,
+          retryable: true,
+        });
       throw toProviderError(err, { secrets: opts.secrets, signal });
     }
     const usage = usageOf(result.usage, opts.modelId, opts.prices);

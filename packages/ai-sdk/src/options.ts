@@ -15,6 +15,11 @@ export interface AiSdkModelOptions {
   maxRetries?: number;
   temperature?: number;
   /**
+   * Longest time one model request may take (each retry counts anew), in milliseconds; past it the call fails with
+   * `provider.timeout` (retryable). Default 600 000; a stalled connection never hangs a session.
+   */
+  timeoutMs?: number;
+  /**
    * Credentials to keep out of errors and progress events (the provider's API key). The AI SDK does not
    * expose a provider's key, so pass it here when it could appear in a message.
    */
@@ -31,6 +36,7 @@ export interface ResolvedOptions {
   prices: PriceTable;
   maxRetries: number;
   temperature: number | undefined;
+  timeoutMs: number;
   secrets: string[];
   tracer: Tracer | undefined;
 }
@@ -47,6 +53,7 @@ export function resolveOptions(opts: AiSdkModelOptions): ResolvedOptions {
     prices: { ...DEFAULT_PRICES, ...opts.prices },
     maxRetries: opts.maxRetries ?? 2,
     temperature: opts.temperature,
+    timeoutMs: opts.timeoutMs ?? 600_000,
     secrets: [...new Set((opts.secrets ?? []).filter((s) => s.length >= 4))],
     tracer: opts.tracer,
   };

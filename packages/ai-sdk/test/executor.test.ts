@@ -137,6 +137,18 @@ describe('AiSdkExecutor and AiSdkPlanner: provider failures and cancellation', (
     await expect.poll(() => fake.requests[0]?.aborted).toBe(true);
   });
 
+  it('a provider that stalls past timeoutMs is provider.timeout (retryable), not a hung call', async () => {
+    const { fake, model } = await fakeWith({
+      faults: [{ kind: 'stall' }],
+      script: [{ reply: chatReply.text('late') }],
+    });
+    const err = await new AiSdkPlanner({ model, timeoutMs: 300, maxRetries: 0 })
+      .plan({ sessionId: 's', kind: 'initial', request: 'greet', library: [] }, { signal: AbortSignal.timeout(10_000) })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'provider.timeout', retryable: true });
+    await expect.poll(() => fake.requests[0]?.aborted).toBe(true);
+  });
+
   it('a planner answer cut off by the output limit is never returned (planner.truncated)', async () => {
     const { model } = await fakeWith({ script: [{ reply: chatReply.text(GOOD_INSTRUCTION.slice(0, 40), 'length') }] });
     const err = await new AiSdkPlanner({ model })
