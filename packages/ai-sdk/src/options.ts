@@ -15,7 +15,7 @@ export interface AiSdkModelOptions {
   maxRetries?: number;
   temperature?: number;
   /**
-   * Longest time one model request may take (each retry counts anew), in milliseconds; past it the call fails with
+   * Longest time one model call may take, the SDK's retries included, in milliseconds; past it the call fails with
    * `provider.timeout` (retryable). Default 600 000; a stalled connection never hangs a session.
    */
   timeoutMs?: number;
