@@ -22,7 +22,7 @@ import { type AnthropicModelOptions, type ResolvedModelOptions, resolveModelOpti
 import { cutOffNote, ModelStopError } from './stop-errors.js';
 import { shorten, truncateMiddle } from './text-cut.js';
 import { EXECUTOR_TOOLS, type ExecutorTool, type ToolContext } from './tools/index.js';
-import { inSpan } from './tracing.js';
+import { inSpan, tracedCall } from './tracing.js';
 
 /** Options of {@link AnthropicExecutor}. */
 export interface AnthropicExecutorOptions extends AnthropicModelOptions {
@@ -154,30 +154,12 @@ export class AnthropicExecutor implements Executor {
       const request = this.opts.promptCaching
         ? withBreakpoints(definitions, this.system, messages)
         : { tools: definitions, system: this.system, messages };
-      const { message, usage: callUsage } = await inSpan(
-        this.tracer,
-        `chat ${this.opts.model}`,
-        {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.provider.name': 'anthropic',
-          'gen_ai.request.model': this.opts.model,
-          'sessionhub.session.id': input.sessionId,
-        },
-        async (span) => {
-          const r = await callModel(
-            this.opts,
-            { system: request.system, messages: request.messages, tools: request.tools, maxTokens: this.maxTokens },
-            { signal, reportUsage: options.reportUsage },
-          );
-          span?.setAttributes({
-            'gen_ai.response.model': r.message.model,
-            'gen_ai.response.id': r.message.id,
-            'gen_ai.response.finish_reasons': [r.message.stop_reason ?? 'end_turn'],
-            'gen_ai.usage.input_tokens': r.usage.inputTokens + r.usage.cacheReadTokens + r.usage.cacheWriteTokens,
-            'gen_ai.usage.output_tokens': r.usage.outputTokens,
-          });
-          return r;
-        },
+      const { message, usage: callUsage } = await tracedCall(this.tracer, this.opts.model, input.sessionId, () =>
+        callModel(
+          this.opts,
+          { system: request.system, messages: request.messages, tools: request.tools, maxTokens: this.maxTokens },
+          { signal, reportUsage: options.reportUsage },
+        ),
       );
       usage = addUsage(usage, callUsage);
       const reason = message.stop_reason ?? 'end_turn';

@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import type { Tracer } from '@opentelemetry/api';
 import {
   addUsage,
   emptyUsage,
@@ -13,6 +14,7 @@ import { callModel, textOf } from './model-call.js';
 import { type AnthropicModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
 import { PLANNER_SYSTEM_PROMPT, planRequest, reaskText, truncatedText } from './planner-prompt.js';
 import { ModelStopError } from './stop-errors.js';
+import { tracedCall } from './tracing.js';
 
 /** Options of {@link AnthropicPlanner}. */
 export interface AnthropicPlannerOptions extends AnthropicModelOptions {
@@ -28,6 +30,8 @@ export interface AnthropicPlannerOptions extends AnthropicModelOptions {
   extraSystemPrompt?: string;
   /** Lint rule overrides; pass the engine's `policy.lintRules` so both judge alike. */
   lintRules?: LintOptions['rules'];
+  /** Where model-call (`chat <model>`) spans go; see docs/tracing.md. */
+  tracer?: Tracer;
 }
 
 /**
@@ -51,9 +55,11 @@ export class AnthropicPlanner implements Planner {
   private readonly maxReasks: number;
   private readonly system: Anthropic.TextBlockParam[];
   private readonly lintRules: LintOptions['rules'];
+  private readonly tracer: Tracer | undefined;
 
   constructor(options: AnthropicPlannerOptions = {}) {
     this.lintRules = options.lintRules;
+    this.tracer = options.tracer;
     this.opts = resolveModelOptions(options);
     this.maxTokens = options.maxTokens ?? 4096;
     this.maxReasks = options.maxReasks ?? 0;
@@ -70,10 +76,12 @@ export class AnthropicPlanner implements Planner {
       const request = this.opts.promptCaching
         ? withBreakpoints(undefined, this.system, messages)
         : { system: this.system, messages };
-      const { message, usage: callUsage } = await callModel(
-        this.opts,
-        { system: request.system, messages: request.messages, maxTokens: this.maxTokens },
-        { signal: opts.signal, reportUsage: opts.reportUsage },
+      const { message, usage: callUsage } = await tracedCall(this.tracer, this.opts.model, input.sessionId, () =>
+        callModel(
+          this.opts,
+          { system: request.system, messages: request.messages, maxTokens: this.maxTokens },
+          { signal: opts.signal, reportUsage: opts.reportUsage },
+        ),
       );
       usage = addUsage(usage, callUsage);
       const raw = textOf(message);

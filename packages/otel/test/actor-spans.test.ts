@@ -1,8 +1,9 @@
+import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { AnthropicExecutor } from '@sessionhub/anthropic';
+import { AnthropicExecutor, AnthropicPlanner } from '@sessionhub/anthropic';
 import { executeInputOf } from '@sessionhub/core/testing';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
@@ -64,5 +65,52 @@ describe('AnthropicExecutor with a tracer: model-call and tool-call spans (GenAI
       'gen_ai.operation.name': 'execute_tool',
     });
     for (const s of spans) expect(JSON.stringify([s.attributes, s.status, s.events])).not.toContain(KEY);
+  });
+
+  it('AnthropicPlanner: a chat span per call, nested under the running plan step of an instrumented session', async () => {
+    const fake = await startFakeAnthropic({ apiKey: KEY, script: [{ reply: reply.text(INSTRUCTION) }] });
+    onTestFinished(() => fake.close());
+    const exporter = new InMemorySpanExporter();
+    const tracing = createSessionTracing({
+      tracer: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('t'),
+    });
+    // The session's own events, as a hub would emit them, open the session and its plan step.
+    const emitter = new EventEmitter();
+    tracing.instrument({ emitter: emitter as never });
+    const at = new Date().toISOString();
+    emitter.emit('event', { type: 'session.created', sessionId: 'ses_plan', seq: 1, at, input: { request: 'x' } });
+    emitter.emit('event', {
+      type: 'step.started',
+      sessionId: 'ses_plan',
+      seq: 2,
+      at,
+      stepId: 'plan:0',
+      step: 'plan',
+      attempt: 0,
+    });
+    await new AnthropicPlanner({ apiKey: KEY, baseURL: fake.url, tracer: tracing.tracer }).plan(
+      { sessionId: 'ses_plan', kind: 'initial', request: 'notes', library: [] },
+      { signal: AbortSignal.timeout(10_000) },
+    );
+    emitter.emit('event', {
+      type: 'step.finished',
+      sessionId: 'ses_plan',
+      seq: 3,
+      at,
+      stepId: 'plan:0',
+      step: 'plan',
+      output: {},
+    });
+    emitter.emit('event', { type: 'session.finished', sessionId: 'ses_plan', seq: 4, at, state: 'succeeded' });
+    tracing.close();
+    const spans = exporter.getFinishedSpans();
+    const chat = spans.find((s) => s.name === 'chat claude-sonnet-4-6');
+    const step = spans.find((s) => s.name === 'step plan');
+    expect(chat?.parentSpanContext?.spanId).toBe(step?.spanContext().spanId);
+    expect(chat?.attributes).toMatchObject({
+      'gen_ai.response.finish_reasons': ['end_turn'],
+      'gen_ai.provider.name': 'anthropic',
+    });
+    for (const s of spans) expect(JSON.stringify([s.attributes, s.status])).not.toContain(KEY);
   });
 });
