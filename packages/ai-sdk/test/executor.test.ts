@@ -3,7 +3,7 @@ import { ProviderError, type Usage } from '@sessionhub/core';
 import { executeInputOf, recordProgress } from '@sessionhub/core/testing';
 import { chatMatch, chatReply, startFakeOpenAI } from '@sessionhub/testing';
 import { describe, expect, it } from 'vitest';
-import { AiSdkExecutor, AiSdkPlanner } from '../src/index.js';
+import { AiSdkExecutor, AiSdkPlanner, usageOf } from '../src/index.js';
 import { createSandbox, GOOD_INSTRUCTION, held } from './support.js';
 
 const KEY = 'sk-openai-executor-secret';
@@ -160,7 +160,6 @@ describe('AiSdkExecutor and AiSdkPlanner: provider failures and cancellation', (
 
 describe('usageOf: the AI SDK counts cached input inside inputTokens; SessionHub does not', () => {
   it('takes cache reads out of input and prices them at the cache price', async () => {
-    const { usageOf } = await import('../src/index.js');
     const u = usageOf(
       {
         inputTokens: 1000,
@@ -173,7 +172,15 @@ describe('usageOf: the AI SDK counts cached input inside inputTokens; SessionHub
     );
     expect(u).toMatchObject({ inputTokens: 200, cacheReadTokens: 800, outputTokens: 100, cacheWriteTokens: 0 });
     expect(u.costUsd).toBeCloseTo((200 * 2 + 800 * 0.5 + 100 * 8) / 1e6, 12);
-    expect(usageOf({ ...({} as never), inputTokens: 5, outputTokens: 1 }, 'some-local-model')).toMatchObject({
+    const bare = {
+      inputTokens: 5,
+      inputTokenDetails: { noCacheTokens: undefined, cacheReadTokens: undefined, cacheWriteTokens: undefined },
+      outputTokens: 1,
+      outputTokenDetails: { textTokens: undefined, reasoningTokens: undefined },
+      totalTokens: 6,
+    };
+    expect(usageOf(bare, 'some-local-model')).toMatchObject({
+      inputTokens: 5,
       costUnknown: true,
       costUsd: 0,
     });
