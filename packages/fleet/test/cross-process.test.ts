@@ -80,6 +80,36 @@ else {
       }
     }, 90_000);
 
+    it('PostgreSQL goes away mid-session: the session pauses and continues when it is back, nothing lost', async () => {
+      const env = await fleetEnv(cluster);
+      const fleet = await createFleet({ store: env.store, queue: env.queue });
+      const worker = await spawnWorker({ url: env.url, workspaceRoot: env.workspaceRoot, executorMs: 1500 });
+      try {
+        const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
+        await worker.executing(sessionId);
+        await cluster.stop();
+        await new Promise((r) => setTimeout(r, 2500));
+        await cluster.start();
+        const session = await eventually(
+          'the session to succeed after the outage',
+          async () => {
+            const s = await env.store.getSession(sessionId).catch(() => undefined);
+            return s?.state === 'succeeded' ? s : undefined;
+          },
+          60_000,
+        );
+        expect(session.state).toBe('succeeded');
+        const events = await env.store.readEvents(sessionId);
+        expectSoundSessionLog(events, sessionId);
+        expect(events.filter((e) => e.type === 'step.started' && e.step === 'plan')).toHaveLength(1);
+        expect(worker.child.exitCode, 'the worker survived the outage').toBeNull();
+      } finally {
+        worker.child.kill('SIGKILL');
+        await fleet.close();
+        await env.dispose();
+      }
+    }, 90_000);
+
     it('a worker asked to stop (SIGTERM) finishes its sessions first', async () => {
       const env = await fleetEnv(cluster);
       const fleet = await createFleet({ store: env.store, queue: env.queue });
