@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AnthropicExecutor, AnthropicPlanner } from '@sessionhub/anthropic';
-import { CommandVerifier, createSessionHub, type SessionHub, type Store } from '@sessionhub/core';
+import { CommandVerifier, createSessionHub, isTerminal, type SessionHub, type Store } from '@sessionhub/core';
 import { createGitWorkspaces } from '@sessionhub/git';
 import {
   createIssueLoop,
@@ -19,7 +19,6 @@ import {
 } from '@sessionhub/github';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { openSqliteStore } from '@sessionhub/store-sqlite';
-import { recordInGit } from './git-record.js';
 
 /** Options of {@link startSelfDevelop}. */
 export interface SelfDevelopOptions {
@@ -72,6 +71,14 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
   const deliveries = SqliteDeliveryLog.open({ path: join(options.dataDir, 'sessionhub.db') });
   const outcomes = SqliteOutcomeLog.open({ path: join(options.dataDir, 'sessionhub.db') });
   const workspaces = await createGitWorkspaces({ repository: options.repository, baseRef: base });
+  // What a crashed process left: worktrees of sessions that are not live in the store, empty session branches.
+  await workspaces.prune({
+    signal: AbortSignal.timeout(60_000),
+    isActive: async (id) => {
+      const session = await store.getSession(id);
+      return session !== undefined && !isTerminal(session.state);
+    },
+  });
   const sandbox = new ProcessSandboxProvider({ isolation: 'bubblewrap' });
   const model = {
     apiKey: options.anthropic.apiKey,
@@ -88,7 +95,8 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
     // The library the planner sees ranks past sessions by what became of their pull requests.
     store: withOutcomeRanking(store, outcomes),
     sandbox,
-    workspace: workspaces.resolver,
+    // The engine opens a worktree per session, commits the verified work and the Foundation update, then closes it.
+    workspace: workspaces,
     policy: { maxFixAttempts: 1, secrets: [options.anthropic.apiKey] },
   });
   const host = new GitHubHost({ ...options.github, webhookSecret: options.webhookSecret });
@@ -103,7 +111,7 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
       outcomes,
       repository: options.repository,
       baseBranch: base,
-      recordInGit: (result, opts) => recordInGit(workspaces, store, result, opts),
+      git: workspaces,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     }),
   });

@@ -14,6 +14,7 @@ const SECRET = 'webhook-secret';
 const ERROR_SECRET = 'error-secret';
 const REPO = 'octo/slugs';
 let root = '';
+let repository = '';
 let github: FakeGitHub | undefined;
 let model: FakeAnthropic | undefined;
 let app: SelfDevelop | undefined;
@@ -48,7 +49,7 @@ function labeledDelivery(label = 'sessionhub-auto'): string {
 
 async function setup(): Promise<FakeGitHub> {
   root = await mkdtemp(join(tmpdir(), 'sessionhub-self-develop-'));
-  const repository = join(root, 'slugs');
+  repository = join(root, 'slugs');
   await createSlugRepository(repository);
   github = await startFakeGitHub({
     token: 'ghp_fake',
@@ -121,6 +122,23 @@ it('a signed issues.labeled delivery becomes a session, a pushed branch, a pull 
     ).stdout.trim();
   expect(await changed(`refs/heads/${pull?.head}~1`)).toBe('slugify.mjs');
   expect(await changed(`refs/heads/${pull?.head}`)).toBe('FOUNDATION.md');
+  // The engine made both commits, write-ahead: their shas are in the session's log, and they are what was pushed.
+  const commitSteps = (await app.store.readEvents(session?.id ?? '')).flatMap((e) =>
+    e.type === 'step.finished' && e.step === 'commit' ? [[e.stepId, (e.output as { sha: string }).sha]] : [],
+  );
+  const remoteSha = async (rev: string) =>
+    (
+      await promisify(execFile)('git', ['rev-parse', rev], {
+        env: { PATH: process.env.PATH ?? '', GIT_DIR: remote.gitDir },
+      })
+    ).stdout.trim();
+  expect(commitSteps).toEqual([
+    ['commit:0', await remoteSha(`refs/heads/${pull?.head}~1`)],
+    ['foundation-commit:0', await remoteSha(`refs/heads/${pull?.head}`)],
+  ]);
+  // ... and released the session's worktree when the session ended.
+  const worktrees = await promisify(execFile)('git', ['worktree', 'list', '--porcelain'], { cwd: repository });
+  expect(worktrees.stdout.match(/^worktree /gm)).toHaveLength(1);
   expect(pull?.body).toContain('Closes #1.');
   expect(pull?.body).toContain('Session 1.1: Slug Helper');
   expect(pull?.body).toMatch(/\| check \| ✅ passed \|/);

@@ -198,7 +198,6 @@ try {
       hub,
       deliveries: log2,
       repository: dir,
-      recordInGit: async () => ({}),
       onProgress: (message, job) => {
         if (message.startsWith('session ')) started.get(job.deliveryId)?.();
       },

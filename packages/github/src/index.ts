@@ -14,12 +14,12 @@ export {
 export {
   createIssueLoop,
   DEFAULT_LABELS,
-  type GitOutcome,
   type IssueLoopOptions,
   issueTag,
   type SessionLabels,
 } from './loop/issue-loop.js';
 export { renderIssueComment, renderPullRequestBody, type SessionSummary, verdictTable } from './loop/pr-body.js';
+export type { SessionBranches, SessionCommit } from './loop/session-commits.js';
 export { ErrorReportReceiver, type ErrorReportReceiverOptions } from './monitoring/error-receiver.js';
 export {
   defaultFingerprint,

@@ -23,11 +23,14 @@ let outcomes: SqliteOutcomeLog;
 const approved: string[] = [];
 
 /** The hub surface the loop uses; these tests cover paths that must not start a session. */
-const hub: Pick<SessionHub, 'run' | 'resume' | 'approve'> = {
+const hub: Pick<SessionHub, 'run' | 'resume' | 'approve' | 'events'> = {
   run: () => Promise.reject(new Error('no session may start here')),
   resume: () => Promise.reject(new Error('no session may resume here')),
   approve: async (id) => {
     approved.push(id);
+  },
+  events: () => {
+    throw new Error('no session log may be read here');
   },
 };
 
@@ -59,7 +62,6 @@ function loop() {
     deliveries,
     outcomes,
     repository: dir,
-    recordInGit: async () => ({}),
   });
 }
 
@@ -129,7 +131,7 @@ describe('the issue loop’s sessions', () => {
   }
 
   function receiverOn(
-    hubToUse: Pick<SessionHub, 'run' | 'resume' | 'approve'>,
+    hubToUse: Pick<SessionHub, 'run' | 'resume' | 'approve' | 'events'>,
     log: SqliteDeliveryLog,
     onProgress: (message: string) => void = () => {},
   ) {
@@ -145,7 +147,6 @@ describe('the issue loop’s sessions', () => {
         hub: hubToUse,
         deliveries: log,
         repository: dir,
-        recordInGit: async () => ({}),
         onProgress,
       }),
     });

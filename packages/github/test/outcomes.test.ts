@@ -102,7 +102,6 @@ describe('outcomes and learning from failures', () => {
           deliveries,
           outcomes,
           repository: dir,
-          recordInGit: async () => ({}),
         }),
       });
       const closed = (number: number, merged: boolean, body = '') =>

@@ -1,4 +1,5 @@
-import type { GitHost, RepositoryPermission, SessionHub, SessionResult } from '@sessionhub/core';
+import type { GitHost, RepositoryPermission, SessionHub } from '@sessionhub/core';
+import { GitHostError } from '../errors.js';
 import { renderErrorIssue } from '../monitoring/error-reports.js';
 import type { SqliteOutcomeLog } from '../outcomes/outcome-log.js';
 import type { DeliveryLog } from '../webhooks/delivery-log.js';
@@ -6,6 +7,7 @@ import type { JobRunner } from '../webhooks/job-queue.js';
 import type { QueuedJob, WebhookJob } from '../webhooks/jobs.js';
 import { approve, rate, recordClosed } from './decisions.js';
 import { renderIssueComment, renderPullRequestBody } from './pr-body.js';
+import { readSessionCommits, type SessionBranches } from './session-commits.js';
 import { resumeWhenFree, untilAborted } from './waiting.js';
 
 /** The labels a session's issue carries as it moves. */
@@ -22,22 +24,18 @@ export const DEFAULT_LABELS: SessionLabels = {
   failed: 'sessionhub:failed',
 };
 
-/** What an ended session left in git (from `@sessionhub/git`: its verified work and Foundation commits). */
-export interface GitOutcome {
-  /** The session branch in the local repository, when something was committed. */
-  branch?: string;
-}
-
 /** Options of {@link createIssueLoop}. */
 export interface IssueLoopOptions {
   host: GitHost;
-  hub: Pick<SessionHub, 'run' | 'resume' | 'approve'>;
+  hub: Pick<SessionHub, 'run' | 'resume' | 'approve' | 'events'>;
   deliveries: DeliveryLog;
   /**
-   * Records an ended session in git and releases its workspace (with `@sessionhub/git`: `commitVerified`, then
-   * `commitFoundation`, then `close`; the CLI's `createDefaultHub().finish` does this). Must be idempotent.
+   * The hub's git workspaces (`@sessionhub/git`'s `GitWorkspaces`, passed as `createSessionHub({ workspace })`):
+   * the engine commits a session's verified work and Foundation update on the session branch; the loop reads
+   * those commits from the session's log and pushes the branch. Without it (a hub working in a plain
+   * directory), no branch is pushed and no pull request opened.
    */
-  recordInGit(result: SessionResult, opts: { signal: AbortSignal }): Promise<GitOutcome>;
+  git?: SessionBranches;
   /** The local repository holding the session branches (pushed from here). */
   repository: string;
   /** The branch pull requests target. Default `main`. */
@@ -64,9 +62,10 @@ export function issueTag(repo: string, number: number): string {
 
 /**
  * The self-development loop as a job runner for {@link WebhookReceiver}: an issue job runs a session on the
- * issue (labels `running` → `succeeded`/`failed`, a comment at start and at the end), records its work in git,
- * pushes the session branch and opens (or finds again) the pull request whose body carries the instruction, the
- * verdict table, fix rounds, tokens, cost and session id. Comment commands are obeyed only from users whose
+ * issue (labels `running` → `succeeded`/`failed`, a comment at start and at the end), pushes the branch the
+ * engine committed the session to (its verified work, then the Foundation update), and opens (or finds again)
+ * the pull request whose body carries the instruction, the verdict table, fix rounds, tokens, cost and session
+ * id. Comment commands are obeyed only from users whose
  * permission, asked of the host, is at least `commandPermission`; anyone else gets a polite answer and nothing starts.
  *
  * Idempotent on restart: a job whose session was recorded resumes that session instead of starting another;
@@ -121,7 +120,8 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
       progress(`session ${session.id} paused in ${session.state}`, queued);
       return;
     }
-    const git = await options.recordInGit(result, { signal });
+    const branch =
+      session.state === 'succeeded' ? await committedBranch(options, session.id, queued, signal) : undefined;
     const summary = {
       session,
       ...(result.verdict ? { verdict: result.verdict } : {}),
@@ -129,14 +129,10 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
       ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
     };
     let pullRequestUrl: string | undefined;
-    if (session.state === 'succeeded' && git.branch) {
-      const pushed = await host.pushBranch(
-        job.repo,
-        { repository: options.repository, branch: git.branch },
-        { signal },
-      );
-      progress(`pushed ${git.branch} at ${pushed.sha}`, queued);
-      const existing = await host.findPullRequest(job.repo, git.branch, { signal });
+    if (branch) {
+      const pushed = await host.pushBranch(job.repo, { repository: options.repository, branch }, { signal });
+      progress(`pushed ${branch} at ${pushed.sha}`, queued);
+      const existing = await host.findPullRequest(job.repo, branch, { signal });
       const pr =
         existing ??
         (await host.createPullRequest(
@@ -146,7 +142,7 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
               ? `Session ${session.version ?? ''}: ${session.name}`.replace(' :', ':')
               : `SessionHub: #${job.number}`,
             body: renderPullRequestBody(summary),
-            head: git.branch,
+            head: branch,
             base,
           },
           { signal },
@@ -225,6 +221,35 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
       throw error;
     }
   };
+}
+
+/**
+ * The branch holding what the engine committed for a succeeded session (read from its log: the `step.finished`
+ * events of its `commit` steps), or `undefined` when it committed nothing or the hub has no git workspaces.
+ *
+ * @throws {GitHostError} `git_host.push_failed` when the log records commits but their branch is gone.
+ */
+async function committedBranch(
+  options: IssueLoopOptions,
+  sessionId: string,
+  queued: QueuedJob,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  if (!options.git) return undefined;
+  const commits = await readSessionCommits(options.hub, sessionId, signal);
+  if (commits.length === 0) return undefined;
+  const branch = await options.git.findBranch(sessionId, { signal });
+  if (!branch) {
+    throw new GitHostError(
+      'git_host.push_failed',
+      `session ${sessionId} committed ${commits.map((c) => c.sha).join(', ')} but has no branch in ${options.repository}`,
+    );
+  }
+  options.onProgress?.(
+    `committed ${commits.map((c) => `${c.kind} ${c.sha.slice(0, 12)}`).join(', ')} on ${branch}`,
+    queued,
+  );
+  return branch;
 }
 
 const APPROVAL_MARKER = 'waits for approval';
