@@ -8,62 +8,16 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotation, END, MemorySaver, START, StateGraph } from '@langchain/langgraph';
-import {
-  checkInstruction,
-  createSessionHub,
-  type ExecResult,
-  emptyUsage,
-  MemoryStore,
-  type Sandbox,
-  type SandboxProvider,
-} from '@sessionhub/core';
-import { sampleInstruction } from '@sessionhub/core/testing';
+import { checkInstruction, createSessionHub, MemoryStore } from '@sessionhub/core';
+import { instantActors, nextInstruction, REPORT, runPool, VERDICT } from './support/instant-actors.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10_000);
 const WARMUP = Math.min(500, SESSIONS);
-// Every session gets its own instruction text, as with a real planner: nothing can be cached across sessions.
-let planned = 0;
-const nextInstruction = () => sampleInstruction({ version: '1.1', name: `Friendly Greeting ${++planned}` });
-const REPORT = { summary: 'done', changedFiles: [] as string[], usage: emptyUsage() };
-const VERDICT = { passed: true, gates: [{ name: 'instant', passed: true, durationMs: 0, output: 'ok', failures: [] }] };
-
-/** A sandbox that does nothing, instantly: the bench measures the engine, not a sandbox. */
-function instantSandboxProvider(workspace: string): SandboxProvider {
-  const done: ExecResult = { exitCode: 0, stdout: '', stderr: '', timedOut: false, truncated: false, durationMs: 0 };
-  const sandbox: Sandbox = {
-    specificationVersion: 1,
-    id: 'instant',
-    workspace,
-    isolation: 'none',
-    exec: async () => done,
-    readFile: async () => '',
-    writeFile: async () => undefined,
-    list: async () => [],
-    remove: async () => undefined,
-    dispose: async () => undefined,
-  };
-  return { specificationVersion: 1, name: 'instant', create: async () => sandbox };
-}
-
-async function runPool(total: number, concurrency: number, one: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < total) await one(next++);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
 
 async function benchSessionHub(workspace: string, concurrency: number, total: number): Promise<number> {
   const hub = createSessionHub({
-    planner: {
-      specificationVersion: 1,
-      name: 'instant',
-      plan: async () => ({ text: nextInstruction(), usage: emptyUsage() }),
-    },
-    executor: { specificationVersion: 1, name: 'instant', execute: async () => REPORT },
-    verifier: { specificationVersion: 1, name: 'instant', verify: async () => VERDICT },
+    ...instantActors(workspace),
     store: new MemoryStore(),
-    sandbox: instantSandboxProvider(workspace),
     workspace,
     // The library search and the Foundation document have no LangGraph counterpart; the rest runs as by default.
     policy: { concurrency, libraryContextSize: 0, foundation: 'skip' },
