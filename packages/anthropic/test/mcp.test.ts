@@ -1,12 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandVerifier, createSessionHub, MemoryStore } from '@sessionhub/core';
 import { executeInputOf, recordProgress } from '@sessionhub/core/testing';
 import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { describe, expect, it } from 'vitest';
-import { AnthropicExecutor } from '../src/index.js';
+import { AnthropicExecutor, AnthropicPlanner } from '../src/index.js';
 import { McpServerError } from '../src/mcp/index.js';
 import { INSTRUCTION_TEXT } from './support/fixtures.js';
-import { createSandbox, held } from './support/sandbox.js';
+import { GOOD_INSTRUCTION } from './support/instructions.js';
+import { bubblewrapProvider, createSandbox, held } from './support/sandbox.js';
 
 const SERVER = await readFile(new URL('./fixtures/mcp-server.mjs', import.meta.url), 'utf8');
 /** Every process's command line on the host. */
@@ -156,5 +160,32 @@ describe('AnthropicExecutor with an MCP server inside the process sandbox (bubbl
     expect(() => new AnthropicExecutor({ apiKey: 'k', mcpServers: [fixture(), fixture()] })).toThrow(
       expect.objectContaining({ code: 'mcp.invalid_config' }),
     );
+  });
+
+  it('in a whole session: a server that hangs at start fails the session with mcp.timeout instead of hanging it', async () => {
+    const workspace = await realpath(await mkdtemp(join(tmpdir(), 'sessionhub-mcp-session-')));
+    held({ close: () => rm(workspace, { recursive: true, force: true }) });
+    await mkdir(join(workspace, '.mcp'));
+    await writeFile(join(workspace, '.mcp/server.mjs'), SERVER);
+    const fake = held(await startFakeAnthropic({ script: [{ reply: reply.text(GOOD_INSTRUCTION) }] }));
+    const provider = held(bubblewrapProvider());
+    const hub = createSessionHub({
+      planner: new AnthropicPlanner({ apiKey: 'k', baseURL: fake.url }),
+      executor: new AnthropicExecutor({
+        apiKey: 'k',
+        baseURL: fake.url,
+        mcpServers: [fixture(['--hang-on-start'], { startupTimeoutMs: 300 })],
+      }),
+      verifier: new CommandVerifier({ gates: [] }),
+      store: new MemoryStore(),
+      sandbox: provider,
+      workspace,
+      policy: { foundation: 'skip' },
+    });
+    const result = await (await hub.run({ request: 'Greet visitors by name' }, { signal: AbortSignal.timeout(20_000) }))
+      .result;
+    fake.assertDone();
+    expect(result.session.state).toBe('failed');
+    expect(result.error?.code).toBe('mcp.timeout');
   });
 });
