@@ -2,6 +2,7 @@
  * The fake GitHub REST API: checked against `@octokit/openapi`, answering with `@octokit/fixtures` shapes.
  * @module
  */
+export { FakeGitHubDependencyError, GITHUB_DESCRIPTION_PACKAGES } from './descriptions.js';
 export type { GitHubFault } from './faults.js';
 export {
   type FakeGitHub,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { githubDescriptionFiles } from './descriptions.js';
 
 /** A JSON Schema object of the OpenAPI description (OpenAPI 3.0 dialect: `nullable`, `$ref` into components). */
 export type Schema = Record<string, unknown>;
@@ -44,9 +44,7 @@ export function openApiIndex(): OpenApiIndex {
 }
 
 function buildIndex(): OpenApiIndex {
-  const require = createRequire(import.meta.url);
-  const file = require.resolve('@octokit/openapi/generated/api.github.com.json');
-  const spec = JSON.parse(readFileSync(file, 'utf8')) as {
+  const spec = JSON.parse(readFileSync(githubDescriptionFiles().openapi, 'utf8')) as {
     paths: Record<string, Record<string, Record<string, unknown>>>;
     components: Record<string, Record<string, unknown>>;
   };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeScriptError } from '../errors.js';
 import { readBody } from '../http.js';
+import { githubDescriptionFiles } from './descriptions.js';
 import { faultAnswer, type GitHubFault } from './faults.js';
 import { HANDLERS, type HandlerResult } from './handlers.js';
 import { type Operation, openApiIndex } from './openapi.js';
@@ -129,6 +130,10 @@ function checkRequest(
  * `@octokit/fixtures` where a scenario recorded them, else the description's documented examples, filled with
  * the fake's state. Each repository's git remote is a real bare repository on disk (`gitUrl`).
  *
+ * Both descriptions are optional peer dependencies of `@sessionhub/testing`, read only here: install
+ * `@octokit/openapi` and `@octokit/fixtures` beside it to use this fake.
+ *
+ * @throws {FakeGitHubDependencyError} `fake.github_dependency_missing` when either is not installed.
  * @example
  * ```ts
  * const gh = await startFakeGitHub({ token: 't', repos: [{ name: 'octo/app', issues: [{ title: 'Add CSV export' }] }] });
@@ -139,6 +144,8 @@ function checkRequest(
  * ```
  */
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  // Both descriptions are optional peer dependencies: a clear error before anything starts when one is missing.
+  githubDescriptionFiles();
   const index = openApiIndex();
   const root = await mkdtemp(join(tmpdir(), 'sessionhub-fake-github-'));
   const repos = new Map<string, FakeRepo>();

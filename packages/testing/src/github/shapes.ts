@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { githubDescriptionFiles } from './descriptions.js';
 import { openApiIndex } from './openapi.js';
 
 interface FixtureEntry {
@@ -15,9 +15,13 @@ const fixtureCache = new Map<string, FixtureEntry[]>();
 function fixture(scenario: string): FixtureEntry[] {
   let entries = fixtureCache.get(scenario);
   if (!entries) {
-    const require = createRequire(import.meta.url);
-    const root = dirname(require.resolve('@octokit/fixtures/package.json'));
-    const file = join(root, 'scenarios', 'api.github.com', scenario, 'normalized-fixture.json');
+    const file = join(
+      githubDescriptionFiles().fixturesRoot,
+      'scenarios',
+      'api.github.com',
+      scenario,
+      'normalized-fixture.json',
+    );
     entries = JSON.parse(readFileSync(file, 'utf8')) as FixtureEntry[];
     fixtureCache.set(scenario, entries);
   }
