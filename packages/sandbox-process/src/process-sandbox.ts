@@ -38,8 +38,6 @@ export interface ProcessSandboxParts {
   disk: WorkspaceDiskCap | undefined;
   /** The host user the sandbox runs as, when it is not this process's (root): owner of what the file API makes. */
   hostUser?: { uid: number; gid: number };
-  /** Undoes the host bind that made the workspace reachable for an unprivileged bwrap, when one was made. */
-  releaseMounts?: () => void;
   limitsEnforcement: LimitsEnforcement;
   labels: Record<string, string>;
   timeoutMs: number;
@@ -153,7 +151,6 @@ export class ProcessSandbox implements Sandbox {
       if (this.isolation === 'none') killTagged(SANDBOX_ID_VARIABLE, this.id);
       await this.parts.cgroup?.destroy();
       this.fs.close();
-      this.parts.releaseMounts?.();
       await this.parts.disk?.release();
     })();
     return this.disposing;

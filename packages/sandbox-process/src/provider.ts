@@ -203,9 +203,12 @@ export class ProcessSandboxProvider implements SandboxProvider {
       });
     } catch (error) {
       await cgroup?.destroy();
-      reachable?.release();
       await disk?.release().catch(() => undefined);
       throw error;
+    } finally {
+      // bwrap has bound the workspace into its own mount namespace by the time the runner is ready (or it
+      // failed): the host-side bind is no longer needed, and nothing of it is left behind if we crash later.
+      reachable?.release();
     }
     const sandbox = new ProcessSandbox({
       id,
@@ -215,7 +218,6 @@ export class ProcessSandboxProvider implements SandboxProvider {
       runner,
       cgroup,
       disk,
-      releaseMounts: reachable ? reachable.release : undefined,
       hostUser,
       limitsEnforcement,
       labels: { ...opts.labels },

@@ -24,8 +24,9 @@ export interface ReachableWorkspace {
 /**
  * The workspace as the unprivileged bwrap can name it. When the sandbox user can already search every ancestor,
  * that is the workspace itself; otherwise (e.g. under a 0700 `mkdtemp` directory) the workspace is bind-mounted
- * on the host under a root-owned 0711 directory, which exposes nothing but this one workspace. Only for a root
- * caller (who is the one who may mount).
+ * on the host under a root-owned 0711 directory, which exposes nothing but this one workspace, until bwrap has
+ * bound it into its own mount namespace (the provider releases it as soon as the runner is ready). Only for a
+ * root caller (who is the one who may mount).
  *
  * @throws {SandboxError} `sandbox.unavailable` when the bind mount fails.
  */
