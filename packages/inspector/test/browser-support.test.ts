@@ -3,7 +3,8 @@ import { browserMissing } from './support/browser.js';
 
 describe('the browser tests without a browser', () => {
   it('are skipped with the reason outside CI', () => {
-    expect(browserMissing('/no/such/chromium', undefined)).toBe(
+    // An empty value, not undefined: undefined would fall back to process.env.CI (true in CI).
+    expect(browserMissing('/no/such/chromium', '')).toBe(
       '/no/such/chromium is missing (install it: scripts/ensure-chromium.sh)',
     );
   });
