@@ -21,11 +21,12 @@ else {
       restartAfterMs: 3000,
       downMs: 1000,
       seed: 19,
-      timeoutMs: 45_000,
+      // Typically about 27 s here; the margin is for a loaded CI machine.
+      timeoutMs: 80_000,
     });
     expect(report.violations).toEqual([]);
     expect(report.succeeded).toBe(40);
     expect(report.kills).toBe(3);
     expect(report.restarts).toBe(1);
-  }, 90_000);
+  }, 150_000);
 }
