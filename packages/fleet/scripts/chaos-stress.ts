@@ -18,7 +18,7 @@ try {
     concurrency: 8,
     executorMs: 300,
     kills: Math.max(3, Math.round(sessions / 40)),
-    restartAfterMs: 5000,
+    restartAtFraction: 0.3,
     downMs: 2000,
     seed: Date.now() % 100_000,
     timeoutMs: Math.max(120_000, sessions * 600),

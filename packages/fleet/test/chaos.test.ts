@@ -18,10 +18,10 @@ else {
       concurrency: 4,
       executorMs: 300,
       kills: 3,
-      restartAfterMs: 3000,
+      restartAtFraction: 0.3,
       downMs: 1000,
       seed: 19,
-      // Typically about 27 s here; the margin is for a loaded CI machine.
+      // Typically about 20 s here; the margin is for a loaded CI machine.
       timeoutMs: 80_000,
     });
     expect(report.violations).toEqual([]);

@@ -17,10 +17,13 @@ export interface ChaosOptions {
   /** Sessions each worker drives at once. */
   concurrency: number;
   executorMs: number;
-  /** SIGKILLs of a random worker (each respawned at once), spread over the first part of the run. */
+  /**
+   * SIGKILLs of a random worker (each respawned at once), spread over the run by progress: the k-th
+   * when `k / (kills + 1)` of 80% of the sessions have ended, so they always hit sessions in flight.
+   */
   kills: number;
-  /** Restart PostgreSQL (abruptly) once, this long after the start; `undefined` = never. */
-  restartAfterMs?: number;
+  /** Restart PostgreSQL (abruptly) once, when this fraction of the sessions has ended; `undefined` = never. */
+  restartAtFraction?: number;
   /** How long PostgreSQL stays down. */
   downMs?: number;
   seed: number;
@@ -86,9 +89,8 @@ export async function runChaos(cluster: PgCluster, o: ChaosOptions): Promise<Cha
     for (let i = 0; i < o.sessions; i++)
       ids.push((await fleet.submit({ request: `Greet visitor ${i} by name` })).sessionId);
     log(`submitted ${ids.length} sessions`);
-    const killEvery = o.kills > 0 ? Math.max(500, o.timeoutMs / 6 / o.kills) : 0;
-    let nextKill = Date.now() + killEvery;
-    const restartAt = o.restartAfterMs === undefined ? undefined : started + o.restartAfterMs;
+    const killAt = (k: number) => Math.floor(((k + 1) / (o.kills + 1)) * 0.8 * ids.length);
+    const restartAt = o.restartAtFraction === undefined ? undefined : Math.floor(o.restartAtFraction * ids.length);
     const done = async () => {
       const sessions = await patiently(() => env.store.listSessions());
       return sessions.filter((s) => isTerminal(s.state)).length;
@@ -100,15 +102,14 @@ export async function runChaos(cluster: PgCluster, o: ChaosOptions): Promise<Cha
         violations.push(`only ${ended} of ${ids.length} sessions ended within ${o.timeoutMs} ms`);
         break;
       }
-      if (kills < o.kills && Date.now() >= nextKill) {
+      if (kills < o.kills && ended >= killAt(kills)) {
         const w = Math.floor(random() * workers.length);
         await killWorker(workers[w] as WorkerProcess);
         workers[w] = await spawnWorker(args);
         kills++;
-        nextKill = Date.now() + killEvery;
         log(`killed and respawned worker ${w} (${ended}/${ids.length} ended)`);
       }
-      if (restartAt !== undefined && restarts === 0 && Date.now() >= restartAt) {
+      if (restartAt !== undefined && restarts === 0 && ended >= restartAt) {
         await cluster.restart({ downMs: o.downMs ?? 1000 });
         restarts++;
         log(`restarted PostgreSQL (${ended}/${ids.length} ended)`);
