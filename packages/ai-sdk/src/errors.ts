@@ -1,12 +1,6 @@
+import { redact } from '@sessionhub/actor-kit';
 import { ProviderError } from '@sessionhub/core';
 import { APICallError, RetryError } from 'ai';
-
-/** Replaces every occurrence of each secret (of at least 4 characters) in a text. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
-}
 
 /**
  * Maps what the AI SDK throws to a {@link ProviderError} with a stable code: `provider.cancelled`,

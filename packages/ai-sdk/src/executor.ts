@@ -1,4 +1,19 @@
 import {
+  checkMcpConfigs,
+  connectMcpServers,
+  cutOffNote,
+  EXECUTOR_SYSTEM_PROMPT,
+  EXECUTOR_TOOLS,
+  type ExecutorTool,
+  executorTask,
+  type McpServerConfig,
+  ModelStopError,
+  redact,
+  shorten,
+  type ToolContext,
+  truncateMiddle,
+} from '@sessionhub/actor-kit';
+import {
   addUsage,
   CancelledError,
   diffWorkspaceSnapshots,
@@ -12,23 +27,8 @@ import {
   snapshotWorkspace,
 } from '@sessionhub/core';
 import { jsonSchema, type ModelMessage, type ToolResultPart, type ToolSet, tool } from 'ai';
-import { redact } from './errors.js';
 import { callModel } from './model-call.js';
 import { type AiSdkModelOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import {
-  checkMcpConfigs,
-  connectMcpServers,
-  cutOffNote,
-  EXECUTOR_SYSTEM_PROMPT,
-  EXECUTOR_TOOLS,
-  type ExecutorTool,
-  executorTask,
-  type McpServerConfig,
-  ModelStopError,
-  shorten,
-  type ToolContext,
-  truncateMiddle,
-} from './shared.js';
 import { inSpan } from './tracing.js';
 
 /** Options of {@link AiSdkExecutor}. */

@@ -6,9 +6,10 @@
  * @see packages/ai-sdk/README.md
  * @packageDocumentation
  */
+
+export { type McpServerConfig, McpServerError, ModelStopError } from '@sessionhub/actor-kit';
 export { toProviderError } from './errors.js';
 export { AiSdkExecutor, type AiSdkExecutorOptions } from './executor.js';
 export type { AiSdkModelOptions } from './options.js';
 export { AiSdkPlanner, type AiSdkPlannerOptions } from './planner.js';
 export { DEFAULT_PRICES, type ModelPrice, type PriceTable, priceFor, usageOf } from './pricing.js';
-export { type McpServerConfig, McpServerError } from './shared.js';

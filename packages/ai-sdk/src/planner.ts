@@ -1,4 +1,12 @@
 import {
+  ModelStopError,
+  PLANNER_SYSTEM_PROMPT,
+  planRequest,
+  reaskText,
+  truncatedText,
+  unwrapFence,
+} from '@sessionhub/actor-kit';
+import {
   addUsage,
   emptyUsage,
   type PlanInput,
@@ -10,7 +18,6 @@ import { type Diagnostic, type LintOptions, lintInstruction, parseInstruction } 
 import type { ModelMessage } from 'ai';
 import { callModel } from './model-call.js';
 import { type AiSdkModelOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { ModelStopError, PLANNER_SYSTEM_PROMPT, planRequest, reaskText, truncatedText, unwrapFence } from './shared.js';
 
 /** Options of {@link AiSdkPlanner}. */
 export interface AiSdkPlannerOptions extends AiSdkModelOptions {

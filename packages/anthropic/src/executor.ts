@@ -1,6 +1,21 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Tracer } from '@opentelemetry/api';
 import {
+  checkMcpConfigs,
+  connectMcpServers,
+  cutOffNote,
+  EXECUTOR_SYSTEM_PROMPT,
+  EXECUTOR_TOOLS,
+  type ExecutorTool,
+  executorTask,
+  type McpServerConfig,
+  ModelStopError,
+  redact,
+  shorten,
+  type ToolContext,
+  truncateMiddle,
+} from '@sessionhub/actor-kit';
+import {
   addUsage,
   CancelledError,
   diffWorkspaceSnapshots,
@@ -14,14 +29,8 @@ import {
   snapshotWorkspace,
 } from '@sessionhub/core';
 import { withBreakpoints } from './caching.js';
-import { redact } from './errors.js';
-import { EXECUTOR_SYSTEM_PROMPT, executorTask } from './executor-prompt.js';
-import { checkMcpConfigs, connectMcpServers, type McpServerConfig } from './mcp/index.js';
 import { callModel, textOf } from './model-call.js';
 import { type AnthropicModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
-import { cutOffNote, ModelStopError } from './stop-errors.js';
-import { shorten, truncateMiddle } from './text-cut.js';
-import { EXECUTOR_TOOLS, type ExecutorTool, type ToolContext } from './tools/index.js';
 import { inSpan, tracedCall } from './tracing.js';
 
 /** Options of {@link AnthropicExecutor}. */

@@ -6,11 +6,14 @@
  * @see packages/anthropic/README.md (options, prompt caching, usage and cost, errors)
  * @packageDocumentation
  */
+export {
+  EXECUTOR_SYSTEM_PROMPT,
+  type McpServerConfig,
+  McpServerError,
+  ModelStopError,
+  PLANNER_SYSTEM_PROMPT,
+} from '@sessionhub/actor-kit';
 export { AnthropicExecutor, type AnthropicExecutorOptions } from './executor.js';
-export { EXECUTOR_SYSTEM_PROMPT } from './executor-prompt.js';
-export { type McpServerConfig, McpServerError } from './mcp/index.js';
 export { type AnthropicLogger, type AnthropicModelOptions, DEFAULT_MODEL } from './options.js';
 export { AnthropicPlanner, type AnthropicPlannerOptions } from './planner.js';
-export { PLANNER_SYSTEM_PROMPT } from './planner-prompt.js';
 export { type ApiUsage, DEFAULT_PRICES, type ModelPrice, type PriceTable, priceFor, usageOf } from './pricing.js';
-export { ModelStopError } from './stop-errors.js';

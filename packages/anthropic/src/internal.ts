@@ -1,16 +1,32 @@
 /**
  * @sessionhub/anthropic/internal: the parts the actors are built from, for tests and for adapters
- * that reuse them. No stability promise: names here may change in any minor version.
+ * that reuse them. No stability promise: names here may change in any minor version. The
+ * provider-neutral parts (prompts, tools, MCP, text helpers) live in `@sessionhub/actor-kit` and are
+ * re-exported here under their old names.
  * @packageDocumentation
  */
+export {
+  checkMcpConfigs,
+  connectMcpServers,
+  cutOffNote,
+  EXECUTOR_TOOLS,
+  type ExecutorTool,
+  executorTask,
+  headOf,
+  type McpConnection,
+  planRequest,
+  reaskText,
+  redact,
+  SandboxStdioTransport,
+  shorten,
+  type ToolContext,
+  ToolInputError,
+  tailOf,
+  truncatedText,
+  truncateMiddle,
+  unwrapFence,
+} from '@sessionhub/actor-kit';
 export { withBreakpoints } from './caching.js';
-export { causeCode, type ProviderErrorContext, redact, safeBaseURL, toProviderError } from './errors.js';
-export { executorTask } from './executor-prompt.js';
-export { checkMcpConfigs, connectMcpServers, type McpConnection, SandboxStdioTransport } from './mcp/index.js';
+export { causeCode, type ProviderErrorContext, safeBaseURL, toProviderError } from './errors.js';
 export { type CallHooks, type CallRequest, type CallResult, callModel, textOf } from './model-call.js';
 export { type ResolvedModelOptions, resolveModelOptions, SILENT_LOGGER } from './options.js';
-export { unwrapFence } from './planner.js';
-export { planRequest, reaskText, truncatedText } from './planner-prompt.js';
-export { cutOffNote } from './stop-errors.js';
-export { headOf, shorten, tailOf, truncateMiddle } from './text-cut.js';
-export { EXECUTOR_TOOLS, type ExecutorTool, type ToolContext, ToolInputError } from './tools/index.js';

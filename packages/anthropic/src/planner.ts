@@ -1,6 +1,14 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Tracer } from '@opentelemetry/api';
 import {
+  ModelStopError,
+  PLANNER_SYSTEM_PROMPT,
+  planRequest,
+  reaskText,
+  truncatedText,
+  unwrapFence,
+} from '@sessionhub/actor-kit';
+import {
   addUsage,
   emptyUsage,
   type PlanInput,
@@ -12,8 +20,6 @@ import { type Diagnostic, type LintOptions, lintInstruction, parseInstruction } 
 import { withBreakpoints } from './caching.js';
 import { callModel, textOf } from './model-call.js';
 import { type AnthropicModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
-import { PLANNER_SYSTEM_PROMPT, planRequest, reaskText, truncatedText } from './planner-prompt.js';
-import { ModelStopError } from './stop-errors.js';
 import { tracedCall } from './tracing.js';
 
 /** Options of {@link AnthropicPlanner}. */
@@ -153,10 +159,4 @@ function noInstruction(): Diagnostic {
     line: 1,
     column: 1,
   };
-}
-
-/** Removes one Markdown fence wrapping the whole answer (models add them despite being told not to). */
-export function unwrapFence(text: string): string {
-  const m = /^```[\w-]*\n([\s\S]*?)\n```\s*$/.exec(text.trim());
-  return m ? `${m[1]!.trim()}\n` : `${text.trim()}\n`;
 }

@@ -6,8 +6,7 @@ import { CommandVerifier, createSessionHub, MemoryStore } from '@sessionhub/core
 import { executeInputOf, recordProgress } from '@sessionhub/core/testing';
 import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { describe, expect, it } from 'vitest';
-import { AnthropicExecutor, AnthropicPlanner } from '../src/index.js';
-import { McpServerError } from '../src/mcp/index.js';
+import { AnthropicExecutor, AnthropicPlanner, McpServerError } from '../src/index.js';
 import { INSTRUCTION_TEXT } from './support/fixtures.js';
 import { GOOD_INSTRUCTION } from './support/instructions.js';
 import { bubblewrapProvider, createSandbox, held } from './support/sandbox.js';

@@ -3,7 +3,6 @@ import { ProviderError } from '@sessionhub/core';
 import { match, reply, startFakeAnthropic } from '@sessionhub/testing';
 import { describe, expect, it } from 'vitest';
 import { AnthropicPlanner, EXECUTOR_SYSTEM_PROMPT, ModelStopError, PLANNER_SYSTEM_PROMPT } from '../src/index.js';
-import { unwrapFence } from '../src/internal.js';
 import { CODE_WRITING_INSTRUCTION, GOOD_INSTRUCTION } from './support/instructions.js';
 import { held } from './support/sandbox.js';
 
@@ -216,11 +215,6 @@ describe('AnthropicPlanner', { timeout: 20_000 }, () => {
     );
     fake.assertDone();
     expect(result.instruction).toBeDefined();
-  });
-
-  it('unwraps an answer wrapped in a Markdown fence', () => {
-    expect(unwrapFence(`\`\`\`text\n${GOOD_INSTRUCTION}\`\`\``)).toBe(GOOD_INSTRUCTION);
-    expect(unwrapFence(GOOD_INSTRUCTION)).toBe(GOOD_INSTRUCTION);
   });
 
   it('cancellation mid-stream surfaces provider.cancelled', async () => {

@@ -1,4 +1,3 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import type { ExecutorProgress, Sandbox } from '@sessionhub/core';
 
 /** What a tool gets to work with. Everything goes through the sandbox, never the host. */
@@ -18,9 +17,25 @@ export interface ToolContext {
   maxReadFileBytes: number;
 }
 
+/**
+ * A tool's definition as a model sees it: a name, what it does and a JSON Schema of its input. The field
+ * names are the Messages API's, so an Anthropic adapter passes it on as is; other adapters map it.
+ */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** A JSON Schema object describing the tool's input. */
+  input_schema: {
+    type: 'object';
+    properties?: Record<string, unknown>;
+    required?: string[];
+    [key: string]: unknown;
+  };
+}
+
 /** A tool the model may call: its definition and its implementation. */
 export interface ExecutorTool {
-  definition: Anthropic.Tool;
+  definition: ToolDefinition;
   /** One line for progress events, e.g. `read_file src/index.ts`. */
   describe(input: Record<string, unknown>): string;
   /** Returns the text sent back to the model; throws {@link ToolInputError} (or any error) for an error result. */

@@ -6,7 +6,7 @@ import { searchTool } from './search.js';
 import type { ExecutorTool } from './types.js';
 import { writeFileTool } from './write-file.js';
 
-export { type ExecutorTool, type ToolContext, ToolInputError } from './types.js';
+export { type ExecutorTool, type ToolContext, type ToolDefinition, ToolInputError } from './types.js';
 
 /** The executor's tools, in the order the model sees them (a stable order keeps the cache prefix stable). */
 export const EXECUTOR_TOOLS: readonly ExecutorTool[] = [

@@ -1,0 +1,73 @@
+import type { ExecutorProgress } from '@sessionhub/core';
+import { releaseAfterTest, tempSandboxes } from '@sessionhub/core/testing';
+import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { EXECUTOR_TOOLS, type ToolContext, ToolInputError } from '../src/index.js';
+
+// The real embedded sandbox, bubblewrap required: the tools act only through the Sandbox port.
+const sandboxes = tempSandboxes(() => new ProcessSandboxProvider({ isolation: 'bubblewrap' }), {
+  prefix: 'sessionhub-actor-kit-',
+});
+
+async function context(files: Record<string, string>) {
+  const sandbox = releaseAfterTest(onTestFinished, await sandboxes.create(files));
+  const changed: string[] = [];
+  const progress: ExecutorProgress[] = [];
+  const ctx: ToolContext = {
+    sandbox,
+    signal: new AbortController().signal,
+    emit: (p) => progress.push(p),
+    changed: (p) => changed.push(p),
+    maxCommandOutputBytes: 64 * 1024,
+    commandTimeoutMs: 20_000,
+    maxCommandTimeoutMs: 60_000,
+    maxReadFileBytes: 256 * 1024,
+  };
+  return { ctx, changed, progress };
+}
+
+const run = (name: string, input: Record<string, unknown>, ctx: ToolContext) => {
+  const tool = EXECUTOR_TOOLS.find((t) => t.definition.name === name);
+  if (!tool) throw new Error(`no tool ${name}`);
+  return tool.run(input, ctx);
+};
+
+describe('the six executor tools, on a real sandbox', () => {
+  it('are defined once each, in a stable order, with an object input schema naming their required fields', () => {
+    expect(EXECUTOR_TOOLS.map((t) => t.definition.name)).toEqual([
+      'read_file',
+      'write_file',
+      'edit_file',
+      'list_files',
+      'search',
+      'run_command',
+    ]);
+    for (const { definition } of EXECUTOR_TOOLS) {
+      expect(definition.input_schema.type).toBe('object');
+      for (const field of definition.input_schema.required ?? [])
+        expect(Object.keys(definition.input_schema.properties ?? {})).toContain(field);
+    }
+  });
+
+  it('write, edit, read, list, search and run inside the workspace, recording what changed', async () => {
+    const { ctx, changed, progress } = await context({ 'notes.txt': 'one two\n' });
+    await run('write_file', { path: 'src/greet.txt', content: 'hello NAME\nbye NAME\n' }, ctx);
+    await run('edit_file', { path: 'src/greet.txt', old_text: 'NAME', new_text: 'Ada', replace_all: true }, ctx);
+    expect(await run('read_file', { path: 'src/greet.txt' }, ctx)).toContain('hello Ada');
+    expect(await run('list_files', { recursive: true }, ctx)).toContain('src/greet.txt');
+    expect(await run('search', { pattern: 'bye Ada' }, ctx)).toContain('src/greet.txt:2');
+    expect(await run('run_command', { command: 'wc -w < notes.txt' }, ctx)).toContain('2');
+    expect(changed).toEqual(['src/greet.txt', 'src/greet.txt']);
+    expect(progress.some((p) => p.kind === 'file_change')).toBe(true);
+  });
+
+  it('turn unusable input into a ToolInputError the model can act on, leaving the file as it was', async () => {
+    const { ctx } = await context({ 'a.txt': 'x x\n' });
+    await expect(run('edit_file', { path: 'a.txt', old_text: 'x', new_text: 'y' }, ctx)).rejects.toThrow(
+      ToolInputError,
+    );
+    await expect(run('read_file', { path: 42 }, ctx)).rejects.toThrow('"path" must be a string');
+    await expect(run('search', { pattern: '(', regex: true }, ctx)).rejects.toThrow('invalid regular expression');
+    expect(await run('read_file', { path: 'a.txt' }, ctx)).toContain('x x');
+  });
+});

@@ -1,0 +1,3 @@
+import { sessionhubBuild } from '../../tsup.base';
+
+export default sessionhubBuild({ index: 'src/index.ts' });
