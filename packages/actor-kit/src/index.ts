@@ -2,8 +2,9 @@
  * @sessionhub/actor-kit: the provider-neutral parts SessionHub's model-driven actors are built from, so
  * every model adapter asks and acts alike without importing another adapter: the Planner's and the
  * Executor's prompts and re-ask texts, the six sandbox tools (definitions and their implementations on the
- * `Sandbox` port), MCP servers run inside the sandbox, stop-reason errors, secret redaction and text cutting
- * on code points. No stability promise beyond the adapters that use it: names may change in any minor version.
+ * `Sandbox` port), running one tool call (events and an OpenTelemetry span), MCP servers run inside the
+ * sandbox, stop-reason errors, secret redaction and text cutting on code points. No stability promise beyond
+ * the adapters that use it: names may change in any minor version.
  *
  * @see packages/actor-kit/README.md
  * @packageDocumentation
@@ -19,6 +20,8 @@ export {
 } from './mcp/index.js';
 export { PLANNER_SYSTEM_PROMPT, planRequest, reaskText, truncatedText } from './planner-prompt.js';
 export { redact } from './redact.js';
+export { type RunToolCallOptions, runToolCall, type ToolCall } from './run-tool-call.js';
+export { inSpan } from './span.js';
 export { cutOffNote, ModelStopError } from './stop-errors.js';
 export { headOf, shorten, tailOf, truncateMiddle } from './text-cut.js';
 export {

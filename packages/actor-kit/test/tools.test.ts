@@ -1,8 +1,8 @@
-import type { ExecutorProgress } from '@sessionhub/core';
+import { CancelledError, type ExecutorProgress } from '@sessionhub/core';
 import { releaseAfterTest, tempSandboxes } from '@sessionhub/core/testing';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { EXECUTOR_TOOLS, type ToolContext, ToolInputError } from '../src/index.js';
+import { EXECUTOR_TOOLS, runToolCall, type ToolContext, ToolInputError } from '../src/index.js';
 
 // The real embedded sandbox, bubblewrap required: the tools act only through the Sandbox port.
 const sandboxes = tempSandboxes(() => new ProcessSandboxProvider({ isolation: 'bubblewrap' }), {
@@ -69,5 +69,53 @@ describe('the six executor tools, on a real sandbox', () => {
     await expect(run('read_file', { path: 42 }, ctx)).rejects.toThrow('"path" must be a string');
     await expect(run('search', { pattern: '(', regex: true }, ctx)).rejects.toThrow('invalid regular expression');
     expect(await run('read_file', { path: 'a.txt' }, ctx)).toContain('x x');
+  });
+});
+
+describe('runToolCall: one model tool call, with its events', () => {
+  const opts = (ctx: ToolContext, maxOutputChars = 10_000) => ({
+    tools: EXECUTOR_TOOLS,
+    ctx,
+    turn: 3,
+    sessionId: 's-1',
+    tracer: undefined,
+    maxOutputChars,
+  });
+
+  it('runs the tool and emits tool_call then tool_result; long output keeps its head and tail', async () => {
+    const { ctx, progress } = await context({ 'big.txt': `${'a'.repeat(5000)}END\n` });
+    const result = await runToolCall({ id: 'c1', name: 'read_file', input: { path: 'big.txt' } }, opts(ctx, 1000));
+    expect(result.isError).toBe(false);
+    expect(result.text).toContain('characters truncated by SessionHub');
+    expect(result.text).toContain('END');
+    expect(progress.map((p) => p.kind)).toEqual(['tool_call', 'tool_result']);
+    expect(progress[0]?.data).toMatchObject({ tool: 'read_file', id: 'c1', turn: 3 });
+    expect(progress[1]?.data).toMatchObject({ isError: false, truncated: true });
+  });
+
+  it('an unknown tool, unreadable input or a failing tool is an error result the model can read', async () => {
+    const { ctx } = await context({});
+    const unknown = await runToolCall({ id: 'c2', name: 'rm_rf', input: {} }, opts(ctx));
+    expect(unknown).toEqual({
+      isError: true,
+      text: expect.stringContaining('unknown tool "rm_rf"; use one of read_file'),
+    });
+    const unreadable = await runToolCall(
+      { id: 'c3', name: 'write_file', input: {}, inputError: 'JSON parse error' },
+      opts(ctx),
+    );
+    expect(unreadable.text).toBe('error: the tool input could not be read: JSON parse error');
+    expect(await ctx.sandbox.list(undefined, { signal: ctx.signal })).toEqual([]);
+    const missing = await runToolCall({ id: 'c4', name: 'read_file', input: { path: 'nope.txt' } }, opts(ctx));
+    expect(missing.isError).toBe(true);
+  });
+
+  it('a cancelled session is a CancelledError, not an error result', async () => {
+    const { ctx } = await context({});
+    const controller = new AbortController();
+    const cancelled = { ...ctx, signal: controller.signal };
+    const running = runToolCall({ id: 'c5', name: 'run_command', input: { command: 'sleep 30' } }, opts(cancelled));
+    setTimeout(() => controller.abort(), 200);
+    await expect(running).rejects.toBeInstanceOf(CancelledError);
   });
 });

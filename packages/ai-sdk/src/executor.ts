@@ -9,13 +9,12 @@ import {
   type McpServerConfig,
   ModelStopError,
   redact,
+  runToolCall,
   shorten,
   type ToolContext,
-  truncateMiddle,
 } from '@sessionhub/actor-kit';
 import {
   addUsage,
-  CancelledError,
   diffWorkspaceSnapshots,
   type ExecuteInput,
   type ExecuteOptions,
@@ -29,7 +28,6 @@ import {
 import { jsonSchema, type ModelMessage, type ToolResultPart, type ToolSet, tool } from 'ai';
 import { callModel } from './model-call.js';
 import { type AiSdkModelOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { inSpan } from './tracing.js';
 
 /** Options of {@link AiSdkExecutor}. */
 export interface AiSdkExecutorOptions extends AiSdkModelOptions {
@@ -228,68 +226,20 @@ export class AiSdkExecutor implements Executor {
     sessionId: string,
     tools: readonly ExecutorTool[],
   ): Promise<ToolResultPart> {
-    const found = tools.find((t) => t.definition.name === call.toolName);
-    const input = (typeof call.input === 'object' && call.input !== null ? call.input : {}) as Record<string, unknown>;
-    ctx.emit({
-      kind: 'tool_call',
-      message: found ? found.describe(input) : call.toolName,
-      data: { tool: call.toolName, id: call.toolCallId, turn, input: summarizeInput(input) },
-    });
-    const attributes = {
-      'gen_ai.operation.name': 'execute_tool',
-      'gen_ai.tool.name': call.toolName,
-      'gen_ai.tool.call.id': call.toolCallId,
-      'sessionhub.session.id': sessionId,
-    };
-    const { output, isError } = await inSpan(
-      this.opts.tracer,
-      `execute_tool ${call.toolName}`,
-      attributes,
-      async (span) => {
-        try {
-          if (!found)
-            throw new Error(
-              `unknown tool "${call.toolName}"; use one of ${tools.map((t) => t.definition.name).join(', ')}`,
-            );
-          if (call.invalid) throw new Error(`the tool input could not be read: ${String(call.error)}`);
-          return { output: await found.run(input, ctx), isError: false };
-        } catch (err) {
-          if (ctx.signal.aborted) throw new CancelledError('execution cancelled during a tool call', { cause: err });
-          const code = (err as { code?: unknown }).code;
-          span?.setAttribute('error.type', typeof code === 'string' ? code : 'tool_error');
-          // A typed failure (an MCP server that exited or hung) names its code, so the model can tell.
-          const text = err instanceof Error ? err.message : String(err);
-          return { output: `error: ${typeof code === 'string' ? `[${code}] ` : ''}${text}`, isError: true };
-        }
-      },
-      'internal',
-    );
-    const cut = truncateMiddle(output || '(no output)', this.maxToolOutputChars);
-    ctx.emit({
-      kind: 'tool_result',
-      message: `${call.toolName} ${isError ? 'failed' : 'ok'}${cut.truncated ? ' (truncated)' : ''}`,
-      data: {
-        tool: call.toolName,
+    const { text, isError } = await runToolCall(
+      {
         id: call.toolCallId,
-        isError,
-        chars: output.length,
-        truncated: cut.truncated,
-        excerpt: shorten(cut.text, 500),
+        name: call.toolName,
+        input: call.input,
+        ...(call.invalid ? { inputError: String(call.error) } : {}),
       },
-    });
+      { tools, ctx, turn, sessionId, tracer: this.opts.tracer, maxOutputChars: this.maxToolOutputChars },
+    );
     return {
       type: 'tool-result',
       toolCallId: call.toolCallId,
       toolName: call.toolName,
-      output: isError ? { type: 'error-text', value: cut.text } : { type: 'text', value: cut.text },
+      output: isError ? { type: 'error-text', value: text } : { type: 'text', value: text },
     };
   }
-}
-
-/** Long strings of a tool input shortened for an event (file contents stay out of the log). */
-function summarizeInput(input: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input))
-    out[k] = typeof v === 'string' && v.length > 200 ? `${shorten(v, 200)} (${v.length} chars)` : v;
-  return out;
 }

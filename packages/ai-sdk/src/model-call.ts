@@ -1,9 +1,9 @@
+import { inSpan } from '@sessionhub/actor-kit';
 import { ProviderError, type Usage } from '@sessionhub/core';
 import { type FinishReason, generateText, type ModelMessage, type ToolSet } from 'ai';
 import { toProviderError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { usageOf } from './pricing.js';
-import { inSpan } from './tracing.js';
 
 /** The request of one call, without model settings. */
 export interface CallRequest {

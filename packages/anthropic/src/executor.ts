@@ -11,13 +11,12 @@ import {
   type McpServerConfig,
   ModelStopError,
   redact,
+  runToolCall,
   shorten,
   type ToolContext,
-  truncateMiddle,
 } from '@sessionhub/actor-kit';
 import {
   addUsage,
-  CancelledError,
   diffWorkspaceSnapshots,
   type ExecuteInput,
   type ExecuteOptions,
@@ -31,7 +30,7 @@ import {
 import { withBreakpoints } from './caching.js';
 import { callModel, textOf } from './model-call.js';
 import { type AnthropicModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
-import { inSpan, tracedCall } from './tracing.js';
+import { tracedCall } from './tracing.js';
 
 /** Options of {@link AnthropicExecutor}. */
 export interface AnthropicExecutorOptions extends AnthropicModelOptions {
@@ -253,65 +252,12 @@ export class AnthropicExecutor implements Executor {
     tools: readonly ExecutorTool[],
     sessionId: string,
   ): Promise<Anthropic.ToolResultBlockParam> {
-    const tool = tools.find((t) => t.definition.name === call.name);
-    const input = (typeof call.input === 'object' && call.input !== null ? call.input : {}) as Record<string, unknown>;
-    const describe = tool ? tool.describe(input) : call.name;
-    ctx.emit({
-      kind: 'tool_call',
-      message: describe,
-      data: { tool: call.name, id: call.id, turn, input: summarizeInput(input) },
-    });
-    const attributes = {
-      'gen_ai.operation.name': 'execute_tool',
-      'gen_ai.tool.name': call.name,
-      'gen_ai.tool.call.id': call.id,
-      'sessionhub.session.id': sessionId,
-    };
-    const { output, isError } = await inSpan(
-      this.tracer,
-      `execute_tool ${call.name}`,
-      attributes,
-      async (span) => {
-        try {
-          if (!tool)
-            throw new Error(
-              `unknown tool "${call.name}"; use one of ${tools.map((t) => t.definition.name).join(', ')}`,
-            );
-          return { output: await tool.run(input, ctx), isError: false };
-        } catch (err) {
-          if (ctx.signal.aborted) throw new CancelledError('execution cancelled during a tool call', { cause: err });
-          const code = (err as { code?: unknown }).code;
-          span?.setAttribute('error.type', typeof code === 'string' ? code : 'tool_error');
-          // A typed failure (an MCP server that exited or hung) names its code, so the model can tell.
-          const text = err instanceof Error ? err.message : String(err);
-          return { output: `error: ${typeof code === 'string' ? `[${code}] ` : ''}${text}`, isError: true };
-        }
-      },
-      'internal',
+    const { text, isError } = await runToolCall(
+      { id: call.id, name: call.name, input: call.input },
+      { tools, ctx, turn, sessionId, tracer: this.tracer, maxOutputChars: this.maxToolOutputChars },
     );
-    const cut = truncateMiddle(output || '(no output)', this.maxToolOutputChars);
-    ctx.emit({
-      kind: 'tool_result',
-      message: `${call.name} ${isError ? 'failed' : 'ok'}${cut.truncated ? ' (truncated)' : ''}`,
-      data: {
-        tool: call.name,
-        id: call.id,
-        isError,
-        chars: output.length,
-        truncated: cut.truncated,
-        excerpt: shorten(cut.text, 500),
-      },
-    });
-    return { type: 'tool_result', tool_use_id: call.id, content: cut.text, ...(isError ? { is_error: true } : {}) };
+    return { type: 'tool_result', tool_use_id: call.id, content: text, ...(isError ? { is_error: true } : {}) };
   }
-}
-
-/** Long strings of a tool input shortened for an event (file contents stay out of the log). */
-function summarizeInput(input: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input))
-    out[k] = typeof v === 'string' && v.length > 200 ? `${shorten(v, 200)} (${v.length} chars)` : v;
-  return out;
 }
 
 function redactProgress(p: ExecutorProgress, secrets: readonly string[]): ExecutorProgress {
