@@ -1,5 +1,5 @@
 import type { AnalyticsQuery, AnalyticsReport, Phase, SuccessStats, Usage } from '@sessionhub/core';
-import { DEFAULT_ANALYTICS_TOP, emptyUsage } from '@sessionhub/core';
+import { DEFAULT_ANALYTICS_TOP, divideUsage, emptyUsage } from '@sessionhub/core';
 import type { PoolClient } from 'pg';
 import { sessionWhere } from './session-query.js';
 import { SqlParams, unkeyText } from './sql-params.js';
@@ -127,16 +127,7 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
     )
   ).map((row) => ({ phase: unkeyText(String(row.phase)) as Phase, usage: usageOfRow(row) }));
   const n = overall.total;
-  const perSession =
-    n === 0
-      ? emptyUsage()
-      : {
-          inputTokens: total.inputTokens / n,
-          outputTokens: total.outputTokens / n,
-          cacheReadTokens: total.cacheReadTokens / n,
-          cacheWriteTokens: total.cacheWriteTokens / n,
-          costUsd: total.costUsd / n,
-        };
+  const perSession = divideUsage(total, n);
   return {
     overall,
     byTemplate,

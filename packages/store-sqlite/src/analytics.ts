@@ -1,5 +1,5 @@
 import type { AnalyticsQuery, AnalyticsReport, Phase, SuccessStats, Usage } from '@sessionhub/core';
-import { DEFAULT_ANALYTICS_TOP, emptyUsage } from '@sessionhub/core';
+import { DEFAULT_ANALYTICS_TOP, divideUsage, emptyUsage } from '@sessionhub/core';
 import type { SqlConnection, SqlRow, SqlValue } from './driver.js';
 import { sessionWhere } from './session-query.js';
 
@@ -115,16 +115,7 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
      FROM usage_records u JOIN scope ON scope.pk = u.session_pk GROUP BY u.phase ORDER BY u.phase`,
   ).map((row) => ({ phase: String(row.phase) as Phase, usage: usageOfRow(row) }));
   const n = overall.total;
-  const perSession =
-    n === 0
-      ? emptyUsage()
-      : {
-          inputTokens: total.inputTokens / n,
-          outputTokens: total.outputTokens / n,
-          cacheReadTokens: total.cacheReadTokens / n,
-          cacheWriteTokens: total.cacheWriteTokens / n,
-          costUsd: total.costUsd / n,
-        };
+  const perSession = divideUsage(total, n);
   return {
     overall,
     byTemplate,

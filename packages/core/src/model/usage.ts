@@ -50,3 +50,15 @@ export function usageBeyond(a: Usage, b: Usage): Usage {
 export function isEmptyUsage(u: Usage): boolean {
   return totalTokens(u) === 0 && u.costUsd === 0;
 }
+
+/** A usage divided by a count (for example per session); zero for a count of zero. */
+export function divideUsage(u: Usage, by: number): Usage {
+  if (by === 0) return emptyUsage();
+  return {
+    inputTokens: u.inputTokens / by,
+    outputTokens: u.outputTokens / by,
+    cacheReadTokens: u.cacheReadTokens / by,
+    cacheWriteTokens: u.cacheWriteTokens / by,
+    costUsd: u.costUsd / by,
+  };
+}

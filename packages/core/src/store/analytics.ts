@@ -1,7 +1,7 @@
 import type { AnalyticsQuery, AnalyticsReport, PhaseDuration, SuccessStats } from '../model/analytics.js';
 import type { Phase, SessionEvent, StepKind } from '../model/events.js';
 import type { Session } from '../model/session.js';
-import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
+import { addUsage, divideUsage, emptyUsage, type Usage } from '../model/usage.js';
 import { errorSignature } from './error-signature.js';
 import { percentile } from './percentile.js';
 import { compareStrings, instantOf } from './session-filter.js';
@@ -79,17 +79,6 @@ function increment(counts: Map<string, number>, key: string, by = 1): void {
 /** Count rows by count descending, then key ascending, cut to `top`. */
 function topCounts(counts: Map<string, number>, top: number): Array<[string, number]> {
   return [...counts.entries()].sort(([ka, a], [kb, b]) => b - a || compareStrings(ka, kb)).slice(0, Math.max(0, top));
-}
-
-function divideUsage(u: Usage, by: number): Usage {
-  if (by === 0) return emptyUsage();
-  return {
-    inputTokens: u.inputTokens / by,
-    outputTokens: u.outputTokens / by,
-    cacheReadTokens: u.cacheReadTokens / by,
-    cacheWriteTokens: u.cacheWriteTokens / by,
-    costUsd: u.costUsd / by,
-  };
 }
 
 /**
