@@ -9,7 +9,7 @@
 import type { LintView } from '../lint-view.js';
 import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
-import { lintableLines } from '../text.js';
+import { firstShape, quoted, shapeFindings, type WordShape } from '../shapes.js';
 
 /** camelCase and snake_case: names only code spells so. */
 const CODE_ONLY_NAME = String.raw`(?:[a-z]{2,}[A-Z][a-z]\w*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)`;
@@ -39,7 +39,7 @@ const HAS_CODE_NAME = /[a-z][A-Z]|_/;
  * Each shape with what a line needs before the pattern is tried: one of the lower-cased words, or (with
  * `codeName`) a name spelled as code. Most lines have neither, and skip every shape.
  */
-const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[]; codeName?: true }[] = [
+const SHAPES: readonly (WordShape & { codeName?: true })[] = [
   // Loops: a loop kind ("for loop", "while loop", "for...of"), or looping over an array or an object's keys.
   {
     re: /\b(?:for|while|do[- ]while|for[- ]each|foreach|for\s*\.\.\.\s*(?:of|in)|for[- ](?:of|in))\s+loops?\b/i,
@@ -169,36 +169,21 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[]; cod
   },
 ];
 
-/** The first construct in one (masked) line, given with the vocabulary words it holds. */
-function findConstruct(
-  text: string,
-  present: ReadonlySet<string>,
-): { index: number; code: string; what: string } | undefined {
-  const codeName = HAS_CODE_NAME.test(text);
-  if (present.size === 0 && !codeName) return undefined;
-  let best: { index: number; code: string; what: string } | undefined;
-  for (const shape of SHAPES) {
-    if (!(shape.codeName && codeName) && !shape.needs.some((w) => present.has(w))) continue;
-    const { re, what } = shape;
-    const m = re.exec(text);
-    if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0], what };
-  }
-  return best;
-}
-
 /** Reports language constructs given as instructions. */
 function checkCodeConstructs(view: LintView): LintFinding[] {
-  const findings: LintFinding[] = [];
-  for (const line of lintableLines(view)) {
-    const found = findConstruct(line.scan, line.vocabulary);
-    if (!found) continue;
-    findings.push({
-      line: line.number,
-      column: found.index + 1,
-      message: `Prescribes a code construct (${found.what}): "${found.code.slice(0, 60)}".`,
-    });
-  }
-  return findings;
+  return shapeFindings(
+    view,
+    (line) => {
+      // A shape marked `codeName` is also tried on a line that names something as code (camelCase, `x()`).
+      const codeName = HAS_CODE_NAME.test(line.scan);
+      return firstShape(
+        line.scan,
+        SHAPES,
+        (shape) => (shape.codeName === true && codeName) || shape.needs.some((w) => line.vocabulary.has(w)),
+      );
+    },
+    (found) => `Prescribes a code construct (${found.what}): ${quoted(found)}.`,
+  );
 }
 
 /** `no-code-constructs`: language constructs given as instructions. */

@@ -8,7 +8,7 @@
 import type { LintView } from '../lint-view.js';
 import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
-import { lintableLines } from '../text.js';
+import { firstShape, quoted, shapeFindings, type WordShape } from '../shapes.js';
 
 /** Database products. Alone they may be a requirement of the product; with their structures they are a design. */
 const DATABASES = String.raw`(?:PostgreSQL|Postgres|MySQL|MariaDB|SQLite|MongoDB|Mongo|Redis|DynamoDB|Cassandra|Elasticsearch|OpenSearch|Firestore|Supabase|CouchDB|Neo4j|SQL\s+Server|MSSQL|CockroachDB|ClickHouse|BigQuery|Memcached|Cosmos\s*DB|InfluxDB|TimescaleDB|PlanetScale)`;
@@ -23,7 +23,7 @@ const STORAGE = '(?:tables?|collections?|indexe?s?|indices|schemas?|database|db)
 const SNAKE_CASE = String.raw`(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/-])`;
 
 /** Each shape with the lower-cased words of which a line needs one before the pattern is tried. */
-const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] = [
+const SHAPES: readonly WordShape[] = [
   { re: /\b(?:primary|foreign|composite|partition)\s+keys?\b/i, what: 'a key', needs: ['key'] },
   { re: /\b(?:join|junction|link|association)\s+tables?\b/i, what: 'a join table', needs: ['table'] },
   {
@@ -90,34 +90,13 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] 
   { re: /\b(?:tables?|collections?)\s*\(\s*\w+\s*,\s*\w+/i, what: 'a table with its columns', needs: ['('] },
 ];
 
-/** The first schema design in one (masked) line, given with the vocabulary words it holds. */
-function findSchema(
-  text: string,
-  present: ReadonlySet<string>,
-): { index: number; code: string; what: string } | undefined {
-  let best: { index: number; code: string; what: string } | undefined;
-  if (present.size === 0) return undefined;
-  for (const { re, what, needs } of SHAPES) {
-    if (!needs.some((w) => present.has(w))) continue;
-    const m = re.exec(text);
-    if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0], what };
-  }
-  return best;
-}
-
 /** Reports database designs given in words. */
 function checkDataSchema(view: LintView): LintFinding[] {
-  const findings: LintFinding[] = [];
-  for (const line of lintableLines(view)) {
-    const found = findSchema(line.scan, line.vocabulary);
-    if (!found) continue;
-    findings.push({
-      line: line.number,
-      column: found.index + 1,
-      message: `Designs the storage (${found.what}): "${found.code.slice(0, 60)}".`,
-    });
-  }
-  return findings;
+  return shapeFindings(
+    view,
+    (line) => firstShape(line.scan, SHAPES, (shape) => shape.needs.some((w) => line.vocabulary.has(w))),
+    (found) => `Designs the storage (${found.what}): ${quoted(found)}.`,
+  );
 }
 
 /** `no-data-schema`: database designs given in words. */

@@ -7,7 +7,7 @@
 import type { LintView } from '../lint-view.js';
 import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
-import { lintableLines } from '../text.js';
+import { firstShape, quoted, shapeFindings, type WordShape } from '../shapes.js';
 
 /** A directory noun. */
 const DIRECTORY = '(?:folders?|directories|directory|dirs?|sub-?folders?|sub-?directories|sub-?directory)';
@@ -19,7 +19,7 @@ const DIRECTORY = '(?:folders?|directories|directory|dirs?|sub-?folders?|sub-?di
 const CODE_DIRECTORIES = String.raw`(?:src|lib|libs|utils?|helpers|services|components|hooks|controllers|models|views|routes|routers|middlewares?|config|configs|types|typings|interfaces|tests?|specs?|__\w+__|scripts|handlers|migrations|schemas|fixtures|mocks|stubs|api|stores?|reducers|actions|providers|modules|plugins|layouts|styles|assets|static|dist|build|bin|cmd|internal|pkg|vendor|node_modules)`;
 
 /** Each shape with the lower-cased words of which a line needs one before the pattern is tried. */
-const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] = [
+const SHAPES: readonly WordShape[] = [
   // "a directory called controllers": a lower-case name, as code directories are spelled.
   {
     re: new RegExp(
@@ -51,34 +51,13 @@ const SHAPES: readonly { re: RegExp; what: string; needs: readonly string[] }[] 
   },
 ];
 
-/** The first layout description in one (masked) line, given with the vocabulary words it holds. */
-function findLayout(
-  text: string,
-  present: ReadonlySet<string>,
-): { index: number; code: string; what: string } | undefined {
-  let best: { index: number; code: string; what: string } | undefined;
-  if (present.size === 0) return undefined;
-  for (const { re, what, needs } of SHAPES) {
-    if (!needs.some((w) => present.has(w))) continue;
-    const m = re.exec(text);
-    if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0], what };
-  }
-  return best;
-}
-
 /** Reports directory layouts given in words. */
 function checkDirectoryLayout(view: LintView): LintFinding[] {
-  const findings: LintFinding[] = [];
-  for (const line of lintableLines(view)) {
-    const found = findLayout(line.scan, line.vocabulary);
-    if (!found) continue;
-    findings.push({
-      line: line.number,
-      column: found.index + 1,
-      message: `Lays out the code on disk (${found.what}): "${found.code.slice(0, 60)}".`,
-    });
-  }
-  return findings;
+  return shapeFindings(
+    view,
+    (line) => firstShape(line.scan, SHAPES, (shape) => shape.needs.some((w) => line.vocabulary.has(w))),
+    (found) => `Lays out the code on disk (${found.what}): ${quoted(found)}.`,
+  );
 }
 
 /** `no-directory-layout`: directory layouts given in words. */
