@@ -84,8 +84,11 @@ export interface BwrapLayout {
   tmpBytes: number;
   /** Descriptor (in bwrap's own table) holding the seccomp program to load, when there is one. */
   seccompFd?: number;
-  /** Host paths bound read-only at the same path. */
-  hostMounts?: readonly string[];
+  /**
+   * Host directories bound read-only inside: `path` is where the sandbox sees it (the host path),
+   * `source` where bwrap reads it (the same path, or a bind of it the sandbox user can reach).
+   */
+  hostMounts?: readonly { path: string; source: string }[];
 }
 
 /** Host directories bound read-only when present (merged-/usr systems have symlinks instead). */
@@ -104,7 +107,6 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
   for (const dir of SYSTEM_DIRS) {
     if (existsSync(dir)) args.push('--ro-bind', dir, dir);
   }
-  for (const path of layout.hostMounts ?? []) args.push('--ro-bind', path, path);
   if (layout.seccompFd !== undefined) args.push('--seccomp', String(layout.seccompFd));
   const size = String(layout.tmpBytes);
   args.push(
@@ -130,10 +132,9 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
     '--bind',
     layout.workspace,
     SANDBOX_WORKSPACE,
-    '--chdir',
-    SANDBOX_WORKSPACE,
-    '--remount-ro',
-    '/',
   );
+  // After the tmpfs mounts, so that a host directory under /tmp is not hidden by the sandbox's own /tmp.
+  for (const { path, source } of layout.hostMounts ?? []) args.push('--ro-bind', source, path);
+  args.push('--chdir', SANDBOX_WORKSPACE, '--remount-ro', '/');
   return args;
 }

@@ -160,15 +160,26 @@ export class ProcessSandboxProvider implements SandboxProvider {
     let argv: string[];
     let env: Record<string, string>;
     const extraFds: number[] = [];
-    let reachable: ReachableWorkspace | undefined;
+    const reachable: ReachableWorkspace[] = [];
     if (isolated && report.bwrapPath) {
       // Handed to the child as its fd 3: the seccomp program.
       const seccomp = openSeccompProgram();
       if (seccomp !== undefined) extraFds.push(seccomp);
-      if (hostUser) reachable = reachableWorkspace(workspace, hostUser, id);
+      // bwrap runs as the sandbox user: every host path it binds must be one that user can reach.
+      const reach = (path: string, suffix: string): string => {
+        if (!hostUser) return path;
+        try {
+          const r = reachableWorkspace(path, hostUser, `${id}${suffix}`);
+          reachable.push(r);
+          return r.path;
+        } catch (error) {
+          for (const r of reachable) r.release();
+          throw error;
+        }
+      };
       const layout = {
-        workspace: reachable?.path ?? workspace,
-        hostMounts: this.options.hostMounts,
+        workspace: reach(workspace, ''),
+        hostMounts: (this.options.hostMounts ?? []).map((path, i) => ({ path, source: reach(path, `-m${i}`) })),
         nodeBinary,
         network: opts.network ?? false,
         tmpBytes: Math.floor((limits.tmpMb ?? DEFAULT_LIMITS.tmpMb) * 1024 * 1024),
@@ -208,7 +219,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
     } finally {
       // bwrap has bound the workspace into its own mount namespace by the time the runner is ready (or it
       // failed): the host-side bind is no longer needed, and nothing of it is left behind if we crash later.
-      reachable?.release();
+      for (const r of reachable) r.release();
     }
     const sandbox = new ProcessSandbox({
       id,
