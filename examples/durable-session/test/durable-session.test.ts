@@ -120,7 +120,15 @@ describe.skipIf(!ready)(`examples/durable-session, installed from packed tarball
   it('packs what the example depends on, each package after the @sessionhub packages it needs', () => {
     const names = packed.map((name) => name.replace('@sessionhub/', ''));
     expect(names.slice(0, 2)).toEqual(['format', 'core']);
-    expect([...names].sort()).toEqual(['anthropic', 'core', 'format', 'sandbox-process', 'store-sqlite', 'testing']);
+    expect([...names].sort()).toEqual([
+      'actor-kit',
+      'anthropic',
+      'core',
+      'format',
+      'sandbox-process',
+      'store-sqlite',
+      'testing',
+    ]);
   });
 
   it('the demo runs a session to success with a Foundation update', { timeout: 60_000 }, async () => {
