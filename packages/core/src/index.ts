@@ -11,6 +11,7 @@ export * from './model/report.js';
 export * from './model/session.js';
 export * from './model/template.js';
 export * from './model/usage.js';
+export * from './outcomes/index.js';
 export * from './ports/check-versions.js';
 export type * from './ports/executor.js';
 export type * from './ports/git-host.js';

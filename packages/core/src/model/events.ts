@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OutcomeSchema } from '../outcomes/outcome.js';
 import { GateResultSchema } from './report.js';
 import { SessionErrorInfoSchema, SessionInputSchema, SessionStateSchema } from './session.js';
 import { UsageSchema } from './usage.js';
@@ -108,6 +109,11 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
   ev('usage.recorded', { phase: PhaseSchema, usage: UsageSchema }),
   ev('foundation.updated', { version: z.string(), previousVersion: z.string().optional(), path: z.string() }),
   ev('session.finished', { state: SessionStateSchema, error: SessionErrorInfoSchema.optional() }),
+  /**
+   * What became of the session's work after it ended (a pull request merged, closed, reverted or rolled
+   * back; a user's rating), appended by `recordOutcome` after `session.finished`. Changes no state.
+   */
+  ev('outcome.recorded', { outcome: OutcomeSchema }),
 ]);
 
 /** Every event of a session's append-only log. */

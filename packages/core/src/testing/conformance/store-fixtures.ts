@@ -113,6 +113,11 @@ export function oneEventOfEachType(sessionId: string): NewSessionEvent[] {
     { type: 'usage.recorded', sessionId, phase: 'execution', usage: usageOf(100, 50, 0.25, 10, 5) },
     { type: 'foundation.updated', sessionId, version: '1.3', previousVersion: '1.2', path: 'FOUNDATION.md' },
     { type: 'session.finished', sessionId, state: 'failed', error: { code: 'verify.failed', message: 'gates failed' } },
+    {
+      type: 'outcome.recorded',
+      sessionId,
+      outcome: { kind: 'rating', value: 2, source: 'github', by: 'ana', note: 'close, not there', url: 'https://x/1' },
+    },
   ];
 }
 
