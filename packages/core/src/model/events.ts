@@ -82,13 +82,13 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
   }),
   /**
    * A decision made on an engine that does not drive the session (another engine holds its live claim):
-   * `approve` (with `raiseBudget` for a budget pause), `reject`, or `cancel`, by engine `by`. Appended
+   * `approve` (with `raiseBudget` for a budget pause), `reject`, `cancel` or `pause`, by engine `by`. Appended
    * conditionally on a log with that live claim and no ending; the owner picks it up (its log tail) and
-   * applies it (`approval.resolved`, or the session ends `cancelled`); a resumed session applies one its
-   * dead owner did not.
+   * applies it (`approval.resolved`, the session ends `cancelled`, or it pauses); a resumed session applies a
+   * decision or cancel its dead owner did not (a pause is dropped: the session stopped with its owner).
    */
   ev('decision.requested', {
-    decision: z.enum(['approve', 'reject', 'cancel']),
+    decision: z.enum(['approve', 'reject', 'cancel', 'pause']),
     by: z.string(),
     reason: z.string().optional(),
     raiseBudget: BudgetLimitsSchema.optional(),
