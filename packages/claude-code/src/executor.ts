@@ -11,6 +11,7 @@ import {
 } from '@sessionhub/core';
 import { claudeCodeEnv, isRoot } from './env.js';
 import { ClaudeCodeError, resultError } from './errors.js';
+import { checkMcpCommandsInSandbox, checkMcpServers } from './mcp.js';
 import type { ClaudeCodeExecutorOptions } from './options.js';
 import { inSandbox, onHost, type Placement } from './placement.js';
 import { ProgressMapper } from './progress.js';
@@ -35,7 +36,10 @@ export class ClaudeCodeExecutor implements Executor {
   readonly specificationVersion = 1 as const;
   readonly name = 'claude-code';
 
-  constructor(private readonly options: ClaudeCodeExecutorOptions = {}) {}
+  /** @throws {ClaudeCodeError} `mcp.invalid_config` for an `mcpServers` entry that cannot work (see the option). */
+  constructor(private readonly options: ClaudeCodeExecutorOptions = {}) {
+    checkMcpServers(options.mcpServers, options.runIn ?? 'sandbox');
+  }
 
   async execute(input: ExecuteInput, sandbox: Sandbox, opts: ExecuteOptions): Promise<ExecutionReport> {
     const { signal } = opts;
@@ -44,6 +48,7 @@ export class ClaudeCodeExecutor implements Executor {
     const secrets = [o.apiKey, o.env?.ANTHROPIC_API_KEY, o.env?.ANTHROPIC_AUTH_TOKEN];
     const permissionMode = o.permissionMode ?? 'acceptEdits';
     const before = await snapshotWorkspace(sandbox, { signal });
+    if ((o.runIn ?? 'sandbox') === 'sandbox') await checkMcpCommandsInSandbox(o.mcpServers, sandbox, signal);
     // Claude Code writes $HOME/.claude: the placement gives it a home of its own for this run.
     const placement: Placement =
       (o.runIn ?? 'sandbox') === 'sandbox' ? await inSandbox(sandbox, o, signal) : await onHost(sandbox, o);
@@ -65,8 +70,17 @@ export class ClaudeCodeExecutor implements Executor {
         maxRetries: o.maxRetries,
         extra: o.env,
       }),
-      // No user, project or local settings files: the run is configured by these options alone.
+      // No user, project or local settings files, no MCP servers but these: the run is configured by these options alone.
       settingSources: [],
+      strictMcpConfig: true,
+      ...(o.mcpServers
+        ? {
+            mcpServers: o.mcpServers,
+            // Over stdin, not the command line (where a server's env and headers would be visible to `ps`); an
+            // executable given by path may predate that, so it keeps the command line.
+            mcpServersDelivery: o.pathToClaudeCodeExecutable ? 'argv' : 'initialize',
+          }
+        : {}),
       stderr: (data) => {
         stderr = (stderr + data).slice(-STDERR_TAIL);
       },

@@ -13,12 +13,12 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
-import { createSessionHub } from '@sessionhub/core';
 import { openSqliteStore } from '@sessionhub/store-sqlite';
 import Database from 'better-sqlite3';
-import { instantActors, nextInstruction, REPORT, runPool, VERDICT } from './support/instant-actors.js';
+import { instantGraph } from './support/instant-graph.js';
+import { instantHub, runSessions } from './support/instant-actors.js';
+import { round } from './support/store-bench.js';
 
 type Sync = 'normal' | 'full';
 const SESSIONS = { 1: Number(process.env.BENCH_SESSIONS_C1 ?? 150), 32: Number(process.env.BENCH_SESSIONS_C32 ?? 640) };
@@ -28,19 +28,9 @@ const BASE = process.env.BENCH_DIR ?? join(process.cwd(), '.bench-tmp');
 
 async function benchSessionHub(dir: string, sync: Sync, concurrency: number, total: number): Promise<number> {
   const store = await openSqliteStore({ path: join(dir, `hub-${sync}.db`), synchronous: sync, createDirectory: true });
-  const hub = createSessionHub({
-    ...instantActors(dir),
-    store,
-    workspace: dir,
-    // The library search and the Foundation document have no LangGraph counterpart.
-    policy: { concurrency, libraryContextSize: 0, foundation: 'skip' },
-  });
+  const hub = instantHub({ workspace: dir, store, concurrency });
   const started = performance.now();
-  await runPool(total, concurrency, async () => {
-    const handle = await hub.run({ request: 'greet visitors by name' });
-    const { session } = await handle.result;
-    if (session.state !== 'succeeded') throw new Error(`session ended ${session.state}: ${session.error?.message}`);
-  });
+  await runSessions(hub, total, concurrency);
   const ms = performance.now() - started;
   await store.close();
   return ms;
@@ -53,30 +43,9 @@ async function benchLangGraph(dir: string, sync: Sync, concurrency: number, tota
   // creates the file, but NORMAL on every later open: better-sqlite3 builds SQLite with
   // SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, and the file stays in WAL mode. So the level is set explicitly.
   db.pragma(`synchronous = ${sync.toUpperCase()}`);
-  const State = Annotation.Root({
-    request: Annotation<string>(),
-    instruction: Annotation<string>(),
-    report: Annotation<typeof REPORT>(),
-    verdict: Annotation<typeof VERDICT>(),
-  });
-  const graph = new StateGraph(State)
-    .addNode('plan', async () => ({ instruction: nextInstruction() }))
-    .addNode('execute', async () => ({ report: REPORT }))
-    .addNode('verify', async () => ({ verdict: VERDICT }))
-    .addEdge(START, 'plan')
-    .addEdge('plan', 'execute')
-    .addEdge('execute', 'verify')
-    .addEdge('verify', END)
-    .compile({ checkpointer: saver });
-  let thread = 0;
+  const graph = instantGraph(saver);
   const started = performance.now();
-  await runPool(total, concurrency, async () => {
-    const out = await graph.invoke(
-      { request: 'greet visitors by name' },
-      { configurable: { thread_id: `t${concurrency}-${thread++}` } },
-    );
-    if (!out.verdict.passed) throw new Error('graph failed');
-  });
+  await graph.run(total, concurrency);
   const ms = performance.now() - started;
   const level = Number(db.pragma('synchronous', { simple: true }));
   if (level !== (sync === 'full' ? 2 : 1)) throw new Error(`LangGraph's connection runs at synchronous=${level}`);
@@ -104,12 +73,12 @@ try {
       const n = perRound * ROUNDS;
       const hubRate = (n / hubMs) * 1000;
       const lgRate = (n / lgMs) * 1000;
-      metrics[`sessionhub_${sync}_c${concurrency}_sessions_per_s`] = round(hubRate);
-      metrics[`langgraph_${sync}_c${concurrency}_sessions_per_s`] = round(lgRate);
-      ratios[`vs_langgraph_sqlite_${sync}_c${concurrency}`] = round(hubRate / lgRate);
+      metrics[`sessionhub_${sync}_c${concurrency}_sessions_per_s`] = round(hubRate, 2);
+      metrics[`langgraph_${sync}_c${concurrency}_sessions_per_s`] = round(lgRate, 2);
+      ratios[`vs_langgraph_sqlite_${sync}_c${concurrency}`] = round(hubRate / lgRate, 2);
       console.log(
-        `synchronous=${sync.toUpperCase()}, concurrency ${concurrency}: SessionHub ${round(hubRate)} sessions/s, ` +
-          `LangGraph SqliteSaver ${round(lgRate)} sessions/s (${round(hubRate / lgRate)}x)`,
+        `synchronous=${sync.toUpperCase()}, concurrency ${concurrency}: SessionHub ${round(hubRate, 2)} sessions/s, ` +
+          `LangGraph SqliteSaver ${round(lgRate, 2)} sessions/s (${round(hubRate / lgRate, 2)}x)`,
       );
     }
   }
@@ -118,9 +87,4 @@ try {
   console.log(JSON.stringify({ bench: 'core/durable', metrics, ratios }));
 } finally {
   await rm(dir, { recursive: true, force: true });
-}
-
-function round(n: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
 }

@@ -1,10 +1,14 @@
 /** Instant planner, executor, verifier and sandbox for the engine benchmarks: they measure the engine and its store, not actors. */
 import {
+  createSessionHub,
   type ExecResult,
   emptyUsage,
+  MemoryStore,
   type Sandbox,
   type SandboxProvider,
+  type SessionHub,
   type SessionHubOptions,
+  type Store,
 } from '@sessionhub/core';
 import { sampleInstruction } from '@sessionhub/core/testing';
 
@@ -49,6 +53,31 @@ export function instantActors(
     verifier: { specificationVersion: 1, name: 'instant', verify: async () => VERDICT },
     sandbox: instantSandboxProvider(workspace),
   };
+}
+
+/**
+ * A hub on the instant actors (a fresh `MemoryStore` unless `store` is given). The library search and the
+ * Foundation document are off: they have no LangGraph counterpart; the rest runs as by default.
+ */
+export function instantHub(opts: { workspace: string; store?: Store; concurrency?: number }): SessionHub {
+  return createSessionHub({
+    ...instantActors(opts.workspace),
+    store: opts.store ?? new MemoryStore(),
+    workspace: opts.workspace,
+    policy: {
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+      libraryContextSize: 0,
+      foundation: 'skip',
+    },
+  });
+}
+
+/** Runs `total` sessions on `hub`, `concurrency` at once; throws when one does not succeed. */
+export async function runSessions(hub: SessionHub, total: number, concurrency: number): Promise<void> {
+  await runPool(total, concurrency, async () => {
+    const { session } = await (await hub.run({ request: 'greet visitors by name' })).result;
+    if (session.state !== 'succeeded') throw new Error(`session ended ${session.state}: ${session.error?.message}`);
+  });
 }
 
 /** Runs `total` jobs with at most `concurrency` at once. */
