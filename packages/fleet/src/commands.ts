@@ -106,6 +106,11 @@ export class CommandTable {
     ]);
   }
 
+  /** Gives one taken command back (its session is no longer driven by the worker that took it). */
+  async release(id: string): Promise<void> {
+    await this.#pool.query(`UPDATE ${this.#table} SET taken_by = NULL WHERE id = $1 AND outcome IS NULL`, [id]);
+  }
+
   async finish(id: string, outcome: CommandOutcome): Promise<void> {
     await this.#pool.query(`UPDATE ${this.#table} SET outcome = $2 WHERE id = $1`, [id, JSON.stringify(outcome)]);
   }

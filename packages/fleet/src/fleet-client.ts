@@ -39,6 +39,22 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     );
   });
 
+/** Budget limits as they travel to a worker (JSON): each a finite number >= 0, as the engine requires. */
+function finiteLimits(budgets: SessionBudgets): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(budgets)) {
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new SessionStateError(
+        'session.invalid_input',
+        `raiseBudget.${name} must be a finite number >= 0, got ${String(value)}`,
+      );
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
 /**
  * The submitting side of a fleet: enqueue sessions for workers, and approve, reject or cancel them
  * wherever they run. Create it with {@link createFleet}.
@@ -77,10 +93,19 @@ export class Fleet {
     return this.#command(id, { kind: 'cancel' }, opts);
   }
 
-  /** Approves a waiting session (with raised budgets for a budget pause) on whichever worker holds it, or any worker. */
-  approve(id: string, opts: FleetCommandOptions & { raiseBudget?: SessionBudgets } = {}): Promise<void> {
+  /**
+   * Approves a waiting session on whichever worker holds it. A session paused at a budget is held by
+   * none (its worker handed it back): the approval enqueues it, and the worker that takes it applies
+   * `raiseBudget` (the new limits, recorded as `budget.raised`) and runs it on. Resolves once the
+   * decision is recorded.
+   *
+   * @throws {SessionStateError} `session.invalid_input` for a limit that is not a finite number >= 0
+   *   (before anything is written); from the engine: `budget.still_exceeded` when the raised limits
+   *   leave the session over budget (it stays paused), `session.invalid_state` when it does not wait.
+   */
+  async approve(id: string, opts: FleetCommandOptions & { raiseBudget?: SessionBudgets } = {}): Promise<void> {
     const command: FleetCommand = opts.raiseBudget
-      ? { kind: 'approve', raiseBudget: opts.raiseBudget as Record<string, number> }
+      ? { kind: 'approve', raiseBudget: finiteLimits(opts.raiseBudget) }
       : { kind: 'approve' };
     return this.#command(id, command, opts);
   }

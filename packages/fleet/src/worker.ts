@@ -90,19 +90,40 @@ export async function startWorker(options: WorkerOptions): Promise<FleetWorker> 
         .catch(() => {});
     }
   };
+
+  // One turn at a time per session: the engine's loads of a session (`resume`) and the decisions applied to
+  // it never overlap, so a decision never meets a load of the same session in flight (which would refuse it).
+  const turns = new Map<string, Promise<unknown>>();
+  const inTurn = <T>(sessionId: string, fn: () => Promise<T>): Promise<T> => {
+    const next = (turns.get(sessionId) ?? Promise.resolve()).then(fn);
+    const tail = next.catch(() => {});
+    turns.set(sessionId, tail);
+    void tail.then(() => {
+      if (turns.get(sessionId) === tail) turns.delete(sessionId);
+    });
+    return next;
+  };
+  /** Applies a command in its session's turn, or, when this worker no longer drives the session, gives it back for the worker that will. */
+  const applyInTurn = (c: StoredCommand): Promise<void> =>
+    inTurn(c.sessionId, async () => {
+      if (running.has(c.sessionId)) return apply(c);
+      await commands.release(c.id);
+      await boss.send(SESSION_QUEUE, { sessionId: c.sessionId } satisfies SessionJob, { singletonKey: c.sessionId });
+    });
+  /** Takes and applies the pending commands of one session (call in its turn); returns how many. */
+  const applyPending = async (sessionId: string): Promise<number> => {
+    const taken = await commands.take([sessionId], engineId);
+    for (const c of taken) await apply(c);
+    return taken.length;
+  };
+
   let pumping: Promise<void> | undefined;
   const pump = (): Promise<void> => {
     pumping ??= (async () => {
       try {
         const taken = await commands.take([...running], engineId);
-        // Commands of one session in order; sessions in parallel.
-        const bySession = new Map<string, StoredCommand[]>();
-        for (const c of taken) bySession.set(c.sessionId, [...(bySession.get(c.sessionId) ?? []), c]);
-        await Promise.all(
-          [...bySession.values()].map(async (list) => {
-            for (const c of list) await apply(c);
-          }),
-        );
+        // Commands of one session in order (its turns); sessions in parallel.
+        await Promise.all(taken.map(applyInTurn));
       } catch (error) {
         onIncident?.({ what: 'reading commands failed', error });
       } finally {
@@ -130,11 +151,11 @@ export async function startWorker(options: WorkerOptions): Promise<FleetWorker> 
   const drive = async (sessionId: string): Promise<void> => {
     running.add(sessionId);
     try {
-      // Commands made while no worker held the session (an approval of a budget pause, a cancel of a queued one).
-      void pump();
+      // Commands made while no worker held the session (a budget raise, a cancel of a queued session) first.
+      await inTurn(sessionId, () => applyPending(sessionId));
       for (;;) {
         try {
-          const handle = await hub.resume(sessionId);
+          const handle = await inTurn(sessionId, () => hub.resume(sessionId));
           const result = await handle.result;
           if (isTerminal(result.session.state)) return;
           if (isCode(result.error, 'session.owned_elsewhere')) return; // another worker took it over and drives it
@@ -149,7 +170,15 @@ export async function startWorker(options: WorkerOptions): Promise<FleetWorker> 
               cause: result.error,
             });
           }
-          return; // paused at a budget or waiting for a decision that arrives as a command
+          // Paused at a budget: handed back (its job completes) unless a decision arrived meanwhile; a
+          // later one enqueues the session again. Checked and let go in one turn, so no command is
+          // applied to a session no job holds.
+          const decided = await inTurn(sessionId, async () => {
+            const n = await applyPending(sessionId);
+            if (n === 0) running.delete(sessionId);
+            return n;
+          });
+          if (decided === 0) return;
         } catch (error) {
           if (isCode(error, 'store.unavailable')) {
             onIncident?.({ sessionId, what: 'store unavailable: session paused', error });

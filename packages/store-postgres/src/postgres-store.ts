@@ -24,6 +24,7 @@ import { describeLocation, isConnectionError, type PgLocation, toStoreError } fr
 import { recordFacts } from './facts.js';
 import { assertNotTooNew, migrate, quoteIdent } from './migrate.js';
 import type { PostgresStoreOptions } from './options.js';
+import { CancellablePool } from './pooled-call.js';
 import { libraryFields, searchVectorSql, toTsQuery, touchesLibrary } from './search-text.js';
 import { instantOrNull, sessionWhere } from './session-query.js';
 import { keyOrNull, keyText, SqlParams } from './sql-params.js';
@@ -78,7 +79,7 @@ export class PostgresStore implements Store {
   readonly name = 'postgres';
   /** Host, port, database and schema (for logs; holds no credential). */
   readonly location: PgLocation;
-  readonly #pool: pg.Pool;
+  readonly #pool: CancellablePool;
   readonly #now: () => Date;
   readonly #inflight = new Set<Promise<unknown>>();
   #closed = false;
@@ -90,10 +91,7 @@ export class PostgresStore implements Store {
     // A client computes host/port/database from the options and PG* variables without connecting.
     const probe = new pg.Client(config);
     this.location = { host: probe.host, port: probe.port, database: probe.database ?? '', schema };
-    this.#pool = new pg.Pool(config);
-    // An idle pooled connection dropped by the server (restart, idle timeout): the pool discards
-    // it and the next call opens a new one. Without a listener the error would end the process.
-    this.#pool.on('error', () => {});
+    this.#pool = new CancellablePool(config);
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -102,18 +100,23 @@ export class PostgresStore implements Store {
     await this.#withClient('open', opts, (client) => migrate(client, this.location));
   }
 
-  /** Runs a call: rejects after close, honours an aborted signal, maps errors, and is tracked for `close()`. */
+  /**
+   * Runs a call: rejects after close, honours an aborted signal (before it starts, and while it runs:
+   * see {@link CancellablePool}), maps errors, and is tracked for `close()`.
+   */
   #call<T>(operation: string, opts: StoreCallOptions | undefined, fn: () => Promise<T>): Promise<T> {
     if (this.#closed) {
       return Promise.reject(new StoreError('store.closed', `${describeLocation(this.location)}: the store is closed`));
     }
+    const signal = opts?.signal;
     try {
-      opts?.signal?.throwIfAborted();
+      signal?.throwIfAborted();
     } catch (reason) {
       return Promise.reject(reason);
     }
     const run = fn().catch((err: unknown) => {
-      throw toStoreError(err, this.location, operation);
+      // An abort rejects with the signal's reason itself, as every store does.
+      throw signal?.aborted && err === signal.reason ? err : toStoreError(err, this.location, operation);
     });
     this.#inflight.add(run);
     const untrack = () => this.#inflight.delete(run);
@@ -126,18 +129,7 @@ export class PostgresStore implements Store {
     opts: StoreCallOptions | undefined,
     fn: (c: pg.PoolClient) => Promise<T>,
   ): Promise<T> {
-    return this.#call(operation, opts, async () => {
-      const client = await this.#pool.connect();
-      let broken: Error | undefined;
-      try {
-        return await fn(client);
-      } catch (err) {
-        if (isConnectionError(err)) broken = err as Error;
-        throw err;
-      } finally {
-        client.release(broken);
-      }
-    });
+    return this.#call(operation, opts, () => this.#pool.run(opts?.signal, fn));
   }
 
   /** One read statement on any pooled connection. */
@@ -150,7 +142,7 @@ export class PostgresStore implements Store {
     return this.#call(operation, opts, async () => {
       // Parameters given as a function are computed here, so input checks run after the closed/abort checks.
       const values = typeof params === 'function' ? params() : params;
-      return (await this.#pool.query<Row>(sql, values)).rows;
+      return this.#pool.run(opts?.signal, async (client) => (await client.query<Row>(sql, values)).rows);
     });
   }
 
@@ -167,6 +159,8 @@ export class PostgresStore implements Store {
       try {
         assertNotTooNew(Number(version?.rows[0]?.v ?? 0), this.location);
         const result = await fn(client);
+        // Aborted meanwhile: the caller has its rejection; roll back rather than commit behind its back.
+        opts?.signal?.throwIfAborted();
         await client.query('COMMIT');
         return result;
       } catch (err) {

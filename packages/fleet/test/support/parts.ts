@@ -1,11 +1,11 @@
 /**
- * The engine parts a test worker runs with: scripted planner and verifier, an executor that takes
+ * The engine parts a test worker runs with: scripted planner (costing `plannerTokens` a plan) and verifier, an executor that takes
  * `executorMs` (honouring its signal), a real process sandbox, and a workspace directory per session.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SessionHubPolicy } from '@sessionhub/core';
-import { ScriptedExecutor, ScriptedPlanner, ScriptedVerifier } from '@sessionhub/core/testing';
+import { ScriptedExecutor, ScriptedPlanner, ScriptedVerifier, usageOf } from '@sessionhub/core/testing';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 
 export function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
@@ -26,13 +26,15 @@ export function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
 export function engineParts(opts: {
   workspaceRoot: string;
   executorMs: number;
+  /** Tokens each plan costs (default none), to bring a session to its token budget. */
+  plannerTokens?: number;
   policy?: SessionHubPolicy;
   /** Called when the executor starts on a session. */
   onExecute?: (sessionId: string) => void;
 }) {
   return {
     env: {},
-    planner: new ScriptedPlanner(),
+    planner: new ScriptedPlanner(opts.plannerTokens ? { usage: usageOf(opts.plannerTokens) } : {}),
     executor: new ScriptedExecutor({
       respond: async (input, _sandbox, { signal }) => {
         opts.onExecute?.(input.sessionId);

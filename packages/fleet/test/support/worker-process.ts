@@ -10,6 +10,10 @@ export interface WorkerArgs {
   executorMs: number;
   concurrency?: number;
   requireApproval?: boolean;
+  /** Tokens each plan costs. */
+  plannerTokens?: number;
+  /** The workers' token budget (a session over it pauses). */
+  tokenBudget?: number;
 }
 
 export interface WorkerProcess {

@@ -1,6 +1,6 @@
 /**
  * A fleet worker in its own process, for the cross-process and chaos tests and the scaling bench.
- * Args: JSON `{ url, workspaceRoot, executorMs, concurrency?, requireApproval? }`.
+ * Args: JSON `{ url, workspaceRoot, executorMs, concurrency?, requireApproval?, plannerTokens?, tokenBudget? }`.
  * Prints `ready` once it takes work and `executing <sessionId>` when its executor starts; on
  * SIGTERM it stops gracefully (finishing its sessions), prints `stopped` and exits 0.
  */
@@ -14,13 +14,19 @@ const args = JSON.parse(process.argv[2] ?? '{}') as {
   executorMs: number;
   concurrency?: number;
   requireApproval?: boolean;
+  plannerTokens?: number;
+  tokenBudget?: number;
 };
 const store = await openPostgresStore({ connectionString: args.url, maxConnections: 6 });
 const worker = await startWorker({
   ...engineParts({
     workspaceRoot: args.workspaceRoot,
     executorMs: args.executorMs,
-    policy: args.requireApproval ? { requireApproval: true } : {},
+    plannerTokens: args.plannerTokens,
+    policy: {
+      ...(args.requireApproval ? { requireApproval: true } : {}),
+      ...(args.tokenBudget !== undefined ? { budgets: { tokens: args.tokenBudget } } : {}),
+    },
     onExecute: (id) => console.log(`executing ${id}`),
   }),
   store,
