@@ -16,10 +16,7 @@ const invalid = (message: string) => new ClaudeCodeError('mcp.invalid_config', m
  *
  * @throws {ClaudeCodeError} `mcp.invalid_config` (not retryable).
  */
-export function checkMcpServers(
-  servers: Record<string, McpServerConfig> | undefined,
-  runIn: 'sandbox' | 'host',
-): void {
+export function checkMcpServers(servers: Record<string, McpServerConfig> | undefined, runIn: 'sandbox' | 'host'): void {
   for (const [name, config] of Object.entries(servers ?? {})) {
     const where = `MCP server ${JSON.stringify(name)}`;
     if (!NAME.test(name)) throw invalid(`${where}: a name is 1 to 64 of [a-zA-Z0-9_-]`);

@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { openSqliteStore } from '@sessionhub/store-sqlite';
 import Database from 'better-sqlite3';
-import { instantGraph } from './support/instant-graph.js';
 import { instantHub, runSessions } from './support/instant-actors.js';
+import { instantGraph } from './support/instant-graph.js';
 import { round } from './support/store-bench.js';
 
 type Sync = 'normal' | 'full';

@@ -14,8 +14,8 @@ import { MemorySaver } from '@langchain/langgraph';
 import { checkInstruction } from '@sessionhub/core';
 import { instrumentSessionHub } from '@sessionhub/otel';
 import { describeCpuRounds, sessionsPerCpuSecond } from './support/cpu-rounds.js';
-import { instantGraph } from './support/instant-graph.js';
 import { instantHub, nextInstruction, runSessions } from './support/instant-actors.js';
+import { instantGraph } from './support/instant-graph.js';
 import { round } from './support/store-bench.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10_000);

@@ -23,13 +23,8 @@ export {
   type ToolCall,
   type TurnMatcher,
 } from './script.js';
-export {
-  type FakeAnthropic,
-  type FakeAnthropicOptions,
-  type RecordedRequest,
-  type ScriptMismatch,
-  startFakeAnthropic,
-} from './server.js';
+export type { FakeServerOptions, RecordedBase, ScriptedFake, ScriptMismatch } from './scripted-fake.js';
+export { type FakeAnthropic, type FakeAnthropicOptions, type RecordedRequest, startFakeAnthropic } from './server.js';
 export { encodeSse, messageEvents, type SseEvent, type WireMessageResponse } from './sse.js';
 export { approxTokens } from './tokens.js';
 export * from './wire.js';

@@ -1,18 +1,18 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type CacheOptions, type InputUsage, PromptCache, uncachedUsage } from './cache.js';
-import { FakeOptionError, FakeScriptError } from './errors.js';
 import { checkFault, type Fault, type FaultKind } from './faults.js';
-import { readBody, sendError, sendJson, sendRaw, sleepUnlessClosed, sseHeaders, writeStream } from './http.js';
+import { sendError, sendJson, sendRaw, sleepUnlessClosed, sseHeaders, writeStream } from './http.js';
 import { limitOutput } from './output-limit.js';
-import { presentedKey, redactHeaders } from './request-checks.js';
+import { presentedKey } from './request-checks.js';
 import { validateRequest } from './request-rules.js';
 import type { MessageReply, Reply, Script, ScriptTurn } from './script.js';
+import type { FakeServerOptions, RecordedBase, ScriptedFake } from './scripted-fake.js';
+import { Conversation, checkServerOptions, listenLoopback, parseJsonObject, recordRequest } from './scripted-fake.js';
 import { encodeSse, messageEvents, type WireMessageResponse } from './sse.js';
 import { errorBody, errorStatus, type MessagesRequestBody, type WireErrorType, type WireUsage } from './wire.js';
 
-/** Options of {@link startFakeAnthropic}. */
-export interface FakeAnthropicOptions {
+/** Options of {@link startFakeAnthropic}; `chunkChars` counts the code points of a `text_delta` / `input_json_delta`. */
+export interface FakeAnthropicOptions extends FakeServerOptions {
   /** The conversation to serve; replace it later with `setScript`. */
   script?: Script;
   /** Faults served, in order, before any scripted reply. */
@@ -23,69 +23,32 @@ export interface FakeAnthropicOptions {
   cache?: CacheOptions | false;
   /** Clock for cache TTLs, in milliseconds. */
   now?: () => number;
-  /** Characters (code points) per `text_delta` / `input_json_delta` chunk, at least 1. Default 24. */
-  chunkChars?: number;
-  /** Port to listen on (127.0.0.1). Default 0: a free port chosen by the system. */
-  port?: number;
 }
 
 /** One request the fake received. API keys are replaced by `[redacted]`. */
-export interface RecordedRequest {
-  index: number;
-  method: string;
-  path: string;
-  headers: Record<string, string>;
+export interface RecordedRequest extends RecordedBase {
   /** The parsed JSON body, when it was JSON. */
   body?: MessagesRequestBody;
-  stream: boolean;
   /** The SDK's `x-stainless-retry-count`, when sent. */
   retryCount?: number;
-  /** Status the fake answered with (set once the response starts). */
-  status?: number;
   /** The fault served, if any. */
   fault?: FaultKind;
   /** Index of the scripted turn answered, if any. */
   turn?: number;
   usage?: WireUsage;
-  /** Whether the client went away before the response ended. */
-  aborted: boolean;
   /** `performance.now()` when the request arrived and when its response ended (for benchmarks, never for assertions). */
   receivedAt: number;
   endedAt?: number;
 }
 
-/** A request that did not match its scripted turn. */
-export interface ScriptMismatch {
-  requestIndex: number;
-  turn: number;
-  turnName?: string;
-  expected: string;
-  received: string;
-}
-
-/** A running fake. */
-export interface FakeAnthropic {
+/** A running fake Messages API (a fault that cannot be served is e.g. an `error` below 400). */
+export interface FakeAnthropic extends ScriptedFake<Script, Fault> {
   /** Base URL for the SDK's `baseURL`, e.g. `http://127.0.0.1:40123`. */
   readonly url: string;
-  readonly port: number;
   /** Every request, in arrival order. */
   readonly requests: readonly RecordedRequest[];
-  /** Every script mismatch so far. */
-  readonly mismatches: readonly ScriptMismatch[];
   /** The prompt cache, or `undefined` when caching is off. */
   readonly cache: PromptCache | undefined;
-  /**
-   * Queues a fault for the next request(s) (`times`, default 1). A reply function may call it to
-   * fault the request after the one it answers (how a test stalls at a chosen point).
-   * Throws `FakeOptionError` (`fake.invalid_fault`) for a fault that cannot be served, e.g. an `error` below 400.
-   */
-  enqueueFault(fault: Fault, times?: number): void;
-  /** Replaces the script and rewinds to its first turn. */
-  setScript(script: Script): void;
-  /** Throws a {@link FakeScriptError} on any mismatch, unanswered turn or unserved fault. */
-  assertDone(): void;
-  /** Stops the server and drops open connections. */
-  close(): Promise<void>;
 }
 
 /**
@@ -97,49 +60,17 @@ export interface FakeAnthropic {
  * @see docs/testing.md
  */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
-  const chunkChars = options.chunkChars ?? 24;
-  if (!Number.isInteger(chunkChars) || chunkChars < 1) {
-    throw new FakeOptionError('fake.invalid_option', `chunkChars must be an integer ≥ 1, got ${chunkChars}`);
-  }
-  const listenPort = options.port ?? 0;
-  if (!Number.isInteger(listenPort) || listenPort < 0 || listenPort > 65_535) {
-    throw new FakeOptionError('fake.invalid_option', `port must be an integer from 0 to 65535, got ${listenPort}`);
-  }
-  for (const fault of options.faults ?? []) checkFault(fault);
-  let script: Script = options.script ?? [];
-  let cursor = 0;
-  const faults: Fault[] = [...(options.faults ?? [])];
+  const { chunkChars, port: listenPort } = checkServerOptions(options);
+  const conversation = new Conversation<ScriptTurn, MessagesRequestBody, Fault>('fake-anthropic', options, checkFault);
   const requests: RecordedRequest[] = [];
-  const mismatches: ScriptMismatch[] = [];
   const cache = options.cache === false ? undefined : new PromptCache(options.cache ?? {}, options.now ?? Date.now);
   const stalls = new Set<ServerResponse>();
   let messageCounter = 0;
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendError(res, 500, 'api_error', `fake-anthropic internal error: ${String(err)}`);
-      else res.destroy();
-    });
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const receivedAt = performance.now();
-    const raw = await readBody(req);
-    const record: RecordedRequest = {
-      index: requests.length,
-      method: req.method ?? '',
-      path: req.url ?? '',
-      headers: redactHeaders(req.headers),
-      stream: false,
-      aborted: false,
-      receivedAt,
-    };
+    const { record, raw } = await recordRequest(req, res, requests, { receivedAt: performance.now() });
     const retry = Number(req.headers['x-stainless-retry-count']);
     if (Number.isFinite(retry)) record.retryCount = retry;
-    requests.push(record);
-    res.on('close', () => {
-      if (!res.writableFinished) record.aborted = true;
-    });
     res.on('finish', () => {
       record.endedAt = performance.now();
     });
@@ -156,12 +87,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         `fake-anthropic serves only POST /v1/messages, not ${req.method} ${path}`,
       );
     }
-    let body: MessagesRequestBody;
-    try {
-      body = JSON.parse(raw) as MessagesRequestBody;
-    } catch {
-      return answerError(400, 'invalid_request_error', 'request body is not valid JSON');
-    }
+    const body = parseJsonObject<MessagesRequestBody>(raw);
+    if (!body) return answerError(400, 'invalid_request_error', 'request body is not valid JSON');
     record.body = body;
     record.stream = body.stream === true;
     if (!req.headers['anthropic-version']) {
@@ -175,7 +102,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const invalid = validateRequest(body, raw);
     if (invalid) return answerError(400, 'invalid_request_error', invalid);
 
-    const fault = faults.shift();
+    const fault = conversation.nextFault();
     if (fault) {
       record.fault = fault.kind;
       const done = await serveFault(fault, body, record, res);
@@ -183,14 +110,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     if (record.aborted) return;
 
-    const turnIndex = cursor;
-    const turn = script[turnIndex];
-    if (!turn) {
-      return mismatch(record, res, turnIndex, undefined, 'a scripted turn', 'a request after the script ended');
+    const taken = conversation.take(record.index, body);
+    if ('mismatch' in taken) {
+      return answerError(400, 'invalid_request_error', taken.message, { 'x-should-retry': 'false' });
     }
-    const failed = firstMismatch(turn, body);
-    if (failed) return mismatch(record, res, turnIndex, turn.name, failed.expected, failed.received);
-    cursor++;
+    const { turn, index: turnIndex } = taken;
     record.turn = turnIndex;
     const answer = resolve(turn, body);
     if (answer.kind === 'error') return answerError(answer.status, answer.errorType, answer.message, answer.headers);
@@ -199,26 +123,6 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     record.status = 200;
     if (record.stream) await writeStream(res, messageEvents(msg, chunkChars));
     else sendJson(res, 200, withoutPartialJson(msg));
-  }
-
-  function mismatch(
-    record: RecordedRequest,
-    res: ServerResponse,
-    turn: number,
-    turnName: string | undefined,
-    expected: string,
-    received: string,
-  ): void {
-    mismatches.push({ requestIndex: record.index, turn, turnName, expected, received });
-    const label = turnName ? `turn ${turn} (${turnName})` : `turn ${turn}`;
-    record.status = 400;
-    sendError(
-      res,
-      400,
-      'invalid_request_error',
-      `fake-anthropic script mismatch at ${label}: expected ${expected}; received ${received}`,
-      { 'x-should-retry': 'false' },
-    );
   }
 
   /** Serves a fault; returns false when the request should go on to its scripted turn. */
@@ -308,13 +212,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
   /** The message the current turn would produce, for faults that cut a stream short. */
   function peekMessage(body: MessagesRequestBody): WireMessageResponse {
-    const turn = script[cursor];
+    const { turn, index } = conversation.current;
     const answer = turn ? resolve(turn, body) : undefined;
     const msg: MessageReply =
       answer?.kind === 'message'
         ? answer
         : { kind: 'message', content: [{ type: 'text', text: 'partial' }], stopReason: 'end_turn' };
-    return buildMessage(msg, body, cursor, false);
+    return buildMessage(msg, body, index, false);
   }
 
   function buildMessage(
@@ -342,48 +246,21 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     };
   }
 
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(listenPort, '127.0.0.1', () => ok());
-  });
-  const port = (server.address() as AddressInfo).port;
-
+  const server = await listenLoopback(listenPort, handle, (res, err) =>
+    sendError(res, 500, 'api_error', `fake-anthropic internal error: ${String(err)}`),
+  );
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${server.port}`,
+    port: server.port,
     requests,
-    mismatches,
+    mismatches: conversation.mismatches,
     cache,
-    enqueueFault(fault, times = 1) {
-      checkFault(fault);
-      for (let i = 0; i < times; i++) faults.push(fault);
-    },
-    setScript(next) {
-      script = next;
-      cursor = 0;
-    },
-    assertDone() {
-      const problems: string[] = mismatches.map(
-        (m) =>
-          `request ${m.requestIndex} at turn ${m.turn}${m.turnName ? ` (${m.turnName})` : ''}: expected ${m.expected}; received ${m.received}`,
-      );
-      const left = script
-        .slice(cursor)
-        .map((t, i) => `turn ${cursor + i}${t.name ? ` (${t.name})` : ''} was never requested`);
-      problems.push(...left);
-      if (faults.length)
-        problems.push(`${faults.length} fault(s) never served: ${faults.map((f) => f.kind).join(', ')}`);
-      if (problems.length) {
-        throw new FakeScriptError(
-          mismatches.length ? 'fake.script_mismatch' : 'fake.script_unfinished',
-          `fake-anthropic script not completed as written:\n- ${problems.join('\n- ')}`,
-        );
-      }
-    },
+    enqueueFault: (fault, times) => conversation.enqueueFault(fault, times),
+    setScript: (next) => conversation.setScript(next),
+    assertDone: () => conversation.assertDone(),
     async close() {
       for (const res of stalls) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((ok) => server.close(() => ok()));
+      await server.close();
     },
   };
 }
@@ -395,16 +272,4 @@ function withoutPartialJson(msg: WireMessageResponse): WireMessageResponse {
 
 function resolve(turn: ScriptTurn, body: MessagesRequestBody): Reply {
   return typeof turn.reply === 'function' ? turn.reply(body) : turn.reply;
-}
-
-function firstMismatch(
-  turn: ScriptTurn,
-  body: MessagesRequestBody,
-): { expected: string; received: string } | undefined {
-  const matchers = turn.match === undefined ? [] : Array.isArray(turn.match) ? turn.match : [turn.match];
-  for (const m of matchers) {
-    const received = m.check(body);
-    if (received !== undefined) return { expected: m.description, received };
-  }
-  return undefined;
 }

@@ -123,16 +123,3 @@ export const chatReply = {
     ...(code ? { code } : {}),
   }),
 };
-
-/** The first matcher of `turn` that refuses `body`, as expected/received texts. */
-export function firstChatMismatch(
-  turn: ChatScriptTurn,
-  body: ChatRequestBody,
-): { expected: string; received: string } | undefined {
-  const list = turn.match === undefined ? [] : Array.isArray(turn.match) ? turn.match : [turn.match];
-  for (const m of list) {
-    const received = m.check(body);
-    if (received !== undefined) return { expected: m.description, received };
-  }
-  return undefined;
-}

@@ -1,104 +1,64 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { FakeOptionError, FakeScriptError } from '../errors.js';
-import { readBody, sleepUnlessClosed } from '../http.js';
-import { presentedKey, redactHeaders } from '../request-checks.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sleepUnlessClosed } from '../http.js';
+import { presentedKey } from '../request-checks.js';
+import type { FakeServerOptions, RecordedBase, ScriptedFake } from '../scripted-fake.js';
+import { Conversation, checkServerOptions, listenLoopback, parseJsonObject, recordRequest } from '../scripted-fake.js';
 import { buildCompletion, completionChunks, sseData } from './completion.js';
 import { type ChatFault, checkChatFault } from './faults.js';
 import { validateChatRequest } from './rules.js';
-import { type ChatReply, type ChatScript, firstChatMismatch } from './script.js';
+import type { ChatReply, ChatScript, ChatScriptTurn } from './script.js';
 import { type ChatRequestBody, type ChatUsage, chatErrorBody } from './wire.js';
 
-/** Options of {@link startFakeOpenAI}. */
-export interface FakeOpenAIOptions {
+/** Options of {@link startFakeOpenAI}; `chunkChars` counts the code points of a streamed content or arguments delta. */
+export interface FakeOpenAIOptions extends FakeServerOptions {
   /** The conversation to serve; replace it later with `setScript`. */
   script?: ChatScript;
   /** Faults served, in order, before any scripted reply. */
   faults?: ChatFault[];
   /** When set, requests must carry exactly `Authorization: Bearer <apiKey>`; otherwise any non-empty key is accepted. */
   apiKey?: string;
-  /** Code points per streamed content or arguments delta, at least 1. Default 24. */
-  chunkChars?: number;
 }
 
 /** One request the fake received (the key replaced by `[redacted]`). */
-export interface ChatRecordedRequest {
-  index: number;
-  method: string;
-  path: string;
-  headers: Record<string, string>;
+export interface ChatRecordedRequest extends RecordedBase {
+  /** The parsed JSON body, when it was JSON. */
   body?: ChatRequestBody;
-  stream: boolean;
-  status?: number;
+  /** The fault served, if any. */
   fault?: ChatFault['kind'];
+  /** Index of the scripted turn answered, if any. */
   turn?: number;
   usage?: ChatUsage;
-  /** Whether the client went away before the response ended. */
-  aborted: boolean;
 }
 
 /** A running fake OpenAI API. */
-export interface FakeOpenAI {
+export interface FakeOpenAI extends ScriptedFake<ChatScript, ChatFault> {
   /** Base URL including `/v1`, for `createOpenAI({ baseURL })` or `new OpenAI({ baseURL })`. */
   readonly url: string;
+  /** Every request, in arrival order. */
   readonly requests: readonly ChatRecordedRequest[];
-  readonly mismatches: readonly {
-    requestIndex: number;
-    turn: number;
-    turnName?: string;
-    expected: string;
-    received: string;
-  }[];
-  /** Queues a fault for the next request(s) (`times`, default 1). */
-  enqueueFault(fault: ChatFault, times?: number): void;
-  /** Replaces the script and rewinds to its first turn. */
-  setScript(script: ChatScript): void;
-  /** Throws {@link FakeScriptError} on any mismatch, unanswered turn or unserved fault. */
-  assertDone(): void;
-  close(): Promise<void>;
 }
 
 /**
- * Starts a fake OpenAI Chat Completions API on 127.0.0.1: `POST /v1/chat/completions` with JSON or SSE
+ * Starts a fake OpenAI Chat Completions API on 127.0.0.1 (a free port unless `port` is given): `POST /v1/chat/completions` with JSON or SSE
  * (`stream: true`, usage with `stream_options.include_usage`) replies from a script, tool calls, the real
  * error shape, and faults (rate limits, server errors, cut or malformed streams, stalls). Every request is first
  * checked against `CHAT_REQUEST_RULES`: what the real API refuses with a 400, the fake refuses too.
+ * Throws `FakeOptionError` for options it cannot honour (`chunkChars` below 1, a bad port, an invalid fault).
  *
  * @see docs/testing.md
  */
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
-  const chunkChars = options.chunkChars ?? 24;
-  if (!Number.isInteger(chunkChars) || chunkChars < 1)
-    throw new FakeOptionError('fake.invalid_option', `chunkChars must be an integer ≥ 1, got ${chunkChars}`);
-  for (const f of options.faults ?? []) checkChatFault(f);
-  let script: ChatScript = options.script ?? [];
-  let cursor = 0;
-  const faults: ChatFault[] = [...(options.faults ?? [])];
+  const { chunkChars, port: listenPort } = checkServerOptions(options);
+  const conversation = new Conversation<ChatScriptTurn, ChatRequestBody, ChatFault>(
+    'fake-openai',
+    options,
+    checkChatFault,
+  );
   const requests: ChatRecordedRequest[] = [];
-  const mismatches: FakeOpenAI['mismatches'][number][] = [];
   let counter = 0;
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, chatErrorBody('server_error', `fake-openai internal error: ${String(err)}`));
-      else res.destroy();
-    });
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    const record: ChatRecordedRequest = {
-      index: requests.length,
-      method: req.method ?? '',
-      path: req.url ?? '',
-      headers: redactHeaders(req.headers),
-      stream: false,
-      aborted: false,
-    };
-    requests.push(record);
-    res.on('close', () => {
-      if (!res.writableFinished) record.aborted = true;
-    });
+    const { record, raw } = await recordRequest(req, res, requests, {});
     const fail = (status: number, type: string, message: string, code: string | null = null, headers = {}) => {
       record.status = status;
       send(res, status, chatErrorBody(type, message, code), headers);
@@ -109,18 +69,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const key = presentedKey(req);
     if (!key || (options.apiKey !== undefined && key !== options.apiKey))
       return fail(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key');
-    let body: ChatRequestBody;
-    try {
-      body = JSON.parse(raw) as ChatRequestBody;
-    } catch {
-      return fail(400, 'invalid_request_error', 'We could not parse the JSON body of your request.');
-    }
+    const body = parseJsonObject<ChatRequestBody>(raw);
+    if (!body) return fail(400, 'invalid_request_error', 'We could not parse the JSON body of your request.');
     record.body = body;
     record.stream = body.stream === true;
     const invalid = validateChatRequest(body);
     if (invalid) return fail(400, 'invalid_request_error', invalid);
 
-    const fault = faults.shift();
+    const fault = conversation.nextFault();
     if (fault) record.fault = fault.kind;
     if (fault?.kind === 'rate_limit')
       return fail(429, 'requests', 'Rate limit reached for requests (fake-openai).', 'rate_limit_exceeded', {
@@ -140,26 +96,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         fault.code ?? null,
       );
 
-    const turnIndex = cursor;
-    const turn = script[turnIndex];
-    const mismatch = (expected: string, received: string, name?: string) => {
-      mismatches.push({
-        requestIndex: record.index,
-        turn: turnIndex,
-        ...(name ? { turnName: name } : {}),
-        expected,
-        received,
-      });
-      fail(
-        400,
-        'invalid_request_error',
-        `fake-openai script mismatch at turn ${turnIndex}${name ? ` (${name})` : ''}: expected ${expected}, received ${received}`,
-      );
-    };
-    if (!turn) return mismatch('a scripted turn', 'a request after the script ended');
-    const failed = firstChatMismatch(turn, body);
-    if (failed) return mismatch(failed.expected, failed.received, turn.name);
-    cursor++;
+    const taken = conversation.take(record.index, body);
+    if ('mismatch' in taken) return fail(400, 'invalid_request_error', taken.message);
+    const { turn, index: turnIndex } = taken;
     record.turn = turnIndex;
     const answer: ChatReply = typeof turn.reply === 'function' ? turn.reply(body) : turn.reply;
     if (answer.kind === 'error') return fail(answer.status, answer.errorType, answer.message, answer.code ?? null);
@@ -192,42 +131,18 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     res.end(sseData('[DONE]'));
   }
 
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const server = await listenLoopback(listenPort, handle, (res, err) =>
+    send(res, 500, chatErrorBody('server_error', `fake-openai internal error: ${String(err)}`)),
+  );
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `http://127.0.0.1:${server.port}/v1`,
+    port: server.port,
     requests,
-    mismatches,
-    enqueueFault(fault, times = 1) {
-      checkChatFault(fault);
-      for (let i = 0; i < times; i++) faults.push(fault);
-    },
-    setScript(next) {
-      script = next;
-      cursor = 0;
-    },
-    assertDone() {
-      const problems = [
-        ...mismatches.map(
-          (m) => `request ${m.requestIndex} at turn ${m.turn}: expected ${m.expected}, received ${m.received}`,
-        ),
-        ...(cursor < script.length ? [`${script.length - cursor} scripted turn(s) never requested`] : []),
-        ...(faults.length ? [`${faults.length} fault(s) never served`] : []),
-      ];
-      if (problems.length)
-        throw new FakeScriptError(
-          cursor < script.length && mismatches.length === 0 ? 'fake.script_unfinished' : 'fake.script_mismatch',
-          `fake-openai: ${problems.join('; ')}`,
-        );
-    },
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
+    mismatches: conversation.mismatches,
+    enqueueFault: (fault, times) => conversation.enqueueFault(fault, times),
+    setScript: (next) => conversation.setScript(next),
+    assertDone: () => conversation.assertDone(),
+    close: () => server.close(),
   };
 }
 
