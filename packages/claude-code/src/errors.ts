@@ -5,7 +5,8 @@ import { redact } from './redact.js';
 /**
  * Claude Code ended a run without doing the work: `claude_code.max_turns`,
  * `claude_code.execution_failed`, `claude_code.max_budget`, `claude_code.structured_output`,
- * `claude_code.no_result` (the run ended without a result message) or `claude_code.process` (the process failed).
+ * `claude_code.no_result` (the run ended without a result message) or `claude_code.process` (the process failed);
+ * for the `mcpServers` option, `mcp.invalid_config` (from the constructor) and `mcp.not_in_sandbox`.
  * It is a {@link ProviderError}, so the engine treats it like any failed model provider.
  */
 export class ClaudeCodeError extends ProviderError {}
