@@ -11,7 +11,7 @@ import {
 } from '@sessionhub/core';
 import { claudeCodeEnv, isRoot } from './env.js';
 import { ClaudeCodeError, resultError } from './errors.js';
-import { checkMcpCommandsInSandbox, checkMcpServers } from './mcp.js';
+import { checkMcpCommandsInSandbox, checkMcpServers, sdkMcpServers } from './mcp.js';
 import type { ClaudeCodeExecutorOptions } from './options.js';
 import { inSandbox, onHost, type Placement } from './placement.js';
 import { ProgressMapper } from './progress.js';
@@ -75,7 +75,7 @@ export class ClaudeCodeExecutor implements Executor {
       strictMcpConfig: true,
       ...(o.mcpServers
         ? {
-            mcpServers: o.mcpServers,
+            mcpServers: sdkMcpServers(o.mcpServers),
             // Over stdin, not the command line (where a server's env and headers would be visible to `ps`); an
             // executable given by path may predate that, so it keeps the command line.
             mcpServersDelivery: o.pathToClaudeCodeExecutable ? 'argv' : 'initialize',

@@ -78,3 +78,17 @@ export async function checkMcpCommandsInSandbox(
     }
   }
 }
+
+/**
+ * The servers as handed to the Agent SDK: every stdio, http and sse server `alwaysLoad: true` unless the entry says
+ * otherwise, so Claude Code connects it before the first model call and offers its tools from the first turn (it
+ * otherwise connects servers in the background, and a first turn can go without their tools).
+ */
+export function sdkMcpServers(servers: Record<string, McpServerConfig>): Record<string, McpServerConfig> {
+  return Object.fromEntries(
+    Object.entries(servers).map(([name, config]) => [
+      name,
+      config.type === 'sdk' ? config : { alwaysLoad: true, ...config },
+    ]),
+  );
+}

@@ -35,7 +35,8 @@ export interface ClaudeCodeExecutorOptions {
   pathToClaudeCodeExecutable?: string;
   /**
    * MCP servers for Claude Code, keyed by name (the Agent SDK's `mcpServers`): their tools reach the model as
-   * `mcp__<name>__<tool>`, and each call and result is a `tool_call` / `tool_result` progress event. With
+   * `mcp__<name>__<tool>`, and each call and result is a `tool_call` / `tool_result` progress event. Entries get
+   * `alwaysLoad: true` unless they set it: connected before the first model call, their tools there from turn one. With
    * `runIn: 'sandbox'` Claude Code starts stdio servers itself INSIDE the sandbox: the command and its paths are
    * the sandbox's (its PATH, the workspace at its mount point), and `http`/`sse` servers need the sandbox's
    * network. Refused with `mcp.invalid_config` at construction: a bad name or entry and, in the sandbox, an

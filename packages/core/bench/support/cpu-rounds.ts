@@ -2,14 +2,14 @@
  * Sessions per CPU second of this process for several modes of the instant-actor engine (e.g. tracing off and
  * on), in interleaved rounds, with medians: how the engine benchmark and `@sessionhub/otel`'s bench measure what
  * a listener on the hub costs. CPU time, not wall time: on a shared machine other processes' load swamps wall
- * time, and interleaving lets load drift fall on every mode alike.
+ * time, and interleaving (in alternating order) lets load drift fall on every mode alike.
  */
 import type { SessionHub } from '@sessionhub/core';
 import { instantHub, runSessions } from './instant-actors.js';
 
 /** Options of {@link sessionsPerCpuSecond}. */
 export interface CpuRoundsOptions<M extends string> {
-  /** The modes, measured in this order in every round. */
+  /** The modes, measured in this order in even rounds and in reverse in odd ones. */
   modes: readonly M[];
   /** Sessions per round. */
   sessions: number;
@@ -47,7 +47,11 @@ export async function sessionsPerCpuSecond<M extends string>(o: CpuRoundsOptions
   };
   for (const mode of o.modes) await round(mode); // warm-up (JIT)
   const rounds = Object.fromEntries(o.modes.map((m) => [m, [] as number[]])) as Record<M, number[]>;
-  for (let r = 0; r < o.rounds; r++) for (const mode of o.modes) rounds[mode].push(await round(mode));
+  // Every other round runs the modes in reverse, so whatever a round leaves behind (garbage to collect, a warmer
+  // cache) does not always fall on the same mode.
+  for (let r = 0; r < o.rounds; r++) {
+    for (const mode of r % 2 === 0 ? o.modes : [...o.modes].reverse()) rounds[mode].push(await round(mode));
+  }
   const medians = Object.fromEntries(o.modes.map((m) => [m, median(rounds[m])])) as Record<M, number>;
   return { rounds, medians };
 }
