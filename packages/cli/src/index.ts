@@ -27,5 +27,4 @@ export {
 } from './defaults/create-default-hub.js';
 export { DEFAULT_GATE_TIMEOUT_MS, detectGates, GATE_SCRIPTS } from './defaults/detect-gates.js';
 export { commitsOf, type GitRecord } from './defaults/git-record.js';
-export { INTERRUPTED } from './defaults/interruptible.js';
 export { EXIT, type ExitCode } from './exit-codes.js';

@@ -161,7 +161,8 @@ describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewr
     const interrupted = await cli.done;
     expect(interrupted.code).toBe(130);
     const id = idOf(interrupted.stdout);
-    expect(interrupted.stdout).toContain('session.interrupted');
+    // Paused through the engine (`hub.pause`), not ended: the report names the pause.
+    expect(interrupted.stdout).toContain('session.paused');
     expect(interrupted.stdout).toMatch(new RegExp(`is paused in executing: node .*src/bin\\.ts resume ${id}`));
     const shown = await runCli(['-C', dir, '--json', 'sessions', 'show', id]);
     expect(JSON.parse(shown.stdout)).toMatchObject({ type: 'cli.report', state: 'executing' });

@@ -72,5 +72,15 @@ export class CancelledError extends SessionHubError {
   }
 }
 
+/**
+ * A session was paused by `hub.pause(id)` (`session.paused`): the abort reason of its step in flight, and the
+ * `error` of its result. The session did not end; `resume(id)` runs the interrupted step again.
+ */
+export class SessionPausedError extends SessionHubError {
+  constructor(message = 'session paused; resume it to continue', options?: { cause?: unknown }) {
+    super('session.paused', message, options);
+  }
+}
+
 /** A session operation that its state does not allow (`session.not_found`, `session.invalid_state`). */
 export class SessionStateError extends SessionHubError {}

@@ -61,13 +61,11 @@ export async function demoCommand(flags: GlobalOptions & { project?: string; cas
   const replay = await startReplay(cassette);
   try {
     const ctx = await projectContext({ cwd: project });
-    const interrupt = new AbortController();
     const app = await projectHub(ctx, {
       baseURL: replay.url,
       apiKey: REPLAY_KEY,
       maxRetries: 0,
       allowUnisolated: true,
-      interrupt: interrupt.signal,
       prepareWorkspace: (dir) => copyTypeScript(dir),
     });
     const { kind, notice } = app.sandbox;
@@ -86,7 +84,6 @@ export async function demoCommand(flags: GlobalOptions & { project?: string; cas
     const handle = await app.hub.run({ request: cassette.request });
     const code = await followSession(app, handle, {
       reporter,
-      interrupt,
       divergences: () => replay.divergences(),
       cwd: project,
     });

@@ -1,8 +1,7 @@
-import type { SessionHandle, SessionResult, Store } from '@sessionhub/core';
+import { type SessionHandle, SessionPausedError, type SessionResult, type Store } from '@sessionhub/core';
 import type { CassetteRecorder } from '../cassette/recorder.js';
 import type { Divergence } from '../cassette/replay.js';
 import type { DefaultHub } from '../defaults/create-default-hub.js';
-import { INTERRUPTED } from '../defaults/interruptible.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { howToCall } from '../output/how-to-call.js';
 import type { Reporter } from '../output/reporter.js';
@@ -11,8 +10,6 @@ import { formatReport, sessionReport } from '../output/session-report.js';
 /** What following a session needs besides the hub and the handle. */
 export interface FollowOptions {
   reporter: Reporter;
-  /** Aborted by Ctrl-C: the session pauses, resumable (see `DefaultHubOptions.interrupt`). */
-  interrupt: AbortController;
   /** The divergences of a replay, read once the session stopped. */
   divergences?: () => Divergence[];
   /** Saves the cassette once the session stopped. */
@@ -26,7 +23,8 @@ export function exitCodeOf(result: SessionResult): ExitCode {
   const state = result.session.state;
   if (state === 'succeeded') return EXIT.ok;
   if (state === 'failed' || state === 'cancelled') return EXIT.sessionFailed;
-  if (result.error?.code === INTERRUPTED) return EXIT.interrupted;
+  // Paused by Ctrl-C (`hub.pause`): 130, as an interrupted command.
+  if (SessionPausedError.isInstance(result.error)) return EXIT.interrupted;
   return EXIT.paused;
 }
 
@@ -48,39 +46,40 @@ function watchEvents(handle: SessionHandle, store: Store, reporter: Reporter): P
 }
 
 /**
- * Shows a running session until it ends, pauses or waits for approval; Ctrl-C interrupts it (paused, resumable)
- * and a second Ctrl-C exits at once. Then saves the cassette, prints the report (with what the session committed)
- * and returns the exit code.
+ * Shows a running session until it ends, pauses or waits for approval; Ctrl-C pauses it (`hub.pause`: the step in
+ * flight stops, the session stays in its phase, resumable) and a second Ctrl-C exits at once. Then saves the
+ * cassette, prints the report (with what the session committed) and returns the exit code.
  */
 export async function followSession(app: DefaultHub, handle: SessionHandle, opts: FollowOptions): Promise<ExitCode> {
-  const { reporter, interrupt } = opts;
+  const { reporter } = opts;
   const command = howToCall();
   const cli = `${command}${opts.cwd ? ` -C ${opts.cwd}` : ''}`;
   let interrupts = 0;
+  let pausedByUser!: () => void;
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    pausedByUser = () => resolve('interrupted');
+  });
   const onSigint = () => {
     interrupts++;
     if (interrupts > 1) process.exit(EXIT.interrupted);
-    reporter.notice('interrupting: stopping the current step (Ctrl-C again to exit at once)');
-    interrupt.abort();
+    reporter.notice('interrupting: pausing the session (Ctrl-C again to exit at once)');
+    // Resolves once the pause is durable; a session that ended meanwhile is reported as it ended.
+    app.hub.pause(handle.id).then(pausedByUser, pausedByUser);
   };
   process.on('SIGINT', onSigint);
   try {
     const watched = watchEvents(handle, app.store, reporter);
-    const interrupted = new Promise<'interrupted'>((resolve) =>
-      interrupt.signal.addEventListener('abort', () => resolve('interrupted'), { once: true }),
-    );
     const first = await Promise.race([watched, handle.result.then(() => 'result' as const), interrupted]);
-    if (
-      first === 'approval' ||
-      (first === 'interrupted' && (await app.hub.get(handle.id))?.state === 'awaiting_approval')
-    ) {
+    // Paused by Ctrl-C while it waited for approval (the pause may settle the result first): say how to decide.
+    const pausedWaiting = interrupts > 0 && (await app.hub.get(handle.id))?.state === 'awaiting_approval';
+    if (first === 'approval' || pausedWaiting) {
       const session = await app.hub.get(handle.id);
       reporter.notice(session?.instruction ? `\n${session.instruction}\n` : '');
       reporter.notice(
         `Session ${handle.id} waits for approval: ${cli} approve ${handle.id}   (or: ${cli} reject ${handle.id} "<reason>")`,
       );
       reporter.report('', { id: handle.id, state: 'awaiting_approval' });
-      return first === 'approval' ? EXIT.paused : EXIT.interrupted;
+      return pausedWaiting ? EXIT.interrupted : EXIT.paused;
     }
     const result = await handle.result;
     await watched.catch(() => undefined);

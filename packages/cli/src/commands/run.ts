@@ -38,10 +38,8 @@ export async function runCommand(words: string[], flags: RunFlags): Promise<Exit
   }
   if (!request) throw badInput('cli.no_request', 'say what the session should achieve: sessionhub run "<request>"');
   const reporter = createReporter(outputMode(flags));
-  const interrupt = new AbortController();
   const recorder = flags.record ? new CassetteRecorder(request) : undefined;
   const overrides: HubOverrides = {
-    interrupt: interrupt.signal,
     ...(flags.unisolated ? { allowUnisolated: true } : {}),
     ...(flags.sandbox ? { sandbox: flags.sandbox } : {}),
     ...(replay ? { baseURL: replay.url, apiKey: REPLAY_KEY, maxRetries: 0 } : {}),
@@ -56,7 +54,6 @@ export async function runCommand(words: string[], flags: RunFlags): Promise<Exit
     reporter.notice(`session ${handle.id}`);
     return await followSession(app, handle, {
       reporter,
-      interrupt,
       ...(replay ? { divergences: () => replay.divergences() } : {}),
       ...(recorder && flags.record ? { record: { recorder, file: resolve(flags.record) } } : {}),
     });

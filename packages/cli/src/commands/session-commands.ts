@@ -62,9 +62,7 @@ export async function continueCommand(
 ): Promise<ExitCode> {
   const ctx = await projectContext(flags);
   const reporter = createReporter(outputMode(flags));
-  const interrupt = new AbortController();
   const app = await projectHub(ctx, {
-    interrupt: interrupt.signal,
     ...(flags.unisolated ? { allowUnisolated: true } : {}),
     ...(await policyFor(ctx, id)),
   });
@@ -87,7 +85,7 @@ export async function continueCommand(
     }
     return notFound(error);
   }
-  return followSession(app, handle, { reporter, interrupt });
+  return followSession(app, handle, { reporter });
 }
 
 /** `sessionhub reject <id> [reason]` and `sessionhub cancel <id>`: end a session without running anything. */

@@ -104,13 +104,9 @@ export async function templatesCommand(
 async function useTemplate(name: string | undefined, flags: TemplateFlags): Promise<ExitCode> {
   if (!name) throw badInput('cli.usage', 'templates use <name>');
   const ctx = await projectContext(flags);
-  const interrupt = new AbortController();
-  const app = await projectHub(ctx, {
-    interrupt: interrupt.signal,
-    ...(flags.unisolated ? { allowUnisolated: true } : {}),
-  });
+  const app = await projectHub(ctx, flags.unisolated ? { allowUnisolated: true } : {});
   const reporter = createReporter(outputMode(flags));
   const handle = await app.hub.run({ template: name, variables: variables(flags.var) });
   reporter.notice(`session ${handle.id}`);
-  return followSession(app, handle, { reporter, interrupt });
+  return followSession(app, handle, { reporter });
 }

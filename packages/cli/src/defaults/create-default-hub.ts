@@ -18,7 +18,6 @@ import type { GateConfig } from '../config/schema.js';
 import { type ChooseSandboxOptions, chooseSandbox, type SandboxChoice, type SandboxKind } from './choose-sandbox.js';
 import { detectGates } from './detect-gates.js';
 import { commitsOf, type GitRecord, preparedWorkspaces } from './git-record.js';
-import { interruptibleActors } from './interruptible.js';
 
 /** The store file, relative to the project, when none is given. */
 export const DEFAULT_STORE_PATH = `${CONFIG_DIR}/sessionhub.db`;
@@ -65,11 +64,6 @@ export interface DefaultHubOptions {
   policy?: SessionHubPolicy;
   /** The engine's id in session claims. Default a random one. */
   engineId?: string;
-  /**
-   * Aborting it stops the step in flight and leaves the session paused in its phase, resumable with `resume`,
-   * instead of cancelled (the CLI's Ctrl-C).
-   */
-  interrupt?: AbortSignal;
   signal?: AbortSignal;
 }
 
@@ -179,7 +173,7 @@ export async function createDefaultHub(options: DefaultHubOptions): Promise<Defa
     maxRetries: options.maxRetries ?? 2,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const base = {
+  const actors = {
     planner: new AnthropicPlanner({ client, ...(options.models?.planner ? { model: options.models.planner } : {}) }),
     executor: new AnthropicExecutor({
       client,
@@ -187,7 +181,6 @@ export async function createDefaultHub(options: DefaultHubOptions): Promise<Defa
     }),
     verifier: new CommandVerifier({ gates: gates.map((g) => ({ ...g })) }),
   };
-  const actors = options.interrupt ? interruptibleActors(base, options.interrupt) : base;
   const prepare = options.prepareWorkspace;
   const workspaceOption: WorkspaceResolver | WorkspaceProvider = git
     ? prepare

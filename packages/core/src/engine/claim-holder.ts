@@ -65,3 +65,15 @@ function procMarker(which: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Whether a claim keeps this engine from driving a session: another engine's, not run out, and its holder
+ * not known to be gone.
+ */
+export function heldElsewhere(
+  claim: { owner: string; until: number; holder?: Partial<ClaimHolder> },
+  engineId: string,
+  now: number,
+): boolean {
+  return claim.owner !== engineId && claim.until > now && !holderIsDead(claim.holder);
+}

@@ -1,8 +1,8 @@
 import { SessionStateError } from '../errors.js';
 import type { Usage } from '../model/usage.js';
-import type { ActiveSession } from './active-session.js';
 import { checkBudgets } from './budgets.js';
 import type { SessionBudgets } from './options.js';
+import type { RunningSession } from './running-session.js';
 
 /** A decision on a waiting session: approve (with raised budgets for a budget pause) or reject. */
 export interface Decision {
@@ -96,26 +96,31 @@ export class DecisionBox {
 }
 
 /** Refuses a decision the session cannot take now. */
-export function checkDecision(active: ActiveSession, decision: Decision, requireApproval: boolean, now: number): void {
-  const id = active.handle.id;
-  if (active.controller.signal.aborted || active.paused) {
+export function checkDecision(
+  running: RunningSession,
+  decision: Decision,
+  requireApproval: boolean,
+  now: number,
+): void {
+  const id = running.handle.id;
+  if (running.controller.signal.aborted || running.paused) {
     throw new SessionStateError('session.invalid_state', `session ${id} is being cancelled or has stopped`);
   }
-  if (active.budgetWait) {
+  if (running.budgetWait) {
     if (decision.approved) {
-      const { usage, createdAt } = active.runner.session;
-      checkRaise(id, { ...active.budgets, ...decision.raiseBudget }, usage, now - Date.parse(createdAt));
+      const { usage, createdAt } = running.runner.session;
+      checkRaise(id, { ...running.budgets, ...decision.raiseBudget }, usage, now - Date.parse(createdAt));
     }
     return;
   }
   if (decision.raiseBudget) {
     throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
   }
-  const waitingOrBefore = ['created', 'planning', 'awaiting_approval'].includes(active.runner.state);
-  if (!requireApproval || active.approvalDecided || !waitingOrBefore) {
+  const waitingOrBefore = ['created', 'planning', 'awaiting_approval'].includes(running.runner.state);
+  if (!requireApproval || running.approvalDecided || !waitingOrBefore) {
     throw new SessionStateError(
       'session.invalid_state',
-      `session ${id} is ${active.runner.state}, not awaiting approval`,
+      `session ${id} is ${running.runner.state}, not awaiting approval`,
     );
   }
 }

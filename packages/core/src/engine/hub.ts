@@ -1,15 +1,21 @@
 import { EventEmitter } from 'eventemitter3';
-import { CancelledError, SessionHubError, SessionStateError, StoreError, TemplateError } from '../errors.js';
-import type { NewSessionEvent, SessionEvent, SessionEventOf, SessionEventType } from '../model/events.js';
-import type { ExecutionReport, Verdict } from '../model/report.js';
-import type { Session, SessionInput } from '../model/session.js';
+import {
+  CancelledError,
+  SessionHubError,
+  SessionPausedError,
+  SessionStateError,
+  StoreError,
+  TemplateError,
+} from '../errors.js';
+import type { SessionEvent, SessionEventOf, SessionEventType } from '../model/events.js';
+import { isTerminal, type Session, type SessionInput } from '../model/session.js';
 import { emptyUsage } from '../model/usage.js';
 import { checkPortVersions } from '../ports/check-versions.js';
-import type { ActiveSession, Opened, SessionHandle, SessionResult } from './active-session.js';
 import { checkError, checkInstruction } from './boundary.js';
 import { budgetError } from './budgets.js';
-import { holderIsDead } from './claim-holder.js';
+import { heldElsewhere } from './claim-holder.js';
 import { checkDecision, checkRaise, type Decision, DecisionBox, validLimits } from './decisions.js';
+import { driveSession, type EngineLoan } from './drive-session.js';
 import { SESSION_PAUSED, type SessionListeners, sessionEvents } from './event-stream.js';
 import { isolateListeners } from './listener-isolation.js';
 import {
@@ -20,15 +26,23 @@ import {
   type SessionBudgets,
   type SessionHubOptions,
 } from './options.js';
+import { type OwnerRequest, type RequestDeps, requestOfOwner } from './owner-requests.js';
 import { createRedactor, type Redactor, secretsFromEnv } from './redaction.js';
-import { applyEvent, initialReplay, type ReplayedState, replay, requestedDecision } from './replay.js';
+import { initialReplay, type ReplayedState, replay, requestedDecision } from './replay.js';
+import {
+  endedResult,
+  type Opened,
+  type RunningSession,
+  type SessionHandle,
+  type SessionResult,
+  sessionFromLog,
+} from './running-session.js';
 import { Semaphore } from './semaphore.js';
-import { type EngineParts, runSession } from './session-run.js';
 import { fillTemplate } from './templates.js';
 import { interval } from './wall-timer.js';
 import { WriteAheadRunner } from './write-ahead-runner.js';
 
-export type { SessionHandle, SessionResult } from './active-session.js';
+export type { SessionHandle, SessionResult } from './running-session.js';
 
 /** Events of {@link SessionHub.emitter}: `event` for every event, and each event under its own type. */
 export type SessionHubEventMap = { event: [SessionEvent] } & {
@@ -41,6 +55,12 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/** Options of `pause`. */
+export interface PauseOptions {
+  /** Aborting it stops waiting for the session to stop (the pause still takes effect). */
+  signal?: AbortSignal;
+}
+
 /** How a stored session is opened: to cancel it, or to hand it a decision. */
 interface OpenOptions extends RunOptions {
   cancel?: boolean;
@@ -50,13 +70,18 @@ interface OpenOptions extends RunOptions {
 /**
  * The write-ahead session engine. Create it with {@link createSessionHub}.
  *
+ * One session's path: this class takes the call (`run`, `resume`, ...), opens the session (replays its log,
+ * claims it) and starts it; `driveSession` (`drive-session.ts`) drives it on this engine until it ends or
+ * stops; `runLifecycle` (`lifecycle.ts`) runs its steps in order; each step goes through
+ * `WriteAheadRunner.step` (`write-ahead-runner.ts`), the session's only writer.
+ *
  * Who drives a session: the engine holding its live claim (`session.claimed` in the log). An engine
  * claims a session when it runs or opens it (`run`, `resume`, `approve`, `reject`, `cancel`), renews
  * the claim while it runs it, and makes every write conditional on the last seq it knows, so a second
  * engine's write can never interleave. On another engine, `resume` is refused with `SessionStateError`
  * `session.owned_elsewhere` until the claim runs out (the owner died, or at once when it ran on this host
- * and its process is gone) or is released (the session paused); `approve`, `reject` and `cancel` are
- * recorded in the log for the owner (`decision.requested`), which reads and applies them.
+ * and its process is gone) or is released (the session paused); `approve`, `reject`, `cancel` and `pause`
+ * are recorded in the log for the owner (`decision.requested`), which reads and applies them.
  */
 export class SessionHub {
   /**
@@ -69,12 +94,15 @@ export class SessionHub {
   private readonly policy: ResolvedPolicy;
   private readonly redact: Redactor;
   private readonly semaphore: Semaphore;
-  private readonly active = new Map<string, ActiveSession>();
+  /** The sessions this engine drives, from their claim until they end or stop. */
+  private readonly running = new Map<string, RunningSession>();
   private readonly loading = new Map<string, Promise<Opened>>();
   private readonly listeners: SessionListeners = new Map();
   private readonly now: () => number;
-  /** What a running session needs from this engine. */
-  private readonly parts: EngineParts;
+  /** What this engine lends every session it drives. */
+  private readonly loan: EngineLoan;
+  /** What asking another engine's session of something needs. */
+  private readonly asking: RequestDeps;
   /** Renews the claims of the sessions running here (one timer per engine, while any runs). */
   private stopRenewing: (() => void) | undefined;
 
@@ -86,7 +114,7 @@ export class SessionHub {
     this.semaphore = new Semaphore(this.policy.concurrency);
     this.now = options.now ?? Date.now;
     this.engineId = options.engineId ?? crypto.randomUUID();
-    this.parts = {
+    this.loan = {
       options,
       policy: this.policy,
       redact: this.redact,
@@ -94,12 +122,19 @@ export class SessionHub {
       now: this.now,
       notifyPaused: (id) => this.notifyPaused(id),
       forget: (id) => {
-        this.active.delete(id);
-        if (this.active.size === 0) {
+        this.running.delete(id);
+        if (this.running.size === 0) {
           this.stopRenewing?.();
           this.stopRenewing = undefined;
         }
       },
+    };
+    this.asking = {
+      store: options.store,
+      redact: this.redact,
+      engineId: this.engineId,
+      now: this.now,
+      policy: this.policy,
     };
     this.emitter = isolateListeners(new EventEmitter<SessionHubEventMap>(), (error, args) =>
       options.onListenerError?.(error, args[0] as SessionEvent),
@@ -148,10 +183,10 @@ export class SessionHub {
     // append; a session that crashes before that has no events yet and is resumed from its record.
     const replayed = initialReplay();
     replayed.input = input;
-    const active = this.prepare(session, replayed, opts.signal);
-    active.runner.record({ type: 'session.created', sessionId: session.id, input });
-    this.start(active, opts.signal);
-    return active.handle;
+    const running = this.prepare(session, replayed, opts.signal);
+    running.runner.record({ type: 'session.created', sessionId: session.id, input });
+    this.start(running, opts.signal);
+    return running.handle;
   }
 
   /**
@@ -166,7 +201,7 @@ export class SessionHub {
    */
   async resume(id: string, opts: RunOptions = {}): Promise<SessionHandle> {
     const opened = await this.open(id, opts);
-    return 'handle' in opened ? opened.handle : opened.active.handle;
+    return 'handle' in opened ? opened.handle : opened.running.handle;
   }
 
   /**
@@ -179,12 +214,57 @@ export class SessionHub {
    *   over while it was being cancelled here. Rejects with the store's error when nothing could be written.
    */
   async cancel(id: string): Promise<void> {
-    const opened = await this.openOrRequest(id, { cancel: true }, undefined);
+    const opened = await this.openOrRequest(id, { cancel: true }, { kind: 'cancel' });
     if (opened === 'requested' || 'handle' in opened) return;
-    opened.active.controller.abort(new CancelledError());
+    opened.running.controller.abort(new CancelledError());
     // A store failure rejects here; a session another engine took over meanwhile was not cancelled.
-    const { error } = await opened.active.handle.result;
-    if (SessionStateError.isInstance(error) && error.code === 'session.owned_elsewhere') throw error;
+    const { error } = await opened.running.handle.result;
+    if (ownedElsewhere(error)) throw error;
+    // Paused here just before the cancel reached it: it is stored now, and cancelled from there.
+    if (SessionPausedError.isInstance(error)) await this.cancel(id);
+  }
+
+  /**
+   * Pauses a session without ending it. On the engine that drives it: aborts the step in flight (its signal's
+   * reason is a {@link SessionPausedError}), which gets its `step.failed` (it runs again on `resume`, as after
+   * a crash), releases the claim (`session.released`, no `session.finished`), and resolves once that is
+   * durable; the handle's `result` resolves with the session in the phase it was in and `error` the
+   * `SessionPausedError` (also `session.error`, `session.paused`). A session waiting for approval pauses too.
+   * While another live engine drives it, records the pause for that engine (`decision.requested` `pause`)
+   * and resolves once the request is durable: recorded, not yet applied.
+   *
+   * @throws {SessionStateError} `session.not_found`; `session.invalid_state` for a session that has ended (also
+   *   one that ended before the pause reached it); `session.not_running` when no engine drives it (it is
+   *   paused already, or stopped with a crashed engine); `session.owned_elsewhere` when another engine took it
+   *   over meanwhile.
+   */
+  async pause(id: string, opts: PauseOptions = {}): Promise<void> {
+    opts.signal?.throwIfAborted();
+    let running = this.running.get(id);
+    const loading = this.loading.get(id);
+    if (!running && loading) {
+      const opened = await abortable(loading, opts.signal);
+      if ('running' in opened) running = opened.running;
+    }
+    if (running) {
+      running.controller.abort(new SessionPausedError());
+      const { session, error } = await abortable(running.handle.result, opts.signal);
+      if (ownedElsewhere(error)) throw error;
+      if (isTerminal(session.state)) {
+        throw new SessionStateError('session.invalid_state', `session ${id} ended (${session.state}) before it paused`);
+      }
+      return;
+    }
+    const session = await this.get(id, opts);
+    if (!session) throw new SessionStateError('session.not_found', `session ${id} not found`);
+    if (isTerminal(session.state)) {
+      throw new SessionStateError('session.invalid_state', `session ${id} has ended (${session.state})`);
+    }
+    if (await requestOfOwner(this.asking, id, { kind: 'pause' })) return;
+    throw new SessionStateError(
+      'session.not_running',
+      `session ${id} is not running on any engine (it is paused, or stopped with its engine); resume it to continue`,
+    );
   }
 
   /**
@@ -214,25 +294,25 @@ export class SessionHub {
 
   /** A session's events: the stored log, then live ones until it ends or pauses, or the signal aborts. */
   events(id: string, opts: RunOptions = {}): AsyncIterable<SessionEvent> {
-    const running = (sessionId: string) =>
-      this.loading.has(sessionId) || (this.active.has(sessionId) && !this.active.get(sessionId)?.paused);
+    const isRunning = (sessionId: string) =>
+      this.loading.has(sessionId) || (this.running.has(sessionId) && !this.running.get(sessionId)?.paused);
     return {
-      [Symbol.asyncIterator]: () => sessionEvents(this.options.store, this.listeners, id, opts.signal, running),
+      [Symbol.asyncIterator]: () => sessionEvents(this.options.store, this.listeners, id, opts.signal, isRunning),
     };
   }
 
   /** Resolves when no session runs on this engine. */
   async idle(): Promise<void> {
-    while (this.active.size > 0 || this.loading.size > 0) {
-      await Promise.allSettled([...this.active.values()].map((a) => a.handle.result));
+    while (this.running.size > 0 || this.loading.size > 0) {
+      await Promise.allSettled([...this.running.values()].map((r) => r.handle.result));
       await Promise.allSettled([...this.loading.values()]);
     }
   }
 
   /** The session as this engine runs it, loading it from the store first if needed (once, however many callers). */
   private open(id: string, opts: OpenOptions): Promise<Opened> {
-    const active = this.active.get(id);
-    if (active) return Promise.resolve({ active });
+    const running = this.running.get(id);
+    if (running) return Promise.resolve({ running });
     const loading = this.loading.get(id);
     if (loading) return loading;
     const opened = this.load(id, opts).finally(() => {
@@ -244,8 +324,8 @@ export class SessionHub {
 
   private async decide(id: string, decision: Decision): Promise<void> {
     if (decision.raiseBudget) validLimits(decision.raiseBudget);
-    let active = this.active.get(id);
-    if (!active && !this.loading.has(id)) {
+    let running = this.running.get(id);
+    if (!running && !this.loading.has(id)) {
       const session = await this.get(id);
       if (!session) throw new SessionStateError('session.not_found', `session ${id} not found`);
       if (session.state !== 'awaiting_approval') {
@@ -263,8 +343,8 @@ export class SessionHub {
         throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
       }
     }
-    if (!active) {
-      const opened = await this.openOrRequest(id, { decide: true }, decision);
+    if (!running) {
+      const opened = await this.openOrRequest(id, { decide: true }, { kind: 'decide', decision });
       if (opened === 'requested') return;
       if ('handle' in opened) {
         const { session } = await opened.handle.result;
@@ -273,71 +353,26 @@ export class SessionHub {
           `session ${id} is ${session.state}, not awaiting approval`,
         );
       }
-      active = opened.active;
+      running = opened.running;
     }
-    checkDecision(active, decision, this.policy.requireApproval, this.now());
-    await active.decisions.offer(decision);
+    checkDecision(running, decision, this.policy.requireApproval, this.now());
+    await running.decisions.offer(decision);
   }
 
   /**
    * Opens a session to cancel it or hand it a decision; while another live engine drives it, records the
-   * decision in its log for that engine instead (`decision.requested`), and resolves `requested` once it is
-   * durable. `decision` undefined means cancel.
+   * request in its log for that engine instead (`decision.requested`), and resolves `requested` once it is
+   * durable.
    */
-  private async openOrRequest(
-    id: string,
-    opts: OpenOptions,
-    decision: Decision | undefined,
-  ): Promise<Opened | 'requested'> {
+  private async openOrRequest(id: string, opts: OpenOptions, request: OwnerRequest): Promise<Opened | 'requested'> {
     for (let tries = 0; ; tries++) {
       try {
         return await this.open(id, opts);
       } catch (err) {
         if (!ownedElsewhere(err) || tries >= 2) throw err;
       }
-      if (await this.request(id, decision)) return 'requested';
+      if (await requestOfOwner(this.asking, id, request)) return 'requested';
     }
-  }
-
-  /**
-   * Appends a decision request for the engine that holds the session's live claim, conditionally on the
-   * log it read (so it never lands after the session's ending or a release); re-reads and retries when the
-   * owner wrote meanwhile. Returns false when no other live engine holds the session (open it here instead).
-   */
-  private async request(id: string, decision: Decision | undefined): Promise<boolean> {
-    const store = this.options.store;
-    const r = replay(await store.readEvents(id));
-    for (let tries = 0; tries < 100; tries++) {
-      if (r.terminal) {
-        if (!decision) return true;
-        throw new SessionStateError('session.invalid_state', `session ${id} has ended (${r.terminal.state})`);
-      }
-      const claim = r.claim;
-      const foreign = claim && claim.owner !== this.engineId && claim.until > this.now() && !holderIsDead(claim.holder);
-      if (!foreign) return false;
-      if (decision) checkRequest(id, decision, r, this.policy);
-      const event: NewSessionEvent = decision
-        ? {
-            type: 'decision.requested',
-            sessionId: id,
-            decision: decision.approved ? 'approve' : 'reject',
-            by: this.engineId,
-            ...(decision.reason ? { reason: decision.reason } : {}),
-            ...(decision.raiseBudget ? { raiseBudget: decision.raiseBudget } : {}),
-          }
-        : { type: 'decision.requested', sessionId: id, decision: 'cancel', by: this.engineId };
-      try {
-        await store.appendEvents(id, [this.redact(event)], { expectedSeq: r.lastSeq });
-        return true;
-      } catch (err) {
-        if (!(StoreError.isInstance(err) && err.code === 'store.conflict')) throw err;
-      }
-      for (const e of await store.readEvents(id, { fromSeq: r.lastSeq + 1 })) applyEvent(r, e);
-    }
-    throw new SessionStateError(
-      'session.owned_elsewhere',
-      `session ${id}: the decision could not be recorded, its owner kept writing; try again`,
-    );
   }
 
   private async load(id: string, opts: OpenOptions): Promise<Opened> {
@@ -356,11 +391,11 @@ export class SessionHub {
               fixAttempts: replayed.fixAttempts,
               ...(error ? { error } : {}),
             });
-      return { handle: this.finishedHandle(repaired, replayed) };
+      return { handle: this.stoppedHandle(endedResult(repaired, replayed)) };
     }
     const claim = replayed.claim;
     // A live claim of another engine blocks, unless its process is known to be gone (same host, pid dead).
-    if (claim && claim.owner !== this.engineId && claim.until > this.now() && !holderIsDead(claim.holder)) {
+    if (claim && heldElsewhere(claim, this.engineId, this.now())) {
       throw new SessionStateError(
         'session.owned_elsewhere',
         `session ${id} is run by engine ${claim.owner} until ${new Date(claim.until).toISOString()}; ` +
@@ -375,28 +410,14 @@ export class SessionHub {
       return { handle: this.stoppedHandle({ session: stored, error }) };
     }
     replayed.input ??= stored.input;
-    const session: Session = {
-      ...stored,
-      state: replayed.state,
-      usage: replayed.usage,
-      fixAttempts: replayed.fixAttempts,
-      ...(replayed.input ? { input: replayed.input } : {}),
-      ...(replayed.instruction
-        ? {
-            instruction: replayed.instruction.text,
-            name: replayed.instruction.name,
-            version: replayed.instruction.version,
-          }
-        : {}),
-      ...(replayed.summary !== undefined ? { summary: replayed.summary } : {}),
-    };
-    const active = this.prepare(session, replayed, opts.signal);
-    if (!replayed.lastSeq) active.runner.record({ type: 'session.created', sessionId: id, input: stored.input });
+    const session = sessionFromLog(stored, replayed);
+    const running = this.prepare(session, replayed, opts.signal);
+    if (!replayed.lastSeq) running.runner.record({ type: 'session.created', sessionId: id, input: stored.input });
     // A paused session being resumed: its outage error no longer describes it.
-    if (session.error && !replayed.budgetWait) active.runner.clearError();
+    if (session.error && !replayed.budgetWait) running.runner.clearError();
     // Claim the session before anything runs: if another engine claimed it meanwhile, this write fails.
     try {
-      await active.runner.claimNow();
+      await running.runner.claimNow();
     } catch (err) {
       if (StoreError.isInstance(err) && err.code === 'store.conflict') {
         throw new SessionStateError('session.owned_elsewhere', `session ${id} was claimed by another engine meanwhile`);
@@ -404,20 +425,10 @@ export class SessionHub {
       throw err;
     }
     // Opened to cancel it: nothing of it runs again.
-    if (opts.cancel || replayed.cancelRequested) active.controller.abort(new CancelledError());
-    if (requested && !opts.decide) active.decisions.offer(requested).catch(() => undefined);
-    this.start(active, opts.signal);
-    return { active };
-  }
-
-  private finishedHandle(session: Session, replayed: ReplayedState): SessionHandle {
-    const info = replayed.terminal?.error;
-    const result: SessionResult = info ? { session, error: new SessionHubError(info.code, info.message) } : { session };
-    for (const [stepId, output] of replayed.finished) {
-      if (stepId.startsWith('execute:')) result.report = output as ExecutionReport;
-      if (stepId.startsWith('verify:')) result.verdict = output as Verdict;
-    }
-    return this.stoppedHandle(result);
+    if (opts.cancel || replayed.cancelRequested) running.controller.abort(new CancelledError());
+    if (requested && !opts.decide) running.decisions.offer(requested).catch(() => undefined);
+    this.start(running, opts.signal);
+    return { running };
   }
 
   /** The handle of a session that does not run here: its result is known. */
@@ -431,10 +442,10 @@ export class SessionHub {
   }
 
   /** Builds the in-memory session without starting it (or registering it as running here). */
-  private prepare(session: Session, replayed: ReplayedState, signal?: AbortSignal): ActiveSession {
+  private prepare(session: Session, replayed: ReplayedState, signal?: AbortSignal): RunningSession {
     const controller = new AbortController();
     const budgets: SessionBudgets = { ...this.policy.budgets, ...replayed.raisedBudgets };
-    let active: ActiveSession | undefined;
+    let running: RunningSession | undefined;
     const runner = new WriteAheadRunner(
       {
         store: this.options.store,
@@ -447,7 +458,7 @@ export class SessionHub {
         owner: this.engineId,
         leaseMs: this.policy.leaseMs,
         onRequest: (e) => {
-          if (active) this.applyRequest(active, e);
+          if (running) this.applyRequest(running, e);
         },
       },
       replayed,
@@ -459,7 +470,7 @@ export class SessionHub {
     });
     // A store failure rejects `result`; keep it from becoming an unhandled rejection when nobody awaits.
     result.catch(() => undefined);
-    active = {
+    running = {
       handle: {
         id: session.id,
         events: this.events(session.id),
@@ -475,42 +486,50 @@ export class SessionHub {
       settle: resolveResult,
     };
     if (signal?.aborted) controller.abort(new CancelledError());
-    return active;
+    return running;
   }
 
-  /** Applies a decision another engine recorded for this session; one the session no longer takes is dropped. */
-  private applyRequest(active: ActiveSession, e: SessionEventOf<'decision.requested'>): void {
-    const decision = requestedDecision(e);
-    if (!decision) {
-      active.controller.abort(new CancelledError());
+  /**
+   * Applies a request another engine recorded for this session: a cancel or a pause aborts its work; a decision
+   * is offered to it, or dropped when the session no longer takes one.
+   */
+  private applyRequest(running: RunningSession, e: SessionEventOf<'decision.requested'>): void {
+    if (e.decision === 'cancel' || e.decision === 'pause') {
+      const reason =
+        e.decision === 'cancel'
+          ? new CancelledError()
+          : new SessionPausedError(`session paused by engine ${e.by}; resume it to continue`);
+      running.controller.abort(reason);
       return;
     }
+    const decision = requestedDecision(e);
+    if (!decision) return;
     try {
-      checkDecision(active, decision, this.policy.requireApproval, this.now());
+      checkDecision(running, decision, this.policy.requireApproval, this.now());
     } catch {
       return;
     }
-    active.decisions.offer(decision).catch(() => undefined);
+    running.decisions.offer(decision).catch(() => undefined);
   }
 
   /** Registers a prepared session as running here and drives it in the background. */
-  private start(active: ActiveSession, signal?: AbortSignal): void {
+  private start(running: RunningSession, signal?: AbortSignal): void {
     // Only now does it run here: until its claim is written, callers wait for the load instead.
-    this.active.set(active.handle.id, active);
+    this.running.set(running.handle.id, running);
     // At most a second apart, so a claim lost during a stall is noticed soon after (also with a test clock).
     // It also reads each session's log tail for decisions made on other engines.
     this.stopRenewing ??= interval(Math.min(this.policy.leaseMs / 3, 1_000, this.policy.decisionPollMs), () => {
-      for (const a of this.active.values()) {
-        if (a.paused) continue;
-        a.runner.renewClaim().catch(() => undefined);
-        a.runner.pollRequests().catch(() => undefined);
+      for (const r of this.running.values()) {
+        if (r.paused) continue;
+        r.runner.renewClaim().catch(() => undefined);
+        r.runner.pollRequests().catch(() => undefined);
       }
     });
-    const { controller } = active;
+    const { controller } = running;
     const onAbort = () => controller.abort(new CancelledError());
     signal?.addEventListener('abort', onAbort, { once: true });
-    active.settle(
-      runSession(this.parts, active).finally(() => {
+    running.settle(
+      driveSession(this.loan, running).finally(() => {
         // The caller's signal may outlive the session (a server's): leave no listener on it.
         signal?.removeEventListener('abort', onAbort);
       }),
@@ -535,19 +554,15 @@ function ownedElsewhere(err: unknown): boolean {
   return SessionStateError.isInstance(err) && (err as SessionStateError).code === 'session.owned_elsewhere';
 }
 
-/** Refuses a requested decision the session, as its log stands, does not accept (as `checkDecision` does). */
-function checkRequest(id: string, decision: Decision, r: ReplayedState, policy: ResolvedPolicy): void {
-  if (r.requested) {
-    throw new SessionStateError('session.invalid_state', `session ${id} already has a decision requested`);
-  }
-  if (r.cancelRequested) throw new SessionStateError('session.invalid_state', `session ${id} is being cancelled`);
-  // A raise was checked against the session's usage before (`decide`).
-  if (r.budgetWait) return;
-  if (decision.raiseBudget)
-    throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
-  if (!policy.requireApproval || r.approvalDecided || r.state !== 'awaiting_approval') {
-    throw new SessionStateError('session.invalid_state', `session ${id} is ${r.state}, not awaiting approval`);
-  }
+/** Resolves as `promise` does, or rejects with the signal's reason once it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Creates the write-ahead session engine. See docs/engine.md. */

@@ -1,12 +1,23 @@
 /**
- * The write-ahead session engine. One session's path: `hub.ts` (`run`/`resume`/decisions, claims) →
- * `session-driver.ts` (the lifecycle) → `plan-step.ts` / `foundation-step.ts` (the steps' bodies) →
- * `write-ahead-runner.ts` (the write-ahead rule: every write, in order, conditional, before its side effect).
+ * The write-ahead session engine. One session's path, file by file:
+ *
+ * 1. `hub.ts`: `SessionHub` takes the call (`run`, `resume`, `pause`, `cancel`, `approve`, `reject`), opens the
+ *    session (replays its log: `replay.ts`), claims it, and keeps it as a `RunningSession` (`running-session.ts`).
+ *    Calls for a session another engine drives are recorded for that engine (`owner-requests.ts`).
+ * 2. `drive-session.ts`: `driveSession(engine: EngineLoan, running)` drives it on this engine: a concurrency
+ *    slot, the wall-time timer, a pending budget decision (`approval.ts`), then how it stopped: ended, paused,
+ *    or taken over.
+ * 3. `lifecycle.ts`: `runLifecycle(LifecycleDeps)`, the steps in order: plan, approve, execute, verify, commit,
+ *    fix, foundation.
+ * 4. The longer steps' bodies: `workspace-check.ts`, `plan-step.ts` (with `boundary.ts`), `foundation-step.ts`.
+ * 5. `write-ahead-runner.ts`: `WriteAheadRunner`, the write-ahead rule and the session's only writer; a step's
+ *    body sees a `StepContext`. Every write is redacted (`redaction.ts`) and budget-checked (`budgets.ts`).
  */
 export { checkInstruction, type InstructionCheck } from './boundary.js';
 export { checkBudgets } from './budgets.js';
 export {
   createSessionHub,
+  type PauseOptions,
   type RunOptions,
   type SessionHandle,
   SessionHub,

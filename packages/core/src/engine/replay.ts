@@ -33,9 +33,9 @@ export interface ReplayedState {
   cancelRequested?: boolean;
 }
 
-/** The decision a `decision.requested` event asks for (undefined for a cancel). */
+/** The decision a `decision.requested` event asks for (undefined for a cancel or a pause). */
 export function requestedDecision(e: SessionEventOf<'decision.requested'>): Decision | undefined {
-  if (e.decision === 'cancel') return undefined;
+  if (e.decision !== 'approve' && e.decision !== 'reject') return undefined;
   return {
     approved: e.decision === 'approve',
     ...(e.reason ? { reason: e.reason } : {}),
@@ -91,8 +91,9 @@ export function applyEvent(s: ReplayedState, e: SessionEvent): void {
       if (e.budget) s.budgetWait = e.budget;
       break;
     case 'decision.requested':
+      // A pause its owner did not live to apply is dropped: the session stopped with its owner anyway.
       if (e.decision === 'cancel') s.cancelRequested = true;
-      else s.requested = requestedDecision(e);
+      else if (e.decision !== 'pause') s.requested = requestedDecision(e);
       break;
     case 'approval.resolved':
       s.requested = undefined;

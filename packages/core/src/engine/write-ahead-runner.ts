@@ -48,7 +48,7 @@ export interface UsageMeter {
   settle(total: Usage): void;
 }
 
-/** What a step's body may do besides its side effect. */
+/** What one step's body sees: its signal, and the only ways it may write (through the runner, in order). */
 export interface StepContext {
   signal: AbortSignal;
   /** Buffers an event; it is written together with the step's end. */
@@ -59,7 +59,7 @@ export interface StepContext {
   appendLive(event: NewSessionEvent): void;
 }
 
-/** Everything the runner needs from the engine. */
+/** What the engine gives the write-ahead runner of one session (built by the hub when it opens the session). */
 export interface WriteAheadDeps {
   store: Store;
   redact: Redactor;
@@ -88,6 +88,11 @@ export interface WriteAheadDeps {
  * (`expectedSeq`): if another engine wrote to the session meanwhile, the write fails with
  * `store.conflict` and this engine stops writing. Each write renews the engine's claim when it is due.
  * Listeners hear of an event only after the store has it, in the store's order.
+ *
+ * It is the only writer of a session's log and record while an engine drives the session. The engine writes
+ * a session elsewhere only before or after that: `hub.run` creates the record (before any event), opening an
+ * ended session repairs a record a crash left behind its log, and an engine that does not drive the session
+ * appends `decision.requested` for the owner (`owner-requests.ts`), which this runner reads and lets in.
  */
 export class WriteAheadRunner {
   private pending: NewSessionEvent[] = [];
@@ -261,9 +266,9 @@ export class WriteAheadRunner {
   }
 
   /**
-   * Pauses the session after a retryable provider failure: the in-flight step gets its `step.failed`,
-   * the session keeps its state (the phase it was in) with `error` set, no `session.finished` is
-   * written, and the claim is released, so `resume` (on any engine) runs that step again.
+   * Pauses the session (`hub.pause`, or a retryable provider failure): the in-flight step gets its
+   * `step.failed`, the session keeps its state (the phase it was in) with `error` set, no `session.finished`
+   * is written, and the claim is released, so `resume` (on any engine) runs that step again.
    */
   async pause(error: SessionHubError): Promise<void> {
     const info = { code: error.code, message: error.message };

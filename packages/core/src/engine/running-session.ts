@@ -1,15 +1,17 @@
-import type { SessionHubError } from '../errors.js';
+import { SessionHubError } from '../errors.js';
 import type { BudgetBreach, SessionEvent } from '../model/events.js';
 import type { ExecutionReport, Verdict } from '../model/report.js';
 import type { Session } from '../model/session.js';
 import type { DecisionBox } from './decisions.js';
 import type { SessionBudgets } from './options.js';
+import type { ReplayedState } from './replay.js';
 import type { WriteAheadRunner } from './write-ahead-runner.js';
 
 /**
  * How a session ended or paused. `result` resolves with this for every succeeded, failed or
- * cancelled session; for a session paused by a retryable {@link ProviderError} (its state stays
- * the phase it was in, `error` is set; `resume(id)` runs the interrupted step again); for a session
+ * cancelled session; for a session paused by `hub.pause(id)` (`error` a {@link SessionPausedError}) or by a
+ * retryable {@link ProviderError} (its state stays the phase it was in, `error` is set; `resume(id)` runs the
+ * interrupted step again); for a session
  * paused at a budget (state `awaiting_approval`, `error` a {@link BudgetExceededError};
  * `approve(id, { raiseBudget })` continues it); and for a session another engine took over (`error`
  * a `SessionStateError` `session.owned_elsewhere`). It rejects only when the store itself fails (the
@@ -18,7 +20,7 @@ import type { WriteAheadRunner } from './write-ahead-runner.js';
 export interface SessionResult {
   /** The session record as last written. */
   session: Session;
-  /** Why the session failed, was cancelled or paused (a retryable `ProviderError`). */
+  /** Why the session failed, was cancelled or paused (`SessionPausedError`, a retryable `ProviderError`, a budget). */
   error?: SessionHubError;
   /** The last verdict, when the session got that far. */
   verdict?: Verdict;
@@ -36,10 +38,15 @@ export interface SessionHandle {
   cancel(): void;
 }
 
-/** A session this engine runs. */
-export interface ActiveSession {
+/**
+ * What the engine keeps of a session it runs (from its claim until it ends or stops): the handle it gave out,
+ * the abort controller of its work (reason: `CancelledError`, `SessionPausedError`, a budget, a lost write),
+ * its write-ahead runner, and the decisions waiting for it.
+ */
+export interface RunningSession {
   handle: SessionHandle;
   controller: AbortController;
+  /** The session's only writer: every event and record update goes through it. */
   runner: WriteAheadRunner;
   decisions: DecisionBox;
   /** The session's budgets: the policy's, with the limits raised for it. */
@@ -57,4 +64,34 @@ export interface ActiveSession {
 }
 
 /** What opening a session gives: the session running here, or a handle of a session that does not run. */
-export type Opened = { active: ActiveSession } | { handle: SessionHandle };
+export type Opened = { running: RunningSession } | { handle: SessionHandle };
+
+/** The session as its log stands, over its stored record: what a resumed session starts from. */
+export function sessionFromLog(stored: Session, replayed: ReplayedState): Session {
+  return {
+    ...stored,
+    state: replayed.state,
+    usage: replayed.usage,
+    fixAttempts: replayed.fixAttempts,
+    ...(replayed.input ? { input: replayed.input } : {}),
+    ...(replayed.instruction
+      ? {
+          instruction: replayed.instruction.text,
+          name: replayed.instruction.name,
+          version: replayed.instruction.version,
+        }
+      : {}),
+    ...(replayed.summary !== undefined ? { summary: replayed.summary } : {}),
+  };
+}
+
+/** The result of a session whose log holds its ending: its error, last report and verdict, from the log. */
+export function endedResult(session: Session, replayed: ReplayedState): SessionResult {
+  const info = replayed.terminal?.error;
+  const result: SessionResult = info ? { session, error: new SessionHubError(info.code, info.message) } : { session };
+  for (const [stepId, output] of replayed.finished) {
+    if (stepId.startsWith('execute:')) result.report = output as ExecutionReport;
+    if (stepId.startsWith('verify:')) result.verdict = output as Verdict;
+  }
+  return result;
+}

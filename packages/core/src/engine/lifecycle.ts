@@ -11,20 +11,23 @@ import type { SessionResources } from './resources.js';
 import { prepareWorkspace } from './workspace-check.js';
 import type { WriteAheadRunner } from './write-ahead-runner.js';
 
-/** What a session produced so far, for its result. */
-export interface SessionOutcome {
+/** What the lifecycle produced so far, for the session's result. */
+export interface LifecycleOutcome {
   report?: ExecutionReport;
   verdict?: Verdict;
   foundation?: FoundationOutput;
 }
 
-/** Everything the lifecycle needs. */
-export interface DriveDeps {
+/** What the lifecycle of one session needs, from `driveSession`. */
+export interface LifecycleDeps {
   options: SessionHubOptions;
   policy: ResolvedPolicy;
+  /** Every step goes through it: the session's only writer. */
   runner: WriteAheadRunner;
+  /** The session's working copy and sandbox, created on first use. */
   resources: SessionResources;
-  outcome: SessionOutcome;
+  /** Filled in as steps finish. */
+  outcome: LifecycleOutcome;
   redact: Redactor;
   /** Waits for the decision on the initial plan (`onApproval`, or `approve`/`reject` on this engine). */
   waitForApproval: (instructionText: string, signal: AbortSignal) => Promise<{ approved: boolean; reason?: string }>;
@@ -40,11 +43,12 @@ export function requestText(input: SessionInput): string {
 }
 
 /**
- * The session lifecycle: plan → (approve) → execute → verify → (fix plan → execute → verify)* →
- * foundation. Each step goes through the step runner, so on resume finished steps return their
- * logged output and only the in-flight step runs again. Throws the error that ends a failed session.
+ * The session lifecycle, read top to bottom: plan → (approve) → execute → verify → (commit) → (fix plan →
+ * execute → verify)* → foundation → (foundation commit). Each step goes through `WriteAheadRunner.step`, so
+ * on resume finished steps return their logged output and only the in-flight step runs again. Throws the
+ * error that stops the session (`driveSession` decides whether it ends or pauses).
  */
-export async function driveSession(d: DriveDeps): Promise<void> {
+export async function runLifecycle(d: LifecycleDeps): Promise<void> {
   const { runner, options, policy, outcome } = d;
   const sessionId = runner.sessionId;
   const input = runner.session.input;
