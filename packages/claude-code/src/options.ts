@@ -34,14 +34,14 @@ export interface ClaudeCodeExecutorOptions {
   /** Path of the Claude Code executable; the SDK's bundled native one when omitted. */
   pathToClaudeCodeExecutable?: string;
   /**
-   * MCP servers for Claude Code, keyed by name (the Agent SDK's `mcpServers`): their tools reach the model as
-   * `mcp__<name>__<tool>`, and each call and result is a `tool_call` / `tool_result` progress event. Entries get
-   * `alwaysLoad: true` unless they set it: connected before the first model call, their tools there from turn one. With
-   * `runIn: 'sandbox'` Claude Code starts stdio servers itself INSIDE the sandbox: the command and its paths are
-   * the sandbox's (its PATH, the workspace at its mount point), and `http`/`sse` servers need the sandbox's
-   * network. Refused with `mcp.invalid_config` at construction: a bad name or entry and, in the sandbox, an
-   * in-process `sdk` server or a loopback URL; `execute` fails with `mcp.not_in_sandbox` when a stdio command
-   * is not found inside the sandbox.
+   * MCP servers for Claude Code, keyed by name (the Agent SDK's `mcpServers`): their tools reach the model
+   * as `mcp__<name>__<tool>`, and each call and result is a `tool_call` / `tool_result` progress event.
+   * Entries get `alwaysLoad: true` unless they set it: connected before the first model call, their tools
+   * there from the first turn. With `runIn: 'sandbox'` Claude Code starts stdio servers itself INSIDE the
+   * sandbox: the command and its paths are the sandbox's (its PATH, the workspace at its mount point), and
+   * `http`/`sse` servers need the sandbox's network. Refused with `mcp.invalid_config` at construction: a bad
+   * name or entry and, in the sandbox, an in-process `sdk` server or a loopback URL; `execute` fails with
+   * `mcp.not_in_sandbox` when a stdio command is not found inside the sandbox.
    */
   mcpServers?: Record<string, McpServerConfig>;
   /** Text appended to Claude Code's own system prompt. */

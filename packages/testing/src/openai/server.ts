@@ -39,9 +39,10 @@ export interface FakeOpenAI extends ScriptedFake<ChatScript, ChatFault> {
 }
 
 /**
- * Starts a fake OpenAI Chat Completions API on 127.0.0.1 (a free port unless `port` is given): `POST /v1/chat/completions` with JSON or SSE
- * (`stream: true`, usage with `stream_options.include_usage`) replies from a script, tool calls, the real
- * error shape, and faults (rate limits, server errors, cut or malformed streams, stalls). Every request is first
+ * Starts a fake OpenAI Chat Completions API on 127.0.0.1 (a free port unless `port` is given):
+ * `POST /v1/chat/completions` with JSON or SSE (`stream: true`, usage with `stream_options.include_usage`) replies
+ * from a script, tool calls, the real error shape, and faults (rate limits, server errors, cut or malformed streams,
+ * stalls). Every request is first
  * checked against `CHAT_REQUEST_RULES`: what the real API refuses with a 400, the fake refuses too.
  * Throws `FakeOptionError` for options it cannot honour (`chunkChars` below 1, a bad port, an invalid fault).
  *
