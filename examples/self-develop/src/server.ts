@@ -3,7 +3,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AnthropicExecutor, AnthropicPlanner } from '@sessionhub/anthropic';
-import { CommandVerifier, createSessionHub, isTerminal, type SessionHub, type Store } from '@sessionhub/core';
+import {
+  CommandVerifier,
+  createRedactor,
+  createSessionHub,
+  isTerminal,
+  type SessionHub,
+  type Store,
+  secretsFromEnv,
+} from '@sessionhub/core';
 import { createGitWorkspaces } from '@sessionhub/git';
 import {
   createIssueLoop,
@@ -12,7 +20,7 @@ import {
   type GitHubHostOptions,
   type QueuedJob,
   SqliteDeliveryLog,
-  SqliteOutcomeLog,
+  SqlitePullRequestLinks,
   WebhookReceiver,
   withFailureLessons,
   withOutcomeRanking,
@@ -55,7 +63,8 @@ export interface SelfDevelop {
   store: Store;
   receiver: WebhookReceiver;
   deliveries: SqliteDeliveryLog;
-  outcomes: SqliteOutcomeLog;
+  /** Which pull request belongs to which session (outcomes themselves are events on the sessions' logs). */
+  pullRequests: SqlitePullRequestLinks;
   close(): Promise<void>;
 }
 
@@ -69,7 +78,7 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
   const store = await openSqliteStore({ path: join(options.dataDir, 'sessionhub.db') });
   // The delivery log shares the store's file; the store has created its schema first.
   const deliveries = SqliteDeliveryLog.open({ path: join(options.dataDir, 'sessionhub.db') });
-  const outcomes = SqliteOutcomeLog.open({ path: join(options.dataDir, 'sessionhub.db') });
+  const pullRequests = SqlitePullRequestLinks.open({ path: join(options.dataDir, 'sessionhub.db') });
   const workspaces = await createGitWorkspaces({ repository: options.repository, baseRef: base });
   // What a crashed process left: worktrees of sessions that are not live in the store, empty session branches.
   await workspaces.prune({
@@ -87,13 +96,13 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
   };
   const hub = createSessionHub({
     // The planner is told what went wrong in similar past sessions (failing gates, reverted pull requests).
-    planner: withFailureLessons(new AnthropicPlanner(model), { store, outcomes }),
+    planner: withFailureLessons(new AnthropicPlanner(model), { store }),
     executor: new AnthropicExecutor(model),
     verifier: new CommandVerifier({
       gates: [{ name: 'check', command: options.checkCommand ?? 'node check.mjs', timeoutMs: 60_000 }],
     }),
-    // The library the planner sees ranks past sessions by what became of their pull requests.
-    store: withOutcomeRanking(store, outcomes),
+    // The library the planner sees ranks past sessions by what became of their pull requests (their outcomes).
+    store: withOutcomeRanking(store),
     sandbox,
     // The engine opens a worktree per session, commits the verified work and the Foundation update, then closes it.
     workspace: workspaces,
@@ -108,7 +117,12 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
       host,
       hub,
       deliveries,
-      outcomes,
+      // Merges, closes, reverts and ratings become outcome.recorded events on the sessions' logs.
+      outcomes: {
+        store,
+        pullRequests,
+        redact: createRedactor([options.anthropic.apiKey, ...secretsFromEnv(process.env)]),
+      },
       repository: options.repository,
       baseBranch: base,
       git: workspaces,
@@ -136,7 +150,7 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
     store,
     receiver,
     deliveries,
-    outcomes,
+    pullRequests,
     async close() {
       server.closeAllConnections();
       await new Promise((ok) => server.close(ok));
@@ -144,7 +158,7 @@ export async function startSelfDevelop(options: SelfDevelopOptions): Promise<Sel
       await workspaces.dispose({ signal: AbortSignal.timeout(30_000) });
       await sandbox.close();
       deliveries.close();
-      outcomes.close();
+      pullRequests.close();
       await store.close();
     },
   };

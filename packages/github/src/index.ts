@@ -16,6 +16,7 @@ export {
   DEFAULT_LABELS,
   type IssueLoopOptions,
   issueTag,
+  type LoopOutcomes,
   type SessionLabels,
 } from './loop/issue-loop.js';
 export { renderIssueComment, renderPullRequestBody, type SessionSummary, verdictTable } from './loop/pr-body.js';
@@ -34,11 +35,11 @@ export {
   requestText,
   withFailureLessons,
 } from './outcomes/lessons.js';
-export { type Outcome, type OutcomeKind, SqliteOutcomeLog } from './outcomes/outcome-log.js';
 export { type OutcomeWeights, outcomeWeight, withOutcomeRanking } from './outcomes/outcome-ranking.js';
-export { type OutcomeStats, outcomeStats } from './outcomes/outcome-stats.js';
+export { SqlitePullRequestLinks } from './outcomes/pull-request-links.js';
+export { latestPullRequestOutcome, type PullRequestOutcome } from './outcomes/session-outcomes.js';
 export { type CommentCommand, parseCommand } from './webhooks/commands.js';
-export { type DeliveryLog, type DeliveryState, SqliteDeliveryLog } from './webhooks/delivery-log.js';
+export type { DeliveryLog, DeliveryState } from './webhooks/delivery-log.js';
 export { JobQueue, type JobRunner } from './webhooks/job-queue.js';
 export type { ErrorReport, QueuedJob, WebhookJob } from './webhooks/jobs.js';
 export {
@@ -50,3 +51,4 @@ export {
 } from './webhooks/receiver.js';
 export { type TriggerOptions, WebhookRouter } from './webhooks/route.js';
 export { signPayload, verifySignature } from './webhooks/signature.js';
+export { SqliteDeliveryLog, type SqliteDeliveryLogOptions } from './webhooks/sqlite-delivery-log.js';

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,15 @@ import { createGitWorkspaces, type GitWorkspaces } from '@sessionhub/git';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { type FakeGitHub, startFakeGitHub } from '@sessionhub/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIssueLoop, GitHubHost, SqliteDeliveryLog, type WebhookJob } from '../src/index.js';
+import {
+  createIssueLoop,
+  GitHubHost,
+  SqliteDeliveryLog,
+  SqlitePullRequestLinks,
+  type WebhookJob,
+  WebhookReceiver,
+} from '../src/index.js';
+import { deliveryHeaders, examplePayload } from './webhook-payloads.js';
 
 /**
  * The loop over a hub whose workspace is `@sessionhub/git`'s `GitWorkspaces`: the engine commits, the loop
@@ -21,6 +30,7 @@ let root: string;
 let repo: string;
 let fake: FakeGitHub;
 let deliveries: SqliteDeliveryLog;
+let pullRequests: SqlitePullRequestLinks;
 let workspaces: GitWorkspaces;
 let sandbox: ProcessSandboxProvider;
 let store: MemoryStore;
@@ -54,6 +64,7 @@ beforeEach(async () => {
     repos: [{ name: REPO, cloneFrom: repo, permissions: { maintainer: 'maintain' }, issues: [{ title: 'Do it' }] }],
   });
   deliveries = SqliteDeliveryLog.open({ path: join(root, 'db.sqlite') });
+  pullRequests = SqlitePullRequestLinks.open({ path: join(root, 'db.sqlite') });
   workspaces = await createGitWorkspaces({ repository: repo, workspacesDir: join(root, 'ws') });
   sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
   store = new MemoryStore();
@@ -72,6 +83,7 @@ afterEach(async () => {
   await sandbox.close();
   await workspaces.dispose({ signal: AbortSignal.timeout(30_000) });
   deliveries.close();
+  pullRequests.close();
   await fake.close();
   await rm(root, { recursive: true, force: true });
 });
@@ -86,6 +98,7 @@ function loop() {
     }),
     hub,
     deliveries,
+    outcomes: { store, pullRequests },
     repository: repo,
     git: workspaces,
   });
@@ -115,6 +128,42 @@ describe('the issue loop over git workspaces', () => {
     expect(git(remote, 'diff-tree', '--no-commit-id', '--name-only', '-r', tip(''))).toBe('FOUNDATION.md');
     expect(pull?.head).toBe(await workspaces.findBranch(session?.id ?? '', { signal: AbortSignal.timeout(10_000) }));
     expect(deliveries.get('d1')).toMatchObject({ state: 'done', sessionId: session?.id });
+    fake.assertClean();
+  });
+
+  it('end to end: a signed pull_request.closed (merged) delivery for the session’s pull request is an outcome.recorded on its log, and analytics reports merge rate 1 for issue sessions', async () => {
+    const receiver = new WebhookReceiver({ secret: 's', deliveries, runJob: loop() });
+    const send = (event: string, payload: object) => {
+      const body = JSON.stringify(payload);
+      return receiver.receive({ headers: deliveryHeaders(event, randomUUID(), body, 's'), body: Buffer.from(body) });
+    };
+    const labeled = examplePayload('issues', 'labeled', (p) => {
+      p.repository.full_name = REPO;
+      p.label.name = 'sessionhub-auto';
+      p.issue.number = 1;
+    });
+    expect((await send('issues', labeled)).status).toBe(202);
+    await receiver.idle();
+    const [session] = await store.listSessions();
+    const pull = [...fake.repo(REPO).pulls.values()][0];
+    expect(pull?.state).toBe('open');
+    const url = `https://github.com/${REPO}/pull/${pull?.number}`;
+    const merged = examplePayload('pull_request', 'closed', (p) => {
+      p.repository.full_name = REPO;
+      p.number = pull?.number;
+      p.pull_request.number = pull?.number;
+      p.pull_request.merged = true;
+      p.pull_request.html_url = url;
+    });
+    expect((await send('pull_request', merged)).status).toBe(202);
+    await receiver.idle();
+    const outcomes = (await store.readEvents(session?.id ?? '')).filter((e) => e.type === 'outcome.recorded');
+    expect(outcomes.map((e) => e.outcome)).toEqual([{ kind: 'merged', source: 'github', url }]);
+    const report = await store.analytics();
+    expect(report.byRequestKind).toEqual([
+      expect.objectContaining({ kind: 'issue', succeeded: 1, merged: 1, rejected: 0, mergeRate: 1 }),
+    ]);
+    await receiver.close();
     fake.assertClean();
   });
 

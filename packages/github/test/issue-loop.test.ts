@@ -11,7 +11,7 @@ import {
   GitHubHost,
   type QueuedJob,
   SqliteDeliveryLog,
-  SqliteOutcomeLog,
+  SqlitePullRequestLinks,
   WebhookReceiver,
 } from '../src/index.js';
 
@@ -19,7 +19,9 @@ const REPO = 'octo/app';
 let dir: string;
 let fake: FakeGitHub;
 let deliveries: SqliteDeliveryLog;
-let outcomes: SqliteOutcomeLog;
+let pullRequests: SqlitePullRequestLinks;
+/** Where the loop records outcomes (the rating test puts a finished session in it). */
+let store: MemoryStore;
 const approved: string[] = [];
 
 /** The hub surface the loop uses; these tests cover paths that must not start a session. */
@@ -41,12 +43,13 @@ beforeEach(async () => {
     repos: [{ name: REPO, permissions: { maintainer: 'maintain', reader: 'read' }, issues: [{ title: 'Do it' }] }],
   });
   deliveries = SqliteDeliveryLog.open({ path: join(dir, 'db.sqlite') });
-  outcomes = SqliteOutcomeLog.open({ path: join(dir, 'db.sqlite') });
+  pullRequests = SqlitePullRequestLinks.open({ path: join(dir, 'db.sqlite') });
+  store = new MemoryStore();
   approved.length = 0;
 });
 afterEach(async () => {
   deliveries.close();
-  outcomes.close();
+  pullRequests.close();
   await fake.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -60,7 +63,7 @@ function loop() {
     }),
     hub,
     deliveries,
-    outcomes,
+    outcomes: { store, pullRequests },
     repository: dir,
   });
 }
@@ -102,13 +105,52 @@ describe('the issue loop’s comment commands', () => {
     expect(deliveries.get('a2')).toMatchObject({ state: 'done', note: 'approved session-1' });
   });
 
-  it('records /sessionhub rate on a session’s pull request, one rating per user', async () => {
-    outcomes.linkPullRequest({ repo: REPO, number: 2, sessionId: 'session-9', issueNumber: 1 });
-    await run('r1', { kind: 'rate', repo: REPO, number: 2, sender: 'reader', commentId: 8, rating: 2, note: 'meh' });
-    await run('r2', { kind: 'rate', repo: REPO, number: 1, sender: 'reader', commentId: 9, rating: 4, note: 'better' });
-    expect(outcomes.forSession('session-9').map((o) => [o.kind, o.value, o.source, o.note])).toEqual([
-      ['rating', 4, 'reader', 'better'],
-    ]);
+  it('records /sessionhub rate on the session’s log, on its pull request or its issue; a user’s later rating replaces theirs', async () => {
+    const sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
+    try {
+      const finished = createSessionHub({
+        planner: new ScriptedPlanner(),
+        executor: new ScriptedExecutor(),
+        verifier: new ScriptedVerifier(),
+        store,
+        sandbox,
+        workspace: dir,
+        policy: { foundation: 'skip' },
+      });
+      const { session } = await (await finished.run({ request: 'Add a CSV export' })).result;
+      pullRequests.link({ repo: REPO, number: 2, sessionId: session.id, issueNumber: 1 });
+      await run('r1', { kind: 'rate', repo: REPO, number: 2, sender: 'reader', commentId: 8, rating: 2, note: 'meh' });
+      await run('r2', {
+        kind: 'rate',
+        repo: REPO,
+        number: 1,
+        sender: 'reader',
+        commentId: 9,
+        rating: 4,
+        note: 'better',
+      });
+      const recorded = (await store.readEvents(session.id)).filter((e) => e.type === 'outcome.recorded');
+      expect(recorded.map((e) => e.outcome)).toEqual([
+        { kind: 'rating', value: 2, source: 'github', by: 'reader', note: 'meh' },
+        { kind: 'rating', value: 4, source: 'github', by: 'reader', note: 'better' },
+      ]);
+      const { overall } = await store.analytics();
+      expect([overall.ratings, overall.satisfaction]).toEqual([1, 4]);
+      expect(deliveries.get('r2')).toMatchObject({ state: 'done', note: `rated ${session.id} 4` });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('answers /sessionhub rate where no session’s pull request is, and records nothing', async () => {
+    await run('r3', { kind: 'rate', repo: REPO, number: 1, sender: 'reader', commentId: 10, rating: 5, note: '' });
+    expect(
+      fake
+        .repo(REPO)
+        .issues.get(1)
+        ?.comments.map((c) => c.body),
+    ).toEqual(['There is no SessionHub pull request here to rate.']);
+    expect(deliveries.get('r3')).toMatchObject({ state: 'done', note: 'no session' });
   });
 });
 

@@ -2,23 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSessionHub, MemoryStore } from '@sessionhub/core';
+import { createSessionHub, MemoryStore, recordOutcome } from '@sessionhub/core';
 import { gateResult, ScriptedExecutor, ScriptedPlanner, ScriptedVerifier } from '@sessionhub/core/testing/doubles';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
+import { openSqliteStore } from '@sessionhub/store-sqlite';
 import { type FakeGitHub, startFakeGitHub } from '@sessionhub/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createIssueLoop,
   GitHubHost,
-  outcomeStats,
   SqliteDeliveryLog,
-  SqliteOutcomeLog,
-  signPayload,
+  SqlitePullRequestLinks,
   WebhookReceiver,
   withFailureLessons,
   withOutcomeRanking,
 } from '../src/index.js';
-import { examplePayload } from './webhook-payloads.js';
+import { deliveryHeaders, examplePayload } from './webhook-payloads.js';
 
 let dir: string;
 let sandbox: ProcessSandboxProvider;
@@ -65,13 +64,35 @@ describe('outcomes and learning from failures', () => {
     expect(planner.calls[2]?.input.request).toBe('Add a dark theme to the settings page');
   });
 
-  it('records merged, closed and reverted pull requests from pull_request.closed deliveries, and reports merge rate and satisfaction', async () => {
+  it('a merged, then reverted pull request is a lesson for a similar later session', async () => {
+    const store = new MemoryStore();
+    const planner = new ScriptedPlanner();
+    const hub = createSessionHub({
+      planner: withFailureLessons(planner, { store }),
+      executor: new ScriptedExecutor(),
+      verifier: new ScriptedVerifier(),
+      store,
+      sandbox,
+      workspace: dir,
+      policy: { foundation: 'skip' },
+    });
+    const first = (await (await hub.run({ request: 'Let users export their reports as CSV' })).result).session;
+    await recordOutcome(store, first.id, { kind: 'merged', source: 'github' });
+    await recordOutcome(store, first.id, { kind: 'reverted', source: 'github', note: 'reverted by #12' });
+    await (await hub.run({ request: 'Users can download reports as a CSV export' })).result;
+    expect(planner.calls[1]?.input.request).toContain(
+      '- A similar request ("Let users export their reports as CSV") was merged, then reverted after 0 fix round(s).',
+    );
+  });
+
+  it('pull_request.closed deliveries and /sessionhub rate comments become outcome.recorded events; analytics reports merge rate and satisfaction', async () => {
     const path = join(dir, 'db.sqlite');
-    const deliveries = SqliteDeliveryLog.open({ path });
-    const outcomes = SqliteOutcomeLog.open({ path });
     const fake: FakeGitHub = await startFakeGitHub({ token: 't', repos: [{ name: 'Codertocat/Hello-World' }] });
+    // Every store reports outcomes: the SQLite store here, the memory store in the other tests.
+    const store = await openSqliteStore({ path });
+    const deliveries = SqliteDeliveryLog.open({ path });
+    const pullRequests = SqlitePullRequestLinks.open({ path });
     try {
-      const store = new MemoryStore();
       const hub = createSessionHub({
         planner: new ScriptedPlanner(),
         executor: new ScriptedExecutor(),
@@ -85,10 +106,8 @@ describe('outcomes and learning from failures', () => {
       for (const request of ['first change', 'second change']) {
         ids.push((await (await hub.run({ request })).result).session.id);
       }
-      outcomes.linkPullRequest({ repo: 'Codertocat/Hello-World', number: 10, sessionId: ids[0] as string });
-      outcomes.linkPullRequest({ repo: 'Codertocat/Hello-World', number: 11, sessionId: ids[1] as string });
-      outcomes.record({ sessionId: ids[0] as string, kind: 'rating', value: 5, source: 'octocat' });
-      outcomes.record({ sessionId: ids[1] as string, kind: 'rating', value: 2, source: 'octocat' });
+      pullRequests.link({ repo: 'Codertocat/Hello-World', number: 10, sessionId: ids[0] as string });
+      pullRequests.link({ repo: 'Codertocat/Hello-World', number: 11, sessionId: ids[1] as string });
       const receiver = new WebhookReceiver({
         secret: 's',
         deliveries,
@@ -100,114 +119,111 @@ describe('outcomes and learning from failures', () => {
           }),
           hub,
           deliveries,
-          outcomes,
+          outcomes: { store, pullRequests },
           repository: dir,
         }),
       });
       const closed = (number: number, merged: boolean, body = '') =>
-        JSON.stringify(
-          examplePayload('pull_request', 'closed', (p) => {
-            p.number = number;
-            p.pull_request.number = number;
-            p.pull_request.merged = merged;
-            p.pull_request.body = body;
-          }),
-        );
-      const send = (body: string) =>
-        receiver.receive({
-          headers: {
-            'x-github-event': 'pull_request',
-            'x-github-delivery': randomUUID(),
-            'x-hub-signature-256': signPayload('s', body),
-          },
-          body: Buffer.from(body),
+        examplePayload('pull_request', 'closed', (p) => {
+          p.number = number;
+          p.pull_request.number = number;
+          p.pull_request.merged = merged;
+          p.pull_request.body = body;
+          p.pull_request.html_url = `https://github.com/Codertocat/Hello-World/pull/${number}`;
         });
-      expect((await send(closed(10, true))).status).toBe(202);
-      expect((await send(closed(11, true))).status).toBe(202);
-      expect((await send(closed(12, true, 'Reverts Codertocat/Hello-World#11'))).status).toBe(202);
+      const rating = (number: number, text: string, login: string) =>
+        examplePayload('issue_comment', 'created', (p) => {
+          p.issue.number = number;
+          p.comment.body = text;
+          p.comment.user.login = login;
+        });
+      const send = (event: string, payload: object) => {
+        const body = JSON.stringify(payload);
+        return receiver.receive({ headers: deliveryHeaders(event, randomUUID(), body, 's'), body: Buffer.from(body) });
+      };
+      expect((await send('pull_request', closed(10, true))).status).toBe(202);
+      expect((await send('pull_request', closed(11, true))).status).toBe(202);
+      expect((await send('pull_request', closed(12, true, 'Reverts Codertocat/Hello-World#11'))).status).toBe(202);
+      expect((await send('issue_comment', rating(10, '/sessionhub rate 5 exactly right', 'octocat'))).status).toBe(202);
+      expect((await send('issue_comment', rating(11, '/sessionhub rate 2', 'octocat'))).status).toBe(202);
       await receiver.idle();
-      expect(
-        outcomes
-          .forSession(ids[0] as string)
-          .map((o) => o.kind)
-          .sort(),
-      ).toEqual(['merged', 'rating']);
-      expect(
-        outcomes
-          .forSession(ids[1] as string)
-          .map((o) => o.kind)
-          .sort(),
-      ).toEqual(['merged', 'rating', 'reverted']);
-      const [stats] = await outcomeStats(store, outcomes, { by: 'kind' });
-      expect(stats).toEqual({
-        key: 'request',
-        sessions: 2,
-        succeeded: 2,
-        merged: 1,
-        rejected: 1,
-        mergeRate: 0.5,
-        satisfaction: 3.5,
-        ratings: 2,
-      });
+      // Ratings run beside the pull-request jobs (which run in order): sorted by kind here.
+      const outcomesOf = async (id: string) =>
+        (await store.readEvents(id))
+          .flatMap((e) => (e.type === 'outcome.recorded' ? [e.outcome] : []))
+          .sort((a, b) => a.kind.localeCompare(b.kind));
+      expect(await outcomesOf(ids[0] as string)).toEqual([
+        { kind: 'merged', source: 'github', url: 'https://github.com/Codertocat/Hello-World/pull/10' },
+        { kind: 'rating', value: 5, source: 'github', by: 'octocat', note: 'exactly right' },
+      ]);
+      expect(await outcomesOf(ids[1] as string)).toEqual([
+        { kind: 'merged', source: 'github', url: 'https://github.com/Codertocat/Hello-World/pull/11' },
+        { kind: 'rating', value: 2, source: 'github', by: 'octocat' },
+        {
+          kind: 'reverted',
+          source: 'github',
+          note: 'reverted by #12',
+          url: 'https://github.com/Codertocat/Hello-World/pull/12',
+        },
+      ]);
+      const { byRequestKind } = await store.analytics();
+      expect(byRequestKind).toEqual([
+        expect.objectContaining({
+          kind: 'request',
+          merged: 1,
+          rejected: 1,
+          mergeRate: 0.5,
+          ratings: 2,
+          satisfaction: 3.5,
+        }),
+      ]);
       fake.assertClean();
     } finally {
       deliveries.close();
-      outcomes.close();
+      pullRequests.close();
+      await store.close();
       await fake.close();
     }
   });
 
-  it('ranks the library by real outcome, so the planner sees merged work first and reverted work last; stats per model tag', async () => {
+  it('ranks the library by the outcomes on the sessions’ logs, so the planner sees merged work first and reverted work last', async () => {
     const store = new MemoryStore();
-    const outcomes = SqliteOutcomeLog.open({ path: join(dir, 'outcomes.sqlite') });
-    try {
-      const plain = createSessionHub({
-        planner: new ScriptedPlanner(),
-        executor: new ScriptedExecutor(),
-        verifier: new ScriptedVerifier(),
-        store,
-        sandbox,
-        workspace: dir,
-        policy: { foundation: 'skip' },
-      });
-      const run = async (request: string, model: string) =>
-        (await (await plain.run({ request, tags: ['csv-export', `model:${model}`] })).result).session.id;
-      const merged = await run('Export users as CSV', 'small');
-      const undecided = await run('Export invoices as CSV', 'big');
-      const reverted = await run('Export reports as CSV', 'big');
-      outcomes.record({ sessionId: reverted, kind: 'merged', value: 1, source: 'github' });
-      outcomes.record({ sessionId: reverted, kind: 'reverted', value: 1, source: 'github' });
-      outcomes.record({ sessionId: merged, kind: 'merged', value: 1, source: 'github' });
+    const plain = createSessionHub({
+      planner: new ScriptedPlanner(),
+      executor: new ScriptedExecutor(),
+      verifier: new ScriptedVerifier(),
+      store,
+      sandbox,
+      workspace: dir,
+      policy: { foundation: 'skip' },
+    });
+    const run = async (request: string) =>
+      (await (await plain.run({ request, tags: ['csv-export'] })).result).session.id;
+    const merged = await run('Export users as CSV');
+    const undecided = await run('Export invoices as CSV');
+    const reverted = await run('Export reports as CSV');
+    await recordOutcome(store, reverted, { kind: 'merged', source: 'github' });
+    await recordOutcome(store, reverted, { kind: 'reverted', source: 'github' });
+    await recordOutcome(store, merged, { kind: 'merged', source: 'github' });
 
-      const ranked = withOutcomeRanking(store, outcomes);
-      const plainOrder = (await store.searchLibrary({ text: 'csv export', state: 'succeeded' })).map(
-        (h) => h.session.id,
-      );
-      expect(plainOrder).toEqual([reverted, undecided, merged]); // by text alone: newest first at equal scores
-      const planner = new ScriptedPlanner();
-      const learning = createSessionHub({
-        planner,
-        executor: new ScriptedExecutor(),
-        verifier: new ScriptedVerifier(),
-        store: ranked,
-        sandbox,
-        workspace: dir,
-        policy: { foundation: 'skip' },
-      });
-      await (await learning.run({ request: 'csv export of orders', tags: ['model:small'] })).result;
-      expect(planner.calls[0]?.input.library.map((h) => h.session.id)).toEqual([merged, undecided, reverted]);
-      outcomes.record({ sessionId: undecided, kind: 'merged', value: 1, source: 'github' });
-      outcomes.record({ sessionId: undecided, kind: 'rating', value: 5, source: 'octocat' });
-      const again = (await ranked.searchLibrary({ text: 'csv export', state: 'succeeded' })).map((h) => h.session.id);
-      expect(again).toEqual([undecided, merged, reverted]);
-
-      const byModel = await outcomeStats(store, outcomes, { by: 'tag', tagPrefix: 'model:' });
-      expect(byModel.map((s) => [s.key, s.sessions, s.merged, s.rejected])).toEqual([
-        ['big', 2, 1, 1],
-        ['small', 2, 1, 0],
-      ]);
-    } finally {
-      outcomes.close();
-    }
+    const ranked = withOutcomeRanking(store);
+    const plainOrder = (await store.searchLibrary({ text: 'csv export', state: 'succeeded' })).map((h) => h.session.id);
+    expect(plainOrder).toEqual([reverted, undecided, merged]); // by text alone: newest first at equal scores
+    const planner = new ScriptedPlanner();
+    const learning = createSessionHub({
+      planner,
+      executor: new ScriptedExecutor(),
+      verifier: new ScriptedVerifier(),
+      store: ranked,
+      sandbox,
+      workspace: dir,
+      policy: { foundation: 'skip' },
+    });
+    await (await learning.run({ request: 'csv export of orders' })).result;
+    expect(planner.calls[0]?.input.library.map((h) => h.session.id)).toEqual([merged, undecided, reverted]);
+    await recordOutcome(store, undecided, { kind: 'merged', source: 'github' });
+    await recordOutcome(store, undecided, { kind: 'rating', value: 5, source: 'github', by: 'octocat' });
+    const again = (await ranked.searchLibrary({ text: 'csv export', state: 'succeeded' })).map((h) => h.session.id);
+    expect(again).toEqual([undecided, merged, reverted]);
   });
 });

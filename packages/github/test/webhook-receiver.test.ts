@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { Hono } from 'hono';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type QueuedJob, SqliteDeliveryLog, WebhookReceiver } from '../src/index.js';
 import { deliveryHeaders, examplePayload } from './webhook-payloads.js';
 
@@ -24,8 +24,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function receiver(options: { runJob?: (job: QueuedJob) => Promise<void>; maxPayloadBytes?: number } = {}) {
-  const log = SqliteDeliveryLog.open({ path: join(dir, 'deliveries.db') });
+function receiver(
+  options: {
+    runJob?: (job: QueuedJob) => Promise<void>;
+    maxPayloadBytes?: number;
+    log?: { owner?: string; leaseMs?: number };
+  } = {},
+) {
+  const log = SqliteDeliveryLog.open({ path: join(dir, 'deliveries.db'), ...options.log });
   logs.push(log);
   const jobs: QueuedJob[] = [];
   const r = new WebhookReceiver({
@@ -87,20 +93,70 @@ describe('WebhookReceiver over node:http with real @octokit/webhooks-examples pa
     expect(log.get(id)).toMatchObject({ event: 'issues.labeled', state: 'done' });
   });
 
-  it('remembers deliveries across a restart, and queues again the jobs that had not ended', async () => {
-    const first = receiver({ runJob: () => new Promise(() => {}) });
+  it('remembers deliveries across a restart, and a restart under the same owner takes its unfinished jobs back at once', async () => {
+    const first = receiver({ runJob: () => new Promise(() => {}), log: { owner: 'receiver-1' } });
     const url = await listen(first.r.nodeHandler());
     const id = randomUUID();
     expect((await post(url, 'issues', id, labeled())).status).toBe(202);
-    first.log.close();
+    first.log.close(); // the process dies: its lease is not given up
     // A new process: a new log over the same file, a new receiver.
-    const second = receiver();
+    const second = receiver({ log: { owner: 'receiver-1' } });
     const url2 = await listen(second.r.nodeHandler());
     expect(second.r.start()).toBe(1);
     await second.r.idle();
     expect(second.jobs.map((j) => j.deliveryId)).toEqual([id]);
     expect((await post(url2, 'issues', id, labeled())).body.duplicate).toBe(true);
     expect(second.r.start()).toBe(0);
+    await second.r.close();
+  });
+
+  it('a job of a process that died is taken by another live process once its lease runs out, and by one only', async () => {
+    const dead = receiver({ runJob: () => new Promise(() => {}), log: { leaseMs: 300 } });
+    const id = randomUUID();
+    const body = labeled();
+    expect(
+      (await dead.r.receive({ headers: deliveryHeaders('issues', id, body, SECRET), body: Buffer.from(body) })).status,
+    ).toBe(202);
+    dead.log.close(); // killed: no release
+    const taken: string[] = [];
+    const live = [0, 1].map((n) =>
+      receiver({
+        log: { leaseMs: 300 },
+        runJob: async (job) => {
+          taken.push(`${n}:${job.deliveryId}`);
+        },
+      }),
+    );
+    for (const { r } of live) expect(r.start()).toBe(0); // still leased to the dead process
+    await vi.waitFor(() => expect(taken).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    expect(taken[0]).toMatch(new RegExp(`^[01]:${id}$`));
+    for (const { r } of live) await r.close();
+    expect(live[0]?.log.get(id)).toMatchObject({ state: 'done' });
+    expect(taken).toHaveLength(1);
+  });
+
+  it('a process that shuts down gives its leases up: another takes the unfinished job at once', async () => {
+    const log = SqliteDeliveryLog.open({ path: join(dir, 'deliveries.db') });
+    logs.push(log);
+    // A job still running at shutdown: aborted, not finished.
+    const leaving = new WebhookReceiver({
+      secret: SECRET,
+      deliveries: log,
+      runJob: (_job, { signal }) => new Promise((ok) => signal.addEventListener('abort', () => ok())),
+    });
+    const id = randomUUID();
+    const body = labeled();
+    await leaving.receive({ headers: deliveryHeaders('issues', id, body, SECRET), body: Buffer.from(body) });
+    const staying = receiver();
+    expect(staying.r.start()).toBe(0);
+    expect(log.get(id)?.owner).toBe(log.owner);
+    await leaving.close();
+    expect(log.get(id)).toMatchObject({ state: 'queued' });
+    expect(log.get(id)?.owner).toBeUndefined();
+    expect(staying.r.start()).toBe(1);
+    await staying.r.idle();
+    expect(staying.jobs.map((j) => j.deliveryId)).toEqual([id]);
+    await staying.r.close();
   });
 
   it('refuses a missing or wrong signature with 401 and records nothing', async () => {

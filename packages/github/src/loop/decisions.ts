@@ -1,3 +1,4 @@
+import { type Outcome, recordOutcome } from '@sessionhub/core';
 import type { DeliveryLog } from '../webhooks/delivery-log.js';
 import type { QueuedJob, WebhookJob } from '../webhooks/jobs.js';
 import type { IssueLoopOptions } from './issue-loop.js';
@@ -24,48 +25,53 @@ export async function approve(
   options.deliveries.finish(queued.deliveryId, 'done', `approved ${sessionId}`);
 }
 
-/** `/sessionhub rate`: records a user's rating of the session of an issue or pull request. */
+/** `/sessionhub rate`: records a user's rating on the session of an issue or pull request (one per user). */
 export async function rate(
   options: IssueLoopOptions,
   queued: QueuedJob,
   job: Extract<WebhookJob, { kind: 'rate' }>,
   signal: AbortSignal,
 ): Promise<void> {
-  const sessionId = options.outcomes?.sessionOf(job.repo, job.number);
-  if (!options.outcomes || !sessionId) {
+  const outcomes = options.outcomes;
+  const sessionId = outcomes?.pullRequests.sessionOf(job.repo, job.number);
+  if (!outcomes || !sessionId) {
     await options.host.comment(job.repo, job.number, 'There is no SessionHub pull request here to rate.', { signal });
     options.deliveries.finish(queued.deliveryId, 'done', 'no session');
     return;
   }
-  options.outcomes.record({
+  await recordOutcome(
+    outcomes.store,
     sessionId,
-    kind: 'rating',
-    value: job.rating,
-    source: job.sender,
-    ...(job.note ? { note: job.note } : {}),
-  });
+    { kind: 'rating', value: job.rating, source: 'github', by: job.sender, ...(job.note ? { note: job.note } : {}) },
+    { signal, ...(outcomes.redact ? { redact: outcomes.redact } : {}) },
+  );
   options.deliveries.finish(queued.deliveryId, 'done', `rated ${sessionId} ${job.rating}`);
 }
 
-/** Records what became of a session's pull request: merged, closed unmerged, or (for a revert) reverted. */
-export function recordClosed(
+/**
+ * Records what became of a session's pull request on the session's log: `merged` or `closed` (unmerged), and for
+ * a merged revert (`Reverts owner/name#12`), `reverted` on #12's session.
+ */
+export async function recordClosed(
   options: IssueLoopOptions,
   queued: QueuedJob,
   job: Extract<WebhookJob, { kind: 'pull_request_closed' }>,
-): void {
-  const own = options.outcomes?.sessionOf(job.repo, job.number);
-  if (own)
-    options.outcomes?.record({ sessionId: own, kind: job.merged ? 'merged' : 'closed', value: 1, source: 'github' });
-  const reverted = job.reverts !== undefined ? options.outcomes?.sessionOf(job.repo, job.reverts) : undefined;
-  if (reverted) {
-    options.outcomes?.record({
-      sessionId: reverted,
-      kind: 'reverted',
-      value: 1,
-      source: 'github',
-      note: `#${job.number}`,
-    });
-  }
+  signal: AbortSignal,
+): Promise<void> {
+  const outcomes = options.outcomes;
+  const record = (sessionId: string, outcome: Outcome) =>
+    outcomes
+      ? recordOutcome(outcomes.store, sessionId, outcome, {
+          signal,
+          ...(outcomes.redact ? { redact: outcomes.redact } : {}),
+        })
+      : undefined;
+  const url = job.url ? { url: job.url } : {};
+  const own = outcomes?.pullRequests.sessionOf(job.repo, job.number);
+  if (own) await record(own, { kind: job.merged ? 'merged' : 'closed', source: 'github', ...url });
+  const reverted = job.reverts !== undefined ? outcomes?.pullRequests.sessionOf(job.repo, job.reverts) : undefined;
+  if (reverted)
+    await record(reverted, { kind: 'reverted', source: 'github', note: `reverted by #${job.number}`, ...url });
   options.deliveries.finish(
     queued.deliveryId,
     'done',

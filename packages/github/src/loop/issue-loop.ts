@@ -1,7 +1,7 @@
-import type { GitHost, RepositoryPermission, SessionHub } from '@sessionhub/core';
+import type { GitHost, Redactor, RepositoryPermission, SessionHub, Store } from '@sessionhub/core';
 import { GitHostError } from '../errors.js';
 import { renderErrorIssue } from '../monitoring/error-reports.js';
-import type { SqliteOutcomeLog } from '../outcomes/outcome-log.js';
+import type { SqlitePullRequestLinks } from '../outcomes/pull-request-links.js';
 import type { DeliveryLog } from '../webhooks/delivery-log.js';
 import type { JobRunner } from '../webhooks/job-queue.js';
 import type { QueuedJob, WebhookJob } from '../webhooks/jobs.js';
@@ -43,14 +43,29 @@ export interface IssueLoopOptions {
   labels?: SessionLabels;
   /** The least permission a commenter needs for `/sessionhub run` and `/sessionhub approve`. Default `write`. */
   commandPermission?: RepositoryPermission;
-  /** Where pull request links, merges and ratings are recorded. Without it, `/sessionhub rate` is answered but not kept. */
-  outcomes?: SqliteOutcomeLog;
-  /** Extra tags on every session the loop starts, e.g. `model:claude-sonnet-4-6` (grouped by `outcomeStats`). */
+  /**
+   * Where what became of the work is recorded: merges, closes, reverts and `/sessionhub rate` become
+   * `outcome.recorded` events on the session's log (core's `recordOutcome`), which every store's analytics and
+   * the outcome-ranked library read. Without it, nothing is recorded and `/sessionhub rate` is answered that
+   * there is nothing to rate.
+   */
+  outcomes?: LoopOutcomes;
+  /** Extra tags on every session the loop starts. */
   tags?: string[];
   /** Labels of an issue filed for a production error. Default `['sessionhub:production-error']`. */
   errorLabels?: string[];
   /** Told about each step (for logs). */
   onProgress?: (message: string, job: QueuedJob) => void;
+}
+
+/** Where {@link createIssueLoop} records outcomes. */
+export interface LoopOutcomes {
+  /** The hub's store: the sessions' logs. */
+  store: Store;
+  /** Which pull request belongs to which session (the loop links each pull request it opens). */
+  pullRequests: SqlitePullRequestLinks;
+  /** Redacts an outcome (a rating's note) before it is stored; give the hub's. Default: core's, from the environment. */
+  redact?: Redactor;
 }
 
 const RANK: Record<RepositoryPermission, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
@@ -148,7 +163,7 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
           { signal },
         ));
       pullRequestUrl = pr.url;
-      options.outcomes?.linkPullRequest({
+      options.outcomes?.pullRequests.link({
         repo: job.repo,
         number: pr.number,
         sessionId: session.id,
@@ -212,7 +227,7 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
           await rate(options, queued, job, signal);
           return;
         case 'pull_request_closed':
-          recordClosed(options, queued, job);
+          await recordClosed(options, queued, job, signal);
           return;
       }
     } catch (error) {

@@ -8,15 +8,18 @@ import type {
   Store,
   Verdict,
 } from '@sessionhub/core';
-import type { SqliteOutcomeLog } from './outcome-log.js';
+import { latestPullRequestOutcome } from './session-outcomes.js';
 
 /** What went wrong in one past session, as the planner is told. */
 export interface FailureLesson {
   sessionId: string;
   /** The past request, shortened. */
   request: string;
-  /** `failed`: the session failed; `reverted` / `closed`: its pull request was reverted, or closed unmerged. */
-  outcome: 'failed' | 'reverted' | 'closed';
+  /**
+   * `failed`: the session failed; `reverted`, `closed`, `rolled_back`: the latest outcome recorded on its log
+   * (`outcome.recorded`) says its pull request was reverted, closed unmerged, or its deploy rolled back.
+   */
+  outcome: 'failed' | 'reverted' | 'closed' | 'rolled_back';
   /** Gates that failed in its last verdict, with an excerpt of their output. */
   failingGates: { name: string; excerpt: string }[];
   fixRounds: number;
@@ -56,7 +59,7 @@ function words(text: string): Set<string> {
   );
 }
 
-function similarity(a: Set<string>, b: Set<string>): number {
+function similarityOf(a: Set<string>, b: Set<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
   let shared = 0;
   for (const w of a) if (b.has(w)) shared++;
@@ -79,41 +82,33 @@ function lastVerdict(events: SessionEvent[]): Verdict | undefined {
 }
 
 /**
- * Failed (or later reverted, or closed unmerged) past sessions whose request resembles `request`, most alike
- * first, with their failing gates and fix rounds read from their event logs.
+ * Failed past sessions, and succeeded ones whose work was later rejected (the latest pull-request outcome on their
+ * log is `closed`, `reverted` or `rolled_back`), whose request resembles `request`; most alike first, with their
+ * failing gates and fix rounds read from their event logs. Only sessions alike enough have their log read.
  */
 export async function findFailureLessons(
   store: Store,
   request: string,
-  options: {
-    outcomes?: SqliteOutcomeLog;
-    limit?: number;
-    minSimilarity?: number;
-    exclude?: string;
-    signal?: AbortSignal;
-  } = {},
+  options: { limit?: number; minSimilarity?: number; exclude?: string; signal?: AbortSignal } = {},
 ): Promise<FailureLesson[]> {
   const wanted = words(request);
-  const candidates: { session: Session; outcome: FailureLesson['outcome']; similarity: number }[] = [];
-  const signal = options.signal;
-  for (const session of await store.listSessions(
-    { state: ['failed', 'succeeded'], limit: 500 },
-    signal ? { signal } : {},
-  )) {
+  const call = options.signal ? { signal: options.signal } : {};
+  const alike: { session: Session; similarity: number }[] = [];
+  for (const session of await store.listSessions({ state: ['failed', 'succeeded'], limit: 500 }, call)) {
     if (session.id === options.exclude) continue;
-    let outcome: FailureLesson['outcome'] | undefined = session.state === 'failed' ? 'failed' : undefined;
-    if (!outcome && options.outcomes) {
-      const kinds = new Set(options.outcomes.forSession(session.id).map((o) => o.kind));
-      outcome = kinds.has('reverted') ? 'reverted' : kinds.has('closed') && !kinds.has('merged') ? 'closed' : undefined;
-    }
-    if (!outcome) continue;
-    const alike = similarity(wanted, words(requestText(session)));
-    if (alike >= (options.minSimilarity ?? 0.2)) candidates.push({ session, outcome, similarity: alike });
+    const similarity = similarityOf(wanted, words(requestText(session)));
+    if (similarity >= (options.minSimilarity ?? 0.2)) alike.push({ session, similarity });
   }
-  candidates.sort((a, b) => b.similarity - a.similarity);
+  alike.sort((a, b) => b.similarity - a.similarity);
   const lessons: FailureLesson[] = [];
-  for (const { session, outcome, similarity: alike } of candidates.slice(0, options.limit ?? 3)) {
-    const verdict = lastVerdict(await store.readEvents(session.id, signal ? { signal } : {}));
+  for (const { session, similarity } of alike) {
+    if (lessons.length >= (options.limit ?? 3)) break;
+    const events = await store.readEvents(session.id, call);
+    const later = latestPullRequestOutcome(events);
+    const outcome: FailureLesson['outcome'] | undefined =
+      session.state === 'failed' ? 'failed' : later === 'merged' ? undefined : later;
+    if (!outcome) continue;
+    const verdict = lastVerdict(events);
     lessons.push({
       sessionId: session.id,
       request: requestText(session).slice(0, 160).replaceAll('\n', ' '),
@@ -126,7 +121,7 @@ export async function findFailureLessons(
         })),
       fixRounds: session.fixAttempts,
       ...(session.error ? { error: session.error.code } : {}),
-      similarity: Number(alike.toFixed(2)),
+      similarity: Number(similarity.toFixed(2)),
     });
   }
   return lessons;
@@ -137,12 +132,12 @@ export function renderLessons(lessons: FailureLesson[]): string {
   if (lessons.length === 0) return '';
   const lines = lessons.map((l) => {
     const gates = l.failingGates.map((g) => `${g.name} failed (${g.excerpt})`).join('; ');
-    const how =
-      l.outcome === 'failed'
-        ? 'failed'
-        : l.outcome === 'reverted'
-          ? 'was merged, then reverted'
-          : 'was closed unmerged';
+    const how = {
+      failed: 'failed',
+      reverted: 'was merged, then reverted',
+      closed: 'was closed unmerged',
+      rolled_back: 'was deployed, then rolled back',
+    }[l.outcome];
     return `- A similar request ("${l.request}") ${how} after ${l.fixRounds} fix round(s)${gates ? `: ${gates}` : ''}${l.error ? ` [${l.error}]` : ''}.`;
   });
   return `\n\nWhat went wrong in similar past sessions (make the objectives and validation avoid these traps):\n${lines.join('\n')}`;
@@ -150,12 +145,12 @@ export function renderLessons(lessons: FailureLesson[]): string {
 
 /**
  * A planner that is told, for a new session, what went wrong in similar past sessions: their failing gates and
- * fix rounds, and pull requests reverted or closed unmerged. The lessons are added to `PlanInput.request` (core's
- * `PlanInput` has no field for them yet); fix plans are passed through unchanged.
+ * fix rounds, and work reverted, closed unmerged or rolled back (outcomes on their logs). The lessons are added to
+ * `PlanInput.request` (core's `PlanInput` has no field for them); fix plans are passed through unchanged.
  */
 export function withFailureLessons(
   planner: Planner,
-  options: { store: Store; outcomes?: SqliteOutcomeLog; limit?: number; minSimilarity?: number },
+  options: { store: Store; limit?: number; minSimilarity?: number },
 ): Planner {
   return {
     specificationVersion: planner.specificationVersion,

@@ -9,6 +9,8 @@ export type JobRunner = (job: QueuedJob, opts: { signal: AbortSignal }) => Promi
  */
 export class JobQueue {
   private readonly waiting: QueuedJob[] = [];
+  /** Delivery ids waiting or running here: a job taken again (its lease ran out while it ran) is not run twice. */
+  private readonly known = new Set<string>();
   private running = 0;
   private heavy = 0;
   private readonly controller = new AbortController();
@@ -22,10 +24,11 @@ export class JobQueue {
 
   /**
    * Queues a job; returns at once. Short jobs (an approval, a rating) start at once beside the others, so an
-   * approval is never stuck behind the session that waits for it.
+   * approval is never stuck behind the session that waits for it. A job already waiting or running here is ignored.
    */
   push(job: QueuedJob): void {
-    if (this.controller.signal.aborted) return;
+    if (this.controller.signal.aborted || this.known.has(job.deliveryId)) return;
+    this.known.add(job.deliveryId);
     if (job.job.kind === 'approve' || job.job.kind === 'rate') this.start(job);
     else {
       this.waiting.push(job);
@@ -41,7 +44,7 @@ export class JobQueue {
 
   /** Stops taking jobs and aborts the running ones; resolves when they have settled. */
   async close(): Promise<void> {
-    this.waiting.length = 0;
+    for (const job of this.waiting.splice(0)) this.known.delete(job.deliveryId);
     this.controller.abort();
     await this.idle();
   }
@@ -58,6 +61,7 @@ export class JobQueue {
     this.runner(job, { signal: this.controller.signal })
       .catch((error: unknown) => this.onError(error, job))
       .finally(() => {
+        this.known.delete(job.deliveryId);
         this.running--;
         release();
         this.pump();

@@ -18,6 +18,8 @@ export type WebhookJob =
       repo: string;
       number: number;
       merged: boolean;
+      /** The pull request's page. */
+      url?: string;
       /** The pull request this one reverts (GitHub's revert button writes `Reverts owner/name#12`). */
       reverts?: number;
     };

@@ -38,6 +38,11 @@ export interface WebhookRequest {
   body: Uint8Array;
 }
 
+/** The bytes as a Buffer, without a copy. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function header(headers: WebhookRequest['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -53,7 +58,9 @@ const answer = (status: number, message: string, extra: Partial<WebhookAnswer['b
  * unless every check passes: size (413), `X-Hub-Signature-256` over the raw bytes in constant time (401 when
  * missing or wrong), `X-GitHub-Event` and `X-GitHub-Delivery` (400), JSON (400). Then the delivery is routed
  * (`@octokit/webhooks`), recorded once by its delivery id with the job it asks for (a redelivery answers 200
- * `duplicate` and does nothing), queued, and answered 202 at once: no job runs inside the request.
+ * `duplicate` and does nothing), queued, and answered 202 at once: no job runs inside the request. Several
+ * receiver processes may share one delivery log: the record is one conditional insert, and the job is leased to
+ * the process that made it (see {@link WebhookReceiver.start}).
  *
  * Mount it with {@link WebhookReceiver.nodeHandler} (`http.createServer`), {@link WebhookReceiver.middleware}
  * (Express, Connect) or {@link WebhookReceiver.fetch} (Hono: `app.post('/webhooks', (c) => receiver.fetch(c.req.raw))`).
@@ -62,6 +69,7 @@ export class WebhookReceiver {
   private readonly router: WebhookRouter;
   private readonly queue: JobQueue;
   private readonly maxBytes: number;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: WebhookReceiverOptions) {
     if (!options.secret) throw new GitHostError('git_host.invalid_option', 'the webhook secret is empty');
@@ -70,11 +78,18 @@ export class WebhookReceiver {
     this.queue = new JobQueue(options.runJob, options.concurrency ?? 1, options.onJobError ?? (() => {}));
   }
 
-  /** Queues again every job recorded but not ended (after a restart). Call once at start. */
+  /**
+   * Takes the jobs recorded but not ended that no live process holds (after a restart; with a stable
+   * `owner`, its own too) and queues them, then renews this process's leases every third of `leaseMs` and takes
+   * the jobs of processes that stopped renewing theirs. Call once at start; {@link WebhookReceiver.close} stops it.
+   * @returns how many jobs were taken at start.
+   */
   start(): number {
-    const pending = this.options.deliveries.pending();
-    for (const job of pending) this.queue.push(job);
-    return pending.length;
+    const taken = this.options.deliveries.take({ own: true });
+    for (const job of taken) this.queue.push(job);
+    this.heartbeat ??= setInterval(() => this.beat(), Math.max(10, this.options.deliveries.leaseMs / 3));
+    this.heartbeat.unref();
+    return taken.length;
   }
 
   /** Resolves when every queued job has ended (tests, graceful shutdown). */
@@ -82,14 +97,30 @@ export class WebhookReceiver {
     return this.queue.idle();
   }
 
-  /** Stops the queue (aborting running jobs). The delivery log is the caller's to close. */
-  close(): Promise<void> {
-    return this.queue.close();
+  /**
+   * Stops the queue (aborting running jobs) and the lease renewal, and gives this process's leases up, so another
+   * receiver process takes the unfinished jobs at once. The delivery log is the caller's to close, after this.
+   */
+  async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    await this.queue.close();
+    this.options.deliveries.release();
+  }
+
+  /** Renews this process's leases and queues jobs whose owner stopped renewing; a failure waits for the next beat. */
+  private beat(): void {
+    try {
+      this.options.deliveries.renew();
+      for (const job of this.options.deliveries.take()) this.queue.push(job);
+    } catch {
+      // SQLITE_BUSY past the busy timeout, or the log closed before the receiver: tried again next beat.
+    }
   }
 
   /**
    * Records and queues a job that did not come from GitHub (an error report, say) under `deliveryId`; with a `key`,
-   * a second one with the same key is a duplicate while the first is queued.
+   * every later one with the same key is a duplicate (one job per key, ever).
    * @returns whether it was new.
    */
   enqueue(deliveryId: string, event: string, job: WebhookJob, key?: string): boolean {
@@ -109,31 +140,27 @@ export class WebhookReceiver {
     if (!name || !id || id.length > 200) return answer(400, 'missing X-GitHub-Event or X-GitHub-Delivery');
     let payload: unknown;
     try {
-      payload = JSON.parse(Buffer.from(request.body).toString('utf8'));
+      payload = JSON.parse(asBuffer(request.body).toString('utf8'));
     } catch {
       return answer(400, 'body is not JSON');
     }
     if (typeof payload !== 'object' || payload === null) return answer(400, 'body is not a JSON object');
-    let jobs: WebhookJob[];
+    let job: WebhookJob | undefined;
     try {
-      jobs = await this.router.route({ id, name, payload });
+      job = await this.router.route({ id, name, payload });
     } catch (error) {
       return answer(400, `cannot route ${name}: ${(error as Error).message}`);
     }
     const action = (payload as { action?: unknown }).action;
     const event = typeof action === 'string' ? `${name}.${action}` : name;
-    // One delivery carries at most one job here (a label or one command); extra jobs get derived ids.
-    let fresh = false;
-    if (jobs.length === 0) fresh = this.options.deliveries.claim(id, event, null);
-    jobs.forEach((job, i) => {
-      const deliveryId = i === 0 ? id : `${id}#${i}`;
-      if (this.options.deliveries.claim(deliveryId, event, job)) {
-        fresh = true;
-        this.queue.push({ deliveryId, job });
-      }
-    });
-    if (!fresh) return answer(200, `delivery ${id} was received before`, { duplicate: true });
-    return answer(202, jobs.length > 0 ? 'queued' : 'nothing to do', { jobs: jobs.length });
+    // One statement records the delivery and leases its job to this process; any other process (or an
+    // earlier request) that recorded the id first makes this a duplicate.
+    if (!this.options.deliveries.claim(id, event, job ?? null)) {
+      return answer(200, `delivery ${id} was received before`, { duplicate: true });
+    }
+    if (!job) return answer(202, 'nothing to do', { jobs: 0 });
+    this.queue.push({ deliveryId: id, job });
+    return answer(202, 'queued', { jobs: 1 });
   }
 
   /** A `node:http` request handler. */

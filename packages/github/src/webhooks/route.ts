@@ -16,8 +16,12 @@ export interface TriggerOptions {
  */
 export class WebhookRouter {
   private readonly webhooks: Webhooks;
-  /** Jobs being collected, by delivery id (handlers of concurrent deliveries never mix). */
-  private readonly collecting = new Map<string, WebhookJob[]>();
+  /**
+   * The job each delivery being routed asks for, by a key of this call (not the delivery id: the same delivery
+   * routed twice at once must not mix either).
+   */
+  private readonly collecting = new Map<string, { job?: WebhookJob }>();
+  private calls = 0;
 
   constructor(options: TriggerOptions = {}) {
     const label = options.label ?? 'sessionhub-auto';
@@ -26,7 +30,7 @@ export class WebhookRouter {
     this.webhooks = new Webhooks({ secret: 'verified-by-the-receiver' });
     this.webhooks.on('issues.labeled', ({ id, payload }) => {
       if (payload.label?.name !== label || payload.issue.state !== 'open') return;
-      this.collecting.get(id)?.push({
+      this.found(id, {
         kind: 'issue',
         repo: payload.repository.full_name,
         number: payload.issue.number,
@@ -45,10 +49,10 @@ export class WebhookRouter {
         sender,
         commentId: payload.comment.id,
       };
-      if (command.command === 'run') this.collecting.get(id)?.push({ kind: 'issue', ...base, via: 'command' });
-      else if (command.command === 'approve') this.collecting.get(id)?.push({ kind: 'approve', ...base });
+      if (command.command === 'run') this.found(id, { kind: 'issue', ...base, via: 'command' });
+      else if (command.command === 'approve') this.found(id, { kind: 'approve', ...base });
       else if (command.command === 'rate')
-        this.collecting.get(id)?.push({ kind: 'rate', ...base, rating: command.rating, note: command.note });
+        this.found(id, { kind: 'rate', ...base, rating: command.rating, note: command.note });
     });
     this.routePullRequests();
   }
@@ -59,26 +63,36 @@ export class WebhookRouter {
       const reverts = payload.pull_request.merged
         ? /\bReverts ([\w.-]+\/[\w.-]+)#(\d+)/.exec(payload.pull_request.body ?? '')
         : null;
-      this.collecting.get(id)?.push({
+      this.found(id, {
         kind: 'pull_request_closed',
         repo,
         number: payload.pull_request.number,
         merged: payload.pull_request.merged === true,
+        ...(payload.pull_request.html_url ? { url: payload.pull_request.html_url } : {}),
         ...(reverts && reverts[1] === repo ? { reverts: Number(reverts[2]) } : {}),
       });
     });
   }
 
-  /** The jobs a delivery asks for (none for events and actions that start nothing). */
-  async route(delivery: { id: string; name: string; payload: unknown }): Promise<WebhookJob[]> {
-    const jobs: WebhookJob[] = [];
-    this.collecting.set(delivery.id, jobs);
+  private found(id: string, job: WebhookJob): void {
+    const slot = this.collecting.get(id);
+    if (slot) slot.job = job;
+  }
+
+  /**
+   * The job a delivery asks for, or `undefined` for events and actions that start nothing. A delivery asks for
+   * one job at most: one event and action reach one handler, and a comment carries one command.
+   */
+  async route(delivery: { id: string; name: string; payload: unknown }): Promise<WebhookJob | undefined> {
+    const slot: { job?: WebhookJob } = {};
+    const key = `${delivery.id}/${++this.calls}`;
+    this.collecting.set(key, slot);
     try {
       // biome-ignore lint/suspicious/noExplicitAny: the event name is checked by @octokit/webhooks at run time.
-      await this.webhooks.receive({ id: delivery.id, name: delivery.name as any, payload: delivery.payload as any });
+      await this.webhooks.receive({ id: key, name: delivery.name as any, payload: delivery.payload as any });
     } finally {
-      this.collecting.delete(delivery.id);
+      this.collecting.delete(key);
     }
-    return jobs;
+    return slot.job;
   }
 }
