@@ -20,6 +20,7 @@ export {
 } from './mcp/index.js';
 export { PLANNER_SYSTEM_PROMPT, planRequest, reaskText, truncatedText } from './planner-prompt.js';
 export { redact } from './redact.js';
+export { type MeteredSandbox, meterSandbox } from './resource-meter.js';
 export { type RunToolCallOptions, runToolCall, type ToolCall } from './run-tool-call.js';
 export { inSpan } from './span.js';
 export { cutOffNote, ModelStopError } from './stop-errors.js';

@@ -8,6 +8,7 @@ import {
   executorTask,
   type McpServerConfig,
   ModelStopError,
+  meterSandbox,
   redact,
   runToolCall,
   shorten,
@@ -121,8 +122,10 @@ export class AiSdkExecutor implements Executor {
     const emit = (p: ExecutorProgress): void =>
       options.emit(secrets.length ? (JSON.parse(redact(JSON.stringify(p), secrets)) as ExecutorProgress) : p);
     const changed = new Set<string>();
+    // Every command the tools run is counted for the report's `resources`.
+    const metered = meterSandbox(sandbox);
     const ctx: ToolContext = {
-      sandbox,
+      sandbox: metered.sandbox,
       signal,
       emit,
       changed: (path) => changed.add(path),
@@ -137,14 +140,20 @@ export class AiSdkExecutor implements Executor {
     const finish = async (summary: string, turns: number): Promise<ExecutionReport> => {
       const after = await snapshotWorkspace(sandbox, { signal });
       for (const path of diffWorkspaceSnapshots(before, after)) changed.add(path);
-      return { summary, changedFiles: [...changed].sort(), usage, turns };
+      return { summary, changedFiles: [...changed].sort(), usage, turns, resources: metered.total() };
     };
     const stop = (code: string, why: string, stopReason: string, turns: number, retryable = false) =>
       new ModelStopError(code, redact(why, secrets), {
         stopReason,
         usage,
         retryable,
-        report: { summary: redact(why, secrets), changedFiles: [...changed].sort(), usage, turns },
+        report: {
+          summary: redact(why, secrets),
+          changedFiles: [...changed].sort(),
+          usage,
+          turns,
+          resources: metered.total(),
+        },
       });
 
     let cutOffsInARow = 0;

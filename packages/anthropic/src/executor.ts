@@ -10,6 +10,7 @@ import {
   executorTask,
   type McpServerConfig,
   ModelStopError,
+  meterSandbox,
   redact,
   runToolCall,
   shorten,
@@ -128,8 +129,10 @@ export class AnthropicExecutor implements Executor {
     const secrets = this.opts.secrets;
     const emit = (p: ExecutorProgress): void => options.emit(redactProgress(p, secrets));
     const changed = new Set<string>();
+    // Every command the tools run is counted for the report's `resources`.
+    const metered = meterSandbox(sandbox);
     const ctx: ToolContext = {
-      sandbox,
+      sandbox: metered.sandbox,
       signal,
       emit,
       changed: (path) => changed.add(path),
@@ -147,14 +150,26 @@ export class AnthropicExecutor implements Executor {
     const finish = async (summaryText: string, turns: number): Promise<ExecutionReport> => {
       const after = await snapshotWorkspace(sandbox, { signal });
       for (const path of diffWorkspaceSnapshots(before, after)) changed.add(path);
-      return { summary: summaryText, changedFiles: [...changed].sort(), usage, turns };
+      return {
+        summary: summaryText,
+        changedFiles: [...changed].sort(),
+        usage,
+        turns,
+        resources: metered.total(),
+      };
     };
     const stop = (code: string, why: string, stopReason: string, turns: number, retryable = false): ModelStopError =>
       new ModelStopError(code, redact(why, secrets), {
         stopReason,
         usage,
         retryable,
-        report: { summary: redact(why, secrets), changedFiles: [...changed].sort(), usage, turns },
+        report: {
+          summary: redact(why, secrets),
+          changedFiles: [...changed].sort(),
+          usage,
+          turns,
+          resources: metered.total(),
+        },
       });
 
     let cutOffsInARow = 0;

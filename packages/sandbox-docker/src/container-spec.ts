@@ -20,6 +20,8 @@ export interface ContainerSpec {
   limits: ContainerLimits;
   network: boolean;
   labels: Record<string, string>;
+  /** Measure each command through the Perl wrapper (when the image has a perl); false turns it off. */
+  measureResources: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export function containerCreateOptions(spec: ContainerSpec): Dockerode.Container
       `SESSIONHUB_WORKSPACE=${CONTAINER_WORKSPACE}`,
       // The container has its own pid namespace: killAll may take every process but init and the runner.
       'SESSIONHUB_KILL_SCOPE=namespace',
+      ...(spec.measureResources ? [] : ['SESSIONHUB_METER=off']),
       ...(separated ? [`SESSIONHUB_UID=${separated.uid}`, `SESSIONHUB_GID=${separated.gid}`] : []),
     ],
     Labels: spec.labels,

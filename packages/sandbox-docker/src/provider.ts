@@ -233,6 +233,7 @@ export class DockerSandboxProvider implements SandboxProvider {
       limits,
       network,
       labels,
+      measureResources: this.options.measureResources !== false,
     };
   }
 

@@ -7,6 +7,8 @@ import { SandboxError } from '@sessionhub/core';
 export const SANDBOX_WORKSPACE = '/workspace';
 /** Where the host's `node` binary is mounted inside, so the runner (and commands) can use it. */
 export const SANDBOX_NODE_DIR = '/opt/sessionhub/bin';
+/** Where the measuring wrapper's perl (an exec-only copy of the host's) is mounted inside; not on PATH. */
+export const SANDBOX_METER_PERL = '/opt/sessionhub/meter/perl';
 /** PATH inside a bubblewrap sandbox. */
 export const SANDBOX_PATH = `${SANDBOX_NODE_DIR}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
 
@@ -82,6 +84,8 @@ export interface BwrapLayout {
   nodeBinary: string;
   network: boolean;
   tmpBytes: number;
+  /** Canonical host path of the measuring wrapper's perl, mounted at {@link SANDBOX_METER_PERL}; none: unmeasured. */
+  meterPerl?: string;
   /** Descriptor (in bwrap's own table) holding the seccomp program to load, when there is one. */
   seccompFd?: number;
   /**
@@ -113,6 +117,7 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
     '--ro-bind',
     layout.nodeBinary,
     `${SANDBOX_NODE_DIR}/node`,
+    ...(layout.meterPerl ? ['--ro-bind', layout.meterPerl, SANDBOX_METER_PERL] : []),
     '--proc',
     '/proc',
     '--dev',

@@ -51,6 +51,12 @@ export interface ProcessSandboxProviderOptions {
    * are refused at construction (`sandbox.invalid_mount`).
    */
   hostMounts?: string[];
+  /**
+   * Measure each command's CPU time, peak memory and bytes written (`ExecResult.resources`) through a tiny
+   * Perl wrapper (default true; without a host `perl` commands run unmeasured). See docs/sandboxes.md,
+   * "Per-command resource use".
+   */
+  measureResources?: boolean;
 }
 
 /** Defaults when neither the provider nor `create` gives a value. */

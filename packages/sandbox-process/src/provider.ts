@@ -15,6 +15,7 @@ import {
   findBwrap,
   type HostUser,
   probeBwrap,
+  SANDBOX_METER_PERL,
   SANDBOX_NODE_DIR,
   SANDBOX_PATH,
   SANDBOX_WORKSPACE,
@@ -22,7 +23,7 @@ import {
 } from './bwrap.js';
 import { CgroupV1 } from './cgroup.js';
 import { CgroupV2 } from './cgroup-v2.js';
-import { execOnlyNode } from './exec-only-node.js';
+import { execOnlyBinary } from './exec-only-binary.js';
 import {
   DEFAULT_LIMITS,
   DEFAULT_MAX_OUTPUT_BYTES,
@@ -142,7 +143,10 @@ export class ProcessSandboxProvider implements SandboxProvider {
         : 'none';
     const hostNode = realpathSync(this.options.nodePath ?? process.execPath);
     // Inside bubblewrap the runner runs from a copy it may execute but not read: that makes it non-dumpable.
-    const nodeBinary = isolated ? execOnlyNode(hostNode) : hostNode;
+    const nodeBinary = isolated ? execOnlyBinary(hostNode) : hostNode;
+    // The measuring wrapper: exec-only inside bubblewrap too, so no command can reach it or its report.
+    const hostPerl = this.options.measureResources === false ? undefined : HOST_PERL;
+    const meterPerl = hostPerl && isolated ? execOnlyBinary(hostPerl) : undefined;
     const mountPoint = isolated ? SANDBOX_WORKSPACE : workspace;
     const baseEnv: Record<string, string> = {
       PATH: isolated ? SANDBOX_PATH : `${dirname(nodeBinary)}:/usr/local/bin:/usr/bin:/bin`,
@@ -156,6 +160,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
       SESSIONHUB_PREFIX: JSON.stringify(prefix),
       // Under bubblewrap the runner has a pid namespace of its own: killAll may take everything in it.
       SESSIONHUB_KILL_SCOPE: isolated ? 'namespace' : 'tagged',
+      SESSIONHUB_METER: hostPerl === undefined ? 'off' : isolated ? SANDBOX_METER_PERL : hostPerl,
     };
     let argv: string[];
     let env: Record<string, string>;
@@ -181,6 +186,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
         workspace: reach(workspace, ''),
         hostMounts: (this.options.hostMounts ?? []).map((path, i) => ({ path, source: reach(path, `-m${i}`) })),
         nodeBinary,
+        ...(meterPerl ? { meterPerl } : {}),
         network: opts.network ?? false,
         tmpBytes: Math.floor((limits.tmpMb ?? DEFAULT_LIMITS.tmpMb) * 1024 * 1024),
         ...(seccomp !== undefined ? { seccompFd: 3 } : {}),
@@ -275,6 +281,9 @@ function placeInCgroup(
 }
 
 const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((path) => existsSync(path));
+const HOST_PERL = ['/usr/bin/perl', '/bin/perl']
+  .map((path) => (existsSync(path) ? realpathSync(path) : ''))
+  .find(Boolean);
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
 
 /**

@@ -46,6 +46,7 @@ export const runCommandTool: ExecutorTool = {
         exitCode: result.exitCode,
         timedOut: result.timedOut,
         durationMs: result.durationMs,
+        ...(result.resources ? { resources: result.resources } : {}),
         stdout: tailOf(result.stdout, 2000),
         stderr: tailOf(result.stderr, 2000),
       },

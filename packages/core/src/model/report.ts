@@ -1,6 +1,39 @@
 import { z } from 'zod';
 import { UsageSchema } from './usage.js';
 
+/**
+ * What commands took from the host, as a sandbox measured them (see docs/sandboxes.md, "Per-command
+ * resource use"). One command's measurement has `commands: 1`; a sum over several adds the counts, CPU
+ * times and bytes and keeps the highest peak.
+ */
+export const HostResourcesSchema = z.object({
+  /** How many commands were measured. */
+  commands: z.number().int().nonnegative(),
+  /** CPU time (user + system) of the command and every descendant it waited for, in milliseconds. */
+  cpuMs: z.number().nonnegative(),
+  /** The largest resident set size any one of those processes reached, in bytes (not a sum over processes). */
+  peakMemoryBytes: z.number().nonnegative(),
+  /** Bytes those processes passed to write(2)-family calls: files, pipes and sockets, their own output included. */
+  bytesWritten: z.number().nonnegative(),
+});
+/** What commands took from the host, as a sandbox measured them. */
+export type HostResources = z.infer<typeof HostResourcesSchema>;
+
+/** Host resources of no command at all. */
+export function emptyHostResources(): HostResources {
+  return { commands: 0, cpuMs: 0, peakMemoryBytes: 0, bytesWritten: 0 };
+}
+
+/** Two measurements together: commands, CPU time and bytes written add up, the peak is the higher one. */
+export function addHostResources(a: HostResources, b: HostResources): HostResources {
+  return {
+    commands: a.commands + b.commands,
+    cpuMs: a.cpuMs + b.cpuMs,
+    peakMemoryBytes: Math.max(a.peakMemoryBytes, b.peakMemoryBytes),
+    bytesWritten: a.bytesWritten + b.bytesWritten,
+  };
+}
+
 /** What an executor did. */
 export const ExecutionReportSchema = z.object({
   /** The executor's own account of the result. */
@@ -10,6 +43,11 @@ export const ExecutionReportSchema = z.object({
   usage: UsageSchema,
   /** Model turns taken, where the executor counts them. */
   turns: z.number().int().nonnegative().optional(),
+  /**
+   * What the executor's commands took from the host, summed over the commands whose sandbox measured them
+   * (`commands` counts those). Absent when the executor does not count.
+   */
+  resources: HostResourcesSchema.optional(),
 });
 /** What an executor did. */
 export type ExecutionReport = z.infer<typeof ExecutionReportSchema>;
@@ -30,6 +68,8 @@ export const GateResultSchema = z.object({
   /** A bounded excerpt of the gate's output. */
   output: z.string(),
   failures: z.array(GateFailureSchema),
+  /** What the gate's command took from the host, when the sandbox measured it. */
+  resources: HostResourcesSchema.optional(),
 });
 /** The result of one quality gate or validation check. */
 export type GateResult = z.infer<typeof GateResultSchema>;

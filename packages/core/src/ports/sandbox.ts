@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { HostResources } from '../model/report.js';
 
 /** Resource limits of a sandbox. Adapters document which they enforce. */
 export interface SandboxLimits {
@@ -72,6 +73,8 @@ export interface SandboxProcess {
   readonly exitCode: number | null;
   /** The signal that ended it, if one did. */
   readonly signalCode: NodeJS.Signals | null;
+  /** What it took from the host (`commands: 1`), once it exited, when the sandbox measured it. */
+  readonly resources?: HostResources;
   /** Sends a signal to the process's group; `SIGKILL` takes its whole tree. */
   kill(signal?: NodeJS.Signals): boolean;
   on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
@@ -92,6 +95,13 @@ export interface ExecResult {
   /** Whether either stream was cut at `maxOutputBytes`. */
   truncated: boolean;
   durationMs: number;
+  /**
+   * What the command took from the host (`commands: 1`): CPU time, peak memory and bytes written of the command
+   * and the descendants it waited for. Optional in the port, so a sandbox that cannot measure stays valid;
+   * SessionHub's sandboxes fill it, and leave it out only when the measurement was lost (the command killed the
+   * process that measures it). See docs/sandboxes.md, "Per-command resource use".
+   */
+  resources?: HostResources;
 }
 
 /** One entry of `Sandbox.list`. */

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, open, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { SandboxError } from '../errors.js';
-
-const run = promisify(execFile);
+import { reapDiskCaps, STATE_PREFIX, statePaths, writeOwnerMarker } from './disk-cap-reaper.js';
+import { copyBack, sh, umount } from './mount-tools.js';
 
 /** Options of {@link WorkspaceDiskCap.mount}. */
 export interface DiskCapOptions {
@@ -13,21 +11,12 @@ export interface DiskCapOptions {
   sizeMb: number;
   /** Owner of the filesystem's root (the sandbox user). */
   owner?: { uid: number; gid: number };
-  /** Where the image and mount points live; default a new directory under the temp dir. */
-  stateDir?: string;
+  /**
+   * Directory in which the cap's state directory (`sessionhub-disk-*`: image, mount points, owner marker) is
+   * made; default the temp dir. {@link reapDiskCaps} looks there.
+   */
+  stateRoot?: string;
   signal?: AbortSignal;
-}
-
-async function sh(file: string, args: string[], signal?: AbortSignal): Promise<string> {
-  try {
-    const { stdout } = await run(file, args, { signal, encoding: 'utf8', maxBuffer: 1024 * 1024 });
-    return stdout;
-  } catch (cause) {
-    const stderr = (cause as { stderr?: string }).stderr ?? '';
-    throw new SandboxError('sandbox.disk_cap', `${file} ${args.join(' ')} failed: ${stderr.trim() || String(cause)}`, {
-      cause,
-    });
-  }
 }
 
 /**
@@ -40,7 +29,9 @@ async function sh(file: string, args: string[], signal?: AbortSignal): Promise<s
  * Needs root (mount, losetup) and `mkfs.ext4`; without them {@link mount} throws `sandbox.limit_unavailable`,
  * because a limit that was asked for and silently not applied is worse than none. The copy in and out costs
  * time proportional to the workspace. If the process dies while mounted, the mount stays over the workspace
- * and the image (with the session's files) stays in `stateDir`.
+ * and the image (with the session's files) stays in its state directory, marked with its owner (pid, boot id,
+ * start time): the next {@link mount} under the same `stateRoot`, or {@link reapDiskCaps}, finishes the
+ * release on the dead owner's behalf.
  */
 export class WorkspaceDiskCap {
   private released: Promise<void> | undefined;
@@ -73,13 +64,15 @@ export class WorkspaceDiskCap {
     if (!Number.isFinite(opts.sizeMb) || opts.sizeMb < 8) {
       throw new SandboxError('sandbox.invalid_limits', `limits.diskMb must be at least 8, got ${opts.sizeMb}`);
     }
-    const stateDir = opts.stateDir ?? (await mkdtemp(join(tmpdir(), 'sessionhub-disk-')));
-    const image = join(stateDir, 'disk.img');
-    const staging = join(stateDir, 'staging');
-    const original = join(stateDir, 'original');
-    const undo: Array<() => Promise<unknown>> = [() => rm(stateDir, { recursive: true, force: true })];
     const signal = opts.signal;
+    const stateRoot = await realpath(opts.stateRoot ?? tmpdir());
+    // What a process that died while holding a cap left here (perhaps over this very workspace) goes first.
+    await reapDiskCaps({ stateRoot, signal });
+    const stateDir = await mkdtemp(join(stateRoot, STATE_PREFIX));
+    const { image, staging, original } = statePaths(stateDir);
+    const undo: Array<() => Promise<unknown>> = [() => rm(stateDir, { recursive: true, force: true })];
     try {
+      await writeOwnerMarker(stateDir, workspace);
       await mkdir(staging);
       await mkdir(original);
       const handle = await open(image, 'w', 0o600);
@@ -124,33 +117,11 @@ export class WorkspaceDiskCap {
    */
   release(): Promise<void> {
     this.released ??= (async () => {
-      const incoming = join(this.original, `.sessionhub-incoming-${process.pid}-${Date.now()}`);
-      await mkdir(incoming);
-      // Copy first, on the original's filesystem: until the copy is whole, nothing of the original is removed.
-      await sh('cp', ['-a', '--', `${this.workspace}/.`, `${incoming}/`]);
-      const incomingName = incoming.slice(this.original.length + 1);
-      for (const name of await readdir(this.original)) {
-        if (name !== incomingName) await rm(join(this.original, name), { recursive: true, force: true });
-      }
-      for (const name of await readdir(incoming)) await rename(join(incoming, name), join(this.original, name));
-      await rmdir(incoming);
+      await copyBack(this.workspace, this.original);
       await umount(this.workspace);
       await umount(this.original);
       await rm(this.stateDir, { recursive: true, force: true });
     })();
     return this.released;
   }
-}
-
-/** Unmounts, retrying briefly while the last processes of a sandbox release it, then lazily. */
-async function umount(path: string): Promise<void> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    try {
-      await sh('umount', [path]);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  await sh('umount', ['-l', path]);
 }

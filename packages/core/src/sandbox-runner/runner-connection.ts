@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { SandboxError } from '../errors.js';
+import type { HostResources } from '../model/report.js';
 import { type ExecOptions, type ExecResult, TRUNCATION_MARKER } from '../ports/sandbox.js';
 
 /** A message the runner sends back (see {@link runnerScript} for the protocol). */
@@ -14,6 +15,8 @@ export interface RunnerReply {
   /** Which streams were cut at the cap. */
   cut?: { stdout: boolean; stderr: boolean };
   ms?: number;
+  /** What the command used, when the runner measured it (see `meter-script.ts`). */
+  res?: { cpuMs: number; peakMemoryBytes: number; bytesWritten: number };
   message?: string;
   error?: string;
   /** What an extension's op answers with. */
@@ -158,6 +161,7 @@ export class RunnerConnection {
             timedOut: reply.timedOut === true,
             truncated: cut.stdout || cut.stderr,
             durationMs: reply.ms ?? 0,
+            ...resourcesOf(reply),
           });
         }
         return true;
@@ -182,6 +186,17 @@ export class RunnerConnection {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+/** `{ resources }` of one command from an exit reply's `res`, or nothing when it was not measured. */
+export function resourcesOf(reply: RunnerReply): { resources?: HostResources } {
+  const res = reply.res;
+  if (typeof res !== 'object' || res === null) return {};
+  const { cpuMs, peakMemoryBytes, bytesWritten } = res;
+  const valid = [cpuMs, peakMemoryBytes, bytesWritten].every(
+    (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0,
+  );
+  return valid ? { resources: { commands: 1, cpuMs, peakMemoryBytes, bytesWritten } } : {};
 }
 
 function replyError(reply: RunnerReply): SandboxError {

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
+import type { HostResources } from '../model/report.js';
 import type { SandboxProcess } from '../ports/sandbox.js';
-import type { RunnerConnection, RunnerReply } from './runner-connection.js';
+import { type RunnerConnection, type RunnerReply, resourcesOf } from './runner-connection.js';
 
 /** What {@link spawnThrough} starts: an argv, its working directory as the runner sees it, and its environment. */
 export interface RunnerSpawnRequest {
@@ -22,6 +23,7 @@ class RunnerProcess extends EventEmitter implements SandboxProcess {
   killed = false;
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;
+  resources: HostResources | undefined;
   private target = 0;
   private exited = false;
 
@@ -75,6 +77,7 @@ class RunnerProcess extends EventEmitter implements SandboxProcess {
     this.exited = true;
     this.exitCode = typeof reply.code === 'number' ? reply.code : null;
     this.signalCode = typeof reply.signal === 'string' ? (reply.signal as NodeJS.Signals) : null;
+    this.resources = resourcesOf(reply).resources;
     if (reply.error) this.stderr.write(`${reply.error}\n`);
     this.stdout.end();
     this.stderr.end();

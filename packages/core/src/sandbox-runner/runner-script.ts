@@ -11,7 +11,8 @@
  *                 | {id, op:'stdin', target, d:base64} | {id, op:'stdinEnd', target} | {id, op:'signal', target, sig}
  *   (`keepStdin` leaves a command's stdin open for `stdin` / `stdinEnd`: a long-lived interactive process)
  *   runner -> host: {t:'ready', pid} | {id, t:'out', s:'stdout'|'stderr', d:base64}
- *                 | {id, t:'exit', code, signal, timedOut, cut:{stdout, stderr}, ms, error?}
+ *                 | {id, t:'exit', code, signal, timedOut, cut:{stdout, stderr}, ms, error?,
+ *                      res?:{cpuMs, peakMemoryBytes, bytesWritten}}
  *                 | {id, t:'ok', ...} | {id, t:'err', code, message}
  *
  *                 | {id, op:'killAll'} -> {id, t:'ok', killed}
@@ -21,24 +22,45 @@
  * `SESSIONHUB_KILL_SCOPE`: what `killAll` may kill. `namespace` (the runner has a pid namespace of its own:
  * Docker, bubblewrap) kills every process but the runner and its ancestors; `tagged` (the default, for a
  * runner that shares the host's /proc) kills only the runner's descendants and processes carrying one of its
- * `SESSIONHUB_EXEC_ID` tags.
+ * `SESSIONHUB_EXEC_ID` tags. `SESSIONHUB_METER` names the perl of the measuring wrapper every command is
+ * started through (`meter-script.ts`: its exit reply then carries `res`), or is `off`; by default the first
+ * of `/usr/bin/perl` and `/bin/perl`, and without one commands run unmeasured.
  *
  * @module
  */
+
+import { METER_SCRIPT, METER_SYSCALLS_SOURCE } from './meter-script.js';
 
 /** Everything before an extension: helpers, the exec and cancel ops, and the hooks an extension may replace. */
 const HEAD = String.raw`
 'use strict';
 const cp = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const BASE_ENV = process.env.SESSIONHUB_BASE_ENV ? JSON.parse(process.env.SESSIONHUB_BASE_ENV) : Object.assign({}, process.env);
 delete BASE_ENV.SESSIONHUB_BASE_ENV;
 delete BASE_ENV.SESSIONHUB_PREFIX;
 delete BASE_ENV.SESSIONHUB_KILL_SCOPE;
+delete BASE_ENV.SESSIONHUB_METER;
 const PREFIX = JSON.parse(process.env.SESSIONHUB_PREFIX || '[]');
 const KILL_SCOPE = process.env.SESSIONHUB_KILL_SCOPE === 'namespace' ? 'namespace' : 'tagged';
 const running = new Map();
+
+// The measuring wrapper (meter-script.ts): $SESSIONHUB_METER names its perl, 'off' turns measuring off, and
+// by default the first perl found is used. Without one (or on an unknown architecture) commands run unmeasured.
+const METER_SCRIPT = ${JSON.stringify(METER_SCRIPT)};
+const METER_SYSCALLS = ${METER_SYSCALLS_SOURCE}[process.arch];
+const METER_PERL = (function () {
+  const wanted = process.env.SESSIONHUB_METER;
+  if (wanted === 'off' || !METER_SYSCALLS) return null;
+  for (const candidate of wanted ? [wanted] : ['/usr/bin/perl', '/bin/perl']) {
+    try { fs.accessSync(candidate, fs.constants.X_OK); return candidate; } catch (e) { /* next */ }
+  }
+  return null;
+})();
+const SIGNAL_NAMES = {};
+for (const name of Object.keys(os.constants.signals)) SIGNAL_NAMES[os.constants.signals[name]] = name;
 
 function send(msg) { process.stdout.write(JSON.stringify(msg) + '\n'); }
 function fail(id, code, message) { send({ id: id, t: 'err', code: code, message: message }); }
@@ -56,10 +78,13 @@ function fsError(id, e) {
   fail(id, code, String(e && e.message || e));
 }
 
-// What an extension may replace: where a command runs, and how it is spawned.
+// What an extension may replace: where a command runs, how it is spawned (asRunner: the process keeps the
+// runner's own credentials; that is the measuring wrapper, which drops to user() itself), and the user
+// commands run as (null: the runner's own).
 const HOOKS = {
   cwd: function (msg) { return msg.cwd; },
-  spawn: function (file, args, options) { return cp.spawn(file, args, options); },
+  spawn: function (file, args, options, asRunner) { return cp.spawn(file, args, options); },
+  user: function () { return null; },
 };
 
 function readProcTable(tag) {
@@ -83,9 +108,11 @@ function readProcTable(tag) {
 // Kills a command's whole tree: its process group and session, every descendant found through parent
 // links (which also catches children that started their own session), and every process still carrying
 // the command's SESSIONHUB_EXEC_ID (which also catches daemons that called setsid and were re-parented).
-function killTree(pid, tag) {
+// With spare, the tree's root (the measuring wrapper) is left alive to reap the rest and report what it
+// used; the job's reaper timer kills it too if it does not exit soon.
+function killTree(pid, tag, spare) {
   for (let round = 0; round < 3; round++) {
-    try { process.kill(-pid, 'SIGKILL'); } catch (e) { /* gone */ }
+    if (!spare) { try { process.kill(-pid, 'SIGKILL'); } catch (e) { /* gone */ } }
     const table = readProcTable(tag);
     const doomed = new Set([pid]);
     let grew = true;
@@ -96,9 +123,43 @@ function killTree(pid, tag) {
         if (p.sid === pid || p.pgrp === pid || p.tagged || doomed.has(p.ppid)) { doomed.add(p.pid); grew = true; }
       }
     }
+    if (spare) doomed.delete(pid);
     for (const p of doomed) { try { process.kill(p, 'SIGKILL'); } catch (e) { /* gone */ } }
-    if (doomed.size <= 1 && round > 0) break;
+    if (doomed.size <= (spare ? 0 : 1) && round > 0) break;
   }
+}
+
+// Ends a job's command tree on timeout or cancel: a measured one keeps its wrapper for a second, so the
+// wrapper can report what the killed command used.
+function stopJob(job) {
+  const pid = job.child.pid;
+  if (!pid) return;
+  if (!job.meter) return killTree(pid, job.tag);
+  killTree(pid, job.tag, true);
+  if (!job.reaper) job.reaper = setTimeout(() => killTree(pid, job.tag), 1000);
+}
+
+// Parses the wrapper's report line (see meter-script.ts): exit code, signal, CPU µs, max RSS KiB, wchar bytes.
+function meterReport(text) {
+  const m = /^R (\d+) (\d+) (\d+) (\d+) (-?\d+)$/m.exec(text);
+  if (!m) return null;
+  const sig = Number(m[2]);
+  return {
+    code: sig === 0 ? Number(m[1]) : null,
+    signal: sig === 0 ? null : (SIGNAL_NAMES[sig] || 'SIG' + sig),
+    res: { cpuMs: Number(m[3]) / 1000, peakMemoryBytes: Number(m[4]) * 1024, bytesWritten: Math.max(0, Number(m[5])) },
+  };
+}
+
+// The environment as the wrapper reads it from its fd 3: K=V pairs, each ended by NUL, then one more NUL.
+function envBlock(env) {
+  let text = '';
+  for (const key of Object.keys(env)) {
+    const value = env[key];
+    if (key === '' || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0 || value === undefined || value === null) continue;
+    text += key + '=' + String(value).split('\0').join('') + '\0';
+  }
+  return Buffer.from(text + '\0');
 }
 
 function opExec(msg) {
@@ -110,13 +171,21 @@ function opExec(msg) {
   const env = Object.assign({}, BASE_ENV, msg.env || {}, { SESSIONHUB_EXEC_ID: tag });
   const argv = PREFIX.concat(msg.argv);
   const cut = { stdout: false, stderr: false };
+  const meter = METER_PERL !== null;
   let child;
   try {
-    child = HOOKS.spawn(argv[0], argv.slice(1), { cwd: cwd, env: env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    if (meter) {
+      const user = HOOKS.user();
+      const ids = user ? [String(user.uid), String(user.gid)] : ['-', '-'];
+      const args = ['-e', METER_SCRIPT].concat(METER_SYSCALLS.map(String), ids, argv);
+      child = HOOKS.spawn(METER_PERL, args, { cwd: cwd, env: {}, detached: true, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] }, true);
+    } else {
+      child = HOOKS.spawn(argv[0], argv.slice(1), { cwd: cwd, env: env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] }, false);
+    }
   } catch (e) {
     return send({ id: msg.id, t: 'exit', code: 127, signal: null, timedOut: false, cut: cut, ms: Date.now() - started, error: String(e && e.message || e) });
   }
-  const job = { child: child, tag: tag, timedOut: false, cancelled: false, done: false, timer: null, grace: null };
+  const job = { child: child, tag: tag, meter: meter, timedOut: false, cancelled: false, done: false, timer: null, grace: null, reaper: null };
   running.set(msg.id, job);
   const max = typeof msg.maxBytes === 'number' ? msg.maxBytes : Infinity;
   const seen = { stdout: 0, stderr: 0 };
@@ -132,31 +201,55 @@ function opExec(msg) {
     child[name].on('error', () => {});
   }
   child.stdin.on('error', () => {});
+  // The wrapper's channel: the command's environment goes in, one report line comes out. Commands never
+  // hold it (close-on-exec), and a socket cannot be reopened through /proc.
+  let report = '';
+  let reportEnded = !meter;
+  let finishWaiting = false;
+  if (meter) {
+    const channel = child.stdio[3];
+    channel.on('error', () => {});
+    channel.on('data', (buf) => { if (report.length < 4096) report += buf.toString('utf8'); });
+    channel.on('close', () => { reportEnded = true; if (finishWaiting) finish(); });
+    channel.write(envBlock(env));
+  }
   if (!msg.keepStdin) child.stdin.end(typeof msg.stdin === 'string' ? Buffer.from(msg.stdin, 'base64') : undefined);
-  // Make the command, not the runner, the first choice of the OOM killer.
-  if (child.pid) { try { fs.writeFileSync('/proc/' + child.pid + '/oom_score_adj', '1000'); } catch (e) { /* best effort */ } }
+  // Make the command, not the runner, the first choice of the OOM killer (the wrapper does it for the command).
+  if (child.pid && !meter) { try { fs.writeFileSync('/proc/' + child.pid + '/oom_score_adj', '1000'); } catch (e) { /* best effort */ } }
   if (typeof msg.timeoutMs === 'number' && msg.timeoutMs > 0) {
-    job.timer = setTimeout(() => { job.timedOut = true; if (child.pid) killTree(child.pid, tag); }, msg.timeoutMs);
+    job.timer = setTimeout(() => { job.timedOut = true; stopJob(job); }, msg.timeoutMs);
   }
   let exitCode = null;
   let exitSignal = null;
   const finish = (errText) => {
     if (job.done) return;
+    // The report is written before the wrapper exits: wait until its channel has been read to the end.
+    if (!reportEnded) { finishWaiting = true; return; }
     job.done = true;
     clearTimeout(job.timer);
     clearTimeout(job.grace);
+    clearTimeout(job.reaper);
     running.delete(msg.id);
+    const measured = meter ? meterReport(report) : null;
+    if (measured) { exitCode = measured.code; exitSignal = measured.signal; }
+    // A wrapper gone without its report was killed (by the command itself): nothing it started may run on
+    // unmeasured, and the result is the wrapper's own end (killed), never a success.
+    else if (meter && child.pid) killTree(child.pid, tag);
+    if (measured && (job.timedOut || job.cancelled)) exitCode = null;
     const out = { id: msg.id, t: 'exit', code: exitCode, signal: exitSignal, timedOut: job.timedOut, cut: cut, ms: Date.now() - started };
+    if (measured) out.res = measured.res;
     if (errText) out.error = errText;
     send(out);
   };
   child.on('error', (e) => {
     exitCode = e.code === 'ENOENT' ? 127 : 126;
+    reportEnded = true;
     finish(String(e.message));
   });
   child.on('exit', (code, signal) => {
     exitCode = code;
     exitSignal = signal;
+    clearTimeout(job.reaper);
     if (job.timedOut || job.cancelled) { exitCode = null; killTree(child.pid, tag); }
     // A background process may keep the pipes open: do not wait for it past a short grace.
     job.grace = setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); finish(); }, 100);
@@ -227,7 +320,7 @@ const OPS = {
   killAll: opKillAll,
   cancel: function (msg) {
     const job = running.get(msg.target);
-    if (job && job.child.pid) { job.cancelled = true; killTree(job.child.pid, job.tag); }
+    if (job && job.child.pid) { job.cancelled = true; stopJob(job); }
     send({ id: msg.id, t: 'ok' });
   },
   ping: function (msg) { send({ id: msg.id, t: 'ok' }); },
@@ -246,7 +339,7 @@ const OPS = {
     const job = running.get(msg.target);
     const sig = /^SIG[A-Z0-9]+$/.test(msg.sig) ? msg.sig : 'SIGTERM';
     if (job && job.child.pid) {
-      if (sig === 'SIGKILL') { job.cancelled = true; killTree(job.child.pid, job.tag); }
+      if (sig === 'SIGKILL') { job.cancelled = true; stopJob(job); }
       else { try { process.kill(-job.child.pid, sig); } catch (e) { /* gone */ } }
     }
     send({ id: msg.id, t: 'ok' });

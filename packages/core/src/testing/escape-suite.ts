@@ -7,6 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../ports/sandbox.js';
+import { METER_ATTEMPTS } from './escape-attempts-meter.js';
 import { PRIVILEGE_ATTEMPTS } from './escape-attempts-privilege.js';
 import { VERDICT_ATTEMPTS } from './escape-attempts-verdict.js';
 import {
@@ -431,7 +432,12 @@ const HOST_ATTEMPTS: readonly EscapeAttempt[] = [
 ];
 
 /** Every attempt, in table order. */
-export const ESCAPE_ATTEMPTS: readonly EscapeAttempt[] = [...HOST_ATTEMPTS, ...PRIVILEGE_ATTEMPTS, ...VERDICT_ATTEMPTS];
+export const ESCAPE_ATTEMPTS: readonly EscapeAttempt[] = [
+  ...HOST_ATTEMPTS,
+  ...PRIVILEGE_ATTEMPTS,
+  ...VERDICT_ATTEMPTS,
+  ...METER_ATTEMPTS,
+];
 
 /** Formats rows as a plain-text table: attempt, adapter, blocked, detail. */
 export function formatEscapeTable(rows: readonly EscapeResult[]): string {

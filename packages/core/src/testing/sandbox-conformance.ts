@@ -23,7 +23,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * a sibling `outside/secret.txt` that nothing may reach, sets a canary variable in the host
  * `process.env` that commands must not see, and afterwards disposes the sandbox and removes the
  * directory. Commands used: `sh`, `printf`, `echo`, `cat`, `env`, `wc`, `head`, `tr`, `sleep`,
- * `mkdir`, `true` and `/dev/zero`. Skip a case only when it clearly cannot apply, by name with a reason.
+ * `mkdir`, `true`, `dd`, `perl` and `/dev/zero`. Skip a case only when it clearly cannot apply, by name with a reason.
  *
  * @example
  * describeSandboxConformance('process', (workspace) => provider.create({ workspace }));

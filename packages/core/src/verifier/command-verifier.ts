@@ -92,6 +92,7 @@ export class CommandVerifier implements Verifier {
       durationMs: res.durationMs,
       output: excerpt(output, this.options.maxOutputChars ?? 4000),
       failures,
+      ...(res.resources ? { resources: res.resources } : {}),
     };
   }
 }

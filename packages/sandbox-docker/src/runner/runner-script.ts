@@ -24,9 +24,14 @@ if (process.getuid() === 0 && UID > 0 && GID >= 0) {
   process.setgroups([GID]);
   process.setegid(GID);
   process.seteuid(UID);
-  HOOKS.spawn = function (file, args, options) {
-    options.uid = UID;
-    options.gid = GID;
+  // The measuring wrapper starts as root and drops to the sandbox user itself before it runs the command, so
+  // no command can signal, debug or read it (see meter-script.ts in core).
+  HOOKS.user = function () { return { uid: UID, gid: GID }; };
+  HOOKS.spawn = function (file, args, options, asRunner) {
+    if (!asRunner) {
+      options.uid = UID;
+      options.gid = GID;
+    }
     process.seteuid(0);
     try { return cp.spawn(file, args, options); } finally { process.seteuid(UID); }
   };

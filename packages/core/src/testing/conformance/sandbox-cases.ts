@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { SandboxError } from '../../errors.js';
 import { type Sandbox, TRUNCATION_MARKER } from '../../ports/sandbox.js';
 import type { ConformanceCase } from './cases.js';
+import { RESOURCE_CASES } from './sandbox-resource-cases.js';
 
 /** What each sandbox case gets: a fresh sandbox over a fresh workspace, and a sibling directory outside it. */
 export interface SandboxCaseContext {
@@ -422,4 +423,10 @@ const lifecycleCases: SandboxCase[] = [
 ];
 
 /** Every sandbox conformance case, in report order. */
-export const SANDBOX_CASES: readonly SandboxCase[] = [...execCases, ...fileCases, ...escapeCases, ...lifecycleCases];
+export const SANDBOX_CASES: readonly SandboxCase[] = [
+  ...execCases,
+  ...RESOURCE_CASES,
+  ...fileCases,
+  ...escapeCases,
+  ...lifecycleCases,
+];

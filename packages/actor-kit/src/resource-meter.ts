@@ -1,0 +1,32 @@
+import { addHostResources, emptyHostResources, type HostResources, type Sandbox } from '@sessionhub/core';
+
+/** A sandbox whose commands' resource use is summed: see {@link meterSandbox}. */
+export interface MeteredSandbox {
+  /** The same sandbox; every `exec` through it is counted. */
+  sandbox: Sandbox;
+  /** The sum so far over the commands the sandbox measured (`commands` counts them). */
+  total(): HostResources;
+}
+
+/**
+ * Wraps a sandbox so that the `resources` of every `exec` result add up, for an executor's
+ * `ExecutionReport.resources`. Everything else is the sandbox's own (methods called on it, so adapters that
+ * keep private state work). A command whose result carries no `resources` (a sandbox that cannot measure, or
+ * a measurement that was lost) is left out of the sum rather than counted as zero.
+ */
+export function meterSandbox(sandbox: Sandbox): MeteredSandbox {
+  let total = emptyHostResources();
+  const exec: Sandbox['exec'] = async (command, opts) => {
+    const result = await sandbox.exec(command, opts);
+    if (result.resources) total = addHostResources(total, result.resources);
+    return result;
+  };
+  const metered = new Proxy(sandbox, {
+    get(target, key) {
+      if (key === 'exec') return exec;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { sandbox: metered, total: () => total };
+}
