@@ -96,6 +96,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < 5; i++) await sandbox.exec(['true']);
     const execTrue = await timed(RUNS * 4, () => sandbox.exec(['true']));
     show('exec true (argv)', execTrue);
+    // The same without the per-command resource measurement (the Perl wrapper): what measuring costs.
+    const unmeasuredProvider = new DockerSandboxProvider({ measureResources: false });
+    const unmeasured = await unmeasuredProvider.create({ workspace: await newWorkspace(0, 'unmeasured') });
+    for (let i = 0; i < 5; i++) await unmeasured.exec(['true']);
+    const execTrueUnmeasured = await timed(RUNS * 4, () => unmeasured.exec(['true']));
+    show('exec true (argv), unmeasured', execTrueUnmeasured);
+    await unmeasuredProvider.close();
     const execShTrue = await timed(RUNS * 4, () => sandbox.exec('true'));
     show('exec "true" (through /bin/sh -c)', execShTrue);
     const shScript = 'i=0; s=0; while [ $i -lt 100 ]; do s=$((s+i)); i=$((i+1)); done; echo $s';
@@ -146,6 +153,8 @@ async function main(): Promise<void> {
           pooled_acquire_p95_ms: pooled.p95,
           exec_true_p50_ms: execTrue.p50,
           exec_true_p95_ms: execTrue.p95,
+          exec_true_unmeasured_p50_ms: execTrueUnmeasured.p50,
+          resources_overhead_p50_ms: round(execTrue.p50 - execTrueUnmeasured.p50),
           exec_sh_true_p50_ms: execShTrue.p50,
           exec_sh_true_p95_ms: execShTrue.p95,
           exec_sh_script_p50_ms: execSh.p50,

@@ -74,6 +74,14 @@ try {
     node: await measure('sessionhub bubblewrap exec: node script', () => check(['node', '-e', NODE_SCRIPT])),
   };
   await provider.close();
+  // The same without the per-command resource measurement (the Perl wrapper): what measuring costs.
+  const unmeasuredProvider = new ProcessSandboxProvider({ isolation: 'bubblewrap', measureResources: false });
+  const unmeasured = await unmeasuredProvider.create({ workspace: root });
+  const unmeasuredTrue = await measure('sessionhub bubblewrap exec: true, unmeasured', async () => {
+    const r = await unmeasured.exec(['true']);
+    if (r.exitCode !== 0 || r.resources !== undefined) throw new Error('unmeasured exec failed or was measured');
+  });
+  await unmeasuredProvider.close();
 
   await SandboxManager.initialize({
     network: { allowedDomains: [], deniedDomains: [] },
@@ -92,6 +100,8 @@ try {
   Object.assign(metrics, {
     exec_true_p50_ms: ours.true.p50,
     exec_true_p95_ms: ours.true.p95,
+    exec_true_unmeasured_p50_ms: unmeasuredTrue.p50,
+    resources_overhead_p50_ms: ours.true.p50 - unmeasuredTrue.p50,
     exec_node_p50_ms: ours.node.p50,
     exec_node_p95_ms: ours.node.p95,
     sandbox_runtime_exec_true_p50_ms: srt.true.p50,

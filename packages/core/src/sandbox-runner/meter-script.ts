@@ -7,8 +7,9 @@
  *
  * It starts with an empty environment (so nothing a command's environment holds, such as `PERL5OPT`, can
  * change what it runs), reads the command's environment from its fd 3 (`K=V\0...\0`, then one more `\0`),
- * marks fd 3 close-on-exec, becomes a child subreaper, forks, and in the child raises `oom_score_adj` to 1000,
- * drops to `uid:gid` when given (it is started as root by the Docker runner, so commands of another uid can
+ * marks fd 3 close-on-exec, becomes a child subreaper, forks with `oom_score_adj` raised to 1000 for the child
+ * (it lowers its own back: the command, not the wrapper, is the OOM killer's first choice), in the child drops
+ * to `uid:gid` when given (it is started as root by the Docker runner, so commands of another uid can
  * neither signal nor debug it) and execs the argv (a failed exec exits 127 or 126 with the reason on stderr).
  * The parent ignores the catchable stop and termination signals a command's process group gets, waits for the
  * child, reaps the orphans already gone, and writes one line to fd 3:
@@ -16,7 +17,8 @@
  *   R <exit code> <signal number> <CPU µs of waited-for descendants> <ru_maxrss KiB> <wchar delta>
  *
  * CPU and peak memory are `getrusage(RUSAGE_CHILDREN)`; bytes written are the growth of `wchar` in
- * `/proc/self/io`, into which Linux adds the I/O counters of every child it reaps. The syscall numbers come
+ * `/proc/self/io` from just before the wait (the wrapper writes nothing itself meanwhile), into which Linux adds
+ * the I/O counters of every child it reaps. The syscall numbers come
  * from {@link meterSyscalls}, because Perl has no getrusage builtin and perl-base ships no `syscall.ph`.
  *
  * @module
@@ -40,11 +42,11 @@ fcntl($ch, 2, 1);
 $SIG{$_} = sub {} for qw(HUP INT QUIT TERM USR1 USR2 ALRM PIPE TSTP TTIN TTOU);
 syscall($pc + 0, 36, 1, 0, 0, 0);
 sub wchar { open(my $f, '<', '/proc/self/io') or return 0; local $/; my $t = <$f>; $t =~ /^wchar: (\d+)/m ? $1 : 0 }
-my $w0 = wchar();
+sub oom { if (open(my $o, '>', '/proc/self/oom_score_adj')) { syswrite($o, $_[0]); close($o) } }
+oom('1000');
 my $pid = fork();
 if (!defined $pid) { syswrite(STDERR, "cannot start the command: $!\n"); exit 126 }
 if ($pid == 0) {
-  if (open(my $o, '>', '/proc/self/oom_score_adj')) { syswrite($o, '1000'); close($o) }
   if ($uid ne '-') {
     if (syscall($sg + 0, 0, 0) != 0 || syscall($srg + 0, $gid + 0, $gid + 0, $gid + 0) != 0
         || syscall($sru + 0, $uid + 0, $uid + 0, $uid + 0) != 0) {
@@ -57,6 +59,8 @@ if ($pid == 0) {
   syswrite(STDERR, "$ARGV[0]: $!\n");
   exit($e == 2 ? 127 : 126);
 }
+oom('0');
+my $w0 = wchar();
 waitpid($pid, 0);
 my $st = $?;
 1 while waitpid(-1, 1) > 0;
