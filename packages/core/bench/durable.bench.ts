@@ -11,7 +11,7 @@
  * - `normal`: `synchronous=NORMAL` on both (the store's default).
  * Concurrency 1 and 32. `npm run bench:durable -w @sessionhub/core`. Last line: one JSON object.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { openSqliteStore } from '@sessionhub/store-sqlite';
@@ -53,6 +53,7 @@ async function benchLangGraph(dir: string, sync: Sync, concurrency: number, tota
   return ms;
 }
 
+await mkdir(BASE, { recursive: true });
 const dir = await mkdtemp(join(BASE, 'durable-'));
 const metrics: Record<string, number> = {};
 const ratios: Record<string, number> = {};
