@@ -29,6 +29,14 @@ export interface LibraryHit {
   score: number;
 }
 
+/** What {@link Store.appendEventsAndUpdate} wrote, in one transaction. */
+export interface AppendAndUpdateResult {
+  /** The stored events, with their `seq` and `at`, as `appendEvents` returns them. */
+  events: SessionEvent[];
+  /** The session record after the patch, as `updateSession` returns it. */
+  session: Session;
+}
+
 /**
  * Keeps everything: sessions, their append-only event logs, the searchable library,
  * templates, Foundation versions and analytics.
@@ -65,6 +73,27 @@ export interface Store {
     events: NewSessionEvent[],
     opts?: StoreCallOptions & { expectedSeq?: number },
   ): Promise<SessionEvent[]>;
+  /**
+   * Optional capability: `appendEvents(sessionId, events, opts)` and then `updateSession(sessionId, patch)` in
+   * ONE atomic transaction, so a writer that keeps a session record beside its log waits for one commit per
+   * write instead of two. The same rules as the two calls hold, and the write is all or nothing:
+   * - with `expectedSeq`, a log that ends elsewhere throws `store.conflict` and neither the events nor the
+   *   patch are applied (the record is unchanged);
+   * - an unknown session throws `store.not_found`; a value that cannot be stored, in an event or in the
+   *   patch, throws `store.invalid_value`; an aborted `signal` rejects with its reason; in each case nothing
+   *   is applied;
+   * - `events` may be empty (the patch alone is applied, still conditional on `expectedSeq`).
+   *
+   * Returns the stored events (as `appendEvents` returns them) and the record after the patch (equal to what
+   * `getSession` returns next). A store without it stays valid: callers fall back to the two calls.
+   * Optional, so adding it changed no `specificationVersion` (see docs/writing-adapters.md).
+   */
+  appendEventsAndUpdate?(
+    sessionId: string,
+    events: NewSessionEvent[],
+    patch: Partial<Omit<Session, 'id'>>,
+    opts?: StoreCallOptions & { expectedSeq?: number },
+  ): Promise<AppendAndUpdateResult>;
   /** Events with `seq >= fromSeq` (default 1), in order, at most `limit`. */
   readEvents(
     sessionId: string,

@@ -3,7 +3,7 @@ import type { AnalyticsQuery, AnalyticsReport } from '../model/analytics.js';
 import type { NewSessionEvent, SessionEvent } from '../model/events.js';
 import type { Session, SessionFilter } from '../model/session.js';
 import type { FoundationVersion, Template } from '../model/template.js';
-import type { LibraryHit, LibraryQuery, Store, StoreCallOptions } from '../ports/store.js';
+import type { AppendAndUpdateResult, LibraryHit, LibraryQuery, Store, StoreCallOptions } from '../ports/store.js';
 import { computeAnalytics } from './analytics.js';
 import { searchSessions } from './library-search.js';
 import {
@@ -138,12 +138,17 @@ export class MemoryStore implements Store {
 
   async updateSession(id: string, patch: Partial<Omit<Session, 'id'>>, opts?: StoreCallOptions): Promise<Session> {
     this.#check(opts);
+    const next = this.#patched(id, patch);
+    this.#sessions.set(id, next);
+    return copy(next);
+  }
+
+  /** The record `patch` makes of session `id`, not yet stored. Throws `store.not_found`, `store.invalid_value`. */
+  #patched(id: string, patch: Partial<Omit<Session, 'id'>>): Session {
     checkId(id);
     const current = this.#sessions.get(id);
     if (!current) throw new StoreError('store.not_found', `session ${id} not found`);
-    const next = withoutUndefined({ ...current, ...copy(patch), id: current.id });
-    this.#sessions.set(id, next);
-    return copy(next);
+    return withoutUndefined({ ...current, ...copy(patch), id: current.id });
   }
 
   async listSessions(filter: SessionFilter = {}, opts?: StoreCallOptions): Promise<Session[]> {
@@ -159,21 +164,49 @@ export class MemoryStore implements Store {
     opts?: StoreCallOptions & { expectedSeq?: number },
   ): Promise<SessionEvent[]> {
     this.#check(opts);
+    const { log, stored } = this.#appended(sessionId, events, opts?.expectedSeq);
+    log.push(...stored);
+    return copy(stored);
+  }
+
+  /**
+   * Appends and patches the record at once: every check and copy happens before either is stored, and both
+   * are stored synchronously, so no other call sees one without the other.
+   */
+  async appendEventsAndUpdate(
+    sessionId: string,
+    events: NewSessionEvent[],
+    patch: Partial<Omit<Session, 'id'>>,
+    opts?: StoreCallOptions & { expectedSeq?: number },
+  ): Promise<AppendAndUpdateResult> {
+    this.#check(opts);
+    const { log, stored } = this.#appended(sessionId, events, opts?.expectedSeq);
+    const next = this.#patched(sessionId, patch);
+    log.push(...stored);
+    this.#sessions.set(sessionId, next);
+    return { events: copy(stored), session: copy(next) };
+  }
+
+  /** The events an append would store, and the log they go to; touches nothing. */
+  #appended(
+    sessionId: string,
+    events: NewSessionEvent[],
+    expectedSeq: number | undefined,
+  ): { log: SessionEvent[]; stored: SessionEvent[] } {
     checkId(sessionId);
-    checkInteger('expectedSeq', opts?.expectedSeq, 0);
+    checkInteger('expectedSeq', expectedSeq, 0);
     const log = this.#events.get(sessionId);
     if (!log) throw new StoreError('store.not_found', `session ${sessionId} not found`);
-    if (opts?.expectedSeq !== undefined && opts.expectedSeq !== log.length) {
+    if (expectedSeq !== undefined && expectedSeq !== log.length) {
       throw new StoreError(
         'store.conflict',
-        `session ${sessionId}: expected last seq ${opts.expectedSeq}, the log ends at ${log.length}`,
+        `session ${sessionId}: expected last seq ${expectedSeq}, the log ends at ${log.length}`,
       );
     }
     const at = this.#now().toISOString();
     // Built in full before touching the log, so a bad event (uncloneable) appends nothing.
     const stored = events.map((event, i) => copy({ ...event, sessionId, seq: log.length + i + 1, at }) as SessionEvent);
-    log.push(...stored);
-    return copy(stored);
+    return { log, stored };
   }
 
   async readEvents(

@@ -71,10 +71,10 @@ export function describeStoreConformance(
   describe(`Store conformance: ${name}`, () => {
     if (suite.setup) beforeAll(suite.setup);
     if (suite.teardown) afterAll(suite.teardown);
-    registerCases(`port v1`, STORE_CASES, options, async (testCase) => {
+    registerCases(`port v1`, STORE_CASES, options, async (testCase, skip) => {
       const { store, cleanup, reopen } = await suite.create();
       try {
-        await testCase.run({ store, reopen });
+        await testCase.run({ store, reopen, skip });
       } finally {
         await store.close().catch(() => undefined);
         await cleanup?.();

@@ -20,12 +20,15 @@ export interface ConformanceOptions {
   timeoutMs?: number;
 }
 
-/** Registers cases as vitest tests grouped by section; `runCase` provides each one's fresh context. */
+/**
+ * Registers cases as vitest tests grouped by section; `runCase` provides each one's fresh context, and is
+ * handed `skip` to mark the running case skipped (with a note in the report) from inside it.
+ */
 export function registerCases<C>(
   suiteName: string,
   cases: readonly ConformanceCase<C>[],
   options: ConformanceOptions,
-  runCase: (testCase: ConformanceCase<C>) => Promise<void>,
+  runCase: (testCase: ConformanceCase<C>, skip: (note: string) => never) => Promise<void>,
 ): void {
   const skip = options.skip ?? {};
   const known = new Set(cases.map((c) => c.name));
@@ -40,7 +43,13 @@ export function registerCases<C>(
         for (const testCase of cases.filter((c) => c.group === group)) {
           const reason = skip[testCase.name];
           if (reason !== undefined) it.skip(`${testCase.name} [skipped by adapter: ${reason}]`, () => {});
-          else it(testCase.name, () => runCase(testCase), options.timeoutMs);
+          else
+            it(
+              testCase.name,
+              // A case that finds the adapter without an optional capability it tests skips itself, with a note.
+              (ctx) => runCase(testCase, (note) => ctx.skip(note) as never),
+              options.timeoutMs,
+            );
         }
       });
     }

@@ -8,6 +8,12 @@ export interface StoreCaseContext {
   store: Store;
   /** Opens the same data again, after `store` was closed (durable stores only). */
   reopen?: () => Promise<Store>;
+  /**
+   * Marks the running case skipped, with a note in the report: for a case of an optional capability
+   * (e.g. `appendEventsAndUpdate`) the store does not have. Absent when a case is run by hand: such a
+   * case then fails with the note instead.
+   */
+  skip?: (note: string) => never;
 }
 
 /** One store conformance case. */

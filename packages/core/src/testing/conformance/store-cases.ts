@@ -1,4 +1,5 @@
 import { analyticsCases } from './store-analytics.js';
+import { appendUpdateCases } from './store-append-update.js';
 import type { StoreCase } from './store-case-kit.js';
 import { eventCases } from './store-events.js';
 import { foundationCases } from './store-foundation.js';
@@ -17,6 +18,7 @@ export type { StoreCase, StoreCaseContext } from './store-case-kit.js';
 export const STORE_CASES: readonly StoreCase[] = [
   ...sessionCases,
   ...eventCases,
+  ...appendUpdateCases,
   ...libraryCases,
   ...templateCases,
   ...foundationCases,
