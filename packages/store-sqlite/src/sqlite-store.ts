@@ -1,6 +1,7 @@
 import {
   type AnalyticsQuery,
   type AnalyticsReport,
+  type AppendAndUpdateResult,
   appendConflict,
   checkEventRange,
   checkExpectedSeq,
@@ -328,20 +329,23 @@ export class SqliteStore implements Store {
   }
 
   async updateSession(id: string, patch: Partial<Omit<Session, 'id'>>, opts?: StoreCallOptions): Promise<Session> {
-    return this.#write('updateSession', opts, (st) => {
-      checkStoreKey(id, 'session id');
-      storedJson(patch, 'session patch');
-      const row = st.getSession.get(id);
-      if (!row) throw new StoreError('store.not_found', `session ${id} not found`);
-      const pk = Number(row.pk);
-      const next: Session = { ...parse<Session>(row.data), ...patch, id };
-      const data = storedJson(next, 'session');
-      st.updateSession.run(next.state, next.templateId ?? null, instantOrNull(next.createdAt), pk);
-      st.updateDoc.run(data, pk);
-      // The tags and the library row change only with the fields they index (most updates are state changes).
-      if (LIBRARY_FIELDS.some((field) => field in patch)) this.#index(st, pk, next, true);
-      return parse<Session>(data);
-    });
+    return this.#write('updateSession', opts, (st) => this.#update(st, id, patch));
+  }
+
+  /** Patches a session row inside the running transaction; returns the stored record. */
+  #update(st: Statements, id: string, patch: Partial<Omit<Session, 'id'>>): Session {
+    checkStoreKey(id, 'session id');
+    storedJson(patch, 'session patch');
+    const row = st.getSession.get(id);
+    if (!row) throw new StoreError('store.not_found', `session ${id} not found`);
+    const pk = Number(row.pk);
+    const next: Session = { ...parse<Session>(row.data), ...patch, id };
+    const data = storedJson(next, 'session');
+    st.updateSession.run(next.state, next.templateId ?? null, instantOrNull(next.createdAt), pk);
+    st.updateDoc.run(data, pk);
+    // The tags and the library row change only with the fields they index (most updates are state changes).
+    if (LIBRARY_FIELDS.some((field) => field in patch)) this.#index(st, pk, next, true);
+    return parse<Session>(data);
   }
 
   async listSessions(filter: SessionFilter = {}, opts?: StoreCallOptions): Promise<Session[]> {
@@ -366,29 +370,48 @@ export class SqliteStore implements Store {
     events: NewSessionEvent[],
     opts?: StoreCallOptions & { expectedSeq?: number },
   ): Promise<SessionEvent[]> {
-    return this.#write('appendEvents', opts, (st) => {
-      checkStoreKey(sessionId, 'session id');
-      const expectedSeq = checkExpectedSeq(opts?.expectedSeq);
-      const pk = this.#pkOf(st, sessionId);
-      // Inside the IMMEDIATE transaction no other connection can append, so max+1.. is gap-free;
-      // the (session, seq) primary key would reject a double number if that ever broke.
-      const last = Number(st.maxSeq.get(pk)?.seq ?? 0);
-      if (expectedSeq !== undefined && expectedSeq !== last) throw appendConflict(sessionId, expectedSeq, last);
-      const at = this.#now().toISOString();
-      // Every event serialised before the first insert: a bad value writes nothing.
-      const rows = events.map((event, i) => {
-        const full = { ...event, sessionId, seq: last + i + 1, at } as SessionEvent;
-        return { full, data: storedJson(full, 'event') };
-      });
-      const stored: SessionEvent[] = [];
-      rows.forEach(({ full, data }) => {
-        st.insertEvent.run(pk, full.seq, full.type, at, data);
-        const copy = parse<SessionEvent>(data);
-        recordFacts(st, pk, copy);
-        stored.push(copy);
-      });
-      return stored;
+    return this.#write('appendEvents', opts, (st) => this.#append(st, sessionId, events, opts?.expectedSeq));
+  }
+
+  /**
+   * Appends and patches the session record as ONE write of the group commit (its own SAVEPOINT in a shared
+   * transaction, or the whole transaction when alone): a conflict or a bad value rolls both back.
+   */
+  async appendEventsAndUpdate(
+    sessionId: string,
+    events: NewSessionEvent[],
+    patch: Partial<Omit<Session, 'id'>>,
+    opts?: StoreCallOptions & { expectedSeq?: number },
+  ): Promise<AppendAndUpdateResult> {
+    return this.#write('appendEventsAndUpdate', opts, (st) => {
+      const stored = this.#append(st, sessionId, events, opts?.expectedSeq);
+      return { events: stored, session: this.#update(st, sessionId, patch) };
     });
+  }
+
+  /** Appends inside the running transaction (compare-and-append with `expectedSeq`); returns the stored events. */
+  #append(st: Statements, sessionId: string, events: NewSessionEvent[], expected: number | undefined): SessionEvent[] {
+    checkStoreKey(sessionId, 'session id');
+    const expectedSeq = checkExpectedSeq(expected);
+    const pk = this.#pkOf(st, sessionId);
+    // Inside the IMMEDIATE transaction no other connection can append, so max+1.. is gap-free;
+    // the (session, seq) primary key would reject a double number if that ever broke.
+    const last = Number(st.maxSeq.get(pk)?.seq ?? 0);
+    if (expectedSeq !== undefined && expectedSeq !== last) throw appendConflict(sessionId, expectedSeq, last);
+    const at = this.#now().toISOString();
+    // Every event serialised before the first insert: a bad value writes nothing.
+    const rows = events.map((event, i) => {
+      const full = { ...event, sessionId, seq: last + i + 1, at } as SessionEvent;
+      return { full, data: storedJson(full, 'event') };
+    });
+    const stored: SessionEvent[] = [];
+    rows.forEach(({ full, data }) => {
+      st.insertEvent.run(pk, full.seq, full.type, at, data);
+      const copy = parse<SessionEvent>(data);
+      recordFacts(st, pk, copy);
+      stored.push(copy);
+    });
+    return stored;
   }
 
   async readEvents(
