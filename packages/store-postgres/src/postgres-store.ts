@@ -1,6 +1,7 @@
 import {
   type AnalyticsQuery,
   type AnalyticsReport,
+  type AppendAndUpdateResult,
   appendConflict,
   checkEventRange,
   checkExpectedSeq,
@@ -196,30 +197,33 @@ export class PostgresStore implements Store {
   }
 
   async updateSession(id: string, patch: Partial<Omit<Session, 'id'>>, opts?: StoreCallOptions): Promise<Session> {
-    return this.#write('updateSession', opts, async (client) => {
-      checkStoreKey(id, 'session id');
-      storedJson(patch, 'session patch');
-      const found = await client.query<Row>('SELECT pk, data FROM sessions WHERE id = $1 FOR UPDATE', [keyText(id)]);
-      const row = found.rows[0];
-      if (!row) throw new StoreError('store.not_found', `session ${id} not found`);
-      const next: Session = { ...parse<Session>(row.data), ...patch, id };
-      const data = storedJson(next, 'session');
-      const p = new SqlParams();
-      let search = '';
-      // The library vector is rebuilt only when a field it indexes changed (state changes are the common update).
-      if (touchesLibrary(patch)) {
-        const [a, b, c, d] = libraryFields(next).map((f) => p.add(f));
-        search = `, search = ${searchVectorSql(a as string, b as string, c as string, d as string)}`;
-      }
-      await client.query(
-        `UPDATE sessions SET state = ${p.add(String(next.state))}, template_id = ${p.add(keyOrNull(next.templateId))},
-           created_ms = ${p.add(instantOrNull(next.createdAt))}::bigint,
-           tags = ${p.add((next.tags ?? []).map((t) => keyText(String(t))))}::text[], data = ${p.add(data)}${search}
-         WHERE pk = ${p.add(row.pk)}`,
-        p.values,
-      );
-      return parse<Session>(data);
-    });
+    return this.#write('updateSession', opts, (client) => this.#update(client, id, patch));
+  }
+
+  /** Patches a session row inside the running transaction (holding its lock); returns the stored record. */
+  async #update(client: pg.PoolClient, id: string, patch: Partial<Omit<Session, 'id'>>): Promise<Session> {
+    checkStoreKey(id, 'session id');
+    storedJson(patch, 'session patch');
+    const found = await client.query<Row>('SELECT pk, data FROM sessions WHERE id = $1 FOR UPDATE', [keyText(id)]);
+    const row = found.rows[0];
+    if (!row) throw new StoreError('store.not_found', `session ${id} not found`);
+    const next: Session = { ...parse<Session>(row.data), ...patch, id };
+    const data = storedJson(next, 'session');
+    const p = new SqlParams();
+    let search = '';
+    // The library vector is rebuilt only when a field it indexes changed (state changes are the common update).
+    if (touchesLibrary(patch)) {
+      const [a, b, c, d] = libraryFields(next).map((f) => p.add(f));
+      search = `, search = ${searchVectorSql(a as string, b as string, c as string, d as string)}`;
+    }
+    await client.query(
+      `UPDATE sessions SET state = ${p.add(String(next.state))}, template_id = ${p.add(keyOrNull(next.templateId))},
+         created_ms = ${p.add(instantOrNull(next.createdAt))}::bigint,
+         tags = ${p.add((next.tags ?? []).map((t) => keyText(String(t))))}::text[], data = ${p.add(data)}${search}
+       WHERE pk = ${p.add(row.pk)}`,
+      p.values,
+    );
+    return parse<Session>(data);
   }
 
   async listSessions(filter: SessionFilter = {}, opts?: StoreCallOptions): Promise<Session[]> {
@@ -240,43 +244,67 @@ export class PostgresStore implements Store {
     events: NewSessionEvent[],
     opts?: StoreCallOptions & { expectedSeq?: number },
   ): Promise<SessionEvent[]> {
-    return this.#write('appendEvents', opts, async (client) => {
-      checkStoreKey(sessionId, 'session id');
-      const expectedSeq = checkExpectedSeq(opts?.expectedSeq);
-      if (!Array.isArray(events)) throw new StoreError('store.invalid_value', 'events must be an array');
-      const found = await client.query<{ pk: string; last_seq: number }>(
-        'SELECT pk, last_seq FROM sessions WHERE id = $1 FOR UPDATE',
-        [keyText(sessionId)],
-      );
-      const row = found.rows[0];
-      if (!row) throw new StoreError('store.not_found', `session ${sessionId} not found`);
-      const last = Number(row.last_seq);
-      if (expectedSeq !== undefined && expectedSeq !== last) throw appendConflict(sessionId, expectedSeq, last);
-      if (events.length === 0) return [];
-      const at = this.#now().toISOString();
-      // Every event serialised before the first write: a bad value writes nothing.
-      const rows = events.map((event, i) => {
-        const full = { ...event, sessionId, seq: last + i + 1, at } as SessionEvent;
-        return { full, data: storedJson(full, 'event') };
-      });
-      const stored = rows.map((r) => parse<SessionEvent>(r.data));
-      await client.query(
-        `WITH ins AS (
-           INSERT INTO events (session_pk, seq, type, at, data)
-           SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[])
-         ) UPDATE sessions SET last_seq = $6 WHERE pk = $1`,
-        [
-          row.pk,
-          stored.map((e) => e.seq),
-          stored.map((e) => keyText(String(e.type))),
-          stored.map(() => at),
-          rows.map((r) => r.data),
-          last + events.length,
-        ],
-      );
-      await recordFacts(client, row.pk, stored);
-      return stored;
+    return this.#write('appendEvents', opts, (client) => this.#append(client, sessionId, events, opts?.expectedSeq));
+  }
+
+  /**
+   * Appends and patches the session record in ONE transaction, under the session row's lock: a conflict, a
+   * bad value or an abort before COMMIT rolls both back.
+   */
+  async appendEventsAndUpdate(
+    sessionId: string,
+    events: NewSessionEvent[],
+    patch: Partial<Omit<Session, 'id'>>,
+    opts?: StoreCallOptions & { expectedSeq?: number },
+  ): Promise<AppendAndUpdateResult> {
+    return this.#write('appendEventsAndUpdate', opts, async (client) => {
+      const stored = await this.#append(client, sessionId, events, opts?.expectedSeq);
+      return { events: stored, session: await this.#update(client, sessionId, patch) };
     });
+  }
+
+  /** Appends inside the running transaction, taking the session row's lock (compare-and-append with `expectedSeq`). */
+  async #append(
+    client: pg.PoolClient,
+    sessionId: string,
+    events: NewSessionEvent[],
+    expected: number | undefined,
+  ): Promise<SessionEvent[]> {
+    checkStoreKey(sessionId, 'session id');
+    const expectedSeq = checkExpectedSeq(expected);
+    if (!Array.isArray(events)) throw new StoreError('store.invalid_value', 'events must be an array');
+    const found = await client.query<{ pk: string; last_seq: number }>(
+      'SELECT pk, last_seq FROM sessions WHERE id = $1 FOR UPDATE',
+      [keyText(sessionId)],
+    );
+    const row = found.rows[0];
+    if (!row) throw new StoreError('store.not_found', `session ${sessionId} not found`);
+    const last = Number(row.last_seq);
+    if (expectedSeq !== undefined && expectedSeq !== last) throw appendConflict(sessionId, expectedSeq, last);
+    if (events.length === 0) return [];
+    const at = this.#now().toISOString();
+    // Every event serialised before the first write: a bad value writes nothing.
+    const rows = events.map((event, i) => {
+      const full = { ...event, sessionId, seq: last + i + 1, at } as SessionEvent;
+      return { full, data: storedJson(full, 'event') };
+    });
+    const stored = rows.map((r) => parse<SessionEvent>(r.data));
+    await client.query(
+      `WITH ins AS (
+         INSERT INTO events (session_pk, seq, type, at, data)
+         SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[])
+       ) UPDATE sessions SET last_seq = $6 WHERE pk = $1`,
+      [
+        row.pk,
+        stored.map((e) => e.seq),
+        stored.map((e) => keyText(String(e.type))),
+        stored.map(() => at),
+        rows.map((r) => r.data),
+        last + events.length,
+      ],
+    );
+    await recordFacts(client, row.pk, stored);
+    return stored;
   }
 
   async readEvents(
