@@ -1,0 +1,91 @@
+import { sessionOf } from '@sessionhub/core/testing';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileCluster, freshSchema, openIn, PG_SKIP, skipWithReason } from './support/pg.js';
+
+const progress = (sessionId: string, message: string) => ({
+  type: 'executor.progress' as const,
+  sessionId,
+  kind: 'output' as const,
+  message,
+});
+
+// Timeouts far beyond the test's: only the abort's cancel can end a statement waiting on a lock.
+const PATIENT = { maxConnections: 1, statementTimeoutMs: 600_000, lockTimeoutMs: 600_000 };
+
+if (PG_SKIP) skipWithReason('PostgreSQL store: appendEventsAndUpdate in one transaction');
+else {
+  const cluster = fileCluster();
+  afterAll(() => cluster.stop());
+  const admin = async () => {
+    const client = new pg.Client({ connectionString: (await cluster.get()).url() });
+    await client.connect();
+    return client;
+  };
+  const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
+    for (let i = 0; i < 300; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  describe('PostgreSQL store: appendEventsAndUpdate in one transaction', () => {
+    it('aborted while its insert waits (the session row already locked by it), it rolls back whole: log, record, last_seq', async () => {
+      const c = await cluster.get();
+      const schema = freshSchema('append_update');
+      const store = await openIn(c, schema, PATIENT);
+      await store.createSession(sessionOf('held', { summary: 'before' }));
+      const locker = await admin();
+      const observer = await admin();
+      try {
+        // Inserts into the events table wait; the session row lock and the record are free to take.
+        await locker.query('BEGIN');
+        await locker.query(`LOCK TABLE "${schema}".events IN EXCLUSIVE MODE`);
+        const controller = new AbortController();
+        const write = store
+          .appendEventsAndUpdate(
+            'held',
+            [progress('held', 'lost')],
+            { summary: 'lost' },
+            {
+              expectedSeq: 0,
+              signal: controller.signal,
+            },
+          )
+          .then(
+            () => expect.unreachable('the call must reject'),
+            (error: unknown) => error,
+          );
+        await until('the insert to wait on the lock', async () => {
+          const r = await observer.query(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name = 'sessionhub' AND wait_event_type = 'Lock'",
+          );
+          return (r.rowCount ?? 0) > 0;
+        });
+        const reason = new Error('stop');
+        controller.abort(reason);
+        expect(await write, 'rejects with the signal’s reason itself').toBe(reason);
+        await locker.query('ROLLBACK');
+      } finally {
+        await locker.end();
+        await observer.end();
+      }
+      expect(await store.readEvents('held')).toEqual([]);
+      expect((await store.getSession('held'))?.summary).toBe('before');
+      // last_seq was rolled back with the rest: a write conditional on an empty log still goes in, at seq 1.
+      const next = await store.appendEventsAndUpdate(
+        'held',
+        [progress('held', 'next')],
+        { summary: 'after' },
+        {
+          expectedSeq: 0,
+        },
+      );
+      expect(next.events.map((e) => e.seq)).toEqual([1]);
+      expect(next.session.summary).toBe('after');
+      expect(await store.getSession('held')).toEqual(next.session);
+      await store.close();
+    });
+  });
+}
