@@ -54,8 +54,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function loop() {
+function loop(extra: { permissionCacheMs?: number } = {}) {
   return createIssueLoop({
+    ...extra,
     host: new GitHubHost({
       auth: { token: 't' },
       baseUrl: fake.url,
@@ -85,6 +86,24 @@ describe('the issue loop’s comment commands', () => {
     ]);
     expect(deliveries.get('d1')).toMatchObject({ state: 'done', note: 'refused: permission' });
     fake.assertClean();
+  });
+
+  it('asks the API once for a burst of commands from one user, and every time with permissionCacheMs 0', async () => {
+    const asked = () => fake.requests.filter((r) => r.operationId === 'repos/get-collaborator-permission-level');
+    for (const [cacheMs, expected] of [
+      [undefined, 1],
+      [0, 3],
+    ] as const) {
+      const runner = loop(cacheMs === undefined ? {} : { permissionCacheMs: cacheMs });
+      for (const commentId of [11, 12]) {
+        const job = { kind: 'issue', repo: REPO, number: 1, sender: 'reader', via: 'command', commentId } as const;
+        const id = `c${cacheMs}-${commentId}`;
+        expect(deliveries.claim(id, 'issue_comment.created', job)).toBe(true);
+        await runner({ deliveryId: id, job }, { signal: AbortSignal.timeout(10_000) });
+        expect(deliveries.get(id)).toMatchObject({ state: 'done', note: 'refused: permission' });
+      }
+      expect(asked()).toHaveLength(expected);
+    }
   });
 
   it('refuses /sessionhub approve from someone with no access, and approves for a maintainer', async () => {

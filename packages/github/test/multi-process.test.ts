@@ -43,8 +43,11 @@ afterEach(async () => {
 });
 
 /** Starts a receiver process on the shared file; resolves with its URL once it listens. */
-async function startReceiver(db: string): Promise<{ url: string; child: ChildProcess; watch: ChildWatch }> {
-  const child = spawnTs(WORKER, [JSON.stringify({ db, githubUrl: fake.url, secret: SECRET })], {
+async function startReceiver(
+  db: string,
+  options: { leaseMs?: number; requireApproval?: boolean } = {},
+): Promise<{ url: string; child: ChildProcess; watch: ChildWatch }> {
+  const child = spawnTs(WORKER, [JSON.stringify({ db, githubUrl: fake.url, secret: SECRET, ...options })], {
     cwd: join(here, '..'),
   });
   const watch = watchChild(child);
@@ -131,6 +134,34 @@ describe('several receiver processes on one SQLite delivery log', () => {
     for (const { watch } of [a, b]) {
       expect(await watch.exited, watch.stderr()).toEqual({ code: 0, signal: null });
       expect(watch.stderr()).not.toMatch(/job .* failed/);
+    }
+  });
+
+  it('a process started beside a live one takes none of its jobs, and takes them all, once, when it dies', async () => {
+    const db = join(dir, 'sessionhub.db');
+    await (await openSqliteStore({ path: db })).close();
+    // Sessions wait for approval: their jobs stay running, and leased to the first process.
+    const first = await startReceiver(db, { leaseMs: 1500, requireApproval: true });
+    const sent = Array.from({ length: 6 }, (_, i) => delivery(i + 1));
+    for (const d of sent) expect(await post(first.url, d)).toBe(202);
+    const store = await openSqliteStore({ path: db });
+    try {
+      await vi.waitFor(async () => expect(await store.listSessions()).toHaveLength(sent.length), {
+        timeout: 60_000,
+        interval: 200,
+      });
+      // A restart overlap: the new process starts while the old one still runs the jobs.
+      const second = await startReceiver(db, { leaseMs: 1500, requireApproval: true });
+      expect(second.watch.lines).toContain('took 0');
+      first.child.kill('SIGKILL');
+      await first.watch.exited;
+      // Its leases run out; the second process takes every job, once, and resumes the session it had started.
+      const resumed = () => second.watch.lines.filter((l) => / resuming session /.test(l));
+      await vi.waitFor(() => expect(resumed()).toHaveLength(sent.length), { timeout: 30_000, interval: 200 });
+      expect(new Set(resumed().map((l) => l.split(' ')[1]))).toEqual(new Set(sent.map((d) => d.id)));
+      expect(await store.listSessions()).toHaveLength(sent.length);
+    } finally {
+      await store.close();
     }
   });
 });

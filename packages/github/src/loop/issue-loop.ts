@@ -6,6 +6,7 @@ import type { DeliveryLog } from '../webhooks/delivery-log.js';
 import type { JobRunner } from '../webhooks/job-queue.js';
 import type { QueuedJob, WebhookJob } from '../webhooks/jobs.js';
 import { approve, rate, recordClosed } from './decisions.js';
+import { cachedPermissions } from './permissions.js';
 import { renderIssueComment, renderPullRequestBody } from './pr-body.js';
 import { readSessionCommits, type SessionBranches } from './session-commits.js';
 import { resumeWhenFree, untilAborted } from './waiting.js';
@@ -43,6 +44,11 @@ export interface IssueLoopOptions {
   labels?: SessionLabels;
   /** The least permission a commenter needs for `/sessionhub run` and `/sessionhub approve`. Default `write`. */
   commandPermission?: RepositoryPermission;
+  /**
+   * How long a commenter's permission, once asked of the host, is trusted without asking again (per repository
+   * and user). Default 30 000 ms; 0 asks for every command.
+   */
+  permissionCacheMs?: number;
   /**
    * Where what became of the work is recorded: merges, closes, reverts and `/sessionhub rate` become
    * `outcome.recorded` events on the session's log (core's `recordOutcome`), which every store's analytics and
@@ -91,9 +97,10 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
   const base = options.baseBranch ?? 'main';
   const needed = options.commandPermission ?? 'write';
   const progress = options.onProgress ?? (() => {});
+  const permissionOf = cachedPermissions(options.host, options.permissionCacheMs ?? 30_000);
 
   const allowed = async (job: Extract<WebhookJob, { sender: string }>, signal: AbortSignal): Promise<boolean> => {
-    const permission = await options.host.getPermission(job.repo, job.sender, { signal });
+    const permission = await permissionOf(job.repo, job.sender, signal);
     if (RANK[permission] >= RANK[needed]) return true;
     await options.host.comment(
       job.repo,
