@@ -9,7 +9,8 @@
  *   files, `SQLITE_DEFAULT_WAL_SYNCHRONOUS=1`); the bench sets the level on its connection and
  *   checks it. The store is opened with `synchronous: 'full'`.
  * - `normal`: `synchronous=NORMAL` on both (the store's default).
- * Concurrency 1 and 32. `npm run bench:durable -w @sessionhub/core`. Last line: one JSON object.
+ * Concurrency 1 and 32; also the store's commits per session (`commitStats`; each one fsync at FULL).
+ * `npm run bench:durable -w @sessionhub/core`. Last line: one JSON object.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,14 +27,17 @@ const ROUNDS = 4;
 // A directory on a real disk: fsync on a tmpfs costs nothing and would hide what durability costs.
 const BASE = process.env.BENCH_DIR ?? join(process.cwd(), '.bench-tmp');
 
-async function benchSessionHub(dir: string, sync: Sync, concurrency: number, total: number): Promise<number> {
+/** Milliseconds for `total` sessions, and the store's commits while they ran (each one fsync at FULL). */
+async function benchSessionHub(dir: string, sync: Sync, concurrency: number, total: number) {
   const store = await openSqliteStore({ path: join(dir, `hub-${sync}.db`), synchronous: sync, createDirectory: true });
   const hub = instantHub({ workspace: dir, store, concurrency });
+  const commitsBefore = store.commitStats.commits;
   const started = performance.now();
   await runSessions(hub, total, concurrency);
   const ms = performance.now() - started;
+  const commits = store.commitStats.commits - commitsBefore;
   await store.close();
-  return ms;
+  return { ms, commits };
 }
 
 async function benchLangGraph(dir: string, sync: Sync, concurrency: number, total: number): Promise<number> {
@@ -65,10 +69,13 @@ try {
       await benchSessionHub(dir, sync, concurrency, 20);
       await benchLangGraph(dir, sync, concurrency, 20);
       let hubMs = 0;
+      let hubCommits = 0;
       let lgMs = 0;
       // Alternating rounds, so load from other processes on a shared machine falls on both alike.
       for (let r = 0; r < ROUNDS; r++) {
-        hubMs += await benchSessionHub(dir, sync, concurrency, perRound);
+        const hubRound = await benchSessionHub(dir, sync, concurrency, perRound);
+        hubMs += hubRound.ms;
+        hubCommits += hubRound.commits;
         lgMs += await benchLangGraph(dir, sync, concurrency, perRound);
       }
       const n = perRound * ROUNDS;
@@ -76,6 +83,7 @@ try {
       const lgRate = (n / lgMs) * 1000;
       metrics[`sessionhub_${sync}_c${concurrency}_sessions_per_s`] = round(hubRate, 2);
       metrics[`langgraph_${sync}_c${concurrency}_sessions_per_s`] = round(lgRate, 2);
+      metrics[`sessionhub_${sync}_c${concurrency}_commits_per_session`] = round(hubCommits / n, 2);
       ratios[`vs_langgraph_sqlite_${sync}_c${concurrency}`] = round(hubRate / lgRate, 2);
       console.log(
         `synchronous=${sync.toUpperCase()}, concurrency ${concurrency}: SessionHub ${round(hubRate, 2)} sessions/s, ` +
