@@ -4,7 +4,10 @@ import { SessionHubError } from '../errors.js';
 /** The ports a hub is given, by their `SessionHubOptions` field. */
 export type PortName = 'planner' | 'executor' | 'verifier' | 'store' | 'sandbox' | 'workspace';
 
-/** The ports that carry a `specificationVersion`, with the methods the engine calls on each. */
+/**
+ * The ports that carry a `specificationVersion`, with the methods each must have. Optional methods (the
+ * store's `appendEventsAndUpdate`) are not listed: an adapter without them is valid at the same version.
+ */
 const VERSIONED_PORTS = {
   planner: ['plan'],
   executor: ['execute'],
