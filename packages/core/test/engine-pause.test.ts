@@ -5,80 +5,10 @@
  * the interrupted step again and no finished one. From an engine that does not drive the session, the pause
  * is recorded for the owner (`decision.requested` `pause`), which applies it.
  */
-import {
-  createSessionHub,
-  MemoryStore,
-  type SessionEvent,
-  type SessionHub,
-  SessionPausedError,
-  type SessionState,
-  SessionStateError,
-  type Store,
-} from '@sessionhub/core';
-import {
-  ScriptedExecutor,
-  ScriptedPlanner,
-  ScriptedVerifier,
-  sampleInstruction,
-  waitForAbort,
-} from '@sessionhub/core/testing';
+import { MemoryStore, type SessionEvent, SessionPausedError, SessionStateError } from '@sessionhub/core';
 import { describe, expect, it } from 'vitest';
-import { DirSandboxProvider } from './support/dir-sandbox.js';
 import { collect, makeHarness, states } from './support/harness.js';
-
-/** The three actors; the first call made in `phase` waits until its signal aborts, and keeps the reason. */
-function actorsStallingIn(phase: SessionState) {
-  let started!: () => void;
-  const running = new Promise<void>((resolve) => {
-    started = resolve;
-  });
-  let reason: unknown;
-  let stalled = false;
-  const stallsNow = (p: SessionState) => {
-    if (p !== phase || stalled) return false;
-    stalled = true;
-    return true;
-  };
-  const stall = async (signal: AbortSignal): Promise<never> => {
-    started();
-    try {
-      return await waitForAbort(signal);
-    } catch (err) {
-      reason = err;
-      throw err;
-    }
-  };
-  const planner = new ScriptedPlanner({
-    fallback: (input, _call, { signal }) =>
-      stallsNow(input.kind === 'fix' ? 'fixing' : 'planning')
-        ? stall(signal)
-        : sampleInstruction(input.nextVersion ? { version: input.nextVersion } : {}),
-  });
-  const executor = new ScriptedExecutor({
-    writes: { 'greeting.txt': 'Hello, Ada\n' },
-    respond: (_input, _sandbox, opts) => (stallsNow('executing') ? stall(opts.signal) : {}),
-  });
-  const verifier = new ScriptedVerifier([
-    (_input, _sandbox, opts) => (stallsNow('verifying') ? stall(opts.signal) : true),
-  ]);
-  return { planner, executor, verifier, running, reason: () => reason };
-}
-
-type Actors = ReturnType<typeof actorsStallingIn>;
-
-/** Another engine over the same store and workspace, with the same actors. */
-function otherEngine(store: Store, workspace: string, actors: Actors, requireApproval = false): SessionHub {
-  return createSessionHub({
-    env: {},
-    planner: actors.planner,
-    executor: actors.executor,
-    verifier: actors.verifier,
-    store,
-    sandbox: new DirSandboxProvider(),
-    workspace,
-    policy: { foundation: 'skip', decisionPollMs: 20, requireApproval },
-  });
-}
+import { actorsStallingIn, otherEngine } from './support/stalling-actors.js';
 
 function stepIds(events: readonly SessionEvent[], type: 'step.started' | 'step.failed' | 'step.finished'): string[] {
   return events.flatMap((e) => (e.type === type ? [e.stepId] : []));

@@ -2,14 +2,7 @@ import { type SessionHandle, SessionStateError } from '@sessionhub/core';
 import { badInput } from '../cli-error.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { createReporter, outputMode } from '../output/reporter.js';
-import {
-  type GlobalOptions,
-  type HubOverrides,
-  openProjectStore,
-  type ProjectContext,
-  projectContext,
-  projectHub,
-} from './context.js';
+import { type GlobalOptions, projectContext, projectHub } from './context.js';
 import { followSession } from './follow-session.js';
 
 /** Flags of `resume` and `approve`. */
@@ -33,27 +26,6 @@ function positive(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-/**
- * Whether the session's log asked for an approval after its plan (`run --approval`, or the config's
- * `policy.requireApproval` at the time). The engine applies `requireApproval` from its own policy, so a command
- * that continues such a session must have it on, or the session would go on without its approval step.
- */
-async function askedForApproval(ctx: ProjectContext, id: string): Promise<boolean> {
-  if (ctx.config.policy?.requireApproval) return true;
-  const store = await openProjectStore(ctx);
-  try {
-    const events = await store.readEvents(id);
-    return events.some((e) => e.type === 'approval.requested' && !e.budget);
-  } finally {
-    await store.close();
-  }
-}
-
-/** The project's policy, with `requireApproval` on when the session asked for an approval. */
-async function policyFor(ctx: ProjectContext, id: string): Promise<HubOverrides> {
-  return (await askedForApproval(ctx, id)) ? { policy: { ...ctx.config.policy, requireApproval: true } } : {};
-}
-
 /** `sessionhub resume <id>` and `sessionhub approve <id>`: continue a session here and follow it. */
 export async function continueCommand(
   action: 'resume' | 'approve',
@@ -64,7 +36,6 @@ export async function continueCommand(
   const reporter = createReporter(outputMode(flags));
   const app = await projectHub(ctx, {
     ...(flags.unisolated ? { allowUnisolated: true } : {}),
-    ...(await policyFor(ctx, id)),
   });
   if (action === 'approve') {
     const costUsd = positive(flags.raiseCostUsd, '--raise-cost-usd');
@@ -100,7 +71,6 @@ export async function endCommand(
     // Nothing runs: the key and the sandbox are never used.
     apiKey: process.env.ANTHROPIC_API_KEY ?? 'not-used-to-end-a-session',
     sandbox: 'unisolated',
-    ...(await policyFor(ctx, id)),
   });
   if (action === 'reject') await app.hub.reject(id, reason).catch(notFound);
   else await app.hub.cancel(id).catch(notFound);

@@ -96,12 +96,7 @@ export class DecisionBox {
 }
 
 /** Refuses a decision the session cannot take now. */
-export function checkDecision(
-  running: RunningSession,
-  decision: Decision,
-  requireApproval: boolean,
-  now: number,
-): void {
+export function checkDecision(running: RunningSession, decision: Decision, now: number): void {
   const id = running.handle.id;
   if (running.controller.signal.aborted || running.paused) {
     throw new SessionStateError('session.invalid_state', `session ${id} is being cancelled or has stopped`);
@@ -117,7 +112,7 @@ export function checkDecision(
     throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
   }
   const waitingOrBefore = ['created', 'planning', 'awaiting_approval'].includes(running.runner.state);
-  if (!requireApproval || running.approvalDecided || !waitingOrBefore) {
+  if (!running.requireApproval || running.approvalDecided || !waitingOrBefore) {
     throw new SessionStateError(
       'session.invalid_state',
       `session ${id} is ${running.runner.state}, not awaiting approval`,

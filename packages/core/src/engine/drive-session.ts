@@ -8,7 +8,7 @@ import {
   StoreError,
 } from '../errors.js';
 import type { BudgetBreach } from '../model/events.js';
-import type { Session, SessionState } from '../model/session.js';
+import type { Session } from '../model/session.js';
 import type { WorkspaceOutcome } from '../ports/workspace.js';
 import { decideBudget, waitForApproval } from './approval.js';
 import { DurabilityError, toSessionHubError } from './errors.js';
@@ -35,7 +35,7 @@ export interface EngineLoan {
 }
 
 /** How a session stops: it ends (`session.finished`), or it pauses (`session.released`), at a budget or not. */
-type Stop = { ends: SessionState } | { pauses: true; breach?: BudgetBreach };
+type Stop = { ends: WorkspaceOutcome } | { pauses: true; breach?: BudgetBreach };
 
 /**
  * Drives one session on this engine, from where its log stands to where it ends or stops: takes a
@@ -64,6 +64,7 @@ export async function driveSession(engine: EngineLoan, running: RunningSession):
         resources,
         outcome,
         redact: engine.redact,
+        requireApproval: running.requireApproval,
         // A session waiting for a human gives its slot to queued sessions meanwhile.
         waitForApproval: async (text, s) => {
           engine.semaphore.release();

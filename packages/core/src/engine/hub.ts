@@ -184,7 +184,8 @@ export class SessionHub {
     const replayed = initialReplay();
     replayed.input = input;
     const running = this.prepare(session, replayed, opts.signal);
-    running.runner.record({ type: 'session.created', sessionId: session.id, input });
+    const requireApproval = this.policy.requireApproval;
+    running.runner.record({ type: 'session.created', sessionId: session.id, input, requireApproval });
     this.start(running, opts.signal);
     return running.handle;
   }
@@ -243,8 +244,10 @@ export class SessionHub {
     let running = this.running.get(id);
     const loading = this.loading.get(id);
     if (!running && loading) {
-      const opened = await abortable(loading, opts.signal);
-      if ('running' in opened) running = opened.running;
+      // Being opened here: pause it once it runs (a load that fails leaves it to the checks below).
+      const opened = await abortable(loading, opts.signal).catch(() => undefined);
+      if (opened && 'running' in opened) running = opened.running;
+      opts.signal?.throwIfAborted();
     }
     if (running) {
       running.controller.abort(new SessionPausedError());
@@ -355,7 +358,7 @@ export class SessionHub {
       }
       running = opened.running;
     }
-    checkDecision(running, decision, this.policy.requireApproval, this.now());
+    checkDecision(running, decision, this.now());
     await running.decisions.offer(decision);
   }
 
@@ -412,7 +415,11 @@ export class SessionHub {
     replayed.input ??= stored.input;
     const session = sessionFromLog(stored, replayed);
     const running = this.prepare(session, replayed, opts.signal);
-    if (!replayed.lastSeq) running.runner.record({ type: 'session.created', sessionId: id, input: stored.input });
+    if (!replayed.lastSeq) {
+      // No event yet (it crashed before its first append): this engine's policy makes the session's choice.
+      const requireApproval = running.requireApproval;
+      running.runner.record({ type: 'session.created', sessionId: id, input: stored.input, requireApproval });
+    }
     // A paused session being resumed: its outage error no longer describes it.
     if (session.error && !replayed.budgetWait) running.runner.clearError();
     // Claim the session before anything runs: if another engine claimed it meanwhile, this write fails.
@@ -481,6 +488,7 @@ export class SessionHub {
       runner,
       decisions: new DecisionBox(session.id),
       budgets,
+      requireApproval: replayed.requireApproval ?? this.policy.requireApproval,
       approvalDecided: replayed.approvalDecided === true || replayed.finished.has('approve:0'),
       ...(replayed.budgetWait ? { budgetWait: replayed.budgetWait } : {}),
       settle: resolveResult,
@@ -505,7 +513,7 @@ export class SessionHub {
     const decision = requestedDecision(e);
     if (!decision) return;
     try {
-      checkDecision(running, decision, this.policy.requireApproval, this.now());
+      checkDecision(running, decision, this.now());
     } catch {
       return;
     }

@@ -29,6 +29,8 @@ export interface LifecycleDeps {
   /** Filled in as steps finish. */
   outcome: LifecycleOutcome;
   redact: Redactor;
+  /** Whether the session waits for approval after its plan (its log's choice, else the policy). */
+  requireApproval: boolean;
   /** Waits for the decision on the initial plan (`onApproval`, or `approve`/`reject` on this engine). */
   waitForApproval: (instructionText: string, signal: AbortSignal) => Promise<{ approved: boolean; reason?: string }>;
   /** Tells the engine the decision taken by `waitForApproval` is in the store. */
@@ -80,7 +82,7 @@ export async function runLifecycle(d: LifecycleDeps): Promise<void> {
   );
   accept(runner, plan);
 
-  if (policy.requireApproval) {
+  if (d.requireApproval) {
     const decision = await runner.step(
       {
         id: 'approve:0',
@@ -133,6 +135,7 @@ export async function runLifecycle(d: LifecycleDeps): Promise<void> {
           changedFiles: [...r.changedFiles],
           usage: r.usage,
           ...(r.turns !== undefined ? { turns: r.turns } : {}),
+          ...(r.resources !== undefined ? { resources: r.resources } : {}),
         };
       },
     );

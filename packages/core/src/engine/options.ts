@@ -27,7 +27,10 @@ export interface SessionHubPolicy {
   maxFixAttempts?: number;
   /** Times the planner is asked again after a boundary violation. Default 2. */
   maxPlannerReasks?: number;
-  /** Stop in `awaiting_approval` after the initial plan. Default false. */
+  /**
+   * Stop in `awaiting_approval` after the initial plan. Default false. Recorded in the session's log when it
+   * starts (`session.created`): a resume on an engine with another policy follows the session's choice.
+   */
   requireApproval?: boolean;
   budgets?: SessionBudgets;
   /** Sessions run at once; the rest wait in a queue. Default 4. */

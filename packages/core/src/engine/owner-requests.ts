@@ -82,7 +82,7 @@ function checkRequest(id: string, request: OwnerRequest, r: ReplayedState, polic
   if (decision.raiseBudget) {
     throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
   }
-  if (!policy.requireApproval || r.approvalDecided || r.state !== 'awaiting_approval') {
+  if (!(r.requireApproval ?? policy.requireApproval) || r.approvalDecided || r.state !== 'awaiting_approval') {
     throw new SessionStateError('session.invalid_state', `session ${id} is ${r.state}, not awaiting approval`);
   }
 }

@@ -7,6 +7,8 @@ import type { Decision } from './decisions.js';
 /** What a session's event log says about it: everything a resumed engine needs. */
 export interface ReplayedState {
   input?: SessionInput;
+  /** Whether the session waits for approval after its plan, as chosen when it started (absent in older logs). */
+  requireApproval?: boolean;
   state: SessionState;
   lastSeq: number;
   usage: Usage;
@@ -54,6 +56,7 @@ export function applyEvent(s: ReplayedState, e: SessionEvent): void {
   switch (e.type) {
     case 'session.created':
       s.input = e.input;
+      if (e.requireApproval !== undefined) s.requireApproval = e.requireApproval;
       break;
     case 'state.changed':
       s.state = e.to;

@@ -55,6 +55,8 @@ export interface RunningSession {
   budgetWait?: BudgetBreach;
   /** Set when `reject` refused to raise the budget: the session fails instead of pausing again. */
   budgetRejected?: boolean;
+  /** Whether the session waits for approval after its plan: its log's choice (`session.created`), else the policy. */
+  requireApproval: boolean;
   /** Whether the initial plan's approval was decided. */
   approvalDecided: boolean;
   /** Set once the session stopped without finishing (paused or taken over): it writes nothing more. */

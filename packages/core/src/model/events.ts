@@ -44,7 +44,12 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
 
 /** Every event of a session's append-only log. */
 export const SessionEventSchema = z.discriminatedUnion('type', [
-  ev('session.created', { input: SessionInputSchema }),
+  /**
+   * The session's first event. `requireApproval`: whether the session waits for approval after its plan, as
+   * chosen when it was started (`policy.requireApproval`); an engine that resumes it follows this choice, not
+   * its own policy. Absent in older logs: the resuming engine's policy decides.
+   */
+  ev('session.created', { input: SessionInputSchema, requireApproval: z.boolean().optional() }),
   ev('state.changed', { from: SessionStateSchema, to: SessionStateSchema }),
   /** Written before a step's side effects. `stepId` is unique within the session, e.g. `execute:1`. */
   ev('step.started', { stepId: z.string(), step: StepKindSchema, attempt: z.number().int().nonnegative() }),
