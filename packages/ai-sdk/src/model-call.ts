@@ -69,7 +69,7 @@ export async function callModel(
         });
       throw toProviderError(err, { secrets: opts.secrets, signal });
     }
-    const usage = usageOf(result.usage, opts.modelId, opts.prices);
+    const usage: Usage = { ...usageOf(result.usage, opts.modelId, opts.prices), model: opts.modelId };
     hooks.reportUsage?.(usage);
     span?.setAttributes({
       'gen_ai.response.model': result.response.modelId,

@@ -42,6 +42,8 @@ describe('AiSdkExecutor: outcomes of a model call', () => {
     expect(report.changedFiles).toEqual(['a.txt']);
     expect(report.summary).toBe('done');
     expect(reported).toHaveLength(2);
+    // Each call's usage names the model that made it (analytics groups sessions by it).
+    expect(reported.map((u) => u.model)).toEqual(['gpt-4.1', 'gpt-4.1']);
     expect(order.indexOf('usage')).toBeLessThan(order.indexOf('tool_call'));
     const total = reported[0]!.inputTokens + reported[0]!.outputTokens;
     expect(reported[0]!.costUsd).toBeCloseTo(total / 1e6, 12); // the overridden price table

@@ -54,7 +54,7 @@ export async function callModel(opts: ResolvedModelOptions, req: CallRequest, ho
   } catch (err) {
     throw toProviderError(err, ctx);
   }
-  const usage = usageOf(message.usage, opts.model, opts.prices);
+  const usage: Usage = { ...usageOf(message.usage, opts.model, opts.prices), model: opts.model };
   if (usage.costUnknown && !warnedUnpriced.has(opts)) {
     warnedUnpriced.add(opts);
     opts.logger.warn(

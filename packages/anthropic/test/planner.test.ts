@@ -113,7 +113,8 @@ describe('AnthropicPlanner', { timeout: 20_000 }, () => {
     fake.assertDone();
     expect(fake.requests).toHaveLength(1);
     expect(result.instruction).toBeUndefined();
-    expect(reported).toEqual([result.usage]);
+    // The call's usage names its model; the planner's total (a sum) does not.
+    expect(reported).toEqual([{ ...result.usage, model: 'claude-sonnet-4-6' }]);
   });
 
   it('never accepts an instruction cut off by max_tokens: planner.truncated, with the usage reported', async () => {
@@ -127,7 +128,7 @@ describe('AnthropicPlanner', { timeout: 20_000 }, () => {
     expect(err).toBeInstanceOf(ModelStopError);
     expect(err).toMatchObject({ code: 'planner.truncated', stopReason: 'max_tokens', retryable: true });
     expect(reported).toHaveLength(1);
-    expect((err as ModelStopError).usage).toEqual(reported[0]);
+    expect(reported[0]).toEqual({ ...(err as ModelStopError).usage, model: 'claude-sonnet-4-6' });
     fake.assertDone();
   });
 

@@ -88,7 +88,7 @@ export class ProgressMapper {
    * final, the output tokens are not yet counted, and the cost is not known (Claude Code's own estimate
    * arrives with the result, which the final report carries).
    */
-  private reportCall(message: { id?: unknown; usage?: unknown }): void {
+  private reportCall(message: { id?: unknown; usage?: unknown; model?: unknown }): void {
     if (!this.reportUsage || typeof message.id !== 'string' || this.reportedCalls.has(message.id)) return;
     const u = message.usage as Record<string, unknown> | undefined;
     if (!u) return;
@@ -100,6 +100,7 @@ export class ProgressMapper {
       cacheReadTokens: n(u.cache_read_input_tokens),
       cacheWriteTokens: n(u.cache_creation_input_tokens),
       costUsd: 0,
+      ...(typeof message.model === 'string' && message.model !== '' ? { model: message.model } : {}),
     });
   }
 

@@ -73,6 +73,9 @@ describe('ClaudeCodeExecutor against the fake Messages API (real Claude Code exe
         r.usage?.cache_creation_input_tokens,
       ]),
     );
+    // ... and the model that answered it (analytics groups sessions by it)
+    expect(calls.map((u) => u.model)).toEqual(fake.requests.map((r) => r.body?.model));
+    expect(calls.every((u) => typeof u.model === 'string' && u.model !== '')).toBe(true);
     expect(report.summary).toBe('Created hello.txt with a greeting.');
     expect(report.changedFiles).toEqual(['hello.txt']);
     expect(report.turns).toBe(2);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NewSessionEvent, SessionEvent } from '../src/model/events.js';
-import type { GateResult } from '../src/model/report.js';
+import type { GateResult, HostResources } from '../src/model/report.js';
 import type { Session } from '../src/model/session.js';
+import type { Outcome } from '../src/outcomes/outcome.js';
 import { analyticsBucket, computeAnalytics, MemoryStore, stepDurations } from '../src/store/index.js';
 import { makeSession, usageOf } from '../src/testing/conformance/store-fixtures.js';
 import { roundFloats } from '../src/testing/store-conformance.js';
@@ -139,13 +140,16 @@ const events = new Map<string, SessionEvent[]>([
   ],
 ]);
 
+const noOutcomes = { merged: 0, rejected: 0, mergeRate: 0, ratings: 0, satisfaction: 0 };
 const stats = (total: number, succeeded: number, failed: number, cancelled: number, successRate: number) => ({
   total,
   succeeded,
   failed,
   cancelled,
   successRate,
+  ...noOutcomes,
 });
+const noResources = { commands: 0, cpuMs: 0, peakMemoryBytes: 0, bytesWritten: 0 };
 
 describe('computeAnalytics (hand-computed)', () => {
   it('computes the whole report', () => {
@@ -156,6 +160,8 @@ describe('computeAnalytics (hand-computed)', () => {
         { templateId: 'tpl-a', ...stats(2, 1, 1, 0, 0.5) },
         { templateId: 'tpl-b', ...stats(2, 1, 0, 0, 1) },
       ],
+      byRequestKind: [{ kind: 'request', ...stats(5, 2, 1, 1, 0.5) }],
+      byModel: [],
       overTime: [
         { bucket: '2026-03-02', ...stats(2, 1, 1, 0, 0.5) },
         { bucket: '2026-03-04', ...stats(1, 0, 0, 1, 0) },
@@ -188,6 +194,7 @@ describe('computeAnalytics (hand-computed)', () => {
           { phase: 'planning', usage: usageOf(350, 35, 0.035) },
         ],
       },
+      hostResources: { total: noResources, perSession: noResources, byPhase: [] },
     });
   });
 
@@ -296,5 +303,114 @@ describe('MemoryStore.analytics', () => {
     const stored = new Map<string, SessionEvent[]>();
     for (const s of sessions) stored.set(s.id, await store.readEvents(s.id));
     expect(await store.analytics({ bucket: 'week' })).toEqual(computeAnalytics(sessions, stored, { bucket: 'week' }));
+  });
+});
+
+describe('computeAnalytics: outcomes, request kinds, models and host resources (hand-computed)', () => {
+  const outcome = (o: Outcome): NewSessionEvent => ({ type: 'outcome.recorded', sessionId: '', outcome: o });
+  const rating = (value: number, by?: string): NewSessionEvent =>
+    outcome({ kind: 'rating', value, source: 'github', ...(by ? { by } : {}) });
+  const pr = (kind: 'merged' | 'closed' | 'reverted' | 'rolled_back'): NewSessionEvent =>
+    outcome({ kind, source: 'github' });
+  const modelUsage = (model: string): NewSessionEvent => used('planning', { ...usageOf(1, 1, 0), model });
+  const measured = (resources: HostResources): NewSessionEvent => ({
+    type: 'step.finished',
+    sessionId: '',
+    stepId: 'execute:0',
+    step: 'execute',
+    output: { summary: 'x', resources },
+  });
+  const gateMeasured = (resources: HostResources): NewSessionEvent => gateRun({ ...gate('tests', true), resources });
+  const issue = { host: 'github', repo: 'o/r', number: 1, title: 't', body: '', labels: [] };
+
+  const cases: Session[] = [
+    makeSession('o1', { state: 'succeeded', input: { kind: 'issue', issue } }),
+    makeSession('o2', { state: 'succeeded', input: { kind: 'template', template: 't', variables: {} } }),
+    makeSession('o3', { state: 'failed' }),
+    makeSession('o4', { state: 'succeeded', input: { kind: 'issue', issue } }),
+  ];
+  const logs = new Map<string, SessionEvent[]>([
+    // Merged, then reverted: rejected. Rated by ana twice (the 2 replaces the 5) and anonymously twice (both count).
+    [
+      'o1',
+      log('o1', [
+        [0, modelUsage('m-a')],
+        [0, modelUsage('m-b')],
+        [0, measured({ commands: 3, cpuMs: 10.5, peakMemoryBytes: 100, bytesWritten: 7 })],
+        [0, gateMeasured({ commands: 1, cpuMs: 2, peakMemoryBytes: 300, bytesWritten: 1 })],
+        [0, pr('merged')],
+        [0, rating(5, 'ana')],
+        [0, pr('reverted')],
+        [0, rating(2, 'ana')],
+        [0, rating(4)],
+        [0, rating(3)],
+      ]),
+    ],
+    // Rolled back, then merged again: merged.
+    [
+      'o2',
+      log('o2', [
+        [0, modelUsage('m-a')],
+        [0, measured({ commands: 2, cpuMs: 4, peakMemoryBytes: 50, bytesWritten: 3 })],
+        [0, pr('rolled_back')],
+        [0, pr('merged')],
+      ]),
+    ],
+    // Closed unmerged; a malformed measurement counts its good fields only.
+    [
+      'o3',
+      log('o3', [
+        [0, gateRun({ ...gate('lint', true), resources: { commands: 2, cpuMs: -1 } as unknown as HostResources })],
+        [0, pr('closed')],
+      ]),
+    ],
+    // Nothing recorded.
+    ['o4', log('o4', [[0, { type: 'session.finished', sessionId: '', state: 'succeeded' }]])],
+  ]);
+
+  it('counts the latest pull-request outcome and each rater’s latest rating', () => {
+    const report = computeAnalytics(cases, logs);
+    expect(report.overall).toEqual({
+      total: 4,
+      succeeded: 3,
+      failed: 1,
+      cancelled: 0,
+      successRate: 0.75,
+      merged: 1,
+      rejected: 2,
+      mergeRate: 1 / 3,
+      ratings: 3,
+      satisfaction: 3,
+    });
+  });
+
+  it('groups by request kind and by every model a session used', () => {
+    const report = computeAnalytics(cases, logs);
+    expect(report.byRequestKind.map((r) => [r.kind, r.total, r.merged, r.rejected])).toEqual([
+      ['issue', 2, 0, 1],
+      ['request', 1, 0, 1],
+      ['template', 1, 1, 0],
+    ]);
+    expect(report.byModel.map((r) => [r.model, r.total, r.merged, r.rejected, r.ratings])).toEqual([
+      ['m-a', 2, 1, 1, 3],
+      ['m-b', 1, 0, 1, 3],
+    ]);
+  });
+
+  it('sums host resources per phase, keeps the highest peak, and averages the sessions’ peaks per session', () => {
+    const report = computeAnalytics(cases, logs);
+    expect(report.hostResources).toEqual({
+      total: { commands: 8, cpuMs: 16.5, peakMemoryBytes: 300, bytesWritten: 11 },
+      perSession: { commands: 2, cpuMs: 4.125, peakMemoryBytes: (300 + 50 + 0 + 0) / 4, bytesWritten: 2.75 },
+      byPhase: [
+        { phase: 'execution', resources: { commands: 5, cpuMs: 14.5, peakMemoryBytes: 100, bytesWritten: 10 } },
+        { phase: 'verification', resources: { commands: 3, cpuMs: 2, peakMemoryBytes: 300, bytesWritten: 1 } },
+      ],
+    });
+  });
+
+  it('gives 0 satisfaction and merge rate with no outcome at all', () => {
+    const report = computeAnalytics([cases[3] as Session], logs);
+    expect(report.overall).toMatchObject(noOutcomes);
   });
 });

@@ -14,12 +14,14 @@ import {
   type Session,
   type SessionEvent,
   type SessionFilter,
+  type SessionOutcome,
   type Store,
   type StoreCallOptions,
   StoreError,
   searchSessions,
   sessionInAnalyticsScope,
   sessionMatchesFilter,
+  sessionOutcome,
   type Template,
   tokenizeForSearch,
 } from '@sessionhub/core';
@@ -370,7 +372,29 @@ export class FsStore implements Store {
     const terms = tokenizeForSearch(query.text);
     // With terms, only sessions holding one can score above 0; core's scoring ranks them.
     const pool = terms.length > 0 ? this.#index.candidates(terms) : [...this.#index.sessions()];
-    return structuredClone(searchSessions(pool, query));
+    const outcomes =
+      query.rankBy === 'outcome'
+        ? await this.#outcomesOf(
+            pool.filter((s) => sessionMatchesFilter(s, query)),
+            opts,
+          )
+        : undefined;
+    return structuredClone(searchSessions(pool, query, outcomes));
+  }
+
+  /** The outcomes of sessions, read from their logs (for a library search ranked by outcome). */
+  async #outcomesOf(sessions: readonly Session[], opts?: StoreCallOptions): Promise<Map<string, SessionOutcome>> {
+    const outcomes = new Map<string, SessionOutcome>();
+    const width = 32;
+    for (let i = 0; i < sessions.length; i += width) {
+      opts?.signal?.throwIfAborted();
+      await Promise.all(
+        sessions.slice(i, i + width).map(async (s) => {
+          outcomes.set(s.id, sessionOutcome(await this.readEvents(s.id)));
+        }),
+      );
+    }
+    return outcomes;
   }
 
   async putTemplate(template: Template, opts?: StoreCallOptions): Promise<void> {

@@ -1,6 +1,16 @@
-import type { AnalyticsQuery, AnalyticsReport, Phase, SuccessStats, Usage } from '@sessionhub/core';
+import type {
+  AnalyticsQuery,
+  AnalyticsReport,
+  HostResources,
+  Phase,
+  RequestKind,
+  ResourcePhase,
+  SuccessStats,
+  Usage,
+} from '@sessionhub/core';
 import { DEFAULT_ANALYTICS_TOP, divideUsage, emptyUsage } from '@sessionhub/core';
 import type { PoolClient } from 'pg';
+import { OUTCOME_COLUMNS, OUTCOMES_CTE, outcomeStats } from './outcome-stats-sql.js';
 import { sessionWhere } from './session-query.js';
 import { SqlParams, unkeyText } from './sql-params.js';
 
@@ -11,7 +21,14 @@ const BUCKET_UNIT: Record<NonNullable<AnalyticsQuery['bucket']>, string> = { day
 const STATS_COLUMNS = `count(*) AS total,
   count(*) FILTER (WHERE s.state = 'succeeded') AS succeeded,
   count(*) FILTER (WHERE s.state = 'failed') AS failed,
-  count(*) FILTER (WHERE s.state = 'cancelled') AS cancelled`;
+  count(*) FILTER (WHERE s.state = 'cancelled') AS cancelled,
+  ${OUTCOME_COLUMNS}`;
+/** The sessions of a stats query with their outcomes (`WITH ${OUTCOMES_CTE}` goes before the SELECT). */
+const STATS_FROM = 'sessions s LEFT JOIN oc ON oc.pk = s.pk';
+const WITH_OC = `WITH ${OUTCOMES_CTE}`;
+
+const RESOURCE_COLUMNS = `sum(r.commands) AS commands, sum(r.cpu_ms) AS cpu_ms,
+  max(r.peak_memory_bytes) AS peak_memory_bytes, sum(r.bytes_written) AS bytes_written`;
 
 const USAGE_COLUMNS = `sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
   sum(u.cache_read_tokens) AS cache_read_tokens, sum(u.cache_write_tokens) AS cache_write_tokens,
@@ -28,6 +45,16 @@ function stats(row: Row | undefined): SuccessStats {
     failed,
     cancelled,
     successRate: finished === 0 ? 0 : succeeded / finished,
+    ...outcomeStats(row),
+  };
+}
+
+function resourcesOfRow(row: Row | undefined): HostResources {
+  return {
+    commands: Number(row?.commands ?? 0),
+    cpuMs: Number(row?.cpu_ms ?? 0),
+    peakMemoryBytes: Number(row?.peak_memory_bytes ?? 0),
+    bytesWritten: Number(row?.bytes_written ?? 0),
   };
 }
 
@@ -68,18 +95,35 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
   const top = sqlLimit(query.top ?? DEFAULT_ANALYTICS_TOP);
   const unit = BUCKET_UNIT[query.bucket ?? 'day'] ?? 'day';
 
-  const overall = stats((await scoped((w) => `SELECT ${STATS_COLUMNS} FROM sessions s WHERE ${w}`))[0]);
+  const overall = stats((await scoped((w) => `${WITH_OC} SELECT ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${w}`))[0]);
   const byTemplate = (
     await scoped(
-      (w) => `SELECT s.template_id AS key, ${STATS_COLUMNS} FROM sessions s
+      (w) => `${WITH_OC} SELECT s.template_id AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
        WHERE ${w} AND s.template_id IS NOT NULL GROUP BY s.template_id ORDER BY s.template_id`,
     )
   ).map((row) => ({ templateId: unkeyText(String(row.key)), ...stats(row) }));
+  const kindOf = `((s.data::json -> 'input' ->> 'kind') COLLATE "C")`;
+  const byRequestKind = (
+    await scoped(
+      (w) => `${WITH_OC} SELECT ${kindOf} AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
+       WHERE ${w} AND ${kindOf} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    )
+  ).map((row) => ({ kind: String(row.key) as RequestKind, ...stats(row) }));
+  const byModel = (
+    await scoped(
+      (w) => `${WITH_OC} SELECT m.model AS key, ${STATS_COLUMNS}
+       FROM ${STATS_FROM} JOIN (SELECT DISTINCT session_pk, model FROM usage_records WHERE model IS NOT NULL) m
+         ON m.session_pk = s.pk
+       WHERE ${w} GROUP BY m.model ORDER BY m.model`,
+    )
+  ).map((row) => ({ model: unkeyText(String(row.key)), ...stats(row) }));
   const overTime = (
     await scoped(
-      (w) => `SELECT coalesce(to_char(date_trunc('${unit}', to_timestamp(s.created_ms / 1000.0) AT TIME ZONE 'UTC'),
+      (
+        w,
+      ) => `${WITH_OC} SELECT coalesce(to_char(date_trunc('${unit}', to_timestamp(s.created_ms / 1000.0) AT TIME ZONE 'UTC'),
          'YYYY-MM-DD'), 'invalid') COLLATE "C" AS key, ${STATS_COLUMNS}
-       FROM sessions s WHERE ${w} GROUP BY 1 ORDER BY 1`,
+       FROM ${STATS_FROM} WHERE ${w} GROUP BY 1 ORDER BY 1`,
     )
   ).map((row) => ({ bucket: String(row.key), ...stats(row) }));
 
@@ -128,13 +172,43 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
   ).map((row) => ({ phase: unkeyText(String(row.phase)) as Phase, usage: usageOfRow(row) }));
   const n = overall.total;
   const perSession = divideUsage(total, n);
+
+  const [resourceRow] = await scoped(
+    (w) => `${scope(w)} SELECT ${RESOURCE_COLUMNS} FROM resource_records r JOIN scope ON scope.pk = r.session_pk`,
+  );
+  const resourcesTotal = resourcesOfRow(resourceRow);
+  const [peaks] = await scoped(
+    (w) => `${scope(w)} SELECT sum(x.p) AS v FROM (SELECT max(r.peak_memory_bytes) AS p FROM resource_records r
+       JOIN scope ON scope.pk = r.session_pk GROUP BY r.session_pk) x`,
+  );
+  const resourcesByPhase = (
+    await scoped(
+      (w) => `${scope(w)} SELECT r.phase, ${RESOURCE_COLUMNS}
+       FROM resource_records r JOIN scope ON scope.pk = r.session_pk GROUP BY r.phase ORDER BY r.phase`,
+    )
+  ).map((row) => ({ phase: String(row.phase) as ResourcePhase, resources: resourcesOfRow(row) }));
   return {
     overall,
     byTemplate,
+    byRequestKind,
+    byModel,
     overTime,
     topFailingGates,
     topErrorSignatures,
     phaseDurations,
     usage: { total, perSession, byPhase },
+    hostResources: {
+      total: resourcesTotal,
+      perSession:
+        n === 0
+          ? resourcesOfRow(undefined)
+          : {
+              commands: resourcesTotal.commands / n,
+              cpuMs: resourcesTotal.cpuMs / n,
+              peakMemoryBytes: Number(peaks?.v ?? 0) / n,
+              bytesWritten: resourcesTotal.bytesWritten / n,
+            },
+      byPhase: resourcesByPhase,
+    },
   };
 }

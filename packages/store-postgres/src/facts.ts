@@ -1,4 +1,4 @@
-import { errorSignature, PHASE_OF_STEP, type SessionEvent } from '@sessionhub/core';
+import { errorSignature, hostResourcesOfEvent, outcomeFact, PHASE_OF_STEP, type SessionEvent } from '@sessionhub/core';
 import type { PoolClient } from 'pg';
 import { keyText } from './sql-params.js';
 
@@ -10,13 +10,15 @@ import { keyText } from './sql-params.js';
  *   records `max(0, finished.at - started.at)` under the finished step's phase;
  * - a failed `verifier.gate` records one gate failure and the `errorSignature` of each failure message;
  * - a `session.finished` with an error records the signature of its message;
- * - `usage.recorded` records the usage under its phase.
+ * - `usage.recorded` records the usage under its phase, with its `model` (or NULL);
+ * - plus the outcome and host-resource rows of {@link recordOutcomeFacts}.
  */
 export async function recordFacts(
   client: PoolClient,
   sessionPk: string,
   events: readonly SessionEvent[],
 ): Promise<void> {
+  await recordOutcomeFacts(client, sessionPk, events);
   const finishedIds = events.flatMap((e) => (e.type === 'step.finished' ? [keyText(String(e.stepId))] : []));
   const startedIds = events.flatMap((e) => (e.type === 'step.started' ? [keyText(String(e.stepId))] : []));
   if (finishedIds.length === 0 && startedIds.length === 0 && !events.some(hasFacts)) return;
@@ -110,13 +112,60 @@ export async function recordFacts(
         u.cacheReadTokens,
         u.cacheWriteTokens,
         u.costUsd,
+        usageModel(e),
       ];
     });
     await client.query(
       `INSERT INTO usage_records (session_pk, seq, phase, input_tokens, output_tokens, cache_read_tokens,
-         cache_write_tokens, cost_usd)
-       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::float8[])`,
-      [sessionPk, ...columns(rows, 7)],
+         cache_write_tokens, cost_usd, model)
+       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[],
+         $8::float8[], $9::text[])`,
+      [sessionPk, ...columns(rows, 8)],
+    );
+  }
+}
+
+/** The model a `usage.recorded` event names, as a key (NULL when none). */
+export function usageModel(event: SessionEvent): string | null {
+  if (event.type !== 'usage.recorded') return null;
+  const model = event.usage?.model;
+  return typeof model === 'string' && model !== '' ? keyText(model) : null;
+}
+
+/**
+ * The rows added by schema version 2, from one batch of stored events (also the backfill of that migration):
+ * - `outcome.recorded` records core's `outcomeFact` (kind, a rating's value, rater key);
+ * - core's `hostResourcesOfEvent` (a finished execute step's report, a gate result) records the resources
+ *   under their phase.
+ */
+export async function recordOutcomeFacts(
+  client: PoolClient,
+  sessionPk: string,
+  events: readonly SessionEvent[],
+): Promise<void> {
+  const outcomes: [number, string, number | null, string][] = [];
+  const resources: [number, string, number, number, number, number][] = [];
+  for (const event of events) {
+    const fact = outcomeFact(event);
+    if (fact) outcomes.push([event.seq, fact.kind, fact.value, keyText(fact.rater)]);
+    const measured = hostResourcesOfEvent(event);
+    if (measured) {
+      const r = measured.resources;
+      resources.push([event.seq, measured.phase, r.commands, r.cpuMs, r.peakMemoryBytes, r.bytesWritten]);
+    }
+  }
+  if (outcomes.length > 0) {
+    await client.query(
+      `INSERT INTO outcome_records (session_pk, seq, kind, value, rater)
+       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::float8[], $5::text[])`,
+      [sessionPk, ...columns(outcomes, 4)],
+    );
+  }
+  if (resources.length > 0) {
+    await client.query(
+      `INSERT INTO resource_records (session_pk, seq, phase, commands, cpu_ms, peak_memory_bytes, bytes_written)
+       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::float8[])`,
+      [sessionPk, ...columns(resources, 6)],
     );
   }
 }

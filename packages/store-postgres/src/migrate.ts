@@ -1,6 +1,7 @@
-import { StoreError } from '@sessionhub/core';
+import { type SessionEvent, StoreError } from '@sessionhub/core';
 import type { PoolClient } from 'pg';
 import { describeLocation, type PgLocation } from './errors.js';
+import { recordOutcomeFacts, usageModel } from './facts.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './schema.js';
 
 /** A SQL identifier, quoted. */
@@ -53,14 +54,46 @@ export async function migrate(client: PoolClient, where: PgLocation): Promise<vo
     const version = await schemaVersion(client, where);
     assertNotTooNew(version, where);
     await client.query(`SET LOCAL search_path TO ${quoteIdent(where.schema)}`);
-    for (const m of MIGRATIONS) {
-      if (m.version > version) await client.query(m.sql);
-    }
+    const applied = MIGRATIONS.filter((m) => m.version > version);
+    for (const m of applied) await client.query(m.sql);
+    if (applied.some((m) => m.backfillOutcomes)) await backfillOutcomes(client);
     await client.query('DELETE FROM schema_version');
     await client.query('INSERT INTO schema_version (version) VALUES ($1)', [LATEST_SCHEMA_VERSION]);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
+  }
+}
+
+/**
+ * Derives the version-2 rows from the events stored before it, session by session in log order: the
+ * outcome and host-resource rows, and the model of each usage record.
+ */
+async function backfillOutcomes(client: PoolClient): Promise<void> {
+  const rows = await client.query<{ session_pk: string; data: string }>(
+    `SELECT session_pk, data FROM events
+     WHERE type IN ('outcome.recorded', 'step.finished', 'verifier.gate', 'usage.recorded')
+     ORDER BY session_pk, seq`,
+  );
+  const bySession = new Map<string, SessionEvent[]>();
+  for (const row of rows.rows) {
+    const pk = String(row.session_pk);
+    const events = bySession.get(pk) ?? [];
+    events.push(JSON.parse(row.data) as SessionEvent);
+    bySession.set(pk, events);
+  }
+  for (const [pk, events] of bySession) {
+    await recordOutcomeFacts(client, pk, events);
+    const models = events.flatMap((e) => {
+      const model = usageModel(e);
+      return model === null ? [] : [[e.seq, model] as const];
+    });
+    if (models.length === 0) continue;
+    await client.query(
+      `UPDATE usage_records u SET model = x.model FROM unnest($2::int[], $3::text[]) AS x (seq, model)
+       WHERE u.session_pk = $1 AND u.seq = x.seq`,
+      [pk, models.map(([seq]) => seq), models.map(([, model]) => model)],
+    );
   }
 }

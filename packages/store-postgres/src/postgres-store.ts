@@ -25,6 +25,7 @@ import { describeLocation, isConnectionError, type PgLocation, toStoreError } fr
 import { recordFacts } from './facts.js';
 import { assertNotTooNew, migrate, quoteIdent } from './migrate.js';
 import type { PostgresStoreOptions } from './options.js';
+import { OUTCOME_TIER_SQL } from './outcome-stats-sql.js';
 import { CancellablePool } from './pooled-call.js';
 import { libraryFields, searchVectorSql, toTsQuery, touchesLibrary } from './search-text.js';
 import { instantOrNull, sessionWhere } from './session-query.js';
@@ -328,12 +329,13 @@ export class PostgresStore implements Store {
   async searchLibrary(query: LibraryQuery, opts?: StoreCallOptions): Promise<LibraryHit[]> {
     const p = new SqlParams();
     const tsquery = toTsQuery(query?.text);
+    const tier = query?.rankBy === 'outcome' ? `${OUTCOME_TIER_SQL}, ` : '';
     if (tsquery === undefined) {
       const where = sessionWhere(query ?? {}, p);
       const rows = await this.#query(
         'searchLibrary',
         opts,
-        `SELECT s.data FROM sessions s WHERE ${where} ORDER BY ${SESSION_ORDER} LIMIT ${p.add(limitOf(query?.limit))}::bigint`,
+        `SELECT s.data FROM sessions s WHERE ${where} ORDER BY ${tier}${SESSION_ORDER} LIMIT ${p.add(limitOf(query?.limit))}::bigint`,
         p.values,
       );
       return rows.map((r) => ({ session: parse<Session>(r.data), score: 0 }));
@@ -345,7 +347,7 @@ export class PostgresStore implements Store {
       opts,
       `SELECT s.data, ts_rank(s.search, q) AS rank FROM sessions s, to_tsquery('simple', ${q}) q
        WHERE s.search @@ q AND ${where}
-       ORDER BY rank DESC, ${SESSION_ORDER} LIMIT ${p.add(limitOf(query.limit))}::bigint`,
+       ORDER BY ${tier}rank DESC, ${SESSION_ORDER} LIMIT ${p.add(limitOf(query.limit))}::bigint`,
       p.values,
     );
     return rows.map((r) => ({ session: parse<Session>(r.data), score: Number(r.rank) }));

@@ -89,8 +89,42 @@ CREATE TABLE foundation_versions (
 CREATE INDEX foundation_by_path ON foundation_versions (path, at_ms, n);
 `;
 
-/** The schema version this build writes. */
-export const LATEST_SCHEMA_VERSION = 1;
+/**
+ * Version 2: outcomes and host resources. `usage_records` gains the call's `model`; `outcome_records` (one
+ * row per `outcome.recorded`: kind, a rating's value, the rater key) and `resource_records` (host resources
+ * of execute reports and gate results). The rows for events stored before are backfilled by `migrate`.
+ */
+export const SCHEMA_V2 = `
+ALTER TABLE usage_records ADD COLUMN model text COLLATE "C";
+CREATE INDEX usage_records_by_model ON usage_records (model, session_pk) WHERE model IS NOT NULL;
+CREATE TABLE outcome_records (
+  session_pk bigint NOT NULL,
+  seq integer NOT NULL,
+  kind text COLLATE "C" NOT NULL,
+  value double precision,
+  rater text COLLATE "C" NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+);
+CREATE TABLE resource_records (
+  session_pk bigint NOT NULL,
+  seq integer NOT NULL,
+  phase text COLLATE "C" NOT NULL,
+  commands double precision NOT NULL,
+  cpu_ms double precision NOT NULL,
+  peak_memory_bytes double precision NOT NULL,
+  bytes_written double precision NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+);
+`;
 
-/** Migration SQL by the version it produces. */
-export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [{ version: 1, sql: SCHEMA_V1 }];
+/** The schema version this build writes. */
+export const LATEST_SCHEMA_VERSION = 2;
+
+/**
+ * Migration SQL by the version it produces; `backfillOutcomes`: derive the version-2 rows (and usage
+ * models) from the events already stored, once every migration's SQL has run.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string; backfillOutcomes: boolean }> = [
+  { version: 1, sql: SCHEMA_V1, backfillOutcomes: false },
+  { version: 2, sql: SCHEMA_V2, backfillOutcomes: true },
+];

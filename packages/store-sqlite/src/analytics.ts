@@ -1,6 +1,16 @@
-import type { AnalyticsQuery, AnalyticsReport, Phase, SuccessStats, Usage } from '@sessionhub/core';
+import type {
+  AnalyticsQuery,
+  AnalyticsReport,
+  HostResources,
+  Phase,
+  RequestKind,
+  ResourcePhase,
+  SuccessStats,
+  Usage,
+} from '@sessionhub/core';
 import { DEFAULT_ANALYTICS_TOP, divideUsage, emptyUsage } from '@sessionhub/core';
 import type { SqlConnection, SqlRow, SqlValue } from './driver.js';
+import { OUTCOME_COLUMNS, OUTCOMES_CTE, outcomeStats } from './outcome-stats-sql.js';
 import { sessionWhere } from './session-query.js';
 
 const MS_PER_DAY = 86_400_000;
@@ -16,7 +26,10 @@ const BUCKET_SQL: Record<NonNullable<AnalyticsQuery['bucket']>, string> = {
 const STATS_COLUMNS = `count(*) AS total,
   coalesce(sum(s.state = 'succeeded'), 0) AS succeeded,
   coalesce(sum(s.state = 'failed'), 0) AS failed,
-  coalesce(sum(s.state = 'cancelled'), 0) AS cancelled`;
+  coalesce(sum(s.state = 'cancelled'), 0) AS cancelled,
+  ${OUTCOME_COLUMNS}`;
+/** The sessions of a stats query with their outcomes (`WITH ${OUTCOMES_CTE}` goes before the SELECT). */
+const STATS_FROM = 'sessions s LEFT JOIN oc ON oc.pk = s.pk';
 
 function stats(row: SqlRow | undefined): SuccessStats {
   const succeeded = Number(row?.succeeded ?? 0);
@@ -29,6 +42,7 @@ function stats(row: SqlRow | undefined): SuccessStats {
     failed,
     cancelled,
     successRate: finished === 0 ? 0 : succeeded / finished,
+    ...outcomeStats(row),
   };
 }
 
@@ -65,14 +79,26 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
   const all = (sql: string, extra: SqlValue[] = []) => db.prepare(sql).all(...where.params, ...extra);
   const limit = sqlLimit(query.top ?? DEFAULT_ANALYTICS_TOP);
 
-  const overall = stats(all(`SELECT ${STATS_COLUMNS} FROM sessions s WHERE ${where.sql}`)[0]);
+  const withOc = `WITH ${OUTCOMES_CTE}`;
+  const overall = stats(all(`${withOc} SELECT ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${where.sql}`)[0]);
   const byTemplate = all(
-    `SELECT s.template_id AS key, ${STATS_COLUMNS} FROM sessions s
+    `${withOc} SELECT s.template_id AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
      WHERE ${where.sql} AND s.template_id IS NOT NULL GROUP BY s.template_id ORDER BY s.template_id`,
   ).map((row) => ({ templateId: String(row.key), ...stats(row) }));
+  const byRequestKind = all(
+    `${withOc} SELECT json_extract(d.data, '$.input.kind') AS key, ${STATS_COLUMNS}
+     FROM ${STATS_FROM} JOIN session_docs d ON d.pk = s.pk
+     WHERE ${where.sql} GROUP BY key HAVING key IS NOT NULL ORDER BY key`,
+  ).map((row) => ({ kind: String(row.key) as RequestKind, ...stats(row) }));
+  const byModel = all(
+    `${withOc} SELECT m.model AS key, ${STATS_COLUMNS}
+     FROM ${STATS_FROM} JOIN (SELECT DISTINCT session_pk, model FROM usage_records WHERE model IS NOT NULL) m
+       ON m.session_pk = s.pk
+     WHERE ${where.sql} GROUP BY m.model ORDER BY m.model`,
+  ).map((row) => ({ model: String(row.key), ...stats(row) }));
   const bucket = BUCKET_SQL[query.bucket ?? 'day'] ?? BUCKET_SQL.day;
   const overTime = all(
-    `SELECT ${bucket} AS key, ${STATS_COLUMNS} FROM sessions s WHERE ${where.sql} GROUP BY key ORDER BY key`,
+    `${withOc} SELECT ${bucket} AS key, ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${where.sql} GROUP BY key ORDER BY key`,
   ).map((row) => ({ bucket: String(row.key), ...stats(row) }));
 
   const topFailingGates = all(
@@ -116,13 +142,51 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
   ).map((row) => ({ phase: String(row.phase) as Phase, usage: usageOfRow(row) }));
   const n = overall.total;
   const perSession = divideUsage(total, n);
+
+  const resourceColumns = `sum(r.commands) AS commands, sum(r.cpu_ms) AS cpu_ms,
+       max(r.peak_memory_bytes) AS peak_memory_bytes, sum(r.bytes_written) AS bytes_written`;
+  const resourcesTotal = resourcesOfRow(
+    all(`${scope} SELECT ${resourceColumns} FROM resource_records r JOIN scope ON scope.pk = r.session_pk`)[0],
+  );
+  const peaks = all(
+    `${scope} SELECT sum(p) AS v FROM (SELECT max(r.peak_memory_bytes) AS p FROM resource_records r
+       JOIN scope ON scope.pk = r.session_pk GROUP BY r.session_pk)`,
+  )[0];
+  const resourcesByPhase = all(
+    `${scope} SELECT r.phase AS phase, ${resourceColumns}
+     FROM resource_records r JOIN scope ON scope.pk = r.session_pk GROUP BY r.phase ORDER BY r.phase`,
+  ).map((row) => ({ phase: String(row.phase) as ResourcePhase, resources: resourcesOfRow(row) }));
   return {
     overall,
     byTemplate,
+    byRequestKind,
+    byModel,
     overTime,
     topFailingGates,
     topErrorSignatures,
     phaseDurations,
     usage: { total, perSession, byPhase },
+    hostResources: {
+      total: resourcesTotal,
+      perSession:
+        n === 0
+          ? resourcesOfRow(undefined)
+          : {
+              commands: resourcesTotal.commands / n,
+              cpuMs: resourcesTotal.cpuMs / n,
+              peakMemoryBytes: Number(peaks?.v ?? 0) / n,
+              bytesWritten: resourcesTotal.bytesWritten / n,
+            },
+      byPhase: resourcesByPhase,
+    },
+  };
+}
+
+function resourcesOfRow(row: SqlRow | undefined): HostResources {
+  return {
+    commands: Number(row?.commands ?? 0),
+    cpuMs: Number(row?.cpu_ms ?? 0),
+    peakMemoryBytes: Number(row?.peak_memory_bytes ?? 0),
+    bytesWritten: Number(row?.bytes_written ?? 0),
   };
 }

@@ -1,4 +1,4 @@
-import { errorSignature, PHASE_OF_STEP, type SessionEvent } from '@sessionhub/core';
+import { errorSignature, hostResourcesOfEvent, outcomeFact, PHASE_OF_STEP, type SessionEvent } from '@sessionhub/core';
 import type { Statements } from './statements.js';
 
 /**
@@ -9,9 +9,11 @@ import type { Statements } from './statements.js';
  *   records `max(0, finished.at - started.at)` under the finished step's phase;
  * - a failed `verifier.gate` records one gate failure and the `errorSignature` of each failure message;
  * - a `session.finished` with an error records the signature of its message;
- * - `usage.recorded` records the usage under its phase.
+ * - `usage.recorded` records the usage under its phase, with its `model` (or NULL);
+ * - plus the outcome and host-resource rows of {@link recordOutcomeFacts}.
  */
 export function recordFacts(st: Statements, sessionPk: number, event: SessionEvent): void {
+  recordOutcomeFacts(st, sessionPk, event);
   switch (event.type) {
     case 'step.started':
       st.openStep.run(sessionPk, event.stepId, Date.parse(event.at));
@@ -49,10 +51,29 @@ export function recordFacts(st: Statements, sessionPk: number, event: SessionEve
         u.cacheReadTokens,
         u.cacheWriteTokens,
         u.costUsd,
+        typeof u.model === 'string' && u.model !== '' ? u.model : null,
       );
       return;
     }
     default:
       return;
   }
+}
+
+/**
+ * The rows added by schema version 3, from one stored event (also the backfill of that migration):
+ * - `outcome.recorded` records core's `outcomeFact` (kind, a rating's value, rater key);
+ * - core's `hostResourcesOfEvent` (a finished execute step's report, a gate result) records the resources
+ *   under their phase.
+ */
+export function recordOutcomeFacts(st: Statements, sessionPk: number, event: SessionEvent): void {
+  if (event.type === 'outcome.recorded') {
+    const fact = outcomeFact(event);
+    if (fact) st.insertOutcome.run(sessionPk, event.seq, fact.kind, fact.value, fact.rater);
+    return;
+  }
+  const measured = hostResourcesOfEvent(event);
+  if (!measured) return;
+  const r = measured.resources;
+  st.insertResources.run(sessionPk, event.seq, measured.phase, r.commands, r.cpuMs, r.peakMemoryBytes, r.bytesWritten);
 }

@@ -1,7 +1,7 @@
 import { type SessionEvent, StoreError } from '@sessionhub/core';
 import type { SqlConnection } from './driver.js';
-import { recordFacts } from './facts.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './schema.js';
+import { recordFacts, recordOutcomeFacts } from './facts.js';
+import { type Backfill, LATEST_SCHEMA_VERSION, MIGRATIONS } from './schema.js';
 import { Statements } from './statements.js';
 
 /** The schema version of a database: 0 when empty; `store.corrupt` when it is some other SQLite database. */
@@ -32,11 +32,22 @@ export function assertNotTooNew(version: number, path: string): void {
   }
 }
 
-/** Re-derives the analytics side tables from every stored event, in log order. */
-function backfillFacts(db: SqlConnection): void {
+/** Event types that can carry the rows of `recordOutcomeFacts`. */
+const OUTCOME_FACT_TYPES = "('outcome.recorded', 'step.finished', 'verifier.gate')";
+
+/**
+ * Re-derives analytics side-table rows from the stored events, in log order: every row (`all`) or only those
+ * of `recordOutcomeFacts` (`outcomes`).
+ */
+function backfillFacts(db: SqlConnection, backfill: Exclude<Backfill, 'none'>): void {
   const st = new Statements(db);
-  for (const row of db.prepare('SELECT session_pk, data FROM events ORDER BY session_pk, seq').all()) {
-    recordFacts(st, Number(row.session_pk), JSON.parse(String(row.data)) as SessionEvent);
+  const sql =
+    backfill === 'all'
+      ? 'SELECT session_pk, data FROM events ORDER BY session_pk, seq'
+      : `SELECT session_pk, data FROM events WHERE type IN ${OUTCOME_FACT_TYPES} ORDER BY session_pk, seq`;
+  const record = backfill === 'all' ? recordFacts : recordOutcomeFacts;
+  for (const row of db.prepare(sql).all()) {
+    record(st, Number(row.session_pk), JSON.parse(String(row.data)) as SessionEvent);
   }
 }
 
@@ -58,11 +69,11 @@ export function migrate(db: SqlConnection, opts: { path: string; readonly: boole
   try {
     const version = schemaVersion(db, opts.path);
     assertNotTooNew(version, opts.path);
-    for (const m of MIGRATIONS) {
-      if (m.version <= version) continue;
-      db.exec(m.sql);
-      if (m.backfillFacts) backfillFacts(db);
-    }
+    // Every migration's SQL first, then one backfill into the tables as they now are (`all` covers `outcomes`).
+    const applied = MIGRATIONS.filter((m) => m.version > version);
+    for (const m of applied) db.exec(m.sql);
+    if (applied.some((m) => m.backfill === 'all')) backfillFacts(db, 'all');
+    else if (applied.some((m) => m.backfill === 'outcomes')) backfillFacts(db, 'outcomes');
     db.exec('DELETE FROM schema_version');
     db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(LATEST_SCHEMA_VERSION);
     db.exec('COMMIT');

@@ -111,11 +111,52 @@ CREATE TABLE usage_records (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 3: outcomes and host resources. `usage_records` gains the call's `model` (filled from the stored
+ * events here); `outcome_records` (one row per `outcome.recorded`: kind, a rating's value, the rater key)
+ * and `resource_records` (host resources of execute reports and gate results) are backfilled by the store
+ * after this SQL runs.
+ */
+export const SCHEMA_V3 = `
+ALTER TABLE usage_records ADD COLUMN model TEXT;
+UPDATE usage_records SET model = (
+  SELECT CASE WHEN json_type(e.data, '$.usage.model') = 'text' AND json_extract(e.data, '$.usage.model') <> ''
+    THEN json_extract(e.data, '$.usage.model') END
+  FROM events e WHERE e.session_pk = usage_records.session_pk AND e.seq = usage_records.seq
+);
+CREATE INDEX usage_records_by_model ON usage_records (model, session_pk) WHERE model IS NOT NULL;
+CREATE TABLE outcome_records (
+  session_pk INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  value INTEGER,
+  rater TEXT NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+) WITHOUT ROWID;
+CREATE TABLE resource_records (
+  session_pk INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  phase TEXT NOT NULL,
+  commands REAL NOT NULL,
+  cpu_ms REAL NOT NULL,
+  peak_memory_bytes REAL NOT NULL,
+  bytes_written REAL NOT NULL,
+  PRIMARY KEY (session_pk, seq)
+) WITHOUT ROWID;
+`;
+
 /** The schema version this build writes. */
-export const LATEST_SCHEMA_VERSION = 2;
+export const LATEST_SCHEMA_VERSION = 3;
+
+/**
+ * What a migration derives from the stored events once its SQL (and that of every later migration being
+ * applied) has run: `all` the side-table rows, or only the `outcomes` rows of version 3.
+ */
+export type Backfill = 'none' | 'all' | 'outcomes';
 
 /** Migration SQL by the version it produces. */
-export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string; backfillFacts: boolean }> = [
-  { version: 1, sql: SCHEMA_V1, backfillFacts: false },
-  { version: 2, sql: SCHEMA_V2, backfillFacts: true },
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string; backfill: Backfill }> = [
+  { version: 1, sql: SCHEMA_V1, backfill: 'none' },
+  { version: 2, sql: SCHEMA_V2, backfill: 'all' },
+  { version: 3, sql: SCHEMA_V3, backfill: 'outcomes' },
 ];

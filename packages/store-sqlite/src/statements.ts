@@ -30,6 +30,8 @@ export class Statements {
   readonly insertGateFailure: SqlStatement;
   readonly insertSignature: SqlStatement;
   readonly insertUsage: SqlStatement;
+  readonly insertOutcome: SqlStatement;
+  readonly insertResources: SqlStatement;
 
   constructor(db: SqlConnection) {
     const p = (sql: string) => db.prepare(sql);
@@ -66,7 +68,12 @@ export class Statements {
     this.insertSignature = p('INSERT INTO error_signatures (session_pk, seq, n, signature) VALUES (?, ?, ?, ?)');
     this.insertUsage = p(
       `INSERT INTO usage_records (session_pk, seq, phase, input_tokens, output_tokens, cache_read_tokens,
-         cache_write_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         cache_write_tokens, cost_usd, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertOutcome = p('INSERT INTO outcome_records (session_pk, seq, kind, value, rater) VALUES (?, ?, ?, ?, ?)');
+    this.insertResources = p(
+      `INSERT INTO resource_records (session_pk, seq, phase, commands, cpu_ms, peak_memory_bytes, bytes_written)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 }

@@ -20,3 +20,22 @@ CREATE TABLE foundation_versions (n INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT
   data TEXT NOT NULL);
 CREATE INDEX foundation_by_path ON foundation_versions (path, at_ms, n);
 `;
+
+// What version 2 added to version 1, as the release of version 2 wrote it (by hand, as above).
+export const V2_ADDED_SQL = `
+CREATE VIRTUAL TABLE library_fts USING fts5 (name, tags, instruction, summary, content = '', contentless_delete = 1,
+  tokenize = 'unicode61 remove_diacritics 0');
+CREATE TABLE step_open (session_pk INTEGER NOT NULL, step_id TEXT NOT NULL, started_ms INTEGER NOT NULL,
+  PRIMARY KEY (session_pk, step_id)) WITHOUT ROWID;
+CREATE TABLE step_durations (session_pk INTEGER NOT NULL, seq INTEGER NOT NULL, phase TEXT NOT NULL,
+  duration_ms REAL NOT NULL, PRIMARY KEY (session_pk, seq)) WITHOUT ROWID;
+CREATE INDEX step_durations_by_phase ON step_durations (phase, duration_ms);
+CREATE TABLE gate_failures (session_pk INTEGER NOT NULL, seq INTEGER NOT NULL, gate TEXT NOT NULL,
+  PRIMARY KEY (session_pk, seq)) WITHOUT ROWID;
+CREATE TABLE error_signatures (session_pk INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,
+  signature TEXT NOT NULL, PRIMARY KEY (session_pk, seq, n)) WITHOUT ROWID;
+CREATE TABLE usage_records (session_pk INTEGER NOT NULL, seq INTEGER NOT NULL, phase TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, PRIMARY KEY (session_pk, seq)) WITHOUT ROWID;
+UPDATE schema_version SET version = 2;
+`;

@@ -4,7 +4,7 @@ import { computeAnalytics, type SessionEvent } from '@sessionhub/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, openSqliteStore } from '../src/index.js';
 import { sessionOf, tempDir } from './helpers.js';
-import { V1_SQL } from './legacy-schema.js';
+import { V1_SQL, V2_ADDED_SQL } from './legacy-schema.js';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
 
@@ -70,6 +70,76 @@ function writeV1File(path: string): void {
   db.close();
 }
 
+const v2Session = sessionOf('v2-1', { state: 'succeeded', input: { kind: 'request', request: 'x' }, createdAt: at(0) });
+
+function v2Events(): SessionEvent[] {
+  const base = { sessionId: 'v2-1' };
+  const usage = {
+    inputTokens: 20,
+    outputTokens: 4,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costUsd: 0.5,
+    model: 'claude-sonnet-4-6',
+  };
+  const resources = { commands: 4, cpuMs: 120.5, peakMemoryBytes: 2_000_000, bytesWritten: 8192 };
+  const gate = {
+    name: 'tests',
+    passed: true,
+    durationMs: 30,
+    output: 'ok',
+    failures: [],
+    resources: { commands: 1, cpuMs: 30, peakMemoryBytes: 3_000_000, bytesWritten: 100 },
+  };
+  return [
+    { ...base, seq: 1, at: at(1), type: 'step.started', stepId: 'execute:0', step: 'execute', attempt: 0 },
+    { ...base, seq: 2, at: at(3), type: 'step.finished', stepId: 'execute:0', step: 'execute', output: { resources } },
+    { ...base, seq: 3, at: at(3), type: 'usage.recorded', phase: 'execution', usage },
+    { ...base, seq: 4, at: at(4), type: 'verifier.gate', attempt: 0, result: gate },
+    { ...base, seq: 5, at: at(5), type: 'session.finished', state: 'succeeded' },
+    { ...base, seq: 6, at: at(9), type: 'outcome.recorded', outcome: { kind: 'merged', source: 'github' } },
+    {
+      ...base,
+      seq: 7,
+      at: at(9),
+      type: 'outcome.recorded',
+      outcome: { kind: 'rating', value: 4, source: 'github', by: 'ana' },
+    },
+  ];
+}
+
+/** A version-2 file as that release left it: the session, its events and the version-2 side-table rows. */
+function writeV2File(path: string): void {
+  const db = new DatabaseSync(path);
+  db.exec(V1_SQL);
+  db.exec(V2_ADDED_SQL);
+  const { pk } = db
+    .prepare('INSERT INTO sessions (id, state, template_id, created_ms) VALUES (?, ?, NULL, ?) RETURNING pk')
+    .get(v2Session.id, v2Session.state, Date.parse(v2Session.createdAt)) as unknown as { pk: number };
+  db.prepare('INSERT INTO session_docs (pk, data) VALUES (?, ?)').run(pk, JSON.stringify(v2Session));
+  db.prepare(
+    'INSERT INTO library_fts (rowid, name, tags, instruction, summary) VALUES (?, NULL, NULL, NULL, NULL)',
+  ).run(pk);
+  for (const e of v2Events()) {
+    db.prepare('INSERT INTO events (session_pk, seq, type, at, data) VALUES (?, ?, ?, ?, ?)').run(
+      pk,
+      e.seq,
+      e.type,
+      e.at,
+      JSON.stringify(e),
+    );
+  }
+  db.prepare('INSERT INTO step_durations (session_pk, seq, phase, duration_ms) VALUES (?, 2, ?, 120000)').run(
+    pk,
+    'execution',
+  );
+  db.prepare(
+    `INSERT INTO usage_records (session_pk, seq, phase, input_tokens, output_tokens, cache_read_tokens,
+       cache_write_tokens, cost_usd) VALUES (?, 3, 'execution', 20, 4, 0, 0, 0.5)`,
+  ).run(pk);
+  db.close();
+}
+
 function versionOf(path: string): number {
   const db = new DatabaseSync(path, { readOnly: true });
   const row = db.prepare('SELECT version FROM schema_version').get() as unknown as { version: number };
@@ -117,6 +187,33 @@ describe('schema migrations', () => {
     const again = await openSqliteStore({ path });
     expect((await again.readEvents('old-1')).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     await again.close();
+  });
+
+  it('opening a version-2 file migrates it: outcomes, host resources and usage models come from its events', async () => {
+    const path = await tempPath();
+    writeV2File(path);
+    expect(versionOf(path)).toBe(2);
+
+    const store = await openSqliteStore({ path });
+    expect(versionOf(path)).toBe(LATEST_SCHEMA_VERSION);
+    const events = await store.readEvents('v2-1');
+    expect(events).toEqual(v2Events());
+    const report = await store.analytics();
+    expect(report).toEqual(computeAnalytics([v2Session], new Map([['v2-1', events]])));
+    expect(report.overall).toMatchObject({ merged: 1, rejected: 0, ratings: 1, satisfaction: 4 });
+    expect(report.byModel.map((m) => m.model)).toEqual(['claude-sonnet-4-6']);
+    expect(report.hostResources.total).toEqual({
+      commands: 5,
+      cpuMs: 150.5,
+      peakMemoryBytes: 3_000_000,
+      bytesWritten: 8292,
+    });
+    // Rows written after the migration join those derived from the old events.
+    await store.appendEvents('v2-1', [
+      { type: 'outcome.recorded', sessionId: 'v2-1', outcome: { kind: 'reverted', source: 'github' } },
+    ]);
+    expect((await store.analytics()).overall).toMatchObject({ merged: 0, rejected: 1 });
+    await store.close();
   });
 
   it('a file with a newer schema version fails with store.schema_too_new and is left untouched', async () => {

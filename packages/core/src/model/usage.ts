@@ -9,6 +9,8 @@ export const UsageSchema = z.object({
   costUsd: z.number().nonnegative(),
   /** Set when some call's model had no known price: `costUsd` then leaves those calls out (counted as 0). */
   costUnknown: z.boolean().optional(),
+  /** The model id that answered (as the provider names it), when one model made every call counted here. */
+  model: z.string().min(1).optional(),
 });
 /** Tokens and cost of one or more model calls. */
 export type Usage = z.infer<typeof UsageSchema>;
@@ -18,7 +20,12 @@ export function emptyUsage(): Usage {
   return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
 }
 
-/** Sum of two usages. */
+/** `{ model }` when both usages name the same model, else nothing: a sum over two models names neither. */
+function sameModel(a: Usage, b: Usage): { model?: string } {
+  return a.model !== undefined && a.model === b.model ? { model: a.model } : {};
+}
+
+/** Sum of two usages; `model` is kept only when both name the same one. */
 export function addUsage(a: Usage, b: Usage): Usage {
   return {
     inputTokens: a.inputTokens + b.inputTokens,
@@ -27,6 +34,7 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
     costUsd: a.costUsd + b.costUsd,
     ...(a.costUnknown || b.costUnknown ? { costUnknown: true } : {}),
+    ...sameModel(a, b),
   };
 }
 
@@ -35,7 +43,10 @@ export function totalTokens(u: Usage): number {
   return u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
 }
 
-/** `a − b`, field by field, never below zero: what a total adds to usage already reported. */
+/**
+ * `a − b`, field by field, never below zero: what a total adds to usage already reported; `model` is kept
+ * only when both name the same one.
+ */
 export function usageBeyond(a: Usage, b: Usage): Usage {
   return {
     inputTokens: Math.max(0, a.inputTokens - b.inputTokens),
@@ -43,6 +54,7 @@ export function usageBeyond(a: Usage, b: Usage): Usage {
     cacheReadTokens: Math.max(0, a.cacheReadTokens - b.cacheReadTokens),
     cacheWriteTokens: Math.max(0, a.cacheWriteTokens - b.cacheWriteTokens),
     costUsd: Math.max(0, a.costUsd - b.costUsd),
+    ...sameModel(a, b),
   };
 }
 

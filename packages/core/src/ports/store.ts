@@ -20,6 +20,12 @@ export interface LibraryQuery {
   since?: string;
   until?: string;
   limit?: number;
+  /**
+   * `relevance` (default): best match first. `outcome`: what became of the work first (its latest pull-request
+   * `outcome.recorded`: merged, then none, then closed unmerged, then reverted or rolled back; see
+   * `LIBRARY_OUTCOME_TIERS`), best match first within each; `limit` applies after this order.
+   */
+  rankBy?: 'relevance' | 'outcome';
 }
 
 /** One library search hit, best first. */

@@ -1,10 +1,20 @@
-import type { AnalyticsQuery, AnalyticsReport, PhaseDuration, SuccessStats } from '../model/analytics.js';
+import type {
+  AnalyticsQuery,
+  AnalyticsReport,
+  PhaseDuration,
+  RequestKind,
+  ResourcePhase,
+  SuccessStats,
+} from '../model/analytics.js';
 import type { Phase, SessionEvent, StepKind } from '../model/events.js';
+import { addHostResources, emptyHostResources, type HostResources } from '../model/report.js';
 import type { Session } from '../model/session.js';
 import { addUsage, divideUsage, emptyUsage, type Usage } from '../model/usage.js';
 import { errorSignature } from './error-signature.js';
+import { hostResourcesOfEvent } from './host-resources.js';
 import { percentile } from './percentile.js';
 import { compareStrings, instantOf } from './session-filter.js';
+import { type SessionOutcome, sessionModels, sessionOutcome } from './session-outcome.js';
 
 /** The phase each engine step kind reports under. */
 export const PHASE_OF_STEP: Readonly<Record<StepKind, Phase>> = Object.freeze({
@@ -40,15 +50,32 @@ export function analyticsBucket(iso: string, bucket: NonNullable<AnalyticsQuery[
   return date.toISOString().slice(0, 10);
 }
 
-/** Success counts of a group of sessions. */
-export function successStats(sessions: readonly Session[]): SuccessStats {
+/**
+ * Success and outcome counts of a group of sessions.
+ *
+ * @param outcomes each session's {@link SessionOutcome} by id (sessions not in it have none)
+ */
+export function successStats(
+  sessions: readonly Session[],
+  outcomes: ReadonlyMap<string, SessionOutcome> = new Map(),
+): SuccessStats {
   let succeeded = 0;
   let failed = 0;
   let cancelled = 0;
+  let merged = 0;
+  let rejected = 0;
+  let ratings = 0;
+  let ratingSum = 0;
   for (const s of sessions) {
     if (s.state === 'succeeded') succeeded++;
     else if (s.state === 'failed') failed++;
     else if (s.state === 'cancelled') cancelled++;
+    const outcome = outcomes.get(s.id);
+    if (!outcome) continue;
+    if (outcome.pullRequest === 'merged') merged++;
+    else if (outcome.pullRequest !== undefined) rejected++;
+    ratings += outcome.ratings.length;
+    for (const value of outcome.ratings) ratingSum += value;
   }
   const finished = succeeded + failed + cancelled;
   return {
@@ -57,6 +84,22 @@ export function successStats(sessions: readonly Session[]): SuccessStats {
     failed,
     cancelled,
     successRate: finished === 0 ? 0 : succeeded / finished,
+    merged,
+    rejected,
+    mergeRate: merged + rejected === 0 ? 0 : merged / (merged + rejected),
+    ratings,
+    satisfaction: ratings === 0 ? 0 : ratingSum / ratings,
+  };
+}
+
+/** The mean of the sessions' highest peaks replaces the highest peak of all in a per-session figure. */
+function perSessionResources(total: HostResources, peaks: readonly number[], sessions: number): HostResources {
+  if (sessions === 0) return emptyHostResources();
+  return {
+    commands: total.commands / sessions,
+    cpuMs: total.cpuMs / sessions,
+    peakMemoryBytes: peaks.reduce((sum, peak) => sum + peak, 0) / sessions,
+    bytesWritten: total.bytesWritten / sessions,
   };
 }
 
@@ -114,7 +157,13 @@ export function stepDurations(events: readonly SessionEvent[]): Array<{ phase: P
  * - `topErrorSignatures`: {@link errorSignature} of every `failures[].message` of a failed gate and of every
  *   `session.finished` `error.message`; one count per occurrence;
  * - `phaseDurations`: {@link stepDurations}, nearest-rank p50/p95 per phase, phases without a finished step left out;
- * - `usage`: sums of `usage.recorded` events; `perSession` divides by the number of sessions in scope.
+ * - `usage`: sums of `usage.recorded` events; `perSession` divides by the number of sessions in scope;
+ * - outcomes (`merged`, `rejected`, `mergeRate`, `ratings`, `satisfaction` of every {@link SuccessStats}): from
+ *   `outcome.recorded` events, see {@link sessionOutcome};
+ * - `byRequestKind`: per `input.kind`; `byModel`: per model id of {@link sessionModels} (a session in each of
+ *   its models, sessions without one left out); both sorted by key;
+ * - `hostResources`: {@link hostResourcesOfEvent} of every event; `commands`, `cpuMs`, `bytesWritten` summed,
+ *   `peakMemoryBytes` the highest (in `perSession`: the mean of each session's highest, 0 for a session without).
  *
  * @param sessions every session (those out of the query's scope are ignored)
  * @param eventsBySessionId each session's events (any order; sorted by `seq` here)
@@ -130,23 +179,50 @@ export function computeAnalytics(
       : (eventsBySessionId as Record<string, SessionEvent[]>)[id]) ?? [];
   const top = query.top ?? DEFAULT_ANALYTICS_TOP;
   const scoped = sessions.filter((s) => sessionInAnalyticsScope(s, query));
+  const outcomes = new Map(scoped.map((s) => [s.id, sessionOutcome(eventsOf(s.id))]));
+  const stats = (group: readonly Session[]) => successStats(group, outcomes);
 
   const byTemplate = [...groupBy(scoped, (s) => s.templateId).entries()]
     .sort(([a], [b]) => compareStrings(a, b))
-    .map(([templateId, group]) => ({ templateId, ...successStats(group) }));
+    .map(([templateId, group]) => ({ templateId, ...stats(group) }));
+  const byRequestKind = [...groupBy(scoped, (s) => s.input?.kind).entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([kind, group]) => ({ kind: kind as RequestKind, ...stats(group) }));
+  const byModelGroups = new Map<string, Session[]>();
+  for (const session of scoped) {
+    for (const model of sessionModels(eventsOf(session.id))) {
+      const group = byModelGroups.get(model);
+      if (group) group.push(session);
+      else byModelGroups.set(model, [session]);
+    }
+  }
+  const byModel = [...byModelGroups.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([model, group]) => ({ model, ...stats(group) }));
   const overTime = [...groupBy(scoped, (s) => analyticsBucket(s.createdAt, query.bucket)).entries()]
     .sort(([a], [b]) => compareStrings(a, b))
-    .map(([bucket, group]) => ({ bucket, ...successStats(group) }));
+    .map(([bucket, group]) => ({ bucket, ...stats(group) }));
 
   const gateFailures = new Map<string, number>();
   const signatures = new Map<string, number>();
   const durations = new Map<Phase, number[]>();
   let total = emptyUsage();
   const usageByPhase = new Map<Phase, Usage>();
+  let resourcesTotal = emptyHostResources();
+  const resourcesByPhase = new Map<ResourcePhase, HostResources>();
+  const sessionPeaks: number[] = [];
 
   for (const session of scoped) {
     const events = eventsOf(session.id);
+    let peak = 0;
     for (const event of events) {
+      const measured = hostResourcesOfEvent(event);
+      if (measured) {
+        const { phase, resources } = measured;
+        resourcesTotal = addHostResources(resourcesTotal, resources);
+        resourcesByPhase.set(phase, addHostResources(resourcesByPhase.get(phase) ?? emptyHostResources(), resources));
+        peak = Math.max(peak, resources.peakMemoryBytes);
+      }
       if (event.type === 'verifier.gate' && !event.result.passed) {
         increment(gateFailures, event.result.name);
         for (const failure of event.result.failures) increment(signatures, errorSignature(failure.message));
@@ -157,6 +233,7 @@ export function computeAnalytics(
         usageByPhase.set(event.phase, addUsage(usageByPhase.get(event.phase) ?? emptyUsage(), event.usage));
       }
     }
+    sessionPeaks.push(peak);
     for (const { phase, durationMs } of stepDurations(events)) {
       const list = durations.get(phase);
       if (list) list.push(durationMs);
@@ -174,8 +251,10 @@ export function computeAnalytics(
     }));
 
   return {
-    overall: successStats(scoped),
+    overall: stats(scoped),
     byTemplate,
+    byRequestKind,
+    byModel,
     overTime,
     topFailingGates: topCounts(gateFailures, top).map(([gate, failures]) => ({ gate, failures })),
     topErrorSignatures: topCounts(signatures, top).map(([signature, count]) => ({ signature, count })),
@@ -186,6 +265,13 @@ export function computeAnalytics(
       byPhase: [...usageByPhase.entries()]
         .sort(([a], [b]) => compareStrings(a, b))
         .map(([phase, usage]) => ({ phase, usage })),
+    },
+    hostResources: {
+      total: resourcesTotal,
+      perSession: perSessionResources(resourcesTotal, sessionPeaks, scoped.length),
+      byPhase: [...resourcesByPhase.entries()]
+        .sort(([a], [b]) => compareStrings(a, b))
+        .map(([phase, resources]) => ({ phase, resources })),
     },
   };
 }

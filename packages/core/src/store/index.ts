@@ -13,10 +13,20 @@ export {
   successStats,
 } from './analytics.js';
 export { ERROR_SIGNATURE_MAX_LENGTH, errorSignature } from './error-signature.js';
+export { hostResourcesOf, hostResourcesOfEvent } from './host-resources.js';
 export { LIBRARY_FIELD_WEIGHTS, scoreSession, searchSessions, tokenizeForSearch } from './library-search.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { percentile } from './percentile.js';
 export { compareSessionsNewestFirst, sessionMatchesFilter } from './session-filter.js';
+export {
+  LIBRARY_OUTCOME_TIERS,
+  outcomeFact,
+  type PullRequestOutcome,
+  raterKey,
+  type SessionOutcome,
+  sessionModels,
+  sessionOutcome,
+} from './session-outcome.js';
 export {
   appendConflict,
   checkEventRange,

@@ -1,6 +1,7 @@
 import type { Session } from '../model/session.js';
 import type { LibraryHit, LibraryQuery } from '../ports/store.js';
 import { compareSessionsNewestFirst, sessionMatchesFilter } from './session-filter.js';
+import { LIBRARY_OUTCOME_TIERS, type SessionOutcome } from './session-outcome.js';
 
 /** Weight of one occurrence of a query term in each searched field. */
 export const LIBRARY_FIELD_WEIGHTS = Object.freeze({ name: 3, tags: 3, instruction: 1, summary: 1 });
@@ -45,9 +46,16 @@ export function scoreSession(session: Session, terms: readonly string[]): number
 /**
  * The reference library search: keeps sessions passing the query's filters; with text, keeps
  * those where at least one term occurs (score > 0) and ranks by score, best first; ties (and
- * every hit of an empty text, all scored 0) go newest `createdAt` first. Then `limit`.
+ * every hit of an empty text, all scored 0) go newest `createdAt` first. With `rankBy: 'outcome'`,
+ * hits are first ordered by {@link LIBRARY_OUTCOME_TIERS} of their outcome. Then `limit`.
+ *
+ * @param outcomes each session's outcome by id, read for `rankBy: 'outcome'` (a session not in it has none)
  */
-export function searchSessions(sessions: readonly Session[], query: LibraryQuery = {}): LibraryHit[] {
+export function searchSessions(
+  sessions: readonly Session[],
+  query: LibraryQuery = {},
+  outcomes: ReadonlyMap<string, SessionOutcome> = new Map(),
+): LibraryHit[] {
   const terms = tokenizeForSearch(query.text);
   const hits: LibraryHit[] = [];
   for (const session of sessions) {
@@ -56,6 +64,8 @@ export function searchSessions(sessions: readonly Session[], query: LibraryQuery
     if (terms.length > 0 && score === 0) continue;
     hits.push({ session, score });
   }
-  hits.sort((a, b) => b.score - a.score || compareSessionsNewestFirst(a.session, b.session));
+  const tier = (hit: LibraryHit): number =>
+    query.rankBy === 'outcome' ? LIBRARY_OUTCOME_TIERS[outcomes.get(hit.session.id)?.pullRequest ?? 'none'] : 0;
+  hits.sort((a, b) => tier(a) - tier(b) || b.score - a.score || compareSessionsNewestFirst(a.session, b.session));
   return query.limit === undefined ? hits : hits.slice(0, Math.max(0, query.limit));
 }

@@ -13,6 +13,7 @@ import {
   pageOf,
   sessionMatchesFilter,
 } from './session-filter.js';
+import { sessionOutcome } from './session-outcome.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -225,7 +226,11 @@ export class MemoryStore implements Store {
 
   async searchLibrary(query: LibraryQuery, opts?: StoreCallOptions): Promise<LibraryHit[]> {
     this.#check(opts);
-    return copy(searchSessions([...this.#sessions.values()], query));
+    const outcomes =
+      query.rankBy === 'outcome'
+        ? new Map([...this.#events].map(([id, events]) => [id, sessionOutcome(events)]))
+        : undefined;
+    return copy(searchSessions([...this.#sessions.values()], query, outcomes));
   }
 
   async putTemplate(template: Template, opts?: StoreCallOptions): Promise<void> {

@@ -1,10 +1,11 @@
 import { expect } from 'vitest';
 import type { AnalyticsQuery } from '../../model/analytics.js';
 import type { SessionEvent } from '../../model/events.js';
+import { recordOutcome } from '../../outcomes/record-outcome.js';
 import type { Store } from '../../ports/store.js';
 import { computeAnalytics } from '../../store/analytics.js';
-import { type StoreCase, sleep } from './store-case-kit.js';
-import { analyticsScenario, isoDay, usageOf } from './store-fixtures.js';
+import { expectCode, type StoreCase, sleep } from './store-case-kit.js';
+import { analyticsScenario, isoDay, makeSession, usageOf } from './store-fixtures.js';
 
 /** Rounds every number in a value to 1e-9 so float sums computed in a different order compare equal. */
 export function roundFloats<T>(value: T): T {
@@ -55,17 +56,32 @@ export const analyticsCases: StoreCase[] = [
     name: 'analytics of an empty store is all zeros and empty lists',
     async run({ store }) {
       const zero = usageOf(0, 0, 0);
+      const noResources = { commands: 0, cpuMs: 0, peakMemoryBytes: 0, bytesWritten: 0 };
       expect(
         roundFloats(await store.analytics()),
         'the port requires: analytics of an empty store is all zeros and empty lists (checking roundFloats(await store.analytics()))',
       ).toEqual({
-        overall: { total: 0, succeeded: 0, failed: 0, cancelled: 0, successRate: 0 },
+        overall: {
+          total: 0,
+          succeeded: 0,
+          failed: 0,
+          cancelled: 0,
+          successRate: 0,
+          merged: 0,
+          rejected: 0,
+          mergeRate: 0,
+          ratings: 0,
+          satisfaction: 0,
+        },
         byTemplate: [],
+        byRequestKind: [],
+        byModel: [],
         overTime: [],
         topFailingGates: [],
         topErrorSignatures: [],
         phaseDurations: [],
         usage: { total: zero, perSession: zero, byPhase: [] },
+        hostResources: { total: noResources, perSession: noResources, byPhase: [] },
       });
     },
   },
@@ -116,6 +132,89 @@ export const analyticsCases: StoreCase[] = [
         report.usage.byPhase.map((p) => p.phase),
         'the port requires: analytics of the scenario covers every section (checking report.usage.byPhase.map((p) => p.phase))',
       ).toEqual(['execution', 'foundation', 'planning']);
+      expect(
+        report.overall,
+        'the port requires: analytics of the scenario covers every section (checking the outcomes in report.overall)',
+      ).toMatchObject({ merged: 3, rejected: 3, mergeRate: 0.5, ratings: 7, satisfaction: 20 / 7 });
+      expect(
+        report.byRequestKind.map((k) => [k.kind, k.total]),
+        'the port requires: analytics of the scenario covers every section (checking report.byRequestKind)',
+      ).toEqual([
+        ['issue', 3],
+        ['request', 1],
+        ['template', 8],
+      ]);
+      expect(
+        report.byModel.map((m) => [m.model, m.total]),
+        'the port requires: analytics of the scenario covers every section (checking report.byModel)',
+      ).toEqual([
+        ['claude-opus-4-1', 4],
+        ['claude-sonnet-4-6', 5],
+        ['gpt-5-mini', 3],
+      ]);
+      expect(
+        report.hostResources.byPhase.map((p) => p.phase),
+        'the port requires: analytics of the scenario covers every section (checking report.hostResources.byPhase)',
+      ).toEqual(['execution', 'verification']);
+      expect(
+        report.hostResources.total.commands,
+        'the port requires: analytics of the scenario covers every section (checking report.hostResources.total)',
+      ).toBeGreaterThan(0);
+    },
+  },
+  {
+    group: 'analytics',
+    name: 'an outcome recorded with recordOutcome counts in analytics',
+    async run({ store }) {
+      await store.createSession(
+        makeSession('an-rec', { state: 'succeeded', input: { kind: 'issue', issue: issueRef } }),
+      );
+      await store.appendEvents('an-rec', [
+        {
+          type: 'usage.recorded',
+          sessionId: 'an-rec',
+          phase: 'planning',
+          usage: { ...usageOf(10, 2, 0.5), model: 'm-1' },
+        },
+        { type: 'session.finished', sessionId: 'an-rec', state: 'succeeded' },
+      ]);
+      await recordOutcome(store, 'an-rec', { kind: 'merged', source: 'github' });
+      await recordOutcome(store, 'an-rec', { kind: 'rating', value: 4, source: 'github', by: 'ana' });
+      const report = await store.analytics();
+      const outcomes = { merged: 1, rejected: 0, mergeRate: 1, ratings: 1, satisfaction: 4 };
+      expect(report.overall, 'the port requires: a recorded outcome counts (checking report.overall)').toMatchObject(
+        outcomes,
+      );
+      expect(
+        report.byRequestKind,
+        'the port requires: a recorded outcome counts (checking report.byRequestKind)',
+      ).toEqual([{ kind: 'issue', total: 1, succeeded: 1, failed: 0, cancelled: 0, successRate: 1, ...outcomes }]);
+      expect(report.byModel, 'the port requires: a recorded outcome counts (checking report.byModel)').toEqual([
+        { model: 'm-1', total: 1, succeeded: 1, failed: 0, cancelled: 0, successRate: 1, ...outcomes },
+      ]);
+      await recordOutcome(store, 'an-rec', { kind: 'reverted', source: 'github' });
+      expect(
+        (await store.analytics()).overall,
+        'the port requires: a later revert replaces the merge (checking report.overall)',
+      ).toMatchObject({ merged: 0, rejected: 1, mergeRate: 0 });
+    },
+  },
+  {
+    group: 'analytics',
+    name: 'recordOutcome refuses a running session and writes nothing',
+    async run({ store }) {
+      await store.createSession(makeSession('an-run', { state: 'executing' }));
+      await store.appendEvents('an-run', [
+        { type: 'state.changed', sessionId: 'an-run', from: 'created', to: 'executing' },
+      ]);
+      await expectCode(recordOutcome(store, 'an-run', { kind: 'merged', source: 'github' }), 'session.invalid_state');
+      expect(
+        (await store.readEvents('an-run')).map((e) => e.type),
+        'the port requires: recordOutcome refuses a running session and writes nothing (checking the log)',
+      ).toEqual(['state.changed']);
+      expect((await store.analytics()).overall.merged, 'no outcome counts').toBe(0);
     },
   },
 ];
+
+const issueRef = { host: 'github', repo: 'o/r', number: 9, title: 'Fix it', body: '', labels: [] };

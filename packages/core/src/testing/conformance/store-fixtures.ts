@@ -1,8 +1,9 @@
 import type { NewSessionEvent } from '../../model/events.js';
-import type { GateResult } from '../../model/report.js';
-import type { Session, SessionState } from '../../model/session.js';
+import type { GateResult, HostResources } from '../../model/report.js';
+import type { Session, SessionInput, SessionState } from '../../model/session.js';
 import type { FoundationVersion, Template } from '../../model/template.js';
 import type { Usage } from '../../model/usage.js';
+import type { Outcome } from '../../outcomes/outcome.js';
 
 /** A fixed base instant so every seeded timestamp is deterministic. */
 export const BASE_TIME = Date.UTC(2026, 2, 2, 9, 0, 0); // Monday 2026-03-02 09:00 UTC
@@ -74,15 +75,21 @@ export function makeFoundationVersion(version: string, overrides: Partial<Founda
   };
 }
 
-/** A gate result. */
-export function gate(name: string, passed: boolean, messages: string[] = []): GateResult {
+/** A gate result, with the host resources its command took when given. */
+export function gate(name: string, passed: boolean, messages: string[] = [], resources?: HostResources): GateResult {
   return {
     name,
     passed,
     durationMs: 120,
     output: passed ? 'ok' : messages.join('\n'),
     failures: messages.map((message, i) => ({ message, file: `src/file${i}.ts`, line: i + 1 })),
+    ...(resources ? { resources } : {}),
   };
+}
+
+/** Host resources of `commands` commands, the other figures derived from `n` (fractional CPU time). */
+export function resourcesOf(commands: number, n: number): HostResources {
+  return { commands, cpuMs: 37.25 * n, peakMemoryBytes: 1_048_576 * (n % 5) + 65_536 * n, bytesWritten: 4096 * n };
 }
 
 /** One event of every type, for round-trip checks. */
@@ -143,11 +150,33 @@ interface ScenarioSpec {
   tags?: string[];
   /** The first execute step is started twice, as after a resume. */
   resumed?: boolean;
+  /** What it was started from (default: its template when it has one, else a free request). */
+  kind?: 'issue' | 'request';
+  /** The model of the planning call and, when different, of the execution calls (none: usage names no model). */
+  models?: [planning: string, execution?: string];
+  /** Outcomes recorded after the session ended, in order. */
+  outcomes?: Outcome[];
+  /** The execute reports and `tests` gate results carry host resources. */
+  measured?: boolean;
 }
+
+const SONNET = 'claude-sonnet-4-6';
+const OPUS = 'claude-opus-4-1';
+const GPT = 'gpt-5-mini';
+const merged: Outcome = { kind: 'merged', source: 'github', url: 'https://github.com/o/r/pull/1' };
+const rating = (value: number, by?: string): Outcome => ({
+  kind: 'rating',
+  value,
+  source: 'github',
+  ...(by ? { by } : {}),
+});
 
 const SPECS: ScenarioSpec[] = [
   {
     id: 'an-01',
+    models: [SONNET],
+    measured: true,
+    outcomes: [merged, rating(5, 'ana'), rating(4, 'bo'), rating(3, 'ana')],
     day: 0,
     hour: 1,
     templateId: 'tpl-api',
@@ -157,6 +186,9 @@ const SPECS: ScenarioSpec[] = [
   },
   {
     id: 'an-02',
+    models: [SONNET, OPUS],
+    measured: true,
+    outcomes: [rating(1, 'ana')],
     day: 0,
     hour: 5,
     templateId: 'tpl-api',
@@ -172,6 +204,8 @@ const SPECS: ScenarioSpec[] = [
   },
   {
     id: 'an-03',
+    models: [GPT],
+    outcomes: [{ kind: 'closed', source: 'github', by: 'maintainer' }],
     day: 1,
     hour: 2,
     templateId: 'tpl-docs',
@@ -179,9 +213,11 @@ const SPECS: ScenarioSpec[] = [
     approve: true,
     gates: [[gate('tests', true)]],
   },
-  { id: 'an-04', day: 1, hour: 8, state: 'cancelled', error: 'Session cancelled by user 42' },
+  { id: 'an-04', kind: 'issue', day: 1, hour: 8, state: 'cancelled', error: 'Session cancelled by user 42' },
   {
     id: 'an-05',
+    models: [OPUS],
+    measured: true,
     day: 2,
     hour: 3,
     templateId: 'tpl-fix',
@@ -196,6 +232,9 @@ const SPECS: ScenarioSpec[] = [
   },
   {
     id: 'an-06',
+    models: [SONNET, OPUS],
+    measured: true,
+    outcomes: [merged, rating(2), { kind: 'reverted', source: 'github', note: 'broke prod' }, rating(1)],
     day: 3,
     hour: 0,
     templateId: 'tpl-api',
@@ -205,19 +244,34 @@ const SPECS: ScenarioSpec[] = [
     resumed: true,
     gates: [[gate('tests', true), gate('types', true)]],
   },
-  { id: 'an-07', day: 6, hour: 14, templateId: 'tpl-docs', state: 'executing', tags: ['docs'] },
+  { id: 'an-07', models: [GPT], day: 6, hour: 14, templateId: 'tpl-docs', state: 'executing', tags: ['docs'] },
   {
     id: 'an-08',
+    models: [GPT],
+    kind: 'issue',
+    measured: true,
+    outcomes: [{ kind: 'rolled_back', source: 'deploy' }, merged, rating(4, 'cy')],
     day: 7,
     hour: 0,
     templateId: 'tpl-fix',
     state: 'succeeded',
     gates: [[gate('tests', false, ['Timeout of 5000ms exceeded in ./test/slow.test.ts'])], [gate('tests', true)]],
   },
-  { id: 'an-09', day: 9, hour: 12, state: 'failed', error: 'Provider error 529: overloaded (request id 0x7f3a9c)' },
+  {
+    id: 'an-09',
+    kind: 'issue',
+    models: [SONNET],
+    day: 9,
+    hour: 12,
+    state: 'failed',
+    error: 'Provider error 529: overloaded (request id 0x7f3a9c)',
+  },
   { id: 'an-10', day: 13, hour: 4, templateId: 'tpl-api', state: 'created' },
   {
     id: 'an-11',
+    kind: 'request',
+    measured: true,
+    outcomes: [{ kind: 'closed', source: 'github' }],
     day: 30,
     hour: 6,
     templateId: 'tpl-api',
@@ -230,20 +284,53 @@ const SPECS: ScenarioSpec[] = [
     ],
     error: 'Verification failed after 1 attempts',
   },
-  { id: 'an-12', day: 31, hour: 1, templateId: 'tpl-docs', state: 'succeeded', gates: [[gate('tests', true)]] },
+  {
+    id: 'an-12',
+    models: [OPUS, SONNET],
+    outcomes: [rating(5, 'cy'), { kind: 'merged', source: 'github' }],
+    day: 31,
+    hour: 1,
+    templateId: 'tpl-docs',
+    state: 'succeeded',
+    gates: [[gate('tests', true)]],
+  },
 ];
+
+/** A usage naming `model`, or the usage as it is without one. */
+function withModel(usage: Usage, model: string | undefined): Usage {
+  return model ? { ...usage, model } : usage;
+}
 
 /**
  * A rich deterministic analytics scenario: three templates and sessions without one, every
  * terminal state plus running ones, two months of days, gates failing in several ways with
- * messages that share signatures, every phase, and usage with fractional costs.
+ * messages that share signatures, every phase, and usage with fractional costs; every request kind, one or
+ * two models a session (or none), pull-request outcomes that replace each other (merged then reverted),
+ * ratings that replace a rater's earlier one and anonymous ones, and host resources of executions and gates.
  */
 export function analyticsScenario(): ScenarioSession[] {
   return SPECS.map((spec, index) => {
     const sessionId = spec.id;
     const at = isoDay(spec.day, spec.hour);
+    const input: SessionInput =
+      spec.kind === 'issue'
+        ? {
+            kind: 'issue',
+            issue: {
+              host: 'github',
+              repo: 'o/r',
+              number: index + 1,
+              title: `Issue ${index + 1}`,
+              body: '',
+              labels: [],
+            },
+          }
+        : spec.templateId && spec.kind !== 'request'
+          ? { kind: 'template', template: spec.templateId, variables: { n: index + 1 } }
+          : { kind: 'request', request: `request for ${sessionId}` };
     const session = makeSession(sessionId, {
       state: spec.state,
+      input,
       createdAt: at,
       updatedAt: at,
       name: `Scenario session ${index + 1}`,
@@ -266,7 +353,7 @@ export function analyticsScenario(): ScenarioSession[] {
         type: 'usage.recorded',
         sessionId,
         phase: 'planning',
-        usage: usageOf(1000 + n * 10, 200 + n, 0.01 * n, 50 * n, 7),
+        usage: withModel(usageOf(1000 + n * 10, 200 + n, 0.01 * n, 50 * n, 7), spec.models?.[0]),
       },
     );
     if (spec.approve) {
@@ -292,22 +379,38 @@ export function analyticsScenario(): ScenarioSession[] {
       push({ type: 'step.started', sessionId, stepId: `execute:${attempt}`, step: 'execute', attempt });
       push(
         { type: 'executor.progress', sessionId, kind: 'file_change', message: `changed file ${attempt}` },
-        { type: 'step.finished', sessionId, stepId: `execute:${attempt}`, step: 'execute', output: { attempt } },
+        {
+          type: 'step.finished',
+          sessionId,
+          stepId: `execute:${attempt}`,
+          step: 'execute',
+          output: spec.measured ? { attempt, resources: resourcesOf(3 + attempt, n + attempt) } : { attempt },
+        },
         {
           type: 'usage.recorded',
           sessionId,
           phase: 'execution',
-          usage: usageOf(5000 + n * 100, 900 + attempt, 0.1 + 0.07 * n, 300, 40 + attempt),
+          usage: withModel(
+            usageOf(5000 + n * 100, 900 + attempt, 0.1 + 0.07 * n, 300, 40 + attempt),
+            spec.models?.[1] ?? spec.models?.[0],
+          ),
         },
       );
       push({ type: 'step.started', sessionId, stepId: `verify:${attempt}`, step: 'verify', attempt });
-      push(...gates.map((result): NewSessionEvent => ({ type: 'verifier.gate', sessionId, attempt, result })), {
-        type: 'step.finished',
-        sessionId,
-        stepId: `verify:${attempt}`,
-        step: 'verify',
-        output: { passed: gates.every((g) => g.passed) },
-      });
+      const measuredGate = (result: GateResult): GateResult =>
+        spec.measured && result.name === 'tests' ? { ...result, resources: resourcesOf(1, n * 2 + attempt) } : result;
+      push(
+        ...gates.map(
+          (result): NewSessionEvent => ({ type: 'verifier.gate', sessionId, attempt, result: measuredGate(result) }),
+        ),
+        {
+          type: 'step.finished',
+          sessionId,
+          stepId: `verify:${attempt}`,
+          step: 'verify',
+          output: { passed: gates.every((g) => g.passed) },
+        },
+      );
     });
     if (spec.foundation) {
       push({ type: 'step.started', sessionId, stepId: 'foundation:0', step: 'foundation', attempt: 0 });
@@ -331,6 +434,7 @@ export function analyticsScenario(): ScenarioSession[] {
         ...(spec.error ? { error: { code: 'scenario.error', message: spec.error } } : {}),
       });
     }
+    for (const outcome of spec.outcomes ?? []) push({ type: 'outcome.recorded', sessionId, outcome });
     return { session, batches };
   });
 }

@@ -224,4 +224,55 @@ export const libraryCases: StoreCase[] = [
       ).toEqual(['l-5']);
     },
   },
+  {
+    group: 'library',
+    name: 'searchLibrary ranked by outcome lists merged work first and reverted work last',
+    async run({ store }) {
+      const outcomes: Record<string, Array<'merged' | 'closed' | 'reverted' | 'rolled_back'>> = {
+        'o-merged': ['merged'],
+        'o-none': [],
+        'o-closed': ['closed'],
+        'o-reverted': ['merged', 'reverted'],
+        'o-remerged': ['rolled_back', 'merged'],
+      };
+      // The best text match (name and tags) is the reverted one; the newest is the one without an outcome.
+      for (const [i, id] of Object.keys(outcomes).entries()) {
+        await store.createSession(
+          makeSession(id, {
+            state: 'succeeded',
+            createdAt: isoDay(i),
+            name: id === 'o-reverted' ? 'Ledger ledger export' : 'Ledger export',
+            tags: id === 'o-reverted' ? ['ledger'] : [],
+          }),
+        );
+        await store.appendEvents(id, [
+          { type: 'session.finished', sessionId: id, state: 'succeeded' },
+          ...(outcomes[id] ?? []).map((kind) => ({
+            type: 'outcome.recorded' as const,
+            sessionId: id,
+            outcome: { kind, source: 'github' },
+          })),
+          { type: 'outcome.recorded', sessionId: id, outcome: { kind: 'rating', value: 5, source: 'github' } },
+        ]);
+      }
+      const ranked = hitIds(await store.searchLibrary({ text: 'ledger', rankBy: 'outcome' }));
+      expect(ranked.slice(0, 2).sort(), 'merged work first (checking the first two hits)').toEqual([
+        'o-merged',
+        'o-remerged',
+      ]);
+      expect(ranked.slice(2), 'then no outcome, closed, reverted (checking the rest)').toEqual([
+        'o-none',
+        'o-closed',
+        'o-reverted',
+      ]);
+      expect(
+        hitIds(await store.searchLibrary({ rankBy: 'outcome', limit: 2 })),
+        'without text: merged work newest first, and limit applies after the order',
+      ).toEqual(['o-remerged', 'o-merged']);
+      expect(
+        hitIds(await store.searchLibrary({ text: 'ledger' }))[0],
+        'by relevance (the default) the best match comes first, whatever became of it',
+      ).toBe('o-reverted');
+    },
+  },
 ];
