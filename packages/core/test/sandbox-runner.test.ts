@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +15,10 @@ interface Started {
 
 const started: Started[] = [];
 
-async function startRunner(extension = ''): Promise<Started> {
+async function startRunner(extension = '', env: Record<string, string> = {}): Promise<Started> {
   const child = spawn(process.execPath, ['-e', runnerScript(extension)], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { SESSIONHUB_BASE_ENV: JSON.stringify({ PATH: process.env.PATH ?? '/usr/bin:/bin', BASE: 'yes' }) },
+    env: { SESSIONHUB_BASE_ENV: JSON.stringify({ PATH: process.env.PATH ?? '/usr/bin:/bin', BASE: 'yes' }), ...env },
   });
   const connection = new RunnerConnection((line) => child.stdin.write(line));
   child.stdout.on('data', (chunk: Buffer) => connection.receive(chunk));
@@ -49,6 +49,12 @@ async function sleeper(connection: RunnerConnection): Promise<{ pid: number; res
   result.catch(() => undefined);
   await vi.waitFor(() => expect(pid).toBeGreaterThan(0));
   return { pid, result };
+}
+
+/** The process group of a live process. */
+function processGroupOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
 }
 
 /** Whether a process runs (a zombie waiting for a reaper does not). */
@@ -124,8 +130,61 @@ describe('the shared sandbox runner', () => {
     const { pid, result: running } = await sleeper(connection);
     child.kill('SIGKILL');
     await expect(running).rejects.toMatchObject({ code: 'sandbox.crashed' });
-    process.kill(-pid, 'SIGKILL'); // the runner was killed before it could: its command is ours to clean up
+    // The runner was killed before it could: its command's group (led by its measuring wrapper) is ours to clean up.
+    process.kill(-processGroupOf(pid), 'SIGKILL');
     expect(() => connection.send({ op: 'ping' }, () => true)).toThrow(SandboxError);
+  });
+
+  it('measures each command through its wrapper: CPU, peak memory and the file bytes it wrote', async () => {
+    const { connection } = await startRunner();
+    const dir = await mkdtemp(join(tmpdir(), 'sessionhub-runner-meter-'));
+    const result = await connection.exec({
+      ...base,
+      // At least 100 ms of CPU on perl's own clock, then 100 000 bytes into a file and 1 MB into a pipe.
+      argv: [
+        '/bin/sh',
+        '-c',
+        "perl -e '1 while (times)[0] < 0.1' && head -c 100000 /dev/zero > out.bin && head -c 1000000 /dev/zero | wc -c >/dev/null; exit 4",
+      ],
+      cwd: dir,
+    });
+    expect(result.exitCode).toBe(4);
+    expect(result.resources?.commands).toBe(1);
+    // The file's pages, not the pipe's bytes (page-granular: at most one page more, 64 KiB on large-page systems).
+    expect(result.resources?.bytesWritten).toBeGreaterThanOrEqual(100_000);
+    expect(result.resources?.bytesWritten).toBeLessThan(100_000 + 65_536);
+    expect(result.resources?.cpuMs).toBeGreaterThanOrEqual(80);
+    expect(result.resources?.peakMemoryBytes).toBeGreaterThan(0);
+    const off = await startRunner('', { SESSIONHUB_METER: 'off' });
+    const unmeasured = await off.connection.exec({ ...base, argv: ['/bin/sh', '-c', 'exit 4'], cwd: '/' });
+    expect(unmeasured.exitCode).toBe(4);
+    expect(unmeasured.resources).toBeUndefined();
+  });
+
+  it("keeps a command's environment away from the wrapper's perl (PERL5OPT)", async () => {
+    const { connection } = await startRunner();
+    const result = await connection.exec({
+      ...base,
+      env: { PERL5OPT: '-Mno::such::Module', SEEN: 'yes' },
+      argv: ['/bin/sh', '-c', 'printf "%s|%s" "$SEEN" "$PERL5OPT"'],
+      cwd: '/',
+    });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'yes|-Mno::such::Module' });
+    expect(result.resources?.commands).toBe(1);
+  });
+
+  it('a command that kills its wrapper ends as killed, unmeasured, with what it started killed too', async () => {
+    const { connection } = await startRunner();
+    const dir = await mkdtemp(join(tmpdir(), 'sessionhub-runner-wrapper-'));
+    const result = await connection.exec({
+      ...base,
+      argv: ['/bin/sh', '-c', 'kill -9 $PPID; sleep 1; echo late > late.txt; exit 0'],
+      cwd: dir,
+    });
+    expect(result.exitCode).toBeNull();
+    expect(result.resources).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(existsSync(join(dir, 'late.txt'))).toBe(false);
   });
 
   it('reports a command that cannot start', async () => {

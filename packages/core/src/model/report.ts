@@ -13,7 +13,10 @@ export const HostResourcesSchema = z.object({
   cpuMs: z.number().nonnegative(),
   /** The largest resident set size any one of those processes reached, in bytes (not a sum over processes). */
   peakMemoryBytes: z.number().nonnegative(),
-  /** Bytes those processes passed to write(2)-family calls: files, pipes and sockets, their own output included. */
+  /**
+   * Bytes of file data those processes wrote to disk-backed filesystems (the workspace, a disk-capped one too),
+   * counted in the pages they dirtied (so page-granular); not tmpfs (`/tmp`), pipes, sockets or their output.
+   */
   bytesWritten: z.number().nonnegative(),
 });
 /** What commands took from the host, as a sandbox measured them. */

@@ -10,16 +10,17 @@
  * marks fd 3 close-on-exec, becomes a child subreaper, forks with `oom_score_adj` raised to 1000 for the child
  * (it lowers its own back: the command, not the wrapper, is the OOM killer's first choice), in the child drops
  * to `uid:gid` when given (it is started as root by the Docker runner, so commands of another uid can
- * neither signal nor debug it) and execs the argv (a failed exec exits 127 or 126 with the reason on stderr).
+ * neither signal nor debug it) and execs the argv (a failed exec exits 127 or 126 with
+ * `spawn <file> <ERRNO>: <reason>` on stderr).
  * The parent ignores the catchable stop and termination signals a command's process group gets, waits for the
  * child, reaps the orphans already gone, and writes one line to fd 3:
  *
- *   R <exit code> <signal number> <CPU µs of waited-for descendants> <ru_maxrss KiB> <wchar delta>
+ *   R <exit code> <signal number> <CPU µs> <ru_maxrss KiB> <ru_oublock>
  *
- * CPU and peak memory are `getrusage(RUSAGE_CHILDREN)`; bytes written are the growth of `wchar` in
- * `/proc/self/io` from just before the wait (the wrapper writes nothing itself meanwhile), into which Linux adds
- * the I/O counters of every child it reaps. The syscall numbers come
- * from {@link meterSyscalls}, because Perl has no getrusage builtin and perl-base ships no `syscall.ph`.
+ * All three measures are `getrusage(RUSAGE_CHILDREN)`, which covers every descendant the wrapper or its
+ * descendants waited for: CPU time, the largest resident set, and output blocks (512-byte units of file pages
+ * dirtied on block-backed filesystems). getrusage needs no `/proc`, which the wrapper cannot read for itself when
+ * it runs non-dumpable. The syscall numbers come from {@link METER_SYSCALLS_SOURCE}, because Perl has no getrusage builtin and perl-base ships no `syscall.ph`.
  *
  * @module
  */
@@ -41,7 +42,6 @@ for my $kv (split /\0/, $env) {
 fcntl($ch, 2, 1);
 $SIG{$_} = sub {} for qw(HUP INT QUIT TERM USR1 USR2 ALRM PIPE TSTP TTIN TTOU);
 syscall($pc + 0, 36, 1, 0, 0, 0);
-sub wchar { open(my $f, '<', '/proc/self/io') or return 0; local $/; my $t = <$f>; $t =~ /^wchar: (\d+)/m ? $1 : 0 }
 sub oom { if (open(my $o, '>', '/proc/self/oom_score_adj')) { syswrite($o, $_[0]); close($o) } }
 oom('1000');
 my $pid = fork();
@@ -56,19 +56,19 @@ if ($pid == 0) {
   }
   { exec { $ARGV[0] } @ARGV; }
   my $e = $! + 0;
-  syswrite(STDERR, "$ARGV[0]: $!\n");
+  my %name = (2 => 'ENOENT', 7 => 'E2BIG', 8 => 'ENOEXEC', 13 => 'EACCES', 20 => 'ENOTDIR', 21 => 'EISDIR', 40 => 'ELOOP');
+  syswrite(STDERR, "spawn $ARGV[0] " . ($name{$e} || "errno $e") . ": $!\n");
   exit($e == 2 ? 127 : 126);
 }
 oom('0');
-my $w0 = wchar();
 waitpid($pid, 0);
 my $st = $?;
 1 while waitpid(-1, 1) > 0;
 my $buf = "\0" x 256;
 syscall($ru + 0, -1, $buf);
-my @r = unpack('l!5', $buf);
+my @r = unpack('l!13', $buf);
 my $cpu = ($r[0] + $r[2]) * 1000000 + $r[1] + $r[3];
-syswrite($ch, join(' ', 'R', $st >> 8, $st & 127, $cpu, $r[4], wchar() - $w0) . "\n");
+syswrite($ch, join(' ', 'R', $st >> 8, $st & 127, $cpu, $r[4], $r[12]) . "\n");
 exit 0;
 `;
 

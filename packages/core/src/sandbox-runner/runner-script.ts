@@ -139,15 +139,15 @@ function stopJob(job) {
   if (!job.reaper) job.reaper = setTimeout(() => killTree(pid, job.tag), 1000);
 }
 
-// Parses the wrapper's report line (see meter-script.ts): exit code, signal, CPU µs, max RSS KiB, wchar bytes.
+// Parses the wrapper's report line (see meter-script.ts): exit code, signal, CPU µs, max RSS KiB, output blocks.
 function meterReport(text) {
-  const m = /^R (\d+) (\d+) (\d+) (\d+) (-?\d+)$/m.exec(text);
+  const m = /^R (\d+) (\d+) (\d+) (\d+) (\d+)$/m.exec(text);
   if (!m) return null;
   const sig = Number(m[2]);
   return {
     code: sig === 0 ? Number(m[1]) : null,
     signal: sig === 0 ? null : (SIGNAL_NAMES[sig] || 'SIG' + sig),
-    res: { cpuMs: Number(m[3]) / 1000, peakMemoryBytes: Number(m[4]) * 1024, bytesWritten: Math.max(0, Number(m[5])) },
+    res: { cpuMs: Number(m[3]) / 1000, peakMemoryBytes: Number(m[4]) * 1024, bytesWritten: Number(m[5]) * 512 },
   };
 }
 
