@@ -1,6 +1,6 @@
 /**
  * Takeover latency after a SIGKILL (not part of `npm test`):
- * `npx tsx --conditions=@sessionhub/source packages/fleet/scripts/takeover-latency.ts [trials]`.
+ * `npm run takeover -w @sessionhub/fleet -- [trials]`.
  * Two worker processes wait for work (so no process start is measured); a session starts executing
  * on one, that one is SIGKILLed, and the time until the other starts the session's execute step
  * again is measured: pg-boss's heartbeat timeout, its monitor pass, the retry delay and the
