@@ -1,12 +1,13 @@
 /**
  * `npm run bench -w @sessionhub/github`: webhook deliveries through SessionHub's receiver.
  *
- * 1. Throughput over HTTP (node:http, keep-alive): signature check over the raw bytes, routing with
- *    @octokit/webhooks, and the idempotency record in SQLite (the delivery log in the file of an open
- *    @sessionhub/store-sqlite store). Mixed deliveries: issues.labeled with the trigger label (a job each),
- *    issue comments without a command (recorded, nothing queued), and redeliveries (answered `duplicate`).
- *    Baseline, interleaved in the same run: @octokit/webhooks' own `createNodeMiddleware` (verify and route,
- *    nothing recorded) on the same payloads.
+ * 1. Throughput over HTTP (node:http, keep-alive, 16 in flight): signature check over the raw bytes, routing
+ *    with @octokit/webhooks, and the idempotency record in SQLite (the delivery log in the file of an open
+ *    @sessionhub/store-sqlite store, committed before the answer), the job's end recorded. Mixed deliveries:
+ *    issues.labeled with the trigger label (a job each), issue comments without a command (recorded, nothing
+ *    queued), and redeliveries (answered `duplicate`). Baseline, interleaved in the same run: @octokit/webhooks'
+ *    own `createNodeMiddleware` (verify and route, nothing recorded) on the same payloads. Also the receiver with
+ *    its log at `synchronous: 'full'` (an fsync per commit).
  * 2. Latency from a delivery's POST to its session being recorded in the store: the issue loop reads the issue
  *    from the fake GitHub API and calls `hub.run` (a real engine on the same SQLite store; sessions wait for
  *    approval so that they cost nothing after that).
@@ -14,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { Agent, createServer, type RequestListener, request, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -80,19 +81,34 @@ async function listen(handler: RequestListener): Promise<{ server: Server; url: 
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks` };
 }
 
-async function post(url: string, d: Delivery): Promise<number> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': d.event,
-      'x-github-delivery': d.id,
-      'x-hub-signature-256': d.signature,
-    },
-    body: d.body,
+// The load generator: node:http over keep-alive sockets (fetch's undici and web streams cost the shared process
+// about twice the CPU per request, which the receiver measured here would pay).
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(url: string, d: Delivery): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(d.body),
+          'x-github-event': d.event,
+          'x-github-delivery': d.id,
+          'x-hub-signature-256': d.signature,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(d.body);
   });
-  await res.arrayBuffer();
-  return res.status;
 }
 
 /** Sends every delivery with `concurrency` in flight; returns deliveries per second and the statuses seen. */
@@ -123,18 +139,32 @@ const dir = await mkdtemp(join(tmpdir(), 'sessionhub-github-bench-'));
 try {
   // --- 1. throughput ---
   const store = await openSqliteStore({ path: join(dir, 'store.db') });
-  const log = SqliteDeliveryLog.open({ path: join(dir, 'store.db') });
   let queued = 0;
-  const receiver = new WebhookReceiver({
-    secret: SECRET,
-    deliveries: log,
-    concurrency: 64,
-    runJob: async (job) => {
-      queued++;
-      log.finish(job.deliveryId, 'done');
-    },
-  });
-  const ours = await listen(receiver.nodeHandler());
+  /** A receiver whose delivery log (in the store's file) runs at `synchronous`; its jobs only record their end. */
+  const receiverAt = async (synchronous: 'normal' | 'full') => {
+    const log = SqliteDeliveryLog.open({ path: join(dir, 'store.db'), synchronous });
+    const receiver = new WebhookReceiver({
+      secret: SECRET,
+      deliveries: log,
+      concurrency: 64,
+      runJob: async (job) => {
+        queued++;
+        log.finish(job.deliveryId, 'done');
+      },
+    });
+    const { server, url } = await listen(receiver.nodeHandler());
+    return {
+      url,
+      async close() {
+        await receiver.idle();
+        server.close();
+        await receiver.close();
+        log.close();
+      },
+    };
+  };
+  const ours = await receiverAt('normal');
+  const oursFull = await receiverAt('full');
   const webhooks = new Webhooks({ secret: SECRET });
   let routed = 0;
   webhooks.on(['issues.labeled', 'issue_comment.created'], () => {
@@ -142,25 +172,29 @@ try {
   });
   const octokit = await listen(createNodeMiddleware(webhooks) as unknown as RequestListener);
   await drive(ours.url, deliveries(200)); // warm-up
+  await drive(oursFull.url, deliveries(200));
   await drive(octokit.url, deliveries(200));
   const oursRates: number[] = [];
+  const fullRates: number[] = [];
   const baseRates: number[] = [];
+  const seen = (r: { perS: number; statuses: Map<number, number> }) =>
+    `${r.perS.toFixed(0)}/s ${JSON.stringify(Object.fromEntries(r.statuses))}`;
   for (let round = 0; round < ROUNDS; round++) {
     const list = deliveries(PER_ROUND);
     const a = await drive(ours.url, list);
     const b = await drive(octokit.url, list);
+    const c = await drive(oursFull.url, deliveries(PER_ROUND)); // new ids: the same table as `ours`
     oursRates.push(a.perS);
     baseRates.push(b.perS);
+    fullRates.push(c.perS);
     console.log(
-      `round ${round + 1}: SessionHub receiver ${a.perS.toFixed(0)}/s ${JSON.stringify(Object.fromEntries(a.statuses))}; @octokit/webhooks middleware ${b.perS.toFixed(0)}/s ${JSON.stringify(Object.fromEntries(b.statuses))}`,
+      `round ${round + 1}: SessionHub receiver ${seen(a)}; @octokit/webhooks middleware ${seen(b)}; SessionHub receiver at synchronous=FULL ${seen(c)}`,
     );
   }
-  await receiver.idle();
+  await ours.close();
+  await oursFull.close();
   console.log(`jobs queued ${queued}, deliveries routed by the baseline ${routed}`);
-  ours.server.close();
   octokit.server.close();
-  await receiver.close();
-  log.close();
 
   // --- 2. delivery to session recorded ---
   const fake = await startFakeGitHub({
@@ -221,6 +255,7 @@ try {
   console.log(`sessions recorded: ${sessions.length} (of ${LATENCY_SAMPLES} deliveries)`);
   const metrics = {
     deliveries_per_s: Math.round(median(oursRates)),
+    deliveries_synchronous_full_per_s: Math.round(median(fullRates)),
     octokit_middleware_deliveries_per_s: Math.round(median(baseRates)),
     delivery_to_session_recorded_p50_ms: Number(pct(latencies, 50).toFixed(1)),
     delivery_to_session_recorded_p95_ms: Number(pct(latencies, 95).toFixed(1)),

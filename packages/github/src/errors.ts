@@ -13,7 +13,9 @@ export type GitHostErrorCode =
   | 'git_host.unavailable'
   | 'git_host.push_failed'
   | 'git_host.invalid_input'
-  | 'git_host.invalid_option';
+  | 'git_host.invalid_option'
+  /** The webhook receiver's delivery log could not record a delivery (the file is locked or failing). */
+  | 'git_host.delivery_log_unavailable';
 
 /** A git host refused or failed a call. `status` is the HTTP status when there was one. */
 export class GitHostError extends SessionHubError {

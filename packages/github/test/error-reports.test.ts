@@ -99,16 +99,18 @@ function sentry(resource: string, body: unknown, secret = SENTRY_SECRET) {
 
 describe('production error reports', () => {
   it('a storm of one error (by fingerprint) queues one job; another error queues another', async () => {
-    const answers = [];
-    for (let i = 0; i < 20; i++)
-      answers.push(generic({ title: 'TypeError in loadUser', message: 'reading id', stack: STACK, count: 3 }));
-    answers.push(
+    // All at once: the twenty reports are recorded in one transaction, and the first one wins.
+    const storm = Array.from({ length: 20 }, () =>
+      generic({ title: 'TypeError in loadUser', message: 'reading id', stack: STACK, count: 3 }),
+    );
+    const answers = await Promise.all([
+      ...storm,
       generic({
         title: 'RangeError in paginate',
         message: 'bad page',
         stack: 'RangeError: bad page\n    at paginate (/srv/app/page.js:1:1)',
       }),
-    );
+    ]);
     await receiver.idle();
     expect(answers.filter((a) => a.status === 202)).toHaveLength(2);
     expect(answers.filter((a) => a.body.duplicate)).toHaveLength(19);
@@ -126,22 +128,21 @@ describe('production error reports', () => {
   });
 
   it('refuses a missing or wrong signature with 401, and a malformed report with 400, recording nothing', async () => {
-    expect(generic({ title: 'x', message: 'y' }, null).status).toBe(401);
-    expect(generic({ title: 'x', message: 'y' }, 'wrong').status).toBe(401);
-    expect(generic({ message: 'no title' }).status).toBe(400);
-    expect(generic({ title: 'x', count: -1 }).status).toBe(400);
-    expect(sentry('event_alert', sentryAlert('1'), 'wrong').status).toBe(401);
+    expect((await generic({ title: 'x', message: 'y' }, null)).status).toBe(401);
+    expect((await generic({ title: 'x', message: 'y' }, 'wrong')).status).toBe(401);
+    expect((await generic({ message: 'no title' })).status).toBe(400);
+    expect((await generic({ title: 'x', count: -1 })).status).toBe(400);
+    expect((await sentry('event_alert', sentryAlert('1'), 'wrong')).status).toBe(401);
     await receiver.idle();
     expect(jobs).toEqual([]);
     expect(log.pending()).toEqual([]);
   });
 
   it('reads Sentry issue alerts (fingerprint = Sentry issue id, stack innermost first) and ignores resolved issues', async () => {
-    expect(sentry('event_alert', sentryAlert('1117540176')).status).toBe(202);
-    expect(sentry('event_alert', sentryAlert('1117540176')).body.duplicate).toBe(true);
-    expect(sentry('issue', { action: 'resolved', data: { issue: { id: '1117540176', title: 'x' } } }).body.jobs).toBe(
-      0,
-    );
+    expect((await sentry('event_alert', sentryAlert('1117540176'))).status).toBe(202);
+    expect((await sentry('event_alert', sentryAlert('1117540176'))).body.duplicate).toBe(true);
+    const resolved = await sentry('issue', { action: 'resolved', data: { issue: { id: '1117540176', title: 'x' } } });
+    expect(resolved.body.jobs).toBe(0);
     await receiver.idle();
     expect(jobs).toHaveLength(1);
     const job = jobs[0]?.job;

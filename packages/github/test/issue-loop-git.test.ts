@@ -115,7 +115,7 @@ async function loggedCommits(sessionId: string): Promise<Record<string, unknown>
 
 describe('the issue loop over git workspaces', () => {
   it('pushes the branch the engine committed to: the shas of its log, work then Foundation; opens the pull request', async () => {
-    expect(deliveries.claim('d1', 'issues.labeled', JOB)).toBe(true);
+    expect(await deliveries.claim('d1', 'issues.labeled', JOB)).toBe(true);
     await loop()({ deliveryId: 'd1', job: JOB }, { signal: AbortSignal.timeout(60_000) });
 
     const [session] = await store.listSessions();
@@ -176,7 +176,7 @@ describe('the issue loop over git workspaces', () => {
     expect(session.state).toBe('succeeded');
     const branch = await workspaces.findBranch(session.id, { signal: AbortSignal.timeout(10_000) });
     git(repo, 'branch', '-D', branch ?? '');
-    expect(deliveries.claim('d2', 'issues.labeled', JOB)).toBe(true);
+    expect(await deliveries.claim('d2', 'issues.labeled', JOB)).toBe(true);
     deliveries.setSession('d2', session.id);
 
     await expect(

@@ -70,7 +70,7 @@ function loop(extra: { permissionCacheMs?: number } = {}) {
 }
 
 async function run(deliveryId: string, job: QueuedJob['job']) {
-  expect(deliveries.claim(deliveryId, 'issue_comment.created', job)).toBe(true);
+  expect(await deliveries.claim(deliveryId, 'issue_comment.created', job)).toBe(true);
   await loop()({ deliveryId, job }, { signal: AbortSignal.timeout(10_000) });
 }
 
@@ -98,7 +98,7 @@ describe('the issue loop’s comment commands', () => {
       for (const commentId of [11, 12]) {
         const job = { kind: 'issue', repo: REPO, number: 1, sender: 'reader', via: 'command', commentId } as const;
         const id = `c${cacheMs}-${commentId}`;
-        expect(deliveries.claim(id, 'issue_comment.created', job)).toBe(true);
+        expect(await deliveries.claim(id, 'issue_comment.created', job)).toBe(true);
         await runner({ deliveryId: id, job }, { signal: AbortSignal.timeout(10_000) });
         expect(deliveries.get(id)).toMatchObject({ state: 'done', note: 'refused: permission' });
       }
@@ -108,7 +108,7 @@ describe('the issue loop’s comment commands', () => {
 
   it('refuses /sessionhub approve from someone with no access, and approves for a maintainer', async () => {
     expect(
-      deliveries.claim('s', 'issues.labeled', {
+      await deliveries.claim('s', 'issues.labeled', {
         kind: 'issue',
         repo: REPO,
         number: 1,
@@ -231,7 +231,13 @@ describe('the issue loop’s sessions', () => {
       const r = receiverOn(waiting, deliveries, (message) => {
         if (message.startsWith('asked for approval')) asked();
       });
-      r.enqueue('w1', 'issues.labeled', { kind: 'issue', repo: REPO, number: 1, sender: 'maintainer', via: 'label' });
+      await r.enqueue('w1', 'issues.labeled', {
+        kind: 'issue',
+        repo: REPO,
+        number: 1,
+        sender: 'maintainer',
+        via: 'label',
+      });
       await askedForApproval;
       const [session] = await store.listSessions();
       expect(session?.state).toBe('awaiting_approval');
@@ -241,7 +247,7 @@ describe('the issue loop’s sessions', () => {
         ?.comments.find((c) => c.body.includes('waits for approval'));
       expect(ask?.body).toContain('Comment `/sessionhub approve` to let it run');
       expect(ask?.body).toMatch(/```text\n.+/);
-      r.enqueue('w2', 'issue_comment.created', {
+      await r.enqueue('w2', 'issue_comment.created', {
         kind: 'approve',
         repo: REPO,
         number: 1,
@@ -269,7 +275,13 @@ describe('the issue loop’s sessions', () => {
       );
       const r = receiverOn(hubWithFailures, deliveries);
       expect(
-        r.enqueue('f1', 'issues.labeled', { kind: 'issue', repo: REPO, number: 1, sender: 'maintainer', via: 'label' }),
+        await r.enqueue('f1', 'issues.labeled', {
+          kind: 'issue',
+          repo: REPO,
+          number: 1,
+          sender: 'maintainer',
+          via: 'label',
+        }),
       ).toBe(true);
       await r.idle();
       const issue = fake.repo(REPO).issues.get(1);
@@ -299,7 +311,7 @@ describe('the issue loop’s sessions', () => {
       });
       const first = receiverOn(engine(store, new ScriptedVerifier(), down, sandbox), deliveries);
       expect(
-        first.enqueue('p1', 'issues.labeled', {
+        await first.enqueue('p1', 'issues.labeled', {
           kind: 'issue',
           repo: REPO,
           number: 1,

@@ -53,7 +53,7 @@ export class ErrorReportReceiver {
   }
 
   /** A generic report: `POST` JSON signed with `X-SessionHub-Signature-256`. */
-  receiveGeneric(request: WebhookRequest): WebhookAnswer {
+  async receiveGeneric(request: WebhookRequest): Promise<WebhookAnswer> {
     const secret = this.options.secret;
     if (!secret) return answer(404, 'generic error reports are not enabled');
     const checked = this.check(request, (body) =>
@@ -70,7 +70,7 @@ export class ErrorReportReceiver {
   }
 
   /** A Sentry webhook (`Sentry-Hook-Resource`, `Sentry-Hook-Signature`, `Request-ID` headers). */
-  receiveSentry(request: WebhookRequest): WebhookAnswer {
+  async receiveSentry(request: WebhookRequest): Promise<WebhookAnswer> {
     const secret = this.options.sentrySecret;
     if (!secret) return answer(404, 'Sentry reports are not enabled');
     const checked = this.check(request, (body) =>
@@ -100,10 +100,14 @@ export class ErrorReportReceiver {
       };
       if (req.method !== 'POST') return send(answer(405, 'POST only'));
       readLimited(req, this.options.maxPayloadBytes ?? 1024 * 1024).then(
-        (body) => {
+        async (body) => {
           if (!body) return send(answer(413, 'payload too large'));
           const request = { headers: req.headers, body };
-          send(kind === 'sentry' ? this.receiveSentry(request) : this.receiveGeneric(request));
+          try {
+            send(await (kind === 'sentry' ? this.receiveSentry(request) : this.receiveGeneric(request)));
+          } catch {
+            if (!res.headersSent) res.writeHead(500).end();
+          }
         },
         () => send(answer(400, 'could not read the body')),
       );
@@ -115,14 +119,14 @@ export class ErrorReportReceiver {
     if (request.body.byteLength > max) return answer(413, `payload over ${max} bytes`);
     if (!verify(request.body)) return answer(401, 'missing or wrong signature');
     try {
-      return { json: JSON.parse(Buffer.from(request.body).toString('utf8')) };
+      return { json: JSON.parse(new TextDecoder().decode(request.body)) };
     } catch {
       return answer(400, 'body is not JSON');
     }
   }
 
-  private enqueue(report: ErrorReport, deliveryId: string): WebhookAnswer {
-    const fresh = this.options.receiver.enqueue(
+  private async enqueue(report: ErrorReport, deliveryId: string): Promise<WebhookAnswer> {
+    const fresh = await this.options.receiver.enqueue(
       deliveryId,
       'error_report',
       { kind: 'error_report', report },

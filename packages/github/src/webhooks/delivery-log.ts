@@ -15,12 +15,13 @@ export interface DeliveryLog {
   /** How long a lease lasts without renewal, in milliseconds. The receiver renews every third of it. */
   readonly leaseMs: number;
   /**
-   * Records a delivery with its job (`null`: nothing to do) if its id is new, in one statement; the job is
-   * leased to {@link DeliveryLog.owner}. `key` (an error fingerprint, say) makes every later delivery with the
-   * same key a duplicate too: one job per key, ever.
+   * Records a delivery with its job (`null`: nothing to do) if its id is new, atomically; the job is leased to
+   * {@link DeliveryLog.owner}. `key` (an error fingerprint, say) makes every later delivery with the same key a
+   * duplicate too: one job per key, ever. Resolves once the record is durable (committed); rejects with a
+   * `GitHostError` `git_host.delivery_log_unavailable` when nothing could be recorded.
    * @returns `false` when the delivery id (or the key) was already recorded, by any process: nothing is to be done.
    */
-  claim(deliveryId: string, event: string, job: WebhookJob | null, key?: string): boolean;
+  claim(deliveryId: string, event: string, job: WebhookJob | null, key?: string): Promise<boolean>;
   /**
    * Leases to this owner every queued job nobody holds: never leased, released, or whose lease ran out (its
    * owner died). With `own`, also the jobs leased to this same owner (a restart under a stable owner name).

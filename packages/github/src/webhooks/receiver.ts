@@ -123,8 +123,8 @@ export class WebhookReceiver {
    * every later one with the same key is a duplicate (one job per key, ever).
    * @returns whether it was new.
    */
-  enqueue(deliveryId: string, event: string, job: WebhookJob, key?: string): boolean {
-    if (!this.options.deliveries.claim(deliveryId, event, job, key)) return false;
+  async enqueue(deliveryId: string, event: string, job: WebhookJob, key?: string): Promise<boolean> {
+    if (!(await this.options.deliveries.claim(deliveryId, event, job, key))) return false;
     this.queue.push({ deliveryId, job });
     return true;
   }
@@ -153,11 +153,17 @@ export class WebhookReceiver {
     }
     const action = (payload as { action?: unknown }).action;
     const event = typeof action === 'string' ? `${name}.${action}` : name;
-    // One statement records the delivery and leases its job to this process; any other process (or an
-    // earlier request) that recorded the id first makes this a duplicate.
-    if (!this.options.deliveries.claim(id, event, job ?? null)) {
-      return answer(200, `delivery ${id} was received before`, { duplicate: true });
+    // One insert records the delivery and leases its job to this process, committed before the answer; any other
+    // process (or an earlier request) that recorded the id first makes this a duplicate.
+    let fresh: boolean;
+    try {
+      fresh = await this.options.deliveries.claim(id, event, job ?? null);
+    } catch (error) {
+      // Nothing was recorded: GitHub shows the failure and the delivery can be sent again.
+      if (GitHostError.isInstance(error)) return answer(503, error.message);
+      throw error;
     }
+    if (!fresh) return answer(200, `delivery ${id} was received before`, { duplicate: true });
     if (!job) return answer(202, 'nothing to do', { jobs: 0 });
     this.queue.push({ deliveryId: id, job });
     return answer(202, 'queued', { jobs: 1 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { GitHostError } from '../errors.js';
 import type { DeliveryLog, DeliveryState } from './delivery-log.js';
 import type { QueuedJob, WebhookJob } from './jobs.js';
@@ -79,6 +79,9 @@ export class SqliteDeliveryLog implements DeliveryLog {
   private readonly updateState: StatementSync;
   private readonly selectPending: StatementSync;
   private readonly selectOne: StatementSync;
+  /** Claims waiting for this turn of the event loop's commit. */
+  private claims: { values: SQLInputValue[]; resolve: (fresh: boolean) => void; reject: (error: unknown) => void }[] =
+    [];
 
   private constructor(db: DatabaseSync, options: SqliteDeliveryLogOptions) {
     this.db = db;
@@ -138,9 +141,14 @@ export class SqliteDeliveryLog implements DeliveryLog {
     return new SqliteDeliveryLog(new Database(options.path), options);
   }
 
-  claim(deliveryId: string, event: string, job: WebhookJob | null, key?: string): boolean {
-    // One statement: a second id, or a second key, conflicts with the primary key or the unique index.
-    const result = this.insert.run(
+  /**
+   * Records a delivery (see {@link DeliveryLog.claim}). Claims made in one turn of the event loop are committed
+   * together, in one transaction (one WAL append; one fsync at `synchronous: 'full'`), before any resolves.
+   * @throws {GitHostError} `git_host.delivery_log_unavailable` when it cannot be recorded (another process held
+   *   the write lock past the busy timeout, a failing disk): nothing was recorded.
+   */
+  claim(deliveryId: string, event: string, job: WebhookJob | null, key?: string): Promise<boolean> {
+    const values = [
       deliveryId,
       event,
       key ?? null,
@@ -149,8 +157,40 @@ export class SqliteDeliveryLog implements DeliveryLog {
       job ? 'queued' : 'ignored',
       job ? this.owner : null,
       job ? Date.now() + this.leaseMs : null,
-    );
-    return result.changes === 1;
+    ];
+    return new Promise((resolve, reject) => {
+      if (this.claims.length === 0) setImmediate(() => this.commitClaims());
+      this.claims.push({ values, resolve, reject });
+    });
+  }
+
+  /**
+   * Commits the waiting claims in one transaction: each insert conflicts (and changes nothing) on a recorded
+   * delivery id or dedup key, whoever recorded it. If the transaction fails, each claim is tried alone, so one
+   * that cannot be recorded fails alone.
+   */
+  private commitClaims(): void {
+    const batch = this.claims.splice(0);
+    if (batch.length === 0) return;
+    if (batch.length > 1) {
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        const fresh = batch.map((c) => this.insert.run(...c.values).changes === 1);
+        this.db.exec('COMMIT');
+        batch.forEach((c, i) => c.resolve(fresh[i] === true));
+        return;
+      } catch {
+        if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
+      }
+    }
+    for (const c of batch) {
+      try {
+        c.resolve(this.insert.run(...c.values).changes === 1);
+      } catch (error) {
+        const message = `cannot record delivery ${c.values[0]}: ${(error as Error).message}`;
+        c.reject(new GitHostError('git_host.delivery_log_unavailable', message, { cause: error }));
+      }
+    }
   }
 
   take(options: { own?: boolean } = {}): QueuedJob[] {
@@ -196,8 +236,11 @@ export class SqliteDeliveryLog implements DeliveryLog {
     };
   }
 
+  /** Commits the claims still waiting, then closes the file. */
   close(): void {
-    if (this.db.isOpen) this.db.close();
+    if (!this.db.isOpen) return;
+    this.commitClaims();
+    this.db.close();
   }
 }
 
