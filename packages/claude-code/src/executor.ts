@@ -6,6 +6,7 @@ import {
   type ExecuteOptions,
   type ExecutionReport,
   type Executor,
+  type HostResources,
   type Sandbox,
   snapshotWorkspace,
 } from '@sessionhub/core';
@@ -20,6 +21,8 @@ import { redact } from './redact.js';
 import { resultUsage } from './usage.js';
 
 const STDERR_TAIL = 2_000;
+/** How long the executor waits for Claude Code to exit after its result, so its resource use is reported. */
+const RESOURCES_WAIT_MS = 5_000;
 
 /**
  * The Executor actor on Claude Code (`query()` of `@anthropic-ai/claude-agent-sdk`).
@@ -98,6 +101,7 @@ export class ClaudeCodeExecutor implements Executor {
 
     let result: SDKResultMessage | undefined;
     let run: Query | undefined;
+    let resources: HostResources | undefined;
     try {
       run = query({ prompt: executorPrompt(input), options: sdkOptions });
       for await (const message of run) {
@@ -119,6 +123,8 @@ export class ClaudeCodeExecutor implements Executor {
       signal.removeEventListener('abort', onAbort);
       run?.close();
       await placement.release();
+      // What Claude Code and its tools used, once it exited (before killAll, which would end it unmeasured).
+      if (!signal.aborted) resources = await placement.resources?.(RESOURCES_WAIT_MS);
       // Nothing Claude Code started outlives its run (background commands, a Bash timeout that only sent
       // SIGTERM): the executor's phase ends with no process of it left in the sandbox.
       if (placement.sdk.spawnClaudeCodeProcess) await sandbox.killAll?.().catch(() => undefined);
@@ -154,6 +160,7 @@ export class ClaudeCodeExecutor implements Executor {
       changedFiles: [...changed].sort(),
       usage: resultUsage(result),
       turns: result.num_turns,
+      ...(resources ? { resources } : {}),
     };
   }
 }

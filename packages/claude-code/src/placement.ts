@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Options } from '@anthropic-ai/claude-agent-sdk';
-import type { Sandbox } from '@sessionhub/core';
+import { addHostResources, type HostResources, type Sandbox, type SandboxProcess } from '@sessionhub/core';
 import { ClaudeCodeError } from './errors.js';
 import { bundledClaudeCodeExecutable, sandboxSpawner } from './in-sandbox.js';
 import type { ClaudeCodeExecutorOptions } from './options.js';
@@ -22,6 +22,12 @@ export interface Placement {
   baseURL?: string;
   /** The model proxy's record, when Claude Code runs in the sandbox. */
   proxyUsage?: () => ModelProxyUsage;
+  /**
+   * What the Claude Code processes started in the sandbox took from the host, once they exited (waiting up to
+   * `waitMs` for them), summed; undefined when the sandbox measured none. Their tools' commands are their
+   * descendants, so they are included.
+   */
+  resources?: (waitMs: number) => Promise<HostResources | undefined>;
   release(): Promise<void>;
 }
 
@@ -84,8 +90,13 @@ export async function inSandbox(
     maxRequestsPerMinute: o.proxy?.maxRequestsPerMinute,
   });
   const home = `/tmp/sessionhub-claude-home-${randomUUID().slice(0, 8)}`;
+  const started: SandboxProcess[] = [];
   const spawner = sandboxSpawner({
-    spawn: spawn.bind(sandbox),
+    spawn: (argv, opts) => {
+      const child = spawn.call(sandbox, argv, opts);
+      started.push(child);
+      return child;
+    },
     socketInside: `${root}/${name}`,
     placeholderKey: PLACEHOLDER_KEY,
   });
@@ -94,6 +105,7 @@ export async function inSandbox(
     home,
     sdk: { cwd: root, pathToClaudeCodeExecutable: executable, spawnClaudeCodeProcess: spawner },
     proxyUsage: () => ({ ...proxy.usage }),
+    resources: (waitMs) => resourcesOf(started, waitMs),
     release: async () => {
       await Promise.all([
         proxy.close(),
@@ -101,4 +113,25 @@ export async function inSandbox(
       ]);
     },
   };
+}
+
+/** The summed resources of `processes` once each has exited (or `waitMs` passed); undefined when none was measured. */
+async function resourcesOf(processes: SandboxProcess[], waitMs: number): Promise<HostResources | undefined> {
+  const exited = (p: SandboxProcess) => p.exitCode !== null || p.signalCode !== null;
+  await Promise.all(
+    processes.map((p) =>
+      exited(p)
+        ? undefined
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, waitMs);
+            p.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+    ),
+  );
+  let total: HostResources | undefined;
+  for (const p of processes) if (p.resources) total = total ? addHostResources(total, p.resources) : p.resources;
+  return total;
 }

@@ -241,10 +241,15 @@ export const VERDICT_ATTEMPTS: readonly EscapeAttempt[] = [
   {
     name: 'kill the runner to get a clean result',
     run: async (ctx) => {
-      const killed = await ctx.sandbox.exec('kill -9 $PPID 2>&1; sleep 1; echo SURVIVED', { timeoutMs: 10_000 }).then(
-        (r) => `exit ${r.exitCode}: ${short(r.stdout, 60)}`,
-        (error: unknown) => `rejected (${short(String(error), 60)})`,
-      );
+      // The runner, not $PPID: a command's parent is its measuring wrapper (attempt "kill the measuring wrapper").
+      const killed = await ctx.sandbox
+        .exec(`${FIND_RUNNER}kill -9 "$RUNNER" 2>&1; sleep 1; echo SURVIVED`, {
+          timeoutMs: 10_000,
+        })
+        .then(
+          (r) => `exit ${r.exitCode}: ${short(r.stdout, 60)}`,
+          (error: unknown) => `rejected (${short(String(error), 60)})`,
+        );
       const verdict = await verify(ctx.gateSandbox, [{ name: 'check', command: 'exit 1' }]).then(
         (v) => (v.passed ? 'PASSED' : 'failed'),
         () => 'rejected',
