@@ -7,6 +7,7 @@ import {
   type SessionHub,
   SessionHubError,
   type SessionHubOptions,
+  SessionPausedError,
   StoreError,
 } from '@sessionhub/core';
 import type { Job } from 'pg-boss';
@@ -36,8 +37,9 @@ export interface FleetWorker {
   running(): string[];
   /**
    * Stops taking sessions and finishes the ones it drives. After `timeoutMs` (default: no limit),
-   * the rest are handed back: their jobs stay with pg-boss, which gives them to another worker once
-   * this one's heartbeats stop, and that worker resumes each session from its log.
+   * the rest are handed back: each is paused here (`hub.pause`: its step in flight stops and its
+   * claim is released) and its job goes back to pg-boss, which gives it to another worker; that
+   * worker resumes the session from its log at once, running the interrupted step again.
    */
   stop(opts?: { timeoutMs?: number }): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function startWorker(options: WorkerOptions): Promise<FleetWorker> 
   const running = new Set<string>();
   const drives = new Set<Promise<unknown>>();
   let stopping = false;
+  let handingBack = false;
 
   const apply = async ({ id, sessionId, command }: StoredCommand): Promise<void> => {
     try {
@@ -159,6 +162,12 @@ export async function startWorker(options: WorkerOptions): Promise<FleetWorker> 
           const result = await handle.result;
           if (isTerminal(result.session.state)) return;
           if (isCode(result.error, 'session.owned_elsewhere')) return; // another worker took it over and drives it
+          if (handingBack && SessionPausedError.isInstance(result.error)) {
+            // `stop({ timeoutMs })` paused it: the job fails, so pg-boss retries it on another worker.
+            throw new FleetError('fleet.handed_back', `session ${sessionId} handed back by a stopping worker`, {
+              cause: result.error,
+            });
+          }
           if (StoreError.isInstance(result.error) && result.error.code === 'store.unavailable') {
             onIncident?.({ sessionId, what: 'store unavailable: session paused', error: result.error });
             await storeBack(sessionId);
@@ -220,15 +229,21 @@ export async function startWorker(options: WorkerOptions): Promise<FleetWorker> 
       stopping = true;
       await boss.offWork(SESSION_QUEUE, { wait: false }).catch(() => {});
       const finished = Promise.allSettled([...drives]);
-      const handedBack =
-        timeoutMs === undefined
-          ? await finished.then(() => false)
-          : await Promise.race([finished.then(() => false), sleep(timeoutMs).then(() => true)]);
+      const timedOut =
+        timeoutMs !== undefined &&
+        (await Promise.race([finished.then(() => false), sleep(timeoutMs).then(() => true)]));
+      if (timedOut) {
+        // Hand the rest back: each pauses here (its step in flight stops, its claim is released) and its
+        // drive fails its job, which pg-boss gives to another worker; that one resumes it at once.
+        handingBack = true;
+        // Again while any remains (one still loading when first asked, say).
+        do await Promise.allSettled([...running].map((id) => hub.pause(id)));
+        while (!(await Promise.race([finished.then(() => true), sleep(500).then(() => false)])));
+      }
       clearInterval(poll);
       await stopListening();
       await commands.untake(engineId).catch(() => {});
-      // Handed back: the jobs stay active without heartbeats; pg-boss gives them to other workers.
-      await boss.stop({ graceful: !handedBack, close: true, timeout: 1000 }).catch(() => {});
+      await boss.stop({ graceful: true, close: true, timeout: 5000 }).catch(() => {});
       await commands.close();
     },
   };

@@ -41,6 +41,54 @@ else {
       }
     }, 60_000);
 
+    it('stop({ timeoutMs }) hands a session it could not finish back at once: another worker of the same process runs it to the end', async () => {
+      const env = await fleetEnv(cluster);
+      const fleet = await createFleet({ store: env.store, queue: env.queue });
+      const executing: string[] = [];
+      const slow = await startWorker({
+        ...engineParts({
+          workspaceRoot: env.workspaceRoot,
+          executorMs: 600_000,
+          onExecute: (id) => executing.push(id),
+        }),
+        store: env.store,
+        queue: env.queue,
+        concurrency: 1,
+      });
+      let next: Awaited<ReturnType<typeof startWorker>> | undefined;
+      try {
+        const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
+        await eventually('the slow worker to execute', async () => (executing.includes(sessionId) ? true : undefined));
+        await slow.stop({ timeoutMs: 100 });
+        // The claim was released: the next engine (same host, same pid) need not wait for it to run out.
+        next = await startWorker({
+          ...engineParts({ workspaceRoot: env.workspaceRoot, executorMs: 50 }),
+          store: env.store,
+          queue: env.queue,
+          concurrency: 1,
+        });
+        const session = await eventually(
+          'the session to succeed on the next worker',
+          async () => {
+            const s = await env.store.getSession(sessionId);
+            return s?.state === 'succeeded' ? s : undefined;
+          },
+          45_000,
+        );
+        expect(session.state).toBe('succeeded');
+        const events = await env.store.readEvents(sessionId);
+        expectSoundSessionLog(events, sessionId);
+        const owners = events.flatMap((e) => (e.type === 'session.claimed' ? [e.owner] : []));
+        expect(new Set(owners)).toEqual(new Set([slow.engineId, next.engineId]));
+        expect(events.filter((e) => e.type === 'session.released')).toMatchObject([{ owner: slow.engineId }]);
+        expect(events.filter((e) => e.type === 'step.started' && e.step === 'plan')).toHaveLength(1);
+      } finally {
+        await next?.stop();
+        await fleet.close();
+        await env.dispose();
+      }
+    }, 60_000);
+
     it('refuses an empty request before anything is stored or queued', async () => {
       const env = await fleetEnv(cluster);
       const fleet = await createFleet({ store: env.store, queue: env.queue });
