@@ -1,6 +1,8 @@
+import { createSessionHub } from '@sessionhub/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFleet } from '../src/index.js';
 import { eventually, expectSoundSessionLog, fleetEnv, postgresSkipReason, startCluster } from './support/fleet-env.js';
+import { engineParts } from './support/parts.js';
 import { killWorker, spawnWorker } from './support/worker-process.js';
 
 const SKIP = postgresSkipReason();
@@ -74,6 +76,51 @@ else {
         expect(events.some((e) => e.type === 'approval.resolved' && e.approved)).toBe(true);
         expect(worker.child.exitCode, 'the worker process keeps running').toBeNull();
       } finally {
+        worker.child.kill('SIGKILL');
+        await fleet.close();
+        await env.dispose();
+      }
+    }, 90_000);
+
+    it('a plain engine over the same store (as the CLI or the inspector) approves and cancels a session a worker process drives: the worker applies both', async () => {
+      const env = await fleetEnv(cluster);
+      const fleet = await createFleet({ store: env.store, queue: env.queue });
+      const worker = await spawnWorker({
+        url: env.url,
+        workspaceRoot: env.workspaceRoot,
+        executorMs: 600_000,
+        requireApproval: true,
+      });
+      const executedHere: string[] = [];
+      const hub = createSessionHub({
+        ...engineParts({ workspaceRoot: env.workspaceRoot, executorMs: 50, onExecute: (id) => executedHere.push(id) }),
+        store: env.store,
+      });
+      try {
+        const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
+        await eventually('the session to wait for approval', async () =>
+          (await env.store.getSession(sessionId))?.state === 'awaiting_approval' ? true : undefined,
+        );
+        // The worker's claim is live: the plain engine records the decision for it (`decision.requested`).
+        await hub.approve(sessionId);
+        await worker.executing(sessionId);
+        await hub.cancel(sessionId);
+        const session = await eventually('the session to be cancelled', async () => {
+          const s = await env.store.getSession(sessionId);
+          return s?.state === 'cancelled' ? s : undefined;
+        });
+        expect(session.state).toBe('cancelled');
+        const events = await env.store.readEvents(sessionId);
+        expectSoundSessionLog(events, sessionId);
+        expect(
+          events.flatMap((e) => (e.type === 'decision.requested' ? [e.decision] : [])),
+          'both decisions went through the log',
+        ).toEqual(['approve', 'cancel']);
+        const owners = new Set(events.flatMap((e) => (e.type === 'session.claimed' ? [e.owner] : [])));
+        expect(owners.size, 'only the worker drove it').toBe(1);
+        expect(executedHere).toEqual([]);
+      } finally {
+        await hub.idle();
         worker.child.kill('SIGKILL');
         await fleet.close();
         await env.dispose();
