@@ -13,8 +13,10 @@ export interface CpuRoundsOptions<M extends string> {
   modes: readonly M[];
   /** Sessions per round. */
   sessions: number;
-  /** Measured rounds (one warm-up round of every mode comes first). */
+  /** Measured rounds. */
   rounds: number;
+  /** Unmeasured rounds of every mode first, while the JIT compiler settles; default 1. */
+  warmupRounds?: number;
   concurrency: number;
   workspace: string;
   /** Sets a mode up on the round's fresh hub; returns what to call once the round is measured (e.g. `tracing.close`). */
@@ -45,7 +47,7 @@ export async function sessionsPerCpuSecond<M extends string>(o: CpuRoundsOptions
     detach?.();
     return o.sessions / ((used.user + used.system) / 1e6);
   };
-  for (const mode of o.modes) await round(mode); // warm-up (JIT)
+  for (let r = 0; r < (o.warmupRounds ?? 1); r++) for (const mode of o.modes) await round(mode);
   const rounds = Object.fromEntries(o.modes.map((m) => [m, [] as number[]])) as Record<M, number[]>;
   // Every other round runs the modes in reverse, so whatever a round leaves behind (garbage to collect, a warmer
   // cache) does not always fall on the same mode.
@@ -60,6 +62,6 @@ export async function sessionsPerCpuSecond<M extends string>(o: CpuRoundsOptions
 export function describeCpuRounds<M extends string>(result: CpuRounds<M>): string[] {
   return (Object.keys(result.rounds) as M[]).map(
     (mode) =>
-      `${mode.padEnd(5)} ${result.medians[mode].toFixed(0)} sessions/CPU-s   rounds: ${result.rounds[mode].map((x) => x.toFixed(0)).join(' ')}`,
+      `${mode.padEnd(9)} ${result.medians[mode].toFixed(0)} sessions/CPU-s   rounds: ${result.rounds[mode].map((x) => x.toFixed(0)).join(' ')}`,
   );
 }
