@@ -10,7 +10,7 @@ import type {
 } from '@sessionhub/core';
 import { DEFAULT_ANALYTICS_TOP, divideUsage, emptyUsage } from '@sessionhub/core';
 import type { PoolClient } from 'pg';
-import { OUTCOME_COLUMNS, OUTCOMES_CTE, outcomeStats } from './outcome-stats-sql.js';
+import { OUTCOME_COLUMNS, outcomeStats } from './outcome-stats-sql.js';
 import { sessionWhere } from './session-query.js';
 import { SqlParams, unkeyText } from './sql-params.js';
 
@@ -23,9 +23,8 @@ const STATS_COLUMNS = `count(*) AS total,
   count(*) FILTER (WHERE s.state = 'failed') AS failed,
   count(*) FILTER (WHERE s.state = 'cancelled') AS cancelled,
   ${OUTCOME_COLUMNS}`;
-/** The sessions of a stats query with their outcomes (`WITH ${OUTCOMES_CTE}` goes before the SELECT). */
-const STATS_FROM = 'sessions s LEFT JOIN oc ON oc.pk = s.pk';
-const WITH_OC = `WITH ${OUTCOMES_CTE}`;
+/** The sessions of a stats query with their outcome counts. */
+const STATS_FROM = 'sessions s LEFT JOIN session_outcomes oc ON oc.session_pk = s.pk';
 
 const RESOURCE_COLUMNS = `sum(r.commands) AS commands, sum(r.cpu_ms) AS cpu_ms,
   max(r.peak_memory_bytes) AS peak_memory_bytes, sum(r.bytes_written) AS bytes_written`;
@@ -95,23 +94,23 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
   const top = sqlLimit(query.top ?? DEFAULT_ANALYTICS_TOP);
   const unit = BUCKET_UNIT[query.bucket ?? 'day'] ?? 'day';
 
-  const overall = stats((await scoped((w) => `${WITH_OC} SELECT ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${w}`))[0]);
+  const overall = stats((await scoped((w) => `SELECT ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${w}`))[0]);
   const byTemplate = (
     await scoped(
-      (w) => `${WITH_OC} SELECT s.template_id AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
+      (w) => `SELECT s.template_id AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
        WHERE ${w} AND s.template_id IS NOT NULL GROUP BY s.template_id ORDER BY s.template_id`,
     )
   ).map((row) => ({ templateId: unkeyText(String(row.key)), ...stats(row) }));
   const kindOf = `((s.data::json -> 'input' ->> 'kind') COLLATE "C")`;
   const byRequestKind = (
     await scoped(
-      (w) => `${WITH_OC} SELECT ${kindOf} AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
+      (w) => `SELECT ${kindOf} AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
        WHERE ${w} AND ${kindOf} IS NOT NULL GROUP BY 1 ORDER BY 1`,
     )
   ).map((row) => ({ kind: String(row.key) as RequestKind, ...stats(row) }));
   const byModel = (
     await scoped(
-      (w) => `${WITH_OC} SELECT m.model AS key, ${STATS_COLUMNS}
+      (w) => `SELECT m.model AS key, ${STATS_COLUMNS}
        FROM ${STATS_FROM} JOIN (SELECT DISTINCT session_pk, model FROM usage_records WHERE model IS NOT NULL) m
          ON m.session_pk = s.pk
        WHERE ${w} GROUP BY m.model ORDER BY m.model`,
@@ -119,9 +118,7 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
   ).map((row) => ({ model: unkeyText(String(row.key)), ...stats(row) }));
   const overTime = (
     await scoped(
-      (
-        w,
-      ) => `${WITH_OC} SELECT coalesce(to_char(date_trunc('${unit}', to_timestamp(s.created_ms / 1000.0) AT TIME ZONE 'UTC'),
+      (w) => `SELECT coalesce(to_char(date_trunc('${unit}', to_timestamp(s.created_ms / 1000.0) AT TIME ZONE 'UTC'),
          'YYYY-MM-DD'), 'invalid') COLLATE "C" AS key, ${STATS_COLUMNS}
        FROM ${STATS_FROM} WHERE ${w} GROUP BY 1 ORDER BY 1`,
     )

@@ -133,8 +133,11 @@ export function usageModel(event: SessionEvent): string | null {
 }
 
 /**
- * The rows added by schema version 2, from one batch of stored events (also the backfill of that migration):
- * - `outcome.recorded` records core's `outcomeFact` (kind, a rating's value, rater key);
+ * The rows of schema version 2, from one batch of stored events in log order (also the backfill of that
+ * migration):
+ * - an `outcome.recorded` (core's `outcomeFact`) of a pull-request kind becomes the session's `pr_kind`; a
+ *   rating replaces its rater's earlier one (`latest_ratings`), and the session's `n_ratings` and `rating_sum`
+ *   change by what that adds (a new rater: one more rating) — so they always count each rater's latest;
  * - core's `hostResourcesOfEvent` (a finished execute step's report, a gate result) records the resources
  *   under their phase.
  */
@@ -143,23 +146,16 @@ export async function recordOutcomeFacts(
   sessionPk: string,
   events: readonly SessionEvent[],
 ): Promise<void> {
-  const outcomes: [number, string, number | null, string][] = [];
   const resources: [number, string, number, number, number, number][] = [];
   for (const event of events) {
     const fact = outcomeFact(event);
-    if (fact) outcomes.push([event.seq, fact.kind, fact.value, keyText(fact.rater)]);
+    // Outcomes are rare: one statement or two each, in order, so a rating sees the rater's latest before it.
+    if (fact) await recordOutcome(client, sessionPk, fact);
     const measured = hostResourcesOfEvent(event);
     if (measured) {
       const r = measured.resources;
       resources.push([event.seq, measured.phase, r.commands, r.cpuMs, r.peakMemoryBytes, r.bytesWritten]);
     }
-  }
-  if (outcomes.length > 0) {
-    await client.query(
-      `INSERT INTO outcome_records (session_pk, seq, kind, value, rater)
-       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::float8[], $5::text[])`,
-      [sessionPk, ...columns(outcomes, 4)],
-    );
   }
   if (resources.length > 0) {
     await client.query(
@@ -168,6 +164,37 @@ export async function recordOutcomeFacts(
       [sessionPk, ...columns(resources, 6)],
     );
   }
+}
+
+async function recordOutcome(
+  client: PoolClient,
+  sessionPk: string,
+  fact: NonNullable<ReturnType<typeof outcomeFact>>,
+): Promise<void> {
+  if (fact.value === null) {
+    await client.query(
+      `INSERT INTO session_outcomes (session_pk, pr_kind) VALUES ($1, $2)
+       ON CONFLICT (session_pk) DO UPDATE SET pr_kind = EXCLUDED.pr_kind`,
+      [sessionPk, fact.kind],
+    );
+    return;
+  }
+  const rater = keyText(fact.rater);
+  // The rater's earlier rating (if any) and the new one in one statement: the old value comes back.
+  const previous = await client.query<{ value: number | null }>(
+    `WITH old AS (SELECT value FROM latest_ratings WHERE session_pk = $1 AND rater = $2),
+     put AS (INSERT INTO latest_ratings (session_pk, rater, value) VALUES ($1, $2, $3)
+       ON CONFLICT (session_pk, rater) DO UPDATE SET value = EXCLUDED.value)
+     SELECT (SELECT value FROM old) AS value`,
+    [sessionPk, rater, fact.value],
+  );
+  const old = previous.rows[0]?.value;
+  await client.query(
+    `INSERT INTO session_outcomes (session_pk, n_ratings, rating_sum) VALUES ($1, $2, $3)
+     ON CONFLICT (session_pk) DO UPDATE SET n_ratings = session_outcomes.n_ratings + EXCLUDED.n_ratings,
+       rating_sum = session_outcomes.rating_sum + EXCLUDED.rating_sum`,
+    old === null || old === undefined ? [sessionPk, 1, fact.value] : [sessionPk, 0, fact.value - Number(old)],
+  );
 }
 
 function hasFacts(event: SessionEvent): boolean {

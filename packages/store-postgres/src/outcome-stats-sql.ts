@@ -3,25 +3,11 @@ import { LIBRARY_OUTCOME_TIERS } from '@sessionhub/core';
 type Row = Record<string, unknown>;
 
 /**
- * `oc (pk, pr_merged, n_ratings, rating_sum)`: one row per session with outcomes, as core's `sessionOutcome`
- * counts them: `pr_merged` is 1 when its latest pull-request outcome is `merged`, 0 when it is another
- * (NULL when it has none); `n_ratings` and `rating_sum` count each rater's latest rating.
+ * Columns of the outcome figures over `sessions s LEFT JOIN session_outcomes oc ON oc.session_pk = s.pk` (the
+ * per-session counts kept at append time, see `recordOutcomeFacts`), as core's `successStats` counts them.
  */
-export const OUTCOMES_CTE = `oc AS (
-  SELECT x.pk, max(x.pr_merged) AS pr_merged, sum(x.n_ratings) AS n_ratings, sum(x.rating_sum) AS rating_sum FROM (
-    SELECT o.session_pk AS pk, (o.kind = 'merged')::int AS pr_merged, 0 AS n_ratings, 0::float8 AS rating_sum
-    FROM outcome_records o
-    WHERE o.kind <> 'rating' AND NOT EXISTS (SELECT 1 FROM outcome_records l
-      WHERE l.session_pk = o.session_pk AND l.kind <> 'rating' AND l.seq > o.seq)
-    UNION ALL
-    SELECT o.session_pk, NULL::int, 1, o.value FROM outcome_records o
-    WHERE o.kind = 'rating' AND NOT EXISTS (SELECT 1 FROM outcome_records l
-      WHERE l.session_pk = o.session_pk AND l.kind = 'rating' AND l.rater = o.rater AND l.seq > o.seq)
-  ) x GROUP BY x.pk)`;
-
-/** Columns of the outcome figures over `sessions s LEFT JOIN oc ON oc.pk = s.pk`. */
-export const OUTCOME_COLUMNS = `count(*) FILTER (WHERE oc.pr_merged = 1) AS merged,
-  count(*) FILTER (WHERE oc.pr_merged = 0) AS rejected,
+export const OUTCOME_COLUMNS = `count(*) FILTER (WHERE oc.pr_kind = 'merged') AS merged,
+  count(*) FILTER (WHERE oc.pr_kind <> 'merged') AS rejected,
   coalesce(sum(oc.n_ratings), 0) AS ratings,
   coalesce(sum(oc.rating_sum), 0) AS rating_sum`;
 
@@ -50,9 +36,8 @@ export function outcomeStats(row: Row | undefined): {
  * Core's `LIBRARY_OUTCOME_TIERS` of session `s` in SQL: the tier of its latest pull-request outcome, or that
  * of none. The kinds are core's constants, never user input.
  */
-export const OUTCOME_TIER_SQL = `coalesce((SELECT CASE o.kind ${Object.entries(LIBRARY_OUTCOME_TIERS)
+export const OUTCOME_TIER_SQL = `coalesce((SELECT CASE o.pr_kind ${Object.entries(LIBRARY_OUTCOME_TIERS)
   .filter(([kind]) => kind !== 'none')
   .map(([kind, tier]) => `WHEN '${kind}' THEN ${tier}`)
   .join(' ')} END
-  FROM outcome_records o WHERE o.session_pk = s.pk AND o.kind <> 'rating' ORDER BY o.seq DESC LIMIT 1),
-  ${LIBRARY_OUTCOME_TIERS.none})`;
+  FROM session_outcomes o WHERE o.session_pk = s.pk), ${LIBRARY_OUTCOME_TIERS.none})`;

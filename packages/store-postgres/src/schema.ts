@@ -90,20 +90,26 @@ CREATE INDEX foundation_by_path ON foundation_versions (path, at_ms, n);
 `;
 
 /**
- * Version 2: outcomes and host resources. `usage_records` gains the call's `model`; `outcome_records` (one
- * row per `outcome.recorded`: kind, a rating's value, the rater key) and `resource_records` (host resources
- * of execute reports and gate results). The rows for events stored before are backfilled by `migrate`.
+ * Version 2: outcomes and host resources. `usage_records` gains the call's `model`. `session_outcomes` holds
+ * what analytics counts of a session's outcomes, kept current at append time: its latest pull-request
+ * outcome, and the count and sum of each rater's latest rating (each rater's latest in `latest_ratings`);
+ * `resource_records` the host resources of execute reports and gate results. The rows for events stored
+ * before are backfilled by `migrate`.
  */
 export const SCHEMA_V2 = `
 ALTER TABLE usage_records ADD COLUMN model text COLLATE "C";
 CREATE INDEX usage_records_by_model ON usage_records (model, session_pk) WHERE model IS NOT NULL;
-CREATE TABLE outcome_records (
+CREATE TABLE session_outcomes (
+  session_pk bigint PRIMARY KEY,
+  pr_kind text COLLATE "C",
+  n_ratings integer NOT NULL DEFAULT 0,
+  rating_sum double precision NOT NULL DEFAULT 0
+);
+CREATE TABLE latest_ratings (
   session_pk bigint NOT NULL,
-  seq integer NOT NULL,
-  kind text COLLATE "C" NOT NULL,
-  value double precision,
   rater text COLLATE "C" NOT NULL,
-  PRIMARY KEY (session_pk, seq)
+  value double precision NOT NULL,
+  PRIMARY KEY (session_pk, rater)
 );
 CREATE TABLE resource_records (
   session_pk bigint NOT NULL,

@@ -51,7 +51,7 @@ else {
       await admin.connect();
       try {
         await admin.query(`SET search_path TO "${schema}"`);
-        await admin.query(`DROP TABLE outcome_records, resource_records;
+        await admin.query(`DROP TABLE session_outcomes, latest_ratings, resource_records;
           DROP INDEX usage_records_by_model; ALTER TABLE usage_records DROP COLUMN model;
           UPDATE schema_version SET version = 1`);
       } finally {

@@ -10,7 +10,7 @@ import type {
 } from '@sessionhub/core';
 import { DEFAULT_ANALYTICS_TOP, divideUsage, emptyUsage } from '@sessionhub/core';
 import type { SqlConnection, SqlRow, SqlValue } from './driver.js';
-import { OUTCOME_COLUMNS, OUTCOMES_CTE, outcomeStats } from './outcome-stats-sql.js';
+import { OUTCOME_COLUMNS, outcomeStats } from './outcome-stats-sql.js';
 import { sessionWhere } from './session-query.js';
 
 const MS_PER_DAY = 86_400_000;
@@ -28,8 +28,8 @@ const STATS_COLUMNS = `count(*) AS total,
   coalesce(sum(s.state = 'failed'), 0) AS failed,
   coalesce(sum(s.state = 'cancelled'), 0) AS cancelled,
   ${OUTCOME_COLUMNS}`;
-/** The sessions of a stats query with their outcomes (`WITH ${OUTCOMES_CTE}` goes before the SELECT). */
-const STATS_FROM = 'sessions s LEFT JOIN oc ON oc.pk = s.pk';
+/** The sessions of a stats query with their outcome counts. */
+const STATS_FROM = 'sessions s LEFT JOIN session_outcomes oc ON oc.session_pk = s.pk';
 
 function stats(row: SqlRow | undefined): SuccessStats {
   const succeeded = Number(row?.succeeded ?? 0);
@@ -79,26 +79,25 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
   const all = (sql: string, extra: SqlValue[] = []) => db.prepare(sql).all(...where.params, ...extra);
   const limit = sqlLimit(query.top ?? DEFAULT_ANALYTICS_TOP);
 
-  const withOc = `WITH ${OUTCOMES_CTE}`;
-  const overall = stats(all(`${withOc} SELECT ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${where.sql}`)[0]);
+  const overall = stats(all(`SELECT ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${where.sql}`)[0]);
   const byTemplate = all(
-    `${withOc} SELECT s.template_id AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
+    `SELECT s.template_id AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
      WHERE ${where.sql} AND s.template_id IS NOT NULL GROUP BY s.template_id ORDER BY s.template_id`,
   ).map((row) => ({ templateId: String(row.key), ...stats(row) }));
   const byRequestKind = all(
-    `${withOc} SELECT json_extract(d.data, '$.input.kind') AS key, ${STATS_COLUMNS}
+    `SELECT json_extract(d.data, '$.input.kind') AS key, ${STATS_COLUMNS}
      FROM ${STATS_FROM} JOIN session_docs d ON d.pk = s.pk
      WHERE ${where.sql} GROUP BY key HAVING key IS NOT NULL ORDER BY key`,
   ).map((row) => ({ kind: String(row.key) as RequestKind, ...stats(row) }));
   const byModel = all(
-    `${withOc} SELECT m.model AS key, ${STATS_COLUMNS}
+    `SELECT m.model AS key, ${STATS_COLUMNS}
      FROM ${STATS_FROM} JOIN (SELECT DISTINCT session_pk, model FROM usage_records WHERE model IS NOT NULL) m
        ON m.session_pk = s.pk
      WHERE ${where.sql} GROUP BY m.model ORDER BY m.model`,
   ).map((row) => ({ model: String(row.key), ...stats(row) }));
   const bucket = BUCKET_SQL[query.bucket ?? 'day'] ?? BUCKET_SQL.day;
   const overTime = all(
-    `${withOc} SELECT ${bucket} AS key, ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${where.sql} GROUP BY key ORDER BY key`,
+    `SELECT ${bucket} AS key, ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${where.sql} GROUP BY key ORDER BY key`,
   ).map((row) => ({ bucket: String(row.key), ...stats(row) }));
 
   const topFailingGates = all(

@@ -61,15 +61,26 @@ export function recordFacts(st: Statements, sessionPk: number, event: SessionEve
 }
 
 /**
- * The rows added by schema version 3, from one stored event (also the backfill of that migration):
- * - `outcome.recorded` records core's `outcomeFact` (kind, a rating's value, rater key);
+ * The rows of schema version 3, from one stored event, applied in log order (also the backfill of that
+ * migration):
+ * - an `outcome.recorded` (core's `outcomeFact`) of a pull-request kind becomes the session's `pr_kind`; a
+ *   rating replaces its rater's earlier one (`latest_ratings`), and the session's `n_ratings` and `rating_sum`
+ *   change by what that adds (a new rater: one more rating) — so they always count each rater's latest;
  * - core's `hostResourcesOfEvent` (a finished execute step's report, a gate result) records the resources
  *   under their phase.
  */
 export function recordOutcomeFacts(st: Statements, sessionPk: number, event: SessionEvent): void {
   if (event.type === 'outcome.recorded') {
     const fact = outcomeFact(event);
-    if (fact) st.insertOutcome.run(sessionPk, event.seq, fact.kind, fact.value, fact.rater);
+    if (!fact) return;
+    if (fact.value === null) {
+      st.setPullRequestOutcome.run(sessionPk, fact.kind);
+      return;
+    }
+    const previous = st.latestRating.get(sessionPk, fact.rater);
+    st.putLatestRating.run(sessionPk, fact.rater, fact.value);
+    if (previous) st.addRating.run(sessionPk, 0, fact.value - Number(previous.value));
+    else st.addRating.run(sessionPk, 1, fact.value);
     return;
   }
   const measured = hostResourcesOfEvent(event);

@@ -113,9 +113,10 @@ CREATE TABLE usage_records (
 
 /**
  * Version 3: outcomes and host resources. `usage_records` gains the call's `model` (filled from the stored
- * events here); `outcome_records` (one row per `outcome.recorded`: kind, a rating's value, the rater key)
- * and `resource_records` (host resources of execute reports and gate results) are backfilled by the store
- * after this SQL runs.
+ * events here). `session_outcomes` holds what analytics counts of a session's outcomes, kept current at
+ * append time: its latest pull-request outcome, and the count and sum of each rater's latest rating (each
+ * rater's latest in `latest_ratings`); `resource_records` the host resources of execute reports and gate
+ * results. Those three are backfilled by the store after this SQL runs.
  */
 export const SCHEMA_V3 = `
 ALTER TABLE usage_records ADD COLUMN model TEXT;
@@ -125,13 +126,17 @@ UPDATE usage_records SET model = (
   FROM events e WHERE e.session_pk = usage_records.session_pk AND e.seq = usage_records.seq
 );
 CREATE INDEX usage_records_by_model ON usage_records (model, session_pk) WHERE model IS NOT NULL;
-CREATE TABLE outcome_records (
+CREATE TABLE session_outcomes (
+  session_pk INTEGER PRIMARY KEY,
+  pr_kind TEXT,
+  n_ratings INTEGER NOT NULL DEFAULT 0,
+  rating_sum REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE latest_ratings (
   session_pk INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  value INTEGER,
   rater TEXT NOT NULL,
-  PRIMARY KEY (session_pk, seq)
+  value REAL NOT NULL,
+  PRIMARY KEY (session_pk, rater)
 ) WITHOUT ROWID;
 CREATE TABLE resource_records (
   session_pk INTEGER NOT NULL,

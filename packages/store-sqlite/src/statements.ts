@@ -30,7 +30,10 @@ export class Statements {
   readonly insertGateFailure: SqlStatement;
   readonly insertSignature: SqlStatement;
   readonly insertUsage: SqlStatement;
-  readonly insertOutcome: SqlStatement;
+  readonly setPullRequestOutcome: SqlStatement;
+  readonly latestRating: SqlStatement;
+  readonly putLatestRating: SqlStatement;
+  readonly addRating: SqlStatement;
   readonly insertResources: SqlStatement;
 
   constructor(db: SqlConnection) {
@@ -70,7 +73,17 @@ export class Statements {
       `INSERT INTO usage_records (session_pk, seq, phase, input_tokens, output_tokens, cache_read_tokens,
          cache_write_tokens, cost_usd, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertOutcome = p('INSERT INTO outcome_records (session_pk, seq, kind, value, rater) VALUES (?, ?, ?, ?, ?)');
+    this.setPullRequestOutcome = p(
+      `INSERT INTO session_outcomes (session_pk, pr_kind) VALUES (?, ?)
+       ON CONFLICT (session_pk) DO UPDATE SET pr_kind = excluded.pr_kind`,
+    );
+    this.latestRating = p('SELECT value FROM latest_ratings WHERE session_pk = ? AND rater = ?');
+    this.putLatestRating = p('INSERT OR REPLACE INTO latest_ratings (session_pk, rater, value) VALUES (?, ?, ?)');
+    this.addRating = p(
+      `INSERT INTO session_outcomes (session_pk, n_ratings, rating_sum) VALUES (?, ?, ?)
+       ON CONFLICT (session_pk) DO UPDATE SET n_ratings = n_ratings + excluded.n_ratings,
+         rating_sum = rating_sum + excluded.rating_sum`,
+    );
     this.insertResources = p(
       `INSERT INTO resource_records (session_pk, seq, phase, commands, cpu_ms, peak_memory_bytes, bytes_written)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
