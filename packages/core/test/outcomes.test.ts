@@ -7,6 +7,8 @@ import type { NewSessionEvent } from '../src/model/events.js';
 import { type Outcome, OutcomeError, recordOutcome } from '../src/outcomes/index.js';
 import { MemoryStore } from '../src/store/index.js';
 import { makeSession } from '../src/testing/conformance/store-fixtures.js';
+import { ScriptedExecutor, ScriptedVerifier } from '../src/testing/doubles.js';
+import { makeHarness } from './support/harness.js';
 
 const merged: Outcome = { kind: 'merged', source: 'github', url: 'https://github.com/o/r/pull/7' };
 
@@ -125,5 +127,56 @@ describe('recordOutcome', () => {
     controller.abort(new Error('stop'));
     await expect(recordOutcome(store, 's1', merged, { signal: controller.signal })).rejects.toThrow('stop');
     expect(await store.readEvents('s1')).toHaveLength(3);
+  });
+});
+
+describe('recordOutcome after a real engine run', () => {
+  it('a resumed ended session stays as it ended and appends nothing; analytics count the outcome', async () => {
+    const store = new MemoryStore();
+    const first = await makeHarness({ store });
+    const done = await (await first.hub.run({ request: 'Greet visitors by name' })).result;
+    expect(done.session.state).toBe('succeeded');
+    await recordOutcome(store, done.session.id, merged);
+    const logLength = (await store.readEvents(done.session.id)).length;
+
+    const second = await makeHarness({ store, workspace: first.workspace });
+    const resumed = await (await second.hub.resume(done.session.id)).result;
+    expect(resumed.session.state).toBe('succeeded');
+    expect(await store.readEvents(done.session.id)).toHaveLength(logLength);
+    expect((await store.analytics()).overall).toMatchObject({ succeeded: 1, merged: 1, mergeRate: 1 });
+  });
+});
+
+describe('analytics of a real engine run', () => {
+  it('host resources of the execute report and of each gate, and the model of the executor’s calls', async () => {
+    const store = new MemoryStore();
+    const resources = { commands: 3, cpuMs: 12.5, peakMemoryBytes: 4096, bytesWritten: 10 };
+    const gateResources = { commands: 1, cpuMs: 2, peakMemoryBytes: 8192, bytesWritten: 1 };
+    const usage = {
+      inputTokens: 5,
+      outputTokens: 1,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd: 0,
+      model: 'm-x',
+    };
+    const harness = await makeHarness({
+      store,
+      executor: new ScriptedExecutor({ usage, reportsUsage: true, respond: () => ({ resources }) }),
+      verifier: new ScriptedVerifier([
+        {
+          passed: true,
+          gates: [{ name: 'tests', passed: true, durationMs: 1, output: 'ok', failures: [], resources: gateResources }],
+        },
+      ]),
+    });
+    const done = await (await harness.hub.run({ request: 'Greet visitors by name' })).result;
+    expect(done.session.state).toBe('succeeded');
+    const report = await store.analytics();
+    expect(report.hostResources.byPhase).toEqual([
+      { phase: 'execution', resources },
+      { phase: 'verification', resources: gateResources },
+    ]);
+    expect(report.byModel.map((m) => [m.model, m.total, m.succeeded])).toEqual([['m-x', 1, 1]]);
   });
 });
