@@ -35,9 +35,8 @@ export {
   requestText,
   withFailureLessons,
 } from './outcomes/lessons.js';
-export { type OutcomeWeights, outcomeWeight, withOutcomeRanking } from './outcomes/outcome-ranking.js';
+export { withOutcomeRanking } from './outcomes/outcome-ranking.js';
 export { SqlitePullRequestLinks } from './outcomes/pull-request-links.js';
-export { latestPullRequestOutcome, type PullRequestOutcome } from './outcomes/session-outcomes.js';
 export { type CommentCommand, parseCommand } from './webhooks/commands.js';
 export type { DeliveryLog, DeliveryState } from './webhooks/delivery-log.js';
 export { JobQueue, type JobRunner } from './webhooks/job-queue.js';

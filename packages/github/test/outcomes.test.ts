@@ -201,14 +201,16 @@ describe('outcomes and learning from failures', () => {
       (await (await plain.run({ request, tags: ['csv-export'] })).result).session.id;
     const merged = await run('Export users as CSV');
     const undecided = await run('Export invoices as CSV');
+    const closed = await run('Export orders as CSV');
     const reverted = await run('Export reports as CSV');
     await recordOutcome(store, reverted, { kind: 'merged', source: 'github' });
     await recordOutcome(store, reverted, { kind: 'reverted', source: 'github' });
+    await recordOutcome(store, closed, { kind: 'closed', source: 'github' });
     await recordOutcome(store, merged, { kind: 'merged', source: 'github' });
 
     const ranked = withOutcomeRanking(store);
     const plainOrder = (await store.searchLibrary({ text: 'csv export', state: 'succeeded' })).map((h) => h.session.id);
-    expect(plainOrder).toEqual([reverted, undecided, merged]); // by text alone: newest first at equal scores
+    expect(plainOrder).toEqual([reverted, closed, undecided, merged]); // by text alone: newest first at equal scores
     const planner = new ScriptedPlanner();
     const learning = createSessionHub({
       planner,
@@ -220,10 +222,14 @@ describe('outcomes and learning from failures', () => {
       policy: { foundation: 'skip' },
     });
     await (await learning.run({ request: 'csv export of orders' })).result;
-    expect(planner.calls[0]?.input.library.map((h) => h.session.id)).toEqual([merged, undecided, reverted]);
-    await recordOutcome(store, undecided, { kind: 'merged', source: 'github' });
-    await recordOutcome(store, undecided, { kind: 'rating', value: 5, source: 'github', by: 'octocat' });
+    // The engine shows the planner three: the reverted one, the newest match by text, is left out.
+    expect(planner.calls[0]?.input.library.map((h) => h.session.id)).toEqual([merged, undecided, closed]);
+    // The latest outcome counts: merged after all, and newer than the other merged one at an equal match.
+    await recordOutcome(store, closed, { kind: 'merged', source: 'github' });
     const again = (await ranked.searchLibrary({ text: 'csv export', state: 'succeeded' })).map((h) => h.session.id);
-    expect(again).toEqual([undecided, merged, reverted]);
+    expect(again).toEqual([closed, merged, undecided, reverted]);
+    // A caller's own rankBy is kept.
+    const byRelevance = await ranked.searchLibrary({ text: 'csv export', state: 'succeeded', rankBy: 'relevance' });
+    expect(byRelevance.map((h) => h.session.id)).toEqual(plainOrder);
   });
 });

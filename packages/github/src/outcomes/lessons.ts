@@ -1,14 +1,14 @@
-import type {
-  PlanInput,
-  Planner,
-  PlanOptions,
-  PlanResult,
-  Session,
-  SessionEvent,
-  Store,
-  Verdict,
+import {
+  type PlanInput,
+  type Planner,
+  type PlanOptions,
+  type PlanResult,
+  type Session,
+  type SessionEvent,
+  type Store,
+  sessionOutcome,
+  type Verdict,
 } from '@sessionhub/core';
-import { latestPullRequestOutcome } from './session-outcomes.js';
 
 /** What went wrong in one past session, as the planner is told. */
 export interface FailureLesson {
@@ -104,7 +104,7 @@ export async function findFailureLessons(
   for (const { session, similarity } of alike) {
     if (lessons.length >= (options.limit ?? 3)) break;
     const events = await store.readEvents(session.id, call);
-    const later = latestPullRequestOutcome(events);
+    const later = sessionOutcome(events).pullRequest;
     const outcome: FailureLesson['outcome'] | undefined =
       session.state === 'failed' ? 'failed' : later === 'merged' ? undefined : later;
     if (!outcome) continue;
