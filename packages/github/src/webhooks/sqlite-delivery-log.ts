@@ -177,7 +177,7 @@ export class SqliteDeliveryLog implements DeliveryLog {
         this.db.exec('BEGIN IMMEDIATE');
         const fresh = batch.map((c) => this.insert.run(...c.values).changes === 1);
         this.db.exec('COMMIT');
-        batch.forEach((c, i) => c.resolve(fresh[i] === true));
+        for (const [i, c] of batch.entries()) c.resolve(fresh[i] === true);
         return;
       } catch {
         if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
