@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import express from 'express';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -28,7 +29,7 @@ function receiver(
   options: {
     runJob?: (job: QueuedJob) => Promise<void>;
     maxPayloadBytes?: number;
-    log?: { owner?: string; leaseMs?: number };
+    log?: { owner?: string; leaseMs?: number; busyTimeoutMs?: number };
   } = {},
 ) {
   const log = SqliteDeliveryLog.open({ path: join(dir, 'deliveries.db'), ...options.log });
@@ -157,6 +158,23 @@ describe('WebhookReceiver over node:http with real @octokit/webhooks-examples pa
     await staying.r.idle();
     expect(staying.jobs.map((j) => j.deliveryId)).toEqual([id]);
     await staying.r.close();
+  });
+
+  it('answers 503 and records nothing while the delivery log cannot write; the redelivery then succeeds', async () => {
+    const { r, log } = receiver({ log: { busyTimeoutMs: 50 } });
+    const url = await listen(r.nodeHandler());
+    const other = new DatabaseSync(join(dir, 'deliveries.db'));
+    try {
+      other.exec('BEGIN IMMEDIATE'); // another process holds the write lock past the busy timeout
+      const id = randomUUID();
+      const refused = await post(url, 'issues', id, labeled());
+      expect(refused.status).toBe(503);
+      other.exec('ROLLBACK');
+      expect(log.get(id)).toBeUndefined();
+      expect((await post(url, 'issues', id, labeled())).status).toBe(202);
+    } finally {
+      other.close();
+    }
   });
 
   it('refuses a missing or wrong signature with 401 and records nothing', async () => {
