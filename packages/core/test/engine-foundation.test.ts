@@ -78,6 +78,42 @@ describe('engine: a missing Foundation document (issue 9 item 2)', () => {
     expect(finishedSteps(events)).not.toContain('foundation:0');
   });
 
+  it('skip: a document the executor writes meanwhile is left alone (the session has no Foundation step)', async () => {
+    const executor = new ScriptedExecutor({ writes: { 'FOUNDATION.md': FOUNDATION_1_0 } });
+    const h = await makeHarness({ executor, policy: { foundation: 'skip' } });
+    const handle = await h.hub.run({ request: 'Greet visitors by name' });
+    expect((await handle.result).session.state).toBe('succeeded');
+    const events = await h.store.readEvents(handle.id);
+    expect(finishedSteps(events)).not.toContain('foundation:0');
+    expect(events.some((e) => e.type === 'foundation.updated')).toBe(false);
+    expect(await readFile(join(h.workspace, 'FOUNDATION.md'), 'utf8')).toBe(FOUNDATION_1_0);
+  });
+
+  it('skip: also after a resume, where the plan that skipped it is only in the log', async () => {
+    let stalled!: () => void;
+    const stalling = new Promise<void>((resolve) => {
+      stalled = resolve;
+    });
+    let calls = 0;
+    const executor = new ScriptedExecutor({
+      writes: { 'FOUNDATION.md': FOUNDATION_1_0 },
+      respond: (_input, _sandbox, opts) => {
+        if (++calls > 1) return {};
+        stalled();
+        return waitForAbort(opts.signal);
+      },
+    });
+    const h = await makeHarness({ executor, policy: { foundation: 'skip' } });
+    const handle = await h.hub.run({ request: 'Greet visitors by name' });
+    await stalling;
+    await h.hub.pause(handle.id);
+    const done = await (await h.hub.resume(handle.id)).result;
+    expect(done.session.state).toBe('succeeded');
+    const events = await h.store.readEvents(handle.id);
+    expect(finishedSteps(events)).toEqual(['plan:0', 'execute:0', 'verify:0']);
+    expect(await readFile(join(h.workspace, 'FOUNDATION.md'), 'utf8')).toBe(FOUNDATION_1_0);
+  });
+
   it('a workspace that does not exist fails with workspace.not_found before any model call', async () => {
     const h = await makeHarness();
     await rm(h.workspace, { recursive: true, force: true });

@@ -55,12 +55,15 @@ export async function runLifecycle(d: LifecycleDeps): Promise<void> {
   const sessionId = runner.sessionId;
   const input = runner.session.input;
   const request = requestText(input);
+  // Whether the session goes on without a Foundation document (`policy.foundation: 'skip'`): it has no Foundation step.
+  let foundationSkipped = runner.foundationSkipped;
 
   let plan = await runner.step<PlanOutput>(
     { id: 'plan:0', kind: 'plan', attempt: 0, state: 'planning' },
     async (ctx) => {
       // Before the first model call: a missing workspace or Foundation document fails (or is handled) here.
       const foundation = await prepareWorkspace(ctx, sessionId, await d.resources.workspace(), policy);
+      foundationSkipped = foundation === undefined;
       if (input.kind === 'template') {
         const template = await options.store.getTemplate(input.template, { signal: ctx.signal });
         if (!template) throw new TemplateError('template.not_found', `template "${input.template}" not found`);
@@ -204,7 +207,10 @@ export async function runLifecycle(d: LifecycleDeps): Promise<void> {
 
   const instruction = parseAccepted(plan.text);
   const workspace = await d.resources.workspace();
-  if (runner.known('foundation:0') || (await wantsFoundationUpdate(instruction, workspace, policy.foundationPath))) {
+  const updates =
+    runner.known('foundation:0') ||
+    (!foundationSkipped && (await wantsFoundationUpdate(instruction, workspace, policy.foundationPath)));
+  if (updates) {
     outcome.foundation = await runner.step<FoundationOutput>(
       { id: 'foundation:0', kind: 'foundation', attempt: 0, state: 'verifying', commits: true },
       (ctx) =>

@@ -27,6 +27,8 @@ export interface ReplayedState {
   budgetWait?: BudgetBreach;
   /** Limits raised by `approve(id, { raiseBudget })`, latest last. */
   raisedBudgets?: { tokens?: number; costUsd?: number; wallTimeMs?: number };
+  /** Whether the session goes on without a Foundation document (`foundation.skipped`). */
+  foundationSkipped?: boolean;
   /** Whether the initial plan's approval was decided (`approval.resolved` outside a budget pause). */
   approvalDecided?: boolean;
   /** An approve/reject requested by another engine (`decision.requested`) and not yet resolved. */
@@ -102,6 +104,9 @@ export function applyEvent(s: ReplayedState, e: SessionEvent): void {
       s.requested = undefined;
       if (s.budgetWait) s.budgetWait = undefined;
       else s.approvalDecided = true;
+      break;
+    case 'foundation.skipped':
+      s.foundationSkipped = true;
       break;
     case 'budget.raised':
       s.raisedBudgets = { ...s.raisedBudgets, ...e.budgets };

@@ -124,6 +124,11 @@ export class WriteAheadRunner {
     return this.session.id;
   }
 
+  /** Whether the log says the session goes on without a Foundation document (`foundation.skipped`). */
+  get foundationSkipped(): boolean {
+    return this.replayed.foundationSkipped === true;
+  }
+
   /** Whether a step is finished or in flight in the log (so the session already chose to run it). */
   known(stepId: string): boolean {
     return this.replayed.finished.has(stepId) || this.replayed.inFlight?.stepId === stepId;
@@ -134,10 +139,7 @@ export class WriteAheadRunner {
     if (this.replayed.finished.has(spec.id)) return this.replayed.finished.get(spec.id) as T;
     const resuming = this.replayed.inFlight?.stepId === spec.id;
     const signal = spec.settled ? this.writeSignal() : this.deps.signal;
-    const throwIfAborted = () => {
-      if (signal.aborted) throw signal.reason;
-    };
-    throwIfAborted();
+    signal.throwIfAborted();
     if (!spec.settled) this.checkBudgets();
     if (!resuming) {
       this.transition(spec.state);
@@ -153,32 +155,24 @@ export class WriteAheadRunner {
       this.current = { id: spec.id, kind: spec.kind };
       await this.flush();
     }
-    throwIfAborted();
+    signal.throwIfAborted();
     // Never call an actor on a claim that has run out: renew it first (conditionally, so if another
     // engine took the session over meanwhile, this engine stops here instead).
     if (this.claimDue()) await this.flush();
-    throwIfAborted();
-    const buffered: NewSessionEvent[] = [];
-    let open = true;
+    signal.throwIfAborted();
+    const scope = new StepScope(this, signal);
     let output: T;
     try {
-      output = await body({
-        signal,
-        record: (e) => buffered.push(e),
-        meter: (phase) => this.meter(phase, buffered, () => open),
-        appendLive: (e) => {
-          if (open) this.appendLive(e);
-        },
-      });
+      output = await body(scope);
     } catch (err) {
       // What the step recorded before failing (re-asks, usage) is kept, ahead of its step.failed.
-      this.pending.push(...buffered);
+      this.pending.push(...scope.buffered);
       throw err;
     } finally {
       // Progress or usage an actor reports after its call settled is dropped: the step has ended.
-      open = false;
+      scope.open = false;
     }
-    this.pending.push(...buffered, {
+    this.pending.push(...scope.buffered, {
       type: 'step.finished',
       sessionId: this.sessionId,
       stepId: spec.id,
@@ -191,27 +185,20 @@ export class WriteAheadRunner {
     return output;
   }
 
-  private meter(phase: Phase, buffered: NewSessionEvent[], isOpen: () => boolean): UsageMeter {
-    let reported: Usage | undefined;
-    return {
-      report: (usage) => {
-        if (!isOpen()) return;
-        reported = reported ? addUsage(reported, usage) : usage;
-        this.session.usage = addUsage(this.session.usage, usage);
-        this.appendLive({ type: 'usage.recorded', sessionId: this.sessionId, phase, usage });
-        try {
-          this.checkBudgets();
-        } catch (err) {
-          this.deps.abort(err);
-        }
-      },
-      settle: (total) => {
-        const rest = reported ? usageBeyond(total, reported) : total;
-        if (reported && isEmptyUsage(rest)) return;
-        buffered.push({ type: 'usage.recorded', sessionId: this.sessionId, phase, usage: rest });
-        this.session.usage = addUsage(this.session.usage, rest);
-      },
-    };
+  /** Writes usage an actor reported as it was incurred, and stops the session at once when a budget is reached. */
+  reportUsage(phase: Phase, usage: Usage): void {
+    this.session.usage = addUsage(this.session.usage, usage);
+    this.appendLive({ type: 'usage.recorded', sessionId: this.sessionId, phase, usage });
+    try {
+      this.checkBudgets();
+    } catch (err) {
+      this.deps.abort(err);
+    }
+  }
+
+  /** Counts usage written with the step's end (what a call's total adds to what was reported). */
+  settleUsage(usage: Usage): void {
+    this.session.usage = addUsage(this.session.usage, usage);
   }
 
   /** Buffers an event; written with the next durable write. */
@@ -329,35 +316,37 @@ export class WriteAheadRunner {
 
   /** Queues one conditional append (plus a claim renewal when due), and the record update after a batch. */
   private enqueue(events: NewSessionEvent[], updateRecord = false): Promise<void> {
-    const run = async () => {
-      if (this.queueError) return;
-      try {
-        const ends = events.some((e) => e.type === 'session.finished' || e.type === 'session.released');
-        const batch = !ends && this.claimDue() ? [...events, this.claim()] : events;
-        if (batch.length === 0) return;
-        const redacted = batch.map(this.deps.redact);
-        let stored: SessionEvent[];
-        for (;;) {
-          try {
-            stored = await this.deps.store.appendEvents(this.sessionId, redacted, { expectedSeq: this.lastSeq });
-            break;
-          } catch (err) {
-            // Another engine's decision request is the only write this engine lets in: read it, apply it, retry.
-            if (!isConflict(err) || !((await this.readRequests()) > 0)) throw err;
-          }
-        }
-        this.lastSeq = stored[stored.length - 1]?.seq ?? this.lastSeq;
-        for (const e of stored) this.deps.emit(e);
-        if (updateRecord) await this.updateRecord();
-      } catch (err) {
-        this.queueError = err;
-        // Nothing more can be recorded (the store failed, or another engine took the session over):
-        // stop the work in flight now, also a step that only waits (for approval, for an actor).
-        this.deps.abort(err);
-      }
-    };
-    this.queue = this.queue.then(run);
+    this.queue = this.queue.then(() => this.write(events, updateRecord));
     return this.queue;
+  }
+
+  /** One queued write (see {@link enqueue}); a failure stops the session's work and every later write. */
+  private async write(events: NewSessionEvent[], updateRecord: boolean): Promise<void> {
+    if (this.queueError) return;
+    try {
+      const ends = events.some(endsClaim);
+      const batch = !ends && this.claimDue() ? [...events, this.claim()] : events;
+      if (batch.length === 0) return;
+      const redacted = batch.map(this.deps.redact);
+      let stored: SessionEvent[];
+      for (;;) {
+        try {
+          stored = await this.deps.store.appendEvents(this.sessionId, redacted, { expectedSeq: this.lastSeq });
+          break;
+        } catch (err) {
+          // Another engine's decision request is the only write this engine lets in: read it, apply it, retry.
+          if (!isConflict(err) || !((await this.readRequests()) > 0)) throw err;
+        }
+      }
+      this.lastSeq = stored[stored.length - 1]?.seq ?? this.lastSeq;
+      for (const e of stored) this.deps.emit(e);
+      if (updateRecord) await this.updateRecord();
+    } catch (err) {
+      this.queueError = err;
+      // Nothing more can be recorded (the store failed, or another engine took the session over):
+      // stop the work in flight now, also a step that only waits (for approval, for an actor).
+      this.deps.abort(err);
+    }
   }
 
   /**
@@ -460,6 +449,69 @@ export class WriteAheadRunner {
     else this.deps.signal.addEventListener('abort', onAbort, { once: true });
     return controller.signal;
   }
+}
+
+/** A step's view of the runner: what its body may do besides its side effect (see {@link StepContext}). */
+class StepScope implements StepContext {
+  /** What the step records, written with its end (or ahead of its `step.failed`). */
+  readonly buffered: NewSessionEvent[] = [];
+  /** Cleared once the step ended: later progress or usage is dropped. */
+  open = true;
+
+  constructor(
+    private readonly runner: WriteAheadRunner,
+    readonly signal: AbortSignal,
+  ) {}
+
+  record(event: NewSessionEvent): void {
+    this.buffered.push(event);
+  }
+
+  meter(phase: Phase): UsageMeter {
+    return new StepMeter(this, this.runner, phase);
+  }
+
+  appendLive(event: NewSessionEvent): void {
+    if (this.open) this.runner.appendLive(event);
+  }
+}
+
+/** The usage meter of one actor call in a step. */
+class StepMeter implements UsageMeter {
+  private reported: Usage | undefined;
+  /** Bound: actors are handed `report` alone (`reportUsage`). */
+  readonly report: (usage: Usage) => void;
+
+  constructor(
+    private readonly scope: StepScope,
+    private readonly runner: WriteAheadRunner,
+    private readonly phase: Phase,
+  ) {
+    this.report = this.reportNow.bind(this);
+  }
+
+  private reportNow(usage: Usage): void {
+    if (!this.scope.open) return;
+    this.reported = this.reported ? addUsage(this.reported, usage) : usage;
+    this.runner.reportUsage(this.phase, usage);
+  }
+
+  settle(total: Usage): void {
+    const rest = this.reported ? usageBeyond(total, this.reported) : total;
+    if (this.reported && isEmptyUsage(rest)) return;
+    this.scope.buffered.push({
+      type: 'usage.recorded',
+      sessionId: this.runner.sessionId,
+      phase: this.phase,
+      usage: rest,
+    });
+    this.runner.settleUsage(rest);
+  }
+}
+
+/** Whether a batch gives the session up (it ends or is released): no claim renewal rides on it. */
+function endsClaim(e: NewSessionEvent): boolean {
+  return e.type === 'session.finished' || e.type === 'session.released';
 }
 
 function isConflict(err: unknown): boolean {
