@@ -89,6 +89,51 @@ else {
       }
     }, 60_000);
 
+    it('a session paused on purpose is handed back, and resubmit continues it on a worker', async () => {
+      const env = await fleetEnv(cluster);
+      const fleet = await createFleet({ store: env.store, queue: env.queue });
+      const executing: string[] = [];
+      const slow = await startWorker({
+        ...engineParts({
+          workspaceRoot: env.workspaceRoot,
+          executorMs: 600_000,
+          onExecute: (id) => executing.push(id),
+        }),
+        store: env.store,
+        queue: env.queue,
+        concurrency: 1,
+      });
+      let next: Awaited<ReturnType<typeof startWorker>> | undefined;
+      try {
+        const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
+        await eventually('the slow worker to execute', async () => (executing.includes(sessionId) ? true : undefined));
+        await slow.hub.pause(sessionId);
+        await eventually('the slow worker to hand the session back', async () =>
+          slow.running().length === 0 ? true : undefined,
+        );
+        expect((await env.store.getSession(sessionId))?.state).toBe('executing');
+        await slow.stop();
+        next = await startWorker({
+          ...engineParts({ workspaceRoot: env.workspaceRoot, executorMs: 50 }),
+          store: env.store,
+          queue: env.queue,
+          concurrency: 1,
+        });
+        await fleet.resubmit(sessionId);
+        const session = await eventually('the session to succeed after resubmit', async () => {
+          const s = await env.store.getSession(sessionId);
+          return s?.state === 'succeeded' ? s : undefined;
+        });
+        expect(session.state).toBe('succeeded');
+        expectSoundSessionLog(await env.store.readEvents(sessionId), sessionId);
+      } finally {
+        await next?.stop();
+        await slow.stop();
+        await fleet.close();
+        await env.dispose();
+      }
+    }, 60_000);
+
     it('refuses an empty request before anything is stored or queued', async () => {
       const env = await fleetEnv(cluster);
       const fleet = await createFleet({ store: env.store, queue: env.queue });
