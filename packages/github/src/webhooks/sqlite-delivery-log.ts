@@ -166,12 +166,16 @@ export class SqliteDeliveryLog implements DeliveryLog {
 
   /**
    * Commits the waiting claims in one transaction: each insert conflicts (and changes nothing) on a recorded
-   * delivery id or dedup key, whoever recorded it. If the transaction fails, each claim is tried alone, so one
-   * that cannot be recorded fails alone.
+   * delivery id or dedup key, whoever recorded it. If the transaction fails for another reason than the lock
+   * (which would only be waited for again), each claim is tried alone, so one that cannot be recorded fails alone.
    */
   private commitClaims(): void {
     const batch = this.claims.splice(0);
     if (batch.length === 0) return;
+    const fail = (c: (typeof batch)[number], error: unknown) => {
+      const message = `cannot record delivery ${c.values[0]}: ${(error as Error).message}`;
+      c.reject(new GitHostError('git_host.delivery_log_unavailable', message, { cause: error }));
+    };
     if (batch.length > 1) {
       try {
         this.db.exec('BEGIN IMMEDIATE');
@@ -179,16 +183,19 @@ export class SqliteDeliveryLog implements DeliveryLog {
         this.db.exec('COMMIT');
         for (const [i, c] of batch.entries()) c.resolve(fresh[i] === true);
         return;
-      } catch {
+      } catch (error) {
         if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
+        if (isLocked(error)) {
+          for (const c of batch) fail(c, error);
+          return;
+        }
       }
     }
     for (const c of batch) {
       try {
         c.resolve(this.insert.run(...c.values).changes === 1);
       } catch (error) {
-        const message = `cannot record delivery ${c.values[0]}: ${(error as Error).message}`;
-        c.reject(new GitHostError('git_host.delivery_log_unavailable', message, { cause: error }));
+        fail(c, error);
       }
     }
   }
@@ -242,6 +249,12 @@ export class SqliteDeliveryLog implements DeliveryLog {
     this.commitClaims();
     this.db.close();
   }
+}
+
+/** SQLITE_BUSY or SQLITE_LOCKED (primary result codes 5 and 6): another connection held the lock too long. */
+function isLocked(error: unknown): boolean {
+  const code = (error as { errcode?: unknown }).errcode;
+  return typeof code === 'number' && ((code & 0xff) === 5 || (code & 0xff) === 6);
 }
 
 /** Creates the table, or adds the lease columns to one an earlier version wrote; one write transaction. */
