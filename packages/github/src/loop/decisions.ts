@@ -1,4 +1,4 @@
-import { type Outcome, recordOutcome } from '@sessionhub/core';
+import { recordOutcome } from '@sessionhub/core';
 import type { DeliveryLog } from '../webhooks/delivery-log.js';
 import type { QueuedJob, WebhookJob } from '../webhooks/jobs.js';
 import type { IssueLoopOptions } from './issue-loop.js';
@@ -59,19 +59,26 @@ export async function recordClosed(
   signal: AbortSignal,
 ): Promise<void> {
   const outcomes = options.outcomes;
-  const record = (sessionId: string, outcome: Outcome) =>
-    outcomes
-      ? recordOutcome(outcomes.store, sessionId, outcome, {
-          signal,
-          ...(outcomes.redact ? { redact: outcomes.redact } : {}),
-        })
-      : undefined;
+  if (!outcomes) {
+    options.deliveries.finish(queued.deliveryId, 'done', 'outcomes are not recorded');
+    return;
+  }
+  const opts = { signal, ...(outcomes.redact ? { redact: outcomes.redact } : {}) };
   const url = job.url ? { url: job.url } : {};
-  const own = outcomes?.pullRequests.sessionOf(job.repo, job.number);
-  if (own) await record(own, { kind: job.merged ? 'merged' : 'closed', source: 'github', ...url });
-  const reverted = job.reverts !== undefined ? outcomes?.pullRequests.sessionOf(job.repo, job.reverts) : undefined;
-  if (reverted)
-    await record(reverted, { kind: 'reverted', source: 'github', note: `reverted by #${job.number}`, ...url });
+  const own = outcomes.pullRequests.sessionOf(job.repo, job.number);
+  if (own) {
+    await recordOutcome(
+      outcomes.store,
+      own,
+      { kind: job.merged ? 'merged' : 'closed', source: 'github', ...url },
+      opts,
+    );
+  }
+  const reverted = job.reverts === undefined ? undefined : outcomes.pullRequests.sessionOf(job.repo, job.reverts);
+  if (reverted) {
+    const note = `reverted by #${job.number}`;
+    await recordOutcome(outcomes.store, reverted, { kind: 'reverted', source: 'github', note, ...url }, opts);
+  }
   options.deliveries.finish(
     queued.deliveryId,
     'done',
