@@ -31,7 +31,7 @@ const RESOURCE_COLUMNS = `sum(r.commands) AS commands, sum(r.cpu_ms) AS cpu_ms,
 
 const USAGE_COLUMNS = `sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
   sum(u.cache_read_tokens) AS cache_read_tokens, sum(u.cache_write_tokens) AS cache_write_tokens,
-  sum(u.cost_usd) AS cost_usd`;
+  sum(u.cost_usd) AS cost_usd, bool_or(u.cost_unknown) AS cost_unknown`;
 
 function stats(row: Row | undefined): SuccessStats {
   const succeeded = Number(row?.succeeded ?? 0);
@@ -71,6 +71,7 @@ function usageOfRow(row: Row): Usage {
     cacheReadTokens: Number(row.cache_read_tokens ?? 0),
     cacheWriteTokens: Number(row.cache_write_tokens ?? 0),
     costUsd: Number(row.cost_usd ?? 0),
+    ...(row.cost_unknown === true ? { costUnknown: true } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { keyText } from './sql-params.js';
  *   records `max(0, finished.at - started.at)` under the finished step's phase;
  * - a failed `verifier.gate` records one gate failure and the `errorSignature` of each failure message;
  * - a `session.finished` with an error records the signature of its message;
- * - `usage.recorded` records the usage under its phase, with its `model` (or NULL);
+ * - `usage.recorded` records the usage under its phase, with its `model` (or NULL) and `costUnknown`;
  * - plus the outcome and host-resource rows of {@link recordOutcomeFacts}.
  */
 export async function recordFacts(
@@ -113,14 +113,15 @@ export async function recordFacts(
         u.cacheWriteTokens,
         u.costUsd,
         usageModel(e),
+        Boolean(u.costUnknown),
       ];
     });
     await client.query(
       `INSERT INTO usage_records (session_pk, seq, phase, input_tokens, output_tokens, cache_read_tokens,
-         cache_write_tokens, cost_usd, model)
+         cache_write_tokens, cost_usd, model, cost_unknown)
        SELECT $1, * FROM unnest($2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[],
-         $8::float8[], $9::text[])`,
-      [sessionPk, ...columns(rows, 8)],
+         $8::float8[], $9::text[], $10::bool[])`,
+      [sessionPk, ...columns(rows, 9)],
     );
   }
 }

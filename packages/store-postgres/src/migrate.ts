@@ -68,7 +68,7 @@ export async function migrate(client: PoolClient, where: PgLocation): Promise<vo
 
 /**
  * Derives the version-2 rows from the events stored before it, session by session in log order: the
- * outcome and host-resource rows, and the model of each usage record.
+ * outcome and host-resource rows, and the model and `costUnknown` of each usage record.
  */
 async function backfillOutcomes(client: PoolClient): Promise<void> {
   const rows = await client.query<{ session_pk: string; data: string }>(
@@ -85,15 +85,15 @@ async function backfillOutcomes(client: PoolClient): Promise<void> {
   }
   for (const [pk, events] of bySession) {
     await recordOutcomeFacts(client, pk, events);
-    const models = events.flatMap((e) => {
-      const model = usageModel(e);
-      return model === null ? [] : [[e.seq, model] as const];
-    });
-    if (models.length === 0) continue;
+    const usages = events.flatMap((e) =>
+      e.type === 'usage.recorded' ? [[e.seq, usageModel(e), Boolean(e.usage?.costUnknown)] as const] : [],
+    );
+    if (usages.length === 0) continue;
     await client.query(
-      `UPDATE usage_records u SET model = x.model FROM unnest($2::int[], $3::text[]) AS x (seq, model)
+      `UPDATE usage_records u SET model = x.model, cost_unknown = x.cost_unknown
+       FROM unnest($2::int[], $3::text[], $4::bool[]) AS x (seq, model, cost_unknown)
        WHERE u.session_pk = $1 AND u.seq = x.seq`,
-      [pk, models.map(([seq]) => seq), models.map(([, model]) => model)],
+      [pk, usages.map(([seq]) => seq), usages.map(([, model]) => model), usages.map(([, , unknown]) => unknown)],
     );
   }
 }

@@ -90,7 +90,8 @@ CREATE INDEX foundation_by_path ON foundation_versions (path, at_ms, n);
 `;
 
 /**
- * Version 2: outcomes and host resources. `usage_records` gains the call's `model`. `session_outcomes` holds
+ * Version 2: outcomes and host resources. `usage_records` gains the call's `model` and `cost_unknown` (before,
+ * a usage's `costUnknown` was lost to analytics). `session_outcomes` holds
  * what analytics counts of a session's outcomes, kept current at append time: its latest pull-request
  * outcome, and the count and sum of each rater's latest rating (each rater's latest in `latest_ratings`);
  * `resource_records` the host resources of execute reports and gate results. The rows for events stored
@@ -98,6 +99,7 @@ CREATE INDEX foundation_by_path ON foundation_versions (path, at_ms, n);
  */
 export const SCHEMA_V2 = `
 ALTER TABLE usage_records ADD COLUMN model text COLLATE "C";
+ALTER TABLE usage_records ADD COLUMN cost_unknown boolean NOT NULL DEFAULT false;
 CREATE INDEX usage_records_by_model ON usage_records (model, session_pk) WHERE model IS NOT NULL;
 CREATE TABLE session_outcomes (
   session_pk bigint PRIMARY KEY,

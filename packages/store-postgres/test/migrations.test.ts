@@ -19,7 +19,12 @@ function events(sessionId: string): NewSessionEvent[] {
       step: 'execute',
       output: { resources: { commands: 4, cpuMs: 120.5, peakMemoryBytes: 2_000_000, bytesWritten: 8192 } },
     },
-    { type: 'usage.recorded', sessionId, phase: 'execution', usage: { ...usage, model: 'claude-sonnet-4-6' } },
+    {
+      type: 'usage.recorded',
+      sessionId,
+      phase: 'execution',
+      usage: { ...usage, costUnknown: true, model: 'claude-sonnet-4-6' },
+    },
     {
       type: 'verifier.gate',
       sessionId,
@@ -52,7 +57,7 @@ else {
       try {
         await admin.query(`SET search_path TO "${schema}"`);
         await admin.query(`DROP TABLE session_outcomes, latest_ratings, resource_records;
-          DROP INDEX usage_records_by_model; ALTER TABLE usage_records DROP COLUMN model;
+          DROP INDEX usage_records_by_model; ALTER TABLE usage_records DROP COLUMN model, DROP COLUMN cost_unknown;
           UPDATE schema_version SET version = 1`);
       } finally {
         await admin.end();
@@ -64,6 +69,7 @@ else {
       expect(report).toEqual(computeAnalytics([session], new Map([['m-1', stored]])));
       expect(report.overall).toMatchObject({ merged: 1, rejected: 0, ratings: 1, satisfaction: 4 });
       expect(report.byModel.map((m) => m.model)).toEqual(['claude-sonnet-4-6']);
+      expect(report.usage.total.costUnknown).toBe(true);
       expect(report.hostResources.total).toEqual({
         commands: 5,
         cpuMs: 150.5,

@@ -60,6 +60,7 @@ function usageOfRow(row: SqlRow): Usage {
     cacheReadTokens: Number(row.cache_read_tokens ?? 0),
     cacheWriteTokens: Number(row.cache_write_tokens ?? 0),
     costUsd: Number(row.cost_usd ?? 0),
+    ...(Number(row.cost_unknown ?? 0) === 1 ? { costUnknown: true } : {}),
   };
 }
 
@@ -132,7 +133,7 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
 
   const usageColumns = `sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
        sum(u.cache_read_tokens) AS cache_read_tokens, sum(u.cache_write_tokens) AS cache_write_tokens,
-       sum(u.cost_usd) AS cost_usd`;
+       sum(u.cost_usd) AS cost_usd, max(u.cost_unknown) AS cost_unknown`;
   const totalRow = all(`${scope} SELECT ${usageColumns} FROM usage_records u JOIN scope ON scope.pk = u.session_pk`)[0];
   const total = totalRow?.input_tokens == null ? emptyUsage() : usageOfRow(totalRow);
   const byPhase = all(

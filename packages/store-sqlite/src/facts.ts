@@ -9,7 +9,7 @@ import type { Statements } from './statements.js';
  *   records `max(0, finished.at - started.at)` under the finished step's phase;
  * - a failed `verifier.gate` records one gate failure and the `errorSignature` of each failure message;
  * - a `session.finished` with an error records the signature of its message;
- * - `usage.recorded` records the usage under its phase, with its `model` (or NULL);
+ * - `usage.recorded` records the usage under its phase, with its `model` (or NULL) and `costUnknown`;
  * - plus the outcome and host-resource rows of {@link recordOutcomeFacts}.
  */
 export function recordFacts(st: Statements, sessionPk: number, event: SessionEvent): void {
@@ -52,6 +52,7 @@ export function recordFacts(st: Statements, sessionPk: number, event: SessionEve
         u.cacheWriteTokens,
         u.costUsd,
         typeof u.model === 'string' && u.model !== '' ? u.model : null,
+        u.costUnknown ? 1 : 0,
       );
       return;
     }

@@ -112,17 +112,19 @@ CREATE TABLE usage_records (
 `;
 
 /**
- * Version 3: outcomes and host resources. `usage_records` gains the call's `model` (filled from the stored
- * events here). `session_outcomes` holds what analytics counts of a session's outcomes, kept current at
+ * Version 3: outcomes and host resources. `usage_records` gains the call's `model` and `cost_unknown`
+ * (filled from the stored events here; before, a usage's `costUnknown` was lost to analytics). `session_outcomes` holds what analytics counts of a session's outcomes, kept current at
  * append time: its latest pull-request outcome, and the count and sum of each rater's latest rating (each
  * rater's latest in `latest_ratings`); `resource_records` the host resources of execute reports and gate
  * results. Those three are backfilled by the store after this SQL runs.
  */
 export const SCHEMA_V3 = `
 ALTER TABLE usage_records ADD COLUMN model TEXT;
-UPDATE usage_records SET model = (
+ALTER TABLE usage_records ADD COLUMN cost_unknown INTEGER NOT NULL DEFAULT 0;
+UPDATE usage_records SET (model, cost_unknown) = (
   SELECT CASE WHEN json_type(e.data, '$.usage.model') = 'text' AND json_extract(e.data, '$.usage.model') <> ''
-    THEN json_extract(e.data, '$.usage.model') END
+      THEN json_extract(e.data, '$.usage.model') END,
+    coalesce(json_type(e.data, '$.usage.costUnknown') = 'true', 0)
   FROM events e WHERE e.session_pk = usage_records.session_pk AND e.seq = usage_records.seq
 );
 CREATE INDEX usage_records_by_model ON usage_records (model, session_pk) WHERE model IS NOT NULL;

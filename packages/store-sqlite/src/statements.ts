@@ -71,7 +71,7 @@ export class Statements {
     this.insertSignature = p('INSERT INTO error_signatures (session_pk, seq, n, signature) VALUES (?, ?, ?, ?)');
     this.insertUsage = p(
       `INSERT INTO usage_records (session_pk, seq, phase, input_tokens, output_tokens, cache_read_tokens,
-         cache_write_tokens, cost_usd, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         cache_write_tokens, cost_usd, model, cost_unknown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.setPullRequestOutcome = p(
       `INSERT INTO session_outcomes (session_pk, pr_kind) VALUES (?, ?)

@@ -80,6 +80,7 @@ function v2Events(): SessionEvent[] {
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
     costUsd: 0.5,
+    costUnknown: true,
     model: 'claude-sonnet-4-6',
   };
   const resources = { commands: 4, cpuMs: 120.5, peakMemoryBytes: 2_000_000, bytesWritten: 8192 };
@@ -202,6 +203,7 @@ describe('schema migrations', () => {
     expect(report).toEqual(computeAnalytics([v2Session], new Map([['v2-1', events]])));
     expect(report.overall).toMatchObject({ merged: 1, rejected: 0, ratings: 1, satisfaction: 4 });
     expect(report.byModel.map((m) => m.model)).toEqual(['claude-sonnet-4-6']);
+    expect(report.usage.total.costUnknown).toBe(true);
     expect(report.hostResources.total).toEqual({
       commands: 5,
       cpuMs: 150.5,

@@ -133,6 +133,10 @@ export const analyticsCases: StoreCase[] = [
         'the port requires: analytics of the scenario covers every section (checking report.usage.byPhase.map((p) => p.phase))',
       ).toEqual(['execution', 'foundation', 'planning']);
       expect(
+        [report.usage.total.costUnknown, report.usage.byPhase.map((p) => p.usage.costUnknown)],
+        'the port requires: analytics of the scenario covers every section (checking usage.costUnknown)',
+      ).toEqual([true, [undefined, undefined, true]]);
+      expect(
         report.overall,
         'the port requires: analytics of the scenario covers every section (checking the outcomes in report.overall)',
       ).toMatchObject({ merged: 3, rejected: 3, mergeRate: 0.5, ratings: 7, satisfaction: 20 / 7 });

@@ -158,6 +158,8 @@ interface ScenarioSpec {
   outcomes?: Outcome[];
   /** The execute reports and `tests` gate results carry host resources. */
   measured?: boolean;
+  /** The planning call's model had no known price (`usage.costUnknown`). */
+  unpriced?: boolean;
 }
 
 const SONNET = 'claude-sonnet-4-6';
@@ -216,6 +218,7 @@ const SPECS: ScenarioSpec[] = [
   { id: 'an-04', kind: 'issue', day: 1, hour: 8, state: 'cancelled', error: 'Session cancelled by user 42' },
   {
     id: 'an-05',
+    unpriced: true,
     models: [OPUS],
     measured: true,
     day: 2,
@@ -353,7 +356,11 @@ export function analyticsScenario(): ScenarioSession[] {
         type: 'usage.recorded',
         sessionId,
         phase: 'planning',
-        usage: withModel(usageOf(1000 + n * 10, 200 + n, 0.01 * n, 50 * n, 7), spec.models?.[0]),
+        usage: withModel(
+          // A model without a known price (as for an-05's): its cost is counted as 0 and flagged.
+          { ...usageOf(1000 + n * 10, 200 + n, 0.01 * n, 50 * n, 7), ...(spec.unpriced ? { costUnknown: true } : {}) },
+          spec.models?.[0],
+        ),
       },
     );
     if (spec.approve) {
