@@ -53,7 +53,13 @@ function withoutCombined<S extends Store>(store: S): S {
 
 /** One session with a fix loop (verify fails once), on `store`; returns its final record and log. */
 async function runOne(store: Store): Promise<{ session: Session; events: SessionEvent[] }> {
-  const h = await makeHarness({ store, verifier: new ScriptedVerifier([false, true]), generateId: () => 's-1' });
+  const h = await makeHarness({
+    store,
+    verifier: new ScriptedVerifier([false, true]),
+    generateId: () => 's-1',
+    // One engine id for every run, so two runs' logs (their claims) compare equal.
+    engineId: 'engine-1',
+  });
   const { session } = await (await h.hub.run({ request: 'Greet visitors by name' })).result;
   expect(session.state).toBe('succeeded');
   return { session, events: await store.readEvents('s-1') };

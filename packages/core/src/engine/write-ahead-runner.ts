@@ -328,10 +328,22 @@ export class WriteAheadRunner {
       const batch = !ends && this.claimDue() ? [...events, this.claim()] : events;
       if (batch.length === 0) return;
       const redacted = batch.map(this.deps.redact);
+      const { store } = this.deps;
+      // The record update travels with its append when the store can write both at once (one commit).
+      const patch = updateRecord && store.appendEventsAndUpdate ? this.deps.redact(this.sessionPatch()) : undefined;
       let stored: SessionEvent[];
+      let record: Session | undefined;
       for (;;) {
+        const opts = { expectedSeq: this.lastSeq };
         try {
-          stored = await this.deps.store.appendEvents(this.sessionId, redacted, { expectedSeq: this.lastSeq });
+          if (patch && store.appendEventsAndUpdate) {
+            ({ events: stored, session: record } = await store.appendEventsAndUpdate(
+              this.sessionId,
+              redacted,
+              patch,
+              opts,
+            ));
+          } else stored = await store.appendEvents(this.sessionId, redacted, opts);
           break;
         } catch (err) {
           // Another engine's decision request is the only write this engine lets in: read it, apply it, retry.
@@ -339,8 +351,10 @@ export class WriteAheadRunner {
         }
       }
       this.lastSeq = stored[stored.length - 1]?.seq ?? this.lastSeq;
+      if (record) this.adoptRecord(record);
       for (const e of stored) this.deps.emit(e);
-      if (updateRecord) await this.updateRecord();
+      if (updateRecord && !patch)
+        this.adoptRecord(await store.updateSession(this.sessionId, this.deps.redact(this.sessionPatch())));
     } catch (err) {
       this.queueError = err;
       // Nothing more can be recorded (the store failed, or another engine took the session over):
@@ -403,9 +417,8 @@ export class WriteAheadRunner {
     return this.deps.now() > this.claimedUntil - (2 * this.deps.leaseMs) / 3;
   }
 
-  private async updateRecord(): Promise<void> {
-    const stored = await this.deps.store.updateSession(this.sessionId, this.deps.redact(this.sessionPatch()));
-    // Keep working on the in-memory record; hand out the stored (redacted) one once the session ends.
+  /** Takes in the record as the store wrote it: kept in memory, and handed out (redacted) once the session ends. */
+  private adoptRecord(stored: Session): void {
     if (isTerminal(stored.state) || this.handOutStored) this.session = stored;
     else this.session.updatedAt = stored.updatedAt;
   }
