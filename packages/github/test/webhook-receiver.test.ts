@@ -177,6 +177,21 @@ describe('WebhookReceiver over node:http with real @octokit/webhooks-examples pa
     }
   });
 
+  it('the same delivery received twice at once is routed right both times: one job, one duplicate', async () => {
+    const { r, log, jobs } = receiver();
+    const id = randomUUID();
+    const body = labeled();
+    const request = { headers: deliveryHeaders('issues', id, body, SECRET), body: Buffer.from(body) };
+    const answers = await Promise.all([r.receive(request), r.receive(request)]);
+    expect(answers.map((a) => [a.status, a.body.jobs ?? a.body.duplicate]).sort()).toEqual([
+      [200, true],
+      [202, 1],
+    ]);
+    await r.idle();
+    expect(jobs.map((j) => j.deliveryId)).toEqual([id]);
+    expect(log.get(id)).toMatchObject({ event: 'issues.labeled', state: 'done' });
+  });
+
   it('refuses a missing or wrong signature with 401 and records nothing', async () => {
     const { r, log, jobs } = receiver();
     const url = await listen(r.nodeHandler());
