@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type RunRequest, type SessionBudgets, SessionStateError, type Store } from '@sessionhub/core';
 import type { PgBoss } from 'pg-boss';
 import { type CommandOutcome, CommandTable, type FleetCommand } from './commands.js';
-import { FleetError } from './errors.js';
+import { FleetError, whenUnreachable } from './errors.js';
 import { type FleetQueueOptions, openQueue, SESSION_QUEUE, type SessionJob } from './queue.js';
 import { type LintRules, sessionRecord } from './session-record.js';
 
@@ -160,10 +160,21 @@ export class Fleet {
   }
 }
 
-/** Connects a {@link Fleet} client: starts pg-boss (creating its schema and the session queue when missing). */
+/**
+ * Connects a {@link Fleet} client: starts pg-boss (creating its schema and the session queue when missing).
+ *
+ * @throws {FleetError} `fleet.unavailable` naming host, port, database and the cause when the queue's
+ *   database cannot be reached.
+ */
 export async function createFleet(options: FleetOptions): Promise<Fleet> {
-  const commands = new CommandTable(options.queue.connectionString, options.queue.fleetSchema ?? 'sessionhub_fleet');
-  await commands.init();
-  const boss = await openQueue(options.queue, 'client');
-  return new Fleet(options, boss, commands);
+  const url = options.queue.connectionString;
+  const commands = new CommandTable(url, options.queue.fleetSchema ?? 'sessionhub_fleet');
+  try {
+    await commands.init();
+    const boss = await openQueue(options.queue, 'client');
+    return new Fleet(options, boss, commands);
+  } catch (error) {
+    await commands.close().catch(() => {});
+    throw whenUnreachable(error, url, 'createFleet');
+  }
 }

@@ -48,7 +48,12 @@ export async function openQueue(options: FleetQueueOptions, role: 'worker' | 'cl
   });
   // Connection errors surface on the calls that fail; an unlistened 'error' would end the process.
   boss.on('error', () => {});
-  await boss.start();
+  try {
+    await boss.start();
+  } catch (error) {
+    await boss.stop({ graceful: false, close: true }).catch(() => {});
+    throw error;
+  }
   const existing = await boss.getQueue(SESSION_QUEUE);
   if (!existing) {
     try {

@@ -12,7 +12,7 @@ import {
 } from '@sessionhub/core';
 import type { Job } from 'pg-boss';
 import { CommandTable, type StoredCommand } from './commands.js';
-import { FleetError } from './errors.js';
+import { FleetError, whenUnreachable } from './errors.js';
 import { type FleetQueueOptions, openQueue, SESSION_QUEUE, type SessionJob } from './queue.js';
 
 /** Options of {@link startWorker}: the engine's parts, plus the queue and how many sessions at once. */
@@ -64,15 +64,24 @@ function isCode(err: unknown, code: string): boolean {
  *   the store answers again and resumes the session (its own claim), so the session pauses and
  *   continues, and nothing acknowledged is lost.
  * - A session paused by a provider outage goes back to the queue with backoff; one paused at a budget
- *   waits for `fleet.approve(id, { raiseBudget })`.
+ *   is handed back (its job completes) until `fleet.approve(id, { raiseBudget })` enqueues it again.
+ *
+ * @throws {FleetError} `fleet.unavailable` naming host, port, database and the cause when the queue's
+ *   database cannot be reached.
  */
 export async function startWorker(options: WorkerOptions): Promise<FleetWorker> {
   const { queue, concurrency = 4, storeRetryMs = 500, onIncident, ...engine } = options;
   const engineId = options.engineId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const hub = createSessionHub({ ...engine, engineId, policy: { ...engine.policy, concurrency } });
   const commands = new CommandTable(queue.connectionString, queue.fleetSchema ?? 'sessionhub_fleet');
-  await commands.init();
-  const boss = await openQueue(queue, 'worker');
+  let boss: Awaited<ReturnType<typeof openQueue>>;
+  try {
+    await commands.init();
+    boss = await openQueue(queue, 'worker');
+  } catch (error) {
+    await commands.close().catch(() => {});
+    throw whenUnreachable(error, queue.connectionString, 'startWorker');
+  }
   const running = new Set<string>();
   const drives = new Set<Promise<unknown>>();
   let stopping = false;
