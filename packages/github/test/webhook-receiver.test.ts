@@ -136,6 +136,24 @@ describe('WebhookReceiver over node:http with real @octokit/webhooks-examples pa
     expect(taken).toHaveLength(1);
   });
 
+  it('a receiver renews the leases of the jobs it took even if start() was never called', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((ok) => (release = ok));
+    const busy = receiver({ runJob: () => held, log: { leaseMs: 500 } });
+    const id = randomUUID();
+    const body = labeled();
+    await busy.r.receive({ headers: deliveryHeaders('issues', id, body, SECRET), body: Buffer.from(body) });
+    const other = SqliteDeliveryLog.open({ path: join(dir, 'deliveries.db'), leaseMs: 500 });
+    logs.push(other);
+    // Several lease periods later, the job is still held: nobody else may take it.
+    await new Promise((ok) => setTimeout(ok, 2_000));
+    expect(other.take()).toEqual([]);
+    release();
+    await busy.r.idle();
+    expect(other.get(id)).toMatchObject({ state: 'done' });
+    await busy.r.close();
+  });
+
   it('a process that shuts down gives its leases up: another takes the unfinished job at once', async () => {
     const log = SqliteDeliveryLog.open({ path: join(dir, 'deliveries.db') });
     logs.push(log);

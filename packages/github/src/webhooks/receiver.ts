@@ -70,6 +70,7 @@ export class WebhookReceiver {
   private readonly queue: JobQueue;
   private readonly maxBytes: number;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
 
   constructor(private readonly options: WebhookReceiverOptions) {
     if (!options.secret) throw new GitHostError('git_host.invalid_option', 'the webhook secret is empty');
@@ -81,15 +82,22 @@ export class WebhookReceiver {
   /**
    * Takes the jobs recorded but not ended that no live process holds (after a restart; with a stable
    * `owner`, its own too) and queues them, then renews this process's leases every third of `leaseMs` and takes
-   * the jobs of processes that stopped renewing theirs. Call once at start; {@link WebhookReceiver.close} stops it.
+   * the jobs of processes that stopped renewing theirs (the renewal also starts with the first job this receiver
+   * leases). Call once at start; {@link WebhookReceiver.close} stops it.
    * @returns how many jobs were taken at start.
    */
   start(): number {
     const taken = this.options.deliveries.take({ own: true });
     for (const job of taken) this.queue.push(job);
-    this.heartbeat ??= setInterval(() => this.beat(), Math.max(10, this.options.deliveries.leaseMs / 3));
-    this.heartbeat.unref();
+    this.beating();
     return taken.length;
+  }
+
+  /** Starts the lease renewal if it is not running: at `start()`, and with the first job this receiver leases. */
+  private beating(): void {
+    if (this.heartbeat || this.closed) return;
+    this.heartbeat = setInterval(() => this.beat(), Math.max(10, this.options.deliveries.leaseMs / 3));
+    this.heartbeat.unref();
   }
 
   /** Resolves when every queued job has ended (tests, graceful shutdown). */
@@ -102,6 +110,7 @@ export class WebhookReceiver {
    * receiver process takes the unfinished jobs at once. The delivery log is the caller's to close, after this.
    */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     await this.queue.close();
@@ -126,6 +135,7 @@ export class WebhookReceiver {
   async enqueue(deliveryId: string, event: string, job: WebhookJob, key?: string): Promise<boolean> {
     if (!(await this.options.deliveries.claim(deliveryId, event, job, key))) return false;
     this.queue.push({ deliveryId, job });
+    this.beating();
     return true;
   }
 
@@ -166,6 +176,7 @@ export class WebhookReceiver {
     if (!fresh) return answer(200, `delivery ${id} was received before`, { duplicate: true });
     if (!job) return answer(202, 'nothing to do', { jobs: 0 });
     this.queue.push({ deliveryId: id, job });
+    this.beating();
     return answer(202, 'queued', { jobs: 1 });
   }
 
