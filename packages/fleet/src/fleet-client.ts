@@ -58,6 +58,10 @@ function finiteLimits(budgets: SessionBudgets): Record<string, number> {
 /**
  * The submitting side of a fleet: enqueue sessions for workers, and approve, reject or cancel them
  * wherever they run. Create it with {@link createFleet}.
+ *
+ * A command (`approve`, `reject`, `cancel`) rejects with `FleetError` `fleet.unavailable` when the
+ * database cannot be reached to write it, or to read its outcome until `timeoutMs` (the command is
+ * stored then, and a worker still applies it), and `fleet.timeout` when no worker applied it in time.
  */
 export class Fleet {
   #closed = false;
@@ -84,7 +88,12 @@ export class Fleet {
       signal: opts.signal,
     });
     await this.options.store.createSession(session, opts);
-    await this.#enqueue(id);
+    try {
+      await this.#enqueue(id);
+    } catch (error) {
+      const what = `submit of session ${id} (recorded, not queued: fleet.resubmit(id) queues it)`;
+      throw whenUnreachable(error, this.options.queue.connectionString, what);
+    }
     return { sessionId: id };
   }
 
@@ -140,17 +149,37 @@ export class Fleet {
   async #command(id: string, command: FleetCommand, opts: FleetCommandOptions): Promise<void> {
     this.#open();
     opts.signal?.throwIfAborted();
-    const commandId = await this.commands.add(id, command);
-    // A worker that runs the session takes the command at once; otherwise this job makes one open it.
-    await this.#enqueue(id);
+    const url = this.options.queue.connectionString;
+    const what = `${command.kind} of session ${id}`;
+    let commandId: string;
+    try {
+      commandId = await this.commands.add(id, command);
+      // A worker that runs the session takes the command at once; otherwise this job makes one open it.
+      await this.#enqueue(id);
+    } catch (error) {
+      throw whenUnreachable(error, url, what);
+    }
+    // The command is stored: an outage while waiting for its outcome is waited out until the deadline.
+    let outage: unknown;
+    const read = async (): Promise<CommandOutcome | undefined> => {
+      try {
+        const found = await this.commands.outcome(commandId);
+        outage = undefined;
+        return found;
+      } catch (error) {
+        outage = whenUnreachable(error, url, what);
+        if (!FleetError.isInstance(outage)) throw outage;
+        return undefined;
+      }
+    };
     const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-    let outcome: CommandOutcome | undefined = await this.commands.outcome(commandId);
+    let outcome = await read();
     while (!outcome) {
       if (Date.now() > deadline) {
-        throw new FleetError('fleet.timeout', `no worker applied the ${command.kind} of session ${id} in time`);
+        throw outage ?? new FleetError('fleet.timeout', `no worker applied the ${what} in time`);
       }
       await sleep(100, opts.signal);
-      outcome = await this.commands.outcome(commandId);
+      outcome = await read();
     }
     if (outcome.ok) return;
     const message = outcome.message ?? `${command.kind} of session ${id} failed`;

@@ -1,6 +1,6 @@
 import { isTerminal } from '@sessionhub/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFleet, startWorker } from '../src/index.js';
+import { createFleet, FleetError, startWorker } from '../src/index.js';
 import { eventually, expectSoundSessionLog, fleetEnv, postgresSkipReason, startCluster } from './support/fleet-env.js';
 import { engineParts } from './support/parts.js';
 
@@ -133,6 +133,28 @@ else {
         await env.dispose();
       }
     }, 60_000);
+
+    it('a command while PostgreSQL is down rejects with fleet.unavailable naming the server', async () => {
+      const env = await fleetEnv(cluster);
+      const fleet = await createFleet({ store: env.store, queue: env.queue });
+      try {
+        await cluster.stop();
+        try {
+          const error = await fleet.cancel('any-session', { timeoutMs: 1000 }).then(
+            () => expect.unreachable('the cancel must reject'),
+            (e: unknown) => e,
+          );
+          expect(FleetError.isInstance(error), String(error)).toBe(true);
+          expect(error).toMatchObject({ code: 'fleet.unavailable' });
+          expect((error as FleetError).message).toContain(`127.0.0.1:${cluster.port}`);
+        } finally {
+          await cluster.start();
+        }
+      } finally {
+        await fleet.close();
+        await env.dispose();
+      }
+    });
 
     it('refuses an empty request before anything is stored or queued', async () => {
       const env = await fleetEnv(cluster);
