@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { AnalyticsQuery } from '../src/model/analytics.js';
 import type { NewSessionEvent, SessionEvent } from '../src/model/events.js';
 import type { Session, SessionFilter } from '../src/model/session.js';
 import type { FoundationVersion } from '../src/model/template.js';
 import type { LibraryQuery, StoreCallOptions } from '../src/ports/store.js';
+import { computeAnalytics } from '../src/store/analytics.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { STORE_CASES } from '../src/testing/conformance/store-cases.js';
 import { describeStoreConformance } from '../src/testing/store-conformance.js';
@@ -180,7 +182,45 @@ class EmptyBatchAnywhere extends ReferenceStore {
   }
 }
 
+/** Analytics blind to outcomes: computed over logs without their `outcome.recorded` events. */
+class AnalyticsWithoutOutcomes extends ReferenceStore {
+  override async analytics(query: AnalyticsQuery = {}, opts?: StoreCallOptions) {
+    await super.analytics(query, opts);
+    const sessions = await this.disk.listSessions();
+    const events = new Map<string, SessionEvent[]>();
+    for (const s of sessions) {
+      events.set(
+        s.id,
+        (await this.disk.readEvents(s.id)).filter((e) => e.type !== 'outcome.recorded'),
+      );
+    }
+    return computeAnalytics(sessions, events, query);
+  }
+}
+
+/** `searchLibrary` ranks by relevance whatever `rankBy` asks. */
+class SearchIgnoresRankBy extends ReferenceStore {
+  override searchLibrary(query: LibraryQuery, opts?: StoreCallOptions) {
+    return super.searchLibrary({ ...query, rankBy: 'relevance' }, opts);
+  }
+}
+
 const MUTANTS: Array<{ mutant: () => ReferenceStore; caseName: string; says: RegExp }> = [
+  {
+    mutant: () => new AnalyticsWithoutOutcomes(),
+    caseName: 'an outcome recorded with recordOutcome counts in analytics',
+    says: /a recorded outcome counts/,
+  },
+  {
+    mutant: () => new AnalyticsWithoutOutcomes(),
+    caseName: 'analytics of the scenario covers every section',
+    says: /outcomes in report.overall/,
+  },
+  {
+    mutant: () => new SearchIgnoresRankBy(),
+    caseName: 'searchLibrary ranked by outcome lists merged work first and reverted work last',
+    says: /merged work first/,
+  },
   {
     mutant: () => new RecordingOrderFoundation(),
     caseName: 'listFoundationVersions orders by at as an instant, not by recording order or by text',
