@@ -70,6 +70,39 @@ describe('the six executor tools, on a real sandbox', () => {
     await expect(run('search', { pattern: '(', regex: true }, ctx)).rejects.toThrow('invalid regular expression');
     expect(await run('read_file', { path: 'a.txt' }, ctx)).toContain('x x');
   });
+
+  it('read_file never reads a file above maxReadFileBytes whole, by any path to it, and reads a line range of it', async () => {
+    const big = Array.from({ length: 30_000 }, (_, i) => `line ${i + 1} of a long log`).join('\n');
+    const { ctx } = await context({ 'logs/big.log': big, 'logs/small.txt': 'small\n' });
+    await ctx.sandbox.exec(['ln', '-s', 'logs/big.log', 'link.log'], { signal: ctx.signal });
+    await ctx.sandbox.exec(['mkdir', 'sub'], { signal: ctx.signal });
+    // A symlink to it and a path through `..` name the same file: each is refused whole, as the file itself is.
+    for (const path of ['logs/big.log', 'link.log', 'sub/../logs/big.log', './logs//big.log']) {
+      await expect(run('read_file', { path }, ctx), path).rejects.toThrow(
+        `is ${Buffer.byteLength(big)} bytes, above the ${256 * 1024}-byte read limit`,
+      );
+    }
+    expect(await run('read_file', { path: 'link.log', offset: 29_999, limit: 5 }, ctx)).toBe(
+      `[lines 29999-30003 of a ${Buffer.byteLength(big)}-byte file]\nline 29999 of a long log\nline 30000 of a long log`,
+    );
+    expect(await run('read_file', { path: 'sub/../logs/small.txt' }, ctx)).toBe('small\n');
+  });
+
+  it('read_file on a sandbox without stat still refuses a large file whole (it lists the directory instead)', async () => {
+    const { ctx } = await context({ 'logs/big.log': 'x'.repeat(300 * 1024), 'logs/small.txt': 'small\n' });
+    // The same real sandbox seen through the port without its optional `stat`, as an adapter that lacks it.
+    const sandbox = new Proxy(ctx.sandbox, {
+      get: (target, key) => {
+        if (key === 'stat') return undefined;
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const withoutStat = { ...ctx, sandbox };
+    expect(withoutStat.sandbox.stat).toBeUndefined();
+    await expect(run('read_file', { path: 'logs/big.log' }, withoutStat)).rejects.toThrow('above the');
+    expect(await run('read_file', { path: 'logs/small.txt' }, withoutStat)).toBe('small\n');
+  });
 });
 
 describe('runToolCall: one model tool call, with its events', () => {

@@ -128,6 +128,11 @@ export class ProcessSandbox implements Sandbox {
     return this.fs.list(path, opts.recursive ?? false);
   }
 
+  async stat(path: string, opts: { signal?: AbortSignal } = {}): Promise<SandboxEntry> {
+    this.assertOpen(opts.signal);
+    return this.fs.stat(path);
+  }
+
   async remove(path: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
     this.assertOpen(opts.signal);
     this.fs.remove(path);

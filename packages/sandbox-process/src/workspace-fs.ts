@@ -19,7 +19,7 @@ import { posix } from 'node:path';
 import type { SandboxEntry } from '@sessionhub/core';
 import { SandboxError } from '@sessionhub/core';
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW } = constants;
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = constants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 const MAX_SYMLINK_HOPS = 40;
 
@@ -54,8 +54,8 @@ export function toSandboxError(error: unknown, path: string): SandboxError {
   return new SandboxError(code, `${path}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }
 
-/** What to do with the last component of a path. */
-type FinalMode = 'read' | 'write' | 'dir' | 'parent';
+/** What to do with the last component of a path (`stat`: open whatever it is, without blocking on a FIFO). */
+type FinalMode = 'read' | 'write' | 'dir' | 'parent' | 'stat';
 
 interface Resolved {
   /** The opened final object (modes read/write/dir), or the parent directory (mode parent). */
@@ -139,6 +139,18 @@ export class WorkspaceFs {
       ftruncateSync(r.fd, 0);
       let offset = 0;
       while (offset < data.byteLength) offset += writeSync(r.fd, data, offset, data.byteLength - offset);
+    } finally {
+      r.release();
+    }
+  }
+
+  /** The entry of one file or directory, symlinks inside followed (see `Sandbox.stat`): one `fstat`. */
+  stat(path: string): SandboxEntry {
+    const r = this.resolve(path, 'stat');
+    try {
+      const st = fstatSync(r.fd);
+      const type = st.isDirectory() ? 'directory' : 'file';
+      return { path: r.rel, type, size: type === 'file' ? st.size : 0 };
     } finally {
       r.release();
     }
@@ -237,7 +249,9 @@ export class WorkspaceFs {
             ? DIR_FLAGS
             : mode === 'read'
               ? O_RDONLY | O_NOFOLLOW
-              : O_WRONLY | O_CREAT | O_NOFOLLOW;
+              : mode === 'stat'
+                ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK
+                : O_WRONLY | O_CREAT | O_NOFOLLOW;
         let fd: number;
         let created = false;
         try {

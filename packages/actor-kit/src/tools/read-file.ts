@@ -1,7 +1,14 @@
 import { type ExecutorTool, optionalField, stringField, type ToolContext, ToolInputError } from './types.js';
 
-/** The size of a workspace file, through the sandbox's listing of its directory (`undefined` when absent). */
+/**
+ * The size of a workspace file (`undefined` when absent or not a file): one lookup through `Sandbox.stat`, which
+ * follows symlinks as `readFile` does; a sandbox without it lists the file's directory (one lookup per sibling).
+ */
 async function sizeOf(path: string, ctx: ToolContext): Promise<number | undefined> {
+  if (ctx.sandbox.stat) {
+    const entry = await ctx.sandbox.stat(path, { signal: ctx.signal });
+    return entry.type === 'file' ? entry.size : undefined;
+  }
   const parts = path.split('/').filter((p) => p && p !== '.');
   const dir = parts.slice(0, -1).join('/');
   const name = parts.join('/');

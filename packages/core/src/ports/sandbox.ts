@@ -146,6 +146,13 @@ export interface Sandbox {
   writeFile(path: string, content: string | Uint8Array, opts?: { signal?: AbortSignal }): Promise<void>;
   /** Entries under a directory (default the root), sorted by path. */
   list(path?: string, opts?: { recursive?: boolean; signal?: AbortSignal }): Promise<SandboxEntry[]>;
+  /**
+   * The entry of one file or directory, found the way `readFile` finds it: symlinks inside the workspace are
+   * followed (the type and size are the target's, never `symlink`), and `path` is the canonical path reached.
+   * One lookup, where `list` of its directory costs one per sibling. Optional: callers fall back to `list`.
+   * @throws {SandboxError} `sandbox.not_found`, `sandbox.path_escape` (as `readFile`).
+   */
+  stat?(path: string, opts?: { signal?: AbortSignal }): Promise<SandboxEntry>;
   /** Removes a file or directory tree. */
   remove(path: string, opts?: { signal?: AbortSignal }): Promise<void>;
   /**

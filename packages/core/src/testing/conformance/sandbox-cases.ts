@@ -326,6 +326,25 @@ const fileCases: SandboxCase[] = [
   },
   {
     group: 'files',
+    name: 'stat, where the adapter has it, gives one entry found as readFile finds it',
+    async run({ sandbox, workspace }) {
+      if (!sandbox.stat) {
+        // Optional in the port: callers fall back to list.
+        expect(sandbox.stat).toBeUndefined();
+        return;
+      }
+      await sandbox.writeFile('a/one.txt', 'hello');
+      await symlink('a/one.txt', join(workspace, 'link'));
+      expect(await sandbox.stat('a/one.txt')).toEqual({ path: 'a/one.txt', type: 'file', size: 5 });
+      expect(await sandbox.stat('link')).toEqual({ path: 'a/one.txt', type: 'file', size: 5 });
+      expect(await sandbox.stat('a/../a/./one.txt')).toEqual({ path: 'a/one.txt', type: 'file', size: 5 });
+      expect(await sandbox.stat('a')).toMatchObject({ path: 'a', type: 'directory' });
+      const missing = await rejectionOf(sandbox.stat('nope.txt'));
+      expect(SandboxError.isInstance(missing) && (missing as SandboxError).code).toBe('sandbox.not_found');
+    },
+  },
+  {
+    group: 'files',
     name: 'remove deletes a file and a directory tree',
     async run({ sandbox, workspace }) {
       await sandbox.writeFile('keep.txt', 'k');
@@ -385,6 +404,11 @@ const escapeCases: SandboxCase[] = [
       await expectPathEscape(sandbox.writeFile('secret-link', 'overwritten'), 'writeFile secret-link');
       await expectPathEscape(sandbox.writeFile('dangling', 'created'), 'writeFile through a dangling link');
       await expectPathEscape(sandbox.list('out-abs'), 'list out-abs');
+      if (sandbox.stat) {
+        for (const path of ['out-abs/secret.txt', 'secret-link', '../outside/secret.txt']) {
+          await expectPathEscape(sandbox.stat(path), `stat ${path}`);
+        }
+      }
       await expectPathEscape(sandbox.remove('out-rel/secret.txt'), 'remove out-rel/secret.txt');
       expect(await readHostFile(join(outside, 'secret.txt'), 'utf8')).toBe(OUTSIDE_SECRET);
       for (const name of ['new.txt', 'deep', 'future.txt']) expect(existsSync(join(outside, name)), name).toBe(false);
