@@ -3,12 +3,14 @@
  * re-ask, executor progress, a fix loop, the Foundation update) fails as if the process died;
  * a fresh engine over the same store resumes the session, which then completes exactly once.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryStore, type SessionEvent } from '@sessionhub/core';
+import { MemoryStore, type SessionEvent, type Store } from '@sessionhub/core';
 import { ScriptedExecutor, ScriptedPlanner, ScriptedVerifier, sampleInstruction } from '@sessionhub/core/testing';
 import { parseFoundation } from '@sessionhub/format';
-import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '@sessionhub/store-sqlite';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CrashingStore, SimulatedCrash } from './support/crashing-store.js';
 import { expectSoundLog, FOUNDATION_1_0, finishedSteps, makeHarness } from './support/harness.js';
 
@@ -44,7 +46,7 @@ function calledSteps(a: Actors): string[] {
 /** A fresh engine comes up after the dead one's claim on the session has run out (default 30 s). */
 const afterClaimRanOut = () => Date.now() + 60_000;
 
-async function engine(store: MemoryStore | CrashingStore, workspace: string | undefined, a: Actors, later = false) {
+async function engine(store: Store, workspace: string | undefined, a: Actors, later = false) {
   return makeHarness({
     store,
     ...(later ? { now: afterClaimRanOut } : {}),
@@ -63,9 +65,25 @@ function shape(events: readonly SessionEvent[]): string[] {
     .map((e) => `${e.type}${'stepId' in e ? ` ${e.stepId}` : ''}${e.type === 'state.changed' ? ` ${e.to}` : ''}`);
 }
 
-describe('crash at every step boundary, then resume on a fresh engine', async () => {
+const sqliteDirs: string[] = [];
+afterAll(() => Promise.all(sqliteDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+/** The stores a crash is tried on: in memory, and a SQLite file (its appends carry the record update). */
+const STORES: Array<[string, () => Promise<Store>]> = [
+  ['memory', async () => new MemoryStore()],
+  [
+    'sqlite',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'sessionhub-crash-'));
+      sqliteDirs.push(dir);
+      return openSqliteStore({ path: join(dir, 'store.db') });
+    },
+  ],
+];
+
+describe.each(STORES)('crash at every step boundary, then resume on a fresh engine (%s)', async (_name, openStore) => {
   // The reference: one uninterrupted run, counting its appends.
-  const refStore = new CrashingStore(new MemoryStore());
+  const refStore = new CrashingStore(await openStore());
   const ref = await engine(refStore, undefined, actors());
   await (await ref.hub.run({ request: 'Greet visitors by name' })).result;
   const reference = await refStore.readEvents(SESSION_ID);
@@ -85,11 +103,13 @@ describe('crash at every step boundary, then resume on a fresh engine', async ()
     ]);
     expect(reference.some((e) => e.type === 'planner.reask')).toBe(true);
     expect(totalAppends).toBeGreaterThan(10);
+    // Both stores write the record update with its append, so every crash point is one of those writes or a plain append.
+    expect(refStore.combinedAppends).toBeGreaterThan(5);
   });
 
   for (let n = 1; n <= totalAppends; n++) {
     it(`crash at append ${n} of ${totalAppends}`, async () => {
-      const base = new MemoryStore();
+      const base = await openStore();
       const crashing = new CrashingStore(base, n);
       const first = actors();
       const h1 = await engine(crashing, undefined, first);

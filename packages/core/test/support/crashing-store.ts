@@ -8,19 +8,34 @@ export class SimulatedCrash extends Error {
 }
 
 /**
- * Wraps a real store. Its `crashAt`-th `appendEvents` call throws (the append is not applied) and
- * from then on every call throws, as if the process had died. `kill()` does the same on demand.
+ * Wraps a real store. Its `crashAt`-th `appendEvents` (or `appendEventsAndUpdate`, when the inner store has it)
+ * call throws (nothing of it is applied) and from then on every call throws, as if the process had died.
+ * `kill()` does the same on demand.
  */
 export class CrashingStore implements Store {
   readonly specificationVersion = 1 as const;
   readonly name = 'crashing';
   appends = 0;
+  /** How many of `appends` were `appendEventsAndUpdate` calls (the record update with its append). */
+  combinedAppends = 0;
   dead = false;
+
+  /** The inner store's one-transaction append and record update, when it has one: counted and crashed as an append. */
+  readonly appendEventsAndUpdate?: Store['appendEventsAndUpdate'];
 
   constructor(
     private readonly inner: Store,
     private readonly crashAt = Number.POSITIVE_INFINITY,
-  ) {}
+  ) {
+    const combined = inner.appendEventsAndUpdate?.bind(inner);
+    if (combined) {
+      this.appendEventsAndUpdate = async (...a) => {
+        this.countAppend();
+        this.combinedAppends++;
+        return combined(...a);
+      };
+    }
+  }
 
   kill(): void {
     this.dead = true;
@@ -37,13 +52,18 @@ export class CrashingStore implements Store {
   }
 
   async appendEvents(id: string, events: NewSessionEvent[], opts?: StoreCallOptions): Promise<SessionEvent[]> {
+    this.countAppend();
+    return this.inner.appendEvents(id, events, opts);
+  }
+
+  /** Counts an append; the `crashAt`-th throws before it is applied, as does every call after it. */
+  private countAppend(): void {
     this.live();
     this.appends++;
     if (this.appends === this.crashAt) {
       this.dead = true;
       throw new SimulatedCrash();
     }
-    return this.inner.appendEvents(id, events, opts);
   }
 
   createSession: Store['createSession'] = (...a) => this.guard(() => this.inner.createSession(...a));
