@@ -10,6 +10,21 @@ export type SessionListener = (e: SessionEvent | typeof SESSION_PAUSED) => void;
 /** Live listeners of one session's events. */
 export type SessionListeners = Map<string, Set<SessionListener>>;
 
+/** A session's events as an iterable: each iteration starts anew with {@link sessionEvents}. */
+export class SessionEventStream implements AsyncIterable<SessionEvent> {
+  constructor(
+    private readonly store: Store,
+    private readonly listeners: SessionListeners,
+    private readonly sessionId: string,
+    private readonly signal: AbortSignal | undefined,
+    private readonly isRunning: (sessionId: string) => boolean,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<SessionEvent> {
+    return sessionEvents(this.store, this.listeners, this.sessionId, this.signal, this.isRunning);
+  }
+}
+
 /**
  * A session's events: the stored log first, then live events as they are written, until
  * `session.finished`, until the session pauses (a log ending in `session.released` or `step.failed`

@@ -16,7 +16,7 @@ import { budgetError } from './budgets.js';
 import { heldElsewhere } from './claim-holder.js';
 import { checkDecision, checkRaise, type Decision, DecisionBox, validLimits } from './decisions.js';
 import { driveSession, type EngineLoan } from './drive-session.js';
-import { SESSION_PAUSED, type SessionListeners, sessionEvents } from './event-stream.js';
+import { SESSION_PAUSED, SessionEventStream, type SessionListeners } from './event-stream.js';
 import { isolateListeners } from './listener-isolation.js';
 import {
   type ApproveOptions,
@@ -32,6 +32,7 @@ import { initialReplay, type ReplayedState, replay, requestedDecision } from './
 import {
   endedResult,
   type Opened,
+  RunningHandle,
   type RunningSession,
   type SessionHandle,
   type SessionResult,
@@ -297,12 +298,15 @@ export class SessionHub {
 
   /** A session's events: the stored log, then live ones until it ends or pauses, or the signal aborts. */
   events(id: string, opts: RunOptions = {}): AsyncIterable<SessionEvent> {
-    const isRunning = (sessionId: string) =>
-      this.loading.has(sessionId) || (this.running.has(sessionId) && !this.running.get(sessionId)?.paused);
-    return {
-      [Symbol.asyncIterator]: () => sessionEvents(this.options.store, this.listeners, id, opts.signal, isRunning),
-    };
+    return new SessionEventStream(this.options.store, this.listeners, id, opts.signal, this.isRunning);
   }
+
+  /** Whether a session runs here (or is being opened here): its live events are still to come. */
+  private readonly isRunning = (sessionId: string): boolean =>
+    this.loading.has(sessionId) || (this.running.has(sessionId) && !this.running.get(sessionId)?.paused);
+
+  /** Hands a stored event to this engine's listeners (one function for every session's runner). */
+  private readonly emitEvent = (e: SessionEvent): void => this.emit(e);
 
   /** Resolves when no session runs on this engine. */
   async idle(): Promise<void> {
@@ -457,11 +461,10 @@ export class SessionHub {
       {
         store: this.options.store,
         redact: this.redact,
-        emit: (e) => this.emit(e),
+        emit: this.emitEvent,
         now: this.now,
         budgets,
-        signal: controller.signal,
-        abort: (reason) => controller.abort(reason),
+        controller,
         owner: this.engineId,
         leaseMs: this.policy.leaseMs,
         onRequest: (e) => {
@@ -478,12 +481,7 @@ export class SessionHub {
     // A store failure rejects `result`; keep it from becoming an unhandled rejection when nobody awaits.
     result.catch(() => undefined);
     running = {
-      handle: {
-        id: session.id,
-        events: this.events(session.id),
-        result,
-        cancel: () => controller.abort(new CancelledError()),
-      },
+      handle: new RunningHandle(session.id, this.events(session.id), result, controller),
       controller,
       runner,
       decisions: new DecisionBox(session.id),
@@ -533,13 +531,17 @@ export class SessionHub {
         r.runner.pollRequests().catch(() => undefined);
       }
     });
+    if (!signal) {
+      running.settle(driveSession(this.loan, running));
+      return;
+    }
     const { controller } = running;
     const onAbort = () => controller.abort(new CancelledError());
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
     running.settle(
       driveSession(this.loan, running).finally(() => {
         // The caller's signal may outlive the session (a server's): leave no listener on it.
-        signal?.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', onAbort);
       }),
     );
   }

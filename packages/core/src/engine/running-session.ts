@@ -1,4 +1,4 @@
-import { SessionHubError } from '../errors.js';
+import { CancelledError, SessionHubError } from '../errors.js';
 import type { BudgetBreach, SessionEvent } from '../model/events.js';
 import type { ExecutionReport, Verdict } from '../model/report.js';
 import type { Session } from '../model/session.js';
@@ -36,6 +36,20 @@ export interface SessionHandle {
   readonly result: Promise<SessionResult>;
   /** Cancels the session: its signal reaches the planner, executor, sandbox commands and verifier. */
   cancel(): void;
+}
+
+/** The handle of a session running on this engine: `cancel` aborts its work. */
+export class RunningHandle implements SessionHandle {
+  constructor(
+    readonly id: string,
+    readonly events: AsyncIterable<SessionEvent>,
+    readonly result: Promise<SessionResult>,
+    private readonly controller: AbortController,
+  ) {}
+
+  cancel(): void {
+    this.controller.abort(new CancelledError());
+  }
 }
 
 /**

@@ -68,9 +68,11 @@ export interface WriteAheadDeps {
   now: () => number;
   /** The session's budgets (the policy's, with any raised limits). */
   budgets: SessionBudgets;
-  signal: AbortSignal;
-  /** Stops the session's work: a budget reached by reported usage, a write that failed. */
-  abort: (reason: unknown) => void;
+  /**
+   * The session's work: its signal reaches every step; the runner aborts it for a budget reached by reported
+   * usage or a write that failed.
+   */
+  controller: AbortController;
   /** This engine's id and claim length: every write keeps the engine's claim on the session alive. */
   owner: string;
   leaseMs: number;
@@ -138,7 +140,7 @@ export class WriteAheadRunner {
   async step<T>(spec: StepSpec, body: (ctx: StepContext) => Promise<T>): Promise<T> {
     if (this.replayed.finished.has(spec.id)) return this.replayed.finished.get(spec.id) as T;
     const resuming = this.replayed.inFlight?.stepId === spec.id;
-    const signal = spec.settled ? this.writeSignal() : this.deps.signal;
+    const signal = spec.settled ? this.writeSignal() : this.deps.controller.signal;
     signal.throwIfAborted();
     if (!spec.settled) this.checkBudgets();
     if (!resuming) {
@@ -192,7 +194,7 @@ export class WriteAheadRunner {
     try {
       this.checkBudgets();
     } catch (err) {
-      this.deps.abort(err);
+      this.deps.controller.abort(err);
     }
   }
 
@@ -359,7 +361,7 @@ export class WriteAheadRunner {
       this.queueError = err;
       // Nothing more can be recorded (the store failed, or another engine took the session over):
       // stop the work in flight now, also a step that only waits (for approval, for an actor).
-      this.deps.abort(err);
+      this.deps.controller.abort(err);
     }
   }
 
@@ -378,7 +380,7 @@ export class WriteAheadRunner {
         }
       } catch (err) {
         this.queueError = err;
-        this.deps.abort(err);
+        this.deps.controller.abort(err);
       }
     });
     return this.queue;
@@ -456,10 +458,11 @@ export class WriteAheadRunner {
   private writeSignal(): AbortSignal {
     const controller = new AbortController();
     const onAbort = () => {
-      if (this.queueError) controller.abort(this.deps.signal.reason);
+      if (this.queueError) controller.abort(this.deps.controller.signal.reason);
     };
-    if (this.deps.signal.aborted) onAbort();
-    else this.deps.signal.addEventListener('abort', onAbort, { once: true });
+    const session = this.deps.controller.signal;
+    if (session.aborted) onAbort();
+    else session.addEventListener('abort', onAbort, { once: true });
     return controller.signal;
   }
 }
