@@ -64,6 +64,9 @@ const IDLE_HOPS = 12;
 /** Most microtask hops a group commit waits in all. */
 const MAX_HOPS = 2000;
 
+/** Settled once: `.then` on it queues a plain V8 microtask (`queueMicrotask` adds an async resource each time). */
+const RESOLVED = Promise.resolve();
+
 /** A write waiting for the next group commit. */
 interface PendingWrite {
   operation: string;
@@ -115,6 +118,14 @@ export class SqliteStore implements Store {
   readonly #pending: PendingWrite[] = [];
   #commits = 0;
   #writes = 0;
+  /** State of the scheduled flush's chain of microtask hops; see {@link #scheduleFlush}. */
+  #hopping = false;
+  #hopSeen = 0;
+  #hopIdle = 0;
+  #hops = 0;
+  /** `BEGIN IMMEDIATE` and `COMMIT`, prepared once instead of parsed again by every flush. */
+  #beginStatement: SqlStatement | undefined;
+  #commitStatement: SqlStatement | undefined;
 
   /** Opens (creating or migrating) the store. Throws `StoreError` synchronously on a bad location or file. */
   constructor(options: SqliteStoreOptions) {
@@ -185,21 +196,29 @@ export class SqliteStore implements Store {
    * continuations keep adding writes (up to {@link IDLE_HOPS} hops without a new one), never past the
    * current macrotask. So a write is committed before any timer or I/O callback runs, as it was
    * before group commit, and concurrent sessions resumed by the previous commit share the next one.
+   * One chain of hops at a time, its state in fields: scheduling allocates nothing per write.
    */
   #scheduleFlush(): void {
-    let seen = 0;
-    let idle = 0;
-    let hops = 0;
-    const hop = () => {
-      if (this.#pending.length > seen) {
-        seen = this.#pending.length;
-        idle = 0;
-      } else idle++;
-      if (idle >= IDLE_HOPS || ++hops >= MAX_HOPS || this.#pending.length === 0) this.#flush();
-      else queueMicrotask(hop);
-    };
-    queueMicrotask(hop);
+    this.#hopSeen = 0;
+    this.#hopIdle = 0;
+    this.#hops = 0;
+    if (this.#hopping) return;
+    this.#hopping = true;
+    void RESOLVED.then(this.#hop);
   }
+
+  /** One hop of the scheduled flush (see {@link #scheduleFlush}). */
+  readonly #hop = (): void => {
+    const pending = this.#pending.length;
+    if (pending > this.#hopSeen) {
+      this.#hopSeen = pending;
+      this.#hopIdle = 0;
+    } else this.#hopIdle++;
+    if (this.#hopIdle >= IDLE_HOPS || ++this.#hops >= MAX_HOPS || pending === 0) {
+      this.#hopping = false;
+      this.#flush();
+    } else void RESOLVED.then(this.#hop);
+  };
 
   /**
    * Commits every queued write: one alone in its own transaction (as before group commit), several
@@ -212,7 +231,8 @@ export class SqliteStore implements Store {
     const st = this.#st;
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      this.#db.exec('BEGIN IMMEDIATE');
+      this.#beginStatement ??= this.#db.prepare('BEGIN IMMEDIATE');
+      this.#beginStatement.run();
     } catch (err) {
       for (const w of batch) w.reject(toStoreError(err, this.path, w.operation));
       return;
@@ -237,7 +257,8 @@ export class SqliteStore implements Store {
           outcomes.push({ ok: false, error: toStoreError(error, this.path, w.operation) });
         }
       }
-      this.#db.exec('COMMIT');
+      this.#commitStatement ??= this.#db.prepare('COMMIT');
+      this.#commitStatement.run();
       this.#commits++;
       this.#writes += batch.length;
     } catch (err) {

@@ -59,4 +59,25 @@ describe('group commit', () => {
     await created;
     await store.close();
   });
+
+  it('writes issued after a read committed the earlier ones join one commit, before any timer runs', async () => {
+    const store = await openSqliteStore({ path: join(await freshDir(), 'store.db') });
+    for (const id of ['a', 'b', 'c']) await store.createSession(sessionOf(id));
+    const before = store.commitStats;
+    let timerRan = false;
+    setTimeout(() => {
+      timerRan = true;
+    }, 0);
+    // The read commits `a` at once, while the flush that `a` scheduled is still waiting for company.
+    const first = store.appendEvents('a', [progress('a', 'one')]);
+    expect(await store.readEvents('a')).toHaveLength(1);
+    const later = [store.appendEvents('b', [progress('b', 'two')]), store.appendEvents('c', [progress('c', 'three')])];
+    const stored = await Promise.all([first, ...later]);
+    expect(timerRan, 'the writes must commit within the macrotask that issued them').toBe(false);
+    expect(stored.map((events) => events[0]?.seq)).toEqual([1, 1, 1]);
+    const after = store.commitStats;
+    expect(after.writes - before.writes).toBe(3);
+    expect(after.commits - before.commits, 'one commit for a (by the read), one shared by b and c').toBe(2);
+    await store.close();
+  });
 });
