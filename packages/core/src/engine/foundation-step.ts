@@ -11,7 +11,7 @@ import {
 import type { ExecutionReport } from '../model/report.js';
 import type { Store } from '../ports/store.js';
 import type { Redactor } from './redaction.js';
-import type { StepContext } from './write-ahead-runner.js';
+import type { StepContext } from './step-context.js';
 
 /** What the foundation step writes to the log. */
 export interface FoundationOutput {

@@ -11,7 +11,8 @@
  *    fix, foundation.
  * 4. The longer steps' bodies: `workspace-check.ts`, `plan-step.ts` (with `boundary.ts`), `foundation-step.ts`.
  * 5. `write-ahead-runner.ts`: `WriteAheadRunner`, the write-ahead rule and the session's only writer; a step's
- *    body sees a `StepContext`. Every write is redacted (`redaction.ts`) and budget-checked (`budgets.ts`).
+ *    body sees a `StepContext` (`step-context.ts`). Every write is redacted (`redaction.ts`) and budget-checked
+ *    (`budgets.ts`).
  */
 export { checkInstruction, type InstructionCheck } from './boundary.js';
 export { checkBudgets } from './budgets.js';

@@ -15,8 +15,8 @@ import type { Template } from '../model/template.js';
 import type { PlanInput, Planner } from '../ports/planner.js';
 import { checkError, checkInstruction } from './boundary.js';
 import type { ResolvedPolicy } from './options.js';
+import type { StepContext } from './step-context.js';
 import { fillTemplate } from './templates.js';
-import type { StepContext } from './write-ahead-runner.js';
 
 /** What a plan step writes to the log: the accepted instruction text. */
 export interface PlanOutput {

@@ -5,7 +5,7 @@ import { createFoundation } from '@sessionhub/format';
 import { SessionStateError } from '../errors.js';
 import type { ResolvedPolicy } from './options.js';
 import { readFoundation } from './plan-step.js';
-import type { StepContext } from './write-ahead-runner.js';
+import type { StepContext } from './step-context.js';
 
 /** The version a Foundation document created by the engine starts at: the first session writes 0.1. */
 export const CREATED_FOUNDATION_VERSION = '0.0';
