@@ -1,13 +1,13 @@
 /**
  * The engine's model-based test, for any durable store: random interleavings of `run`, `resume`,
- * `approve`, `reject`, `cancel`, listener-triggered approvals, throwing listeners and engine crashes
+ * `approve`, `reject`, `cancel`, `pause`, listener-triggered approvals, throwing listeners and engine crashes
  * (a store that starts failing, then a fresh engine) over several engines sharing ONE store, checked
  * against the promises of docs/engine.md:
  *
  * - every session ends exactly once, and no event follows `session.finished`;
  * - no finished step's actor is called again, and no step's actor runs twice at once;
  * - every accepted decision takes effect (an approve/reject that resolved is in the log; a cancel
- *   that resolved left the session ended);
+ *   that resolved left the session ended; a pause that resolved here left it released, not ended);
  * - a live engine's `result` never rejects and every session it runs settles;
  * - no secret appears in anything stored (events, session records, Foundation versions and text).
  */
@@ -81,7 +81,7 @@ interface ActorCall {
   overlapping: boolean;
 }
 
-type DecisionKind = 'approve' | 'reject' | 'cancel';
+type DecisionKind = 'approve' | 'reject' | 'cancel' | 'pause';
 interface Decision {
   kind: DecisionKind;
   sessionId: string;
@@ -90,6 +90,8 @@ interface Decision {
   outcome: 'pending' | 'accepted' | 'requested' | 'refused';
   /** For a cancel: whether the session had ended when the call resolved. */
   endedAtResolve?: boolean;
+  /** For a pause: whether, when the call resolved, the session had not ended and this engine had released it. */
+  pausedAtResolve?: boolean;
   error?: string;
 }
 
@@ -220,6 +222,12 @@ class World {
           await call();
           d.outcome = (await requests()) > before ? 'requested' : 'accepted';
           if (kind === 'cancel' && d.outcome === 'accepted') d.endedAtResolve = await this.ended(sessionId);
+          if (kind === 'pause' && d.outcome === 'accepted') {
+            const log = await this.base.readEvents(sessionId);
+            d.pausedAtResolve =
+              !log.some((e) => e.type === 'session.finished') &&
+              log.some((e) => e.type === 'session.released' && e.owner === by);
+          }
         } catch (err) {
           d.outcome = 'refused';
           d.error = String(err);
@@ -391,7 +399,7 @@ function commands(engines: number): fc.Arbitrary<Cmd>[] {
         true,
       ),
     ),
-    ...(['approve', 'reject', 'cancel'] as const).map((kind) =>
+    ...(['approve', 'reject', 'cancel', 'pause'] as const).map((kind) =>
       fc.tuple(e, i).map(([k, n]) =>
         cmd(
           `${kind}(${k}, ${n})`,
@@ -400,7 +408,13 @@ function commands(engines: number): fc.Arbitrary<Cmd>[] {
             const id = sessionAt(w, n);
             if (!slot || !id) return;
             w.decide(slot.index, kind, id, () =>
-              kind === 'approve' ? slot.hub.approve(id) : kind === 'reject' ? slot.hub.reject(id) : slot.hub.cancel(id),
+              kind === 'approve'
+                ? slot.hub.approve(id)
+                : kind === 'reject'
+                  ? slot.hub.reject(id)
+                  : kind === 'cancel'
+                    ? slot.hub.cancel(id)
+                    : slot.hub.pause(id),
             );
           },
           true,
@@ -540,6 +554,10 @@ async function check(w: World, exercised: Record<string, number>): Promise<void>
     const ended = finished[0];
     for (const d of w.decisions.filter((x) => x.sessionId === id && x.outcome === 'accepted')) {
       if (d.kind === 'cancel' && !d.endedAtResolve) v.push(`${id}: cancel() resolved before the session ended`);
+      if (d.kind === 'pause') {
+        count('paused');
+        if (!d.pausedAtResolve) v.push(`${id}: pause() resolved but the session was not paused (released) by then`);
+      }
       if (d.kind === 'approve' && !log.some((e) => e.type === 'approval.resolved' && e.approved)) {
         v.push(`${id}: an accepted approve() is not in the log (ended ${ended?.state})`);
       }
@@ -553,7 +571,8 @@ async function check(w: World, exercised: Record<string, number>): Promise<void>
       if (e.type === 'approval.requested') open = 1;
       if (e.type === 'approval.resolved' && open-- !== 1) v.push(`${id}: approval.resolved without a request`);
       // A decision made on another engine is recorded only while the session waits for one.
-      if (e.type === 'decision.requested' && e.decision !== 'cancel' && open !== 1) {
+      const anyTime = e.type === 'decision.requested' && (e.decision === 'cancel' || e.decision === 'pause');
+      if (e.type === 'decision.requested' && !anyTime && open !== 1) {
         v.push(`${id}: decision.requested ${e.decision} while the session waited for no decision`);
       }
     }
@@ -565,7 +584,10 @@ async function check(w: World, exercised: Record<string, number>): Promise<void>
       const later = log.slice(cancelAt).filter((e) => e.type === 'step.started').length;
       if (later > 1) v.push(`${id}: ${later} steps started after a requested cancel`);
     }
-    if (log.some((e) => e.type === 'decision.requested' && e.decision !== 'cancel')) count('decisions requested');
+    if (log.some((e) => e.type === 'decision.requested' && e.decision !== 'cancel' && e.decision !== 'pause')) {
+      count('decisions requested');
+    }
+    if (log.some((e) => e.type === 'decision.requested' && e.decision === 'pause')) count('pauses requested');
     const record = await w.base.getSession(id);
     if (record && ended && record.state !== ended.state) v.push(`${id}: record ${record.state}, log ${ended.state}`);
     if (JSON.stringify(log).includes(MODEL_SECRET) || JSON.stringify(record).includes(MODEL_SECRET)) {
