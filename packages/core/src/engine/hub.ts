@@ -216,8 +216,14 @@ export class SessionHub {
    *   over while it was being cancelled here. Rejects with the store's error when nothing could be written.
    */
   async cancel(id: string): Promise<void> {
+    await this.loadSettled(id);
     const opened = await this.openOrRequest(id, { cancel: true }, { kind: 'cancel' });
-    if (opened === 'requested' || 'handle' in opened) return;
+    if (opened === 'requested') return;
+    if ('handle' in opened) {
+      // Joined a plain resume's load, which left the session paused at its budget: open it to cancel it.
+      if (await stoppedAtBudget(opened.handle)) await this.cancel(id);
+      return;
+    }
     opened.running.controller.abort(new CancelledError());
     // A store failure rejects here; a session another engine took over meanwhile was not cancelled.
     const { error } = await opened.running.handle.result;
@@ -331,39 +337,49 @@ export class SessionHub {
 
   private async decide(id: string, decision: Decision): Promise<void> {
     if (decision.raiseBudget) validLimits(decision.raiseBudget);
+    // A plain resume loading here leaves a session paused at its budget stopped, not opened for this decision.
+    await this.loadSettled(id);
     let running = this.running.get(id);
-    if (!running && !this.loading.has(id)) {
-      const session = await this.get(id);
-      if (!session) throw new SessionStateError('session.not_found', `session ${id} not found`);
-      if (session.state !== 'awaiting_approval') {
-        throw new SessionStateError(
-          'session.invalid_state',
-          `session ${id} is ${session.state}, not awaiting approval`,
-        );
-      }
-      // Refused before the session is opened (and claimed) here: a raise that is not enough, or no pause to raise.
-      const replayed = replay(await this.options.store.readEvents(id));
-      if (replayed.budgetWait && decision.approved) {
-        const budgets = { ...this.policy.budgets, ...replayed.raisedBudgets, ...decision.raiseBudget };
-        checkRaise(id, budgets, replayed.usage, this.now() - Date.parse(session.createdAt));
-      } else if (!replayed.budgetWait && decision.raiseBudget) {
-        throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
-      }
-    }
     if (!running) {
+      await this.checkStoredDecision(id, decision);
       const opened = await this.openOrRequest(id, { decide: true }, { kind: 'decide', decision });
       if (opened === 'requested') return;
       if ('handle' in opened) {
+        // Joined a plain resume's load that started after the one waited for above: decide again.
+        if (await stoppedAtBudget(opened.handle)) return this.decide(id, decision);
         const { session } = await opened.handle.result;
-        throw new SessionStateError(
-          'session.invalid_state',
-          `session ${id} is ${session.state}, not awaiting approval`,
-        );
+        throw new SessionStateError('session.invalid_state', `session ${id} has ended (${session.state})`);
       }
       running = opened.running;
     }
     checkDecision(running, decision, this.now());
     await running.decisions.offer(decision);
+  }
+
+  /**
+   * Refuses, from the store and before the session is opened (and claimed) here, a decision it does not take:
+   * it waits for none, a raise is not enough, or there is no budget pause to raise.
+   */
+  private async checkStoredDecision(id: string, decision: Decision): Promise<void> {
+    const session = await this.get(id);
+    if (!session) throw new SessionStateError('session.not_found', `session ${id} not found`);
+    if (session.state !== 'awaiting_approval') {
+      throw new SessionStateError('session.invalid_state', `session ${id} is ${session.state}, not awaiting approval`);
+    }
+    const replayed = replay(await this.options.store.readEvents(id));
+    if (replayed.budgetWait && decision.approved) {
+      const budgets = { ...this.policy.budgets, ...replayed.raisedBudgets, ...decision.raiseBudget };
+      checkRaise(id, budgets, replayed.usage, this.now() - Date.parse(session.createdAt));
+    } else if (!replayed.budgetWait && decision.raiseBudget) {
+      throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
+    }
+  }
+
+  /** Waits until no load of the session is in flight here (however it ends): it then runs here, or not at all. */
+  private async loadSettled(id: string): Promise<void> {
+    for (let loading = this.loading.get(id); loading; loading = this.loading.get(id)) {
+      await loading.catch(() => undefined);
+    }
   }
 
   /**
@@ -558,6 +574,12 @@ export class SessionHub {
     this.emitter.emit('event', e);
     (this.emitter.emit as (type: string, e: SessionEvent) => boolean)(e.type, e);
   }
+}
+
+/** Whether a handle that does not run here is of a session paused at its budget (not ended). */
+async function stoppedAtBudget(handle: SessionHandle): Promise<boolean> {
+  const { session } = await handle.result;
+  return !isTerminal(session.state);
 }
 
 function ownedElsewhere(err: unknown): boolean {
