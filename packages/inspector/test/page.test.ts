@@ -197,16 +197,22 @@ describe.skipIf(missing !== undefined)(`inspector page in Chromium${missing ? ` 
     await page.fill('input[aria-label="new budget limit"]', '100000');
     await page.click('button[data-action=approve]');
     await expect.poll(() => page.locator('.actions [role=status]').textContent()).toBe('approve: done');
-    // The inspector's engine requires approval of every plan, so once the budget is raised the plan waits too:
-    // this time without a budget field.
-    await expect.poll(() => page.locator('.row .card:text-is("Waiting for approval")').count()).toBe(1);
-    expect(await page.locator('input[aria-label="new budget limit"]').count()).toBe(0);
-    await page.click('button[data-action=approve]');
+    // A session keeps the rules it was started with: `session.created` records that its engine did not require
+    // approval, so the inspector's engine (which requires approval of every plan it starts) continues it straight
+    // to the end after the raise, without asking for the plan's approval.
     await expect
       .poll(() => page.locator('[data-testid=session-state]').textContent(), { timeout: 15_000 })
       .toBe('succeeded');
-    const raised = (await seeded.store.readEvents(paused)).find((e) => e.type === 'budget.raised');
-    expect(raised).toMatchObject({ budgets: { tokens: 100000 } });
+    expect(await page.locator('.row .card:text-is("Waiting for approval")').count()).toBe(0);
+    const log = await seeded.store.readEvents(paused);
+    expect(log[0]).toMatchObject({ type: 'session.created', requireApproval: false });
+    const raised = log.filter((e) => e.type === 'budget.raised');
+    expect(raised).toEqual([expect.objectContaining({ budgets: { tokens: 100000 } })]);
+    // The one approval asked for is the budget pause's; no plan approval was asked for after it.
+    const asked = log.filter((e) => e.type === 'approval.requested');
+    expect(asked).toEqual([expect.objectContaining({ budget: expect.objectContaining({ budget: 'tokens' }) })]);
+    expect(log.filter((e) => e.type === 'approval.resolved')).toEqual([expect.objectContaining({ approved: true })]);
+    expect(log.some((e) => e.type === 'step.started' && e.step === 'approve')).toBe(false);
   });
 
   it('searches the library', async () => {
