@@ -139,6 +139,14 @@ async function greetingSession(sandbox: SandboxProvider): Promise<void> {
   expect(toolCalls).toHaveLength(4);
   const failedGate = events.find((e) => e.type === 'verifier.gate' && !e.result.passed);
   expect(failedGate).toBeDefined();
+  // What the commands took from the host lands where analytics reads it: each execute step's `output.resources`
+  // (the fix ran `node check.mjs`), each gate's `result.resources` (its one command).
+  const executed = events.flatMap((e) => (e.type === 'step.finished' && e.step === 'execute' ? [e.output] : []));
+  expect(executed).toHaveLength(2);
+  const fixRun = executed[1] as { resources?: { commands: number; cpuMs: number } };
+  expect(fixRun.resources?.commands).toBeGreaterThanOrEqual(1);
+  expect(fixRun.resources?.cpuMs).toBeGreaterThan(0);
+  expect(failedGate?.type === 'verifier.gate' && failedGate.result.resources?.commands).toBe(1);
   expect(result.session.usage.outputTokens).toBeGreaterThan(0);
   expect(result.session.usage.cacheReadTokens).toBeGreaterThan(0);
   expect(JSON.stringify(events)).not.toContain('sk-ant-session-test');
