@@ -9,9 +9,19 @@ import { ScriptedPlanner, usageOf } from '@sessionhub/core/testing';
 import { describe, expect, it } from 'vitest';
 import { makeHarness } from './support/harness.js';
 
+/** A MemoryStore that calls `onReadEvents` (once set) when a session's log is read: to start a call right then. */
+class ProbedStore extends MemoryStore {
+  onReadEvents: (() => void) | undefined;
+
+  override readEvents(...args: Parameters<MemoryStore['readEvents']>): ReturnType<MemoryStore['readEvents']> {
+    this.onReadEvents?.();
+    return super.readEvents(...args);
+  }
+}
+
 /** A session paused at its token budget (the plan used 1000 of 500 tokens), and a second engine over its store. */
 async function budgetPaused() {
-  const store = new MemoryStore();
+  const store = new ProbedStore();
   const first = await makeHarness({
     store,
     planner: new ScriptedPlanner({ usage: usageOf(1000) }),
@@ -42,6 +52,26 @@ describe('engine: a decision meets a resume still loading on the same engine', (
     expect(count(log, 'budget.raised')).toBe(1);
     expect(log.find((e) => e.type === 'budget.raised')).toMatchObject({ budgets: { tokens: 5000 } });
     expect(count(log, 'session.finished')).toBe(1);
+  });
+
+  it('approve is applied also when another plain resume starts loading while it checks the stored session', async () => {
+    const { id, store, hub } = await budgetPaused();
+    const resumes: Array<Promise<unknown>> = [];
+    // Once the first load is done, the approve reads the session's log (to check the raise): a second resume
+    // starts right then, so the approve's own opening joins that second load and gets its stopped handle too.
+    resumes.push(
+      hub.resume(id).then(() => {
+        store.onReadEvents = () => {
+          store.onReadEvents = undefined;
+          resumes.push(hub.resume(id));
+        };
+      }),
+    );
+    await expect(hub.approve(id, { raiseBudget: { tokens: 5000 } })).resolves.toBeUndefined();
+    expect(resumes).toHaveLength(2);
+    for (const r of resumes) await r;
+    expect((await (await hub.resume(id)).result).session.state).toBe('succeeded');
+    expect(count(await store.readEvents(id), 'budget.raised')).toBe(1);
   });
 
   it('an approve whose raise is not enough is refused with budget.still_exceeded, and the session stays paused', async () => {
