@@ -6,6 +6,14 @@ import { copyBack, sh, umount } from './mount-tools.js';
 
 /** How a disk cap's state directory is named: `<stateRoot>/sessionhub-disk-XXXXXX`. */
 export const STATE_PREFIX = 'sessionhub-disk-';
+
+/**
+ * Where caps' state directories live unless `stateRoot` says otherwise: a directory of their own under the temp
+ * dir, so the reaper reads only them (a shared temp dir can hold tens of thousands of entries).
+ */
+export function defaultStateRoot(): string {
+  return join(tmpdir(), 'sessionhub-disk-caps');
+}
 const MARKER = 'owner.json';
 const LOCK = 'reaping.json';
 
@@ -32,7 +40,7 @@ export async function writeOwnerMarker(stateDir: string, workspace: string): Pro
 
 /** Options of {@link reapDiskCaps}. */
 export interface ReapDiskCapsOptions {
-  /** Where the caps' state directories are (`DiskCapOptions.stateRoot`); default the temp dir. */
+  /** Where the caps' state directories are (`DiskCapOptions.stateRoot`); default `$TMPDIR/sessionhub-disk-caps`. */
   stateRoot?: string;
   signal?: AbortSignal;
 }
@@ -54,7 +62,7 @@ export async function reapDiskCaps(opts: ReapDiskCapsOptions = {}): Promise<stri
   let names: string[];
   try {
     // Canonical, as /proc/self/mountinfo names the mount points under it.
-    stateRoot = await realpath(opts.stateRoot ?? tmpdir());
+    stateRoot = await realpath(opts.stateRoot ?? defaultStateRoot());
     names = await readdir(stateRoot);
   } catch {
     return [];

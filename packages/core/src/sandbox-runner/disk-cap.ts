@@ -1,8 +1,7 @@
 import { mkdir, mkdtemp, open, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SandboxError } from '../errors.js';
-import { reapDiskCaps, STATE_PREFIX, statePaths, writeOwnerMarker } from './disk-cap-reaper.js';
+import { defaultStateRoot, reapDiskCaps, STATE_PREFIX, statePaths, writeOwnerMarker } from './disk-cap-reaper.js';
 import { copyBack, sh, umount } from './mount-tools.js';
 
 /** Options of {@link WorkspaceDiskCap.mount}. */
@@ -13,7 +12,7 @@ export interface DiskCapOptions {
   owner?: { uid: number; gid: number };
   /**
    * Directory in which the cap's state directory (`sessionhub-disk-*`: image, mount points, owner marker) is
-   * made; default the temp dir. {@link reapDiskCaps} looks there.
+   * made; default `$TMPDIR/sessionhub-disk-caps`. {@link reapDiskCaps} looks there.
    */
   stateRoot?: string;
   signal?: AbortSignal;
@@ -65,7 +64,9 @@ export class WorkspaceDiskCap {
       throw new SandboxError('sandbox.invalid_limits', `limits.diskMb must be at least 8, got ${opts.sizeMb}`);
     }
     const signal = opts.signal;
-    const stateRoot = await realpath(opts.stateRoot ?? tmpdir());
+    const root = opts.stateRoot ?? defaultStateRoot();
+    await mkdir(root, { recursive: true, mode: 0o700 });
+    const stateRoot = await realpath(root);
     // What a process that died while holding a cap left here (perhaps over this very workspace) goes first.
     await reapDiskCaps({ stateRoot, signal });
     const stateDir = await mkdtemp(join(stateRoot, STATE_PREFIX));
