@@ -110,6 +110,22 @@ describe('engine: a decision meets a resume still loading on the same engine', (
     expect(log[log.length - 1]).toMatchObject({ type: 'session.finished', state: 'cancelled' });
   });
 
+  it('cancel is applied also when another plain resume starts loading as the first load ends', async () => {
+    const { id, store, hub } = await budgetPaused();
+    const second: Array<Promise<unknown>> = [];
+    // One microtask after the first resume has its handle: after the cancel saw no load in flight, before its
+    // own opening, which joins this second load and gets its stopped handle too.
+    const first = hub.resume(id).then(async () => {
+      await undefined;
+      second.push(hub.resume(id));
+    });
+    await expect(hub.cancel(id)).resolves.toBeUndefined();
+    await first;
+    expect(second).toHaveLength(1);
+    await Promise.all(second);
+    expect((await store.getSession(id))?.state).toBe('cancelled');
+  });
+
   it('pause(id) is refused with session.not_running: a session paused at its budget is paused already', async () => {
     const { id, store, hub } = await budgetPaused();
     const resumed = hub.resume(id);
