@@ -210,7 +210,9 @@ export class SessionHub {
    * Cancels a session, running here or only in the store; resolves when it has ended (`cancelled`, or
    * as it ended on its own if it had already finished or committed its Foundation update). While another
    * live engine drives it, records the cancel for that engine (`decision.requested`) and resolves once the
-   * request is durable: the owner then aborts the running step and ends the session.
+   * request is durable: the owner then aborts the running step and ends the session. A `resume` of the session
+   * still loading here is waited for first (it may leave a session paused at its budget stopped; it is then
+   * opened again, to cancel it).
    *
    * @throws {SessionStateError} `session.not_found`; `session.owned_elsewhere` when another engine took it
    *   over while it was being cancelled here. Rejects with the store's error when nothing could be written.
@@ -282,7 +284,8 @@ export class SessionHub {
    * paused at a budget, `raiseBudget` gives its new limits. Resolves once the decision is in the store:
    * applied, on the engine that drives the session (or opens it here); recorded as `decision.requested`
    * for its owner, while another live engine drives it (the owner applies it within
-   * `policy.decisionPollMs`).
+   * `policy.decisionPollMs`). A `resume` of the session still loading here is waited for first (it may leave a
+   * session paused at its budget stopped; it is then opened again, with the decision).
    *
    * @throws {SessionStateError} `session.not_found`; `session.invalid_state` when the session does not
    *   accept a decision (not waiting, being cancelled, ended, or another decision pending or requested);
