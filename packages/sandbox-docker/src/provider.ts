@@ -10,7 +10,7 @@ import {
   type SandboxLimits,
   type SandboxProvider,
 } from '@sessionhub/core';
-import { chownTree, resolveWorkspaceDir, WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
+import { chownTree, reapDiskCaps, resolveWorkspaceDir, WorkspaceDiskCap } from '@sessionhub/core/sandbox-runner';
 import type Dockerode from 'dockerode';
 import type { ContainerSpec } from './container-spec.js';
 import { DockerSandbox } from './docker-sandbox.js';
@@ -141,12 +141,15 @@ export class DockerSandboxProvider implements SandboxProvider {
   }
 
   /**
-   * Removes containers with this package's labels whose owner process (on this host) is gone, and
-   * pool slot directories such a process left in `pool.dir`.
+   * Removes containers with this package's labels whose owner process (on this host) is gone, pool slot
+   * directories such a process left in `pool.dir`, and (as root) the disk caps it left mounted over workspaces,
+   * once their containers are gone (`reapDiskCaps` of `@sessionhub/core/sandbox-runner`: the files are kept).
    */
   async reapOrphans(opts?: { signal?: AbortSignal }): Promise<ReapResult> {
     const result = await reapOrphans(await this.engine(), this.names, opts);
-    return { ...result, slots: await reapSlots(this.poolDir()) };
+    const slots = await reapSlots(this.poolDir());
+    const diskCaps = WorkspaceDiskCap.supported() ? await reapDiskCaps({ signal: opts?.signal }) : [];
+    return { ...result, slots, diskCaps };
   }
 
   /** Removes the idle pooled containers and their slots. Sandboxes already handed out stay with their owners. */

@@ -11,6 +11,8 @@ export interface ReapResult {
   removed: string[];
   /** Pool slot directories removed (left by a crashed process). */
   slots: string[];
+  /** Workspaces whose disk cap (`limits.diskMb`), left mounted by a crashed process, was released. */
+  diskCaps: string[];
 }
 
 /** Whether a process with this pid exists (EPERM: it exists but is not ours). */
@@ -51,7 +53,7 @@ export async function reapOrphans(
       if (status !== 404 && status !== 409) throw error;
     }
   }
-  return { removed, slots: [] };
+  return { removed, slots: [], diskCaps: [] };
 }
 
 /** Removes pool slot directories (`slot-<pid>-*`) whose owner process is gone. */

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,13 @@ const docker = new Dockerode();
 
 async function containersOf(providerId: string): Promise<Dockerode.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: { label: [`io.sessionhub.provider-id=${providerId}`] } });
+}
+
+/** Whether something is mounted at `path` in this mount namespace. */
+function mountedAt(path: string): boolean {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => line.split(' ')[4] === path);
 }
 
 describe.skipIf(!env.ready)(`sandbox-docker lifecycle${skipNote(env)}`, () => {
@@ -263,12 +270,16 @@ describe.skipIf(!env.ready)(`sandbox-docker lifecycle${skipNote(env)}`, () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@sessionhub/source', fixture, poolDir], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    let capped = '-';
     const ready = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
-        const m = /READY (\w+)/.exec(out);
-        if (m?.[1]) resolve(m[1]);
+        const m = /READY (\w+) (\S+)\n/.exec(out);
+        if (m?.[1] && m[2]) {
+          capped = m[2];
+          resolve(m[1]);
+        }
       });
       child.on('exit', (code) => reject(new Error(`owner exited early (${code}): ${out}`)));
     });
@@ -280,11 +291,17 @@ describe.skipIf(!env.ready)(`sandbox-docker lifecycle${skipNote(env)}`, () => {
       filters: { label: [`io.sessionhub.owner-pid=${child.pid}`] },
     });
     expect(owned.map((c) => c.Id)).toContain(ready);
-    expect(owned.length).toBe(2);
+    expect(owned.length).toBe(capped === '-' ? 2 : 3);
+    if (capped !== '-') expect(mountedAt(capped)).toBe(true);
     const reaper = track(new DockerSandboxProvider({ pool: { size: 0, dir: poolDir } }));
     const result = await reaper.reapOrphans();
     expect(result.removed.sort()).toEqual(owned.map((c) => c.Id).sort());
     expect(result.slots).toHaveLength(1);
+    // The disk cap the dead owner left over its workspace is released (as root, where caps exist).
+    if (capped !== '-') {
+      expect(result.diskCaps).toContain(capped);
+      expect(mountedAt(capped)).toBe(false);
+    }
     const left = await docker.listContainers({
       all: true,
       filters: { label: [`io.sessionhub.owner-pid=${child.pid}`] },
