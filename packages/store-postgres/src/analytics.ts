@@ -1,16 +1,16 @@
-import type {
-  AnalyticsQuery,
-  AnalyticsReport,
-  HostResources,
-  Phase,
-  RequestKind,
-  ResourcePhase,
-  SuccessStats,
-  Usage,
+import type { AnalyticsQuery, AnalyticsReport, Phase, RequestKind, ResourcePhase } from '@sessionhub/core';
+import {
+  DEFAULT_ANALYTICS_TOP,
+  divideUsage,
+  emptyUsage,
+  hostResourcesOfRow,
+  nearestRank,
+  perSessionHostResources,
+  successStatsOfRow,
+  usageOfRow,
 } from '@sessionhub/core';
-import { DEFAULT_ANALYTICS_TOP, divideUsage, emptyUsage } from '@sessionhub/core';
 import type { PoolClient } from 'pg';
-import { OUTCOME_COLUMNS, outcomeStats } from './outcome-stats-sql.js';
+import { OUTCOME_COLUMNS } from './outcome-stats-sql.js';
 import { sessionWhere } from './session-query.js';
 import { SqlParams, unkeyText } from './sql-params.js';
 
@@ -33,46 +33,11 @@ const USAGE_COLUMNS = `sum(u.input_tokens) AS input_tokens, sum(u.output_tokens)
   sum(u.cache_read_tokens) AS cache_read_tokens, sum(u.cache_write_tokens) AS cache_write_tokens,
   sum(u.cost_usd) AS cost_usd, bool_or(u.cost_unknown) AS cost_unknown`;
 
-function stats(row: Row | undefined): SuccessStats {
-  const succeeded = Number(row?.succeeded ?? 0);
-  const failed = Number(row?.failed ?? 0);
-  const cancelled = Number(row?.cancelled ?? 0);
-  const finished = succeeded + failed + cancelled;
-  return {
-    total: Number(row?.total ?? 0),
-    succeeded,
-    failed,
-    cancelled,
-    successRate: finished === 0 ? 0 : succeeded / finished,
-    ...outcomeStats(row),
-  };
-}
-
-function resourcesOfRow(row: Row | undefined): HostResources {
-  return {
-    commands: Number(row?.commands ?? 0),
-    cpuMs: Number(row?.cpu_ms ?? 0),
-    peakMemoryBytes: Number(row?.peak_memory_bytes ?? 0),
-    bytesWritten: Number(row?.bytes_written ?? 0),
-  };
-}
-
 /** A SQL LIMIT equal to `Array.prototype.slice(0, Math.max(0, top))` (`null` = no limit). */
 function sqlLimit(top: number): number | null {
   if (Number.isNaN(top)) return 0;
   if (top === Number.POSITIVE_INFINITY) return null;
   return Math.max(0, Math.trunc(top));
-}
-
-function usageOfRow(row: Row): Usage {
-  return {
-    inputTokens: Number(row.input_tokens ?? 0),
-    outputTokens: Number(row.output_tokens ?? 0),
-    cacheReadTokens: Number(row.cache_read_tokens ?? 0),
-    cacheWriteTokens: Number(row.cache_write_tokens ?? 0),
-    costUsd: Number(row.cost_usd ?? 0),
-    ...(row.cost_unknown === true ? { costUnknown: true } : {}),
-  };
 }
 
 /**
@@ -95,20 +60,20 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
   const top = sqlLimit(query.top ?? DEFAULT_ANALYTICS_TOP);
   const unit = BUCKET_UNIT[query.bucket ?? 'day'] ?? 'day';
 
-  const overall = stats((await scoped((w) => `SELECT ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${w}`))[0]);
+  const overall = successStatsOfRow((await scoped((w) => `SELECT ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${w}`))[0]);
   const byTemplate = (
     await scoped(
       (w) => `SELECT s.template_id AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
        WHERE ${w} AND s.template_id IS NOT NULL GROUP BY s.template_id ORDER BY s.template_id`,
     )
-  ).map((row) => ({ templateId: unkeyText(String(row.key)), ...stats(row) }));
+  ).map((row) => ({ templateId: unkeyText(String(row.key)), ...successStatsOfRow(row) }));
   const kindOf = `((s.data::json -> 'input' ->> 'kind') COLLATE "C")`;
   const byRequestKind = (
     await scoped(
       (w) => `SELECT ${kindOf} AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
        WHERE ${w} AND ${kindOf} IS NOT NULL GROUP BY 1 ORDER BY 1`,
     )
-  ).map((row) => ({ kind: String(row.key) as RequestKind, ...stats(row) }));
+  ).map((row) => ({ kind: String(row.key) as RequestKind, ...successStatsOfRow(row) }));
   const byModel = (
     await scoped(
       (w) => `SELECT m.model AS key, ${STATS_COLUMNS}
@@ -116,14 +81,14 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
          ON m.session_pk = s.pk
        WHERE ${w} GROUP BY m.model ORDER BY m.model`,
     )
-  ).map((row) => ({ model: unkeyText(String(row.key)), ...stats(row) }));
+  ).map((row) => ({ model: unkeyText(String(row.key)), ...successStatsOfRow(row) }));
   const overTime = (
     await scoped(
       (w) => `SELECT coalesce(to_char(date_trunc('${unit}', to_timestamp(s.created_ms / 1000.0) AT TIME ZONE 'UTC'),
          'YYYY-MM-DD'), 'invalid') COLLATE "C" AS key, ${STATS_COLUMNS}
        FROM ${STATS_FROM} WHERE ${w} GROUP BY 1 ORDER BY 1`,
     )
-  ).map((row) => ({ bucket: String(row.key), ...stats(row) }));
+  ).map((row) => ({ bucket: String(row.key), ...successStatsOfRow(row) }));
 
   const topFailingGates = (
     await scoped(
@@ -147,8 +112,7 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
     const phase = String(row.phase) as Phase;
     const count = Number(row.n);
     const valueAt = async (pct: number): Promise<number> => {
-      // Core's `percentile` rank formula, so the chosen value is the same one.
-      const rank = Math.max(1, Math.ceil((Math.min(100, Math.max(0, pct)) / 100) * count));
+      const rank = nearestRank(pct, count);
       const [hit] = await scoped(
         (w, p) => `${scope(w)} SELECT d.duration_ms AS v FROM step_durations d JOIN scope ON scope.pk = d.session_pk
          WHERE d.phase = ${p.add(phase)} ORDER BY d.duration_ms LIMIT 1 OFFSET ${p.add(rank - 1)}::bigint`,
@@ -174,7 +138,7 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
   const [resourceRow] = await scoped(
     (w) => `${scope(w)} SELECT ${RESOURCE_COLUMNS} FROM resource_records r JOIN scope ON scope.pk = r.session_pk`,
   );
-  const resourcesTotal = resourcesOfRow(resourceRow);
+  const resourcesTotal = hostResourcesOfRow(resourceRow);
   const [peaks] = await scoped(
     (w) => `${scope(w)} SELECT sum(x.p) AS v FROM (SELECT max(r.peak_memory_bytes) AS p FROM resource_records r
        JOIN scope ON scope.pk = r.session_pk GROUP BY r.session_pk) x`,
@@ -184,7 +148,7 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
       (w) => `${scope(w)} SELECT r.phase, ${RESOURCE_COLUMNS}
        FROM resource_records r JOIN scope ON scope.pk = r.session_pk GROUP BY r.phase ORDER BY r.phase`,
     )
-  ).map((row) => ({ phase: String(row.phase) as ResourcePhase, resources: resourcesOfRow(row) }));
+  ).map((row) => ({ phase: String(row.phase) as ResourcePhase, resources: hostResourcesOfRow(row) }));
   return {
     overall,
     byTemplate,
@@ -197,15 +161,7 @@ export async function sqlAnalytics(client: PoolClient, query: AnalyticsQuery = {
     usage: { total, perSession, byPhase },
     hostResources: {
       total: resourcesTotal,
-      perSession:
-        n === 0
-          ? resourcesOfRow(undefined)
-          : {
-              commands: resourcesTotal.commands / n,
-              cpuMs: resourcesTotal.cpuMs / n,
-              peakMemoryBytes: Number(peaks?.v ?? 0) / n,
-              bytesWritten: resourcesTotal.bytesWritten / n,
-            },
+      perSession: perSessionHostResources(resourcesTotal, Number(peaks?.v ?? 0), n),
       byPhase: resourcesByPhase,
     },
   };

@@ -1,7 +1,5 @@
 import { LIBRARY_OUTCOME_TIERS } from '@sessionhub/core';
 
-type Row = Record<string, unknown>;
-
 /**
  * Columns of the outcome figures over `sessions s LEFT JOIN session_outcomes oc ON oc.session_pk = s.pk` (the
  * per-session counts kept at append time, see `recordOutcomeFacts`), as core's `successStats` counts them.
@@ -10,27 +8,6 @@ export const OUTCOME_COLUMNS = `count(*) FILTER (WHERE oc.pr_kind = 'merged') AS
   count(*) FILTER (WHERE oc.pr_kind <> 'merged') AS rejected,
   coalesce(sum(oc.n_ratings), 0) AS ratings,
   coalesce(sum(oc.rating_sum), 0) AS rating_sum`;
-
-/** The outcome figures of `SuccessStats` from a row with {@link OUTCOME_COLUMNS}. */
-export function outcomeStats(row: Row | undefined): {
-  merged: number;
-  rejected: number;
-  mergeRate: number;
-  ratings: number;
-  satisfaction: number;
-} {
-  const merged = Number(row?.merged ?? 0);
-  const rejected = Number(row?.rejected ?? 0);
-  const ratings = Number(row?.ratings ?? 0);
-  const ratingSum = Number(row?.rating_sum ?? 0);
-  return {
-    merged,
-    rejected,
-    mergeRate: merged + rejected === 0 ? 0 : merged / (merged + rejected),
-    ratings,
-    satisfaction: ratings === 0 ? 0 : ratingSum / ratings,
-  };
-}
 
 /**
  * Core's `LIBRARY_OUTCOME_TIERS` of session `s` in SQL: the tier of its latest pull-request outcome, or that

@@ -1,16 +1,16 @@
-import type {
-  AnalyticsQuery,
-  AnalyticsReport,
-  HostResources,
-  Phase,
-  RequestKind,
-  ResourcePhase,
-  SuccessStats,
-  Usage,
+import type { AnalyticsQuery, AnalyticsReport, Phase, RequestKind, ResourcePhase } from '@sessionhub/core';
+import {
+  DEFAULT_ANALYTICS_TOP,
+  divideUsage,
+  emptyUsage,
+  hostResourcesOfRow,
+  nearestRank,
+  perSessionHostResources,
+  successStatsOfRow,
+  usageOfRow,
 } from '@sessionhub/core';
-import { DEFAULT_ANALYTICS_TOP, divideUsage, emptyUsage } from '@sessionhub/core';
-import type { SqlConnection, SqlRow, SqlValue } from './driver.js';
-import { OUTCOME_COLUMNS, outcomeStats } from './outcome-stats-sql.js';
+import type { SqlConnection, SqlValue } from './driver.js';
+import { OUTCOME_COLUMNS } from './outcome-stats-sql.js';
 import { sessionWhere } from './session-query.js';
 
 const MS_PER_DAY = 86_400_000;
@@ -31,37 +31,11 @@ const STATS_COLUMNS = `count(*) AS total,
 /** The sessions of a stats query with their outcome counts. */
 const STATS_FROM = 'sessions s LEFT JOIN session_outcomes oc ON oc.session_pk = s.pk';
 
-function stats(row: SqlRow | undefined): SuccessStats {
-  const succeeded = Number(row?.succeeded ?? 0);
-  const failed = Number(row?.failed ?? 0);
-  const cancelled = Number(row?.cancelled ?? 0);
-  const finished = succeeded + failed + cancelled;
-  return {
-    total: Number(row?.total ?? 0),
-    succeeded,
-    failed,
-    cancelled,
-    successRate: finished === 0 ? 0 : succeeded / finished,
-    ...outcomeStats(row),
-  };
-}
-
 /** A SQL LIMIT equal to `Array.prototype.slice(0, Math.max(0, top))`. */
 function sqlLimit(top: number): number {
   if (Number.isNaN(top)) return 0;
   if (top === Number.POSITIVE_INFINITY) return -1;
   return Math.max(0, Math.trunc(top));
-}
-
-function usageOfRow(row: SqlRow): Usage {
-  return {
-    inputTokens: Number(row.input_tokens ?? 0),
-    outputTokens: Number(row.output_tokens ?? 0),
-    cacheReadTokens: Number(row.cache_read_tokens ?? 0),
-    cacheWriteTokens: Number(row.cache_write_tokens ?? 0),
-    costUsd: Number(row.cost_usd ?? 0),
-    ...(Number(row.cost_unknown ?? 0) === 1 ? { costUnknown: true } : {}),
-  };
 }
 
 /**
@@ -80,26 +54,26 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
   const all = (sql: string, extra: SqlValue[] = []) => db.prepare(sql).all(...where.params, ...extra);
   const limit = sqlLimit(query.top ?? DEFAULT_ANALYTICS_TOP);
 
-  const overall = stats(all(`SELECT ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${where.sql}`)[0]);
+  const overall = successStatsOfRow(all(`SELECT ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${where.sql}`)[0]);
   const byTemplate = all(
     `SELECT s.template_id AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
      WHERE ${where.sql} AND s.template_id IS NOT NULL GROUP BY s.template_id ORDER BY s.template_id`,
-  ).map((row) => ({ templateId: String(row.key), ...stats(row) }));
+  ).map((row) => ({ templateId: String(row.key), ...successStatsOfRow(row) }));
   const byRequestKind = all(
     `SELECT json_extract(d.data, '$.input.kind') AS key, ${STATS_COLUMNS}
      FROM ${STATS_FROM} JOIN session_docs d ON d.pk = s.pk
      WHERE ${where.sql} GROUP BY key HAVING key IS NOT NULL ORDER BY key`,
-  ).map((row) => ({ kind: String(row.key) as RequestKind, ...stats(row) }));
+  ).map((row) => ({ kind: String(row.key) as RequestKind, ...successStatsOfRow(row) }));
   const byModel = all(
     `SELECT m.model AS key, ${STATS_COLUMNS}
      FROM ${STATS_FROM} JOIN (SELECT DISTINCT session_pk, model FROM usage_records WHERE model IS NOT NULL) m
        ON m.session_pk = s.pk
      WHERE ${where.sql} GROUP BY m.model ORDER BY m.model`,
-  ).map((row) => ({ model: String(row.key), ...stats(row) }));
+  ).map((row) => ({ model: String(row.key), ...successStatsOfRow(row) }));
   const bucket = BUCKET_SQL[query.bucket ?? 'day'] ?? BUCKET_SQL.day;
   const overTime = all(
     `SELECT ${bucket} AS key, ${STATS_COLUMNS} FROM ${STATS_FROM} WHERE ${where.sql} GROUP BY key ORDER BY key`,
-  ).map((row) => ({ bucket: String(row.key), ...stats(row) }));
+  ).map((row) => ({ bucket: String(row.key), ...successStatsOfRow(row) }));
 
   const topFailingGates = all(
     `${scope} SELECT g.gate AS gate, count(*) AS n FROM gate_failures g JOIN scope ON scope.pk = g.session_pk
@@ -119,8 +93,7 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
     const phase = String(row.phase) as Phase;
     const count = Number(row.n);
     const valueAt = (p: number): number => {
-      // Core's `percentile` rank formula, so the chosen value is the same one.
-      const rank = Math.max(1, Math.ceil((Math.min(100, Math.max(0, p)) / 100) * count));
+      const rank = nearestRank(p, count);
       const hit = all(
         `${scope} SELECT d.duration_ms AS v FROM step_durations d JOIN scope ON scope.pk = d.session_pk
          WHERE d.phase = ? ORDER BY d.duration_ms LIMIT 1 OFFSET ?`,
@@ -145,7 +118,7 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
 
   const resourceColumns = `sum(r.commands) AS commands, sum(r.cpu_ms) AS cpu_ms,
        max(r.peak_memory_bytes) AS peak_memory_bytes, sum(r.bytes_written) AS bytes_written`;
-  const resourcesTotal = resourcesOfRow(
+  const resourcesTotal = hostResourcesOfRow(
     all(`${scope} SELECT ${resourceColumns} FROM resource_records r JOIN scope ON scope.pk = r.session_pk`)[0],
   );
   const peaks = all(
@@ -155,7 +128,7 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
   const resourcesByPhase = all(
     `${scope} SELECT r.phase AS phase, ${resourceColumns}
      FROM resource_records r JOIN scope ON scope.pk = r.session_pk GROUP BY r.phase ORDER BY r.phase`,
-  ).map((row) => ({ phase: String(row.phase) as ResourcePhase, resources: resourcesOfRow(row) }));
+  ).map((row) => ({ phase: String(row.phase) as ResourcePhase, resources: hostResourcesOfRow(row) }));
   return {
     overall,
     byTemplate,
@@ -168,25 +141,8 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
     usage: { total, perSession, byPhase },
     hostResources: {
       total: resourcesTotal,
-      perSession:
-        n === 0
-          ? resourcesOfRow(undefined)
-          : {
-              commands: resourcesTotal.commands / n,
-              cpuMs: resourcesTotal.cpuMs / n,
-              peakMemoryBytes: Number(peaks?.v ?? 0) / n,
-              bytesWritten: resourcesTotal.bytesWritten / n,
-            },
+      perSession: perSessionHostResources(resourcesTotal, Number(peaks?.v ?? 0), n),
       byPhase: resourcesByPhase,
     },
-  };
-}
-
-function resourcesOfRow(row: SqlRow | undefined): HostResources {
-  return {
-    commands: Number(row?.commands ?? 0),
-    cpuMs: Number(row?.cpu_ms ?? 0),
-    peakMemoryBytes: Number(row?.peak_memory_bytes ?? 0),
-    bytesWritten: Number(row?.bytes_written ?? 0),
   };
 }

@@ -50,36 +50,25 @@ export function analyticsBucket(iso: string, bucket: NonNullable<AnalyticsQuery[
   return date.toISOString().slice(0, 10);
 }
 
-/**
- * Success and outcome counts of a group of sessions.
- *
- * @param outcomes each session's {@link SessionOutcome} by id (sessions not in it have none)
- */
-export function successStats(
-  sessions: readonly Session[],
-  outcomes: ReadonlyMap<string, SessionOutcome> = new Map(),
-): SuccessStats {
-  let succeeded = 0;
-  let failed = 0;
-  let cancelled = 0;
-  let merged = 0;
-  let rejected = 0;
-  let ratings = 0;
-  let ratingSum = 0;
-  for (const s of sessions) {
-    if (s.state === 'succeeded') succeeded++;
-    else if (s.state === 'failed') failed++;
-    else if (s.state === 'cancelled') cancelled++;
-    const outcome = outcomes.get(s.id);
-    if (!outcome) continue;
-    if (outcome.pullRequest === 'merged') merged++;
-    else if (outcome.pullRequest !== undefined) rejected++;
-    ratings += outcome.ratings.length;
-    for (const value of outcome.ratings) ratingSum += value;
-  }
+/** The counts a {@link SuccessStats} is made of; the rates follow from them. */
+export interface SuccessCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  merged: number;
+  rejected: number;
+  ratings: number;
+  /** The sum of the ratings counted. */
+  ratingSum: number;
+}
+
+/** The {@link SuccessStats} of some counts: `successRate`, `mergeRate` and `satisfaction` (each 0 with nothing to divide). */
+export function successStatsOfCounts(counts: SuccessCounts): SuccessStats {
+  const { total, succeeded, failed, cancelled, merged, rejected, ratings, ratingSum } = counts;
   const finished = succeeded + failed + cancelled;
   return {
-    total: sessions.length,
+    total,
     succeeded,
     failed,
     cancelled,
@@ -92,13 +81,51 @@ export function successStats(
   };
 }
 
-/** The mean of the sessions' highest peaks replaces the highest peak of all in a per-session figure. */
-function perSessionResources(total: HostResources, peaks: readonly number[], sessions: number): HostResources {
+/**
+ * Success and outcome counts of a group of sessions.
+ *
+ * @param outcomes each session's {@link SessionOutcome} by id (sessions not in it have none)
+ */
+export function successStats(
+  sessions: readonly Session[],
+  outcomes: ReadonlyMap<string, SessionOutcome> = new Map(),
+): SuccessStats {
+  const counts: SuccessCounts = {
+    total: sessions.length,
+    succeeded: 0,
+    failed: 0,
+    cancelled: 0,
+    merged: 0,
+    rejected: 0,
+    ratings: 0,
+    ratingSum: 0,
+  };
+  for (const s of sessions) {
+    if (s.state === 'succeeded') counts.succeeded++;
+    else if (s.state === 'failed') counts.failed++;
+    else if (s.state === 'cancelled') counts.cancelled++;
+    const outcome = outcomes.get(s.id);
+    if (!outcome) continue;
+    if (outcome.pullRequest === 'merged') counts.merged++;
+    else if (outcome.pullRequest !== undefined) counts.rejected++;
+    counts.ratings += outcome.ratings.length;
+    for (const value of outcome.ratings) counts.ratingSum += value;
+  }
+  return successStatsOfCounts(counts);
+}
+
+/**
+ * Host resources per session: `commands`, `cpuMs` and `bytesWritten` of the total divided by the number
+ * of sessions, `peakMemoryBytes` the mean of each session's highest peak; all 0 for no sessions.
+ *
+ * @param peakSum the sum over the sessions of each one's highest `peakMemoryBytes`
+ */
+export function perSessionHostResources(total: HostResources, peakSum: number, sessions: number): HostResources {
   if (sessions === 0) return emptyHostResources();
   return {
     commands: total.commands / sessions,
     cpuMs: total.cpuMs / sessions,
-    peakMemoryBytes: peaks.reduce((sum, peak) => sum + peak, 0) / sessions,
+    peakMemoryBytes: peakSum / sessions,
     bytesWritten: total.bytesWritten / sessions,
   };
 }
@@ -268,7 +295,11 @@ export function computeAnalytics(
     },
     hostResources: {
       total: resourcesTotal,
-      perSession: perSessionResources(resourcesTotal, sessionPeaks, scoped.length),
+      perSession: perSessionHostResources(
+        resourcesTotal,
+        sessionPeaks.reduce((sum, peak) => sum + peak, 0),
+        scoped.length,
+      ),
       byPhase: [...resourcesByPhase.entries()]
         .sort(([a], [b]) => compareStrings(a, b))
         .map(([phase, resources]) => ({ phase, resources })),

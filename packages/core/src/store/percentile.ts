@@ -8,7 +8,14 @@
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
+  return sorted[nearestRank(p, sorted.length) - 1] as number;
+}
+
+/**
+ * The 1-based rank {@link percentile} takes among `count` sorted values: `ceil(p / 100 * count)`, at least 1,
+ * with `p` clamped to [0, 100]. A SQL store reads that row (`OFFSET rank - 1`) to choose the same value.
+ */
+export function nearestRank(p: number, count: number): number {
   const clamped = Math.min(100, Math.max(0, p));
-  const rank = Math.max(1, Math.ceil((clamped / 100) * sorted.length));
-  return sorted[rank - 1] as number;
+  return Math.max(1, Math.ceil((clamped / 100) * count));
 }
