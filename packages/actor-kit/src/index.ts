@@ -9,6 +9,7 @@
  * @see packages/actor-kit/README.md
  * @packageDocumentation
  */
+export { type ExecutionRecord, type ExecutionStop, recordExecution } from './execution-record.js';
 export { EXECUTOR_SYSTEM_PROMPT, executorTask } from './executor-prompt.js';
 export {
   checkMcpConfigs,

@@ -7,8 +7,8 @@ import {
   type ExecutorTool,
   executorTask,
   type McpServerConfig,
-  ModelStopError,
-  meterSandbox,
+  type ModelStopError,
+  recordExecution,
   redact,
   runToolCall,
   shorten,
@@ -16,7 +16,6 @@ import {
 } from '@sessionhub/actor-kit';
 import {
   addUsage,
-  diffWorkspaceSnapshots,
   type ExecuteInput,
   type ExecuteOptions,
   type ExecutionReport,
@@ -24,7 +23,6 @@ import {
   type ExecutorProgress,
   emptyUsage,
   type Sandbox,
-  snapshotWorkspace,
 } from '@sessionhub/core';
 import { jsonSchema, type ModelMessage, type ToolResultPart, type ToolSet, tool } from 'ai';
 import { callModel } from './model-call.js';
@@ -121,14 +119,13 @@ export class AiSdkExecutor implements Executor {
     const secrets = this.opts.secrets;
     const emit = (p: ExecutorProgress): void =>
       options.emit(secrets.length ? (JSON.parse(redact(JSON.stringify(p), secrets)) as ExecutorProgress) : p);
-    const changed = new Set<string>();
     // Every command the tools run is counted for the report's `resources`.
-    const metered = meterSandbox(sandbox);
+    const record = await recordExecution(sandbox, { signal, secrets });
     const ctx: ToolContext = {
-      sandbox: metered.sandbox,
+      sandbox: record.sandbox,
       signal,
       emit,
-      changed: (path) => changed.add(path),
+      changed: record.changed,
       maxCommandOutputBytes: Math.max(1024, this.maxToolOutputChars * 2),
       commandTimeoutMs: this.commandTimeoutMs,
       maxCommandTimeoutMs: this.maxCommandTimeoutMs,
@@ -136,25 +133,9 @@ export class AiSdkExecutor implements Executor {
     };
     const messages: ModelMessage[] = [{ role: 'user', content: executorTask(input) }];
     let usage = emptyUsage();
-    const before = await snapshotWorkspace(sandbox, { signal });
-    const finish = async (summary: string, turns: number): Promise<ExecutionReport> => {
-      const after = await snapshotWorkspace(sandbox, { signal });
-      for (const path of diffWorkspaceSnapshots(before, after)) changed.add(path);
-      return { summary, changedFiles: [...changed].sort(), usage, turns, resources: metered.total() };
-    };
-    const stop = (code: string, why: string, stopReason: string, turns: number, retryable = false) =>
-      new ModelStopError(code, redact(why, secrets), {
-        stopReason,
-        usage,
-        retryable,
-        report: {
-          summary: redact(why, secrets),
-          changedFiles: [...changed].sort(),
-          usage,
-          turns,
-          resources: metered.total(),
-        },
-      });
+    const finish = (summary: string, turns: number): Promise<ExecutionReport> => record.finish(summary, usage, turns);
+    const stop = (code: string, why: string, stopReason: string, turns: number, retryable = false): ModelStopError =>
+      record.stop(code, why, { stopReason, usage, turns, retryable });
 
     let cutOffsInARow = 0;
     for (let turn = 1; turn <= this.maxTurns; turn++) {

@@ -9,8 +9,8 @@ import {
   type ExecutorTool,
   executorTask,
   type McpServerConfig,
-  ModelStopError,
-  meterSandbox,
+  type ModelStopError,
+  recordExecution,
   redact,
   runToolCall,
   shorten,
@@ -18,7 +18,6 @@ import {
 } from '@sessionhub/actor-kit';
 import {
   addUsage,
-  diffWorkspaceSnapshots,
   type ExecuteInput,
   type ExecuteOptions,
   type ExecutionReport,
@@ -26,7 +25,6 @@ import {
   type ExecutorProgress,
   emptyUsage,
   type Sandbox,
-  snapshotWorkspace,
 } from '@sessionhub/core';
 import { withBreakpoints } from './caching.js';
 import { callModel, textOf } from './model-call.js';
@@ -128,14 +126,13 @@ export class AnthropicExecutor implements Executor {
     const { signal } = options;
     const secrets = this.opts.secrets;
     const emit = (p: ExecutorProgress): void => options.emit(redactProgress(p, secrets));
-    const changed = new Set<string>();
     // Every command the tools run is counted for the report's `resources`.
-    const metered = meterSandbox(sandbox);
+    const record = await recordExecution(sandbox, { signal, secrets });
     const ctx: ToolContext = {
-      sandbox: metered.sandbox,
+      sandbox: record.sandbox,
       signal,
       emit,
-      changed: (path) => changed.add(path),
+      changed: record.changed,
       maxCommandOutputBytes: Math.max(1024, this.maxToolOutputChars * 2),
       commandTimeoutMs: this.commandTimeoutMs,
       maxCommandTimeoutMs: this.maxCommandTimeoutMs,
@@ -146,31 +143,9 @@ export class AnthropicExecutor implements Executor {
     ];
     const definitions = tools.map((t) => t.definition);
     let usage = emptyUsage();
-    const before = await snapshotWorkspace(sandbox, { signal });
-    const finish = async (summaryText: string, turns: number): Promise<ExecutionReport> => {
-      const after = await snapshotWorkspace(sandbox, { signal });
-      for (const path of diffWorkspaceSnapshots(before, after)) changed.add(path);
-      return {
-        summary: summaryText,
-        changedFiles: [...changed].sort(),
-        usage,
-        turns,
-        resources: metered.total(),
-      };
-    };
+    const finish = (summary: string, turns: number): Promise<ExecutionReport> => record.finish(summary, usage, turns);
     const stop = (code: string, why: string, stopReason: string, turns: number, retryable = false): ModelStopError =>
-      new ModelStopError(code, redact(why, secrets), {
-        stopReason,
-        usage,
-        retryable,
-        report: {
-          summary: redact(why, secrets),
-          changedFiles: [...changed].sort(),
-          usage,
-          turns,
-          resources: metered.total(),
-        },
-      });
+      record.stop(code, why, { stopReason, usage, turns, retryable });
 
     let cutOffsInARow = 0;
     for (let turn = 1; turn <= this.maxTurns; turn++) {
