@@ -1,4 +1,4 @@
-import { LIBRARY_OUTCOME_TIERS } from '@sessionhub/core';
+import { LIBRARY_OUTCOME_TIERS, outcomeTierCaseSql } from '@sessionhub/core';
 
 /**
  * Columns of the outcome figures over `sessions s LEFT JOIN session_outcomes oc ON oc.session_pk = s.pk` (the
@@ -13,8 +13,5 @@ export const OUTCOME_COLUMNS = `coalesce(sum(oc.pr_kind = 'merged'), 0) AS merge
  * Core's `LIBRARY_OUTCOME_TIERS` of session `s` in SQL: the tier of its latest pull-request outcome, or that
  * of none. The kinds are core's constants, never user input.
  */
-export const OUTCOME_TIER_SQL = `coalesce((SELECT CASE o.pr_kind ${Object.entries(LIBRARY_OUTCOME_TIERS)
-  .filter(([kind]) => kind !== 'none')
-  .map(([kind, tier]) => `WHEN '${kind}' THEN ${tier}`)
-  .join(' ')} END
+export const OUTCOME_TIER_SQL = `coalesce((SELECT ${outcomeTierCaseSql('o.pr_kind')}
   FROM session_outcomes o WHERE o.session_pk = s.pk), ${LIBRARY_OUTCOME_TIERS.none})`;

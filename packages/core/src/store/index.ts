@@ -25,6 +25,7 @@ export { compareSessionsNewestFirst, sessionMatchesFilter } from './session-filt
 export {
   LIBRARY_OUTCOME_TIERS,
   outcomeFact,
+  outcomeTierCaseSql,
   type PullRequestOutcome,
   raterKey,
   type SessionOutcome,

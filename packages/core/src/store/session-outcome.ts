@@ -82,3 +82,17 @@ export const LIBRARY_OUTCOME_TIERS: Readonly<Record<PullRequestOutcome | 'none',
   reverted: 3,
   rolled_back: 3,
 });
+
+/**
+ * {@link LIBRARY_OUTCOME_TIERS} as a SQL `CASE` over `column`, a column holding a pull-request outcome kind
+ * (`NULL` for no outcome), so the SQL stores rank by the same tiers. The kinds and tiers are core's constants,
+ * never user input; `column` is the store's own SQL.
+ *
+ * @example outcomeTierCaseSql('o.pr_kind') === "CASE o.pr_kind WHEN 'merged' THEN 0 WHEN 'closed' THEN 2 ... END"
+ */
+export function outcomeTierCaseSql(column: string): string {
+  const cases = Object.entries(LIBRARY_OUTCOME_TIERS)
+    .filter(([kind]) => kind !== 'none')
+    .map(([kind, tier]) => `WHEN '${kind}' THEN ${tier}`);
+  return `CASE ${column} ${cases.join(' ')} END`;
+}
