@@ -1,17 +1,17 @@
 import { sessionOf } from '@sessionhub/core/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileCluster, freshSchema, openIn, PG_SKIP, skipWithReason } from './support/pg.js';
-
-const progress = (sessionId: string, message: string) => ({
-  type: 'executor.progress' as const,
-  sessionId,
-  kind: 'output' as const,
-  message,
-});
-
-// Timeouts far beyond the test's: only the abort's cancel can end a statement waiting on a lock.
-const PATIENT = { maxConnections: 1, statementTimeoutMs: 600_000, lockTimeoutMs: 600_000 };
+import {
+  adminClient,
+  fileCluster,
+  freshSchema,
+  openIn,
+  PATIENT,
+  PG_SKIP,
+  progressEvent,
+  skipWithReason,
+  until,
+} from './support/pg.js';
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -24,25 +24,12 @@ if (PG_SKIP) skipWithReason('PostgreSQL store: abort of a call in flight');
 else {
   const cluster = fileCluster();
   afterAll(() => cluster.stop());
-  const admin = async () => {
-    const client = new pg.Client({ connectionString: (await cluster.get()).url() });
-    await client.connect();
-    return client;
-  };
   /** Server processes of the store (application `sessionhub`) whose statement waits on a lock. */
   const waitingOnLock = async (client: pg.Client): Promise<number[]> => {
     const r = await client.query<{ pid: number }>(
       "SELECT pid FROM pg_stat_activity WHERE application_name = 'sessionhub' AND wait_event_type = 'Lock'",
     );
     return r.rows.map((row) => row.pid);
-  };
-  const until = async <T>(what: string, check: () => Promise<T | undefined>): Promise<T> => {
-    for (let i = 0; i < 300; i++) {
-      const value = await check();
-      if (value !== undefined) return value;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
   };
 
   describe('PostgreSQL store: abort of a call in flight', () => {
@@ -51,8 +38,8 @@ else {
       const schema = freshSchema('abort_read');
       const store = await openIn(c, schema, PATIENT);
       await store.createSession(sessionOf('kept'));
-      const locker = await admin();
-      const observer = await admin();
+      const locker = await adminClient(cluster);
+      const observer = await adminClient(cluster);
       try {
         await locker.query('BEGIN');
         await locker.query(`LOCK TABLE "${schema}".sessions IN ACCESS EXCLUSIVE MODE`);
@@ -87,14 +74,14 @@ else {
       const schema = freshSchema('abort_write');
       const store = await openIn(c, schema, PATIENT);
       await store.createSession(sessionOf('held'));
-      const holder = await admin();
-      const observer = await admin();
+      const holder = await adminClient(cluster);
+      const observer = await adminClient(cluster);
       try {
         await holder.query('BEGIN');
         await holder.query(`SELECT 1 FROM "${schema}".sessions WHERE id = 'held' FOR UPDATE`);
         const controller = new AbortController();
         const append = rejectionOf(
-          store.appendEvents('held', [progress('held', 'aborted')], { signal: controller.signal }),
+          store.appendEvents('held', [progressEvent('held', 'aborted')], { signal: controller.signal }),
         );
         await until('the append to wait for the row lock', async () =>
           (await waitingOnLock(observer)).length > 0 ? true : undefined,
@@ -111,7 +98,7 @@ else {
         await observer.end();
       }
       expect(await store.readEvents('held')).toEqual([]);
-      const [next] = await store.appendEvents('held', [progress('held', 'next')]);
+      const [next] = await store.appendEvents('held', [progressEvent('held', 'next')]);
       expect(next?.seq).toBe(1);
       await store.close();
     });
@@ -121,8 +108,8 @@ else {
       const schema = freshSchema('abort_pool');
       const store = await openIn(c, schema, PATIENT);
       await store.createSession(sessionOf('s'));
-      const locker = await admin();
-      const observer = await admin();
+      const locker = await adminClient(cluster);
+      const observer = await adminClient(cluster);
       try {
         await locker.query('BEGIN');
         await locker.query(`LOCK TABLE "${schema}".sessions IN ACCESS EXCLUSIVE MODE`);

@@ -1,34 +1,21 @@
 import { sessionOf } from '@sessionhub/core/testing';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileCluster, freshSchema, openIn, PG_SKIP, skipWithReason } from './support/pg.js';
-
-const progress = (sessionId: string, message: string) => ({
-  type: 'executor.progress' as const,
-  sessionId,
-  kind: 'output' as const,
-  message,
-});
-
-// Timeouts far beyond the test's: only the abort's cancel can end a statement waiting on a lock.
-const PATIENT = { maxConnections: 1, statementTimeoutMs: 600_000, lockTimeoutMs: 600_000 };
+import {
+  adminClient,
+  fileCluster,
+  freshSchema,
+  openIn,
+  PATIENT,
+  PG_SKIP,
+  progressEvent,
+  skipWithReason,
+  until,
+} from './support/pg.js';
 
 if (PG_SKIP) skipWithReason('PostgreSQL store: appendEventsAndUpdate in one transaction');
 else {
   const cluster = fileCluster();
   afterAll(() => cluster.stop());
-  const admin = async () => {
-    const client = new pg.Client({ connectionString: (await cluster.get()).url() });
-    await client.connect();
-    return client;
-  };
-  const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
-    for (let i = 0; i < 300; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
 
   describe('PostgreSQL store: appendEventsAndUpdate in one transaction', () => {
     it('aborted while its insert waits (the session row already locked by it), it rolls back whole: log, record, last_seq', async () => {
@@ -36,8 +23,8 @@ else {
       const schema = freshSchema('append_update');
       const store = await openIn(c, schema, PATIENT);
       await store.createSession(sessionOf('held', { summary: 'before' }));
-      const locker = await admin();
-      const observer = await admin();
+      const locker = await adminClient(cluster);
+      const observer = await adminClient(cluster);
       try {
         // Inserts into the events table wait; the session row lock and the record are free to take.
         await locker.query('BEGIN');
@@ -46,7 +33,7 @@ else {
         const write = store
           .appendEventsAndUpdate(
             'held',
-            [progress('held', 'lost')],
+            [progressEvent('held', 'lost')],
             { summary: 'lost' },
             {
               expectedSeq: 0,
@@ -76,7 +63,7 @@ else {
       // last_seq was rolled back with the rest: a write conditional on an empty log still goes in, at seq 1.
       const next = await store.appendEventsAndUpdate(
         'held',
-        [progress('held', 'next')],
+        [progressEvent('held', 'next')],
         { summary: 'after' },
         {
           expectedSeq: 0,

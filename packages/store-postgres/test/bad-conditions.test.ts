@@ -1,10 +1,9 @@
 import { StoreError } from '@sessionhub/core';
 import { sessionOf } from '@sessionhub/core/testing';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, openPostgresStore } from '../src/index.js';
 import { freePort } from './support/cluster.js';
-import { fileCluster, freshSchema, openIn, PG_SKIP, skipWithReason } from './support/pg.js';
+import { adminClient, fileCluster, freshSchema, openIn, PG_SKIP, progressEvent, skipWithReason } from './support/pg.js';
 
 async function rejection(promise: Promise<unknown>): Promise<StoreError> {
   const err = await promise.then(
@@ -14,13 +13,6 @@ async function rejection(promise: Promise<unknown>): Promise<StoreError> {
   expect(err, 'the call must reject with a StoreError').toBeInstanceOf(StoreError);
   return err as StoreError;
 }
-
-const progress = (sessionId: string, message: string) => ({
-  type: 'executor.progress' as const,
-  sessionId,
-  kind: 'output' as const,
-  message,
-});
 
 describe('PostgreSQL unreachable at start', () => {
   it('is store.unavailable naming host, port and the cause, never the password', async () => {
@@ -42,11 +34,6 @@ if (PG_SKIP) skipWithReason('PostgreSQL store under bad conditions');
 else {
   const cluster = fileCluster();
   afterAll(() => cluster.stop());
-  const admin = async () => {
-    const client = new pg.Client({ connectionString: (await cluster.get()).url() });
-    await client.connect();
-    return client;
-  };
 
   describe('PostgreSQL store under bad conditions', () => {
     it('a schema newer than the code: opening refuses with both versions; an open store refuses writes', async () => {
@@ -54,7 +41,7 @@ else {
       const schema = freshSchema('newer');
       const store = await openIn(c, schema);
       await store.createSession(sessionOf('kept'));
-      const client = await admin();
+      const client = await adminClient(cluster);
       try {
         await client.query(`UPDATE "${schema}".schema_version SET version = 99`);
       } finally {
@@ -64,7 +51,7 @@ else {
       expect(err.code).toBe('store.schema_too_new');
       expect(err.message).toContain('schema version 99');
       expect(err.message).toContain(`newer than ${LATEST_SCHEMA_VERSION}`);
-      const write = await rejection(store.appendEvents('kept', [progress('kept', 'x')]));
+      const write = await rejection(store.appendEvents('kept', [progressEvent('kept', 'x')]));
       expect(write.code).toBe('store.schema_too_new');
       expect(await store.readEvents('kept')).toEqual([]);
       await store.close();
@@ -76,7 +63,7 @@ else {
       const stores = await Promise.all(Array.from({ length: 6 }, () => openIn(c, schema, { maxConnections: 1 })));
       await Promise.all(stores.map((s, i) => s.createSession(sessionOf(`r${i}`))));
       expect((await stores[0]?.listSessions())?.length).toBe(6);
-      const client = await admin();
+      const client = await adminClient(cluster);
       try {
         const rows = await client.query(`SELECT version FROM "${schema}".schema_version`);
         expect(rows.rows).toEqual([{ version: LATEST_SCHEMA_VERSION }]);
@@ -91,12 +78,12 @@ else {
       const schema = freshSchema('timeout');
       const store = await openIn(c, schema, { statementTimeoutMs: 300, lockTimeoutMs: 60_000 });
       await store.createSession(sessionOf('held'));
-      const holder = await admin();
+      const holder = await adminClient(cluster);
       try {
         // Another connection holds the session's row, so the append waits past its statement timeout.
         await holder.query('BEGIN');
         await holder.query(`SELECT 1 FROM "${schema}".sessions WHERE id = 'held' FOR UPDATE`);
-        const err = await rejection(store.appendEvents('held', [progress('held', 'late')]));
+        const err = await rejection(store.appendEvents('held', [progressEvent('held', 'late')]));
         expect(err.code).toBe('store.unavailable');
         expect(err.message).toMatch(/timed out|cancel/);
         await holder.query('ROLLBACK');
@@ -104,7 +91,7 @@ else {
         await holder.end();
       }
       expect(await store.readEvents('held')).toEqual([]);
-      const [next] = await store.appendEvents('held', [progress('held', 'now')]);
+      const [next] = await store.appendEvents('held', [progressEvent('held', 'now')]);
       expect(next?.seq).toBe(1);
       await store.close();
     });
@@ -114,16 +101,16 @@ else {
       const schema = freshSchema('restart');
       const store = await openIn(c, schema);
       await store.createSession(sessionOf('s'));
-      await store.appendEvents('s', [progress('s', 'before')]);
+      await store.appendEvents('s', [progressEvent('s', 'before')]);
       await c.stop();
       try {
-        const err = await rejection(store.appendEvents('s', [progress('s', 'while down')]));
+        const err = await rejection(store.appendEvents('s', [progressEvent('s', 'while down')]));
         expect(err.code).toBe('store.unavailable');
         expect(err.message).toContain(`127.0.0.1:${c.port}`);
       } finally {
         await c.start();
       }
-      const [after] = await store.appendEvents('s', [progress('s', 'after')]);
+      const [after] = await store.appendEvents('s', [progressEvent('s', 'after')]);
       expect(after?.seq).toBe(2);
       expect((await store.readEvents('s')).map((e) => (e.type === 'executor.progress' ? e.message : ''))).toEqual([
         'before',
@@ -138,10 +125,10 @@ else {
       const store = await openIn(c, schema, { maxConnections: 2 });
       await Promise.all(Array.from({ length: 8 }, (_, i) => store.createSession(sessionOf(`p${i}`))));
       const counts: number[] = [];
-      const client = await admin();
+      const client = await adminClient(cluster);
       try {
         const load = Promise.all(
-          Array.from({ length: 40 }, (_, i) => store.appendEvents(`p${i % 8}`, [progress(`p${i % 8}`, `m${i}`)])),
+          Array.from({ length: 40 }, (_, i) => store.appendEvents(`p${i % 8}`, [progressEvent(`p${i % 8}`, `m${i}`)])),
         );
         for (let i = 0; i < 5; i++) {
           const r = await client.query(

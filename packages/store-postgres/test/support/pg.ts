@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { type AppendWorkerArgs, adapterTestKit } from '@sessionhub/core/testing';
+import pg from 'pg';
 import { it } from 'vitest';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../src/index.js';
 import { type PgCluster, postgresSkipReason, startCluster } from './cluster.js';
@@ -59,4 +60,29 @@ export function openIn(cluster: PgCluster, schema: string, extra: PostgresStoreO
 /** Starts the append worker on `schema`. */
 export function spawnAppender(options: PostgresStoreOptions, args: AppendWorkerArgs): ChildProcess {
   return kit.spawnTs(kit.appendWorker, [JSON.stringify({ options, ...args })]);
+}
+
+/** An `executor.progress` event to append: the smallest event a store takes. */
+export function progressEvent(sessionId: string, message: string) {
+  return { type: 'executor.progress' as const, sessionId, kind: 'output' as const, message };
+}
+
+/** One connection, statement and lock timeouts far beyond a test's: only an abort's cancel ends a wait on a lock. */
+export const PATIENT: PostgresStoreOptions = { maxConnections: 1, statementTimeoutMs: 600_000, lockTimeoutMs: 600_000 };
+
+/** A connected client on the cluster's `postgres` database, to hold locks and watch the server with; `end()` it. */
+export async function adminClient(cluster: { get(): Promise<PgCluster> }): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: (await cluster.get()).url() });
+  await client.connect();
+  return client;
+}
+
+/** Polls every 50 ms until `check` gives a value other than `undefined` or `false`; fails naming `what` after 15 s. */
+export async function until<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
