@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SessionEvent } from '@sessionhub/core';
+import type { Session, SessionEvent, SessionState } from '@sessionhub/core';
 import { openPostgresStore, type PostgresStore } from '@sessionhub/store-postgres';
 import { expect } from 'vitest';
 import { type PgCluster, postgresSkipReason, startCluster } from '../../../store-postgres/test/support/cluster.js';
-import type { FleetQueueOptions } from '../../src/index.js';
+import { createFleet, type Fleet, type FleetQueueOptions } from '../../src/index.js';
 
 export { type PgCluster, postgresSkipReason, startCluster };
 
@@ -35,6 +35,24 @@ export async function fleetEnv(cluster: PgCluster): Promise<FleetEnv> {
       await rm(workspaceRoot, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs `test` with a fresh {@link fleetEnv} and a fleet client on it, then closes the client and disposes of
+ * the environment, whether `test` passed or threw (`test` stops the workers it started).
+ */
+export async function withFleet(
+  cluster: PgCluster,
+  test: (env: FleetEnv, fleet: Fleet) => Promise<void>,
+): Promise<void> {
+  const env = await fleetEnv(cluster);
+  const fleet = await createFleet({ store: env.store, queue: env.queue });
+  try {
+    await test(env, fleet);
+  } finally {
+    await fleet.close();
+    await env.dispose();
+  }
 }
 
 /**
@@ -72,4 +90,16 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Polls until session `id` is in `state`, and returns it; fails after `timeoutMs` (default that of {@link eventually}). */
+export function sessionInState(env: FleetEnv, id: string, state: SessionState, timeoutMs?: number): Promise<Session> {
+  return eventually(
+    `session ${id} to be ${state}`,
+    async () => {
+      const s = await env.store.getSession(id);
+      return s?.state === state ? s : undefined;
+    },
+    timeoutMs,
+  );
 }

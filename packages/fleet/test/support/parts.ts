@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { SessionHubPolicy } from '@sessionhub/core';
 import { ScriptedExecutor, ScriptedPlanner, ScriptedVerifier, usageOf } from '@sessionhub/core/testing';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
+import { type FleetWorker, startWorker } from '../../src/index.js';
+import type { FleetEnv } from './fleet-env.js';
 
 export function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -51,4 +53,17 @@ export function engineParts(opts: {
     },
     policy: { foundation: 'skip' as const, leaseMs: 5000, ...opts.policy },
   };
+}
+
+/** A worker in this process over `env`'s store and queue, running {@link engineParts}. */
+export function startTestWorker(
+  env: FleetEnv,
+  opts: { executorMs: number; concurrency: number; onExecute?: (sessionId: string) => void },
+): Promise<FleetWorker> {
+  return startWorker({
+    ...engineParts({ workspaceRoot: env.workspaceRoot, executorMs: opts.executorMs, onExecute: opts.onExecute }),
+    store: env.store,
+    queue: env.queue,
+    concurrency: opts.concurrency,
+  });
 }
