@@ -1,4 +1,4 @@
-import { sessionOf } from '@sessionhub/core/testing';
+import { progressEventOf, sessionOf } from '@sessionhub/core/testing';
 import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +8,6 @@ import {
   openIn,
   PATIENT,
   PG_SKIP,
-  progressEvent,
   skipWithReason,
   until,
 } from './support/pg.js';
@@ -81,7 +80,7 @@ else {
         await holder.query(`SELECT 1 FROM "${schema}".sessions WHERE id = 'held' FOR UPDATE`);
         const controller = new AbortController();
         const append = rejectionOf(
-          store.appendEvents('held', [progressEvent('held', 'aborted')], { signal: controller.signal }),
+          store.appendEvents('held', [progressEventOf('held', 'aborted')], { signal: controller.signal }),
         );
         await until('the append to wait for the row lock', async () =>
           (await waitingOnLock(observer)).length > 0 ? true : undefined,
@@ -98,7 +97,7 @@ else {
         await observer.end();
       }
       expect(await store.readEvents('held')).toEqual([]);
-      const [next] = await store.appendEvents('held', [progressEvent('held', 'next')]);
+      const [next] = await store.appendEvents('held', [progressEventOf('held', 'next')]);
       expect(next?.seq).toBe(1);
       await store.close();
     });

@@ -1,4 +1,4 @@
-import { sessionOf } from '@sessionhub/core/testing';
+import { progressEventOf, sessionOf } from '@sessionhub/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   adminClient,
@@ -7,7 +7,6 @@ import {
   openIn,
   PATIENT,
   PG_SKIP,
-  progressEvent,
   skipWithReason,
   until,
 } from './support/pg.js';
@@ -33,7 +32,7 @@ else {
         const write = store
           .appendEventsAndUpdate(
             'held',
-            [progressEvent('held', 'lost')],
+            [progressEventOf('held', 'lost')],
             { summary: 'lost' },
             {
               expectedSeq: 0,
@@ -63,7 +62,7 @@ else {
       // last_seq was rolled back with the rest: a write conditional on an empty log still goes in, at seq 1.
       const next = await store.appendEventsAndUpdate(
         'held',
-        [progressEvent('held', 'next')],
+        [progressEventOf('held', 'next')],
         { summary: 'after' },
         {
           expectedSeq: 0,

@@ -1,9 +1,9 @@
 import { StoreError } from '@sessionhub/core';
-import { sessionOf } from '@sessionhub/core/testing';
+import { progressEventOf, sessionOf } from '@sessionhub/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, openPostgresStore } from '../src/index.js';
 import { freePort } from './support/cluster.js';
-import { adminClient, fileCluster, freshSchema, openIn, PG_SKIP, progressEvent, skipWithReason } from './support/pg.js';
+import { adminClient, fileCluster, freshSchema, openIn, PG_SKIP, skipWithReason } from './support/pg.js';
 
 async function rejection(promise: Promise<unknown>): Promise<StoreError> {
   const err = await promise.then(
@@ -51,7 +51,7 @@ else {
       expect(err.code).toBe('store.schema_too_new');
       expect(err.message).toContain('schema version 99');
       expect(err.message).toContain(`newer than ${LATEST_SCHEMA_VERSION}`);
-      const write = await rejection(store.appendEvents('kept', [progressEvent('kept', 'x')]));
+      const write = await rejection(store.appendEvents('kept', [progressEventOf('kept', 'x')]));
       expect(write.code).toBe('store.schema_too_new');
       expect(await store.readEvents('kept')).toEqual([]);
       await store.close();
@@ -83,7 +83,7 @@ else {
         // Another connection holds the session's row, so the append waits past its statement timeout.
         await holder.query('BEGIN');
         await holder.query(`SELECT 1 FROM "${schema}".sessions WHERE id = 'held' FOR UPDATE`);
-        const err = await rejection(store.appendEvents('held', [progressEvent('held', 'late')]));
+        const err = await rejection(store.appendEvents('held', [progressEventOf('held', 'late')]));
         expect(err.code).toBe('store.unavailable');
         expect(err.message).toMatch(/timed out|cancel/);
         await holder.query('ROLLBACK');
@@ -91,7 +91,7 @@ else {
         await holder.end();
       }
       expect(await store.readEvents('held')).toEqual([]);
-      const [next] = await store.appendEvents('held', [progressEvent('held', 'now')]);
+      const [next] = await store.appendEvents('held', [progressEventOf('held', 'now')]);
       expect(next?.seq).toBe(1);
       await store.close();
     });
@@ -101,16 +101,16 @@ else {
       const schema = freshSchema('restart');
       const store = await openIn(c, schema);
       await store.createSession(sessionOf('s'));
-      await store.appendEvents('s', [progressEvent('s', 'before')]);
+      await store.appendEvents('s', [progressEventOf('s', 'before')]);
       await c.stop();
       try {
-        const err = await rejection(store.appendEvents('s', [progressEvent('s', 'while down')]));
+        const err = await rejection(store.appendEvents('s', [progressEventOf('s', 'while down')]));
         expect(err.code).toBe('store.unavailable');
         expect(err.message).toContain(`127.0.0.1:${c.port}`);
       } finally {
         await c.start();
       }
-      const [after] = await store.appendEvents('s', [progressEvent('s', 'after')]);
+      const [after] = await store.appendEvents('s', [progressEventOf('s', 'after')]);
       expect(after?.seq).toBe(2);
       expect((await store.readEvents('s')).map((e) => (e.type === 'executor.progress' ? e.message : ''))).toEqual([
         'before',
@@ -128,7 +128,9 @@ else {
       const client = await adminClient(cluster);
       try {
         const load = Promise.all(
-          Array.from({ length: 40 }, (_, i) => store.appendEvents(`p${i % 8}`, [progressEvent(`p${i % 8}`, `m${i}`)])),
+          Array.from({ length: 40 }, (_, i) =>
+            store.appendEvents(`p${i % 8}`, [progressEventOf(`p${i % 8}`, `m${i}`)]),
+          ),
         );
         for (let i = 0; i < 5; i++) {
           const r = await client.query(

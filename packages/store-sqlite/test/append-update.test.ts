@@ -1,17 +1,11 @@
 import { join } from 'node:path';
 import { StoreError } from '@sessionhub/core';
-import { sessionOf } from '@sessionhub/core/testing';
+import { progressEventOf, sessionOf } from '@sessionhub/core/testing';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/index.js';
 import { tempDirsPerTest } from './helpers.js';
 
 const freshDir = tempDirsPerTest();
-const progress = (sessionId: string, message: string) => ({
-  type: 'executor.progress' as const,
-  sessionId,
-  kind: 'output' as const,
-  message,
-});
 
 describe('appendEventsAndUpdate on SQLite', () => {
   it('is one write: append and record patch cost one commit, and concurrent sessions share it', async () => {
@@ -19,14 +13,24 @@ describe('appendEventsAndUpdate on SQLite', () => {
     const store = await openSqliteStore({ path, synchronous: 'full' });
     await store.createSession(sessionOf('one'));
     let before = store.commitStats;
-    await store.appendEventsAndUpdate('one', [progress('one', 'step')], { state: 'planning' }, { expectedSeq: 0 });
+    await store.appendEventsAndUpdate(
+      'one',
+      [progressEventOf('one', 'step')],
+      { state: 'planning' },
+      { expectedSeq: 0 },
+    );
     expect(store.commitStats.commits - before.commits, 'an append with its record patch is one commit').toBe(1);
 
     for (let i = 0; i < 32; i++) await store.createSession(sessionOf(`s${i}`));
     before = store.commitStats;
     const results = await Promise.all(
       Array.from({ length: 32 }, (_, i) =>
-        store.appendEventsAndUpdate(`s${i}`, [progress(`s${i}`, 'step')], { state: 'executing' }, { expectedSeq: 0 }),
+        store.appendEventsAndUpdate(
+          `s${i}`,
+          [progressEventOf(`s${i}`, 'step')],
+          { state: 'executing' },
+          { expectedSeq: 0 },
+        ),
       ),
     );
     const after = store.commitStats;
@@ -50,10 +54,10 @@ describe('appendEventsAndUpdate on SQLite', () => {
     await store.createSession(sessionOf('b', { summary: 'kept' }));
     await store.createSession(sessionOf('c'));
     const results = await Promise.allSettled([
-      store.appendEventsAndUpdate('a', [progress('a', 'one')], { summary: 'a done' }, { expectedSeq: 0 }),
-      store.appendEventsAndUpdate('b', [progress('b', 'late')], { summary: 'lost' }, { expectedSeq: 5 }),
-      store.appendEventsAndUpdate('c', [progress('c', 'bad')], { usage: { inputTokens: 1n } as never }),
-      store.appendEventsAndUpdate('c', [progress('c', 'ok')], { summary: 'c done' }),
+      store.appendEventsAndUpdate('a', [progressEventOf('a', 'one')], { summary: 'a done' }, { expectedSeq: 0 }),
+      store.appendEventsAndUpdate('b', [progressEventOf('b', 'late')], { summary: 'lost' }, { expectedSeq: 5 }),
+      store.appendEventsAndUpdate('c', [progressEventOf('c', 'bad')], { usage: { inputTokens: 1n } as never }),
+      store.appendEventsAndUpdate('c', [progressEventOf('c', 'ok')], { summary: 'c done' }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     const codes = results.map((r) => (r.status === 'rejected' && StoreError.isInstance(r.reason) ? r.reason.code : ''));

@@ -1,17 +1,11 @@
 import { join } from 'node:path';
 import { StoreError } from '@sessionhub/core';
-import { sessionOf } from '@sessionhub/core/testing';
+import { progressEventOf, sessionOf } from '@sessionhub/core/testing';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/index.js';
 import { tempDirsPerTest } from './helpers.js';
 
 const freshDir = tempDirsPerTest();
-const progress = (sessionId: string, message: string) => ({
-  type: 'executor.progress' as const,
-  sessionId,
-  kind: 'output' as const,
-  message,
-});
 
 describe('group commit', () => {
   it('concurrent sessions’ appends share one commit (one fsync at FULL), each acknowledged only once committed', async () => {
@@ -20,7 +14,7 @@ describe('group commit', () => {
     for (let i = 0; i < 32; i++) await store.createSession(sessionOf(`s${i}`));
     const before = store.commitStats;
     const stored = await Promise.all(
-      Array.from({ length: 32 }, (_, i) => store.appendEvents(`s${i}`, [progress(`s${i}`, 'step')])),
+      Array.from({ length: 32 }, (_, i) => store.appendEvents(`s${i}`, [progressEventOf(`s${i}`, 'step')])),
     );
     const after = store.commitStats;
     expect(after.writes - before.writes).toBe(32);
@@ -38,10 +32,10 @@ describe('group commit', () => {
     await store.createSession(sessionOf('a'));
     await store.createSession(sessionOf('b'));
     const results = await Promise.allSettled([
-      store.appendEvents('a', [progress('a', 'one'), progress('a', 'two')]),
-      store.appendEvents('b', [progress('b', 'late')], { expectedSeq: 5 }),
+      store.appendEvents('a', [progressEventOf('a', 'one'), progressEventOf('a', 'two')]),
+      store.appendEvents('b', [progressEventOf('b', 'late')], { expectedSeq: 5 }),
       store.createSession(sessionOf('a')),
-      store.appendEvents('b', [progress('b', 'ok')]),
+      store.appendEvents('b', [progressEventOf('b', 'ok')]),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     for (const r of results) {
@@ -69,9 +63,12 @@ describe('group commit', () => {
       timerRan = true;
     }, 0);
     // The read commits `a` at once, while the flush that `a` scheduled is still waiting for company.
-    const first = store.appendEvents('a', [progress('a', 'one')]);
+    const first = store.appendEvents('a', [progressEventOf('a', 'one')]);
     expect(await store.readEvents('a')).toHaveLength(1);
-    const later = [store.appendEvents('b', [progress('b', 'two')]), store.appendEvents('c', [progress('c', 'three')])];
+    const later = [
+      store.appendEvents('b', [progressEventOf('b', 'two')]),
+      store.appendEvents('c', [progressEventOf('c', 'three')]),
+    ];
     const stored = await Promise.all([first, ...later]);
     expect(timerRan, 'the writes must commit within the macrotask that issued them').toBe(false);
     expect(stored.map((events) => events[0]?.seq)).toEqual([1, 1, 1]);

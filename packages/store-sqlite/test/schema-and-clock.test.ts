@@ -1,15 +1,12 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { rejection, watchChild } from '@sessionhub/core/testing';
+import { progressEventOf, rejection, watchChild } from '@sessionhub/core/testing';
 import { describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, openSqliteStore } from '../src/index.js';
 import { OPEN_WORKER, sessionOf, spawnTs, tempDirsPerTest } from './helpers.js';
 import { V1_SQL } from './legacy-schema.js';
 
 const fresh = tempDirsPerTest();
-
-const progress = (sessionId: string, message: string) =>
-  ({ type: 'executor.progress', sessionId, kind: 'output', message }) as const;
 
 /** A version-1 file with `events` usage events on one session: its migration backfills every one. */
 function writeV1File(path: string, events: number): void {
@@ -77,7 +74,7 @@ describe('schema changes around a running store', () => {
     newer.exec('CREATE TABLE future_feature (x INTEGER)');
     newer.exec(`UPDATE schema_version SET version = ${LATEST_SCHEMA_VERSION + 1}`);
     newer.close();
-    const error = await rejection(store.appendEvents('s', [progress('s', 'old writer')]));
+    const error = await rejection(store.appendEvents('s', [progressEventOf('s', 'old writer')]));
     expect(error).toMatchObject({ name: 'StoreError', code: 'store.schema_too_new' });
     expect(error.message).toContain('upgrade');
     // Reads still work; nothing was written.

@@ -62,11 +62,6 @@ export function spawnAppender(options: PostgresStoreOptions, args: AppendWorkerA
   return kit.spawnTs(kit.appendWorker, [JSON.stringify({ options, ...args })]);
 }
 
-/** An `executor.progress` event to append: the smallest event a store takes. */
-export function progressEvent(sessionId: string, message: string) {
-  return { type: 'executor.progress' as const, sessionId, kind: 'output' as const, message };
-}
-
 /** One connection, statement and lock timeouts far beyond a test's: only an abort's cancel ends a wait on a lock. */
 export const PATIENT: PostgresStoreOptions = { maxConnections: 1, statementTimeoutMs: 600_000, lockTimeoutMs: 600_000 };
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { NewSessionEvent } from '../../model/events.js';
 import type { Session } from '../../model/session.js';
 
 /** A fresh temp directory and its removal. */
@@ -22,6 +23,11 @@ export function sessionOf(id: string, overrides: Partial<Session> = {}): Session
     fixAttempts: 0,
     ...overrides,
   };
+}
+
+/** An `executor.progress` event (output `message`) to append to session `sessionId`: the smallest event a store takes. */
+export function progressEventOf(sessionId: string, message: string) {
+  return { type: 'executor.progress', sessionId, kind: 'output', message } as const satisfies NewSessionEvent;
 }
 
 /** A small seeded PRNG (mulberry32), so random trial timings and fixtures are reproducible per seed. */
