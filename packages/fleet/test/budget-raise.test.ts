@@ -11,7 +11,7 @@ import {
   withFleet,
 } from './support/fleet-env.js';
 import { engineParts } from './support/parts.js';
-import { spawnWorker } from './support/worker-process.js';
+import { spawnWorkerOn } from './support/worker-process.js';
 
 const SKIP = postgresSkipReason();
 
@@ -50,7 +50,7 @@ else {
       'fleet.approve: a raise that is not enough is refused and the session stays paused; an enough raise runs it on a worker to succeeded, budget.raised once',
       () =>
         withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorker({ url: env.url, workspaceRoot: env.workspaceRoot, ...BUDGETED });
+          const worker = await spawnWorkerOn(env, BUDGETED);
           try {
             const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
             const before = await pausedAtBudget(env, sessionId);
@@ -85,7 +85,7 @@ else {
       'fleet.reject of a budget pause fails the session with budget.exceeded',
       () =>
         withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorker({ url: env.url, workspaceRoot: env.workspaceRoot, ...BUDGETED });
+          const worker = await spawnWorkerOn(env, BUDGETED);
           try {
             const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
             await pausedAtBudget(env, sessionId);
@@ -108,7 +108,7 @@ else {
       'a plain engine over the same store (as the CLI): a short raise is refused, an enough raise continues the session in the approving process',
       () =>
         withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorker({ url: env.url, workspaceRoot: env.workspaceRoot, ...BUDGETED });
+          const worker = await spawnWorkerOn(env, BUDGETED);
           const executed: string[] = [];
           const hub = createSessionHub({
             ...engineParts({

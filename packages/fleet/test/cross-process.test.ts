@@ -9,7 +9,7 @@ import {
   withFleet,
 } from './support/fleet-env.js';
 import { engineParts } from './support/parts.js';
-import { killWorker, spawnWorker } from './support/worker-process.js';
+import { killWorker, spawnWorkerOn, type WorkerProcess } from './support/worker-process.js';
 
 const SKIP = postgresSkipReason();
 
@@ -23,13 +23,13 @@ else {
       "a SIGKILLed worker's session is resumed by another worker, re-running only the step in flight",
       () =>
         withFleet(cluster, async (env, fleet) => {
-          const first = await spawnWorker({ url: env.url, workspaceRoot: env.workspaceRoot, executorMs: 600_000 });
-          let second: Awaited<ReturnType<typeof spawnWorker>> | undefined;
+          const first = await spawnWorkerOn(env, { executorMs: 600_000 });
+          let second: WorkerProcess | undefined;
           try {
             const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
             await first.executing(sessionId);
             await killWorker(first);
-            second = await spawnWorker({ url: env.url, workspaceRoot: env.workspaceRoot, executorMs: 50 });
+            second = await spawnWorkerOn(env, { executorMs: 50 });
             const session = await sessionInState(env, sessionId, 'succeeded', 60_000);
             expect(session.state).toBe('succeeded');
             if (!second) throw new Error('unreachable');
@@ -56,12 +56,7 @@ else {
       'approval and cancellation made in this process reach the sessions running in a worker process',
       () =>
         withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorker({
-            url: env.url,
-            workspaceRoot: env.workspaceRoot,
-            executorMs: 600_000,
-            requireApproval: true,
-          });
+          const worker = await spawnWorkerOn(env, { executorMs: 600_000, requireApproval: true });
           try {
             const approved = (await fleet.submit({ request: 'Greet visitors by name' })).sessionId;
             await sessionInState(env, approved, 'awaiting_approval');
@@ -85,12 +80,7 @@ else {
       'a plain engine over the same store (as the CLI or the inspector) approves and cancels a session a worker process drives: the worker applies both',
       () =>
         withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorker({
-            url: env.url,
-            workspaceRoot: env.workspaceRoot,
-            executorMs: 600_000,
-            requireApproval: true,
-          });
+          const worker = await spawnWorkerOn(env, { executorMs: 600_000, requireApproval: true });
           const executedHere: string[] = [];
           const hub = createSessionHub({
             ...engineParts({
@@ -130,7 +120,7 @@ else {
       'PostgreSQL goes away mid-session: the session pauses and continues when it is back, nothing lost',
       () =>
         withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorker({ url: env.url, workspaceRoot: env.workspaceRoot, executorMs: 1500 });
+          const worker = await spawnWorkerOn(env, { executorMs: 1500 });
           try {
             const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
             await worker.executing(sessionId);
@@ -161,7 +151,7 @@ else {
       'a worker asked to stop (SIGTERM) finishes its sessions first',
       () =>
         withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorker({ url: env.url, workspaceRoot: env.workspaceRoot, executorMs: 1500 });
+          const worker = await spawnWorkerOn(env, { executorMs: 1500 });
           try {
             const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
             await worker.executing(sessionId);

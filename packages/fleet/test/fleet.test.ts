@@ -1,9 +1,10 @@
 import { isTerminal } from '@sessionhub/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FleetError, type FleetWorker } from '../src/index.js';
+import { type Fleet, FleetError, type FleetWorker } from '../src/index.js';
 import {
   eventually,
   expectSoundSessionLog,
+  type FleetEnv,
   postgresSkipReason,
   sessionInState,
   startCluster,
@@ -12,6 +13,19 @@ import {
 import { startTestWorker } from './support/parts.js';
 
 const SKIP = postgresSkipReason();
+
+/** A worker whose executor never ends on its own (concurrency 1), and a session submitted once it is executing it. */
+async function executingOnSlowWorker(env: FleetEnv, fleet: Fleet): Promise<{ slow: FleetWorker; sessionId: string }> {
+  const executing: string[] = [];
+  const slow = await startTestWorker(env, {
+    executorMs: 600_000,
+    concurrency: 1,
+    onExecute: (id) => executing.push(id),
+  });
+  const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
+  await eventually('the slow worker to execute', async () => (executing.includes(sessionId) ? true : undefined));
+  return { slow, sessionId };
+}
 
 if (SKIP) it.skip(`fleet [skipped: ${SKIP}]`, () => {});
 else {
@@ -47,18 +61,9 @@ else {
       'stop({ timeoutMs }) hands a session it could not finish back at once: another worker of the same process runs it to the end',
       () =>
         withFleet(cluster, async (env, fleet) => {
-          const executing: string[] = [];
-          const slow = await startTestWorker(env, {
-            executorMs: 600_000,
-            concurrency: 1,
-            onExecute: (id) => executing.push(id),
-          });
+          const { slow, sessionId } = await executingOnSlowWorker(env, fleet);
           let next: FleetWorker | undefined;
           try {
-            const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
-            await eventually('the slow worker to execute', async () =>
-              executing.includes(sessionId) ? true : undefined,
-            );
             await slow.stop({ timeoutMs: 100 });
             // The claim was released: the next engine (same host, same pid) need not wait for it to run out.
             next = await startTestWorker(env, { executorMs: 50, concurrency: 1 });
@@ -81,18 +86,9 @@ else {
       'a session paused on purpose is handed back, and resubmit continues it on a worker',
       () =>
         withFleet(cluster, async (env, fleet) => {
-          const executing: string[] = [];
-          const slow = await startTestWorker(env, {
-            executorMs: 600_000,
-            concurrency: 1,
-            onExecute: (id) => executing.push(id),
-          });
+          const { slow, sessionId } = await executingOnSlowWorker(env, fleet);
           let next: FleetWorker | undefined;
           try {
-            const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
-            await eventually('the slow worker to execute', async () =>
-              executing.includes(sessionId) ? true : undefined,
-            );
             await slow.hub.pause(sessionId);
             await eventually('the slow worker to hand the session back', async () =>
               slow.running().length === 0 ? true : undefined,

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { adapterTestKit, type ChildWatch, waitForLine, watchChild } from '@sessionhub/core/testing';
+import type { FleetEnv } from './fleet-env.js';
 
 const kit = adapterTestKit({ testDir: new URL('..', import.meta.url).pathname, tempPrefix: 'sessionhub-fleet-' });
 const WORKER = new URL('../workers/fleet-worker.ts', import.meta.url).pathname;
@@ -29,6 +30,11 @@ export async function spawnWorker(args: WorkerArgs): Promise<WorkerProcess> {
   const watch = watchChild(child);
   await waitForLine(watch, 'ready');
   return { child, watch, executing: (id) => waitForLine(watch, `executing ${id}`) };
+}
+
+/** Starts a worker process on `env`'s database and workspace root: see {@link spawnWorker}. */
+export function spawnWorkerOn(env: FleetEnv, args: Omit<WorkerArgs, 'url' | 'workspaceRoot'>): Promise<WorkerProcess> {
+  return spawnWorker({ url: env.url, workspaceRoot: env.workspaceRoot, ...args });
 }
 
 /** Kills a worker (SIGKILL) and waits for it to be gone. */
