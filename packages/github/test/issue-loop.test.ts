@@ -1,19 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSessionHub, MemoryStore, ProviderError, type SessionHub } from '@sessionhub/core';
-import { gateResult, ScriptedExecutor, ScriptedPlanner, ScriptedVerifier } from '@sessionhub/core/testing/doubles';
+import { MemoryStore, ProviderError, type SessionHub } from '@sessionhub/core';
+import { gateResult, ScriptedPlanner, ScriptedVerifier } from '@sessionhub/core/testing/doubles';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { type FakeGitHub, startFakeGitHub } from '@sessionhub/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createIssueLoop,
-  GitHubHost,
   type QueuedJob,
   SqliteDeliveryLog,
   SqlitePullRequestLinks,
   WebhookReceiver,
 } from '../src/index.js';
+import { fakeGitHubHost, scriptedHub } from './scripted-hub.js';
 
 const REPO = 'octo/app';
 let dir: string;
@@ -57,11 +57,7 @@ afterEach(async () => {
 function loop(extra: { permissionCacheMs?: number } = {}) {
   return createIssueLoop({
     ...extra,
-    host: new GitHubHost({
-      auth: { token: 't' },
-      baseUrl: fake.url,
-      limits: { writeSpacingMs: 0, notificationSpacingMs: 0 },
-    }),
+    host: fakeGitHubHost(fake.url),
     hub,
     deliveries,
     outcomes: { store, pullRequests },
@@ -127,14 +123,10 @@ describe('the issue loop’s comment commands', () => {
   it('records /sessionhub rate on the session’s log, on its pull request or its issue; a user’s later rating replaces theirs', async () => {
     const sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
     try {
-      const finished = createSessionHub({
-        planner: new ScriptedPlanner(),
-        executor: new ScriptedExecutor(),
-        verifier: new ScriptedVerifier(),
+      const finished = scriptedHub({
         store,
         sandbox,
         workspace: dir,
-        policy: { foundation: 'skip' },
       });
       const { session } = await (await finished.run({ request: 'Add a CSV export' })).result;
       pullRequests.link({ repo: REPO, number: 2, sessionId: session.id, issueNumber: 1 });
@@ -180,14 +172,13 @@ describe('the issue loop’s sessions', () => {
     planner: ScriptedPlanner,
     sandbox: ProcessSandboxProvider,
   ) {
-    return createSessionHub({
+    return scriptedHub({
       planner,
-      executor: new ScriptedExecutor(),
       verifier,
       store,
       sandbox,
       workspace: dir,
-      policy: { maxFixAttempts: 1, foundation: 'skip' },
+      policy: { maxFixAttempts: 1 },
     });
   }
 
@@ -200,11 +191,7 @@ describe('the issue loop’s sessions', () => {
       secret: 's',
       deliveries: log,
       runJob: createIssueLoop({
-        host: new GitHubHost({
-          auth: { token: 't' },
-          baseUrl: fake.url,
-          limits: { writeSpacingMs: 0, notificationSpacingMs: 0 },
-        }),
+        host: fakeGitHubHost(fake.url),
         hub: hubToUse,
         deliveries: log,
         repository: dir,
@@ -217,14 +204,11 @@ describe('the issue loop’s sessions', () => {
     const sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
     try {
       const store = new MemoryStore();
-      const waiting = createSessionHub({
-        planner: new ScriptedPlanner(),
-        executor: new ScriptedExecutor(),
-        verifier: new ScriptedVerifier(),
+      const waiting = scriptedHub({
         store,
         sandbox,
         workspace: dir,
-        policy: { requireApproval: true, foundation: 'skip' },
+        policy: { requireApproval: true },
       });
       let asked!: () => void;
       const askedForApproval = new Promise<void>((ok) => (asked = ok));

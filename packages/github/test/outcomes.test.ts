@@ -2,21 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSessionHub, MemoryStore, recordOutcome } from '@sessionhub/core';
-import { gateResult, ScriptedExecutor, ScriptedPlanner, ScriptedVerifier } from '@sessionhub/core/testing/doubles';
+import { MemoryStore, recordOutcome } from '@sessionhub/core';
+import { gateResult, ScriptedPlanner, ScriptedVerifier } from '@sessionhub/core/testing/doubles';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { openSqliteStore } from '@sessionhub/store-sqlite';
 import { type FakeGitHub, startFakeGitHub } from '@sessionhub/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createIssueLoop,
-  GitHubHost,
   SqliteDeliveryLog,
   SqlitePullRequestLinks,
   WebhookReceiver,
   withFailureLessons,
   withOutcomeRanking,
 } from '../src/index.js';
+import { fakeGitHubHost, scriptedHub } from './scripted-hub.js';
 import { deliveryHeaders, examplePayload } from './webhook-payloads.js';
 
 let dir: string;
@@ -41,14 +41,13 @@ describe('outcomes and learning from failures', () => {
       },
     ]);
     const hub = (verifier: ScriptedVerifier) =>
-      createSessionHub({
+      scriptedHub({
         planner: withFailureLessons(planner, { store }),
-        executor: new ScriptedExecutor(),
         verifier,
         store,
         sandbox,
         workspace: dir,
-        policy: { maxFixAttempts: 0, foundation: 'skip' },
+        policy: { maxFixAttempts: 0 },
       });
     const first = await (await hub(failing).run({ request: 'Let users export their reports as CSV' })).result;
     expect(first.session.state).toBe('failed');
@@ -67,14 +66,11 @@ describe('outcomes and learning from failures', () => {
   it('a merged, then reverted pull request is a lesson for a similar later session', async () => {
     const store = new MemoryStore();
     const planner = new ScriptedPlanner();
-    const hub = createSessionHub({
+    const hub = scriptedHub({
       planner: withFailureLessons(planner, { store }),
-      executor: new ScriptedExecutor(),
-      verifier: new ScriptedVerifier(),
       store,
       sandbox,
       workspace: dir,
-      policy: { foundation: 'skip' },
     });
     const first = (await (await hub.run({ request: 'Let users export their reports as CSV' })).result).session;
     await recordOutcome(store, first.id, { kind: 'merged', source: 'github' });
@@ -93,14 +89,10 @@ describe('outcomes and learning from failures', () => {
     const deliveries = SqliteDeliveryLog.open({ path });
     const pullRequests = SqlitePullRequestLinks.open({ path });
     try {
-      const hub = createSessionHub({
-        planner: new ScriptedPlanner(),
-        executor: new ScriptedExecutor(),
-        verifier: new ScriptedVerifier(),
+      const hub = scriptedHub({
         store,
         sandbox,
         workspace: dir,
-        policy: { foundation: 'skip' },
       });
       const ids: string[] = [];
       for (const request of ['first change', 'second change']) {
@@ -112,11 +104,7 @@ describe('outcomes and learning from failures', () => {
         secret: 's',
         deliveries,
         runJob: createIssueLoop({
-          host: new GitHubHost({
-            auth: { token: 't' },
-            baseUrl: fake.url,
-            limits: { writeSpacingMs: 0, notificationSpacingMs: 0 },
-          }),
+          host: fakeGitHubHost(fake.url),
           hub,
           deliveries,
           outcomes: { store, pullRequests },
@@ -188,14 +176,10 @@ describe('outcomes and learning from failures', () => {
 
   it('ranks the library by the outcomes on the sessions’ logs, so the planner sees merged work first and reverted work last', async () => {
     const store = new MemoryStore();
-    const plain = createSessionHub({
-      planner: new ScriptedPlanner(),
-      executor: new ScriptedExecutor(),
-      verifier: new ScriptedVerifier(),
+    const plain = scriptedHub({
       store,
       sandbox,
       workspace: dir,
-      policy: { foundation: 'skip' },
     });
     const run = async (request: string) =>
       (await (await plain.run({ request, tags: ['csv-export'] })).result).session.id;
@@ -212,14 +196,11 @@ describe('outcomes and learning from failures', () => {
     const plainOrder = (await store.searchLibrary({ text: 'csv export', state: 'succeeded' })).map((h) => h.session.id);
     expect(plainOrder).toEqual([reverted, closed, undecided, merged]); // by text alone: newest first at equal scores
     const planner = new ScriptedPlanner();
-    const learning = createSessionHub({
+    const learning = scriptedHub({
       planner,
-      executor: new ScriptedExecutor(),
-      verifier: new ScriptedVerifier(),
       store: ranked,
       sandbox,
       workspace: dir,
-      policy: { foundation: 'skip' },
     });
     await (await learning.run({ request: 'csv export of orders' })).result;
     // The engine shows the planner three: the reverted one, the newest match by text, is left out.
