@@ -21,12 +21,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
-import { createSessionHub } from '@sessionhub/core';
-import { ScriptedExecutor, ScriptedPlanner, ScriptedVerifier } from '@sessionhub/core/testing/doubles';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { openSqliteStore } from '@sessionhub/store-sqlite';
 import { startFakeGitHub } from '@sessionhub/testing';
-import { createIssueLoop, GitHubHost, SqliteDeliveryLog, signPayload, WebhookReceiver } from '../src/index.js';
+import { createIssueLoop, SqliteDeliveryLog, signPayload, WebhookReceiver } from '../src/index.js';
+import { fakeGitHubHost, scriptedHub } from '../test/scripted-hub.js';
 
 const SECRET = 'bench-secret';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -209,14 +208,11 @@ try {
   const log2 = SqliteDeliveryLog.open({ path: join(dir, 'store.db') });
   const workspace = await mkdtemp(join(dir, 'ws-'));
   const sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
-  const hub = createSessionHub({
-    planner: new ScriptedPlanner(),
-    executor: new ScriptedExecutor(),
-    verifier: new ScriptedVerifier(),
+  const hub = scriptedHub({
     store,
     sandbox,
     workspace,
-    policy: { requireApproval: true, concurrency: LATENCY_SAMPLES + 1, foundation: 'skip' },
+    policy: { requireApproval: true, concurrency: LATENCY_SAMPLES + 1 },
   });
   const started = new Map<string, () => void>();
   const receiver2 = new WebhookReceiver({
@@ -224,11 +220,7 @@ try {
     deliveries: log2,
     concurrency: LATENCY_SAMPLES + 1,
     runJob: createIssueLoop({
-      host: new GitHubHost({
-        auth: { token: 't' },
-        baseUrl: fake.url,
-        limits: { writeSpacingMs: 0, notificationSpacingMs: 0 },
-      }),
+      host: fakeGitHubHost(fake.url),
       hub,
       deliveries: log2,
       repository: dir,
