@@ -11,7 +11,7 @@ import {
   withFleet,
 } from './support/fleet-env.js';
 import { engineParts } from './support/parts.js';
-import { spawnWorkerOn } from './support/worker-process.js';
+import { withFleetWorker } from './support/worker-process.js';
 
 const SKIP = postgresSkipReason();
 
@@ -49,34 +49,29 @@ else {
     it(
       'fleet.approve: a raise that is not enough is refused and the session stays paused; an enough raise runs it on a worker to succeeded, budget.raised once',
       () =>
-        withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorkerOn(env, BUDGETED);
-          try {
-            const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
-            const before = await pausedAtBudget(env, sessionId);
+        withFleetWorker(cluster, BUDGETED, async (env, fleet, worker) => {
+          const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
+          const before = await pausedAtBudget(env, sessionId);
 
-            const short = await rejection(fleet.approve(sessionId, { raiseBudget: { tokens: 800 } }));
-            expect(SessionStateError.isInstance(short)).toBe(true);
-            expect(short).toMatchObject({ code: 'budget.still_exceeded' });
-            const still = await env.store.getSession(sessionId);
-            expect(still?.state).toBe('awaiting_approval');
-            expect(await env.store.readEvents(sessionId), 'a refused raise writes nothing').toHaveLength(before.length);
+          const short = await rejection(fleet.approve(sessionId, { raiseBudget: { tokens: 800 } }));
+          expect(SessionStateError.isInstance(short)).toBe(true);
+          expect(short).toMatchObject({ code: 'budget.still_exceeded' });
+          const still = await env.store.getSession(sessionId);
+          expect(still?.state).toBe('awaiting_approval');
+          expect(await env.store.readEvents(sessionId), 'a refused raise writes nothing').toHaveLength(before.length);
 
-            await fleet.approve(sessionId, { raiseBudget: { tokens: 5000 } });
-            const session = await sessionInState(env, sessionId, 'succeeded');
-            expect(session.error).toBeUndefined();
-            const events = await env.store.readEvents(sessionId);
-            expectSoundSessionLog(events, sessionId);
-            expect(events.filter((e) => e.type === 'budget.raised')).toMatchObject([{ budgets: { tokens: 5000 } }]);
-            expect(events.some((e) => e.type === 'approval.resolved' && e.approved)).toBe(true);
-            expect(
-              events.filter((e) => e.type === 'step.started' && e.step === 'plan'),
-              'the plan is not made again',
-            ).toHaveLength(1);
-            expect(worker.watch.lines, 'the worker process ran the execute step').toContain(`executing ${sessionId}`);
-          } finally {
-            worker.child.kill('SIGKILL');
-          }
+          await fleet.approve(sessionId, { raiseBudget: { tokens: 5000 } });
+          const session = await sessionInState(env, sessionId, 'succeeded');
+          expect(session.error).toBeUndefined();
+          const events = await env.store.readEvents(sessionId);
+          expectSoundSessionLog(events, sessionId);
+          expect(events.filter((e) => e.type === 'budget.raised')).toMatchObject([{ budgets: { tokens: 5000 } }]);
+          expect(events.some((e) => e.type === 'approval.resolved' && e.approved)).toBe(true);
+          expect(
+            events.filter((e) => e.type === 'step.started' && e.step === 'plan'),
+            'the plan is not made again',
+          ).toHaveLength(1);
+          expect(worker.watch.lines, 'the worker process ran the execute step').toContain(`executing ${sessionId}`);
         }),
       90_000,
     );
@@ -84,22 +79,17 @@ else {
     it(
       'fleet.reject of a budget pause fails the session with budget.exceeded',
       () =>
-        withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorkerOn(env, BUDGETED);
-          try {
-            const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
-            await pausedAtBudget(env, sessionId);
-            await fleet.reject(sessionId, 'too expensive');
-            const session = await sessionInState(env, sessionId, 'failed');
-            expect(session.error?.code).toBe('budget.exceeded');
-            const events = await env.store.readEvents(sessionId);
-            expectSoundSessionLog(events, sessionId);
-            expect(count(events, 'budget.raised')).toBe(0);
-            expect(events.some((e) => e.type === 'approval.resolved' && !e.approved)).toBe(true);
-            expect(worker.watch.lines).not.toContain(`executing ${sessionId}`);
-          } finally {
-            worker.child.kill('SIGKILL');
-          }
+        withFleetWorker(cluster, BUDGETED, async (env, fleet, worker) => {
+          const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
+          await pausedAtBudget(env, sessionId);
+          await fleet.reject(sessionId, 'too expensive');
+          const session = await sessionInState(env, sessionId, 'failed');
+          expect(session.error?.code).toBe('budget.exceeded');
+          const events = await env.store.readEvents(sessionId);
+          expectSoundSessionLog(events, sessionId);
+          expect(count(events, 'budget.raised')).toBe(0);
+          expect(events.some((e) => e.type === 'approval.resolved' && !e.approved)).toBe(true);
+          expect(worker.watch.lines).not.toContain(`executing ${sessionId}`);
         }),
       90_000,
     );
@@ -107,8 +97,7 @@ else {
     it(
       'a plain engine over the same store (as the CLI): a short raise is refused, an enough raise continues the session in the approving process',
       () =>
-        withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorkerOn(env, BUDGETED);
+        withFleetWorker(cluster, BUDGETED, async (env, fleet, worker) => {
           const executed: string[] = [];
           const hub = createSessionHub({
             ...engineParts({
@@ -139,7 +128,6 @@ else {
             expect(worker.watch.lines).not.toContain(`executing ${sessionId}`);
           } finally {
             await hub.idle();
-            worker.child.kill('SIGKILL');
           }
         }),
       90_000,

@@ -9,7 +9,7 @@ import {
   withFleet,
 } from './support/fleet-env.js';
 import { engineParts } from './support/parts.js';
-import { killWorker, spawnWorkerOn, type WorkerProcess } from './support/worker-process.js';
+import { killWorker, spawnWorkerOn, type WorkerProcess, withFleetWorker } from './support/worker-process.js';
 
 const SKIP = postgresSkipReason();
 
@@ -55,23 +55,18 @@ else {
     it(
       'approval and cancellation made in this process reach the sessions running in a worker process',
       () =>
-        withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorkerOn(env, { executorMs: 600_000, requireApproval: true });
-          try {
-            const approved = (await fleet.submit({ request: 'Greet visitors by name' })).sessionId;
-            await sessionInState(env, approved, 'awaiting_approval');
-            await fleet.approve(approved);
-            // Approved: it runs its (endless) execute step; a cancel from here aborts it on the worker.
-            await worker.executing(approved);
-            await fleet.cancel(approved);
-            expect((await env.store.getSession(approved))?.state).toBe('cancelled');
-            const events = await env.store.readEvents(approved);
-            expectSoundSessionLog(events, approved);
-            expect(events.some((e) => e.type === 'approval.resolved' && e.approved)).toBe(true);
-            expect(worker.child.exitCode, 'the worker process keeps running').toBeNull();
-          } finally {
-            worker.child.kill('SIGKILL');
-          }
+        withFleetWorker(cluster, { executorMs: 600_000, requireApproval: true }, async (env, fleet, worker) => {
+          const approved = (await fleet.submit({ request: 'Greet visitors by name' })).sessionId;
+          await sessionInState(env, approved, 'awaiting_approval');
+          await fleet.approve(approved);
+          // Approved: it runs its (endless) execute step; a cancel from here aborts it on the worker.
+          await worker.executing(approved);
+          await fleet.cancel(approved);
+          expect((await env.store.getSession(approved))?.state).toBe('cancelled');
+          const events = await env.store.readEvents(approved);
+          expectSoundSessionLog(events, approved);
+          expect(events.some((e) => e.type === 'approval.resolved' && e.approved)).toBe(true);
+          expect(worker.child.exitCode, 'the worker process keeps running').toBeNull();
         }),
       90_000,
     );
@@ -79,8 +74,7 @@ else {
     it(
       'a plain engine over the same store (as the CLI or the inspector) approves and cancels a session a worker process drives: the worker applies both',
       () =>
-        withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorkerOn(env, { executorMs: 600_000, requireApproval: true });
+        withFleetWorker(cluster, { executorMs: 600_000, requireApproval: true }, async (env, fleet, worker) => {
           const executedHere: string[] = [];
           const hub = createSessionHub({
             ...engineParts({
@@ -110,7 +104,6 @@ else {
             expect(executedHere).toEqual([]);
           } finally {
             await hub.idle();
-            worker.child.kill('SIGKILL');
           }
         }),
       90_000,
@@ -119,30 +112,25 @@ else {
     it(
       'PostgreSQL goes away mid-session: the session pauses and continues when it is back, nothing lost',
       () =>
-        withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorkerOn(env, { executorMs: 1500 });
-          try {
-            const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
-            await worker.executing(sessionId);
-            await cluster.stop();
-            await new Promise((r) => setTimeout(r, 2500));
-            await cluster.start();
-            const session = await eventually(
-              'the session to succeed after the outage',
-              async () => {
-                const s = await env.store.getSession(sessionId).catch(() => undefined);
-                return s?.state === 'succeeded' ? s : undefined;
-              },
-              60_000,
-            );
-            expect(session.state).toBe('succeeded');
-            const events = await env.store.readEvents(sessionId);
-            expectSoundSessionLog(events, sessionId);
-            expect(events.filter((e) => e.type === 'step.started' && e.step === 'plan')).toHaveLength(1);
-            expect(worker.child.exitCode, 'the worker survived the outage').toBeNull();
-          } finally {
-            worker.child.kill('SIGKILL');
-          }
+        withFleetWorker(cluster, { executorMs: 1500 }, async (env, fleet, worker) => {
+          const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
+          await worker.executing(sessionId);
+          await cluster.stop();
+          await new Promise((r) => setTimeout(r, 2500));
+          await cluster.start();
+          const session = await eventually(
+            'the session to succeed after the outage',
+            async () => {
+              const s = await env.store.getSession(sessionId).catch(() => undefined);
+              return s?.state === 'succeeded' ? s : undefined;
+            },
+            60_000,
+          );
+          expect(session.state).toBe('succeeded');
+          const events = await env.store.readEvents(sessionId);
+          expectSoundSessionLog(events, sessionId);
+          expect(events.filter((e) => e.type === 'step.started' && e.step === 'plan')).toHaveLength(1);
+          expect(worker.child.exitCode, 'the worker survived the outage').toBeNull();
         }),
       90_000,
     );
@@ -150,18 +138,13 @@ else {
     it(
       'a worker asked to stop (SIGTERM) finishes its sessions first',
       () =>
-        withFleet(cluster, async (env, fleet) => {
-          const worker = await spawnWorkerOn(env, { executorMs: 1500 });
-          try {
-            const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
-            await worker.executing(sessionId);
-            worker.child.kill('SIGTERM');
-            const exit = await worker.watch.exited;
-            expect(exit.code, worker.watch.stderr()).toBe(0);
-            expect((await env.store.getSession(sessionId))?.state).toBe('succeeded');
-          } finally {
-            worker.child.kill('SIGKILL');
-          }
+        withFleetWorker(cluster, { executorMs: 1500 }, async (env, fleet, worker) => {
+          const { sessionId } = await fleet.submit({ request: 'Greet visitors by name' });
+          await worker.executing(sessionId);
+          worker.child.kill('SIGTERM');
+          const exit = await worker.watch.exited;
+          expect(exit.code, worker.watch.stderr()).toBe(0);
+          expect((await env.store.getSession(sessionId))?.state).toBe('succeeded');
         }),
       60_000,
     );

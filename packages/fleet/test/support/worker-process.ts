@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { adapterTestKit, type ChildWatch, waitForLine, watchChild } from '@sessionhub/core/testing';
-import type { FleetEnv } from './fleet-env.js';
+import type { Fleet } from '../../src/index.js';
+import { type FleetEnv, type PgCluster, withFleet } from './fleet-env.js';
 
 const kit = adapterTestKit({ testDir: new URL('..', import.meta.url).pathname, tempPrefix: 'sessionhub-fleet-' });
 const WORKER = new URL('../workers/fleet-worker.ts', import.meta.url).pathname;
@@ -41,4 +42,23 @@ export function spawnWorkerOn(env: FleetEnv, args: Omit<WorkerArgs, 'url' | 'wor
 export async function killWorker(w: WorkerProcess): Promise<void> {
   w.child.kill('SIGKILL');
   await w.watch.exited;
+}
+
+/**
+ * {@link withFleet} with one worker process spawned on its environment before `test` runs and killed (SIGKILL)
+ * after it, before the fleet client closes.
+ */
+export function withFleetWorker(
+  cluster: PgCluster,
+  args: Omit<WorkerArgs, 'url' | 'workspaceRoot'>,
+  test: (env: FleetEnv, fleet: Fleet, worker: WorkerProcess) => Promise<void>,
+): Promise<void> {
+  return withFleet(cluster, async (env, fleet) => {
+    const worker = await spawnWorkerOn(env, args);
+    try {
+      await test(env, fleet, worker);
+    } finally {
+      worker.child.kill('SIGKILL');
+    }
+  });
 }
