@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { computeAnalytics, type SessionEvent } from '@sessionhub/core';
+import { analyticsBackfillEvents, expectBackfilledAnalytics } from '@sessionhub/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, openSqliteStore } from '../src/index.js';
 import { sessionOf, tempDir } from './helpers.js';
@@ -72,41 +73,10 @@ function writeV1File(path: string): void {
 
 const v2Session = sessionOf('v2-1', { state: 'succeeded', input: { kind: 'request', request: 'x' }, createdAt: at(0) });
 
+/** Core's backfill log, stamped as version 2 stored it (minutes after the session's creation). */
 function v2Events(): SessionEvent[] {
-  const base = { sessionId: 'v2-1' };
-  const usage = {
-    inputTokens: 20,
-    outputTokens: 4,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    costUsd: 0.5,
-    costUnknown: true,
-    model: 'claude-sonnet-4-6',
-  };
-  const resources = { commands: 4, cpuMs: 120.5, peakMemoryBytes: 2_000_000, bytesWritten: 8192 };
-  const gate = {
-    name: 'tests',
-    passed: true,
-    durationMs: 30,
-    output: 'ok',
-    failures: [],
-    resources: { commands: 1, cpuMs: 30, peakMemoryBytes: 3_000_000, bytesWritten: 100 },
-  };
-  return [
-    { ...base, seq: 1, at: at(1), type: 'step.started', stepId: 'execute:0', step: 'execute', attempt: 0 },
-    { ...base, seq: 2, at: at(3), type: 'step.finished', stepId: 'execute:0', step: 'execute', output: { resources } },
-    { ...base, seq: 3, at: at(3), type: 'usage.recorded', phase: 'execution', usage },
-    { ...base, seq: 4, at: at(4), type: 'verifier.gate', attempt: 0, result: gate },
-    { ...base, seq: 5, at: at(5), type: 'session.finished', state: 'succeeded' },
-    { ...base, seq: 6, at: at(9), type: 'outcome.recorded', outcome: { kind: 'merged', source: 'github' } },
-    {
-      ...base,
-      seq: 7,
-      at: at(9),
-      type: 'outcome.recorded',
-      outcome: { kind: 'rating', value: 4, source: 'github', by: 'ana' },
-    },
-  ];
+  const minutes = [1, 3, 3, 4, 5, 9, 9];
+  return analyticsBackfillEvents('v2-1').map((e, i) => ({ ...e, seq: i + 1, at: at(minutes[i] ?? 9) }) as SessionEvent);
 }
 
 /** A version-2 file as that release left it: the session, its events and the version-2 side-table rows. */
@@ -199,22 +169,7 @@ describe('schema migrations', () => {
     expect(versionOf(path)).toBe(LATEST_SCHEMA_VERSION);
     const events = await store.readEvents('v2-1');
     expect(events).toEqual(v2Events());
-    const report = await store.analytics();
-    expect(report).toEqual(computeAnalytics([v2Session], new Map([['v2-1', events]])));
-    expect(report.overall).toMatchObject({ merged: 1, rejected: 0, ratings: 1, satisfaction: 4 });
-    expect(report.byModel.map((m) => m.model)).toEqual(['claude-sonnet-4-6']);
-    expect(report.usage.total.costUnknown).toBe(true);
-    expect(report.hostResources.total).toEqual({
-      commands: 5,
-      cpuMs: 150.5,
-      peakMemoryBytes: 3_000_000,
-      bytesWritten: 8292,
-    });
-    // Rows written after the migration join those derived from the old events.
-    await store.appendEvents('v2-1', [
-      { type: 'outcome.recorded', sessionId: 'v2-1', outcome: { kind: 'reverted', source: 'github' } },
-    ]);
-    expect((await store.analytics()).overall).toMatchObject({ merged: 0, rejected: 1 });
+    await expectBackfilledAnalytics(store, v2Session);
     await store.close();
   });
 

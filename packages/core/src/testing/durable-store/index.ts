@@ -1,4 +1,5 @@
 export * from './adapter-kit.js';
+export * from './analytics-backfill.js';
 export * from './append-worker.js';
 export * from './child-process.js';
 export * from './crash-trials.js';
