@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { computeAnalytics, type SessionEvent } from '@sessionhub/core';
+import { computeAnalytics, type Session, type SessionEvent } from '@sessionhub/core';
 import { analyticsBackfillEvents, expectBackfilledAnalytics } from '@sessionhub/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, openSqliteStore } from '../src/index.js';
@@ -45,21 +45,16 @@ function legacyEvents(): SessionEvent[] {
   ];
 }
 
-function writeV1File(path: string): void {
-  const db = new DatabaseSync(path);
-  db.exec(V1_SQL);
+/** Writes `session` (its row, document and tags) and its stamped `events` as the old schemas stored them; returns its pk. */
+function insertSession(db: DatabaseSync, session: Session, events: readonly SessionEvent[]): number {
   const { pk } = db
     .prepare('INSERT INTO sessions (id, state, template_id, created_ms) VALUES (?, ?, ?, ?) RETURNING pk')
-    .get(
-      legacySession.id,
-      legacySession.state,
-      legacySession.templateId ?? null,
-      Date.parse(legacySession.createdAt),
-    ) as unknown as { pk: number };
-  db.prepare('INSERT INTO session_docs (pk, data) VALUES (?, ?)').run(pk, JSON.stringify(legacySession));
-  for (const tag of legacySession.tags)
-    db.prepare('INSERT INTO session_tags (tag, session_pk) VALUES (?, ?)').run(tag, pk);
-  for (const e of legacyEvents()) {
+    .get(session.id, session.state, session.templateId ?? null, Date.parse(session.createdAt)) as unknown as {
+    pk: number;
+  };
+  db.prepare('INSERT INTO session_docs (pk, data) VALUES (?, ?)').run(pk, JSON.stringify(session));
+  for (const tag of session.tags) db.prepare('INSERT INTO session_tags (tag, session_pk) VALUES (?, ?)').run(tag, pk);
+  for (const e of events) {
     db.prepare('INSERT INTO events (session_pk, seq, type, at, data) VALUES (?, ?, ?, ?, ?)').run(
       pk,
       e.seq,
@@ -68,6 +63,13 @@ function writeV1File(path: string): void {
       JSON.stringify(e),
     );
   }
+  return pk;
+}
+
+function writeV1File(path: string): void {
+  const db = new DatabaseSync(path);
+  db.exec(V1_SQL);
+  insertSession(db, legacySession, legacyEvents());
   db.close();
 }
 
@@ -84,22 +86,10 @@ function writeV2File(path: string): void {
   const db = new DatabaseSync(path);
   db.exec(V1_SQL);
   db.exec(V2_ADDED_SQL);
-  const { pk } = db
-    .prepare('INSERT INTO sessions (id, state, template_id, created_ms) VALUES (?, ?, NULL, ?) RETURNING pk')
-    .get(v2Session.id, v2Session.state, Date.parse(v2Session.createdAt)) as unknown as { pk: number };
-  db.prepare('INSERT INTO session_docs (pk, data) VALUES (?, ?)').run(pk, JSON.stringify(v2Session));
+  const pk = insertSession(db, v2Session, v2Events());
   db.prepare(
     'INSERT INTO library_fts (rowid, name, tags, instruction, summary) VALUES (?, NULL, NULL, NULL, NULL)',
   ).run(pk);
-  for (const e of v2Events()) {
-    db.prepare('INSERT INTO events (session_pk, seq, type, at, data) VALUES (?, ?, ?, ?, ?)').run(
-      pk,
-      e.seq,
-      e.type,
-      e.at,
-      JSON.stringify(e),
-    );
-  }
   db.prepare('INSERT INTO step_durations (session_pk, seq, phase, duration_ms) VALUES (?, 2, ?, 120000)').run(
     pk,
     'execution',
