@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { NewSessionEvent, SessionEvent } from '../../model/events.js';
+import type { SessionEvent } from '../../model/events.js';
 import type { Store } from '../../ports/store.js';
 import type { ConformanceCase } from './cases.js';
 
@@ -45,9 +45,8 @@ export async function expectCode(promise: Promise<unknown>, code: string, requir
   ).toBe(code);
 }
 
-export function progress(sessionId: string, message: string): NewSessionEvent {
-  return { type: 'executor.progress', sessionId, kind: 'output', message };
-}
+/** An `executor.progress` event: the durable-store kit's `progressEventOf`. */
+export { progressEventOf as progress } from '../durable-store/fixtures.js';
 
 export function messagesOf(events: SessionEvent[]): string[] {
   return events.map((e) => (e.type === 'executor.progress' ? e.message : e.type));
