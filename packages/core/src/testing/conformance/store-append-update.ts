@@ -20,6 +20,13 @@ async function seeded(store: Store, id: string): Promise<Session | undefined> {
   return store.getSession(id);
 }
 
+/** The bound `appendEventsAndUpdate` (skipping the case without it), the store, and session `id` {@link seeded}. */
+async function seededFor(ctx: StoreCaseContext, id: string) {
+  const call = appendAndUpdate(ctx);
+  const before = await seeded(ctx.store, id);
+  return { call, store: ctx.store, before };
+}
+
 /** Expects the session's record and log to be exactly what `seeded` left. */
 async function expectUntouched(store: Store, id: string, before: Session | undefined, rule: string): Promise<void> {
   expect(await store.getSession(id), `${rule}: the session record must be unchanged`).toEqual(before);
@@ -32,9 +39,7 @@ export const appendUpdateCases: StoreCase[] = [
     group: 'append and update',
     name: 'appendEventsAndUpdate appends the events and applies the patch',
     async run(ctx) {
-      const call = appendAndUpdate(ctx);
-      const { store } = ctx;
-      await seeded(store, 'au-1');
+      const { call, store } = await seededFor(ctx, 'au-1');
       const result = await call(
         'au-1',
         [progress('au-1', 'a'), progress('au-1', 'b')],
@@ -85,9 +90,7 @@ export const appendUpdateCases: StoreCase[] = [
     group: 'append and update',
     name: 'appendEventsAndUpdate with a stale expectedSeq fails with store.conflict and applies neither',
     async run(ctx) {
-      const call = appendAndUpdate(ctx);
-      const { store } = ctx;
-      const before = await seeded(store, 'au-3');
+      const { call, store, before } = await seededFor(ctx, 'au-3');
       for (const expectedSeq of [0, 2]) {
         const rule = `appendEventsAndUpdate with expectedSeq ${expectedSeq} when the log ends at 1`;
         await expectCode(
@@ -103,9 +106,7 @@ export const appendUpdateCases: StoreCase[] = [
     group: 'append and update',
     name: 'appendEventsAndUpdate with an empty batch applies the patch, still conditional',
     async run(ctx) {
-      const call = appendAndUpdate(ctx);
-      const { store } = ctx;
-      const before = await seeded(store, 'au-4');
+      const { call, store, before } = await seededFor(ctx, 'au-4');
       await expectCode(
         call('au-4', [], { summary: 'stale' }, { expectedSeq: 0 }),
         'store.conflict',
@@ -124,9 +125,7 @@ export const appendUpdateCases: StoreCase[] = [
     group: 'append and update',
     name: 'appendEventsAndUpdate with an aborted signal rejects with its reason and applies neither',
     async run(ctx) {
-      const call = appendAndUpdate(ctx);
-      const { store } = ctx;
-      const before = await seeded(store, 'au-5');
+      const { call, store, before } = await seededFor(ctx, 'au-5');
       const controller = new AbortController();
       const reason = new Error('stopped by the caller');
       controller.abort(reason);
@@ -142,9 +141,7 @@ export const appendUpdateCases: StoreCase[] = [
     group: 'append and update',
     name: 'appendEventsAndUpdate with a value that is not JSON data fails with store.invalid_value and applies neither',
     async run(ctx) {
-      const call = appendAndUpdate(ctx);
-      const { store } = ctx;
-      const before = await seeded(store, 'au-6');
+      const { call, store, before } = await seededFor(ctx, 'au-6');
       await expectCode(
         call(
           'au-6',
@@ -184,9 +181,7 @@ export const appendUpdateCases: StoreCase[] = [
     group: 'append and update',
     name: 'concurrent appendEventsAndUpdate calls with one expectedSeq: exactly one applies, both parts',
     async run(ctx) {
-      const call = appendAndUpdate(ctx);
-      const { store } = ctx;
-      await seeded(store, 'au-7');
+      const { call, store } = await seededFor(ctx, 'au-7');
       const outcomes = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
           settle(call('au-7', [progress('au-7', `racer ${i}`)], { summary: `racer ${i}` }, { expectedSeq: 1 })),
