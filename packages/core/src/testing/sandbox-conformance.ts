@@ -2,6 +2,7 @@ import type { Sandbox } from '../ports/sandbox.js';
 import { type ConformanceOptions, registerCases } from './conformance/cases.js';
 import { SANDBOX_CASES } from './conformance/sandbox-cases.js';
 import { withSandboxCaseContext } from './conformance/sandbox-context.js';
+import { RESOURCE_CASES } from './conformance/sandbox-resource-cases.js';
 
 // `ConformanceOptions` is exported (once, for both suites) from store-conformance.ts.
 
@@ -10,6 +11,12 @@ export type SandboxFactory = (workspaceDir: string) => Promise<Sandbox>;
 
 /** Names of every sandbox conformance case, for `options.skip`. */
 export const SANDBOX_CONFORMANCE_CASES: readonly string[] = SANDBOX_CASES.map((c) => c.name);
+
+/**
+ * Names of the per-command resource cases (`ExecResult.resources`). The field is optional in the port: a
+ * sandbox that does not measure its commands skips these by name, with its reason, in `options.skip`.
+ */
+export const SANDBOX_RESOURCE_CASES: readonly string[] = RESOURCE_CASES.map((c) => c.name);
 
 /** Default per-case timeout: the process-tree cases wait a few seconds on purpose. */
 const DEFAULT_TIMEOUT_MS = 30_000;
