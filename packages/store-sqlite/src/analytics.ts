@@ -60,9 +60,8 @@ export function sqlAnalytics(db: SqlConnection, query: AnalyticsQuery = {}): Ana
      WHERE ${where.sql} AND s.template_id IS NOT NULL GROUP BY s.template_id ORDER BY s.template_id`,
   ).map((row) => ({ templateId: String(row.key), ...successStatsOfRow(row) }));
   const byRequestKind = all(
-    `SELECT json_extract(d.data, '$.input.kind') AS key, ${STATS_COLUMNS}
-     FROM ${STATS_FROM} JOIN session_docs d ON d.pk = s.pk
-     WHERE ${where.sql} GROUP BY key HAVING key IS NOT NULL ORDER BY key`,
+    `SELECT s.input_kind AS key, ${STATS_COLUMNS} FROM ${STATS_FROM}
+     WHERE ${where.sql} AND s.input_kind IS NOT NULL GROUP BY s.input_kind ORDER BY s.input_kind`,
   ).map((row) => ({ kind: String(row.key) as RequestKind, ...successStatsOfRow(row) }));
   const byModel = all(
     `SELECT m.model AS key, ${STATS_COLUMNS}

@@ -317,6 +317,7 @@ export class SqliteStore implements Store {
       session.state,
       session.templateId ?? null,
       instantOrNull(session.createdAt),
+      inputKind(session),
     );
     const pk = Number(row?.pk);
     st.insertDoc.run(pk, data);
@@ -363,7 +364,7 @@ export class SqliteStore implements Store {
     const pk = Number(row.pk);
     const next: Session = { ...parse<Session>(row.data), ...patch, id };
     const data = storedJson(next, 'session');
-    st.updateSession.run(next.state, next.templateId ?? null, instantOrNull(next.createdAt), pk);
+    st.updateSession.run(next.state, next.templateId ?? null, instantOrNull(next.createdAt), inputKind(next), pk);
     st.updateDoc.run(data, pk);
     // The tags and the library row change only with the fields they index (most updates are state changes).
     if (LIBRARY_FIELDS.some((field) => field in patch)) this.#index(st, pk, next, true);
@@ -570,4 +571,10 @@ export class SqliteStore implements Store {
  */
 export async function openSqliteStore(options: SqliteStoreOptions | string): Promise<SqliteStore> {
   return new SqliteStore(typeof options === 'string' ? { path: options } : options);
+}
+
+/** The session's request kind for the `input_kind` column (what analytics groups `byRequestKind` by). */
+function inputKind(session: Session): string | null {
+  const kind = (session.input as { kind?: unknown } | undefined)?.kind;
+  return typeof kind === 'string' ? kind : null;
 }

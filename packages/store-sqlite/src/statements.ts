@@ -39,10 +39,12 @@ export class Statements {
   constructor(db: SqlConnection) {
     const p = (sql: string) => db.prepare(sql);
     this.insertSession = p(
-      'INSERT INTO sessions (id, state, template_id, created_ms) VALUES (?, ?, ?, ?) RETURNING pk',
+      'INSERT INTO sessions (id, state, template_id, created_ms, input_kind) VALUES (?, ?, ?, ?, ?) RETURNING pk',
     );
     this.insertDoc = p('INSERT INTO session_docs (pk, data) VALUES (?, ?)');
-    this.updateSession = p('UPDATE sessions SET state = ?, template_id = ?, created_ms = ? WHERE pk = ?');
+    this.updateSession = p(
+      'UPDATE sessions SET state = ?, template_id = ?, created_ms = ?, input_kind = ? WHERE pk = ?',
+    );
     this.updateDoc = p('UPDATE session_docs SET data = ? WHERE pk = ?');
     this.getSession = p('SELECT s.pk, d.data FROM sessions s JOIN session_docs d ON d.pk = s.pk WHERE s.id = ?');
     this.sessionPk = p('SELECT pk FROM sessions WHERE id = ?');
