@@ -457,12 +457,13 @@ export class SqliteStore implements Store {
       const where = sessionWhere(query);
       const limit: SqlValue = query.limit === undefined ? -1 : Math.max(0, query.limit);
       const match = toFtsMatch(query.text);
-      const tier = query.rankBy === 'outcome' ? OUTCOME_TIER_SQL : '0';
+      // Relevance order has no tier key at all: a constant sort key still costs the sorter a column.
+      const byOutcome = query.rankBy === 'outcome';
       if (match === undefined) {
         return this.#db
           .prepare(
             `SELECT d.data FROM sessions s JOIN session_docs d ON d.pk = s.pk
-             WHERE ${where.sql} ORDER BY ${query.rankBy === 'outcome' ? `${tier}, ` : ''}s.created_ms DESC, s.id LIMIT ?`,
+             WHERE ${where.sql} ORDER BY ${byOutcome ? `${OUTCOME_TIER_SQL}, ` : ''}s.created_ms DESC, s.id LIMIT ?`,
           )
           .all(...where.params, limit)
           .map((r) => ({ session: parse<Session>(r.data), score: 0 }));
@@ -472,12 +473,13 @@ export class SqliteStore implements Store {
         .prepare(
           // Rank and cut on narrow rows first, then fetch the JSON of the hits only.
           `SELECT d.data, hit.rank FROM (
-             SELECT s.pk, ${tier} AS tier, bm25(library_fts, ${weights}) AS rank, s.created_ms, s.id
+             SELECT s.pk, ${byOutcome ? OUTCOME_TIER_SQL : '0'} AS tier, bm25(library_fts, ${weights}) AS rank,
+               s.created_ms, s.id
              FROM library_fts JOIN sessions s ON s.pk = library_fts.rowid
              WHERE library_fts MATCH ? AND ${where.sql}
-             ORDER BY tier, rank, s.created_ms DESC, s.id LIMIT ?
+             ORDER BY ${byOutcome ? 'tier, ' : ''}rank, s.created_ms DESC, s.id LIMIT ?
            ) hit JOIN session_docs d ON d.pk = hit.pk
-           ORDER BY hit.tier, hit.rank, hit.created_ms DESC, hit.id`,
+           ORDER BY ${byOutcome ? 'hit.tier, ' : ''}hit.rank, hit.created_ms DESC, hit.id`,
         )
         .all(match, ...where.params, limit)
         .map((r) => ({ session: parse<Session>(r.data), score: -Number(r.rank) }));
