@@ -17,4 +17,5 @@ export * from './release-records.js';
 export * from './release-types.js';
 export * from './releases.js';
 export { checkGitVersion, MIN_GIT_VERSION, type RepositoryInfo } from './repository.js';
+export { recordRollbackOutcomes } from './rollback-outcomes.js';
 export type { SessionWorkspace, WorkspaceChange } from './workspace-changes.js';

@@ -24,6 +24,8 @@ export type DeployEvent =
       restored: string;
       reason: string;
       check?: CheckResult;
+      /** The sessions whose released work this rollback undid (see {@link recordRollbackOutcomes}). */
+      sessionIds: string[];
     };
 
 /** Options of {@link GitReleases}. */

@@ -289,6 +289,15 @@ export class GitReleases {
       );
     }
     const rolledBack = undone ?? last?.tag ?? current;
+    // The deploys on this target after the release restored: their sessions' work is undone.
+    const restoredAt = records.findIndex((r) => r.tag === to.tag);
+    const undoneSessions = [
+      ...new Set(
+        records
+          .filter((r, i) => i > restoredAt && r.target === target && r.kind === 'deploy')
+          .flatMap((r) => r.sessionIds),
+      ),
+    ];
     const reason = opts.reason ?? 'rollback requested';
     let sha: string;
     if (this.options.rewriteOnRollback) {
@@ -328,6 +337,7 @@ export class GitReleases {
       restored: to.tag,
       reason,
       check,
+      sessionIds: undoneSessions,
     });
     return record;
   }

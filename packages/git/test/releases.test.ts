@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MemoryStore } from '@sessionhub/core';
 import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGitWorkspaces, type DeployEvent, GitReleases } from '../src/index.js';
+import { createGitWorkspaces, type DeployEvent, GitReleases, recordRollbackOutcomes } from '../src/index.js';
 import { git, INSTRUCTION, makeRepo, PASSED, sessionOf, signal, tempDirs } from './helpers.js';
 
 const tmp = tempDirs();
@@ -110,6 +111,25 @@ describe('deploy', () => {
       'sessionhub/v1.2',
       'sessionhub/rollback-3',
     ]);
+  });
+
+  it('a rollback names the sessions whose work it undid, and records rolled_back on their logs', async () => {
+    const { ws, releases, events, sessions } = await setup(['1.1']);
+    await releases.deploy({ session: sessions[0], target: 'release', signal: signal() });
+    const broken = await finishSession(ws, 'session-broken', '1.2', { 'status.txt': 'broken\n' });
+    await releases.deploy({ session: broken, target: 'release', check: check('sh check.sh'), signal: signal() });
+    const rolledBack = events.find((e) => e.type === 'deploy.rolled_back');
+    if (rolledBack?.type !== 'deploy.rolled_back') throw new Error('no deploy.rolled_back event');
+    // Only the failed release's session: the release restored (session-0's) stays deployed.
+    expect(rolledBack.sessionIds).toEqual(['session-broken']);
+
+    const store = new MemoryStore();
+    for (const id of ['session-0', 'session-broken']) await store.createSession(sessionOf(id, { state: 'succeeded' }));
+    expect(await recordRollbackOutcomes(store, rolledBack)).toEqual(['session-broken']);
+    const recorded = (await store.readEvents('session-broken')).filter((e) => e.type === 'outcome.recorded');
+    expect(recorded).toMatchObject([{ outcome: { kind: 'rolled_back', source: 'git', note: rolledBack.reason } }]);
+    expect(await store.readEvents('session-0')).toEqual([]);
+    expect((await store.analytics()).overall).toMatchObject({ merged: 0, rejected: 1 });
   });
 
   it('merge mode makes a merge commit when the target has moved; fast-forward mode refuses', async () => {
