@@ -1,17 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
-import {
-  CancelledError,
-  SessionHubError,
-  SessionPausedError,
-  SessionStateError,
-  StoreError,
-  TemplateError,
-} from '../errors.js';
+import { CancelledError, SessionPausedError, SessionStateError, StoreError } from '../errors.js';
 import type { SessionEvent, SessionEventOf, SessionEventType } from '../model/events.js';
-import { isTerminal, type Session, type SessionInput } from '../model/session.js';
-import { emptyUsage } from '../model/usage.js';
+import { isTerminal, type Session } from '../model/session.js';
 import { checkPortVersions } from '../ports/check-versions.js';
-import { checkError, checkInstruction } from './boundary.js';
 import { budgetError } from './budgets.js';
 import { heldElsewhere } from './claim-holder.js';
 import { checkDecision, checkRaise, type Decision, DecisionBox, validLimits } from './decisions.js';
@@ -39,7 +30,7 @@ import {
   sessionFromLog,
 } from './running-session.js';
 import { Semaphore } from './semaphore.js';
-import { fillTemplate } from './templates.js';
+import { newSessionRecord } from './session-record.js';
 import { interval } from './wall-timer.js';
 import { WriteAheadRunner } from './write-ahead-runner.js';
 
@@ -150,35 +141,13 @@ export class SessionHub {
    * @throws {BoundaryViolationError} / {InstructionFormatError} for a template that fails the linter.
    */
   async run(request: RunRequest, opts: RunOptions = {}): Promise<SessionHandle> {
-    let input: SessionInput;
-    let templateId: string | undefined;
-    if ('template' in request) {
-      const template = await this.options.store.getTemplate(request.template, opts);
-      if (!template) throw new TemplateError('template.not_found', `template "${request.template}" not found`);
-      const check = checkInstruction(fillTemplate(template, request.variables), this.policy.lintRules);
-      if (!check.ok) throw checkError(check);
-      input = { kind: 'template', template: template.id, variables: request.variables ?? {} };
-      templateId = template.id;
-    } else if ('issue' in request) {
-      input = { kind: 'issue', issue: request.issue };
-    } else {
-      if (typeof request.request !== 'string' || request.request.trim() === '') {
-        throw new SessionHubError('session.invalid_input', 'a request must be a non-empty string');
-      }
-      input = { kind: 'request', request: request.request };
-    }
-    const at = new Date(this.now()).toISOString();
-    const session: Session = {
-      id: this.options.generateId?.() ?? crypto.randomUUID(),
-      state: 'created',
-      input,
-      createdAt: at,
-      updatedAt: at,
-      tags: request.tags ?? [],
-      usage: emptyUsage(),
-      fixAttempts: 0,
-      ...(templateId ? { templateId } : {}),
-    };
+    const session = await newSessionRecord(this.options.store, request, {
+      newId: () => this.options.generateId?.() ?? crypto.randomUUID(),
+      now: new Date(this.now()),
+      lintRules: this.policy.lintRules,
+      signal: opts.signal,
+    });
+    const { input } = session;
     await this.options.store.createSession(this.redact(session), opts);
     // `session.created` (with this engine's claim) is written with the first step's start, saving an
     // append; a session that crashes before that has no events yet and is resumed from its record.

@@ -36,4 +36,5 @@ export type {
 } from './options.js';
 export { createRedactor, REDACTED, type Redactor, secretsFromEnv } from './redaction.js';
 export { type ReplayedState, replay } from './replay.js';
+export { type NewSessionRecordOptions, newSessionRecord } from './session-record.js';
 export { fillTemplate, templateVariablesSchema } from './templates.js';
