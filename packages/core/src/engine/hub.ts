@@ -1,14 +1,15 @@
 import { EventEmitter } from 'eventemitter3';
-import { CancelledError, SessionPausedError, SessionStateError, StoreError } from '../errors.js';
+import { CancelledError } from '../errors.js';
 import type { SessionEvent, SessionEventOf, SessionEventType } from '../model/events.js';
-import { isTerminal, type Session } from '../model/session.js';
+import type { Session } from '../model/session.js';
 import { checkPortVersions } from '../ports/check-versions.js';
-import { budgetError } from './budgets.js';
-import { heldElsewhere } from './claim-holder.js';
-import { checkDecision, checkRaise, type Decision, DecisionBox, validLimits } from './decisions.js';
+import { applyOwnerRequest } from './apply-owner-request.js';
+import { type RoutingDeps, routeCancel, routeDecision, routePause } from './call-routing.js';
+import { DecisionBox } from './decisions.js';
 import { driveSession, type EngineLoan } from './drive-session.js';
 import { SESSION_PAUSED, SessionEventStream, type SessionListeners } from './event-stream.js';
 import { isolateListeners } from './listener-isolation.js';
+import { type OpeningDeps, type OpenOptions, openStoredSession } from './open-stored-session.js';
 import {
   type ApproveOptions,
   type ResolvedPolicy,
@@ -17,17 +18,14 @@ import {
   type SessionBudgets,
   type SessionHubOptions,
 } from './options.js';
-import { type OwnerRequest, type RequestDeps, requestOfOwner } from './owner-requests.js';
 import { createRedactor, type Redactor, secretsFromEnv } from './redaction.js';
-import { initialReplay, type ReplayedState, replay, requestedDecision } from './replay.js';
+import { initialReplay, type ReplayedState } from './replay.js';
 import {
-  endedResult,
   type Opened,
   RunningHandle,
   type RunningSession,
   type SessionHandle,
   type SessionResult,
-  sessionFromLog,
 } from './running-session.js';
 import { Semaphore } from './semaphore.js';
 import { newSessionRecord } from './session-record.js';
@@ -51,12 +49,6 @@ export interface RunOptions {
 export interface PauseOptions {
   /** Aborting it stops waiting for the session to stop (the pause still takes effect). */
   signal?: AbortSignal;
-}
-
-/** How a stored session is opened: to cancel it, or to hand it a decision. */
-interface OpenOptions extends RunOptions {
-  cancel?: boolean;
-  decide?: boolean;
 }
 
 /**
@@ -93,8 +85,10 @@ export class SessionHub {
   private readonly now: () => number;
   /** What this engine lends every session it drives. */
   private readonly loan: EngineLoan;
-  /** What asking another engine's session of something needs. */
-  private readonly asking: RequestDeps;
+  /** What opening a stored session needs (`open-stored-session.ts`). */
+  private readonly opening: OpeningDeps;
+  /** What routing a call to a session, here or to its owner, needs (`call-routing.ts`). */
+  private readonly routing: RoutingDeps;
   /** Renews the claims of the sessions running here (one timer per engine, while any runs). */
   private stopRenewing: (() => void) | undefined;
 
@@ -121,12 +115,23 @@ export class SessionHub {
         }
       },
     };
-    this.asking = {
+    this.opening = {
+      store: options.store,
+      engineId: this.engineId,
+      now: this.now,
+      prepare: (session, replayed, signal) => this.prepare(session, replayed, signal),
+      start: (running, signal) => this.start(running, signal),
+      events: (id) => this.events(id),
+    };
+    this.routing = {
       store: options.store,
       redact: this.redact,
       engineId: this.engineId,
       now: this.now,
       policy: this.policy,
+      running: this.running,
+      loading: this.loading,
+      open: (id, opts) => this.open(id, opts),
     };
     this.emitter = isolateListeners(new EventEmitter<SessionHubEventMap>(), (error, args) =>
       options.onListenerError?.(error, args[0] as SessionEvent),
@@ -186,21 +191,8 @@ export class SessionHub {
    * @throws {SessionStateError} `session.not_found`; `session.owned_elsewhere` when another engine took it
    *   over while it was being cancelled here. Rejects with the store's error when nothing could be written.
    */
-  async cancel(id: string): Promise<void> {
-    await this.loadSettled(id);
-    const opened = await this.openOrRequest(id, { cancel: true }, { kind: 'cancel' });
-    if (opened === 'requested') return;
-    if ('handle' in opened) {
-      // Joined a plain resume's load, which left the session paused at its budget: open it to cancel it.
-      if (await stoppedAtBudget(opened.handle)) await this.cancel(id);
-      return;
-    }
-    opened.running.controller.abort(new CancelledError());
-    // A store failure rejects here; a session another engine took over meanwhile was not cancelled.
-    const { error } = await opened.running.handle.result;
-    if (ownedElsewhere(error)) throw error;
-    // Paused here just before the cancel reached it: it is stored now, and cancelled from there.
-    if (SessionPausedError.isInstance(error)) await this.cancel(id);
+  cancel(id: string): Promise<void> {
+    return routeCancel(this.routing, id);
   }
 
   /**
@@ -217,35 +209,8 @@ export class SessionHub {
    *   paused already, or stopped with a crashed engine); `session.owned_elsewhere` when another engine took it
    *   over meanwhile.
    */
-  async pause(id: string, opts: PauseOptions = {}): Promise<void> {
-    opts.signal?.throwIfAborted();
-    let running = this.running.get(id);
-    const loading = this.loading.get(id);
-    if (!running && loading) {
-      // Being opened here: pause it once it runs (a load that fails leaves it to the checks below).
-      const opened = await abortable(loading, opts.signal).catch(() => undefined);
-      if (opened && 'running' in opened) running = opened.running;
-      opts.signal?.throwIfAborted();
-    }
-    if (running) {
-      running.controller.abort(new SessionPausedError());
-      const { session, error } = await abortable(running.handle.result, opts.signal);
-      if (ownedElsewhere(error)) throw error;
-      if (isTerminal(session.state)) {
-        throw new SessionStateError('session.invalid_state', `session ${id} ended (${session.state}) before it paused`);
-      }
-      return;
-    }
-    const session = await this.get(id, opts);
-    if (!session) throw new SessionStateError('session.not_found', `session ${id} not found`);
-    if (isTerminal(session.state)) {
-      throw new SessionStateError('session.invalid_state', `session ${id} has ended (${session.state})`);
-    }
-    if (await requestOfOwner(this.asking, id, { kind: 'pause' })) return;
-    throw new SessionStateError(
-      'session.not_running',
-      `session ${id} is not running on any engine (it is paused, or stopped with its engine); resume it to continue`,
-    );
+  pause(id: string, opts: PauseOptions = {}): Promise<void> {
+    return routePause(this.routing, id, opts);
   }
 
   /**
@@ -261,12 +226,13 @@ export class SessionHub {
    *   `budget.still_exceeded` when the raised limits leave it over budget.
    */
   approve(id: string, opts: ApproveOptions = {}): Promise<void> {
-    return this.decide(id, opts.raiseBudget ? { approved: true, raiseBudget: opts.raiseBudget } : { approved: true });
+    const decision = opts.raiseBudget ? { approved: true, raiseBudget: opts.raiseBudget } : { approved: true };
+    return routeDecision(this.routing, id, decision);
   }
 
   /** Rejects a session's instruction (it fails with `approval.rejected`), or a budget pause (it fails with `budget.exceeded`). */
   reject(id: string, reason?: string): Promise<void> {
-    return this.decide(id, reason ? { approved: false, reason } : { approved: false });
+    return routeDecision(this.routing, id, reason ? { approved: false, reason } : { approved: false });
   }
 
   /** The session record, or `undefined`. */
@@ -300,144 +266,11 @@ export class SessionHub {
     if (running) return Promise.resolve({ running });
     const loading = this.loading.get(id);
     if (loading) return loading;
-    const opened = this.load(id, opts).finally(() => {
+    const opened = openStoredSession(this.opening, id, opts).finally(() => {
       if (this.loading.get(id) === opened) this.loading.delete(id);
     });
     this.loading.set(id, opened);
     return opened;
-  }
-
-  private async decide(id: string, decision: Decision): Promise<void> {
-    if (decision.raiseBudget) validLimits(decision.raiseBudget);
-    // A plain resume loading here leaves a session paused at its budget stopped, not opened for this decision.
-    await this.loadSettled(id);
-    let running = this.running.get(id);
-    if (!running) {
-      await this.checkStoredDecision(id, decision);
-      const opened = await this.openOrRequest(id, { decide: true }, { kind: 'decide', decision });
-      if (opened === 'requested') return;
-      if ('handle' in opened) {
-        // Joined a plain resume's load that started after the one waited for above: decide again.
-        if (await stoppedAtBudget(opened.handle)) return this.decide(id, decision);
-        const { session } = await opened.handle.result;
-        throw new SessionStateError('session.invalid_state', `session ${id} has ended (${session.state})`);
-      }
-      running = opened.running;
-    }
-    checkDecision(running, decision, this.now());
-    await running.decisions.offer(decision);
-  }
-
-  /**
-   * Refuses, from the store and before the session is opened (and claimed) here, a decision it does not take:
-   * it waits for none, a raise is not enough, or there is no budget pause to raise.
-   */
-  private async checkStoredDecision(id: string, decision: Decision): Promise<void> {
-    const session = await this.get(id);
-    if (!session) throw new SessionStateError('session.not_found', `session ${id} not found`);
-    if (session.state !== 'awaiting_approval') {
-      throw new SessionStateError('session.invalid_state', `session ${id} is ${session.state}, not awaiting approval`);
-    }
-    const replayed = replay(await this.options.store.readEvents(id));
-    if (replayed.budgetWait && decision.approved) {
-      const budgets = { ...this.policy.budgets, ...replayed.raisedBudgets, ...decision.raiseBudget };
-      checkRaise(id, budgets, replayed.usage, this.now() - Date.parse(session.createdAt));
-    } else if (!replayed.budgetWait && decision.raiseBudget) {
-      throw new SessionStateError('session.invalid_state', `session ${id} is not paused at a budget`);
-    }
-  }
-
-  /** Waits until no load of the session is in flight here (however it ends): it then runs here, or not at all. */
-  private async loadSettled(id: string): Promise<void> {
-    for (let loading = this.loading.get(id); loading; loading = this.loading.get(id)) {
-      await loading.catch(() => undefined);
-    }
-  }
-
-  /**
-   * Opens a session to cancel it or hand it a decision; while another live engine drives it, records the
-   * request in its log for that engine instead (`decision.requested`), and resolves `requested` once it is
-   * durable.
-   */
-  private async openOrRequest(id: string, opts: OpenOptions, request: OwnerRequest): Promise<Opened | 'requested'> {
-    for (let tries = 0; ; tries++) {
-      try {
-        return await this.open(id, opts);
-      } catch (err) {
-        if (!ownedElsewhere(err) || tries >= 2) throw err;
-      }
-      if (await requestOfOwner(this.asking, id, request)) return 'requested';
-    }
-  }
-
-  private async load(id: string, opts: OpenOptions): Promise<Opened> {
-    const stored = await this.options.store.getSession(id, opts);
-    if (!stored) throw new SessionStateError('session.not_found', `session ${id} not found`);
-    const replayed = replay(await this.options.store.readEvents(id, opts));
-    if (replayed.terminal) {
-      // The log is the truth: repair a record a crash left behind its final append.
-      const { state, error } = replayed.terminal;
-      const repaired =
-        stored.state === state
-          ? stored
-          : await this.options.store.updateSession(id, {
-              state,
-              usage: replayed.usage,
-              fixAttempts: replayed.fixAttempts,
-              ...(error ? { error } : {}),
-            });
-      return { handle: this.stoppedHandle(endedResult(repaired, replayed)) };
-    }
-    const claim = replayed.claim;
-    // A live claim of another engine blocks, unless its process is known to be gone (same host, pid dead).
-    if (claim && heldElsewhere(claim, this.engineId, this.now())) {
-      throw new SessionStateError(
-        'session.owned_elsewhere',
-        `session ${id} is run by engine ${claim.owner} until ${new Date(claim.until).toISOString()}; ` +
-          'use that engine, or retry once its claim has run out',
-      );
-    }
-    // A decision another engine requested and its owner did not live to apply is applied now.
-    const requested = replayed.requested;
-    if (replayed.budgetWait && !opts.decide && !opts.cancel && !requested && !replayed.cancelRequested) {
-      // Paused at a budget: nothing runs until someone decides.
-      const error = budgetError(replayed.budgetWait);
-      return { handle: this.stoppedHandle({ session: stored, error }) };
-    }
-    replayed.input ??= stored.input;
-    const session = sessionFromLog(stored, replayed);
-    const running = this.prepare(session, replayed, opts.signal);
-    if (!replayed.lastSeq) {
-      // No event yet (it crashed before its first append): this engine's policy makes the session's choice.
-      const requireApproval = running.requireApproval;
-      running.runner.record({ type: 'session.created', sessionId: id, input: stored.input, requireApproval });
-    }
-    // A paused session being resumed: its outage error no longer describes it.
-    if (session.error && !replayed.budgetWait) running.runner.clearError();
-    // Claim the session before anything runs: if another engine claimed it meanwhile, this write fails.
-    try {
-      await running.runner.claimNow();
-    } catch (err) {
-      if (StoreError.isInstance(err) && err.code === 'store.conflict') {
-        throw new SessionStateError('session.owned_elsewhere', `session ${id} was claimed by another engine meanwhile`);
-      }
-      throw err;
-    }
-    // Opened to cancel it: nothing of it runs again.
-    if (opts.cancel || replayed.cancelRequested) running.controller.abort(new CancelledError());
-    if (requested && !opts.decide) running.decisions.offer(requested).catch(() => undefined);
-    this.start(running, opts.signal);
-    return { running };
-  }
-
-  /** The handle of a session that does not run here: its result is known. */
-  private stoppedHandle(result: SessionResult): SessionHandle {
-    return {
-      id: result.session.id,
-      events: this.events(result.session.id),
-      result: Promise.resolve(result),
-      cancel: () => undefined,
-    };
   }
 
   /** Builds the in-memory session without starting it (or registering it as running here). */
@@ -456,7 +289,7 @@ export class SessionHub {
         owner: this.engineId,
         leaseMs: this.policy.leaseMs,
         onRequest: (e) => {
-          if (running) this.applyRequest(running, e);
+          if (running) applyOwnerRequest(running, e, this.now);
         },
       },
       replayed,
@@ -481,29 +314,6 @@ export class SessionHub {
     };
     if (signal?.aborted) controller.abort(new CancelledError());
     return running;
-  }
-
-  /**
-   * Applies a request another engine recorded for this session: a cancel or a pause aborts its work; a decision
-   * is offered to it, or dropped when the session no longer takes one.
-   */
-  private applyRequest(running: RunningSession, e: SessionEventOf<'decision.requested'>): void {
-    if (e.decision === 'cancel' || e.decision === 'pause') {
-      const reason =
-        e.decision === 'cancel'
-          ? new CancelledError()
-          : new SessionPausedError(`session paused by engine ${e.by}; resume it to continue`);
-      running.controller.abort(reason);
-      return;
-    }
-    const decision = requestedDecision(e);
-    if (!decision) return;
-    try {
-      checkDecision(running, decision, this.now());
-    } catch {
-      return;
-    }
-    running.decisions.offer(decision).catch(() => undefined);
   }
 
   /** Registers a prepared session as running here and drives it in the background. */
@@ -546,27 +356,6 @@ export class SessionHub {
     this.emitter.emit('event', e);
     (this.emitter.emit as (type: string, e: SessionEvent) => boolean)(e.type, e);
   }
-}
-
-/** Whether a handle that does not run here is of a session paused at its budget (not ended). */
-async function stoppedAtBudget(handle: SessionHandle): Promise<boolean> {
-  const { session } = await handle.result;
-  return !isTerminal(session.state);
-}
-
-function ownedElsewhere(err: unknown): boolean {
-  return SessionStateError.isInstance(err) && (err as SessionStateError).code === 'session.owned_elsewhere';
-}
-
-/** Resolves as `promise` does, or rejects with the signal's reason once it aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** Creates the write-ahead session engine. See docs/engine.md. */

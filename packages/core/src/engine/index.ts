@@ -1,9 +1,11 @@
 /**
  * The write-ahead session engine. One session's path, file by file:
  *
- * 1. `hub.ts`: `SessionHub` takes the call (`run`, `resume`, `pause`, `cancel`, `approve`, `reject`), opens the
- *    session (replays its log: `replay.ts`), claims it, and keeps it as a `RunningSession` (`running-session.ts`).
- *    Calls for a session another engine drives are recorded for that engine (`owner-requests.ts`).
+ * 1. `hub.ts`: `SessionHub` takes the call (`run`, `resume`, `pause`, `cancel`, `approve`, `reject`), opens a
+ *    stored session (`open-stored-session.ts`: replays its log with `replay.ts`, claims it), and keeps it as a
+ *    `RunningSession` (`running-session.ts`). `pause`, `cancel`, `approve` and `reject` are routed by
+ *    `call-routing.ts`: to the session running here, to the session opened here, or, while another engine drives
+ *    it, recorded for that engine (`owner-requests.ts`), whose runner applies it (`apply-owner-request.ts`).
  * 2. `drive-session.ts`: `driveSession(engine: EngineLoan, running)` drives it on this engine: a concurrency
  *    slot, the wall-time timer, a pending budget decision (`approval.ts`), then how it stopped: ended, paused,
  *    or taken over.
