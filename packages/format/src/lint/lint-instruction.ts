@@ -43,11 +43,10 @@ export function lintInstruction(input: Instruction | string, options: LintOption
     : input;
 
   const view = buildLintView(text, parsed.sections, instruction);
-  const all = sortDiagnostics([
-    ...parserDiagnostics(parsed),
-    ...runRules(view, severities),
-    ...optionDiagnostics(options),
-  ]);
+  const all = parserDiagnostics(parsed);
+  for (const d of runRules(view, severities)) all.push(d);
+  for (const d of optionDiagnostics(options)) all.push(d);
+  sortDiagnostics(all);
   return { diagnostics: all, ok: !all.some((d) => d.severity === 'error') };
 }
 

@@ -40,11 +40,18 @@ export function optionDiagnostics(options: LintOptions): Diagnostic[] {
   return out;
 }
 
+/** Every rule at its default severity: what a call without `options.rules` gets, built once. */
+const DEFAULT_SEVERITIES: ReadonlyMap<LintRuleId, EffectiveSeverity> = severitiesFor(undefined);
+
 /** The severity each rule reports with, after valid `options.rules` overrides. */
-export function resolveSeverities(options: LintOptions): Map<LintRuleId, EffectiveSeverity> {
+export function resolveSeverities(options: LintOptions): ReadonlyMap<LintRuleId, EffectiveSeverity> {
+  return options.rules === undefined ? DEFAULT_SEVERITIES : severitiesFor(options.rules);
+}
+
+function severitiesFor(rules: LintOptions['rules']): Map<LintRuleId, EffectiveSeverity> {
   const out = new Map<LintRuleId, EffectiveSeverity>();
   for (const rule of LINT_RULE_DEFINITIONS) {
-    const setting = options.rules?.[rule.id];
+    const setting = rules?.[rule.id];
     out.set(rule.id, setting !== undefined && SETTINGS.has(setting) ? setting : rule.defaultSeverity);
   }
   return out;

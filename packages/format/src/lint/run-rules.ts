@@ -11,8 +11,8 @@ import type { EffectiveSeverity } from './types.js';
 /** Every rule's vocabulary, found in one pass per line. */
 const findVocabulary = vocabularyFinder(LINT_RULE_DEFINITIONS.flatMap((r) => r.vocabulary ?? []));
 
-/** Diagnostics of every enabled rule, ordered by line and column. */
-export function runRules(view: LintView, severities: Map<LintRuleId, EffectiveSeverity>): Diagnostic[] {
+/** Diagnostics of every enabled rule, in rule order (`sortDiagnostics` orders them by line and column). */
+export function runRules(view: LintView, severities: ReadonlyMap<LintRuleId, EffectiveSeverity>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   if (severities.get('no-code-block') === 'off') {
     // With code blocks allowed, their lines are ordinary text for every other rule.
@@ -34,13 +34,14 @@ export function runRules(view: LintView, severities: Map<LintRuleId, EffectiveSe
       });
     }
   }
-  return sortDiagnostics(diagnostics);
+  return diagnostics;
 }
 
-/** Stable order by line, then column. */
+/** Ordered by line, then column, in place; `Array.prototype.sort` is stable, so ties keep their order. */
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
-  return diagnostics
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => a.d.line - b.d.line || a.d.column - b.d.column || a.i - b.i)
-    .map((x) => x.d);
+  return diagnostics.length > 1 ? diagnostics.sort(byPosition) : diagnostics;
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.line - b.line || a.column - b.column;
 }

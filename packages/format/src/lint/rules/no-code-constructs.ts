@@ -9,7 +9,7 @@
 import type { LintView } from '../lint-view.js';
 import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
-import { firstShape, quoted, shapeFindings, type WordShape } from '../shapes.js';
+import { quoted, shapeFindings, shapeSet, type WordShape } from '../shapes.js';
 
 /** camelCase and snake_case: names only code spells so. */
 const CODE_ONLY_NAME = String.raw`(?:[a-z]{2,}[A-Z][a-z]\w*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)`;
@@ -39,7 +39,7 @@ const HAS_CODE_NAME = /[a-z][A-Z]|_/;
  * Each shape with what a line needs before the pattern is tried: one of the lower-cased words, or (with
  * `codeName`) a name spelled as code. Most lines have neither, and skip every shape.
  */
-const SHAPES: readonly (WordShape & { codeName?: true })[] = [
+const SHAPES: readonly WordShape[] = [
   // Loops: a loop kind ("for loop", "while loop", "for...of"), or looping over an array or an object's keys.
   {
     re: /\b(?:for|while|do[- ]while|for[- ]each|foreach|for\s*\.\.\.\s*(?:of|in)|for[- ](?:of|in))\s+loops?\b/i,
@@ -169,21 +169,12 @@ const SHAPES: readonly (WordShape & { codeName?: true })[] = [
   },
 ];
 
+/** The shapes; one marked `codeName` is also tried on a line that names something as code (camelCase, snake_case). */
+const SHAPE_SET = shapeSet(SHAPES, HAS_CODE_NAME);
+
 /** Reports language constructs given as instructions. */
 function checkCodeConstructs(view: LintView): LintFinding[] {
-  return shapeFindings(
-    view,
-    (line) => {
-      // A shape marked `codeName` is also tried on a line that names something as code (camelCase, `x()`).
-      const codeName = HAS_CODE_NAME.test(line.scan);
-      return firstShape(
-        line.scan,
-        SHAPES,
-        (shape) => (shape.codeName === true && codeName) || shape.needs.some((w) => line.vocabulary.has(w)),
-      );
-    },
-    (found) => `Prescribes a code construct (${found.what}): ${quoted(found)}.`,
-  );
+  return shapeFindings(view, SHAPE_SET, (found) => `Prescribes a code construct (${found.what}): ${quoted(found)}.`);
 }
 
 /** `no-code-constructs`: language constructs given as instructions. */

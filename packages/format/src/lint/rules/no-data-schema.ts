@@ -8,7 +8,7 @@
 import type { LintView } from '../lint-view.js';
 import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
-import { firstShape, quoted, shapeFindings, type WordShape } from '../shapes.js';
+import { quoted, shapeFindings, shapeSet, type WordShape } from '../shapes.js';
 
 /** Database products. Alone they may be a requirement of the product; with their structures they are a design. */
 const DATABASES = String.raw`(?:PostgreSQL|Postgres|MySQL|MariaDB|SQLite|MongoDB|Mongo|Redis|DynamoDB|Cassandra|Elasticsearch|OpenSearch|Firestore|Supabase|CouchDB|Neo4j|SQL\s+Server|MSSQL|CockroachDB|ClickHouse|BigQuery|Memcached|Cosmos\s*DB|InfluxDB|TimescaleDB|PlanetScale)`;
@@ -90,13 +90,11 @@ const SHAPES: readonly WordShape[] = [
   { re: /\b(?:tables?|collections?)\s*\(\s*\w+\s*,\s*\w+/i, what: 'a table with its columns', needs: ['('] },
 ];
 
+const SHAPE_SET = shapeSet(SHAPES);
+
 /** Reports database designs given in words. */
 function checkDataSchema(view: LintView): LintFinding[] {
-  return shapeFindings(
-    view,
-    (line) => firstShape(line.scan, SHAPES, (shape) => shape.needs.some((w) => line.vocabulary.has(w))),
-    (found) => `Designs the storage (${found.what}): ${quoted(found)}.`,
-  );
+  return shapeFindings(view, SHAPE_SET, (found) => `Designs the storage (${found.what}): ${quoted(found)}.`);
 }
 
 /** `no-data-schema`: database designs given in words. */

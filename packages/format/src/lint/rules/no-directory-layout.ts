@@ -7,7 +7,7 @@
 import type { LintView } from '../lint-view.js';
 import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
-import { firstShape, quoted, shapeFindings, type WordShape } from '../shapes.js';
+import { quoted, shapeFindings, shapeSet, type WordShape } from '../shapes.js';
 
 /** A directory noun. */
 const DIRECTORY = '(?:folders?|directories|directory|dirs?|sub-?folders?|sub-?directories|sub-?directory)';
@@ -51,13 +51,11 @@ const SHAPES: readonly WordShape[] = [
   },
 ];
 
+const SHAPE_SET = shapeSet(SHAPES);
+
 /** Reports directory layouts given in words. */
 function checkDirectoryLayout(view: LintView): LintFinding[] {
-  return shapeFindings(
-    view,
-    (line) => firstShape(line.scan, SHAPES, (shape) => shape.needs.some((w) => line.vocabulary.has(w))),
-    (found) => `Lays out the code on disk (${found.what}): ${quoted(found)}.`,
-  );
+  return shapeFindings(view, SHAPE_SET, (found) => `Lays out the code on disk (${found.what}): ${quoted(found)}.`);
 }
 
 /** `no-directory-layout`: directory layouts given in words. */

@@ -200,53 +200,65 @@ function findInstallSteps(text: string, present: ReadonlySet<string>): { index: 
   return found;
 }
 
+/** A reported name: where it starts, how many characters it covers, and what was named. */
+interface LibraryHit {
+  index: number;
+  length: number;
+  name: string;
+}
+
+/** Adds a hit unless one already reported covers any of its characters: a name is reported once, by the first shape that finds it. */
+function addHit(found: LibraryHit[], index: number, length: number, name: string): void {
+  const end = index + length;
+  for (const f of found) if (f.length > 0 && f.index < end && index < f.index + f.length) return;
+  found.push({ index, length, name });
+}
+
+/** Adds every match of a global shape pattern. */
+function addMatches(found: LibraryHit[], re: RegExp, text: string): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) addHit(found, m.index, m[0].length, m[0]);
+}
+
 /** Every library mention in one (masked) line: offset and what was named. */
-function findLibraryNames(
-  text: string,
-  lower: string,
-  vocabulary: ReadonlySet<string>,
-): { index: number; name: string }[] {
-  const found: { index: number; name: string }[] = [];
-  // Characters already part of a reported name: a name is reported once, by the first shape that finds it.
-  const taken = new Uint8Array(text.length);
-  const add = (index: number, length: number, name: string) => {
-    if (taken.subarray(index, index + length).includes(1)) return;
-    taken.fill(1, index, index + length);
-    found.push({ index, name });
-  };
+function findLibraryNames(text: string, lower: string, vocabulary: ReadonlySet<string>): LibraryHit[] {
+  const found: LibraryHit[] = [];
   // Each shape needs a character the line may not have: skip the scan when it is absent.
-  const shapes = text.includes('@') ? [VERSION_SPEC, SCOPED_PACKAGE, NPM_PREFIX] : [NPM_PREFIX];
-  for (const re of shapes) {
-    if (re === NPM_PREFIX && !text.includes('npm:')) continue;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) add(m.index, m[0].length, m[0]);
+  if (text.includes('@')) {
+    addMatches(found, VERSION_SPEC, text);
+    addMatches(found, SCOPED_PACKAGE, text);
   }
+  if (text.includes('npm:')) addMatches(found, NPM_PREFIX, text);
   if (text.includes('`')) {
     for (const span of backtickSpans(text)) {
       // `lodash`, `react` in backticks are code; `Next` or `Express` in backticks may be a button label.
       const name = BACKTICK_NAMES.get(span.content.trim().toLowerCase());
-      if (name) add(span.contentStart, span.content.length, name);
+      if (name) addHit(found, span.contentStart, span.content.length, name);
     }
   }
   const runs = candidateRuns(text, lower);
-  for (const { tier, sticky, words } of TIERS) {
-    // Matches of a global scan never overlap: a candidate inside the previous match is skipped.
-    let scannedTo = 0;
-    for (const run of runs) {
-      if (run.start < scannedTo || !words.has(run.word)) continue;
-      sticky.lastIndex = run.start;
-      const m = sticky.exec(text);
-      if (!m) continue;
-      const start = m.index;
-      const end = start + m[0].length;
-      scannedTo = end;
-      const cue = hasCue(text, start, end);
-      if (tier === 'capitalized' && isSentenceStart(text, start) && !cue) continue;
-      if (tier === 'common' && (!cue || isSentenceStart(text, start) || afterProperName(text, start))) continue;
-      add(start, m[0].length, canonicalName(m[0]));
+  if (runs.length > 0) {
+    for (const { tier, sticky, words } of TIERS) {
+      // Matches of a global scan never overlap: a candidate inside the previous match is skipped.
+      let scannedTo = 0;
+      for (const run of runs) {
+        if (run.start < scannedTo || !words.has(run.word)) continue;
+        sticky.lastIndex = run.start;
+        const m = sticky.exec(text);
+        if (!m) continue;
+        const start = m.index;
+        const end = start + m[0].length;
+        scannedTo = end;
+        const cue = hasCue(text, start, end);
+        if (tier === 'capitalized' && isSentenceStart(text, start) && !cue) continue;
+        if (tier === 'common' && (!cue || isSentenceStart(text, start) || afterProperName(text, start))) continue;
+        addHit(found, start, m[0].length, canonicalName(m[0]));
+      }
     }
   }
-  for (const step of findInstallSteps(text, vocabulary)) add(step.index, step.name.length, step.name);
+  if (vocabulary.size > 0) {
+    for (const step of findInstallSteps(text, vocabulary)) addHit(found, step.index, step.name.length, step.name);
+  }
   return found.length > 1 ? found.sort((a, b) => a.index - b.index) : found;
 }
 
