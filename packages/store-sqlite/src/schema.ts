@@ -164,8 +164,20 @@ UPDATE sessions SET input_kind = (
 );
 `;
 
+/**
+ * Version 5: `sessions.created_day`, the UTC midnight of `created_ms` in unix seconds (a virtual generated
+ * column: nothing to write or backfill), and `sessions_by_group`, an index in the order analytics groups the
+ * sessions by (template, request kind, day, state). The overall, by-template, by-request-kind and over-time
+ * counts come from one ordered scan of that index instead of four sorted scans of the table.
+ */
+export const SCHEMA_V5 = `
+ALTER TABLE sessions ADD COLUMN created_day INTEGER
+  GENERATED ALWAYS AS ((created_ms - ((created_ms % 86400000) + 86400000) % 86400000) / 1000) VIRTUAL;
+CREATE INDEX sessions_by_group ON sessions (template_id, input_kind, created_day, state);
+`;
+
 /** The schema version this build writes. */
-export const LATEST_SCHEMA_VERSION = 4;
+export const LATEST_SCHEMA_VERSION = 5;
 
 /**
  * What a migration derives from the stored events once its SQL (and that of every later migration being
@@ -179,4 +191,5 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string; backfill:
   { version: 2, sql: SCHEMA_V2, backfill: 'all' },
   { version: 3, sql: SCHEMA_V3, backfill: 'outcomes' },
   { version: 4, sql: SCHEMA_V4, backfill: 'none' },
+  { version: 5, sql: SCHEMA_V5, backfill: 'none' },
 ];

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { computeAnalytics, type Session, type SessionEvent } from '@sessionhub/core';
-import { analyticsBackfillEvents, expectBackfilledAnalytics } from '@sessionhub/core/testing';
+import { type AnalyticsQuery, computeAnalytics, type Session, type SessionEvent } from '@sessionhub/core';
+import { analyticsBackfillEvents, expectBackfilledAnalytics, roundFloats } from '@sessionhub/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, openSqliteStore } from '../src/index.js';
 import { sessionOf, tempDir } from './helpers.js';
@@ -101,6 +101,28 @@ function writeV2File(path: string): void {
   db.close();
 }
 
+const issue = { host: 'github', repo: 'o/r', number: 7, title: 'Bug', body: '', labels: [] };
+const merged = { kind: 'merged', source: 'github' } as const;
+const rating = (value: number, by: string) => ({ kind: 'rating', value, source: 'github', by }) as const;
+
+/** Sessions over templates, request kinds, states and days (one before 1970), with their outcomes. */
+const v4Sessions: Array<[Session, Array<typeof merged | ReturnType<typeof rating>>]> = [
+  [sessionOf('v4-1', { state: 'succeeded', templateId: 'tpl-a', createdAt: at(0) }), [merged, rating(4, 'ann')]],
+  [
+    sessionOf('v4-2', {
+      state: 'failed',
+      templateId: 'tpl-a',
+      input: { kind: 'template', template: 'tpl-a', variables: {} },
+      createdAt: '2026-03-09T23:59:59.999Z',
+    }),
+    [rating(2, 'bo')],
+  ],
+  [sessionOf('v4-3', { state: 'failed', templateId: 'tpl-b', input: { kind: 'issue', issue }, createdAt: at(30) }), []],
+  [sessionOf('v4-4', { state: 'cancelled', createdAt: '1969-12-31T23:00:00.000Z' }), []],
+  [sessionOf('v4-5', { state: 'executing', templateId: 'tpl-b', createdAt: '2026-04-30T12:00:00.000Z' }), []],
+  [sessionOf('v4-6', { state: 'succeeded', input: { kind: 'issue', issue }, createdAt: at(59) }), []],
+];
+
 function versionOf(path: string): number {
   const db = new DatabaseSync(path, { readOnly: true });
   const row = db.prepare('SELECT version FROM schema_version').get() as unknown as { version: number };
@@ -160,6 +182,53 @@ describe('schema migrations', () => {
     const events = await store.readEvents('v2-1');
     expect(events).toEqual(v2Events());
     await expectBackfilledAnalytics(store, v2Session);
+    await store.close();
+  });
+
+  it('opening a version-4 file migrates it: sessions_by_group is built and every analytics section counts as before', async () => {
+    const path = await tempPath();
+    const store4 = await openSqliteStore({ path });
+    for (const [session, outcomes] of v4Sessions) {
+      await store4.createSession(session);
+      await store4.appendEvents(
+        session.id,
+        outcomes.map((outcome) => ({ type: 'outcome.recorded', sessionId: session.id, outcome })),
+      );
+    }
+    await store4.close();
+    // Version 4 is this schema without what version 5 added (one column and one index): take those out again.
+    const db = new DatabaseSync(path);
+    db.exec('DROP INDEX sessions_by_group; ALTER TABLE sessions DROP COLUMN created_day');
+    db.exec('UPDATE schema_version SET version = 4');
+    db.close();
+    expect(versionOf(path)).toBe(4);
+
+    const store = await openSqliteStore({ path });
+    expect(versionOf(path)).toBe(LATEST_SCHEMA_VERSION);
+    const check = new DatabaseSync(path, { readOnly: true });
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'sessions_by_group'").all()).toHaveLength(1);
+    expect(check.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    check.close();
+    const sessions = await store.listSessions();
+    const events = new Map<string, SessionEvent[]>();
+    for (const s of sessions) events.set(s.id, await store.readEvents(s.id));
+    const queries: AnalyticsQuery[] = [
+      {},
+      { bucket: 'week' },
+      { bucket: 'month' },
+      { templateId: 'tpl-a' },
+      { since: '1969-12-31T00:00:00.000Z', until: '2026-03-09T00:00:00.000Z', bucket: 'week' },
+    ];
+    for (const query of queries) {
+      const report = await store.analytics(query);
+      expect(roundFloats(report), JSON.stringify(query)).toEqual(
+        roundFloats(computeAnalytics(sessions, events, query)),
+      );
+    }
+    const report = await store.analytics();
+    expect(report.overall).toMatchObject({ total: 6, succeeded: 2, failed: 2, cancelled: 1, merged: 1, ratings: 2 });
+    expect(report.overTime.map((b) => b.bucket)).toEqual(['1969-12-31', '2026-03-02', '2026-03-09', '2026-04-30']);
+    expect(report.byRequestKind.map((k) => k.kind)).toEqual(['issue', 'request', 'template']);
     await store.close();
   });
 
