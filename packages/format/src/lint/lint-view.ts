@@ -4,7 +4,7 @@
  */
 import type { Instruction, SectionSpan } from '../types.js';
 import { startsWithCommand } from './rules/no-shell-commands.js';
-import { indentWidth, isBlank, listMarker, maskStructure, splitTextLines } from './text.js';
+import { columnsWidth, indentWidth, isBlank, listMarkerEnd, maskStructure, splitTextLines } from './text.js';
 
 /** One line of the text being linted. */
 export interface LintLine {
@@ -58,16 +58,21 @@ export interface LintView {
  * (text the parser could not read) every line is.
  */
 export function buildLintView(text: string, sections: SectionSpan[], instruction?: Instruction): LintView {
-  const lines: LintLine[] = splitTextLines(text).map((t, i) => ({
-    number: i + 1,
-    text: t,
-    heading: false,
-    inInstruction: sections.length === 0,
-    inCodeBlock: false,
-    scan: t,
-    lower: t,
-    vocabulary: NO_WORDS,
-  }));
+  const texts = splitTextLines(text);
+  const lines: LintLine[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i] as string;
+    lines.push({
+      number: i + 1,
+      text: t,
+      heading: false,
+      inInstruction: sections.length === 0,
+      inCodeBlock: false,
+      scan: t,
+      lower: t,
+      vocabulary: NO_WORDS,
+    });
+  }
   for (const span of sections) {
     const last = Math.max(span.endLine, span.headingLine);
     for (let n = span.headingLine; n <= last && n <= lines.length; n++) {
@@ -79,15 +84,23 @@ export function buildLintView(text: string, sections: SectionSpan[], instruction
     const heading = lines[span.headingLine - 1];
     if (heading) heading.heading = true;
   }
+  // Where each line's list-marker ends (-1: none), found once for the masking and the indented blocks.
+  const markerEnds: number[] = [];
   for (const line of lines) {
-    const headingKind = !line.heading ? 'none' : line.section === 'HEADER' ? 'header' : 'section';
-    line.scan = maskStructure(line.text, headingKind);
+    if (line.heading && line.section !== 'HEADER') {
+      markerEnds.push(-1);
+      line.scan = maskStructure(line.text, 'section');
+    } else {
+      const end = listMarkerEnd(line.text);
+      markerEnds.push(end);
+      if (end > 0) line.scan = ' '.repeat(end) + line.text.slice(end);
+    }
     line.lower = line.scan.toLowerCase();
   }
-  const inside = lines.filter((l) => l.inInstruction);
-  const codeBlocks = [...findFencedBlocks(inside), ...findIndentedBlocks(inside)].sort(
-    (a, b) => a.startLine - b.startLine,
-  );
+  const inside = sections.length === 0 ? lines : lines.filter((l) => l.inInstruction);
+  const fenced = findFencedBlocks(inside);
+  const indented = findIndentedBlocks(inside, markerEnds);
+  const codeBlocks = indented.length === 0 ? fenced : fenced.concat(indented).sort((a, b) => a.startLine - b.startLine);
   const view: LintView = { lines, sections, codeBlocks };
   if (instruction) view.instruction = instruction;
   return view;
@@ -100,7 +113,11 @@ function findFencedBlocks(lines: LintLine[]): CodeBlock[] {
   const blocks: CodeBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const open = line && !line.heading ? FENCE_OPEN.exec(line.text) : null;
+    // A fence is three backticks or tildes in a row: most lines have neither.
+    const open =
+      line && !line.heading && (line.text.includes('```') || line.text.includes('~~~'))
+        ? FENCE_OPEN.exec(line.text)
+        : null;
     if (!line || !open) continue;
     const fence = open[2] ?? '```';
     const close = new RegExp(`^\\s*${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
@@ -128,35 +145,21 @@ function findFencedBlocks(lines: LintLine[]): CodeBlock[] {
  * the margin outside lists), after a blank line, a heading or a line ending in `:`, that are not list
  * items. A block whose every line reads as an indented English sentence is a paragraph, not code.
  */
-function findIndentedBlocks(lines: LintLine[]): CodeBlock[] {
+function findIndentedBlocks(lines: LintLine[], markerEnds: readonly number[]): CodeBlock[] {
   const blocks: CodeBlock[] = [];
   let itemContent: number | undefined;
   let canStart = true;
-  let current: LintLine[] = [];
-  const flush = () => {
-    if (current.length > 0 && !current.every((l) => readsAsProse(l.text))) {
-      for (const l of current) l.inCodeBlock = true;
-      const first = current[0]!;
-      const last = current[current.length - 1]!;
-      blocks.push({
-        kind: 'indented',
-        startLine: first.number,
-        endLine: last.number,
-        column: first.text.length - first.text.trimStart().length + 1,
-      });
-    }
-    current = [];
-  };
+  const current: LintLine[] = [];
   let previous: LintLine | undefined;
   for (const line of lines) {
     // A gap in line numbers (prose outside the instruction) ends any block.
     if (previous && line.number !== previous.number + 1) {
-      flush();
+      flushIndented(current, blocks);
       canStart = true;
     }
     previous = line;
     if (line.inCodeBlock || line.heading) {
-      flush();
+      flushIndented(current, blocks);
       if (line.heading) itemContent = undefined;
       canStart = true;
       continue;
@@ -166,20 +169,37 @@ function findIndentedBlocks(lines: LintLine[]): CodeBlock[] {
       continue;
     }
     const indent = indentWidth(line.text);
-    const marker = listMarker(line.text);
+    const markerEnd = markerEnds[line.number - 1] ?? -1;
     const base = itemContent ?? 0;
-    if (!marker && indent >= base + 4 && (canStart || current.length > 0)) {
+    if (markerEnd < 0 && indent >= base + 4 && (canStart || current.length > 0)) {
       current.push(line);
       canStart = false;
       continue;
     }
-    flush();
-    if (marker) itemContent = indentWidth(line.text.slice(0, marker.contentOffset).replace(/\S/g, ' '));
+    flushIndented(current, blocks);
+    if (markerEnd >= 0) itemContent = columnsWidth(line.text, markerEnd);
     else if (itemContent !== undefined && indent < 2) itemContent = undefined;
     canStart = /:\s*$/.test(line.text);
   }
-  flush();
+  flushIndented(current, blocks);
   return blocks;
+}
+
+/** Ends the run of indented lines in `current` (emptied): a block, unless every line reads as prose. */
+function flushIndented(current: LintLine[], blocks: CodeBlock[]): void {
+  if (current.length === 0) return;
+  if (!current.every((l) => readsAsProse(l.text))) {
+    for (const l of current) l.inCodeBlock = true;
+    const first = current[0]!;
+    const last = current[current.length - 1]!;
+    blocks.push({
+      kind: 'indented',
+      startLine: first.number,
+      endLine: last.number,
+      column: first.text.length - first.text.trimStart().length + 1,
+    });
+  }
+  current.length = 0;
 }
 
 /** An indented line of plain words: starts with a letter, at least three words, no code punctuation. */

@@ -24,12 +24,34 @@ export function splitTextLines(text: string): string[] {
 /** Width of leading whitespace, tabs counted to the next multiple of 4 (as Markdown does). */
 export function indentWidth(line: string): number {
   let width = 0;
-  for (const ch of line) {
-    if (ch === ' ') width++;
-    else if (ch === '\t') width += 4 - (width % 4);
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 32) width++;
+    else if (c === 9) width += 4 - (width % 4);
     else break;
   }
   return width;
+}
+
+/**
+ * The indent width of the first `end` characters of a line read as blanks: every character counts one column
+ * (a tab to the next multiple of 4) up to the first whitespace character other than a space or a tab.
+ */
+export function columnsWidth(line: string, end: number): number {
+  let width = 0;
+  for (let i = 0; i < end && i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 9) width += 4 - (width % 4);
+    else if (c === 32 || !isWhitespace(c, line, i)) width++;
+    else break;
+  }
+  return width;
+}
+
+/** Whether the character at `i` (code `c`) is whitespace as `\s` reads it. */
+function isWhitespace(c: number, line: string, i: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return /\s/.test(line.charAt(i));
 }
 
 /** Whether a line holds only whitespace. */
@@ -41,9 +63,22 @@ const LIST_MARKER = /^(\s*)([-*+•]|\d{1,3}[.)])(\s+|$)/;
 
 /** The list marker of a line (`- `, `* `, `1. `), with the offset where the item's text starts. */
 export function listMarker(line: string): { indent: number; contentOffset: number } | undefined {
+  const end = listMarkerEnd(line);
+  return end < 0 ? undefined : { indent: indentWidth(line), contentOffset: end };
+}
+
+/** The offset where the item's text starts after a line's list marker, or -1 when the line has none. */
+export function listMarkerEnd(line: string): number {
+  // A marker is the first character after the indent: `-`, `*`, `+`, `•` or a digit. Most lines skip the pattern.
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  const c = line.charCodeAt(i);
+  const mayBeMarker =
+    c === 45 /* - */ || c === 42 /* * */ || c === 43 /* + */ || c === 0x2022 /* • */ || (c >= 48 && c <= 57);
+  // Whitespace other than a space or a tab is left to the pattern, which reads `\s` itself.
+  if (!mayBeMarker && !(i < line.length && isWhitespace(c, line, i))) return -1;
   const m = LIST_MARKER.exec(line);
-  if (!m) return undefined;
-  return { indent: indentWidth(line), contentOffset: m[0].length };
+  return m ? m[0].length : -1;
 }
 
 /**
@@ -58,8 +93,8 @@ export function maskStructure(line: string, heading: 'none' | 'header' | 'sectio
     out = colon === -1 ? ' '.repeat(out.length) : ' '.repeat(colon + 1) + out.slice(colon + 1);
     out = out.replace(/\*\*|__/g, '  ');
   }
-  const marker = LIST_MARKER.exec(out);
-  if (marker) out = ' '.repeat(marker[0].length) + out.slice(marker[0].length);
+  const end = listMarkerEnd(out);
+  if (end > 0) out = ' '.repeat(end) + out.slice(end);
   return out;
 }
 

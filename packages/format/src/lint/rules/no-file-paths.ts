@@ -8,7 +8,7 @@ import { CAPITALIZED_LIBRARIES, COMMON_WORD_LIBRARIES, DISTINCTIVE_LIBRARIES } f
 import type { LintView } from '../lint-view.js';
 import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
-import { backtickSpans, lintableLines } from '../text.js';
+import { type BacktickSpan, backtickSpans, escapeRegExp, lintableLines } from '../text.js';
 
 /** Extensions of source, build and configuration files (single letters need a base of 2+ characters). */
 const CODE_EXTENSIONS = new Set([
@@ -181,28 +181,64 @@ function isPathToken(token: string, backticked = false): boolean {
   return backticked && segments.length >= 2 && segments.every((s) => /^[\w.-]*$/.test(s));
 }
 
+/** Any build file without `/` or `.` in its name, where it occurs in a line. */
+const BARE_SPECIAL_FILE = new RegExp(BARE_SPECIAL_FILES.map(escapeRegExp).join('|'));
+
+/** A character that ends a token (see `TOKEN`), for the ASCII range; other characters are asked of `TOKEN_END`. */
+const TOKEN_END = /[\s"'`()<>[\]{},;]/;
+const ASCII_TOKEN_END = Array.from({ length: 128 }, (_, c) => TOKEN_END.test(String.fromCharCode(c)));
+/** The rest of a token from a given offset. */
+const TOKEN_AT = new RegExp(TOKEN.source, 'y');
+const DOT_OR_SLASH = /[./]/g;
+
+function endsToken(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c < 128 ? (ASCII_TOKEN_END[c] ?? false) : TOKEN_END.test(text.charAt(i));
+}
+
 /** Every path in one (masked) line. */
 function findPaths(text: string): { index: number; path: string }[] {
   const found: { index: number; path: string }[] = [];
+  const bareFile = BARE_SPECIAL_FILE.test(text);
   // A line with neither `/` nor `.` can only name a build file without an extension (`Dockerfile`).
-  if (!text.includes('/') && !text.includes('.') && !BARE_SPECIAL_FILES.some((f) => text.includes(f))) return found;
-  const inBackticks = text.includes('`')
-    ? backtickSpans(text).map((s) => [s.contentStart, s.contentStart + s.content.length] as const)
-    : [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
-    const raw = m[0];
-    const token = TRAILING_PUNCTUATION.test(raw) ? raw.replace(/[.:!?]+$/, '') : raw;
-    if (token === '') continue;
-    // A word with neither `/` nor `.` is a path only as a listed build file: most words stop here.
-    if (!token.includes('/') && !token.includes('.')) {
-      if (SPECIAL_FILES.has(token)) found.push({ index: m.index, path: token });
-      continue;
-    }
-    const backticked = inBackticks.some(([s, e]) => m !== null && m.index >= s && m.index < e);
-    if (isPathToken(token, backticked)) found.push({ index: m.index, path: token });
+  if (!bareFile && !text.includes('/') && !text.includes('.')) return found;
+  const inBackticks = text.includes('`') ? backtickSpans(text) : [];
+  if (bareFile) {
+    TOKEN.lastIndex = 0;
+    for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) checkToken(m[0], m.index, inBackticks, found);
+    return found;
+  }
+  // Without a bare build file, only a token holding `/` or `.` can be a path: visit just those.
+  DOT_OR_SLASH.lastIndex = 0;
+  for (let m = DOT_OR_SLASH.exec(text); m; m = DOT_OR_SLASH.exec(text)) {
+    let start = m.index;
+    while (start > 0 && !endsToken(text, start - 1)) start--;
+    TOKEN_AT.lastIndex = m.index;
+    const end = m.index + (TOKEN_AT.exec(text)?.[0].length ?? 1);
+    checkToken(text.slice(start, end), start, inBackticks, found);
+    DOT_OR_SLASH.lastIndex = end;
   }
   return found;
+}
+
+/** Adds the token at `index` to `found` when it is a path. */
+function checkToken(
+  raw: string,
+  index: number,
+  inBackticks: readonly BacktickSpan[],
+  found: { index: number; path: string }[],
+): void {
+  const token = TRAILING_PUNCTUATION.test(raw) ? raw.replace(/[.:!?]+$/, '') : raw;
+  if (token === '') return;
+  // A word with neither `/` nor `.` is a path only as a listed build file: most words stop here.
+  if (!token.includes('/') && !token.includes('.')) {
+    if (SPECIAL_FILES.has(token)) found.push({ index, path: token });
+    return;
+  }
+  let backticked = false;
+  for (const s of inBackticks)
+    if (index >= s.contentStart && index < s.contentStart + s.content.length) backticked = true;
+  if (isPathToken(token, backticked)) found.push({ index, path: token });
 }
 
 /** Reports file and directory paths. */

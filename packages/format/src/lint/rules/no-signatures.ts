@@ -6,7 +6,7 @@
 import type { LintView } from '../lint-view.js';
 import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
-import { lintableLines } from '../text.js';
+import { escapeRegExp, lintableLines } from '../text.js';
 
 /** A type after `:` in a signature: a primitive, a capitalized name, an object or tuple type. */
 const TYPE =
@@ -65,12 +65,33 @@ const SIGNATURE_SHAPES: readonly {
   { re: /\b[A-Za-z_$][\w$]*\(\)/, what: 'function call', needs: ['()'] },
 ];
 
+/**
+ * What a line must hold before any shape is tried: one of each shape's first `needs` (or of its `needsOne`; a
+ * shape with neither lets every line through). Prose holds none, and is passed over with one scan.
+ */
+const ANY_NEED = new RegExp(
+  [...new Set(SIGNATURE_SHAPES.flatMap((s) => (s.needs.length > 0 ? [s.needs[0] as string] : (s.needsOne ?? ['']))))]
+    .map(escapeRegExp)
+    .join('|'),
+);
+
+function holdsAll(text: string, needs: readonly string[]): boolean {
+  for (const c of needs) if (!text.includes(c)) return false;
+  return true;
+}
+
+function holdsOne(text: string, needs: readonly string[]): boolean {
+  for (const c of needs) if (text.includes(c)) return true;
+  return false;
+}
+
 /** The first signature-shaped code in one (masked) line. */
 function findSignature(text: string): { index: number; code: string; what: string } | undefined {
+  if (!ANY_NEED.test(text)) return undefined;
   let best: { index: number; code: string; what: string } | undefined;
   for (const { re, what, needs, needsOne } of SIGNATURE_SHAPES) {
-    if (!needs.every((c) => text.includes(c))) continue;
-    if (needsOne && !needsOne.some((c) => text.includes(c))) continue;
+    if (!holdsAll(text, needs)) continue;
+    if (needsOne && !holdsOne(text, needsOne)) continue;
     const m = re.exec(text);
     if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0].trim(), what };
   }
