@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,6 +23,16 @@ import { adoptWorkspace, createSlot, defaultUser, numericUser } from './workspac
 
 interface PooledContainer extends StartedContainer {
   slot: string;
+}
+
+/** What a cold (not pooled) `create` starts a container from. */
+interface ColdCreate {
+  workspace: string;
+  limits: ContainerLimits;
+  network: boolean;
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  signal: AbortSignal | undefined;
 }
 
 /**
@@ -52,6 +62,8 @@ export class DockerSandboxProvider implements SandboxProvider {
   private readonly imageMounts = new Map<string, Promise<string[]>>();
   private readonly idle: PooledContainer[] = [];
   private filling: Promise<void> | undefined;
+  /** Removals of adopted workspaces' emptied directories still under way (see `retire`). */
+  private readonly retiring = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(options: DockerSandboxProviderOptions = {}) {
@@ -99,8 +111,11 @@ export class DockerSandboxProvider implements SandboxProvider {
     ) {
       const pooled = this.idle.shift();
       try {
-        if (pooled && adoptWorkspace(pooled.slot, workspace)) {
-          if (this.owner) await chownTree(workspace, this.owner);
+        const adopted = pooled && adoptWorkspace(pooled.slot, workspace);
+        if (pooled && adopted) {
+          this.retire(adopted.retired);
+          // The adopted root is the slot, which createSlot already gave to the owner: only the moved entries remain.
+          if (this.owner) for (const name of adopted.moved) await chownTree(join(workspace, name), this.owner);
           return this.wrap(pooled, workspace, env, labels);
         }
         if (pooled) await this.discard(pooled);
@@ -110,24 +125,59 @@ export class DockerSandboxProvider implements SandboxProvider {
       }
     }
 
-    if (this.owner) await chownTree(workspace, this.owner);
-    // limits.diskMb: the workspace moves onto a capped filesystem of its own before the container binds it.
-    const disk =
-      limits.diskMb === undefined
-        ? undefined
-        : await WorkspaceDiskCap.mount(workspace, { sizeMb: limits.diskMb, owner: this.owner, signal: opts.signal });
+    const cold: ColdCreate = { workspace, limits, network, env, labels, signal: opts.signal };
+    if (limits.diskMb !== undefined) return this.createCapped(cold, limits.diskMb);
+    // The workspace is handed to the container user while the engine starts the container: nothing in the
+    // container reads it before `create` returns (the runner only starts), and both take their own time.
+    const owned = this.owner ? chownTree(workspace, this.owner) : Promise.resolve();
+    owned.catch(() => undefined);
+    let started: StartedContainer;
     try {
-      const docker = await this.engine();
-      const spec = await this.spec(workspace, limits, network, {
-        ...ownershipLabels(this.names, this.providerId, 'session'),
-        ...prefixed(this.names.userPrefix, labels),
-      });
-      const started = await startContainer(docker, spec, opts.signal);
-      return this.wrap(started, workspace, env, labels, disk);
+      started = await this.startFor(cold);
     } catch (error) {
-      await disk?.release().catch(() => undefined);
+      await owned.catch(() => undefined);
       throw error;
     }
+    try {
+      await owned;
+    } catch (error) {
+      started.runner.close();
+      await started.container.remove({ force: true }).catch(() => undefined);
+      throw error;
+    }
+    return this.wrap(started, workspace, env, labels);
+  }
+
+  /** A cold create with `limits.diskMb`: the workspace moves onto a capped filesystem of its own first. */
+  private async createCapped(cold: ColdCreate, sizeMb: number): Promise<DockerSandbox> {
+    if (this.owner) await chownTree(cold.workspace, this.owner);
+    const disk = await WorkspaceDiskCap.mount(cold.workspace, { sizeMb, owner: this.owner, signal: cold.signal });
+    try {
+      return this.wrap(await this.startFor(cold), cold.workspace, cold.env, cold.labels, disk);
+    } catch (error) {
+      await disk.release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Creates and starts a session's container (cold: not from the pool) on the given workspace. */
+  private async startFor(cold: ColdCreate): Promise<StartedContainer> {
+    const docker = await this.engine();
+    const spec = await this.spec(cold.workspace, cold.limits, cold.network, {
+      ...ownershipLabels(this.names, this.providerId, 'session'),
+      ...prefixed(this.names.userPrefix, cold.labels),
+    });
+    return startContainer(docker, spec, cold.signal);
+  }
+
+  /** Removes an adopted workspace's emptied directory off the acquire's path; `close` waits for it. */
+  private retire(dir: string): void {
+    // rmdir, never a recursive removal: it is empty unless a host process still in it wrote there, and then it
+    // stays (pool.dir) rather than lose what was written.
+    const removal = rmdir(dir)
+      .catch(() => undefined)
+      .finally(() => this.retiring.delete(removal));
+    this.retiring.add(removal);
   }
 
   /** Starts containers until the pool holds `pool.size`; resolves when it does. */
@@ -157,7 +207,7 @@ export class DockerSandboxProvider implements SandboxProvider {
     this.closed = true;
     await this.filling?.catch(() => undefined);
     const idle = this.idle.splice(0);
-    await Promise.all(idle.map((p) => this.discard(p)));
+    await Promise.all([...idle.map((p) => this.discard(p)), ...this.retiring]);
   }
 
   private wrap(

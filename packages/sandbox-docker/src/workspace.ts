@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { lchown, mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -27,47 +27,58 @@ export async function createSlot(poolDir: string, owner?: { uid: number; gid: nu
   return slot;
 }
 
+/** What {@link adoptWorkspace} did: the entries it moved and where the emptied workspace directory went. */
+export interface Adoption {
+  /** Names of the workspace's entries, now inside the adopted slot (only these may need a chown). */
+  moved: string[];
+  /** The caller's emptied workspace directory, renamed next to the slot: remove it off the hot path. */
+  retired: string;
+}
+
 /**
  * Makes the caller's workspace directory *be* the slot directory that an idle container already
  * has bind-mounted: the workspace's entries are renamed into the slot, the now-empty workspace is
- * removed and the slot renamed to the workspace's path. A bind mount follows the directory, not its
- * path, so the running container now sees the caller's files at /workspace. Only renames: no copy.
- * Returns false (and leaves everything as it was) when the two are on different filesystems or a
+ * renamed away (to `<slot>-retired`, in the pool directory) and the slot renamed to the workspace's path.
+ * A bind mount follows the directory, not its path, so the running container now sees the caller's files
+ * at /workspace. Only renames, no copy and no removal: removing a directory costs a journal update that
+ * took 1–4 ms on a busy ext4 disk, so the caller removes `retired` afterwards, off the acquire's path (its
+ * name starts with the slot's `slot-<pid>-`, so `reapOrphans` removes one a crashed process left).
+ * Returns undefined (and leaves everything as it was) when the two are on different filesystems or a
  * step fails; the caller then creates a container the slow way.
  */
-export function adoptWorkspace(slot: string, workspace: string): boolean {
+export function adoptWorkspace(slot: string, workspace: string): Adoption | undefined {
   // Synchronous: a handful of renames, and no other code may see the half-moved state.
   const slotStat = statSync(slot);
   const wsStat = statSync(workspace);
-  if (slotStat.dev !== wsStat.dev) return false;
+  if (slotStat.dev !== wsStat.dev) return undefined;
+  const retired = `${slot}-retired`;
   const moved: string[] = [];
+  const moveBack = () => {
+    for (const name of [...moved].reverse()) tryRename(join(slot, name), join(workspace, name));
+  };
   try {
     for (const name of readdirSync(workspace)) {
       renameSync(join(workspace, name), join(slot, name));
       moved.push(name);
     }
-    rmdirSync(workspace);
+    renameSync(workspace, retired);
   } catch {
-    for (const name of moved.reverse()) tryRename(join(slot, name), join(workspace, name));
-    return false;
+    moveBack();
+    return undefined;
   }
   try {
     renameSync(slot, workspace);
   } catch {
-    try {
-      mkdirSync(workspace);
-    } catch {
-      // it may exist again
-    }
-    for (const name of moved) tryRename(join(slot, name), join(workspace, name));
-    return false;
+    tryRename(retired, workspace);
+    moveBack();
+    return undefined;
   }
   try {
     chmodSync(workspace, wsStat.mode & 0o7777);
   } catch {
     // keeps the slot's mode
   }
-  return true;
+  return { moved, retired };
 }
 
 function tryRename(from: string, to: string): void {

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,6 +142,39 @@ describe.skipIf(!env.ready)(`sandbox-docker lifecycle${skipNote(env)}`, () => {
     await provider.close();
     expect(await containersOf(provider.providerId)).toHaveLength(0);
   });
+
+  // As root the provider hands the workspace to the sandbox user: a cold create while the engine starts the
+  // container, a pooled acquire for the entries it moved into the slot (the slot itself is already the user's).
+  it.skipIf(process.getuid?.() !== 0)(
+    'hands host-made files to the sandbox user, cold and pooled, and removes the pool slot the workspace left',
+    async () => {
+      const poolDir = join(root, 'pool');
+      const cold = track(new DockerSandboxProvider());
+      const pooled = track(new DockerSandboxProvider({ pool: { size: 1, dir: poolDir } }));
+      await pooled.warm();
+      for (const [name, provider] of [
+        ['cold', cold],
+        ['pooled', pooled],
+      ] as const) {
+        const ws = join(root, `owned-${name}`);
+        await mkdir(join(ws, 'sub'), { recursive: true, mode: 0o755 });
+        await writeFile(join(ws, 'sub', 'made-by-host.txt'), 'host\n', { mode: 0o644 });
+        const sandbox = await provider.create({ workspace: ws });
+        try {
+          const result = await sandbox.exec('echo sandbox >> sub/made-by-host.txt && touch sub/new.txt && echo ok');
+          expect(result.stdout, `${name}: ${result.stderr}`).toBe('ok\n');
+          expect(await readFile(join(ws, 'sub', 'made-by-host.txt'), 'utf8')).toBe('host\nsandbox\n');
+          expect(statSync(join(ws, 'sub')).uid).toBe(65534);
+          expect(statSync(ws).uid).toBe(65534);
+        } finally {
+          await sandbox.dispose();
+        }
+      }
+      await pooled.close();
+      // The adopted workspace's emptied directory was renamed into the pool dir and removed there; the slots are gone.
+      expect(await readdir(poolDir)).toEqual([]);
+    },
+  );
 
   it('falls back to a cold container when the workspace is on another filesystem than the pool', async () => {
     const shm = '/dev/shm';
