@@ -95,7 +95,7 @@ export class FsStore implements Store {
     this.readonly = options.readonly ?? false;
     this.#fs = fs;
     this.#layout = new Layout(options.dir);
-    this.#locks = new PathLocks(fs, options.lock);
+    this.#locks = new PathLocks(fs, this.#layout.lockOwners, options.lock);
     this.#events = new EventLog(fs);
     this.#index = new LibraryIndex(fs, this.#layout, this.#locks);
     this.#now = options.now ?? (() => new Date());
@@ -556,11 +556,13 @@ export class FsStore implements Store {
 
   /**
    * Marks the store closed (later calls fail with `store.closed`) and resolves once every call
-   * already in flight has settled, so nothing is still writing when it returns. Closing twice is harmless.
+   * already in flight has settled, so nothing is still writing when it returns, then removes this
+   * instance's lock owner file (`locks/`). Closing twice is harmless.
    */
   async close(): Promise<void> {
     this.#closed = true;
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+    await this.#locks.close();
   }
 }
 

@@ -39,7 +39,7 @@ export class Layout {
   eventsFile(id: string): string {
     return join(this.sessionDir(id), 'events.jsonl');
   }
-  /** The per-session lock directory that `proper-lockfile` creates. */
+  /** The per-session lock: a hard link to the holder's owner file, present while held. */
   sessionLock(id: string): string {
     return join(this.sessionDir(id), 'session.lock');
   }
@@ -66,5 +66,9 @@ export class Layout {
   }
   get foundationLock(): string {
     return join(this.foundation, 'versions.lock');
+  }
+  /** The lock owner files, one per open store instance that has taken a lock. */
+  get lockOwners(): string {
+    return join(this.root, 'locks');
   }
 }

@@ -1,52 +1,51 @@
 import { StoreError } from '@sessionhub/core';
-import lockfile from 'proper-lockfile';
+import { errnoOf, isMissing } from './io-errors.js';
 import type { FsLockOptions, StoreFs } from './options.js';
+import { OwnerFile, type OwnerIdentity } from './owner-file.js';
 
 const DEFAULT_STALE_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** Below this, a busy machine's timer and I/O delays could make a live holder look stale. */
+const MIN_STALE_MS = 2000;
 
 /** What a caller holding a lock can ask of it. */
 export interface HeldLock {
   /**
-   * Throws `store.unavailable` if the lock may have been taken over: `proper-lockfile` saw it
-   * compromised, its directory is gone, or it was not refreshed for `staleMs` (this process
-   * stalled). Call it right before a write that must not race another holder.
+   * Throws `store.unavailable` if the lock may have been taken over: its name is gone or links to
+   * another process's owner file, or it was not refreshed for `staleMs` (this process stalled).
+   * Call it right before a write that must not race another holder.
    */
   verify(): Promise<void>;
 }
-const DEFAULT_TIMEOUT_MS = 60_000;
+
+let asideCounter = 0;
 
 /**
  * Mutual exclusion on a path, within this process (a promise queue, so callers never spin on
- * the file system) and across processes (`proper-lockfile`: an atomic `mkdir` of a lock
- * directory whose mtime the holder refreshes; a lock left by a crashed process becomes stale
- * after `staleMs` and is taken over).
+ * the file system) and across processes: the lock is held by whoever hard-links its owner file
+ * ({@link OwnerFile}) under the lock's name (`link` fails with `EEXIST` while another holds it)
+ * and released by unlinking that name. A held lock's mtime is its owner file's, refreshed while
+ * held; a lock not refreshed for `staleMs` (its holder crashed or stalled) is taken over. Taking a
+ * lock and releasing it add and remove a directory entry, never an inode.
  */
 export class PathLocks {
   readonly #queues = new Map<string, Promise<unknown>>();
-  /** A plain, extensible object: `proper-lockfile` caches the mtime precision on it. */
-  readonly #fs: lockfile.LockOptions['fs'];
-  readonly #storeFs: StoreFs;
+  readonly #fs: StoreFs;
+  readonly #owner: OwnerFile;
   readonly #staleMs: number;
   readonly #timeoutMs: number;
 
-  constructor(fs: StoreFs, options: FsLockOptions = {}) {
-    this.#storeFs = fs;
-    this.#fs = {
-      mkdir: fs.mkdir.bind(fs),
-      rmdir: fs.rmdir.bind(fs),
-      stat: fs.stat.bind(fs),
-      lstat: fs.lstat.bind(fs),
-      utimes: fs.utimes.bind(fs),
-      realpath: fs.realpath.bind(fs),
-      rmdirSync: fs.rmdirSync.bind(fs),
-    };
-    this.#staleMs = Math.max(2000, options.staleMs ?? DEFAULT_STALE_MS);
+  /** `ownersDir` holds the owner files; it must be on the file system of every lock path. */
+  constructor(fs: StoreFs, ownersDir: string, options: FsLockOptions = {}) {
+    this.#fs = fs;
+    this.#staleMs = Math.max(MIN_STALE_MS, options.staleMs ?? DEFAULT_STALE_MS);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#owner = new OwnerFile(fs, ownersDir, this.#staleMs);
   }
 
   /**
-   * Runs `fn` holding the lock directory `lockPath` (its parent must exist). A missing parent
-   * rejects with the `ENOENT` error, so callers can map it to `store.not_found`.
+   * Runs `fn` holding the lock `lockPath` (its parent must exist). A missing parent rejects with
+   * the `ENOENT` error, so callers can map it to `store.not_found`.
    */
   async withLock<T>(lockPath: string, fn: (held: HeldLock) => Promise<T>): Promise<T> {
     const previous = this.#queues.get(lockPath) ?? Promise.resolve();
@@ -60,100 +59,165 @@ export class PathLocks {
   }
 
   /**
-   * Runs `fn` only if the lock is free right now (in this process and across processes);
-   * returns `undefined` without running it otherwise.
+   * Runs `fn` only if the lock is free right now (in this process and across processes; a stale
+   * lock counts as free); returns `undefined` without running it otherwise.
    */
   async tryWithLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T | undefined> {
     if (this.#queues.has(lockPath)) return undefined;
-    let release: () => Promise<void>;
+    const run = this.#tryHolding(lockPath, fn);
+    const settled = run.catch(() => undefined);
+    this.#queues.set(lockPath, settled);
+    void settled.then(() => {
+      if (this.#queues.get(lockPath) === settled) this.#queues.delete(lockPath);
+    });
+    return run;
+  }
+
+  async #tryHolding<T>(lockPath: string, fn: () => Promise<T>): Promise<T | undefined> {
+    const acquiredAt = Date.now();
+    let owner: OwnerIdentity | undefined;
     try {
-      release = await lockfile.lock(lockPath, { ...this.#lockOptions(lockPath), retries: 0 });
+      owner = await this.#tryAcquire(lockPath);
     } catch {
       return undefined;
     }
+    if (!owner) return undefined;
     try {
       return await fn();
     } finally {
-      await release().catch(() => undefined);
+      await this.#release(lockPath, owner, acquiredAt);
     }
   }
 
-  /** Why a lock this process acquired may no longer be its own, or `undefined` while it is. */
-  async #staleness(lockPath: string): Promise<string | undefined> {
-    let mtimeMs: number;
-    try {
-      mtimeMs = (await this.#storeFs.promises.stat(lockPath)).mtimeMs;
-    } catch {
-      return 'its lock directory is gone';
+  /** Removes this instance's owner file once it holds no lock (a later lock makes a new one). */
+  async close(): Promise<void> {
+    await this.#owner.remove();
+  }
+
+  /**
+   * One attempt: links the owner file under `lockPath` and returns the owner it linked, or
+   * `undefined` while a live holder has it. A stale lock is moved aside first.
+   */
+  async #tryAcquire(lockPath: string): Promise<OwnerIdentity | undefined> {
+    for (;;) {
+      const owner = await this.#owner.fresh();
+      try {
+        await this.#fs.promises.link(owner.path, lockPath);
+        this.#owner.hold();
+        return owner;
+      } catch (error) {
+        if (isMissing(error) && (await this.#owner.recreateIfMissing(owner))) continue;
+        if (errnoOf(error) !== 'EEXIST') throw error;
+      }
+      let stat: Awaited<ReturnType<StoreFs['promises']['stat']>>;
+      try {
+        stat = await this.#fs.promises.stat(lockPath);
+      } catch (error) {
+        if (isMissing(error)) continue; // released in between
+        throw error;
+      }
+      if (stat.ino === owner.ino && stat.isFile()) {
+        // This instance's own link (its queue lets one caller at a time at a path) is only ever
+        // left by a release that failed: nobody holds it.
+        await this.#fs.promises.unlink(lockPath).catch((error: unknown) => {
+          if (!isMissing(error)) throw error;
+        });
+        continue;
+      }
+      if (Date.now() - stat.mtimeMs <= this.#staleMs) return undefined;
+      await this.#moveAside(lockPath, stat);
     }
-    // The holder refreshes the mtime every staleMs / 2; older than staleMs means this process
+  }
+
+  /**
+   * Takes a stale lock's name away: renames it to a unique name (only one contender's rename
+   * succeeds), then removes it. If what was renamed is not the lock judged stale (another
+   * contender took it over in between and now holds it), it is linked back first.
+   */
+  async #moveAside(lockPath: string, judged: { ino: number; mtimeMs: number }): Promise<void> {
+    const fsp = this.#fs.promises;
+    const aside = `${lockPath}.stale-${process.pid}-${++asideCounter}`;
+    try {
+      await fsp.rename(lockPath, aside);
+    } catch (error) {
+      if (isMissing(error)) return; // another contender moved it first
+      throw error;
+    }
+    const moved = await fsp.stat(aside);
+    const judgedStale = moved.ino === judged.ino && moved.mtimeMs === judged.mtimeMs;
+    if (moved.isDirectory()) {
+      // A lock directory of an older build of this package (`proper-lockfile`).
+      if (judgedStale) await fsp.rmdir(aside).catch(() => undefined);
+      else await fsp.rename(aside, lockPath).catch(() => undefined);
+      return;
+    }
+    if (!judgedStale) await fsp.link(aside, lockPath).catch(() => undefined);
+    await fsp.unlink(aside);
+  }
+
+  /** Why the lock at `lockPath` may no longer be this owner's, or `undefined` while it is. */
+  async #lost(lockPath: string, owner: OwnerIdentity): Promise<string | undefined> {
+    let stat: Awaited<ReturnType<StoreFs['promises']['stat']>>;
+    try {
+      stat = await this.#fs.promises.stat(lockPath);
+    } catch {
+      return 'its lock file is gone';
+    }
+    if (stat.ino !== owner.ino) return 'another process holds it now';
+    // The holder refreshes the mtime every staleMs / 4; older than staleMs means this process
     // stood still long enough for another to call the lock stale.
-    const age = Date.now() - mtimeMs;
+    const age = Date.now() - stat.mtimeMs;
     return age > this.#staleMs ? `not refreshed for ${Math.round(age)} ms` : undefined;
   }
 
-  #lockOptions(lockPath: string): lockfile.LockOptions {
-    return {
-      lockfilePath: lockPath,
-      realpath: false,
-      stale: this.#staleMs,
-      fs: this.#fs,
-    };
+  /** Unlinks the lock's name if it is still this owner's; failures leave a lock others take over once stale. */
+  async #release(lockPath: string, owner: OwnerIdentity, acquiredAt: number): Promise<void> {
+    this.#owner.unhold();
+    try {
+      // Within staleMs / 2 of taking it, nobody can have taken it over: no need to look.
+      if (Date.now() - acquiredAt >= this.#staleMs / 2 && (await this.#lost(lockPath, owner))) return;
+      await this.#fs.promises.unlink(lockPath);
+    } catch {
+      // See above.
+    }
   }
 
   async #holding<T>(lockPath: string, fn: (held: HeldLock) => Promise<T>): Promise<T> {
-    let compromised: Error | undefined;
     const deadline = Date.now() + this.#timeoutMs;
-    let release: (() => Promise<void>) | undefined;
     let delay = 1;
-    // Taken before each attempt: the lock's mtime (set by the mkdir that wins) is never older.
-    let attemptedAt = Date.now();
-    while (!release) {
-      attemptedAt = Date.now();
-      try {
-        release = await lockfile.lock(lockPath, {
-          ...this.#lockOptions(lockPath),
-          onCompromised: (error) => {
-            compromised = error;
-          },
-        });
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== 'ELOCKED') throw error;
-        if (Date.now() > deadline) {
-          throw new StoreError('store.unavailable', `lock ${lockPath} stayed busy for ${this.#timeoutMs} ms`, {
-            cause: error,
-          });
-        }
-        // Short, growing, jittered waits: another process holds it for one append.
-        await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
-        delay = Math.min(delay * 2, 50);
+    let owner: OwnerIdentity | undefined;
+    // Taken before each attempt: the owner file was touched after it, so the lock is never older.
+    let acquiredAt = Date.now();
+    for (;;) {
+      acquiredAt = Date.now();
+      owner = await this.#tryAcquire(lockPath);
+      if (owner) break;
+      if (Date.now() > deadline) {
+        throw new StoreError('store.unavailable', `lock ${lockPath} stayed busy for ${this.#timeoutMs} ms`);
       }
+      // Short, growing, jittered waits: another process holds it for one append.
+      await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
+      delay = Math.min(delay * 2, 50);
     }
     const held: HeldLock = {
       verify: async () => {
         // Within staleMs / 2 of taking it, nobody can have judged the lock stale: no need to look.
-        if (!compromised && Date.now() - attemptedAt < this.#staleMs / 2) return;
-        const lost = compromised ?? (await this.#staleness(lockPath));
+        if (Date.now() - acquiredAt < this.#staleMs / 2) return;
+        const lost = await this.#lost(lockPath, owner);
         if (lost) {
           throw new StoreError(
             'store.unavailable',
-            `lock ${lockPath} is no longer held by this process (${lost instanceof Error ? lost.message : lost}): it stalled past staleMs (${this.#staleMs} ms) and another process may have taken over; nothing was written`,
-            { cause: lost instanceof Error ? lost : undefined },
+            `lock ${lockPath} is no longer held by this process (${lost}): it stalled past staleMs (${this.#staleMs} ms) and another process may have taken over; nothing was written`,
           );
         }
       },
     };
-    let result: T;
     try {
-      result = await fn(held);
-    } catch (error) {
-      await release().catch(() => undefined);
-      throw error;
+      // `fn` succeeded and its writes were made after `held.verify()`: they stand, even if the
+      // release fails (the lock was taken over since, or the file system turned read-only).
+      return await fn(held);
+    } finally {
+      await this.#release(lockPath, owner, acquiredAt);
     }
-    // `fn` succeeded and its writes were made after `held.verify()`: they stand. A release that
-    // fails (the lock was taken over since, or the file system turned read-only) leaves at worst
-    // a lock directory that others take over once stale; reporting the write as failed would be false.
-    await release().catch(() => undefined);
-    return result;
   }
 }

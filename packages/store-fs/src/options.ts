@@ -1,24 +1,32 @@
 import type * as nodeFs from 'node:fs';
 
 /**
- * The parts of `node:fs` the store uses: the promise API for its own files and the callback API
- * `proper-lockfile` needs. Pass `memfs`'s `fs` in unit tests; the default is `node:fs`.
+ * The parts of `node:fs` the store uses (its promise API). Pass `memfs`'s `fs` in unit tests; the
+ * default is `node:fs`.
  */
-export type StoreFs = Pick<
-  typeof nodeFs,
-  'mkdir' | 'rmdir' | 'stat' | 'lstat' | 'utimes' | 'realpath' | 'rmdirSync'
-> & {
+export type StoreFs = {
   promises: Pick<
     typeof nodeFs.promises,
-    'mkdir' | 'readFile' | 'open' | 'rename' | 'readdir' | 'stat' | 'rm' | 'unlink' | 'access'
+    | 'mkdir'
+    | 'readFile'
+    | 'open'
+    | 'rename'
+    | 'readdir'
+    | 'stat'
+    | 'rm'
+    | 'unlink'
+    | 'access'
+    | 'link'
+    | 'utimes'
+    | 'rmdir'
   >;
 };
 
-/** Cross-process lock tuning, passed to `proper-lockfile`. */
+/** Cross-process lock tuning. */
 export interface FsLockOptions {
   /**
    * A lock whose holder has not refreshed it for this long is stale and may be taken over (a
-   * crashed process). Default 10,000 ms; `proper-lockfile` enforces at least 2,000.
+   * crashed process). Default 10,000 ms; at least 2,000.
    */
   staleMs?: number;
   /** How long a caller waits for a busy lock before `store.unavailable`. Default 60,000 ms. */

@@ -203,7 +203,7 @@ describe('the store on memfs', () => {
     // A lock whose holder stopped refreshing it a minute ago: stale.
     await fs.promises.mkdir(lock);
     const old = new Date(Date.now() - 60_000);
-    await new Promise<void>((resolve, reject) => fs.utimes(lock, old, old, (e) => (e ? reject(e) : resolve())));
+    await fs.promises.utimes(lock, old, old);
     expect((await store.appendEvents('locked', [progress('locked', 'x')])).map((e) => e.seq)).toEqual([1]);
     // A lock refreshed just now: a live holder. The append waits, then fails with a typed error.
     await fs.promises.mkdir(lock);

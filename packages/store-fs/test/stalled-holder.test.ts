@@ -13,7 +13,7 @@ const progress = (sessionId: string, message: string) =>
 
 /**
  * The real `node:fs`, except that once `stallAt` says so, this process's file calls stand still
- * until `resume()`: the call that matched and every lock refresh (`utimes`) wait, as they would
+ * until `resume()`: the call that matched and every lock refresh (`utimes` of the owner file) wait, as they would
  * in a process stopped by SIGSTOP or a long GC pause. Another store instance on plain `node:fs`
  * plays the other process.
  */
@@ -47,12 +47,12 @@ function stallableFs(stallAt: (call: string, path: string) => boolean) {
       },
     });
   const fs: StoreFs = {
-    ...nodeFs,
-    utimes: ((path, atime, mtime, callback) => {
-      void (stalled ?? Promise.resolve()).then(() => nodeFs.utimes(path, atime, mtime, callback));
-    }) as typeof nodeFs.utimes,
     promises: {
       ...nodeFs.promises,
+      utimes: (async (...args: Parameters<typeof nodeFs.promises.utimes>) => {
+        await stalled;
+        return nodeFs.promises.utimes(...args);
+      }) as typeof nodeFs.promises.utimes,
       open: (async (path: string, flags?: string) =>
         wrapHandle(await nodeFs.promises.open(path, flags), String(path))) as typeof nodeFs.promises.open,
       stat: (async (path: string) => {
