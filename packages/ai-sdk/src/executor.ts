@@ -1,54 +1,27 @@
 import {
-  checkMcpConfigs,
-  connectMcpServers,
   cutOffNote,
-  EXECUTOR_SYSTEM_PROMPT,
-  EXECUTOR_TOOLS,
   type ExecutorTool,
   executorTask,
-  type McpServerConfig,
   type ModelStopError,
-  recordExecution,
-  redact,
   runToolCall,
   shorten,
+  startToolLoop,
   type ToolContext,
+  type ToolLoopOptions,
+  type ToolLoopSettings,
+  toolLoopSettings,
+  withExecutorTools,
 } from '@sessionhub/actor-kit';
-import {
-  addUsage,
-  type ExecuteInput,
-  type ExecuteOptions,
-  type ExecutionReport,
-  type Executor,
-  type ExecutorProgress,
-  emptyUsage,
-  type Sandbox,
-} from '@sessionhub/core';
+import type { ExecuteInput, ExecuteOptions, ExecutionReport, Executor, Sandbox } from '@sessionhub/core';
 import { jsonSchema, type ModelMessage, type ToolResultPart, type ToolSet, tool } from 'ai';
 import { callModel } from './model-call.js';
 import { type AiSdkModelOptions, type ResolvedOptions, resolveOptions } from './options.js';
 
-/** Options of {@link AiSdkExecutor}. */
-export interface AiSdkExecutorOptions extends AiSdkModelOptions {
-  /** Model calls before the executor stops. Default 50. */
-  maxTurns?: number;
-  /** Output tokens per call. Default 8192. */
-  maxTokens?: number;
-  /** Longest tool result sent back to the model, in characters (the middle is cut). Default 20 000. */
-  maxToolOutputChars?: number;
-  /** Default `run_command` timeout and the bound of each `search`. Default 120 000 ms. */
-  commandTimeoutMs?: number;
-  /** Longest `run_command` timeout the model may ask for. Default 600 000 ms. */
-  maxCommandTimeoutMs?: number;
-  /** Largest file `read_file` returns whole. Default 1 000 000 bytes. */
-  maxReadFileBytes?: number;
-  /** Answers cut off by the output limit in a row that the loop continues before `executor.max_tokens`. Default 2. */
-  maxTokenContinuations?: number;
-  /** Text appended to the system prompt. */
-  extraSystemPrompt?: string;
-  /** MCP servers started over stdio inside the session's sandbox for each execution (as in `AnthropicExecutor`); see docs/mcp.md. */
-  mcpServers?: McpServerConfig[];
-}
+/**
+ * Options of {@link AiSdkExecutor}: the model's, and the tool loop's of `@sessionhub/actor-kit` (`maxTurns` 50,
+ * `maxTokens` 8192, ...; the same meaning as in `AnthropicExecutor`).
+ */
+export interface AiSdkExecutorOptions extends AiSdkModelOptions, ToolLoopOptions {}
 
 /**
  * SessionHub's tool loop on any AI SDK language model, with the tools of `AnthropicExecutor` (read_file,
@@ -63,41 +36,15 @@ export class AiSdkExecutor implements Executor {
   readonly specificationVersion = 1 as const;
   readonly name = 'ai-sdk';
   private readonly opts: ResolvedOptions;
-  private readonly maxTurns: number;
-  private readonly maxTokens: number;
-  private readonly maxToolOutputChars: number;
-  private readonly commandTimeoutMs: number;
-  private readonly maxCommandTimeoutMs: number;
-  private readonly maxReadFileBytes: number;
-  private readonly maxTokenContinuations: number;
-  private readonly system: string;
-  private readonly tools: readonly ExecutorTool[] = EXECUTOR_TOOLS;
-  private readonly mcpServers: McpServerConfig[];
+  private readonly settings: ToolLoopSettings;
 
   constructor(options: AiSdkExecutorOptions) {
     this.opts = resolveOptions(options);
-    this.maxTurns = options.maxTurns ?? 50;
-    this.maxTokens = options.maxTokens ?? 8192;
-    this.maxToolOutputChars = options.maxToolOutputChars ?? 20_000;
-    this.maxCommandTimeoutMs = options.maxCommandTimeoutMs ?? 600_000;
-    this.commandTimeoutMs = Math.min(options.commandTimeoutMs ?? 120_000, this.maxCommandTimeoutMs);
-    this.maxReadFileBytes = options.maxReadFileBytes ?? 1_000_000;
-    this.maxTokenContinuations = options.maxTokenContinuations ?? 2;
-    this.system = options.extraSystemPrompt
-      ? `${EXECUTOR_SYSTEM_PROMPT}\n\n${options.extraSystemPrompt}`
-      : EXECUTOR_SYSTEM_PROMPT;
-    this.mcpServers = options.mcpServers ?? [];
-    checkMcpConfigs(this.mcpServers);
+    this.settings = toolLoopSettings(options);
   }
 
-  async execute(input: ExecuteInput, sandbox: Sandbox, options: ExecuteOptions): Promise<ExecutionReport> {
-    if (this.mcpServers.length === 0) return this.loop(input, sandbox, options, this.tools);
-    const mcp = await connectMcpServers(this.mcpServers, sandbox, { signal: options.signal });
-    try {
-      return await this.loop(input, sandbox, options, [...this.tools, ...mcp.tools]);
-    } finally {
-      await mcp.close();
-    }
+  execute(input: ExecuteInput, sandbox: Sandbox, options: ExecuteOptions): Promise<ExecutionReport> {
+    return withExecutorTools(this.settings, sandbox, options, (tools) => this.loop(input, sandbox, options, tools));
   }
 
   private async loop(
@@ -116,41 +63,20 @@ export class AiSdkExecutor implements Executor {
       ]),
     );
     const { signal } = options;
-    const secrets = this.opts.secrets;
-    const emit = (p: ExecutorProgress): void =>
-      options.emit(secrets.length ? (JSON.parse(redact(JSON.stringify(p), secrets)) as ExecutorProgress) : p);
-    // Every command the tools run is counted for the report's `resources`.
-    const record = await recordExecution(sandbox, { signal, secrets });
-    const ctx: ToolContext = {
-      sandbox: record.sandbox,
-      signal,
-      emit,
-      changed: record.changed,
-      maxCommandOutputBytes: Math.max(1024, this.maxToolOutputChars * 2),
-      commandTimeoutMs: this.commandTimeoutMs,
-      maxCommandTimeoutMs: this.maxCommandTimeoutMs,
-      maxReadFileBytes: this.maxReadFileBytes,
-    };
+    const { maxTurns, maxTokens, system } = this.settings;
+    const run = await startToolLoop(sandbox, options, this.settings, {
+      secrets: this.opts.secrets,
+      limitName: 'the output limit',
+    });
+    const { emit } = run;
     const messages: ModelMessage[] = [{ role: 'user', content: executorTask(input) }];
-    let usage = emptyUsage();
-    const finish = (summary: string, turns: number): Promise<ExecutionReport> => record.finish(summary, usage, turns);
-    const stop = (code: string, why: string, stopReason: string, turns: number, retryable = false): ModelStopError =>
-      record.stop(code, why, { stopReason, usage, turns, retryable });
-
-    let cutOffsInARow = 0;
-    for (let turn = 1; turn <= this.maxTurns; turn++) {
+    for (let turn = 1; turn <= maxTurns; turn++) {
       const call = await callModel(
         this.opts,
-        {
-          system: this.system,
-          messages,
-          tools: toolSet,
-          maxOutputTokens: this.maxTokens,
-          sessionId: input.sessionId,
-        },
+        { system, messages, tools: toolSet, maxOutputTokens: maxTokens, sessionId: input.sessionId },
         { signal, reportUsage: options.reportUsage },
       );
-      usage = addUsage(usage, call.usage);
+      run.count(call.usage);
       const reason = call.finishReason;
       const stopReason = call.rawFinishReason ?? reason;
       const u = call.usage;
@@ -162,36 +88,29 @@ export class AiSdkExecutor implements Executor {
       if (call.text) emit({ kind: 'message', message: shorten(call.text, 2000), data: { turn } });
 
       if (reason === 'length') {
-        cutOffsInARow++;
-        if (cutOffsInARow > this.maxTokenContinuations)
-          throw stop(
-            'executor.max_tokens',
-            `the model's answer was cut off at the output limit (${this.maxTokens}) ${cutOffsInARow} times in a row; raise maxTokens or simplify the instruction`,
-            stopReason,
-            turn,
-            true,
-          );
+        run.cutOff(turn, stopReason);
         // A cut tool call is never run; what was said before it stays in the conversation.
         if (call.text) messages.push({ role: 'assistant', content: call.text });
         const note = cutOffNote(
-          this.maxTokens,
+          maxTokens,
           call.toolCalls.map((c) => c.toolName),
         );
         messages.push({ role: 'user', content: note });
         emit({ kind: 'message', message: note, data: { turn, stopReason } });
         continue;
       }
-      cutOffsInARow = 0;
+      run.notCutOff();
       if (reason === 'content-filter')
-        throw stop(
+        throw run.stop(
           'executor.refusal',
           `the model refused to continue${call.text ? `: ${shorten(call.text, 500)}` : ''}`,
           stopReason,
           turn,
         );
-      if (reason === 'stop' || (reason === 'tool-calls' && call.toolCalls.length === 0)) return finish(call.text, turn);
+      if (reason === 'stop' || (reason === 'tool-calls' && call.toolCalls.length === 0))
+        return run.finish(call.text, turn);
       if (reason !== 'tool-calls')
-        throw stop(
+        throw run.stop(
           'executor.stop_reason',
           `the model stopped for an unexpected reason: ${stopReason}`,
           stopReason,
@@ -201,12 +120,10 @@ export class AiSdkExecutor implements Executor {
       // this loop answers every call itself, so only the assistant message is kept (one result per call id).
       messages.push(...call.responseMessages.filter((m) => m.role === 'assistant'));
       const results: ToolResultPart[] = [];
-      for (const c of call.toolCalls) results.push(await this.runTool(c, ctx, turn, input.sessionId, tools));
+      for (const c of call.toolCalls) results.push(await this.runTool(c, run.ctx, turn, input.sessionId, tools));
       messages.push({ role: 'tool', content: results });
     }
-    const summary = `Stopped after the maximum of ${this.maxTurns} model turns without finishing.`;
-    emit({ kind: 'message', message: summary, data: { maxTurnsReached: true } });
-    return finish(summary, this.maxTurns);
+    return run.outOfTurns();
   }
 
   private async runTool(
@@ -223,7 +140,7 @@ export class AiSdkExecutor implements Executor {
         input: call.input,
         ...(call.invalid ? { inputError: String(call.error) } : {}),
       },
-      { tools, ctx, turn, sessionId, tracer: this.opts.tracer, maxOutputChars: this.maxToolOutputChars },
+      { tools, ctx, turn, sessionId, tracer: this.opts.tracer, maxOutputChars: this.settings.maxToolOutputChars },
     );
     return {
       type: 'tool-result',

@@ -1,59 +1,30 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Tracer } from '@opentelemetry/api';
 import {
-  checkMcpConfigs,
-  connectMcpServers,
   cutOffNote,
-  EXECUTOR_SYSTEM_PROMPT,
-  EXECUTOR_TOOLS,
   type ExecutorTool,
   executorTask,
-  type McpServerConfig,
   type ModelStopError,
-  recordExecution,
-  redact,
   runToolCall,
   shorten,
+  startToolLoop,
   type ToolContext,
+  type ToolLoopOptions,
+  type ToolLoopSettings,
+  toolLoopSettings,
+  withExecutorTools,
 } from '@sessionhub/actor-kit';
-import {
-  addUsage,
-  type ExecuteInput,
-  type ExecuteOptions,
-  type ExecutionReport,
-  type Executor,
-  type ExecutorProgress,
-  emptyUsage,
-  type Sandbox,
-} from '@sessionhub/core';
+import type { ExecuteInput, ExecuteOptions, ExecutionReport, Executor, Sandbox } from '@sessionhub/core';
 import { withBreakpoints } from './caching.js';
 import { callModel, textOf } from './model-call.js';
 import { type AnthropicModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
 import { tracedCall } from './tracing.js';
 
-/** Options of {@link AnthropicExecutor}. */
-export interface AnthropicExecutorOptions extends AnthropicModelOptions {
-  /** Model calls before the executor stops. Default 50. */
-  maxTurns?: number;
-  /** `max_tokens` per call. Default 8192. */
-  maxTokens?: number;
-  /** Longest tool result sent back to the model, in characters; the middle is cut with a marker. Default 20 000. */
-  maxToolOutputChars?: number;
-  /** Default `run_command` timeout, and the bound of each `search`. Default 120 000 ms. */
-  commandTimeoutMs?: number;
-  /** Longest `run_command` timeout the model may ask for; longer requests are capped. Default 600 000 ms. */
-  maxCommandTimeoutMs?: number;
-  /** Largest file `read_file` returns whole; a larger one only by line range. Default 1 000 000 bytes. */
-  maxReadFileBytes?: number;
-  /** Answers cut off by `max_tokens` in a row that the loop continues before it fails with `executor.max_tokens`. Default 2. */
-  maxTokenContinuations?: number;
-  /** Text appended to the system prompt (project conventions, for example). */
-  extraSystemPrompt?: string;
-  /**
-   * MCP servers started over stdio inside the session's sandbox (which needs `spawn`) for each execution; their
-   * tools join the executor's as `mcp__<server>__<tool>`. See docs/mcp.md.
-   */
-  mcpServers?: McpServerConfig[];
+/**
+ * Options of {@link AnthropicExecutor}: the model's, and the tool loop's of `@sessionhub/actor-kit` (`maxTurns` 50,
+ * `maxTokens` 8192, `maxToolOutputChars` 20 000, `mcpServers`, ...).
+ */
+export interface AnthropicExecutorOptions extends AnthropicModelOptions, ToolLoopOptions {
   /** Where model-call (`chat <model>`) and tool-call (`execute_tool <name>`) spans go; see docs/tracing.md. */
   tracer?: Tracer;
 }
@@ -77,44 +48,19 @@ export class AnthropicExecutor implements Executor {
   readonly specificationVersion = 1 as const;
   readonly name = 'anthropic';
   private readonly opts: ResolvedModelOptions;
-  private readonly maxTurns: number;
-  private readonly maxTokens: number;
-  private readonly maxToolOutputChars: number;
-  private readonly commandTimeoutMs: number;
-  private readonly maxCommandTimeoutMs: number;
-  private readonly maxReadFileBytes: number;
-  private readonly maxTokenContinuations: number;
+  private readonly settings: ToolLoopSettings;
   private readonly system: Anthropic.TextBlockParam[];
-  private readonly tools: readonly ExecutorTool[] = EXECUTOR_TOOLS;
-  private readonly mcpServers: McpServerConfig[];
   private readonly tracer: Tracer | undefined;
 
   constructor(options: AnthropicExecutorOptions = {}) {
     this.opts = resolveModelOptions(options);
-    this.maxTurns = options.maxTurns ?? 50;
-    this.maxTokens = options.maxTokens ?? 8192;
-    this.maxToolOutputChars = options.maxToolOutputChars ?? 20_000;
-    this.maxCommandTimeoutMs = options.maxCommandTimeoutMs ?? 600_000;
-    this.commandTimeoutMs = Math.min(options.commandTimeoutMs ?? 120_000, this.maxCommandTimeoutMs);
-    this.maxReadFileBytes = options.maxReadFileBytes ?? 1_000_000;
-    this.maxTokenContinuations = options.maxTokenContinuations ?? 2;
-    const text = options.extraSystemPrompt
-      ? `${EXECUTOR_SYSTEM_PROMPT}\n\n${options.extraSystemPrompt}`
-      : EXECUTOR_SYSTEM_PROMPT;
-    this.system = [{ type: 'text', text }];
-    this.mcpServers = options.mcpServers ?? [];
-    checkMcpConfigs(this.mcpServers);
+    this.settings = toolLoopSettings(options);
+    this.system = [{ type: 'text', text: this.settings.system }];
     this.tracer = options.tracer;
   }
 
-  async execute(input: ExecuteInput, sandbox: Sandbox, options: ExecuteOptions): Promise<ExecutionReport> {
-    if (this.mcpServers.length === 0) return this.loop(input, sandbox, options, this.tools);
-    const mcp = await connectMcpServers(this.mcpServers, sandbox, { signal: options.signal });
-    try {
-      return await this.loop(input, sandbox, options, [...this.tools, ...mcp.tools]);
-    } finally {
-      await mcp.close();
-    }
+  execute(input: ExecuteInput, sandbox: Sandbox, options: ExecuteOptions): Promise<ExecutionReport> {
+    return withExecutorTools(this.settings, sandbox, options, (tools) => this.loop(input, sandbox, options, tools));
   }
 
   private async loop(
@@ -124,42 +70,28 @@ export class AnthropicExecutor implements Executor {
     tools: readonly ExecutorTool[],
   ): Promise<ExecutionReport> {
     const { signal } = options;
-    const secrets = this.opts.secrets;
-    const emit = (p: ExecutorProgress): void => options.emit(redactProgress(p, secrets));
-    // Every command the tools run is counted for the report's `resources`.
-    const record = await recordExecution(sandbox, { signal, secrets });
-    const ctx: ToolContext = {
-      sandbox: record.sandbox,
-      signal,
-      emit,
-      changed: record.changed,
-      maxCommandOutputBytes: Math.max(1024, this.maxToolOutputChars * 2),
-      commandTimeoutMs: this.commandTimeoutMs,
-      maxCommandTimeoutMs: this.maxCommandTimeoutMs,
-      maxReadFileBytes: this.maxReadFileBytes,
-    };
+    const { maxTurns, maxTokens } = this.settings;
+    const run = await startToolLoop(sandbox, options, this.settings, {
+      secrets: this.opts.secrets,
+      limitName: 'max_tokens',
+    });
+    const { emit } = run;
     const messages: Anthropic.MessageParam[] = [
       { role: 'user', content: [{ type: 'text', text: executorTask(input) }] },
     ];
     const definitions = tools.map((t) => t.definition);
-    let usage = emptyUsage();
-    const finish = (summary: string, turns: number): Promise<ExecutionReport> => record.finish(summary, usage, turns);
-    const stop = (code: string, why: string, stopReason: string, turns: number, retryable = false): ModelStopError =>
-      record.stop(code, why, { stopReason, usage, turns, retryable });
-
-    let cutOffsInARow = 0;
-    for (let turn = 1; turn <= this.maxTurns; turn++) {
+    for (let turn = 1; turn <= maxTurns; turn++) {
       const request = this.opts.promptCaching
         ? withBreakpoints(definitions, this.system, messages)
         : { tools: definitions, system: this.system, messages };
       const { message, usage: callUsage } = await tracedCall(this.tracer, this.opts.model, input.sessionId, () =>
         callModel(
           this.opts,
-          { system: request.system, messages: request.messages, tools: request.tools, maxTokens: this.maxTokens },
+          { system: request.system, messages: request.messages, tools: request.tools, maxTokens },
           { signal, reportUsage: options.reportUsage },
         ),
       );
-      usage = addUsage(usage, callUsage);
+      run.count(callUsage);
       const reason = message.stop_reason ?? 'end_turn';
       emit({
         kind: 'message',
@@ -175,16 +107,7 @@ export class AnthropicExecutor implements Executor {
       const calls = message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
 
       if (reason === 'max_tokens') {
-        cutOffsInARow++;
-        if (cutOffsInARow > this.maxTokenContinuations) {
-          throw stop(
-            'executor.max_tokens',
-            `the model's answer was cut off at max_tokens (${this.maxTokens}) ${cutOffsInARow} times in a row; raise maxTokens or simplify the instruction`,
-            reason,
-            turn,
-            true,
-          );
-        }
+        run.cutOff(turn, reason);
         // A tool call cut mid-input is never run; what was said before it stays in the conversation.
         const kept = content
           .filter((b) => b.type === 'text')
@@ -193,7 +116,7 @@ export class AnthropicExecutor implements Executor {
         const note = {
           type: 'text' as const,
           text: cutOffNote(
-            this.maxTokens,
+            maxTokens,
             calls.map((c) => c.name),
           ),
         };
@@ -201,9 +124,9 @@ export class AnthropicExecutor implements Executor {
         emit({ kind: 'message', message: note.text, data: { turn, stopReason: reason } });
         continue;
       }
-      cutOffsInARow = 0;
+      run.notCutOff();
       if (reason === 'refusal') {
-        throw stop(
+        throw run.stop(
           'executor.refusal',
           `the model refused to continue${text ? `: ${shorten(text, 500)}` : ''}`,
           reason,
@@ -211,7 +134,7 @@ export class AnthropicExecutor implements Executor {
         );
       }
       if (reason === 'model_context_window_exceeded') {
-        throw stop('executor.context_window', "the conversation filled the model's context window", reason, turn);
+        throw run.stop('executor.context_window', "the conversation filled the model's context window", reason, turn);
       }
       if (reason === 'pause_turn') {
         // The API paused a long turn: sending the conversation back (ending in this assistant message,
@@ -220,19 +143,17 @@ export class AnthropicExecutor implements Executor {
         continue;
       }
       if (reason === 'end_turn' || reason === 'stop_sequence' || (reason === 'tool_use' && calls.length === 0)) {
-        return finish(text, turn);
+        return run.finish(text, turn);
       }
       if (reason !== 'tool_use') {
-        throw stop('executor.stop_reason', `the model stopped for an unknown reason: ${reason}`, reason, turn);
+        throw run.stop('executor.stop_reason', `the model stopped for an unknown reason: ${reason}`, reason, turn);
       }
       messages.push({ role: 'assistant', content });
       const results: Anthropic.ToolResultBlockParam[] = [];
-      for (const call of calls) results.push(await this.runTool(call, ctx, turn, tools, input.sessionId));
+      for (const call of calls) results.push(await this.runTool(call, run.ctx, turn, tools, input.sessionId));
       messages.push({ role: 'user', content: results });
     }
-    const summary = `Stopped after the maximum of ${this.maxTurns} model turns without finishing.`;
-    emit({ kind: 'message', message: summary, data: { maxTurnsReached: true } });
-    return finish(summary, this.maxTurns);
+    return run.outOfTurns();
   }
 
   private async runTool(
@@ -244,15 +165,10 @@ export class AnthropicExecutor implements Executor {
   ): Promise<Anthropic.ToolResultBlockParam> {
     const { text, isError } = await runToolCall(
       { id: call.id, name: call.name, input: call.input },
-      { tools, ctx, turn, sessionId, tracer: this.tracer, maxOutputChars: this.maxToolOutputChars },
+      { tools, ctx, turn, sessionId, tracer: this.tracer, maxOutputChars: this.settings.maxToolOutputChars },
     );
     return { type: 'tool_result', tool_use_id: call.id, content: text, ...(isError ? { is_error: true } : {}) };
   }
-}
-
-function redactProgress(p: ExecutorProgress, secrets: readonly string[]): ExecutorProgress {
-  if (secrets.length === 0) return p;
-  return JSON.parse(redact(JSON.stringify(p), secrets)) as ExecutorProgress;
 }
 
 /** The blocks with the trailing whitespace of a final text block removed. */
