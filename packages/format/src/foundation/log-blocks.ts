@@ -1,7 +1,6 @@
 /** Reading a session log written as heading blocks (`### Session 2.20: Name (2025-06-01)` + status + bullets). */
-import { classifyBodyLine, readBody } from './log-body.js';
-import { readHeadFields } from './log-head.js';
-import type { BodyLine, HeadSpans, LogItem } from './log-types.js';
+import { entryItem } from './log-item.js';
+import type { LogItem } from './log-types.js';
 import { headingOf, isBlank, isThematicBreak } from './markdown.js';
 import { findVersionTokens, type VersionToken } from './version-token.js';
 
@@ -37,31 +36,5 @@ export function readBlock(lines: string[], start: number, last: number, fenced: 
     end = i;
   }
   while (end > start && (isBlank(lines[end]!) || isThematicBreak(lines[end]!))) end--;
-  const fields = readHeadFields(text.replace(/[ \t]+#+[ \t]*$/, ''), token.end);
-  const body: BodyLine[] = [];
-  for (let i = start + 1; i <= end; i++) body.push(classifyBodyLine(lines[i]!, i));
-  const bodyFields = readBody(body, lines);
-  const head: HeadSpans = { version: { start: token.start, end: token.end, raw: token.raw } };
-  if (fields.nameSpan) head.name = fields.nameSpan;
-  if (fields.dateSpan) head.date = fields.dateSpan;
-  if (fields.statusSpan) head.status = fields.statusSpan;
-  const summary = bodyFields.summary;
-  return {
-    style: 'blocks',
-    entry: {
-      version: token.version,
-      date: fields.date ?? bodyFields.date ?? '',
-      name: fields.name || bodyFields.name || '',
-      status: bodyFields.status ?? fields.status,
-      achievements: bodyFields.achievements,
-      ...(summary ? { summary } : {}),
-      line: start + 1,
-      endLine: end + 1,
-    },
-    start,
-    end,
-    head,
-    body,
-    statusRaw: bodyFields.statusRaw ?? fields.statusRaw,
-  };
+  return entryItem('blocks', lines, { start, end }, text.replace(/[ \t]+#+[ \t]*$/, ''), token);
 }

@@ -1,8 +1,7 @@
 /** Reading a session log written as a bullet list (`- **2.3** (2025-06-01): Name ✅`, sub-bullets for achievements). */
 import { leadingVersion } from './log-blocks.js';
-import { classifyBodyLine, readBody } from './log-body.js';
-import { readHeadFields } from './log-head.js';
-import type { BodyLine, HeadSpans, LogItem } from './log-types.js';
+import { entryItem } from './log-item.js';
+import type { LogItem } from './log-types.js';
 import { bulletOf, headingOf, isBlank } from './markdown.js';
 
 /** A bold line that starts an entry without a bullet: `**Session 2.21 - Name** (2025-01-01) ✅`. */
@@ -37,31 +36,5 @@ export function readListItem(lines: string[], start: number, last: number): LogI
     } else if (/^[ \t]*/.exec(line)![0].length <= bullet!.indent.length) break;
     end = i;
   }
-  const fields = readHeadFields(text, token.end);
-  const body: BodyLine[] = [];
-  for (let i = start + 1; i <= end; i++) body.push(classifyBodyLine(lines[i]!, i));
-  const bodyFields = readBody(body, lines);
-  const head: HeadSpans = { version: { start: token.start, end: token.end, raw: token.raw } };
-  if (fields.nameSpan) head.name = fields.nameSpan;
-  if (fields.dateSpan) head.date = fields.dateSpan;
-  if (fields.statusSpan) head.status = fields.statusSpan;
-  const summary = bodyFields.summary;
-  return {
-    style: 'list',
-    entry: {
-      version: token.version,
-      date: fields.date ?? bodyFields.date ?? '',
-      name: fields.name || bodyFields.name || '',
-      status: bodyFields.status ?? fields.status,
-      achievements: bodyFields.achievements,
-      ...(summary ? { summary } : {}),
-      line: start + 1,
-      endLine: end + 1,
-    },
-    start,
-    end,
-    head,
-    body,
-    statusRaw: bodyFields.statusRaw ?? fields.statusRaw,
-  };
+  return entryItem('list', lines, { start, end }, text, token);
 }
