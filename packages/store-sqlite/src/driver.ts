@@ -8,7 +8,8 @@ export type SqlRow = Record<string, unknown>;
 
 /** A prepared statement, the part both drivers share. */
 export interface SqlStatement {
-  run(...params: SqlValue[]): { changes: number };
+  /** Runs the statement: the rows it changed, and the rowid of the last row inserted on the connection. */
+  run(...params: SqlValue[]): { changes: number; lastInsertRowid: number | bigint };
   get(...params: SqlValue[]): SqlRow | undefined;
   all(...params: SqlValue[]): SqlRow[];
 }
@@ -40,7 +41,7 @@ export function openConnection(driver: SqliteDriverName, opts: ConnectionOptions
 }
 
 interface BetterStatement {
-  run(...params: unknown[]): { changes: number };
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
 }
@@ -86,7 +87,7 @@ function openBetterSqlite(opts: ConnectionOptions): SqlConnection {
 }
 
 interface NodeStatement {
-  run(...params: SqlValue[]): { changes: number | bigint };
+  run(...params: SqlValue[]): { changes: number | bigint; lastInsertRowid: number | bigint };
   get(...params: SqlValue[]): unknown;
   all(...params: SqlValue[]): unknown[];
 }
@@ -123,7 +124,10 @@ function openNodeSqlite(opts: ConnectionOptions): SqlConnection {
     prepare: (sql) => {
       const st = db.prepare(sql);
       return {
-        run: (...p) => ({ changes: Number(st.run(...p).changes) }),
+        run: (...p) => {
+          const result = st.run(...p);
+          return { changes: Number(result.changes), lastInsertRowid: result.lastInsertRowid };
+        },
         get: (...p) => st.get(...p) as SqlRow | undefined,
         all: (...p) => st.all(...p) as SqlRow[],
       };

@@ -312,14 +312,15 @@ export class SqliteStore implements Store {
     if (st.sessionPk.get(session.id)) {
       throw new StoreError('store.conflict', `session ${session.id} already exists`);
     }
-    const row = st.insertSession.get(
-      session.id,
-      session.state,
-      session.templateId ?? null,
-      instantOrNull(session.createdAt),
-      inputKind(session),
+    const pk = Number(
+      st.insertSession.run(
+        session.id,
+        session.state,
+        session.templateId ?? null,
+        instantOrNull(session.createdAt),
+        inputKind(session),
+      ).lastInsertRowid,
     );
-    const pk = Number(row?.pk);
     st.insertDoc.run(pk, data);
     this.#index(st, pk, session, false);
   }
@@ -359,12 +360,20 @@ export class SqliteStore implements Store {
   #update(st: Statements, id: string, patch: Partial<Omit<Session, 'id'>>): Session {
     checkStoreKey(id, 'session id');
     storedJson(patch, 'session patch');
-    const row = st.getSession.get(id);
+    const row = st.sessionForUpdate.get(id);
     if (!row) throw new StoreError('store.not_found', `session ${id} not found`);
     const pk = Number(row.pk);
     const next: Session = { ...parse<Session>(row.data), ...patch, id };
     const data = storedJson(next, 'session');
-    st.updateSession.run(next.state, next.templateId ?? null, instantOrNull(next.createdAt), inputKind(next), pk);
+    const templateId = next.templateId ?? null;
+    const createdMs = instantOrNull(next.createdAt);
+    const kind = inputKind(next);
+    // Each index of `sessions` holding a column in the SET list is rewritten: set only what changed.
+    if (row.template_id !== templateId || row.created_ms !== createdMs || row.input_kind !== kind) {
+      st.updateSession.run(next.state, templateId, createdMs, kind, pk);
+    } else if (row.state !== next.state) {
+      st.updateState.run(next.state, pk);
+    }
     st.updateDoc.run(data, pk);
     // The tags and the library row change only with the fields they index (most updates are state changes).
     if (LIBRARY_FIELDS.some((field) => field in patch)) this.#index(st, pk, next, true);
