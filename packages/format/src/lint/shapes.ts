@@ -22,16 +22,26 @@ export interface WordShape {
 /** A rule's shapes, with what a line needs before any of them is tried. */
 export interface ShapeSet {
   readonly shapes: readonly WordShape[];
-  /** Every shape's `needs`. */
-  readonly words: ReadonlySet<string>;
+  /** For each vocabulary word, the shapes (indices) that need it. */
+  readonly byWord: ReadonlyMap<string, readonly number[]>;
+  /** The shapes (indices) marked `codeName`. */
+  readonly byCodeName: readonly number[];
   /** What a line that names something as code holds; shapes marked `codeName` are tried on such lines too. */
   readonly codeName?: RegExp;
 }
 
 /** A rule's shapes, in the order ties are broken, and (when some are marked `codeName`) how a code name is recognised. */
 export function shapeSet(shapes: readonly WordShape[], codeName?: RegExp): ShapeSet {
-  const words = new Set(shapes.flatMap((s) => s.needs));
-  return codeName ? { shapes, words, codeName } : { shapes, words };
+  const byWord = new Map<string, number[]>();
+  shapes.forEach((shape, i) => {
+    for (const w of shape.needs) {
+      const list = byWord.get(w) ?? [];
+      if (!list.includes(i)) list.push(i);
+      byWord.set(w, list);
+    }
+  });
+  const byCodeName = shapes.flatMap((shape, i) => (shape.codeName === true ? [i] : []));
+  return codeName ? { shapes, byWord, byCodeName, codeName } : { shapes, byWord, byCodeName };
 }
 
 /** Where a shape matched in a line. */
@@ -41,48 +51,47 @@ export interface ShapeMatch {
   what: string;
 }
 
-/**
- * The earliest match in one (masked) line of the shapes the line lets through: those with one of their words in
- * `vocabulary`, and with `codeName` those marked so. Of two matches at one offset, the earlier shape wins.
- */
-export function firstShape(
-  text: string,
-  shapes: readonly WordShape[],
-  vocabulary: ReadonlySet<string>,
-  codeName: boolean,
-): ShapeMatch | undefined {
-  let best: ShapeMatch | undefined;
-  for (const shape of shapes) {
-    if (!(codeName && shape.codeName === true) && !holdsAny(vocabulary, shape.needs)) continue;
-    const m = shape.re.exec(text);
-    if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0], what: shape.what };
-  }
-  return best;
-}
-
 /** One finding per lintable line where a shape of `set` matches, its message made by `describe`. */
 export function shapeFindings(view: LintView, set: ShapeSet, describe: (found: ShapeMatch) => string): LintFinding[] {
   const findings: LintFinding[] = [];
+  // Which shapes the current line lets through, by index (reset for each line that has any).
+  const tried = new Uint8Array(set.shapes.length);
   for (const line of lintableLines(view)) {
-    const codeName = set.codeName?.test(line.scan) === true;
-    if (!codeName && !anyOf(line.vocabulary, set.words)) continue;
-    const found = firstShape(line.scan, set.shapes, line.vocabulary, codeName);
+    let any = false;
+    if (set.codeName?.test(line.scan) === true) any = mark(tried, set.byCodeName, any);
+    for (const w of line.vocabulary) {
+      const shapes = set.byWord.get(w);
+      if (shapes) any = mark(tried, shapes, any);
+    }
+    if (!any) continue;
+    const found = firstShape(line.scan, set.shapes, tried);
     if (found) findings.push({ line: line.number, column: found.index + 1, message: describe(found) });
   }
   return findings;
 }
 
-/** Whether `vocabulary` holds one of `words` (a list). */
-function holdsAny(vocabulary: ReadonlySet<string>, words: readonly string[]): boolean {
-  for (const w of words) if (vocabulary.has(w)) return true;
-  return false;
+/** Marks `shapes` as tried for this line; the first mark of a line clears the previous line's. */
+function mark(tried: Uint8Array, shapes: readonly number[], any: boolean): boolean {
+  if (shapes.length === 0) return any;
+  if (!any) tried.fill(0);
+  for (const i of shapes) tried[i] = 1;
+  return true;
 }
 
-/** Whether `vocabulary` (a line's few words) holds one of `words` (a rule's many). */
-function anyOf(vocabulary: ReadonlySet<string>, words: ReadonlySet<string>): boolean {
-  if (vocabulary.size === 0) return false;
-  for (const w of vocabulary) if (words.has(w)) return true;
-  return false;
+/**
+ * The earliest match in one (masked) line of the shapes marked in `tried`: those with one of their words in the
+ * line's vocabulary, and on a line naming something as code those marked `codeName`. Of two matches at one
+ * offset, the earlier shape wins.
+ */
+function firstShape(text: string, shapes: readonly WordShape[], tried: Uint8Array): ShapeMatch | undefined {
+  let best: ShapeMatch | undefined;
+  for (let i = 0; i < shapes.length; i++) {
+    const shape = shapes[i];
+    if (tried[i] !== 1 || !shape) continue;
+    const m = shape.re.exec(text);
+    if (m && (best === undefined || m.index < best.index)) best = { index: m.index, code: m[0], what: shape.what };
+  }
+  return best;
 }
 
 /** The text of a match as a finding quotes it. */

@@ -159,6 +159,13 @@ export function vocabularyFinder(words: readonly string[]): (lower: string) => R
   };
 }
 
+/** Whether a line's vocabulary (a few words) holds one of `words` (a rule's many): one set lookup per word found. */
+export function holdsAnyOf(vocabulary: ReadonlySet<string>, words: ReadonlySet<string>): boolean {
+  if (vocabulary.size === 0) return false;
+  for (const w of vocabulary) if (words.has(w)) return true;
+  return false;
+}
+
 /** `s` as a literal inside a regular expression. */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

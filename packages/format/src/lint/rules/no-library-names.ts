@@ -7,7 +7,7 @@ import { CAPITALIZED_LIBRARIES, COMMON_WORD_LIBRARIES, DISTINCTIVE_LIBRARIES, LI
 import type { LintView } from '../lint-view.js';
 import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
-import { backtickSpans, isSentenceStart, lintableLines, nextWord, previousWord } from '../text.js';
+import { backtickSpans, holdsAnyOf, isSentenceStart, lintableLines, nextWord, previousWord } from '../text.js';
 
 /** `react@18`, `zod@^4.1`, `@types/node@22.1.0`, `next@latest`. */
 const VERSION_SPEC =
@@ -75,13 +75,20 @@ function candidateRuns(text: string, lower: string): { start: number; word: stri
   const runs: { start: number; word: string }[] = [];
   const aligned = lower.length === text.length;
   let start = -1;
+  let hash = 0;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 0;
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) {
-      if (start === -1) start = i;
+    const upper = c >= 65 && c <= 90;
+    if ((c >= 97 && c <= 122) || upper || (c >= 48 && c <= 57)) {
+      if (start === -1) {
+        start = i;
+        hash = 0;
+      }
+      hash = nextHash(hash, upper ? c + 32 : c);
       continue;
     }
-    if (start !== -1 && i - start <= LONGEST_WORD) {
+    // The hash of the lower-cased run passes over most words without cutting them out of the line.
+    if (start !== -1 && i - start <= LONGEST_WORD && WORD_HASHES.has(hash)) {
       const word = aligned ? lower.slice(start, i) : text.slice(start, i).toLowerCase();
       if (ALL_WORDS.has(word)) runs.push({ start, word });
     }
@@ -89,6 +96,16 @@ function candidateRuns(text: string, lower: string): { start: number; word: stri
   }
   return runs;
 }
+
+/** One step of the word hash: `hash` of a word, extended by one (lower-case) character code. */
+function nextHash(hash: number, code: number): number {
+  return (Math.imul(hash, 31) + code) | 0;
+}
+
+/** Hashes of the leading words, as `candidateRuns` computes them. */
+const WORD_HASHES: ReadonlySet<number> = new Set(
+  [...ALL_WORDS].map((w) => [...w].reduce((h, ch) => nextHash(h, ch.charCodeAt(0)), 0)),
+);
 
 /** The listed spelling of a matched name (`LODASH` → `lodash`, `Ruby  on Rails` → `Ruby on Rails`). */
 function canonicalName(matched: string): string {
@@ -167,6 +184,14 @@ const INSTALL_STEPS: readonly { re: RegExp; needs: readonly string[] }[] = [
   },
 ];
 
+/** Every install step's `needs`. */
+const INSTALL_WORDS: ReadonlySet<string> = new Set(INSTALL_STEPS.flatMap((s) => s.needs));
+
+function holdsAny(present: ReadonlySet<string>, words: readonly string[]): boolean {
+  for (const w of words) if (present.has(w)) return true;
+  return false;
+}
+
 /** Words that, right before the verb, still leave it an instruction ("then install cors"). */
 const STEP_LEAD = /\b(?:then|first|next|also|finally)\s*,?\s*$/i;
 
@@ -179,7 +204,7 @@ const STEP_LEAD = /\b(?:then|first|next|also|finally)\s*,?\s*$/i;
 function findInstallSteps(text: string, present: ReadonlySet<string>): { index: number; name: string }[] {
   const found: { index: number; name: string }[] = [];
   for (const { re, needs } of INSTALL_STEPS) {
-    if (!needs.some((w) => present.has(w))) continue;
+    if (!holdsAny(present, needs)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const name = m.groups?.name ?? '';
@@ -256,7 +281,7 @@ function findLibraryNames(text: string, lower: string, vocabulary: ReadonlySet<s
       }
     }
   }
-  if (vocabulary.size > 0) {
+  if (holdsAnyOf(vocabulary, INSTALL_WORDS)) {
     for (const step of findInstallSteps(text, vocabulary)) addHit(found, step.index, step.name.length, step.name);
   }
   return found.length > 1 ? found.sort((a, b) => a.index - b.index) : found;

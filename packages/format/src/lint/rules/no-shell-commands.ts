@@ -5,7 +5,7 @@
 import type { LintView } from '../lint-view.js';
 import type { LintFinding } from '../rule.js';
 import { defineLintRule } from '../rule.js';
-import { backtickSpans, lintableLines } from '../text.js';
+import { backtickSpans, holdsAnyOf, lintableLines } from '../text.js';
 
 /** Tools whose names are not English words, each with the subcommands that make a line a command. */
 const TOOL_SUBCOMMANDS: Record<string, readonly string[]> = {
@@ -236,7 +236,7 @@ function findShellCommand(
   if (lineStart) return lineStart;
   // Each of these patterns starts with a tool name: without one in the line (the rule's vocabulary,
   // found by the runner), none can match.
-  if (vocabulary.size > 0 && SCANNED_TOOLS.some((w) => vocabulary.has(w))) {
+  if (holdsAnyOf(vocabulary, SCANNED_TOOLS)) {
     const found = scanToolCommands(text);
     if (found) return found;
   }
@@ -264,7 +264,12 @@ function findShellCommand(
 }
 
 /** Tool names the tool patterns start with. */
-const SCANNED_TOOLS: readonly string[] = [...Object.keys(TOOL_SUBCOMMANDS), ...ALWAYS_COMMAND, 'curl', 'wget'];
+const SCANNED_TOOLS: ReadonlySet<string> = new Set([
+  ...Object.keys(TOOL_SUBCOMMANDS),
+  ...ALWAYS_COMMAND,
+  'curl',
+  'wget',
+]);
 
 /** A tool with a known subcommand, an always-command (`npx x`) or `curl`/`wget` with a flag or URL. */
 function scanToolCommands(text: string): { index: number; command: string } | undefined {
@@ -362,6 +367,6 @@ export const noShellCommands = defineLintRule({
     'In backticks: a command word followed by anything, or a tool name alone (`npm`).',
     '"Run the tests" is never reported: "run" is not a command.',
   ],
-  vocabulary: SCANNED_TOOLS,
+  vocabulary: [...SCANNED_TOOLS],
   check: checkShellCommands,
 });
