@@ -1,26 +1,18 @@
 import { execFile } from 'node:child_process';
-import { access, cp, mkdir, mkdtemp, readdir, realpath } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { environmentProblem } from '../cli-error.js';
+import { pathExists } from '../path-exists.js';
 
 const run = promisify(execFile);
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The TypeScript compiler's files the demo's typecheck gate needs (its package, `bin`, `tsc` and the `lib.*.d.ts`). */
 export async function copyTypeScript(into: string): Promise<void> {
   const target = join(into, 'node_modules', 'typescript');
-  if (await exists(join(target, 'package.json'))) return;
+  if (await pathExists(join(target, 'package.json'))) return;
   let source: string;
   try {
     source = dirname(createRequire(import.meta.url).resolve('typescript/package.json'));

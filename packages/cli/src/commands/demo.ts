@@ -1,10 +1,10 @@
-import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCassette, startReplay } from '../cassette/replay.js';
 import { environmentProblem } from '../cli-error.js';
 import type { ExitCode } from '../exit-codes.js';
 import { createReporter, outputMode } from '../output/reporter.js';
+import { pathExists } from '../path-exists.js';
 import { type GlobalOptions, projectContext, projectHub } from './context.js';
 import { copyTypeScript, prepareProject } from './demo-project.js';
 import { followSession } from './follow-session.js';
@@ -15,21 +15,12 @@ export const DEMO_DIR = 'examples/demo';
 /** The API key a replay gives the fake (it checks that one is sent, not which). */
 const REPLAY_KEY = 'sessionhub-replay-needs-no-key';
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** `examples/demo` of the clone this CLI runs from (walking up from this file). */
 async function findDemoDir(): Promise<string | undefined> {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, DEMO_DIR);
-    if (await exists(join(candidate, 'project', 'package.json'))) return candidate;
+    if (await pathExists(join(candidate, 'project', 'package.json'))) return candidate;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

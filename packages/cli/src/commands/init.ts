@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createFoundation } from '@sessionhub/format';
 import { CONFIG_DIR, CONFIG_FILES } from '../config/load-config.js';
@@ -6,16 +6,8 @@ import type { SessionHubConfig } from '../config/schema.js';
 import { detectGates } from '../defaults/detect-gates.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { createReporter, outputMode } from '../output/reporter.js';
+import { pathExists } from '../path-exists.js';
 import { type GlobalOptions, projectContext } from './context.js';
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function projectTitle(project: string): Promise<string> {
   try {
@@ -35,7 +27,7 @@ export async function initCommand(flags: GlobalOptions): Promise<ExitCode> {
   const dir = join(ctx.project, CONFIG_DIR);
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
-  const hasConfig = (await Promise.all(CONFIG_FILES.map((f) => exists(join(dir, f))))).some(Boolean);
+  const hasConfig = (await Promise.all(CONFIG_FILES.map((f) => pathExists(join(dir, f))))).some(Boolean);
   if (!hasConfig) {
     const gates = await detectGates(ctx.project);
     const config: SessionHubConfig = {
@@ -48,12 +40,12 @@ export async function initCommand(flags: GlobalOptions): Promise<ExitCode> {
     written.push(join(CONFIG_DIR, 'config.json'));
   }
   const ignore = join(dir, '.gitignore');
-  if (!(await exists(ignore))) {
+  if (!(await pathExists(ignore))) {
     await writeFile(ignore, 'sessionhub.db\nsessionhub.db-*\n');
     written.push(join(CONFIG_DIR, '.gitignore'));
   }
   const foundationPath = ctx.config.policy?.foundationPath ?? 'FOUNDATION.md';
-  if (!(await exists(join(ctx.project, foundationPath)))) {
+  if (!(await pathExists(join(ctx.project, foundationPath)))) {
     await writeFile(
       join(ctx.project, foundationPath),
       createFoundation({ title: await projectTitle(ctx.project), version: '0.0' }),

@@ -1,8 +1,9 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { badInput } from '../cli-error.js';
+import { pathExists } from '../path-exists.js';
 import { configSchema, type SessionHubConfig } from './schema.js';
 
 /** The files a configuration is read from, in this order; the first that exists wins. */
@@ -41,20 +42,11 @@ export function parseConfig(value: unknown, file: string): SessionHubConfig {
   );
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Reads `<project>/.sessionhub/config.{json,mjs,js}` (the first found) and validates it. */
 export async function loadConfig(project: string): Promise<LoadedConfig> {
   for (const name of CONFIG_FILES) {
     const file = join(project, CONFIG_DIR, name);
-    if (!(await exists(file))) continue;
+    if (!(await pathExists(file))) continue;
     let value: unknown;
     if (name === 'config.json') {
       const text = await readFile(file, 'utf8');
