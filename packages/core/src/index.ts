@@ -9,6 +9,7 @@ export type * from './model/analytics.js';
 export * from './model/events.js';
 export * from './model/report.js';
 export * from './model/session.js';
+export * from './model/session-commits.js';
 export * from './model/template.js';
 export * from './model/usage.js';
 export * from './outcomes/index.js';

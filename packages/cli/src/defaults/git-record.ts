@@ -1,4 +1,4 @@
-import type { SessionEvent, WorkspaceProvider } from '@sessionhub/core';
+import { type SessionCommit, type SessionEvent, sessionCommits, type WorkspaceProvider } from '@sessionhub/core';
 import type { GitWorkspaces } from '@sessionhub/git';
 
 /** What a session committed through its git workspace, read back from its log. */
@@ -6,20 +6,11 @@ export interface GitRecord {
   /** The session branch (kept by `@sessionhub/git` when the session succeeded with a commit). */
   branch?: string;
   /** The commits the engine made for the session, in order: the verified work, then the Foundation update. */
-  commits: { kind: 'work' | 'foundation'; sha: string; stepId: string }[];
+  commits: SessionCommit[];
 }
 
-/** The commits of a session, from its `step.finished` events of `commit` steps (`commit:<n>`, `foundation-commit:0`). */
-export function commitsOf(events: readonly SessionEvent[]): GitRecord['commits'] {
-  const commits: GitRecord['commits'] = [];
-  for (const e of events) {
-    if (e.type !== 'step.finished' || e.step !== 'commit') continue;
-    const sha = (e.output as { sha?: unknown } | undefined)?.sha;
-    if (typeof sha !== 'string') continue;
-    commits.push({ kind: e.stepId.startsWith('foundation-') ? 'foundation' : 'work', sha, stepId: e.stepId });
-  }
-  return commits;
-}
+/** The commits of a session, from its `step.finished` events of `commit` steps: `@sessionhub/core`'s `sessionCommits`. */
+export const commitsOf: (events: readonly SessionEvent[]) => GitRecord['commits'] = sessionCommits;
 
 /**
  * The git workspaces, each session's working copy prepared by `prepare` after it is opened (before the engine
