@@ -1,9 +1,10 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GitHostError } from '../errors.js';
+import { answer, header, sendAnswer, type WebhookAnswer, type WebhookRequest } from '../webhooks/answer.js';
 import type { ErrorReport } from '../webhooks/jobs.js';
 import { readLimited } from '../webhooks/node-body.js';
-import type { WebhookAnswer, WebhookReceiver, WebhookRequest } from '../webhooks/receiver.js';
+import type { WebhookReceiver } from '../webhooks/receiver.js';
 import { verifySignature } from '../webhooks/signature.js';
 import { parseGenericReport, parseSentryPayload } from './error-reports.js';
 
@@ -20,16 +21,6 @@ export interface ErrorReportReceiverOptions {
   /** Bodies over this are refused. Default 1 MiB. */
   maxPayloadBytes?: number;
 }
-
-function header(headers: WebhookRequest['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-const answer = (status: number, message: string, extra: Partial<WebhookAnswer['body']> = {}): WebhookAnswer => ({
-  status,
-  body: { ok: status < 300, message, ...extra },
-});
 
 function sentrySignatureOk(secret: string, body: Uint8Array, signature: string | undefined): boolean {
   if (!signature || !/^[0-9a-f]{64}$/.test(signature)) return false;
@@ -94,10 +85,7 @@ export class ErrorReportReceiver {
   /** A `node:http` handler for one kind of report. */
   nodeHandler(kind: 'generic' | 'sentry'): (req: IncomingMessage, res: ServerResponse) => void {
     return (req, res) => {
-      const send = (result: WebhookAnswer) => {
-        res.writeHead(result.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(result.body));
-      };
+      const send = (result: WebhookAnswer) => sendAnswer(res, result);
       if (req.method !== 'POST') return send(answer(405, 'POST only'));
       readLimited(req, this.options.maxPayloadBytes ?? 1024 * 1024).then(
         async (body) => {

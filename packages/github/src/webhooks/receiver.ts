@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GitHostError } from '../errors.js';
+import { answer, header, sendAnswer, type WebhookAnswer, type WebhookRequest } from './answer.js';
 import type { DeliveryLog } from './delivery-log.js';
 import { JobQueue, type JobRunner } from './job-queue.js';
 import type { QueuedJob, WebhookJob } from './jobs.js';
 import { readLimited, readStreamLimited } from './node-body.js';
 import { type TriggerOptions, WebhookRouter } from './route.js';
 import { verifySignature } from './signature.js';
+
+export type { WebhookAnswer, WebhookRequest } from './answer.js';
 
 /** GitHub's cap on a webhook payload: 25 MB. */
 export const GITHUB_MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
@@ -26,32 +29,10 @@ export interface WebhookReceiverOptions extends TriggerOptions {
   onJobError?: (error: unknown, job: QueuedJob) => void;
 }
 
-/** The receiver's answer to one request. */
-export interface WebhookAnswer {
-  status: number;
-  body: { ok: boolean; message: string; jobs?: number; duplicate?: boolean };
-}
-
-/** A webhook request, transport-free: lower-case header names, the raw body bytes. */
-export interface WebhookRequest {
-  headers: Record<string, string | string[] | undefined>;
-  body: Uint8Array;
-}
-
 /** The bytes as a Buffer, without a copy. */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
-
-function header(headers: WebhookRequest['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-const answer = (status: number, message: string, extra: Partial<WebhookAnswer['body']> = {}): WebhookAnswer => ({
-  status,
-  body: { ok: status < 300, message, ...extra },
-});
 
 /**
  * GitHub webhooks in, queued jobs out. Each request is checked in this order, and nothing is recorded
@@ -218,10 +199,7 @@ export class WebhookReceiver {
   }
 
   private async handleNode(req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> {
-    const send = (result: WebhookAnswer) => {
-      res.writeHead(result.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(result.body));
-    };
+    const send = (result: WebhookAnswer) => sendAnswer(res, result);
     if (req.method !== 'POST') return send(answer(405, 'POST only'));
     let body: Uint8Array;
     if (Buffer.isBuffer(req.body)) body = req.body;
