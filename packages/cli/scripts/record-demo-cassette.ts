@@ -4,13 +4,29 @@
  * the planner's instruction, the executor writing a median with a bug, the test gate failing, a fix instruction,
  * the fix, the gates passing. `npm run cassette:demo -w sessionhub` (then commit the file).
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { match, reply, type ScriptTurn, startFakeAnthropic } from '@sessionhub/testing';
 import { CassetteRecorder } from '../src/cassette/recorder.js';
 import { projectContext, projectHub } from '../src/commands/context.js';
 import { copyTypeScript, prepareProject } from '../src/commands/demo-project.js';
 
+const source = fileURLToPath(new URL('../../../examples/demo/project', import.meta.url));
+
 const REQUEST = 'Add a median to the library: the middle value of a list of numbers';
+
+/** What the instruction and the fix instruction both end with: the same version, checks and commit. */
+const CHECKS = `FOUNDATION UPDATE:
+- Update to version 1.1
+- Add session to log
+VALIDATION:
+- The median of 3, 1 and 2 is 2
+- The median of 4, 1, 3 and 2 is 2.5
+- The typecheck and the automated tests pass
+COMPLEXITY: simple
+COMMIT: 'Session 1.1: Median'
+`;
 
 const INSTRUCTION = `Session 1.1: Median
 OBJECTIVES:
@@ -20,16 +36,7 @@ REQUIREMENTS:
 - The median of a list with an even number of values is the mean of the two middle values
 - The median of an empty list is reported as absent, as the mean already does
 - The caller's list is left as it was given
-FOUNDATION UPDATE:
-- Update to version 1.1
-- Add session to log
-VALIDATION:
-- The median of 3, 1 and 2 is 2
-- The median of 4, 1, 3 and 2 is 2.5
-- The typecheck and the automated tests pass
-COMPLEXITY: simple
-COMMIT: 'Session 1.1: Median'
-`;
+${CHECKS}`;
 
 const FIX_INSTRUCTION = `Session 1.1: Median
 OBJECTIVES:
@@ -38,29 +45,10 @@ REQUIREMENTS:
 - A list that is not in order has the same median as the same values in order
 - The caller's list is left as it was given
 - Everything the first attempt got right stays right
-FOUNDATION UPDATE:
-- Update to version 1.1
-- Add session to log
-VALIDATION:
-- The median of 3, 1 and 2 is 2
-- The median of 4, 1, 3 and 2 is 2.5
-- The typecheck and the automated tests pass
-COMPLEXITY: simple
-COMMIT: 'Session 1.1: Median'
-`;
+${CHECKS}`;
 
-const TALLY = `/** The sum of the values (0 for none). */
-export function total(values: readonly number[]): number {
-  let sum = 0;
-  for (const value of values) sum += value;
-  return sum;
-}
-
-/** The arithmetic mean of the values; \`undefined\` for none. */
-export function mean(values: readonly number[]): number | undefined {
-  return values.length === 0 ? undefined : total(values) / values.length;
-}
-`;
+/** The library as the demo project holds it before the session. */
+const TALLY = await readFile(join(source, 'src', 'tally.ts'), 'utf8');
 
 const BUGGY_MEDIAN = `  const middle = Math.floor(values.length / 2);
   if (values.length % 2 === 1) return values[middle];
@@ -172,7 +160,6 @@ const script: ScriptTurn[] = [
 ];
 
 const out = fileURLToPath(new URL('../../../examples/demo/demo.cassette.json', import.meta.url));
-const source = fileURLToPath(new URL('../../../examples/demo/project', import.meta.url));
 const fake = await startFakeAnthropic({ script });
 try {
   const project = await prepareProject(source);
