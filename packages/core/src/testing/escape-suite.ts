@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { rm, symlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../ports/sandbox.js';
+import { workspaceBesideSecret } from './conformance/sandbox-context.js';
 import { METER_ATTEMPTS } from './escape-attempts-meter.js';
 import { PRIVILEGE_ATTEMPTS } from './escape-attempts-privilege.js';
 import { VERDICT_ATTEMPTS } from './escape-attempts-verdict.js';
@@ -515,12 +516,7 @@ export function describeEscapeSuite(
       it(
         `blocks: ${attempt.name}`,
         async () => {
-          const root = await mkdtemp(join(tmpdir(), 'sessionhub-escape-'));
-          const workspace = join(root, 'workspace');
-          const outside = join(root, 'outside');
-          await mkdir(workspace);
-          await mkdir(outside);
-          await writeFile(join(outside, 'secret.txt'), ESCAPE_OUTSIDE_SECRET);
+          const { root, workspace, outside } = await workspaceBesideSecret('sessionhub-escape-', ESCAPE_OUTSIDE_SECRET);
           const mark = randomUUID().slice(0, 8);
           const canary = { name: `SESSIONHUB_ESCAPE_CANARY_${mark.toUpperCase()}`, value: `canary-${randomUUID()}` };
           process.env[canary.name] = canary.value;
