@@ -1,6 +1,7 @@
 /**
  * Benchmark (not a test): parseInstruction against remark-parse (unified → mdast) on the same corpus of 10,000
- * generated instructions (canonical and lenient styles). Prints JSON; the last line is the summary object.
+ * generated instructions (canonical and lenient styles), then what the linter costs per instruction (CPU µs, see
+ * `lint-cost.ts`). Prints JSON; the last line is the summary object.
  *
  *   npm run bench -w @sessionhub/format
  */
@@ -8,6 +9,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { parseInstruction } from '../src/instruction/parse.js';
 import { generateCorpus } from '../test/fixtures/instructions/corpus.js';
+import { measureLintCost } from './lint-cost.js';
 
 const CORPUS_SIZE = 10_000;
 const MIN_MS = 1500;
@@ -52,6 +54,8 @@ const strict = measure('parseInstruction (strict)', (t) => parseInstruction(t, {
 const processor = unified().use(remarkParse);
 // remark-parse takes tens of seconds per pass: one timed pass after the warm-up.
 const remark = measure('remark-parse → mdast', (t) => processor.parse(t), 1);
+// After the parse measurements, so they run as they did before the linter was measured here.
+const lint = measureLintCost();
 
 console.log(
   JSON.stringify({
@@ -65,6 +69,8 @@ console.log(
       remark_instructions_per_s: round(remark.per_s),
       corpus_instructions: CORPUS_SIZE,
       corpus_mb: round(bytes / 1e6),
+      lint_us_per_instruction: round(lint.sampleUs),
+      lint_long_us_per_instruction: round(lint.longUs),
     },
     ratios: {
       vs_remark_mb_s: round(ours.mb_s / remark.mb_s),

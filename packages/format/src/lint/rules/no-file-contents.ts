@@ -54,29 +54,16 @@ function mayBeCodeShaped(t: string): boolean {
 /** Reports runs of two or more code-shaped lines, and single lines that can only be source code. */
 function checkFileContents(view: LintView): LintFinding[] {
   const findings: LintFinding[] = [];
-  let run: { line: number; column: number; count: number; strong: boolean } | undefined;
-  const flush = () => {
-    if (run && (run.count >= 2 || run.strong)) {
-      findings.push({
-        line: run.line,
-        column: run.column,
-        message:
-          run.count >= 2
-            ? `File contents (${run.count} lines of code or configuration): the planner does not write files.`
-            : 'A line of source code: the planner does not write files.',
-      });
-    }
-    run = undefined;
-  };
+  let run: CodeRun | undefined;
   let previous = 0;
   for (const line of lintableLines(view)) {
-    if (line.heading || line.number !== previous + 1) flush();
+    if (line.heading || line.number !== previous + 1) run = flush(run, findings);
     previous = line.number;
     if (line.heading) continue;
     const masked = line.scan;
     const t = masked.trim();
     if (!isCodeShapedLine(t)) {
-      flush();
+      run = flush(run, findings);
       continue;
     }
     const column = masked.length - masked.trimStart().length + 1;
@@ -85,8 +72,31 @@ function checkFileContents(view: LintView): LintFinding[] {
       run.strong ||= STATEMENT.test(t);
     } else run = { line: line.number, column, count: 1, strong: STATEMENT.test(t) };
   }
-  flush();
+  flush(run, findings);
   return findings;
+}
+
+/** Consecutive code-shaped lines: where they start, how many, and whether one can only be source code. */
+interface CodeRun {
+  line: number;
+  column: number;
+  count: number;
+  strong: boolean;
+}
+
+/** Ends a run: a finding when it is file contents or a line of source code. Returns no run. */
+function flush(run: CodeRun | undefined, findings: LintFinding[]): undefined {
+  if (run && (run.count >= 2 || run.strong)) {
+    findings.push({
+      line: run.line,
+      column: run.column,
+      message:
+        run.count >= 2
+          ? `File contents (${run.count} lines of code or configuration): the planner does not write files.`
+          : 'A line of source code: the planner does not write files.',
+    });
+  }
+  return undefined;
 }
 
 /** `no-file-contents`: lines of a source or configuration file. */
