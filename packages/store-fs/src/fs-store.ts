@@ -370,8 +370,12 @@ export class FsStore implements Store {
     this.#check(opts);
     await this.#io('read the library index', () => this.#index.refresh());
     const terms = tokenizeForSearch(query.text);
+    if (terms.length > 0 && Number.isSafeInteger(query.limit) && query.rankBy !== 'outcome') {
+      // Scored through the index's postings; only the best `limit` reach core's ranking.
+      return structuredClone(searchSessions(this.#index.best(terms, query, query.limit as number), query));
+    }
     // With terms, only sessions holding one can score above 0; core's scoring ranks them.
-    const pool = terms.length > 0 ? this.#index.candidates(terms) : [...this.#index.sessions()];
+    const pool = terms.length > 0 ? [...this.#index.scored(terms).keys()] : [...this.#index.sessions()];
     const outcomes =
       query.rankBy === 'outcome'
         ? await this.#outcomesOf(

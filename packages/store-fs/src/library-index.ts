@@ -1,8 +1,9 @@
-import { type Session, tokenizeForSearch } from '@sessionhub/core';
+import { compareSessionsNewestFirst, type Session, type SessionFilter, sessionMatchesFilter } from '@sessionhub/core';
 import { appendDurably, writeFileAtomic } from './atomic-write.js';
 import { isMissing } from './io-errors.js';
 import { completeLines, parseLine } from './jsonl.js';
 import { decodeId as decodeName, type Layout } from './layout.js';
+import { LibraryPostings } from './library-postings.js';
 import type { PathLocks } from './locks.js';
 import type { StoreFs } from './options.js';
 
@@ -20,10 +21,10 @@ export class LibraryIndex {
   /** Bytes of the index file already applied to the map. */
   #offset = 0;
   /**
-   * Term → ids of sessions whose searched fields held the term, built on the first text search.
-   * Only ever grows: a stale entry merely adds a candidate that core's scoring then rejects.
+   * The sessions holding each term, with weights: built on the first text search, then kept up
+   * to date; built afresh once superseded versions make up too much of it.
    */
-  #postings: Map<string, string[]> | undefined;
+  #postings: LibraryPostings | undefined;
 
   constructor(fs: StoreFs, layout: Layout, locks: PathLocks) {
     this.#fs = fs;
@@ -37,37 +38,43 @@ export class LibraryIndex {
   }
 
   /**
-   * Sessions that hold at least one of `terms` in a searched field (name, tags, instruction,
-   * summary): a superset of those core's `scoreSession` scores above 0, found through the postings.
+   * Every session holding at least one of `terms` in a searched field (name, tags, instruction,
+   * summary), with its score: exactly those core's `scoreSession` scores above 0, and that score.
    */
-  candidates(terms: readonly string[]): Session[] {
-    if (!this.#postings) {
-      this.#postings = new Map();
-      for (const session of this.#sessions.values()) this.#post(session);
+  scored(terms: readonly string[]): Map<Session, number> {
+    if (!this.#postings || this.#postings.wasteful) {
+      this.#postings = new LibraryPostings();
+      for (const session of this.#sessions.values()) this.#postings.add(session, false);
     }
-    const ids = new Set<string>();
-    for (const term of new Set(terms)) for (const id of this.#postings.get(term) ?? []) ids.add(id);
-    const found: Session[] = [];
-    for (const id of ids) {
-      const session = this.#sessions.get(id);
-      if (session) found.push(session);
+    return this.#postings.scores(terms, (id) => this.#sessions.get(id));
+  }
+
+  /**
+   * The `limit` best sessions for `terms` that pass `filter`, in core's library order (score,
+   * then newest first, then id): a search's hits before core's `searchSessions` orders them. Only
+   * the running best `limit` are kept, so a common term costs no sort of all its sessions.
+   */
+  best(terms: readonly string[], filter: SessionFilter, limit: number): Session[] {
+    const top: Array<{ session: Session; score: number }> = [];
+    if (limit <= 0) return [];
+    const before = (a: { session: Session; score: number }, b: { session: Session; score: number }) =>
+      a.score > b.score || (a.score === b.score && compareSessionsNewestFirst(a.session, b.session) < 0);
+    for (const [session, score] of this.scored(terms)) {
+      const hit = { session, score };
+      if (top.length === limit && !before(hit, top[limit - 1] as (typeof top)[number])) continue;
+      if (!sessionMatchesFilter(session, filter)) continue;
+      let at = top.length;
+      while (at > 0 && before(hit, top[at - 1] as (typeof top)[number])) at--;
+      top.splice(at, 0, hit);
+      if (top.length > limit) top.pop();
     }
-    return found;
+    return top.map((hit) => hit.session);
   }
 
   #put(session: Session): void {
+    const replacing = this.#sessions.has(session.id);
     this.#sessions.set(session.id, session);
-    if (this.#postings) this.#post(session);
-  }
-
-  #post(session: Session): void {
-    const postings = this.#postings as Map<string, string[]>;
-    const text = [session.name, (session.tags ?? []).join(' '), session.instruction, session.summary].join(' ');
-    for (const term of new Set(tokenizeForSearch(text))) {
-      const ids = postings.get(term);
-      if (ids) ids.push(session.id);
-      else postings.set(term, [session.id]);
-    }
+    this.#postings?.add(session, replacing);
   }
 
   /** Number of indexed sessions. */

@@ -125,7 +125,7 @@ describe('the store on memfs', () => {
     ).toEqual(['s-1']);
     expect(JSON.parse(await text(`templates/${encodeId('t/1')}.json`)).name).toBe('tpl');
     expect(JSON.parse((await text('foundation/versions.jsonl')).trim()).version).toBe('1.0');
-    // No lock directory or temp file is left behind.
+    // No lock or temp file is left behind.
     expect(((await fs.promises.readdir(`${DIR}/sessions/s-1`)) as string[]).sort()).toEqual([
       'events.jsonl',
       'session.json',
@@ -200,12 +200,13 @@ describe('the store on memfs', () => {
     const store = await openFsStore({ dir: DIR, fs, lock: { staleMs: 2000, timeoutMs: 300 } });
     await store.createSession(sessionOf('locked'));
     const lock = `${DIR}/sessions/locked/session.lock`;
-    // A lock whose holder stopped refreshing it a minute ago: stale.
+    // A lock whose holder stopped refreshing it a minute ago: stale. (A lock directory, as builds
+    // before the owner-file lock left them; test/lock-owners.test.ts has the owner-file form.)
     await fs.promises.mkdir(lock);
     const old = new Date(Date.now() - 60_000);
     await fs.promises.utimes(lock, old, old);
     expect((await store.appendEvents('locked', [progress('locked', 'x')])).map((e) => e.seq)).toEqual([1]);
-    // A lock refreshed just now: a live holder. The append waits, then fails with a typed error.
+    // A lock directory refreshed just now: a live holder. The append waits, then fails with a typed error.
     await fs.promises.mkdir(lock);
     const error = await rejection(store.appendEvents('locked', [progress('locked', 'y')]));
     expect(error).toMatchObject({ name: 'StoreError', code: 'store.unavailable' });

@@ -57,6 +57,7 @@ describe('schema changes, clocks and stale locks around a running store', () => 
     await store.createSession(sessionOf('l'));
     // The dead holder refreshed its lock 9.5 s ago: stale after the default 10 s, long before
     // the 60 s timeout. (README: recovery takes at most staleMs after the holder's last refresh.)
+    // A lock directory, as builds before the owner-file lock left them.
     const lock = join(dir, 'sessions', 'l', 'session.lock');
     await mkdir(lock);
     const refreshed = new Date(Date.now() - 9_500);
