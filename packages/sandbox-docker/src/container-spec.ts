@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { ContainerLimits } from './options.js';
-import { RUNNER_SCRIPT } from './runner/runner-script.js';
+import { RUNNER_BOOTSTRAP } from './runner/bootstrap.js';
 
 /** Where the workspace appears inside the container. */
 export const CONTAINER_WORKSPACE = '/workspace';
@@ -27,7 +27,7 @@ export interface ContainerSpec {
 /**
  * The Engine API body for a sandbox container: read-only root, tmpfs /tmp and /dev/shm capped at
  * `tmpMb`, no network unless asked, CPU/memory (no swap)/pids limits, every capability dropped,
- * no-new-privileges, an init process (reaps orphans), and the runner as the main process.
+ * no-new-privileges, an init process (reaps orphans), and the runner's bootstrap as the main process.
  */
 export function containerCreateOptions(spec: ContainerSpec): Dockerode.ContainerCreateOptions {
   const mounts: Dockerode.MountSettings[] = [
@@ -41,7 +41,8 @@ export function containerCreateOptions(spec: ContainerSpec): Dockerode.Container
   const separated = separatedUser(spec.user);
   return {
     Image: spec.image,
-    Cmd: [typeof spec.node === 'string' ? CONTAINER_NODE : spec.node.image, '-e', RUNNER_SCRIPT],
+    // The runner's source follows as the first line of stdin (see bootstrap.ts): a short command line is cheaper for the engine.
+    Cmd: [typeof spec.node === 'string' ? CONTAINER_NODE : spec.node.image, '-e', RUNNER_BOOTSTRAP],
     Entrypoint: [],
     // The runner starts as root with only SETUID/SETGID and runs every command as `spec.user`
     // (see runner-script.ts); a non-numeric user cannot be separated and runs the runner itself.

@@ -2,6 +2,7 @@ import { SandboxError } from '@sessionhub/core';
 import type Dockerode from 'dockerode';
 import { type ContainerSpec, containerCreateOptions } from './container-spec.js';
 import { engineStatus } from './engine.js';
+import { RUNNER_SOURCE_LINE } from './runner/bootstrap.js';
 import { type AttachedStream, RunnerClient } from './runner/runner-client.js';
 
 /** A started container with its runner connected. */
@@ -10,7 +11,10 @@ export interface StartedContainer {
   runner: RunnerClient;
 }
 
-/** Creates, attaches and starts a container, then waits for its runner; removes it on any failure. */
+/**
+ * Creates, attaches and starts a container, hands its bootstrap the runner's source, then waits for the runner;
+ * removes it on any failure.
+ */
 export async function startContainer(
   docker: Dockerode,
   spec: ContainerSpec,
@@ -42,6 +46,8 @@ export async function startContainer(
       docker.modem.demuxStream(s as unknown as NodeJS.ReadableStream, out, err),
     );
     await container.start();
+    // The bootstrap on the command line runs the first line of stdin: the runner itself.
+    stream.write(RUNNER_SOURCE_LINE);
     const aborted = new Promise<never>((_, reject) => {
       signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
     });

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { SandboxError } from '@sessionhub/core';
 import Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_IMAGE, type DockerSandbox, DockerSandboxProvider, MANAGED_BY } from '../src/index.js';
+import { CONTAINER_NODE, DEFAULT_IMAGE, type DockerSandbox, DockerSandboxProvider, MANAGED_BY } from '../src/index.js';
+import { RUNNER_BOOTSTRAP } from '../src/runner/bootstrap.js';
 import { dockerTestEnv, skipNote } from './docker-env.js';
 
 const env = await dockerTestEnv();
@@ -75,6 +76,8 @@ describe.skipIf(!env.ready)(`sandbox-docker lifecycle${skipNote(env)}`, () => {
       expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges');
       // The runner starts as root with SETUID/SETGID/DAC_READ_SEARCH only; commands run as 65534.
       expect(info.Config.User).toBe('0:0');
+      // Only the bootstrap is on the command line (cheap for the engine); the runner's source came over stdin.
+      expect(info.Config.Cmd).toEqual([CONTAINER_NODE, '-e', RUNNER_BOOTSTRAP]);
       expect([...(info.HostConfig.CapAdd ?? [])].sort()).toEqual(['DAC_READ_SEARCH', 'SETGID', 'SETUID']);
       expect(info.Config.Labels['io.sessionhub.managed-by']).toBe(MANAGED_BY);
       expect(info.Config.Labels['io.sessionhub.owner-pid']).toBe(String(process.pid));

@@ -22,13 +22,14 @@ import {
 /**
  * Shell that sets `$RUNNER` to the pid of the sandbox's runner: the process whose program is `node` and whose
  * command line holds the runner script (recognised by a word of it, split here so this command's own line does
- * not match; bwrap and docker-init carry the script in their arguments too, but their program is not node).
+ * not match; bwrap and docker-init carry the script in their arguments too, but their program is not node), or
+ * the bootstrap that reads the script from stdin and runs it as `sessionhub-runner.js` (Docker's runner).
  * `command grep -a`: an agent's shell may replace grep with a tool that skips files holding NUL bytes.
  */
 const FIND_RUNNER =
   'RUNNER=; for p in /proc/[0-9]*; do case "$(tr "\\0" "\\n" < "$p/cmdline" 2>/dev/null | head -n 1)" in *node) ' +
   // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
-  'if command grep -aq "SESSIONHUB_KILL""_SCOPE" "$p/cmdline" 2>/dev/null; then RUNNER=${p#/proc/}; break; fi;; esac; done; ';
+  'if command grep -aqE "SESSIONHUB_KILL""_SCOPE|sessionhub""-runner[.]js" "$p/cmdline" 2>/dev/null; then RUNNER=${p#/proc/}; break; fi;; esac; done; ';
 
 /** Runs a Python script in the sandbox with the runner's pid as its argument. */
 function againstRunner(ctx: EscapeContext, script: string): Promise<{ stdout: string; stderr: string }> {
