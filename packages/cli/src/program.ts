@@ -5,6 +5,9 @@ import type { ExitCode } from './exit-codes.js';
 /** The options of a parsed command line (global and the command's own, camel-cased). */
 type Options = Record<string, never>;
 
+/** The help of `--unisolated` on the commands that run a session here. */
+const UNISOLATED = 'When no sandbox isolates here, run commands on this machine instead of refusing';
+
 /**
  * The `sessionhub` command tree, on cac (one small file: the whole CLI's start-up stays under 2× a bare
  * `node`). Every action is imported when its command runs, so `--help` and `--version` load cac and this file
@@ -21,6 +24,11 @@ export function buildProgram(version: string, setExit: (code: ExitCode) => void)
     async (...args: A) => {
       setExit(await load(...args));
     };
+  /** `resume` and `approve`: the session goes on in this process. */
+  const continueAction = (kind: 'resume' | 'approve') =>
+    act(async (id: string, o: Options) =>
+      (await import('./commands/session-commands.js')).continueCommand(kind, id, o),
+    );
 
   cli
     .command(
@@ -37,7 +45,7 @@ export function buildProgram(version: string, setExit: (code: ExitCode) => void)
     .option('--record <file>', 'Save every model exchange to a cassette')
     .option('--replay <file>', 'Run offline against a cassette; report requests that diverge from it')
     .option('--sandbox <kind>', 'auto | docker | bubblewrap | unisolated')
-    .option('--unisolated', 'When no sandbox isolates here, run commands on this machine instead of refusing')
+    .option('--unisolated', UNISOLATED)
     .option('--approval', 'Wait for `sessionhub approve` after planning')
     .action(act(async (words: string[], o: Options) => (await import('./commands/run.js')).runCommand(words, o)));
 
@@ -50,23 +58,15 @@ export function buildProgram(version: string, setExit: (code: ExitCode) => void)
 
   cli
     .command('resume <id>', 'Continue a paused or interrupted session here')
-    .option('--unisolated', 'When no sandbox isolates here, run commands on this machine instead of refusing')
-    .action(
-      act(async (id: string, o: Options) =>
-        (await import('./commands/session-commands.js')).continueCommand('resume', id, o),
-      ),
-    );
+    .option('--unisolated', UNISOLATED)
+    .action(continueAction('resume'));
 
   cli
     .command('approve <id>', 'Approve a session waiting for approval, and run it here')
     .option('--raise-cost-usd <usd>', 'For a session paused at a budget: its new cost limit')
     .option('--raise-tokens <n>', 'For a session paused at a budget: its new token limit')
-    .option('--unisolated', 'When no sandbox isolates here, run commands on this machine instead of refusing')
-    .action(
-      act(async (id: string, o: Options) =>
-        (await import('./commands/session-commands.js')).continueCommand('approve', id, o),
-      ),
-    );
+    .option('--unisolated', UNISOLATED)
+    .action(continueAction('approve'));
 
   cli
     .command('reject <id> [reason]', 'Reject a session waiting for approval (it fails with approval.rejected)')
