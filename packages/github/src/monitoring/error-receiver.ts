@@ -44,42 +44,26 @@ export class ErrorReportReceiver {
   }
 
   /** A generic report: `POST` JSON signed with `X-SessionHub-Signature-256`. */
-  async receiveGeneric(request: WebhookRequest): Promise<WebhookAnswer> {
-    const secret = this.options.secret;
-    if (!secret) return answer(404, 'generic error reports are not enabled');
-    const checked = this.check(request, (body) =>
-      verifySignature(secret, body, header(request.headers, 'x-sessionhub-signature-256')),
-    );
-    if ('status' in checked) return checked;
-    let report: ErrorReport;
-    try {
-      report = parseGenericReport(checked.json, this.options.repo);
-    } catch (error) {
-      return answer(400, (error as Error).message);
-    }
-    return this.enqueue(report, header(request.headers, 'x-sessionhub-delivery') ?? randomUUID());
+  receiveGeneric(request: WebhookRequest): Promise<WebhookAnswer> {
+    return this.receive(request, {
+      secret: this.options.secret,
+      disabled: 'generic error reports are not enabled',
+      verify: (secret, body) => verifySignature(secret, body, header(request.headers, 'x-sessionhub-signature-256')),
+      parse: (json) => parseGenericReport(json, this.options.repo),
+      deliveryId: () => header(request.headers, 'x-sessionhub-delivery') ?? randomUUID(),
+    });
   }
 
   /** A Sentry webhook (`Sentry-Hook-Resource`, `Sentry-Hook-Signature`, `Request-ID` headers). */
-  async receiveSentry(request: WebhookRequest): Promise<WebhookAnswer> {
-    const secret = this.options.sentrySecret;
-    if (!secret) return answer(404, 'Sentry reports are not enabled');
-    const checked = this.check(request, (body) =>
-      sentrySignatureOk(secret, body, header(request.headers, 'sentry-hook-signature')),
-    );
-    if ('status' in checked) return checked;
-    let report: ErrorReport | undefined;
-    try {
-      report = parseSentryPayload(
-        header(request.headers, 'sentry-hook-resource') ?? '',
-        checked.json,
-        this.options.repo,
-      );
-    } catch (error) {
-      return answer(400, (error as Error).message);
-    }
-    if (!report) return answer(202, 'nothing to do', { jobs: 0 });
-    return this.enqueue(report, `sentry:${header(request.headers, 'request-id') ?? randomUUID()}`);
+  receiveSentry(request: WebhookRequest): Promise<WebhookAnswer> {
+    return this.receive(request, {
+      secret: this.options.sentrySecret,
+      disabled: 'Sentry reports are not enabled',
+      verify: (secret, body) => sentrySignatureOk(secret, body, header(request.headers, 'sentry-hook-signature')),
+      parse: (json) =>
+        parseSentryPayload(header(request.headers, 'sentry-hook-resource') ?? '', json, this.options.repo),
+      deliveryId: () => `sentry:${header(request.headers, 'request-id') ?? randomUUID()}`,
+    });
   }
 
   /** A `node:http` handler for one kind of report. */
@@ -102,15 +86,39 @@ export class ErrorReportReceiver {
     };
   }
 
-  private check(request: WebhookRequest, verify: (body: Uint8Array) => boolean): WebhookAnswer | { json: unknown } {
+  /**
+   * One report of either kind: 404 when its secret is not set, then size (413), signature (401), JSON (400), the
+   * report (400 when unreadable; 202 `nothing to do` when the payload holds none), then queued once by fingerprint.
+   */
+  private async receive(
+    request: WebhookRequest,
+    kind: {
+      secret: string | undefined;
+      disabled: string;
+      verify: (secret: string, body: Uint8Array) => boolean;
+      parse: (json: unknown) => ErrorReport | undefined;
+      deliveryId: () => string;
+    },
+  ): Promise<WebhookAnswer> {
+    const { secret } = kind;
+    if (!secret) return answer(404, kind.disabled);
     const max = this.options.maxPayloadBytes ?? 1024 * 1024;
     if (request.body.byteLength > max) return answer(413, `payload over ${max} bytes`);
-    if (!verify(request.body)) return answer(401, 'missing or wrong signature');
+    if (!kind.verify(secret, request.body)) return answer(401, 'missing or wrong signature');
+    let json: unknown;
     try {
-      return { json: JSON.parse(new TextDecoder().decode(request.body)) };
+      json = JSON.parse(new TextDecoder().decode(request.body));
     } catch {
       return answer(400, 'body is not JSON');
     }
+    let report: ErrorReport | undefined;
+    try {
+      report = kind.parse(json);
+    } catch (error) {
+      return answer(400, (error as Error).message);
+    }
+    if (!report) return answer(202, 'nothing to do', { jobs: 0 });
+    return this.enqueue(report, kind.deliveryId());
   }
 
   private async enqueue(report: ErrorReport, deliveryId: string): Promise<WebhookAnswer> {
