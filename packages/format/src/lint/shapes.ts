@@ -26,7 +26,7 @@ export interface ShapeSet {
   readonly byWord: ReadonlyMap<string, readonly number[]>;
   /** The shapes (indices) marked `codeName`. */
   readonly byCodeName: readonly number[];
-  /** What a line that names something as code holds; shapes marked `codeName` are tried on such lines too. */
+  /** What a line that names something as code holds (no `g` flag); shapes marked `codeName` are tried on such lines too. */
   readonly codeName?: RegExp;
 }
 

@@ -69,7 +69,7 @@ export function listMarker(line: string): { indent: number; contentOffset: numbe
 
 /** The offset where the item's text starts after a line's list marker, or -1 when the line has none. */
 export function listMarkerEnd(line: string): number {
-  // A marker is the first character after the indent: `-`, `*`, `+`, `•` or a digit. Most lines skip the pattern.
+  // A marker is the first character after the indent: `-`, `*`, `+`, `•` or a digit. Other lines skip the pattern.
   let i = 0;
   while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
   const c = line.charCodeAt(i);
