@@ -45,9 +45,10 @@ export async function startContainer(
     const runner = new RunnerClient(stream, (s, out, err) =>
       docker.modem.demuxStream(s as unknown as NodeJS.ReadableStream, out, err),
     );
-    await container.start();
-    // The bootstrap on the command line runs the first line of stdin: the runner itself.
+    // The bootstrap on the command line runs the first line of stdin: the runner itself. Written before the start
+    // (the engine holds attached stdin until the process runs), so it is there when node has booted.
     stream.write(RUNNER_SOURCE_LINE);
+    await container.start();
     const aborted = new Promise<never>((_, reject) => {
       signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
     });
