@@ -22,19 +22,21 @@
  * `SESSIONHUB_KILL_SCOPE`: what `killAll` may kill. `namespace` (the runner has a pid namespace of its own:
  * Docker, bubblewrap) kills every process but the runner and its ancestors; `tagged` (the default, for a
  * runner that shares the host's /proc) kills only the runner's descendants and processes carrying one of its
- * `SESSIONHUB_EXEC_ID` tags. `SESSIONHUB_METER` names the perl of the measuring wrapper every command is
- * started through (`meter-script.ts`: its exit reply then carries `res`), or is `off`; by default the first
- * of `/usr/bin/perl` and `/bin/perl`, and without one commands run unmeasured.
+ * `SESSIONHUB_EXEC_ID` tags. `SESSIONHUB_METER` names the perl of the resident measurer every command is
+ * started through (`meter-script.ts`, `resident-meter.ts`: its exit reply then carries `res`), or is `off`; by
+ * default the first of `/usr/bin/perl` and `/bin/perl`, and without one commands run unmeasured.
  *
  * @module
  */
 
 import { METER_SCRIPT, METER_SYSCALLS_SOURCE } from './meter-script.js';
+import { RESIDENT_METER_SOURCE } from './resident-meter.js';
 
 /** Everything before an extension: helpers, the exec and cancel ops, and the hooks an extension may replace. */
 const HEAD = String.raw`
 'use strict';
 const cp = require('node:child_process');
+const { EventEmitter } = require('node:events');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -47,7 +49,7 @@ const PREFIX = JSON.parse(process.env.SESSIONHUB_PREFIX || '[]');
 const KILL_SCOPE = process.env.SESSIONHUB_KILL_SCOPE === 'namespace' ? 'namespace' : 'tagged';
 const running = new Map();
 
-// The measuring wrapper (meter-script.ts): $SESSIONHUB_METER names its perl, 'off' turns measuring off, and
+// The resident measurer (meter-script.ts): $SESSIONHUB_METER names its perl, 'off' turns measuring off, and
 // by default the first perl found is used. Without one (or on an unknown architecture) commands run unmeasured.
 const METER_SCRIPT = ${JSON.stringify(METER_SCRIPT)};
 const METER_SYSCALLS = ${METER_SYSCALLS_SOURCE}[process.arch];
@@ -79,13 +81,14 @@ function fsError(id, e) {
 }
 
 // What an extension may replace: where a command runs, how it is spawned (asRunner: the process keeps the
-// runner's own credentials; that is the measuring wrapper, which drops to user() itself), and the user
+// runner's own credentials; that is the resident measurer, which drops to user() itself), and the user
 // commands run as (null: the runner's own).
 const HOOKS = {
   cwd: function (msg) { return msg.cwd; },
   spawn: function (file, args, options, asRunner) { return cp.spawn(file, args, options); },
   user: function () { return null; },
 };
+${RESIDENT_METER_SOURCE}
 
 function readProcTable(tag) {
   const table = [];
@@ -111,6 +114,7 @@ function readProcTable(tag) {
 // With spare, the tree's root (the measuring wrapper) is left alive to reap the rest and report what it
 // used; the job's reaper timer kills it too if it does not exit soon.
 function killTree(pid, tag, spare) {
+  if (!pid) return;
   for (let round = 0; round < 3; round++) {
     if (!spare) { try { process.kill(-pid, 'SIGKILL'); } catch (e) { /* gone */ } }
     const table = readProcTable(tag);
@@ -130,7 +134,8 @@ function killTree(pid, tag, spare) {
 }
 
 // Ends a job's command tree on timeout or cancel: a measured one keeps its wrapper for a second, so the
-// wrapper can report what the killed command used.
+// wrapper can report what the killed command used. A measured job whose wrapper has not reported its pid yet
+// is stopped when it does (its 'spawn').
 function stopJob(job) {
   const pid = job.child.pid;
   if (!pid) return;
@@ -151,17 +156,6 @@ function meterReport(text) {
   };
 }
 
-// The environment as the wrapper reads it from its fd 3: K=V pairs, each ended by NUL, then one more NUL.
-function envBlock(env) {
-  let text = '';
-  for (const key of Object.keys(env)) {
-    const value = env[key];
-    if (key === '' || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0 || value === undefined || value === null) continue;
-    text += key + '=' + String(value).split('\0').join('') + '\0';
-  }
-  return Buffer.from(text + '\0');
-}
-
 function opExec(msg) {
   const started = Date.now();
   let cwd;
@@ -175,17 +169,14 @@ function opExec(msg) {
   let child;
   try {
     if (meter) {
-      const user = HOOKS.user();
-      const ids = user ? [String(user.uid), String(user.gid)] : ['-', '-'];
-      const args = ['-e', METER_SCRIPT].concat(METER_SYSCALLS.map(String), ids, argv);
-      child = HOOKS.spawn(METER_PERL, args, { cwd: cwd, env: {}, detached: true, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] }, true);
+      child = spawnMetered(argv, cwd, env);
     } else {
       child = HOOKS.spawn(argv[0], argv.slice(1), { cwd: cwd, env: env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] }, false);
     }
   } catch (e) {
     return send({ id: msg.id, t: 'exit', code: 127, signal: null, timedOut: false, cut: cut, ms: Date.now() - started, error: String(e && e.message || e) });
   }
-  const job = { child: child, tag: tag, meter: meter, timedOut: false, cancelled: false, done: false, timer: null, grace: null, reaper: null };
+  const job = { child: child, tag: tag, meter: meter, signals: [], timedOut: false, cancelled: false, done: false, timer: null, grace: null, reaper: null };
   running.set(msg.id, job);
   const max = typeof msg.maxBytes === 'number' ? msg.maxBytes : Infinity;
   const seen = { stdout: 0, stderr: 0 };
@@ -201,17 +192,12 @@ function opExec(msg) {
     child[name].on('error', () => {});
   }
   child.stdin.on('error', () => {});
-  // The wrapper's channel: the command's environment goes in, one report line comes out. Commands never
-  // hold it (close-on-exec), and a socket cannot be reopened through /proc.
-  let report = '';
-  let reportEnded = !meter;
-  let finishWaiting = false;
+  // A measured command's wrapper reports its pid once forked: what came for it meanwhile is done now.
   if (meter) {
-    const channel = child.stdio[3];
-    channel.on('error', () => {});
-    channel.on('data', (buf) => { if (report.length < 4096) report += buf.toString('utf8'); });
-    channel.on('close', () => { reportEnded = true; if (finishWaiting) finish(); });
-    channel.write(envBlock(env));
+    child.on('spawn', () => {
+      if (job.timedOut || job.cancelled) return stopJob(job);
+      for (const sig of job.signals.splice(0)) { try { process.kill(-child.pid, sig); } catch (e) { /* gone */ } }
+    });
   }
   if (!msg.keepStdin) child.stdin.end(typeof msg.stdin === 'string' ? Buffer.from(msg.stdin, 'base64') : undefined);
   // Make the command, not the runner, the first choice of the OOM killer (the wrapper does it for the command).
@@ -223,27 +209,25 @@ function opExec(msg) {
   let exitSignal = null;
   const finish = (errText) => {
     if (job.done) return;
-    // The report is written before the wrapper exits: wait until its channel has been read to the end.
-    if (!reportEnded) { finishWaiting = true; return; }
     job.done = true;
     clearTimeout(job.timer);
     clearTimeout(job.grace);
     clearTimeout(job.reaper);
     running.delete(msg.id);
-    const measured = meter ? meterReport(report) : null;
-    if (measured) { exitCode = measured.code; exitSignal = measured.signal; }
-    // A wrapper gone without its report was killed (by the command itself): nothing it started may run on
-    // unmeasured, and the result is the wrapper's own end (killed), never a success.
-    else if (meter && child.pid) killTree(child.pid, tag);
+    // The wrapper's report (its 'exit' carried the command's end). A wrapper gone without one was killed (by
+    // the command itself): nothing it started may run on unmeasured, and the result is the wrapper's own end
+    // (killed), never a success.
+    const measured = meter ? child.measured : null;
+    if (meter && !measured && child.pid) killTree(child.pid, tag);
     if (measured && (job.timedOut || job.cancelled)) exitCode = null;
     const out = { id: msg.id, t: 'exit', code: exitCode, signal: exitSignal, timedOut: job.timedOut, cut: cut, ms: Date.now() - started };
     if (measured) out.res = measured.res;
-    if (errText) out.error = errText;
+    const error = errText || (meter ? child.error : null);
+    if (error) out.error = error;
     send(out);
   };
   child.on('error', (e) => {
     exitCode = e.code === 'ENOENT' ? 127 : 126;
-    reportEnded = true;
     finish(String(e.message));
   });
   child.on('exit', (code, signal) => {
@@ -280,6 +264,8 @@ function opKillAll(msg) {
   const seen = new Set();
   let round = 0;
   const sweep = () => {
+    // The resident measurers and the wrappers they keep ready are no command's (their running wrappers are).
+    const spared = meterSpared();
     let found = 0;
     let names = [];
     try { names = fs.readdirSync('/proc'); } catch (e) { names = []; }
@@ -287,11 +273,12 @@ function opKillAll(msg) {
     for (const name of names) {
       if (!/^[0-9]+$/.test(name)) continue;
       const pid = Number(name);
-      if (keep.has(pid)) continue;
+      if (keep.has(pid) || spared.measurers.has(pid) || spared.ready.has(pid)) continue;
       try {
         const stat = fs.readFileSync('/proc/' + name + '/stat', 'utf8');
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         if (f[0] === 'Z') continue;
+        if (spared.ready.has(Number(f[1]))) continue;
         let tagged = false;
         if (KILL_SCOPE !== 'namespace') {
           try { tagged = fs.readFileSync('/proc/' + name + '/environ').includes(tagPrefix); } catch (e) { /* not ours */ }
@@ -305,7 +292,7 @@ function opKillAll(msg) {
       grew = false;
       for (const p of table) {
         if (doomed.has(p.pid)) continue;
-        if (KILL_SCOPE === 'namespace' || p.tagged || p.ppid === process.pid || doomed.has(p.ppid)) { doomed.add(p.pid); grew = true; }
+        if (KILL_SCOPE === 'namespace' || p.tagged || p.ppid === process.pid || spared.measurers.has(p.ppid) || doomed.has(p.ppid)) { doomed.add(p.pid); grew = true; }
       }
     }
     for (const pid of doomed) { try { process.kill(pid, 'SIGKILL'); seen.add(pid); found++; } catch (e) { /* gone */ } }
@@ -320,7 +307,7 @@ const OPS = {
   killAll: opKillAll,
   cancel: function (msg) {
     const job = running.get(msg.target);
-    if (job && job.child.pid) { job.cancelled = true; stopJob(job); }
+    if (job) { job.cancelled = true; stopJob(job); }
     send({ id: msg.id, t: 'ok' });
   },
   ping: function (msg) { send({ id: msg.id, t: 'ok' }); },
@@ -338,10 +325,9 @@ const OPS = {
   signal: function (msg) {
     const job = running.get(msg.target);
     const sig = /^SIG[A-Z0-9]+$/.test(msg.sig) ? msg.sig : 'SIGTERM';
-    if (job && job.child.pid) {
-      if (sig === 'SIGKILL') { job.cancelled = true; stopJob(job); }
-      else { try { process.kill(-job.child.pid, sig); } catch (e) { /* gone */ } }
-    }
+    if (job && sig === 'SIGKILL') { job.cancelled = true; stopJob(job); }
+    else if (job && job.child.pid) { try { process.kill(-job.child.pid, sig); } catch (e) { /* gone */ } }
+    else if (job && job.meter) job.signals.push(sig);
     send({ id: msg.id, t: 'ok' });
   },
 };
