@@ -33,7 +33,8 @@ function sqlLimit(top: number): number {
  * The analytics report in SQL over the side tables filled at append time. It equals core's
  * `computeAnalytics` exactly:
  * - counts, groups, buckets, top-N lists and usage sums are SQL aggregates (`GROUP BY`, `ORDER BY`
- *   count DESC then key, `LIMIT`); token sums are exact integers;
+ *   count DESC then key, `LIMIT`); token sums are exact integers; the overall, by-template, by-request-kind
+ *   and over-time sections come from one grouped scan of the sessions ({@link sqlSuccessStats});
  * - percentiles: the per-phase count comes from SQL, the nearest rank is computed with core's
  *   `percentile` formula (`max(1, ceil(p / 100 * n))`), and the value is read with `ORDER BY duration_ms LIMIT 1 OFFSET rank - 1`;
  * - `costUsd` is a float sum: SQLite's `sum` compensates rounding, so it may differ from a plain
