@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SandboxError, TRUNCATION_MARKER } from '@sessionhub/core';
+import { type ExecResult, SandboxError, TRUNCATION_MARKER } from '@sessionhub/core';
 import { RunnerConnection, runnerScript } from '@sessionhub/core/sandbox-runner';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -185,6 +185,52 @@ describe('the shared sandbox runner', () => {
     expect(result.resources).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(existsSync(join(dir, 'late.txt'))).toBe(false);
+  });
+
+  it("serves commands past a measurer's 64 slots, one at a time and at once, each measured on its own", async () => {
+    const { connection } = await startRunner();
+    const run = (i: number) =>
+      connection.exec({ ...base, argv: ['/bin/sh', '-c', `echo ${i}; exit ${i % 7}`], cwd: '/' });
+    for (let i = 0; i < 70; i++) {
+      const result = await run(i);
+      expect(result).toMatchObject({ exitCode: i % 7, stdout: `${i}\n` });
+      expect(result.resources?.commands).toBe(1);
+    }
+    const together = await Promise.all(Array.from({ length: 70 }, (_, i) => run(i)));
+    expect(together.map((r) => r.stdout)).toEqual(Array.from({ length: 70 }, (_, i) => `${i}\n`));
+    expect(together.every((r) => r.resources !== undefined)).toBe(true);
+  });
+
+  it('a command that kills the resident measurer gets no success; the next commands get a new measurer', async () => {
+    const { connection } = await startRunner();
+    // The measurer is the parent of the command's wrapper ($PPID); the wrapper and the command live on.
+    const killer = await connection.exec({
+      ...base,
+      argv: ['/bin/sh', '-c', "kill -9 $(cut -d' ' -f4 /proc/$PPID/stat); exit 3"],
+      cwd: '/',
+    });
+    expect(killer.exitCode).toBe(3);
+    const after: ExecResult[] = [];
+    for (let i = 0; i < 3; i++) {
+      after.push(await connection.exec({ ...base, argv: ['/bin/sh', '-c', 'exit 5'], cwd: '/' }));
+    }
+    // A slot of the dead measurer may end its command as killed or unstarted (unmeasured), never as a success.
+    for (const result of after) {
+      if (result.exitCode === 5) expect(result.resources?.commands).toBe(1);
+      else {
+        expect(result.exitCode).not.toBe(0);
+        expect(result.resources).toBeUndefined();
+      }
+    }
+    expect(after[2]).toMatchObject({ exitCode: 5, resources: { commands: 1 } });
+  });
+
+  it('killAll spares the measurer and its ready wrapper: the next command runs measured', async () => {
+    const { connection } = await startRunner();
+    await connection.exec({ ...base, argv: ['/bin/sh', '-c', 'sleep 30 >/dev/null 2>&1 &'], cwd: '/' });
+    expect((await connection.call({ op: 'killAll' })).killed).toBeGreaterThanOrEqual(1);
+    const next = await connection.exec({ ...base, argv: ['/bin/sh', '-c', 'exit 6'], cwd: '/' });
+    expect(next).toMatchObject({ exitCode: 6, resources: { commands: 1 } });
   });
 
   it('reports a command that cannot start', async () => {

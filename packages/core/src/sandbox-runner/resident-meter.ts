@@ -4,7 +4,7 @@
  * the runner handles as it would a child process. A measurer serves `METER_SLOTS` commands (one `spawn` of perl
  * and its `4 * METER_SLOTS` socketpairs, shared by that many commands); the next one is started when the last
  * slot is taken, and one that died (a command may kill it under bubblewrap, same uid) is replaced at the next
- * command. `meterSpared()` lists what `killAll` must leave alone: the live measurers and the wrapper (with its
+ * command. `meterPids()` lists the live measurers, which `killAll` leaves alone with the wrapper (and its
  * waiting command process) each keeps ready in its next slot.
  *
  * Needs `cp`, `EventEmitter`, `HOOKS`, `METER_PERL`, `METER_SCRIPT`, `METER_SYSCALLS` and `meterReport` of the
@@ -57,15 +57,11 @@ function retireMeterHost(host, dead) {
   host.child.stdio[3].end();
 }
 
-// What killAll spares: the live measurers, and the wrapper of each one's next slot with its waiting child.
-function meterSpared() {
-  const measurers = new Set();
-  const ready = new Set();
-  for (const host of meterHosts) {
-    if (host.child.pid) measurers.add(host.child.pid);
-    for (const slot of host.free) { if (slot.pid) ready.add(slot.pid); }
-  }
-  return { measurers: measurers, ready: ready };
+// The pids of the live measurers (killAll spares them and the wrappers they keep ready).
+function meterPids() {
+  const pids = new Set();
+  for (const host of meterHosts) { if (host.child.pid) pids.add(host.child.pid); }
+  return pids;
 }
 
 // A command started through a measurer slot, seen as the runner sees a child process: pid (its wrapper's; 0

@@ -264,27 +264,32 @@ function opKillAll(msg) {
   const seen = new Set();
   let round = 0;
   const sweep = () => {
-    // The resident measurers and the wrappers they keep ready are no command's (their running wrappers are).
-    const spared = meterSpared();
     let found = 0;
     let names = [];
     try { names = fs.readdirSync('/proc'); } catch (e) { names = []; }
-    const table = [];
+    const live = [];
     for (const name of names) {
       if (!/^[0-9]+$/.test(name)) continue;
       const pid = Number(name);
-      if (keep.has(pid) || spared.measurers.has(pid) || spared.ready.has(pid)) continue;
+      if (keep.has(pid)) continue;
       try {
         const stat = fs.readFileSync('/proc/' + name + '/stat', 'utf8');
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (f[0] === 'Z') continue;
-        if (spared.ready.has(Number(f[1]))) continue;
-        let tagged = false;
-        if (KILL_SCOPE !== 'namespace') {
-          try { tagged = fs.readFileSync('/proc/' + name + '/environ').includes(tagPrefix); } catch (e) { /* not ours */ }
-        }
-        table.push({ pid: pid, ppid: Number(f[1]), tagged: tagged });
+        if (f[0] !== 'Z') live.push({ pid: pid, ppid: Number(f[1]), tagged: false });
       } catch (e) { /* exited meanwhile */ }
+    }
+    // The resident measurers, and the wrappers they keep ready (their children that are no running command's
+    // wrapper) with their waiting child, are no command's; a command whose wrapper's pid is not known yet is
+    // cancelled, so it is stopped once known.
+    const measurers = meterPids();
+    const commands = new Set();
+    for (const job of running.values()) { if (job.child.pid) commands.add(job.child.pid); }
+    const ready = new Set(live.filter((p) => measurers.has(p.ppid) && !commands.has(p.pid)).map((p) => p.pid));
+    const table = live.filter((p) => !measurers.has(p.pid) && !ready.has(p.pid) && !ready.has(p.ppid));
+    if (KILL_SCOPE !== 'namespace') {
+      for (const p of table) {
+        try { p.tagged = fs.readFileSync('/proc/' + p.pid + '/environ').includes(tagPrefix); } catch (e) { /* not ours */ }
+      }
     }
     const doomed = new Set();
     let grew = true;
@@ -292,7 +297,7 @@ function opKillAll(msg) {
       grew = false;
       for (const p of table) {
         if (doomed.has(p.pid)) continue;
-        if (KILL_SCOPE === 'namespace' || p.tagged || p.ppid === process.pid || spared.measurers.has(p.ppid) || doomed.has(p.ppid)) { doomed.add(p.pid); grew = true; }
+        if (KILL_SCOPE === 'namespace' || p.tagged || p.ppid === process.pid || measurers.has(p.ppid) || doomed.has(p.ppid)) { doomed.add(p.pid); grew = true; }
       }
     }
     for (const pid of doomed) { try { process.kill(pid, 'SIGKILL'); seen.add(pid); found++; } catch (e) { /* gone */ } }
