@@ -183,6 +183,12 @@ function isPathToken(token: string, backticked = false): boolean {
 
 /** Any build file without `/` or `.` in its name, where it occurs in a line. */
 const BARE_SPECIAL_FILE = new RegExp(BARE_SPECIAL_FILES.map(escapeRegExp).join('|'));
+/** The ending those names share (`file`): a line without it holds none of them, and skips the pattern. */
+const BARE_SPECIAL_ENDING = BARE_SPECIAL_FILES.reduce((end, f) => {
+  let n = 0;
+  while (n < end.length && n < f.length && end[end.length - 1 - n] === f[f.length - 1 - n]) n++;
+  return end.slice(end.length - n);
+}, BARE_SPECIAL_FILES[0] ?? '');
 
 /** A character that ends a token (see `TOKEN`), for the ASCII range; other characters are asked of `TOKEN_END`. */
 const TOKEN_END = /[\s"'`()<>[\]{},;]/;
@@ -199,7 +205,7 @@ function endsToken(text: string, i: number): boolean {
 /** Every path in one (masked) line. */
 function findPaths(text: string): { index: number; path: string }[] {
   const found: { index: number; path: string }[] = [];
-  const bareFile = BARE_SPECIAL_FILE.test(text);
+  const bareFile = text.includes(BARE_SPECIAL_ENDING) && BARE_SPECIAL_FILE.test(text);
   // A line with neither `/` nor `.` can only name a build file without an extension (`Dockerfile`).
   if (!bareFile && !text.includes('/') && !text.includes('.')) return found;
   const inBackticks = text.includes('`') ? backtickSpans(text) : [];
