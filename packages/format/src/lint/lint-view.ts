@@ -87,14 +87,10 @@ export function buildLintView(text: string, sections: SectionSpan[], instruction
   // Where each line's list-marker ends (-1: none), found once for the masking and the indented blocks.
   const markerEnds: number[] = [];
   for (const line of lines) {
-    if (line.heading && line.section !== 'HEADER') {
-      markerEnds.push(-1);
-      line.scan = maskStructure(line.text, 'section');
-    } else {
-      const end = listMarkerEnd(line.text);
-      markerEnds.push(end);
-      if (end > 0) line.scan = ' '.repeat(end) + line.text.slice(end);
-    }
+    const sectionHeading = line.heading && line.section !== 'HEADER';
+    const markerEnd = sectionHeading ? -1 : listMarkerEnd(line.text);
+    markerEnds.push(markerEnd);
+    line.scan = maskStructure(line.text, sectionHeading, markerEnd);
     line.lower = line.scan.toLowerCase();
   }
   const inside = sections.length === 0 ? lines : lines.filter((l) => l.inInstruction);

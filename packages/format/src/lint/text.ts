@@ -82,20 +82,28 @@ export function listMarkerEnd(line: string): number {
 }
 
 /**
- * The line with structure replaced by spaces, so rules only see the words the planner wrote, at their
- * original columns: a section heading's title up to its colon (the whole line when it has none), and a
- * list marker. The instruction header (`Session 2.3: name`) is kept: its name is the planner's words.
+ * The line with structure replaced by spaces, so rules only see the words the planner wrote, at their original
+ * columns: a section heading's title up to its colon (the whole line when it has none), and a list marker. For a
+ * line that is not a section heading the caller passes where its marker ends (`listMarkerEnd(line)`, -1 for none);
+ * a section heading's marker is read after its title is masked. The instruction header (`Session 2.3: name`) is not
+ * a section heading: its name is the planner's words.
  */
-export function maskStructure(line: string, heading: 'none' | 'header' | 'section'): string {
-  let out = line;
-  if (heading === 'section') {
-    const colon = out.indexOf(':');
-    out = colon === -1 ? ' '.repeat(out.length) : ' '.repeat(colon + 1) + out.slice(colon + 1);
-    out = out.replace(/\*\*|__/g, '  ');
+export function maskStructure(line: string, sectionHeading: boolean, markerEnd: number): string {
+  if (sectionHeading) {
+    const colon = line.indexOf(':');
+    const out = (colon === -1 ? ' '.repeat(line.length) : ' '.repeat(colon + 1) + line.slice(colon + 1)).replace(
+      /\*\*|__/g,
+      '  ',
+    );
+    // A marker after the title is read on the masked heading.
+    return blankPrefix(out, listMarkerEnd(out));
   }
-  const end = listMarkerEnd(out);
-  if (end > 0) out = ' '.repeat(end) + out.slice(end);
-  return out;
+  return blankPrefix(line, markerEnd);
+}
+
+/** The line with its first `end` characters replaced by spaces (unchanged for `end` 0 or -1). */
+function blankPrefix(line: string, end: number): string {
+  return end > 0 ? ' '.repeat(end) + line.slice(end) : line;
 }
 
 /** A `code` span: offsets of the opening backtick and of the content. */
