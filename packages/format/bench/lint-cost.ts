@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseInstruction } from '../src/instruction/parse.js';
 import { lintInstruction } from '../src/lint/index.js';
 import type { ParseResult } from '../src/types.js';
+import { loadCorpus } from '../test/fixtures/lint/corpus/load.js';
 
 const ROUNDS = 7;
 
@@ -35,14 +36,14 @@ export function engineSampleInstruction(name: string): string {
 
 const LINT_FIXTURES = fileURLToPath(new URL('../test/fixtures/lint/', import.meta.url));
 
-/** Every labelled corpus item, the plain-English items and the overreaching REQUIREMENTS, as one instruction. */
-export function longRuleHeavyInstruction(n: number): string {
+let longRequirements: string[] | undefined;
+
+/** Every labelled corpus item, the plain-English items and the overreaching REQUIREMENTS (read once). */
+function rulesHeavyRequirements(): string[] {
+  if (longRequirements) return longRequirements;
   const fixture = (name: string) => readFileSync(`${LINT_FIXTURES}${name}`, 'utf8').split('\n');
-  const items = ['tuning', 'held-out', 'held-out-2'].flatMap((part) =>
-    fixture(`corpus/${part}.txt`).flatMap((raw) => {
-      const m = /^(?:cross \w+|plain): (.+)$/.exec(raw.trim());
-      return m ? [`- ${m[1]}`] : [];
-    }),
+  const items = (['tuning', 'held-out', 'held-out-2'] as const).flatMap((part) =>
+    loadCorpus(part).map((item) => `- ${item.text}`),
   );
   const plain = fixture('plain-english.txt').filter((l) => /^\s*- /.test(l));
   const overreach = fixture('overreach.txt');
@@ -50,14 +51,18 @@ export function longRuleHeavyInstruction(n: number): string {
     overreach.indexOf('REQUIREMENTS:') + 1,
     overreach.indexOf('FOUNDATION UPDATE:'),
   );
+  longRequirements = [...items, ...plain, ...overreachRequirements];
+  return longRequirements;
+}
+
+/** Every labelled corpus item, the plain-English items and the overreaching REQUIREMENTS, as one instruction. */
+export function longRuleHeavyInstruction(n: number): string {
   return [
     `Session 2.${n}: Long instruction ${n}`,
     'OBJECTIVES:',
     '1. Users can export the list of sessions',
     'REQUIREMENTS:',
-    ...items,
-    ...plain,
-    ...overreachRequirements,
+    ...rulesHeavyRequirements(),
     'FOUNDATION UPDATE:',
     `- Update to version 2.${n}`,
     '- Add session to log',
