@@ -225,12 +225,14 @@ describe('the shared sandbox runner', () => {
     expect(after[2]).toMatchObject({ exitCode: 5, resources: { commands: 1 } });
   });
 
-  it('killAll spares the measurer and its ready wrapper: the next command runs measured', async () => {
+  it('killAll spares the measurer and its ready wrappers: the next commands run measured', async () => {
     const { connection } = await startRunner();
     await connection.exec({ ...base, argv: ['/bin/sh', '-c', 'sleep 30 >/dev/null 2>&1 &'], cwd: '/' });
     expect((await connection.call({ op: 'killAll' })).killed).toBeGreaterThanOrEqual(1);
-    const next = await connection.exec({ ...base, argv: ['/bin/sh', '-c', 'exit 6'], cwd: '/' });
-    expect(next).toMatchObject({ exitCode: 6, resources: { commands: 1 } });
+    for (const code of [6, 7]) {
+      const next = await connection.exec({ ...base, argv: ['/bin/sh', '-c', `exit ${code}`], cwd: '/' });
+      expect(next).toMatchObject({ exitCode: code, resources: { commands: 1 } });
+    }
   });
 
   it('reports a command that cannot start', async () => {

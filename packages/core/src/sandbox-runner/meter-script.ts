@@ -11,8 +11,9 @@
  * environment holds, such as `PERL5OPT`, can change what it runs). Its fd 3 is the runner's control socket;
  * slot `i` is its fds `4+4i` to `7+4i`: the command's stdin, stdout and stderr and the slot's channel, all
  * socketpairs the runner made when it started this perl (none of them can be reopened through `/proc`). It
- * forks the **wrapper** of slot 0 at once and, for each line on fd 3 (the runner took a slot), the wrapper of
- * the next slot, so a wrapper is ready before its command comes and the fork is off the command's path; it
+ * forks the **wrappers** of slots 0 and 1 at once and, for each line on fd 3 (the runner took a slot), the
+ * wrapper of the next free slot, so two wrappers are ready before their commands come (back-to-back commands
+ * too) and no fork is on a command's path; it
  * closes its own copies of a slot once forked, so a slot serves one command and its streams end when that
  * command's do. The wrapper:
  *
@@ -52,7 +53,7 @@ $SIG{CHLD} = 'IGNORE';
 my $last = 3 + 4 * $slots;
 my $next = 4;
 open(my $ctl, '<&=3') or exit 125;
-prefork();
+prefork() for 1 .. 2;
 for (;;) {
   my $n = sysread($ctl, my $buf, 4096);
   if (!defined $n) { next if $! + 0 == 4; exit 0 }

@@ -5,7 +5,7 @@
  * and its `4 * METER_SLOTS` socketpairs, shared by that many commands); the next one is started when the last
  * slot is taken, and one that died (a command may kill it under bubblewrap, same uid) is replaced at the next
  * command. `meterPids()` lists the live measurers, which `killAll` leaves alone with the wrapper (and its
- * waiting command process) each keeps ready in its next slot.
+ * waiting command process) each keeps ready in its next two slots.
  *
  * Needs `cp`, `EventEmitter`, `HOOKS`, `METER_PERL`, `METER_SCRIPT`, `METER_SYSCALLS` and `meterReport` of the
  * runner's head.
