@@ -12,7 +12,7 @@ export interface StartedContainer {
 }
 
 /**
- * Creates, attaches and starts a container, hands its bootstrap the runner's source, then waits for the runner;
+ * Creates and attaches a container, hands its bootstrap the runner's source, starts it and waits for the runner;
  * removes it on any failure.
  */
 export async function startContainer(

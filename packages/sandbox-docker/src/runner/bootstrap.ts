@@ -5,8 +5,8 @@ import { RUNNER_SCRIPT } from './runner-script.js';
  * it reads the runner's source as the first line of its stdin (a JSON string, {@link RUNNER_SOURCE_LINE}) and
  * runs it, then the runner reads its requests from the rest of stdin. The engine stores, copies and parses a
  * container's command line several times on create and start (dockerd's config, containerd's spec, runc's
- * config.json): with the ~23 KB runner in it, that cost ~5 ms of engine CPU per cold create here; the same bytes
- * over the attached stdin, which the runner reads anyway, cost next to nothing.
+ * config.json): with the ~23 KB runner in it, a cold create took ~7 ms longer here (150 alternating pairs); the
+ * same bytes over the attached stdin, which the runner reads anyway, cost next to nothing.
  *
  * Runs as CommonJS under `node -e` (so `require` is global); the runner may write nothing before it is run.
  */
