@@ -8,7 +8,8 @@ import { RUNNER_SCRIPT } from './runner-script.js';
  * config.json): with the ~23 KB runner in it, a cold create took ~7 ms longer here (150 alternating pairs); the
  * same bytes over the attached stdin, which the runner reads anyway, cost next to nothing.
  *
- * Runs as CommonJS under `node -e` (so `require` is global); the runner may write nothing before it is run.
+ * Runs as CommonJS under `node -e` (so `require` is global) and writes nothing itself: the runner's `ready` is the
+ * first line on stdout.
  */
 export const RUNNER_BOOTSTRAP = `'use strict';
 (() => {
