@@ -290,12 +290,6 @@ export class SqliteStore implements Store {
     this.#schemaCookie = cookie;
   }
 
-  #pkOf(st: Statements, sessionId: string): number {
-    const row = st.sessionPk.get(sessionId);
-    if (!row) throw new StoreError('store.not_found', `session ${sessionId} not found`);
-    return Number(row.pk);
-  }
-
   /** Writes a session row's derived parts: tags and the library index. */
   #index(st: Statements, pk: number, session: Session, replace: boolean): void {
     if (replace) {
@@ -425,10 +419,12 @@ export class SqliteStore implements Store {
   #append(st: Statements, sessionId: string, events: NewSessionEvent[], expected: number | undefined): SessionEvent[] {
     checkStoreKey(sessionId, 'session id');
     const expectedSeq = checkExpectedSeq(expected);
-    const pk = this.#pkOf(st, sessionId);
     // Inside the IMMEDIATE transaction no other connection can append, so max+1.. is gap-free;
     // the (session, seq) primary key would reject a double number if that ever broke.
-    const last = Number(st.maxSeq.get(pk)?.seq ?? 0);
+    const session = st.sessionLastSeq.get(sessionId);
+    if (!session) throw new StoreError('store.not_found', `session ${sessionId} not found`);
+    const pk = Number(session.pk);
+    const last = Number(session.seq);
     if (expectedSeq !== undefined && expectedSeq !== last) throw appendConflict(sessionId, expectedSeq, last);
     const at = this.#now().toISOString();
     // Every event serialised before the first insert: a bad value writes nothing.

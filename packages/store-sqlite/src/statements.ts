@@ -14,7 +14,7 @@ export class Statements {
   readonly deleteTags: SqlStatement;
   readonly insertFts: SqlStatement;
   readonly deleteFts: SqlStatement;
-  readonly maxSeq: SqlStatement;
+  readonly sessionLastSeq: SqlStatement;
   readonly insertEvent: SqlStatement;
   readonly readEvents: SqlStatement;
   readonly putTemplate: SqlStatement;
@@ -61,7 +61,11 @@ export class Statements {
     this.deleteTags = p('DELETE FROM session_tags WHERE session_pk = ?');
     this.insertFts = p('INSERT INTO library_fts (rowid, name, tags, instruction, summary) VALUES (?, ?, ?, ?, ?)');
     this.deleteFts = p('DELETE FROM library_fts WHERE rowid = ?');
-    this.maxSeq = p('SELECT coalesce(max(seq), 0) AS seq FROM events WHERE session_pk = ?');
+    // A session's pk and last seq in one statement: one call fewer per append than a lookup of each.
+    this.sessionLastSeq = p(
+      `SELECT s.pk, (SELECT coalesce(max(e.seq), 0) FROM events e WHERE e.session_pk = s.pk) AS seq
+       FROM sessions s WHERE s.id = ?`,
+    );
     this.insertEvent = p('INSERT INTO events (session_pk, seq, type, at, data) VALUES (?, ?, ?, ?, ?)');
     this.readEvents = p('SELECT data FROM events WHERE session_pk = ? AND seq >= ? ORDER BY seq LIMIT ?');
     this.putTemplate = p('INSERT OR REPLACE INTO templates (id, name, updated_ms, data) VALUES (?, ?, ?, ?)');
