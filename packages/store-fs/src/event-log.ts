@@ -3,6 +3,7 @@ import { appendConflict, StoreError } from '@sessionhub/core';
 import { appendAllOrNothing } from './atomic-write.js';
 import { corruptFile, isMissing } from './io-errors.js';
 import { completeLines, parseLine, readTail } from './jsonl.js';
+import type { HeldLock } from './locks.js';
 import type { StoreFs } from './options.js';
 
 /** What this process last saw at the end of a log; valid while size and mtime are unchanged. */
@@ -53,16 +54,16 @@ export class EventLog {
    *
    * All or nothing: a write cut short (a full disk) is truncated away and the error thrown; the
    * cached tail only moves once the whole batch is on disk. With `expectedSeq`, a last seq other
-   * than it is `store.conflict` before anything is written. Right before writing, `stillOwned`
-   * is asked whether this process still holds the lock, and the file must still be the size read
-   * under it: a holder that stalled past the lock's `staleMs` while another process took over
-   * fails with `store.unavailable` and writes nothing.
+   * than it is `store.conflict` before anything is written. Right before writing, once the lock
+   * may have been taken over (`held.mayBeLost()`), the file must still be the size read under it,
+   * and `held.verify()` must pass: a holder that stalled past the lock's `staleMs` while another
+   * process took over fails with `store.unavailable` and writes nothing.
    */
   async append(
     path: string,
     sessionId: string,
     events: NewSessionEvent[],
-    opts: { at: string; expectedSeq?: number; stillOwned: () => Promise<void> },
+    opts: { at: string; expectedSeq?: number; held: HeldLock },
   ): Promise<SessionEvent[]> {
     const handle = await this.#fs.promises.open(path, 'a+');
     try {
@@ -89,14 +90,15 @@ export class EventLog {
       );
       const text = stored.map(jsonLine).join('');
       const bytes = Buffer.from(text, 'utf8');
-      if ((await handle.stat()).size !== size) {
+      // Before staleMs / 2 has passed since the lock was taken, nobody can have taken it over.
+      if (opts.held.mayBeLost() && (await handle.stat()).size !== size) {
         throw new StoreError(
           'store.unavailable',
           `${path} changed while this process held its lock (it stalled past the lock's staleMs and another process took over); nothing was written`,
         );
       }
       // Last, right before the write: a stall anywhere above shows here as time gone by.
-      await opts.stillOwned();
+      await opts.held.verify();
       this.#tails.delete(path);
       try {
         await appendAllOrNothing(handle, bytes, size);

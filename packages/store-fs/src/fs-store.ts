@@ -318,7 +318,7 @@ export class FsStore implements Store {
         return this.#events.append(this.#layout.eventsFile(sessionId), sessionId, copies, {
           at: this.#now().toISOString(),
           expectedSeq,
-          stillOwned: () => held.verify(),
+          held,
         });
       }),
     );

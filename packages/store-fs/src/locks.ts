@@ -16,6 +16,11 @@ export interface HeldLock {
    * Call it right before a write that must not race another holder.
    */
   verify(): Promise<void>;
+  /**
+   * Whether `staleMs / 2` has passed since the lock was taken: from then on another process may
+   * have judged it stale. Before that, checks that the lock is still held can be skipped.
+   */
+  mayBeLost(): boolean;
 }
 
 let asideCounter = 0;
@@ -200,9 +205,10 @@ export class PathLocks {
       delay = Math.min(delay * 2, 50);
     }
     const held: HeldLock = {
+      mayBeLost: () => Date.now() - acquiredAt >= this.#staleMs / 2,
       verify: async () => {
         // Within staleMs / 2 of taking it, nobody can have judged the lock stale: no need to look.
-        if (Date.now() - acquiredAt < this.#staleMs / 2) return;
+        if (!held.mayBeLost()) return;
         const lost = await this.#lost(lockPath, owner);
         if (lost) {
           throw new StoreError(

@@ -70,10 +70,9 @@ describe('a lock holder that stalls past staleMs while another process takes ove
     const other = await openFsStore({ dir, lock: { staleMs: STALE_MS } });
     await other.createSession(sessionOf('s'));
     await other.appendEvents('s', [progress('s', 'one')]);
-    // The holder stands still at its checks before writing: the second stat of the log in its append.
-    let stats = 0;
+    // The holder stands still between reading the log's size and reading its last line, under the lock.
     const { fs, reachedStall, resume } = stallableFs(
-      (call, path) => path.endsWith('events.jsonl') && call === 'handle.stat' && ++stats === 2,
+      (call, path) => path.endsWith('events.jsonl') && call === 'handle.read',
     );
     const holder = await openFsStore({ dir, fs, lock: { staleMs: STALE_MS } });
     const stalledAppend = rejection(holder.appendEvents('s', [progress('s', 'stalled')]));
