@@ -192,7 +192,8 @@ function opExec(msg) {
     child[name].on('error', () => {});
   }
   child.stdin.on('error', () => {});
-  // A measured command's wrapper reports its pid once forked: what came for it meanwhile is done now.
+  // A measured command's wrapper reports its pid once forked (mostly before the command comes): what came for
+  // the command before that is done now.
   if (meter) {
     child.on('spawn', () => {
       if (job.timedOut || job.cancelled) return stopJob(job);
@@ -200,7 +201,7 @@ function opExec(msg) {
     });
   }
   if (!msg.keepStdin) child.stdin.end(typeof msg.stdin === 'string' ? Buffer.from(msg.stdin, 'base64') : undefined);
-  // Make the command, not the runner, the first choice of the OOM killer (the wrapper does it for the command).
+  // Make the command, not the runner, the first choice of the OOM killer (a measured command does it itself).
   if (child.pid && !meter) { try { fs.writeFileSync('/proc/' + child.pid + '/oom_score_adj', '1000'); } catch (e) { /* best effort */ } }
   if (typeof msg.timeoutMs === 'number' && msg.timeoutMs > 0) {
     job.timer = setTimeout(() => { job.timedOut = true; stopJob(job); }, msg.timeoutMs);
