@@ -199,8 +199,9 @@ export class ProcessSandboxProvider implements SandboxProvider {
       env = { ...runnerEnv, [SANDBOX_ID_VARIABLE]: id };
     }
     // Joining a cgroup v2 child needs write access to the common ancestor's cgroup.procs: the wrapper joins as
-    // this process (root) and only then becomes the sandbox user, with setpriv.
-    const dropAfterJoin = cgroup !== undefined && hostUser !== undefined && SETPRIV !== undefined;
+    // this process (root) and only then becomes the sandbox user, with setpriv. A v1 subtree's cgroup.procs
+    // files belong to the sandbox user already, so there the wrapper starts as that user (one exec fewer).
+    const dropAfterJoin = cgroup instanceof CgroupV2 && hostUser !== undefined && SETPRIV !== undefined;
     if (cgroup) {
       const drop =
         dropAfterJoin && hostUser && SETPRIV
