@@ -31,10 +31,11 @@ export const DEFAULT_ANALYTICS_TOP = 10;
 
 /** Whether a session is inside an analytics query: `createdAt` in [since, until) and the template. */
 export function sessionInAnalyticsScope(session: Session, query: AnalyticsQuery = {}): boolean {
+  if (query.templateId !== undefined && session.templateId !== query.templateId) return false;
+  if (query.since === undefined && query.until === undefined) return true;
   const created = instantOf(session.createdAt);
   if (query.since !== undefined && !(created >= instantOf(query.since))) return false;
   if (query.until !== undefined && !(created < instantOf(query.until))) return false;
-  if (query.templateId !== undefined && session.templateId !== query.templateId) return false;
   return true;
 }
 
@@ -81,6 +82,46 @@ export function successStatsOfCounts(counts: SuccessCounts): SuccessStats {
   };
 }
 
+function emptyCounts(): SuccessCounts {
+  return { total: 0, succeeded: 0, failed: 0, cancelled: 0, merged: 0, rejected: 0, ratings: 0, ratingSum: 0 };
+}
+
+/** Adds one session (its state and, if it has one, its outcome) to `counts`. */
+function countSession(counts: SuccessCounts, session: Session, outcome: SessionOutcome | undefined): void {
+  counts.total++;
+  if (session.state === 'succeeded') counts.succeeded++;
+  else if (session.state === 'failed') counts.failed++;
+  else if (session.state === 'cancelled') counts.cancelled++;
+  if (!outcome) return;
+  if (outcome.pullRequest === 'merged') counts.merged++;
+  else if (outcome.pullRequest !== undefined) counts.rejected++;
+  counts.ratings += outcome.ratings.length;
+  for (const value of outcome.ratings) counts.ratingSum += value;
+}
+
+/** Adds one session to the counts of its group `key` (a session without a key is in no group). */
+function countInGroup(
+  groups: Map<string, SuccessCounts>,
+  key: string | undefined,
+  session: Session,
+  outcome: SessionOutcome | undefined,
+): void {
+  if (key === undefined) return;
+  let counts = groups.get(key);
+  if (!counts) {
+    counts = emptyCounts();
+    groups.set(key, counts);
+  }
+  countSession(counts, session, outcome);
+}
+
+/** Groups' stats sorted by key. */
+function statsByKey(groups: Map<string, SuccessCounts>): Array<[string, SuccessStats]> {
+  return [...groups.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([key, counts]) => [key, successStatsOfCounts(counts)]);
+}
+
 /**
  * Success and outcome counts of a group of sessions.
  *
@@ -90,27 +131,8 @@ export function successStats(
   sessions: readonly Session[],
   outcomes: ReadonlyMap<string, SessionOutcome> = new Map(),
 ): SuccessStats {
-  const counts: SuccessCounts = {
-    total: sessions.length,
-    succeeded: 0,
-    failed: 0,
-    cancelled: 0,
-    merged: 0,
-    rejected: 0,
-    ratings: 0,
-    ratingSum: 0,
-  };
-  for (const s of sessions) {
-    if (s.state === 'succeeded') counts.succeeded++;
-    else if (s.state === 'failed') counts.failed++;
-    else if (s.state === 'cancelled') counts.cancelled++;
-    const outcome = outcomes.get(s.id);
-    if (!outcome) continue;
-    if (outcome.pullRequest === 'merged') counts.merged++;
-    else if (outcome.pullRequest !== undefined) counts.rejected++;
-    counts.ratings += outcome.ratings.length;
-    for (const value of outcome.ratings) counts.ratingSum += value;
-  }
+  const counts = emptyCounts();
+  for (const s of sessions) countSession(counts, s, outcomes.get(s.id));
   return successStatsOfCounts(counts);
 }
 
@@ -128,18 +150,6 @@ export function perSessionHostResources(total: HostResources, peakSum: number, s
     peakMemoryBytes: peakSum / sessions,
     bytesWritten: total.bytesWritten / sessions,
   };
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === undefined) continue;
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }
 
 function increment(counts: Map<string, number>, key: string, by = 1): void {
@@ -206,30 +216,13 @@ export function computeAnalytics(
       : (eventsBySessionId as Record<string, SessionEvent[]>)[id]) ?? [];
   const top = query.top ?? DEFAULT_ANALYTICS_TOP;
   const scoped = sessions.filter((s) => sessionInAnalyticsScope(s, query));
-  const outcomes = new Map(scoped.map((s) => [s.id, sessionOutcome(eventsOf(s.id))]));
-  const stats = (group: readonly Session[]) => successStats(group, outcomes);
 
-  const byTemplate = [...groupBy(scoped, (s) => s.templateId).entries()]
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([templateId, group]) => ({ templateId, ...stats(group) }));
-  const byRequestKind = [...groupBy(scoped, (s) => s.input?.kind).entries()]
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([kind, group]) => ({ kind: kind as RequestKind, ...stats(group) }));
-  const byModelGroups = new Map<string, Session[]>();
-  for (const session of scoped) {
-    for (const model of sessionModels(eventsOf(session.id))) {
-      const group = byModelGroups.get(model);
-      if (group) group.push(session);
-      else byModelGroups.set(model, [session]);
-    }
-  }
-  const byModel = [...byModelGroups.entries()]
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([model, group]) => ({ model, ...stats(group) }));
-  const overTime = [...groupBy(scoped, (s) => analyticsBucket(s.createdAt, query.bucket)).entries()]
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([bucket, group]) => ({ bucket, ...stats(group) }));
-
+  // One pass over the sessions feeds every section; a session without events adds only its state.
+  const overall = emptyCounts();
+  const templates = new Map<string, SuccessCounts>();
+  const kinds = new Map<string, SuccessCounts>();
+  const models = new Map<string, SuccessCounts>();
+  const buckets = new Map<string, SuccessCounts>();
   const gateFailures = new Map<string, number>();
   const signatures = new Map<string, number>();
   const durations = new Map<Phase, number[]>();
@@ -237,10 +230,17 @@ export function computeAnalytics(
   const usageByPhase = new Map<Phase, Usage>();
   let resourcesTotal = emptyHostResources();
   const resourcesByPhase = new Map<ResourcePhase, HostResources>();
-  const sessionPeaks: number[] = [];
+  let peakSum = 0;
 
   for (const session of scoped) {
     const events = eventsOf(session.id);
+    const outcome = events.length === 0 ? undefined : sessionOutcome(events);
+    countSession(overall, session, outcome);
+    countInGroup(templates, session.templateId, session, outcome);
+    countInGroup(kinds, session.input?.kind, session, outcome);
+    countInGroup(buckets, analyticsBucket(session.createdAt, query.bucket), session, outcome);
+    if (events.length === 0) continue;
+    for (const model of sessionModels(events)) countInGroup(models, model, session, outcome);
     let peak = 0;
     for (const event of events) {
       const measured = hostResourcesOfEvent(event);
@@ -260,7 +260,7 @@ export function computeAnalytics(
         usageByPhase.set(event.phase, addUsage(usageByPhase.get(event.phase) ?? emptyUsage(), event.usage));
       }
     }
-    sessionPeaks.push(peak);
+    peakSum += peak;
     for (const { phase, durationMs } of stepDurations(events)) {
       const list = durations.get(phase);
       if (list) list.push(durationMs);
@@ -278,11 +278,11 @@ export function computeAnalytics(
     }));
 
   return {
-    overall: stats(scoped),
-    byTemplate,
-    byRequestKind,
-    byModel,
-    overTime,
+    overall: successStatsOfCounts(overall),
+    byTemplate: statsByKey(templates).map(([templateId, stats]) => ({ templateId, ...stats })),
+    byRequestKind: statsByKey(kinds).map(([kind, stats]) => ({ kind: kind as RequestKind, ...stats })),
+    byModel: statsByKey(models).map(([model, stats]) => ({ model, ...stats })),
+    overTime: statsByKey(buckets).map(([bucket, stats]) => ({ bucket, ...stats })),
     topFailingGates: topCounts(gateFailures, top).map(([gate, failures]) => ({ gate, failures })),
     topErrorSignatures: topCounts(signatures, top).map(([signature, count]) => ({ signature, count })),
     phaseDurations,
@@ -295,11 +295,7 @@ export function computeAnalytics(
     },
     hostResources: {
       total: resourcesTotal,
-      perSession: perSessionHostResources(
-        resourcesTotal,
-        sessionPeaks.reduce((sum, peak) => sum + peak, 0),
-        scoped.length,
-      ),
+      perSession: perSessionHostResources(resourcesTotal, peakSum, scoped.length),
       byPhase: [...resourcesByPhase.entries()]
         .sort(([a], [b]) => compareStrings(a, b))
         .map(([phase, resources]) => ({ phase, resources })),
