@@ -1,4 +1,5 @@
 import * as nodeFs from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
 import {
   type AnalyticsQuery,
   type AnalyticsReport,
@@ -501,17 +502,39 @@ export class FsStore implements Store {
     this.#check(opts);
     await this.#io('read the library index', () => this.#index.refresh());
     const scoped = [...this.#index.sessions()].filter((s) => sessionInAnalyticsScope(s, query));
+    // Sessions without an event log are left out of the map: computeAnalytics reads them as no events.
     const events = new Map<string, SessionEvent[]>();
+    const slice = 1024;
     const width = 32;
-    for (let i = 0; i < scoped.length; i += width) {
+    for (let at = 0; at < scoped.length; at += slice) {
       opts?.signal?.throwIfAborted();
-      await Promise.all(
-        scoped.slice(i, i + width).map(async (s) => {
-          events.set(s.id, await this.readEvents(s.id));
-        }),
-      );
+      const logged = scoped.slice(at, at + slice).filter((s) => this.#mayHaveEvents(s.id));
+      for (let i = 0; i < logged.length; i += width) {
+        opts?.signal?.throwIfAborted();
+        await Promise.all(
+          logged.slice(i, i + width).map(async (s) => {
+            events.set(s.id, await this.readEvents(s.id));
+          }),
+        );
+      }
+      // The probes above are synchronous: let other work run between slices.
+      await setImmediate();
     }
     return structuredClone(computeAnalytics(scoped, events, query));
+  }
+
+  /**
+   * False only when the session's event log is certainly missing (`ENOENT` from the file system's
+   * `statSync`); true without `statSync` or on any other answer, so reading the log decides as before.
+   */
+  #mayHaveEvents(id: string): boolean {
+    if (!this.#fs.statSync) return true;
+    try {
+      this.#fs.statSync(this.#layout.eventsFile(id));
+      return true;
+    } catch (error) {
+      return !isMissing(error);
+    }
   }
 
   /**

@@ -20,6 +20,12 @@ export type StoreFs = {
     | 'utimes'
     | 'rmdir'
   >;
+  /**
+   * Optional (`node:fs` and memfs have it): when present, `analytics` first asks it whether each
+   * session's event log exists and opens only those that do. A synchronous `stat` of a missing file
+   * costs a fraction of a failed asynchronous `open`, and most sessions of a large library have no log.
+   */
+  statSync?: (path: string) => unknown;
 };
 
 /** Cross-process lock tuning. */

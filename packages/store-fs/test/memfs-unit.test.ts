@@ -317,3 +317,35 @@ describe('the store on memfs', () => {
     expect((await store.listSessions()).map((s) => s.id)).toEqual(['v']);
   });
 });
+
+describe('analytics', () => {
+  const errno = (code: string) => () => {
+    throw Object.assign(new Error(`stat: ${code}`), { code });
+  };
+
+  it('skips only the event logs statSync calls missing (ENOENT); without statSync or on another error it reads them', async () => {
+    const fs = memfs();
+    const store = await openFsStore({ dir: DIR, fs });
+    for (const id of ['a', 'b', 'c']) await store.createSession(sessionOf(id));
+    const boom = { code: 'verify.failed', message: 'boom in step 3' };
+    await store.appendEvents('b', [{ type: 'session.finished', sessionId: 'b', state: 'failed', error: boom }]);
+    const report = await store.analytics();
+    expect(report.overall.total).toBe(3);
+    expect(report.topErrorSignatures).toHaveLength(1);
+
+    const reportWith = async (statSync: StoreFs['statSync']) => {
+      const other = await openFsStore({ dir: DIR, fs: { promises: fs.promises, ...(statSync ? { statSync } : {}) } });
+      try {
+        return await other.analytics();
+      } finally {
+        await other.close();
+      }
+    };
+    expect(await reportWith(undefined)).toEqual(report);
+    expect(await reportWith(errno('EACCES'))).toEqual(report);
+    // The probe is what decides: a log it calls missing is not read.
+    const probedMissing = await reportWith(errno('ENOENT'));
+    expect(probedMissing.overall.total).toBe(3);
+    expect(probedMissing.topErrorSignatures).toEqual([]);
+  });
+});
