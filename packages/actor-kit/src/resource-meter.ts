@@ -21,11 +21,19 @@ export function meterSandbox(sandbox: Sandbox): MeteredSandbox {
     if (result.resources) total = addHostResources(total, result.resources);
     return result;
   };
+  // Each method is bound once, not at every access (a tool's call reads `readFile`, `stat` and the like per turn).
+  const bound = new WeakMap<object, unknown>();
   const metered = new Proxy(sandbox, {
     get(target, key) {
       if (key === 'exec') return exec;
       const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function') return value;
+      let method = bound.get(value);
+      if (method === undefined) {
+        method = value.bind(target);
+        bound.set(value, method);
+      }
+      return method;
     },
   });
   return { sandbox: metered, total: () => total };

@@ -10,7 +10,7 @@ import {
 import { recordExecution } from './execution-record.js';
 import { EXECUTOR_SYSTEM_PROMPT } from './executor-prompt.js';
 import { checkMcpConfigs, connectMcpServers, type McpServerConfig } from './mcp/index.js';
-import { redact } from './redact.js';
+import { redactJson } from './redact.js';
 import type { ModelStopError } from './stop-errors.js';
 import { EXECUTOR_TOOLS, type ExecutorTool, type ToolContext } from './tools/index.js';
 
@@ -132,8 +132,7 @@ export async function startToolLoop(
 ): Promise<ToolLoopRun> {
   const { signal } = options;
   const { secrets } = opts;
-  const emit = (p: ExecutorProgress): void =>
-    options.emit(secrets.length ? (JSON.parse(redact(JSON.stringify(p), secrets)) as ExecutorProgress) : p);
+  const emit = (p: ExecutorProgress): void => options.emit(redactJson(p, secrets));
   const record = await recordExecution(sandbox, { signal, secrets });
   const ctx: ToolContext = {
     sandbox: record.sandbox,

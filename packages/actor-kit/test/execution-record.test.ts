@@ -16,6 +16,8 @@ describe('recordExecution, on a real sandbox', () => {
     const sandbox = releaseAfterTest(onTestFinished, await sandboxes.create({ 'keep.txt': 'same\n', 'b.txt': 'b\n' }));
     const record = await recordExecution(sandbox, { signal: new AbortController().signal, secrets: [] });
     record.changed('z.txt');
+    // The metered sandbox's methods are the sandbox's own, bound once (not a new function at every access).
+    expect(record.sandbox.writeFile).toBe(record.sandbox.writeFile);
     await record.sandbox.writeFile('z.txt', 'noted\n');
     await record.sandbox.exec(['sh', '-c', 'echo changed > b.txt && echo new > a.txt'], {});
     expect(record.report('so far', usage, 1).changedFiles).toEqual(['z.txt']);

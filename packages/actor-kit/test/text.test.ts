@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { headOf, redact, shorten, tailOf, truncateMiddle, unwrapFence } from '../src/index.js';
+import { redactJson } from '../src/redact.js';
 
 const INSTRUCTION = 'Session 1.1: Greeting Module\nOBJECTIVES:\n1. Visitors are greeted by name\n';
 
@@ -28,5 +29,18 @@ describe('text helpers shared by every model adapter', () => {
     );
     expect(redact('token tok-9999', 'tok-9999')).toBe('token [redacted]');
     expect(redact('nothing here', undefined)).toBe('nothing here');
+  });
+
+  it('redacts a JSON value (a progress event) in keys and strings, and hands back a value without secrets as it is', () => {
+    const leaky = { kind: 'tool_result', message: 'ok', data: { excerpt: 'token tok-9999', 'tok-9999': 1 } };
+    expect(redactJson(leaky, ['tok-9999'])).toEqual({
+      kind: 'tool_result',
+      message: 'ok',
+      data: { excerpt: 'token [redacted]', '[redacted]': 1 },
+    });
+    expect(leaky.data.excerpt).toBe('token tok-9999');
+    const clean = { kind: 'message', message: 'model call 1', data: { turn: 1 } };
+    expect(redactJson(clean, ['tok-9999'])).toBe(clean);
+    expect(redactJson(leaky, [])).toBe(leaky);
   });
 });

@@ -88,20 +88,26 @@ describe('the six executor tools, on a real sandbox', () => {
     expect(await run('read_file', { path: 'sub/../logs/small.txt' }, ctx)).toBe('small\n');
   });
 
-  it('read_file on a sandbox without stat still refuses a large file whole (it lists the directory instead)', async () => {
+  it.each([
+    ['readFileCapped', 'without readFileCapped (it asks stat, then reads)', ['readFileCapped']],
+    ['stat', 'without readFileCapped or stat (it lists the directory, then reads)', ['readFileCapped', 'stat']],
+  ])('read_file on a sandbox %s still refuses a large file whole: %s', async (_, __, hidden) => {
     const { ctx } = await context({ 'logs/big.log': 'x'.repeat(300 * 1024), 'logs/small.txt': 'small\n' });
-    // The same real sandbox seen through the port without its optional `stat`, as an adapter that lacks it.
+    // The same real sandbox seen through the port without its optional methods, as an adapter that lacks them.
     const sandbox = new Proxy(ctx.sandbox, {
       get: (target, key) => {
-        if (key === 'stat') return undefined;
+        if (hidden.includes(String(key))) return undefined;
         const value: unknown = Reflect.get(target, key, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const withoutStat = { ...ctx, sandbox };
-    expect(withoutStat.sandbox.stat).toBeUndefined();
-    await expect(run('read_file', { path: 'logs/big.log' }, withoutStat)).rejects.toThrow('above the');
-    expect(await run('read_file', { path: 'logs/small.txt' }, withoutStat)).toBe('small\n');
+    const without = { ...ctx, sandbox };
+    expect(without.sandbox.readFileCapped).toBeUndefined();
+    await expect(run('read_file', { path: 'logs/big.log' }, without)).rejects.toThrow('above the');
+    expect(await run('read_file', { path: 'logs/big.log', offset: 2, limit: 1 }, without)).toContain(
+      `of a ${300 * 1024}-byte file]`,
+    );
+    expect(await run('read_file', { path: 'logs/small.txt' }, without)).toBe('small\n');
   });
 });
 

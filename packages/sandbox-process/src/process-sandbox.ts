@@ -1,4 +1,5 @@
 import {
+  type CappedFile,
   type ExecOptions,
   type ExecResult,
   type IsolationKind,
@@ -116,6 +117,12 @@ export class ProcessSandbox implements Sandbox {
   async readFile(path: string, opts: { signal?: AbortSignal } = {}): Promise<string> {
     this.assertOpen(opts.signal);
     return this.fs.read(path).toString('utf8');
+  }
+
+  async readFileCapped(path: string, maxBytes: number, opts: { signal?: AbortSignal } = {}): Promise<CappedFile> {
+    this.assertOpen(opts.signal);
+    const { size, data } = this.fs.readCapped(path, maxBytes);
+    return data ? { size, text: data.toString('utf8') } : { size };
   }
 
   async writeFile(path: string, content: string | Uint8Array, opts: { signal?: AbortSignal } = {}): Promise<void> {

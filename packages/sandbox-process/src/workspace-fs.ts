@@ -116,12 +116,20 @@ export class WorkspaceFs {
 
   /** Reads a regular file. */
   read(path: string): Buffer {
+    return this.readCapped(path, Number.POSITIVE_INFINITY).data as Buffer;
+  }
+
+  /**
+   * A regular file's size, and its bytes when it is at most `maxBytes` long: one path resolution and one `fstat`
+   * of the opened file, which is read only when within the cap.
+   */
+  readCapped(path: string, maxBytes: number): { size: number; data?: Buffer } {
     const r = this.resolve(path, 'read');
     try {
       const st = fstatSync(r.fd);
       if (!st.isFile()) throw new SandboxError('sandbox.is_directory', `not a file: ${path}`);
       this.assertMay(st, 0o4, path);
-      return readFileSync(r.fd);
+      return st.size > maxBytes ? { size: st.size } : { size: st.size, data: readFileSync(r.fd) };
     } finally {
       r.release();
     }

@@ -79,6 +79,28 @@ describe('file API details', () => {
     expect(((await sandbox.readFile('nope').catch((e: unknown) => e)) as SandboxError).code).toBe('sandbox.not_found');
   });
 
+  it('readFileCapped: the text within the cap, only the size above it, found and refused as readFile', {
+    timeout: 20_000,
+  }, async () => {
+    const sandbox = (await provider.create({ workspace })) as ProcessSandbox;
+    await sandbox.writeFile('real/file.txt', 'inside\n');
+    await symlink('real/file.txt', join(workspace, 'link.txt'));
+    await symlink(join(root, 'outside.txt'), join(workspace, 'out.txt'));
+    await writeFile(join(root, 'outside.txt'), 'outside\n');
+    expect(await sandbox.readFileCapped('real/file.txt', 7)).toEqual({ size: 7, text: 'inside\n' });
+    expect(await sandbox.readFileCapped('link.txt', 6)).toEqual({ size: 7 });
+    expect(await sandbox.readFileCapped('real/../link.txt', 100)).toEqual({ size: 7, text: 'inside\n' });
+    const codeOf = (path: string) =>
+      sandbox.readFileCapped(path, 100).then(
+        () => 'read',
+        (e: unknown) => (e as SandboxError).code,
+      );
+    expect(await codeOf('real')).toBe('sandbox.is_directory');
+    expect(await codeOf('nope')).toBe('sandbox.not_found');
+    expect(await codeOf('out.txt')).toBe('sandbox.path_escape');
+    expect(await codeOf('../outside.txt')).toBe('sandbox.path_escape');
+  });
+
   it('removes a symlink to a directory without touching the target', { timeout: 20_000 }, async () => {
     const sandbox = await provider.create({ workspace });
     await mkdir(join(root, 'outside'));

@@ -17,6 +17,18 @@ async function sizeOf(path: string, ctx: ToolContext): Promise<number | undefine
 }
 
 /**
+ * A workspace file's text when it is at most `maxReadFileBytes` long, else its size (the file not read): one
+ * lookup through `Sandbox.readFileCapped`; a sandbox without it is asked the size first ({@link sizeOf}), then
+ * for the text.
+ */
+async function readCapped(path: string, ctx: ToolContext): Promise<{ size?: number; text?: string }> {
+  if (ctx.sandbox.readFileCapped) return ctx.sandbox.readFileCapped(path, ctx.maxReadFileBytes, { signal: ctx.signal });
+  const size = await sizeOf(path, ctx).catch(() => undefined);
+  if (size !== undefined && size > ctx.maxReadFileBytes) return { size };
+  return { size, text: await ctx.sandbox.readFile(path, { signal: ctx.signal }) };
+}
+
+/**
  * `read_file`: a file's text, optionally a range of lines. A file above `maxReadFileBytes` is never
  * read whole: a line range of it is cut inside the sandbox (`sed`), so the host holds only that range.
  */
@@ -41,8 +53,8 @@ export const readFileTool: ExecutorTool = {
     const path = stringField(input, 'path');
     const offset = optionalField(input, 'offset', 'number');
     const limit = optionalField(input, 'limit', 'number');
-    const size = await sizeOf(path, ctx).catch(() => undefined);
-    if (size !== undefined && size > ctx.maxReadFileBytes) {
+    const { size, text } = await readCapped(path, ctx);
+    if (text === undefined) {
       if (limit === undefined) {
         throw new ToolInputError(
           `${path} is ${size} bytes, above the ${ctx.maxReadFileBytes}-byte read limit; read a range of lines with offset and limit, or use search`,
@@ -58,7 +70,6 @@ export const readFileTool: ExecutorTool = {
       if (result.exitCode !== 0) throw new Error(`reading lines of ${path} failed: ${result.stderr.trim()}`);
       return `[lines ${start}-${end} of a ${size}-byte file]\n${result.stdout}`;
     }
-    const text = await ctx.sandbox.readFile(path, { signal: ctx.signal });
     if (text === '') return `(${path} is empty)`;
     if (offset === undefined && limit === undefined) return text;
     const lines = text.split('\n');

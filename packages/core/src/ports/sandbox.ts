@@ -118,6 +118,13 @@ export const TRUNCATION_MARKER = '\n[... output truncated by SessionHub ...]\n';
 /** How a sandbox isolates commands. `none` means it does not. */
 export type IsolationKind = 'docker' | 'bubblewrap' | 'none';
 
+/** What `Sandbox.readFileCapped` found: the file's size in bytes, and its text when within the cap. */
+export interface CappedFile {
+  size: number;
+  /** Absent when `size` is above the cap. */
+  text?: string;
+}
+
 /**
  * A place to run commands and touch files for one session.
  *
@@ -153,6 +160,12 @@ export interface Sandbox {
    * @throws {SandboxError} `sandbox.not_found`, `sandbox.path_escape` (as `readFile`).
    */
   stat?(path: string, opts?: { signal?: AbortSignal }): Promise<SandboxEntry>;
+  /**
+   * A file's size, and its text when it is at most `maxBytes` long (a larger file is not read): found and thrown
+   * about as `readFile` does, in one lookup where `stat` then `readFile` cost two. Optional: callers fall back to
+   * `stat` and `readFile`.
+   */
+  readFileCapped?(path: string, maxBytes: number, opts?: { signal?: AbortSignal }): Promise<CappedFile>;
   /** Removes a file or directory tree. */
   remove(path: string, opts?: { signal?: AbortSignal }): Promise<void>;
   /**
