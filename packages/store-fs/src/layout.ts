@@ -21,14 +21,31 @@ export function decodeId(name: string): string {
   return name.startsWith('~') ? Buffer.from(name.slice(1), 'base64url').toString('utf8') : name;
 }
 
-/** Every path of the documented layout (see README.md). */
+/** Every path of the documented layout (see README.md); the fixed ones are joined once, here. */
 export class Layout {
-  constructor(readonly root: string) {}
-  get meta(): string {
-    return join(this.root, 'meta.json');
-  }
-  get sessions(): string {
-    return join(this.root, 'sessions');
+  readonly meta: string;
+  readonly sessions: string;
+  readonly library: string;
+  readonly libraryIndex: string;
+  readonly libraryLock: string;
+  readonly templates: string;
+  readonly foundation: string;
+  readonly foundationVersions: string;
+  readonly foundationLock: string;
+  /** The lock owner files, one per open store instance that has taken a lock. */
+  readonly lockOwners: string;
+
+  constructor(readonly root: string) {
+    this.meta = join(root, 'meta.json');
+    this.sessions = join(root, 'sessions');
+    this.library = join(root, 'library');
+    this.libraryIndex = join(this.library, 'index.jsonl');
+    this.libraryLock = join(this.library, 'index.lock');
+    this.templates = join(root, 'templates');
+    this.foundation = join(root, 'foundation');
+    this.foundationVersions = join(this.foundation, 'versions.jsonl');
+    this.foundationLock = join(this.foundation, 'versions.lock');
+    this.lockOwners = join(root, 'locks');
   }
   sessionDir(id: string): string {
     return join(this.sessions, encodeId(id));
@@ -43,32 +60,7 @@ export class Layout {
   sessionLock(id: string): string {
     return join(this.sessionDir(id), 'session.lock');
   }
-  get library(): string {
-    return join(this.root, 'library');
-  }
-  get libraryIndex(): string {
-    return join(this.library, 'index.jsonl');
-  }
-  get libraryLock(): string {
-    return join(this.library, 'index.lock');
-  }
-  get templates(): string {
-    return join(this.root, 'templates');
-  }
   templateFile(id: string): string {
     return join(this.templates, `${encodeId(id)}.json`);
-  }
-  get foundation(): string {
-    return join(this.root, 'foundation');
-  }
-  get foundationVersions(): string {
-    return join(this.foundation, 'versions.jsonl');
-  }
-  get foundationLock(): string {
-    return join(this.foundation, 'versions.lock');
-  }
-  /** The lock owner files, one per open store instance that has taken a lock. */
-  get lockOwners(): string {
-    return join(this.root, 'locks');
   }
 }
