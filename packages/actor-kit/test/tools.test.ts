@@ -89,9 +89,9 @@ describe('the six executor tools, on a real sandbox', () => {
   });
 
   it.each([
-    ['readFileCapped', 'without readFileCapped (it asks stat, then reads)', ['readFileCapped']],
-    ['stat', 'without readFileCapped or stat (it lists the directory, then reads)', ['readFileCapped', 'stat']],
-  ])('read_file on a sandbox %s still refuses a large file whole: %s', async (_, __, hidden) => {
+    ['without readFileCapped (it asks stat for the size, then reads)', ['readFileCapped']],
+    ['without readFileCapped or stat (it lists the directory, then reads)', ['readFileCapped', 'stat']],
+  ])('read_file on a sandbox %s still refuses a large file whole', async (_, hidden) => {
     const { ctx } = await context({ 'logs/big.log': 'x'.repeat(300 * 1024), 'logs/small.txt': 'small\n' });
     // The same real sandbox seen through the port without its optional methods, as an adapter that lacks them.
     const sandbox = new Proxy(ctx.sandbox, {
