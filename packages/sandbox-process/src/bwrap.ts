@@ -5,8 +5,10 @@ import { SandboxError } from '@sessionhub/core';
 
 /** Where the workspace is mounted inside a bubblewrap sandbox. */
 export const SANDBOX_WORKSPACE = '/workspace';
-/** Where the host's `node` binary is mounted inside, so the runner (and commands) can use it. */
+/** Where the host's `node` binary is mounted inside (on PATH), for commands. */
 export const SANDBOX_NODE_DIR = '/opt/sessionhub/bin';
+/** Where the runner's node (an exec-only copy of the host's) is mounted inside; not on PATH. */
+export const SANDBOX_RUNNER_NODE = '/opt/sessionhub/runner/node';
 /** Where the measuring wrapper's perl (an exec-only copy of the host's) is mounted inside; not on PATH. */
 export const SANDBOX_METER_PERL = '/opt/sessionhub/meter/perl';
 /** PATH inside a bubblewrap sandbox. */
@@ -80,8 +82,10 @@ export function sandboxHostUser(user?: string): HostUser | undefined {
 export interface BwrapLayout {
   /** Canonical host path of the workspace. */
   workspace: string;
-  /** Canonical host path of the node binary. */
+  /** Canonical host path of the node binary commands run (mounted on PATH). */
   nodeBinary: string;
+  /** Canonical host path of the runner's node, mounted at {@link SANDBOX_RUNNER_NODE}. */
+  runnerNode: string;
   network: boolean;
   tmpBytes: number;
   /** Canonical host path of the measuring wrapper's perl, mounted at {@link SANDBOX_METER_PERL}; none: unmeasured. */
@@ -117,6 +121,9 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
     '--ro-bind',
     layout.nodeBinary,
     `${SANDBOX_NODE_DIR}/node`,
+    '--ro-bind',
+    layout.runnerNode,
+    SANDBOX_RUNNER_NODE,
     ...(layout.meterPerl ? ['--ro-bind', layout.meterPerl, SANDBOX_METER_PERL] : []),
     '--proc',
     '/proc',

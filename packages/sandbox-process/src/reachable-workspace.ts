@@ -6,7 +6,7 @@ import { SandboxError } from '@sessionhub/core';
 import type { HostUser } from './bwrap.js';
 
 /** Whether `user` may search (x) every ancestor directory of `path`. */
-function searchable(path: string, user: HostUser): boolean {
+export function searchable(path: string, user: HostUser): boolean {
   for (let dir = dirname(path); ; dir = dirname(dir)) {
     const st = statSync(dir);
     const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;

@@ -168,6 +168,17 @@ describe.skipIf(!env.ready)(`bubblewrap specifics${env.note}`, () => {
     expect(await sandbox.readFile('abs')).toBe('hi\n');
   });
 
+  it("runs the runner from an exec-only copy of node, and commands' node from the host's own", {
+    timeout: 30_000,
+  }, async () => {
+    const sandbox = await provider.create({ workspace });
+    const result = await sandbox.exec(
+      'test -x /opt/sessionhub/runner/node && ! test -r /opt/sessionhub/runner/node && echo runner-exec-only; ' +
+        'test -r "$(command -v node)" && echo command-readable',
+    );
+    expect(result.stdout).toBe('runner-exec-only\ncommand-readable\n');
+  });
+
   it('enforces limits in a cgroup subtree that is removed on dispose', { timeout: 30_000 }, async () => {
     const sandbox = (await provider.create({ workspace, limits: { pids: 32, memoryMb: 128 } })) as ProcessSandbox;
     expect(sandbox.limitsEnforcement).toBe('cgroup');
