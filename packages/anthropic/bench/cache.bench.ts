@@ -13,6 +13,8 @@
  * The executor's sandbox is the real one (`@sessionhub/sandbox-process` with bubblewrap), as in the tests.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { tempSandboxes } from '@sessionhub/core/testing';
+import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 import {
   type FakeAnthropic,
   type RecordedRequest,
@@ -26,9 +28,6 @@ import { executeInput } from '../test/support/fixtures.js';
 const sandboxes = tempSandboxes(() => new ProcessSandboxProvider({ isolation: 'bubblewrap' }), {
   prefix: 'sessionhub-anthropic-bench-',
 });
-
-import { tempSandboxes } from '@sessionhub/core/testing';
-import { ProcessSandboxProvider } from '@sessionhub/sandbox-process';
 
 const TURNS = 20;
 const RUNS = 15;
