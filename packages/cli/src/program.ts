@@ -77,6 +77,10 @@ export function buildProgram(version: string, setExit: (code: ExitCode) => void)
     );
 
   cli
+    .command('pause <id>', 'Pause a session another process runs (its step stops; resume continues it)')
+    .action(act(async (id: string, o: Options) => (await import('./commands/pause.js')).pauseCommand(id, o)));
+
+  cli
     .command('cancel <id>', 'Cancel a session (it ends cancelled; Ctrl-C during a run pauses it instead)')
     .action(
       act(async (id: string, o: Options) =>

@@ -173,6 +173,38 @@ describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewr
     fake.assertDone();
   });
 
+  it('pause from another terminal: the run stops paused (exit 4); a second pause says it is not running; resume finishes it', async () => {
+    let fake: FakeAnthropic | undefined;
+    fake = await fakeWith(stallingScript(() => fake as FakeAnthropic));
+    const dir = await greeterProject({ model: { baseURL: fake.url } });
+    const cli = startCli(['-C', dir, 'run', REQUEST], { env });
+    await cli.waitFor('result: list_files ok'); // the next model call stalls until the step is aborted
+    const list = await runCli(['-C', dir, '--json', 'sessions', 'list']);
+    const id = (JSON.parse(list.stdout) as { sessions: { id: string }[] }).sessions[0]?.id ?? '';
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const paused = await runCli(['-C', dir, 'pause', id], { env: cliEnv() });
+    expect(paused.code, paused.stdout + paused.stderr).toBe(0);
+    expect(paused.stdout).toMatch(
+      new RegExp(`session ${id}: paused in executing; node .*src/bin\\.ts -C .* resume ${id} continues it`),
+    );
+    const run = await cli.done;
+    expect(run.code, run.stdout + run.stderr).toBe(4);
+    expect(run.stdout).toContain('session.paused');
+
+    const again = await runCli(['-C', dir, '--json', 'pause', id], { env: cliEnv() });
+    expect(again.code).toBe(4);
+    expect(JSON.parse(again.stdout)).toMatchObject({ id, state: 'executing', running: false });
+    const unknown = await runCli(['-C', dir, 'pause', 'no-such-session'], { env: cliEnv() });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('cli.unknown_session');
+
+    const resumed = await runCli(['-C', dir, 'resume', id], { env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('── Session 1.1: Greeting ── succeeded');
+    fake.assertDone();
+  });
+
   it('cancel ends a paused session cancelled', async () => {
     let fake: FakeAnthropic | undefined;
     fake = await fakeWith(stallingScript(() => fake as FakeAnthropic));

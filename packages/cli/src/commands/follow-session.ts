@@ -18,13 +18,13 @@ export interface FollowOptions {
   cwd?: string;
 }
 
-/** Exit code for a session's result. */
-export function exitCodeOf(result: SessionResult): ExitCode {
+/** Exit code for a session's result; `interrupted` when this process's Ctrl-C paused it. */
+export function exitCodeOf(result: SessionResult, interrupted: boolean): ExitCode {
   const state = result.session.state;
   if (state === 'succeeded') return EXIT.ok;
   if (state === 'failed' || state === 'cancelled') return EXIT.sessionFailed;
-  // Paused by Ctrl-C (`hub.pause`): 130, as an interrupted command.
-  if (SessionPausedError.isInstance(result.error)) return EXIT.interrupted;
+  // Paused by Ctrl-C (`hub.pause`): 130, as an interrupted command; by `sessionhub pause` elsewhere: 4, as paused.
+  if (interrupted && SessionPausedError.isInstance(result.error)) return EXIT.interrupted;
   return EXIT.paused;
 }
 
@@ -92,7 +92,7 @@ export async function followSession(app: DefaultHub, handle: SessionHandle, opts
     const events = await app.store.readEvents(handle.id);
     const data = sessionReport(result, events, { ...(git ? { git } : {}), ...(divergences ? { divergences } : {}) });
     reporter.report(formatReport(data, { command, ...(opts.cwd ? { cwd: opts.cwd } : {}) }), { ...data });
-    const code = exitCodeOf(result);
+    const code = exitCodeOf(result, interrupts > 0);
     if (code === EXIT.interrupted || code === EXIT.paused) {
       reporter.notice(`Session ${handle.id} is paused in ${result.session.state}: ${cli} resume ${handle.id}`);
     }
