@@ -44,6 +44,8 @@ export class PromptCache {
   readonly lookbackBlocks: number;
   /** Prefix hash → expiry time and lifetime. */
   private readonly entries = new Map<string, { expires: number; lifetime: number }>();
+  /** The last request's blocks: a conversation resends its history, so their hashes are reused, not recomputed. */
+  private previous: Flattened | undefined;
 
   constructor(
     opts: CacheOptions = {},
@@ -57,7 +59,9 @@ export class PromptCache {
 
   /** Accounts one request: reads the longest cached prefix, writes the breakpoints past it. */
   account(body: MessagesRequestBody): InputUsage {
-    const units = flatten(body);
+    const flat = flatten(body, this.previous);
+    this.previous = flat;
+    const { units } = flat;
     const total = units.reduce((n, u) => n + u.tokens, 0);
     const cumulative: number[] = [];
     let running = 0;
@@ -100,27 +104,49 @@ export class PromptCache {
   /** Forgets every entry. */
   clear(): void {
     this.entries.clear();
+    this.previous = undefined;
   }
 }
 
 /** The request's input tokens with no cache at all. */
 export function uncachedUsage(body: MessagesRequestBody): InputUsage {
   return {
-    input_tokens: flatten(body).reduce((n, u) => n + u.tokens, 0),
+    input_tokens: flatten(body).units.reduce((n, u) => n + u.tokens, 0),
     cache_creation_input_tokens: 0,
     cache_read_input_tokens: 0,
     cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
   };
 }
 
-/** Tools, system and messages as cacheable blocks with chained prefix hashes. */
-function flatten(body: MessagesRequestBody): Unit[] {
+/** A request's blocks, with what each block's hash was computed from. */
+interface Flattened {
+  model: string;
+  units: Unit[];
+  /** Per unit: its section and canonical JSON. */
+  sources: { section: string; canonical: string }[];
+}
+
+/**
+ * Tools, system and messages as cacheable blocks with chained prefix hashes. While the blocks equal those of
+ * `previous` (same model, same sections and JSON from the first block on), `previous`'s hashes are reused: they are
+ * the very hashes this would compute.
+ */
+function flatten(body: MessagesRequestBody, previous?: Flattened): Flattened {
   const units: Unit[] = [];
-  let prev = createHash('sha256').update(`model:${body.model}`).digest('hex');
+  const sources: Flattened['sources'] = [];
+  let reuse = previous !== undefined && previous.model === body.model;
   const push = (section: string, value: unknown, breakpoint: Unit['breakpoint']): void => {
     const canonical = JSON.stringify(stripCacheControl(value));
-    prev = createHash('sha256').update(prev).update(section).update(canonical).digest('hex');
-    units.push({ hash: prev, tokens: approxTokens(canonical), breakpoint });
+    const i = units.length;
+    const before = reuse ? previous?.sources[i] : undefined;
+    reuse = before !== undefined && before.section === section && before.canonical === canonical;
+    let hash = previous?.units[i]?.hash;
+    if (!reuse || hash === undefined) {
+      const prev = i === 0 ? createHash('sha256').update(`model:${body.model}`).digest('hex') : units[i - 1]!.hash;
+      hash = createHash('sha256').update(prev).update(section).update(canonical).digest('hex');
+    }
+    units.push({ hash, tokens: approxTokens(canonical), breakpoint });
+    sources.push({ section, canonical });
   };
   const marked = (v: unknown): Unit['breakpoint'] => {
     const cc =
@@ -142,5 +168,5 @@ function flatten(body: MessagesRequestBody): Unit[] {
     if (typeof message.content === 'string') push(message.role, { type: 'text', text: message.content }, false);
     else for (const block of message.content) push(message.role, block, marked(block) || nestedMark(block));
   }
-  return units;
+  return { model: body.model, units, sources };
 }

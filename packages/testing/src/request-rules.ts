@@ -31,8 +31,17 @@ interface Located {
 const blocksOf = (content: string | WireBlock[] | undefined): WireBlock[] =>
   typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content : [];
 
+/** The body {@link validateRequest} is checking and its blocks, once a rule asked for them (reset after each call). */
+let validating: { body: MessagesRequestBody; blocks?: Located[] } | undefined;
+
 /** Every block that can carry `cache_control`, in the API's processing order: tools, system, messages (nested tool_result content included). */
 function cacheableBlocks(body: MessagesRequestBody): Located[] {
+  if (validating?.body !== body) return collectBlocks(body);
+  validating.blocks ??= collectBlocks(body);
+  return validating.blocks;
+}
+
+function collectBlocks(body: MessagesRequestBody): Located[] {
   const out: Located[] = [];
   for (const [i, tool] of (body.tools ?? []).entries()) out.push({ path: `tools.${i}`, block: tool as WireBlock });
   if (Array.isArray(body.system))
@@ -66,9 +75,15 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Whether any string (or key) anywhere in a JSON value holds a lone UTF-16 surrogate. */
 function hasLoneSurrogate(value: unknown): boolean {
   if (typeof value === 'string') return LONE_SURROGATE.test(value);
-  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasLoneSurrogate(item)) return true;
+    return false;
+  }
   if (value && typeof value === 'object') {
-    return Object.entries(value).some(([k, v]) => LONE_SURROGATE.test(k) || hasLoneSurrogate(v));
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (LONE_SURROGATE.test(key) || hasLoneSurrogate((value as Record<string, unknown>)[key])) return true;
+    }
   }
   return false;
 }
@@ -374,9 +389,14 @@ export const REQUEST_RULES: readonly RequestRule[] = [
 export function validateRequest(body: MessagesRequestBody, raw: string): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return 'body: Input should be a valid dictionary';
-  for (const rule of REQUEST_RULES) {
-    const message = rule.check({ body, raw });
-    if (message !== undefined) return message;
+  validating = { body };
+  try {
+    for (const rule of REQUEST_RULES) {
+      const message = rule.check({ body, raw });
+      if (message !== undefined) return message;
+    }
+    return undefined;
+  } finally {
+    validating = undefined;
   }
-  return undefined;
 }

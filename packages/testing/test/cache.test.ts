@@ -155,4 +155,31 @@ describe('prompt-cache prefix identity', () => {
     });
     expect(again.cache_read_input_tokens).toBeGreaterThan(0);
   });
+
+  it('keys a block on everything before it: a resent block after an edited one, or under another model, is a miss', () => {
+    const cache = new PromptCache({ minTokens: 10 });
+    const request = (first: string, model = 'm') => ({
+      model,
+      max_tokens: 1,
+      messages: [
+        { role: 'user' as const, content: [{ type: 'text' as const, text: first }] },
+        { role: 'assistant' as const, content: [{ type: 'text' as const, text: 'ok' }] },
+        {
+          role: 'user' as const,
+          content: [
+            {
+              type: 'text' as const,
+              text: 'the same words '.repeat(20),
+              cache_control: { type: 'ephemeral' as const },
+            },
+          ],
+        },
+      ],
+    });
+    const written = cache.account(request('first')).cache_creation_input_tokens;
+    expect(written).toBeGreaterThan(0);
+    expect(cache.account(request('edited')).cache_read_input_tokens).toBe(0);
+    expect(cache.account(request('first', 'other')).cache_read_input_tokens).toBe(0);
+    expect(cache.account(request('first')).cache_read_input_tokens).toBe(written);
+  });
 });
