@@ -2,7 +2,7 @@
  * Concurrent calls on one session (issue 10 items 1–5): one driver per session, no lost decision,
  * one owner across engines.
  */
-import { MemoryStore, type SessionEvent, SessionStateError } from '@sessionhub/core';
+import { MemoryStore, type SessionEvent, SessionStateError, StoreError } from '@sessionhub/core';
 import { ScriptedExecutor, ScriptedPlanner, sampleInstruction, waitForAbort } from '@sessionhub/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CrashingStore } from './support/crashing-store.js';
@@ -136,6 +136,32 @@ describe('engine: one driver per session on one engine', () => {
     expect(result.error?.message).toContain('the chat service is down');
     expect(h.executor.calls).toHaveLength(0);
     expectSoundLog(await h.store.readEvents(result.session.id));
+  });
+});
+
+describe('engine: run with a chosen session id (an idempotency key)', () => {
+  it('a second run with the same id, on any engine, is refused with store.conflict and changes nothing', async () => {
+    const store = new MemoryStore();
+    const first = await makeHarness({ store, policy: { requireApproval: true } });
+    const handle = await first.hub.run({ request: 'Greet visitors by name' }, { sessionId: 'delivery-7f3a' });
+    expect(handle.id).toBe('delivery-7f3a');
+    for await (const e of handle.events) if (e.type === 'approval.requested') break;
+    const before = await store.readEvents(handle.id);
+
+    const second = await makeHarness({ store, workspace: first.workspace });
+    for (const hub of [first.hub, second.hub]) {
+      const refused = await hub.run({ request: 'Something else' }, { sessionId: 'delivery-7f3a' }).catch((e) => e);
+      expect(StoreError.isInstance(refused)).toBe(true);
+      expect(refused).toMatchObject({ code: 'store.conflict' });
+    }
+    expect(await store.readEvents(handle.id)).toEqual(before);
+    expect((await store.getSession(handle.id))?.input).toMatchObject({ request: 'Greet visitors by name' });
+    expect(second.planner.calls).toHaveLength(0);
+
+    await first.hub.approve(handle.id);
+    expect((await handle.result).session.state).toBe('succeeded');
+    expect(first.planner.calls).toHaveLength(1);
+    expectSoundLog(await store.readEvents(handle.id));
   });
 });
 

@@ -21,6 +21,7 @@ export {
 } from './loop/issue-loop.js';
 export { renderIssueComment, renderPullRequestBody, type SessionSummary, verdictTable } from './loop/pr-body.js';
 export type { SessionBranches, SessionCommit } from './loop/session-commits.js';
+export { deliverySessionId } from './loop/start-once.js';
 export { ErrorReportReceiver, type ErrorReportReceiverOptions } from './monitoring/error-receiver.js';
 export {
   defaultFingerprint,

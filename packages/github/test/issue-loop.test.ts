@@ -8,6 +8,7 @@ import { type FakeGitHub, startFakeGitHub } from '@sessionhub/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createIssueLoop,
+  deliverySessionId,
   type QueuedJob,
   SqliteDeliveryLog,
   SqlitePullRequestLinks,
@@ -279,6 +280,65 @@ describe('the issue loop’s sessions', () => {
     } finally {
       await sandbox.close();
     }
+  });
+
+  it('a process that takes the job after the first stalled past its lease continues the first one’s session, never a second', async () => {
+    const sandbox = new ProcessSandboxProvider({ isolation: 'none', allowUnisolated: true });
+    const store = new MemoryStore();
+    const job: QueuedJob['job'] = { kind: 'issue', repo: REPO, number: 1, sender: 'maintainer', via: 'label' };
+    try {
+      // First process: it starts the delivery's session, then stalls before recording it on the job (its `run`
+      // never returns to the loop) while its engine runs the session to its end.
+      const firstPlanner = new ScriptedPlanner();
+      const firstHub = engine(store, new ScriptedVerifier(), firstPlanner, sandbox);
+      const stalled = new AbortController();
+      const stallingHub: Pick<SessionHub, 'run' | 'resume' | 'approve' | 'events'> = {
+        ...hub,
+        run: (request, opts) => firstHub.run(request, opts).then(() => new Promise<never>(() => {})),
+      };
+      expect(await deliveries.claim('s1', 'issues.labeled', job)).toBe(true);
+      const first = createIssueLoop({ host: fakeGitHubHost(fake.url), hub: stallingHub, deliveries, repository: dir });
+      void first({ deliveryId: 's1', job }, { signal: stalled.signal });
+      await expect.poll(async () => (await store.listSessions()).map((s) => s.state)).toEqual(['succeeded']);
+      expect(deliveries.pending().map((q) => [q.deliveryId, q.sessionId])).toEqual([['s1', undefined]]);
+
+      // Second process: same job, not yet linked to a session; its engine must not plan anything.
+      const secondPlanner = new ScriptedPlanner();
+      const progress: string[] = [];
+      const second = createIssueLoop({
+        host: fakeGitHubHost(fake.url),
+        hub: engine(store, new ScriptedVerifier(), secondPlanner, sandbox),
+        deliveries,
+        repository: dir,
+        onProgress: (message) => progress.push(message),
+      });
+      await second({ deliveryId: 's1', job }, { signal: AbortSignal.timeout(10_000) });
+
+      const sessions = await store.listSessions();
+      expect(sessions.map((s) => [s.id, s.state])).toEqual([[deliverySessionId('s1'), 'succeeded']]);
+      expect(firstPlanner.calls).toHaveLength(1);
+      expect(secondPlanner.calls).toHaveLength(0);
+      expect(progress[0]).toBe(
+        `resuming session ${deliverySessionId('s1')}, started for this delivery by another process`,
+      );
+      expect(deliveries.get('s1')).toMatchObject({ state: 'done', sessionId: deliverySessionId('s1') });
+      const comments =
+        fake
+          .repo(REPO)
+          .issues.get(1)
+          ?.comments.map((c) => c.body.split('\n')[0]) ?? [];
+      expect(comments).toEqual([`SessionHub session \`${deliverySessionId('s1')}\` ended **succeeded**.`]);
+      stalled.abort();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('a delivery’s session id is a UUID derived from the delivery id', () => {
+    const id = deliverySessionId('72d3162e-cc78-11e3-81ab-4c9367dc0958');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deliverySessionId('72d3162e-cc78-11e3-81ab-4c9367dc0958')).toBe(id);
+    expect(deliverySessionId('72d3162e-cc78-11e3-81ab-4c9367dc0959')).not.toBe(id);
   });
 
   it('after a restart, a job whose session paused resumes that session instead of starting another', async () => {

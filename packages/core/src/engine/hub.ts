@@ -39,10 +39,20 @@ export type SessionHubEventMap = { event: [SessionEvent] } & {
   [K in SessionEventType]: [SessionEventOf<K>];
 };
 
-/** Options of `run`. */
+/** Options of `run`, `resume`, `get` and `events`. */
 export interface RunOptions {
   /** Aborting it cancels the session. */
   signal?: AbortSignal;
+}
+
+/** Options of `run`. */
+export interface StartOptions extends RunOptions {
+  /**
+   * The new session's id, instead of `generateId`'s: an idempotency key for a caller that may start the same work
+   * twice (a job taken over by another process after its lease ran out). When a session with this id is already
+   * stored, `run` rejects with the store's `StoreError` `store.conflict` and changes nothing: `resume` it instead.
+   */
+  sessionId?: string;
 }
 
 /** Options of `pause`. */
@@ -144,16 +154,17 @@ export class SessionHub {
    *
    * @throws {TemplateError} for an unknown template or a missing or wrongly typed variable.
    * @throws {BoundaryViolationError} / {InstructionFormatError} for a template that fails the linter.
+   * @throws {StoreError} `store.conflict` when `opts.sessionId` names a stored session.
    */
-  async run(request: RunRequest, opts: RunOptions = {}): Promise<SessionHandle> {
+  async run(request: RunRequest, opts: StartOptions = {}): Promise<SessionHandle> {
     const session = await newSessionRecord(this.options.store, request, {
-      newId: () => this.options.generateId?.() ?? crypto.randomUUID(),
+      newId: () => opts.sessionId ?? this.options.generateId?.() ?? crypto.randomUUID(),
       now: new Date(this.now()),
       lintRules: this.policy.lintRules,
       signal: opts.signal,
     });
     const { input } = session;
-    await this.options.store.createSession(this.redact(session), opts);
+    await this.options.store.createSession(this.redact(session), { signal: opts.signal });
     // `session.created` (with this engine's claim) is written with the first step's start, saving an
     // append; a session that crashes before that has no events yet and is resumed from its record.
     const replayed = initialReplay();

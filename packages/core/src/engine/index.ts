@@ -26,6 +26,7 @@ export {
   SessionHub,
   type SessionHubEventMap,
   type SessionResult,
+  type StartOptions,
 } from './hub.js';
 export type {
   ApprovalDecision,

@@ -9,6 +9,7 @@ import { approve, rate, recordClosed } from './decisions.js';
 import { cachedPermissions } from './permissions.js';
 import { renderIssueComment, renderPullRequestBody } from './pr-body.js';
 import { readSessionCommits, type SessionBranches } from './session-commits.js';
+import { startOnce } from './start-once.js';
 import { resumeWhenFree, untilAborted } from './waiting.js';
 
 /** The labels a session's issue carries as it moves. */
@@ -89,7 +90,9 @@ export function issueTag(repo: string, number: number): string {
  * id. Comment commands are obeyed only from users whose
  * permission, asked of the host, is at least `commandPermission`; anyone else gets a polite answer and nothing starts.
  *
- * Idempotent on restart: a job whose session was recorded resumes that session instead of starting another;
+ * Idempotent on restart: a job whose session was recorded resumes that session instead of starting another, and
+ * a delivery's session has an id derived from the delivery ({@link deliverySessionId}), so a second process that
+ * takes the job after the first stalled past its lease resumes the first one's session rather than start another;
  * labels, the push and the pull request are safe to repeat.
  */
 export function createIssueLoop(options: IssueLoopOptions): JobRunner {
@@ -119,19 +122,22 @@ export function createIssueLoop(options: IssueLoopOptions): JobRunner {
       handle = await resumeWhenFree(options.hub, queued.sessionId, signal);
     } else {
       const issue = await host.getIssue(job.repo, job.number, { signal });
-      // No signal: aborting the queue (a shutdown) must leave the session to be resumed, not cancel it.
-      handle = await options.hub.run({
-        issue,
-        tags: ['github', issueTag(job.repo, job.number), ...(options.tags ?? [])],
-      });
+      const request = { issue, tags: ['github', issueTag(job.repo, job.number), ...(options.tags ?? [])] };
+      const once = await startOnce(options.hub, request, queued.deliveryId, signal);
+      handle = once.handle;
       options.deliveries.setSession(queued.deliveryId, handle.id);
-      progress(`session ${handle.id} started`, queued);
-      await host.removeLabel(job.repo, job.number, labels.failed, { signal });
-      await host.removeLabel(job.repo, job.number, labels.succeeded, { signal });
-      await host.addLabels(job.repo, job.number, [labels.running], { signal });
-      await host.comment(job.repo, job.number, `SessionHub started session \`${handle.id}\` for this issue.`, {
-        signal,
-      });
+      if (once.started) {
+        progress(`session ${handle.id} started`, queued);
+        await host.removeLabel(job.repo, job.number, labels.failed, { signal });
+        await host.removeLabel(job.repo, job.number, labels.succeeded, { signal });
+        await host.addLabels(job.repo, job.number, [labels.running], { signal });
+        await host.comment(job.repo, job.number, `SessionHub started session \`${handle.id}\` for this issue.`, {
+          signal,
+        });
+      } else {
+        // The process that held this job before its lease ran out started the session (and said so).
+        progress(`resuming session ${handle.id}, started for this delivery by another process`, queued);
+      }
     }
     askForApprovalWhenWaiting(options, queued, job, handle, signal);
     const result = await untilAborted(handle.result, signal);
