@@ -182,6 +182,25 @@ describe.skipIf(!env.ready)(`bubblewrap specifics${env.note}`, () => {
     expect(result.stdout).toBe(`runner-exec-only\n${hostNodeReachable ? 'command-readable\n' : ''}`);
   });
 
+  it('starts the runner under 2 GiB of old space, so V8 does not copy the builtins of a node it cannot read', {
+    timeout: 30_000,
+  }, async () => {
+    const sandbox = await provider.create({ workspace });
+    // Seen from the host (root reads a non-dumpable process's environ): this sandbox's runner and its argv.
+    const argvs: string[][] = [];
+    for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+      const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+      if (argv[0] !== '/opt/sessionhub/runner/node') continue;
+      const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+      if (environ.includes(sandbox.id)) argvs.push(argv);
+    }
+    expect(argvs).toHaveLength(1);
+    // At 2048 MiB or more V8 enables short builtin calls and, unable to map them from the unreadable binary,
+    // copies 2 MiB of builtins into every runner at start.
+    const limit = argvs[0]?.find((arg) => arg.startsWith('--max-old-space-size='));
+    expect(Number(limit?.split('=')[1])).toBeLessThan(2048);
+  });
+
   it('enforces limits in a cgroup subtree that is removed on dispose', { timeout: 30_000 }, async () => {
     const sandbox = (await provider.create({ workspace, limits: { pids: 32, memoryMb: 128 } })) as ProcessSandbox;
     expect(sandbox.limitsEnforcement).toBe('cgroup');
