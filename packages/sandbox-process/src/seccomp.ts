@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -60,22 +60,30 @@ export function seccompProgram(arch: string = process.arch): Buffer | undefined 
   return buffer;
 }
 
-let programFile: string | null | undefined;
+/** A descriptor kept open on the written program (its file is already removed); `null` without a table. */
+let programFd: number | null | undefined;
 
 /**
  * A file descriptor open on the seccomp program, for the `stdio` of the bwrap child (bwrap reads it from
- * there). The program is written once per process to a private temp file; each call opens a new descriptor,
- * which the caller closes once the child started. `undefined` when the architecture has no table.
+ * there). The program is written once per process to a private temp file, which is opened and removed at once
+ * (with its directory: nothing is left in the temp dir); each call opens a new descriptor on it through
+ * `/proc/self/fd` (its own file offset, so every bwrap reads the whole program), which the caller closes once the
+ * child started. `undefined` when the architecture has no table.
  */
 export function openSeccompProgram(): number | undefined {
-  if (programFile === undefined) {
+  if (programFd === undefined) {
     const program = seccompProgram();
-    if (!program) programFile = null;
+    if (!program) programFd = null;
     else {
       const dir = mkdtempSync(join(tmpdir(), 'sessionhub-seccomp-'));
-      programFile = join(dir, 'filter.bpf');
-      writeFileSync(programFile, program, { mode: 0o600 });
+      try {
+        const file = join(dir, 'filter.bpf');
+        writeFileSync(file, program, { mode: 0o600 });
+        programFd = openSync(file, 'r');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
-  return programFile === null ? undefined : openSync(programFile, 'r');
+  return programFd === null ? undefined : openSync(`/proc/self/fd/${programFd}`, 'r');
 }
