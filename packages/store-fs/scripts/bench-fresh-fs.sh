@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the store-fs benchmark of one or more checkouts, each run on a freshly made ext4 file system
+# (no journal, like the project VM's disk) on a loop device, alternating checkouts round by round.
+# Why: how fast ext4 without a journal hands out inodes depends on what was deleted on it in the last
+# 60-360 s (see README, "Benchmark figures"); on a shared disk, a run that starts after another run's
+# cleanup imports 4-5x slower with the same code. A fresh file system gives every run the same state.
+# Run as root (mkfs, mount), from any directory; needs ~6 GB free under $TMPDIR for the image.
+#   packages/store-fs/scripts/bench-fresh-fs.sh [rounds=3] /work/before /work/main
+# Prints each run's last line (the benchmark's JSON), prefixed with the checkout.
+set -euo pipefail
+rounds=3
+if [[ "${1:-}" =~ ^[0-9]+$ ]]; then rounds=$1; shift; fi
+(($# > 0)) || { echo "usage: $0 [rounds] <checkout>..." >&2; exit 2; }
+work=$(mktemp -d)
+image="$work/fs.img"
+mnt="$work/mnt"
+mkdir "$mnt"
+cleanup() {
+  mountpoint -q "$mnt" && umount "$mnt"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for ((round = 1; round <= rounds; round++)); do
+  for checkout in "$@"; do
+    mountpoint -q "$mnt" && umount "$mnt"
+    rm -f "$image"
+    truncate -s 6G "$image"
+    mkfs.ext4 -q -F -N 600000 -O ^has_journal "$image"
+    mount -o loop "$image" "$mnt"
+    chmod 1777 "$mnt"
+    line=$(cd "$checkout" && TMPDIR="$mnt" npm run bench --silent -w @sessionhub/store-fs | tail -n 1)
+    echo "$checkout $line"
+  done
+done
