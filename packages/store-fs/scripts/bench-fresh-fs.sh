@@ -3,7 +3,8 @@
 # (no journal, like the project VM's disk) on a loop device, alternating checkouts round by round.
 # Why: how fast ext4 without a journal hands out inodes depends on what was deleted on it in the last
 # 60-360 s (see README, "Benchmark figures"); on a shared disk, a run that starts after another run's
-# cleanup imports 4-5x slower with the same code. A fresh file system gives every run the same state.
+# cleanup imports several times slower with the same code (4-19x measured). A fresh file system
+# gives every run the same state.
 # Run as root (mkfs, mount), from any directory; needs ~6 GB free under $TMPDIR for the image.
 #   packages/store-fs/scripts/bench-fresh-fs.sh [rounds=3] /work/before /work/main
 # Prints each run's last line (the benchmark's JSON), prefixed with the checkout.
