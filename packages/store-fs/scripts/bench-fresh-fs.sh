@@ -9,6 +9,9 @@
 #   packages/store-fs/scripts/bench-fresh-fs.sh [rounds=3] /work/before /work/main
 # Prints each run's last line (the benchmark's JSON), prefixed with the checkout.
 set -euo pipefail
+# The bench needs Node >= 22: use the repository's own (scripts/ensure-node.sh puts it in .tools/bin) when present.
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+[ -x "$repo/.tools/bin/node" ] && export PATH="$repo/.tools/bin:$PATH"
 rounds=3
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then rounds=$1; shift; fi
 (($# > 0)) || { echo "usage: $0 [rounds] <checkout>..." >&2; exit 2; }
@@ -29,7 +32,11 @@ for ((round = 1; round <= rounds; round++)); do
     mkfs.ext4 -q -F -N 600000 -O ^has_journal "$image"
     mount -o loop "$image" "$mnt"
     chmod 1777 "$mnt"
-    line=$(cd "$checkout" && TMPDIR="$mnt" npm run bench --silent -w @sessionhub/store-fs | tail -n 1)
-    echo "$checkout $line"
+    if ! out=$(cd "$checkout" && TMPDIR="$mnt" npm run bench --silent -w @sessionhub/store-fs 2>&1); then
+      echo "$checkout: the bench failed:" >&2
+      tail -n 20 <<<"$out" >&2
+      exit 1
+    fi
+    echo "$checkout $(tail -n 1 <<<"$out")"
   done
 done
