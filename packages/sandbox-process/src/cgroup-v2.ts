@@ -120,8 +120,8 @@ export class CgroupV2 {
     return new CgroupV2(dir, enforced);
   }
 
-  /** The `cgroup.procs` file a process writes its pid into to join. */
-  get procsFiles(): string[] {
+  /** The `cgroup.procs` file the spawn wrapper writes its pid into to join. */
+  get joinFiles(): string[] {
     return [join(this.dir, 'cgroup.procs')];
   }
 

@@ -47,9 +47,14 @@ const RUNNER_SCRIPT = runnerScript();
  */
 const RUNNER_NODE_FLAGS = ['--max-old-space-size=2047'];
 
-/** Joins the cgroups listed in $SESSIONHUB_CGROUPS, then becomes the real command (bwrap or the runner). */
+/**
+ * Joins the cgroups whose files $SESSIONHUB_CGROUPS lists (`joinFiles`), then becomes the real command (bwrap or
+ * the runner): a v1 `tasks` file gets `0`, the writing thread itself (see `CgroupV1.joinFiles`), a v2
+ * `cgroup.procs` its pid.
+ */
 const JOIN_CGROUPS =
-  'for f in $SESSIONHUB_CGROUPS; do echo $$ > "$f" || exit 125; done; unset SESSIONHUB_CGROUPS; exec "$@"';
+  'for f in $SESSIONHUB_CGROUPS; do case "$f" in */tasks) echo 0;; *) echo $$;; esac > "$f" || exit 125; done; ' +
+  'unset SESSIONHUB_CGROUPS; exec "$@"';
 
 /** What the provider found about isolation on this machine. */
 export interface IsolationReport {
@@ -221,8 +226,8 @@ export class ProcessSandboxProvider implements SandboxProvider {
       env = { ...runnerEnv, [SANDBOX_ID_VARIABLE]: id };
     }
     // Joining a cgroup v2 child needs write access to the common ancestor's cgroup.procs: the wrapper joins as
-    // this process (root) and only then becomes the sandbox user, with setpriv. A v1 subtree's cgroup.procs
-    // files belong to the sandbox user already, so there the wrapper starts as that user (one exec fewer).
+    // this process (root) and only then becomes the sandbox user, with setpriv. A v1 subtree's `tasks` files
+    // belong to the sandbox user already, so there the wrapper starts as that user (one exec fewer).
     const dropAfterJoin = cgroup instanceof CgroupV2 && hostUser !== undefined && SETPRIV !== undefined;
     if (cgroup) {
       const drop =
@@ -230,7 +235,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
           ? [SETPRIV, `--reuid=${hostUser.uid}`, `--regid=${hostUser.gid}`, '--clear-groups', '--']
           : [];
       argv = ['/bin/sh', '-c', JOIN_CGROUPS, 'sh', ...drop, ...argv];
-      env = { ...env, SESSIONHUB_CGROUPS: cgroup.procsFiles.join(' ') };
+      env = { ...env, SESSIONHUB_CGROUPS: cgroup.joinFiles.join(' ') };
     }
     let runner: RunnerClient;
     try {

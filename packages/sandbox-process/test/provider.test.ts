@@ -212,6 +212,40 @@ describe.skipIf(!env.ready)(`bubblewrap specifics${env.note}`, () => {
     expect(existsSync(pidsDir)).toBe(false);
   });
 
+  it('holds every process of the sandbox in each of its cgroups, bwrap and the runner included', {
+    timeout: 30_000,
+  }, async () => {
+    const sandbox = (await provider.create({
+      workspace,
+      limits: { pids: 64, memoryMb: 256, cpus: 1 },
+    })) as ProcessSandbox;
+    await sandbox.exec('nohup sleep 60 >/dev/null 2>&1 &');
+    const name = `sessionhub-${sandbox.id}`;
+    // Seen from the host: per controller, the processes whose cgroup is this sandbox's.
+    const members = new Map<string, Set<string>>([
+      ['pids', new Set()],
+      ['memory', new Set()],
+      ['cpu', new Set()],
+    ]);
+    const commands = new Map<string, string>();
+    for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+      const lines = (await readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => '')).split('\n');
+      for (const [controller, set] of members) {
+        const line = lines.find((l) => l.split(':')[1]?.split(',').includes(controller));
+        if (line?.endsWith(`/${name}`)) set.add(pid);
+      }
+      commands.set(pid, (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0')[0] ?? '');
+    }
+    const inPids = [...(members.get('pids') ?? [])].sort();
+    expect([...(members.get('memory') ?? [])].sort()).toEqual(inPids);
+    expect([...(members.get('cpu') ?? [])].sort()).toEqual(inPids);
+    const names = inPids.map((pid) => commands.get(pid));
+    expect(names.some((n) => n?.endsWith('/bwrap'))).toBe(true);
+    expect(names).toContain('/opt/sessionhub/runner/node');
+    expect(names).toContain('sleep');
+    await sandbox.dispose();
+  });
+
   it('falls back to RLIMIT_AS for memory without cgroups', { timeout: 30_000 }, async () => {
     const noCgroups = new ProcessSandboxProvider({ isolation: 'bubblewrap', cgroups: false });
     try {
