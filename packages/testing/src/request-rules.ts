@@ -20,40 +20,70 @@ export interface RequestRule {
   check(input: RuleInput): string | undefined;
 }
 
-/** A content block with where it sits in the body, e.g. `messages.2.content.0`. */
+/** A content block with where it sits in the body: see {@link pathOf}. */
 interface Located {
-  path: string;
   block: WireBlock;
+  /** `tools`, `system` or `messages`. */
+  section: 'tools' | 'system' | 'messages';
+  /** Index in its section. */
+  index: number;
+  /** Index in its message's content (section `messages`). */
+  content?: number;
+  /** Index in its tool_result's content, for a block nested there. */
+  nested?: number;
   /** Index of the message it belongs to, when it is in `messages`. */
   message?: number;
+}
+
+/** Where a block sits in the body, e.g. `messages.2.content.0` (built only for an error message). */
+function pathOf(l: Located): string {
+  const head = `${l.section}.${l.index}`;
+  if (l.content === undefined) return head;
+  return l.nested === undefined ? `${head}.content.${l.content}` : `${head}.content.${l.content}.content.${l.nested}`;
 }
 
 const blocksOf = (content: string | WireBlock[] | undefined): WireBlock[] =>
   typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content : [];
 
-/** The body {@link validateRequest} is checking and its blocks, once a rule asked for them (reset after each call). */
-let validating: { body: MessagesRequestBody; blocks?: Located[] } | undefined;
+/** What the rules ask of one body, computed once per {@link validateRequest} call. */
+interface BodyFacts {
+  blocks?: Located[];
+  texts?: Located[];
+  /** Per message, the ids of its `tool_use` blocks. */
+  toolUseIds?: string[][];
+}
+
+/** The body {@link validateRequest} is checking and what the rules found in it so far (reset after each call). */
+let validating: { body: MessagesRequestBody; facts: BodyFacts } | undefined;
+
+/** The facts of `body`: shared by the rules while {@link validateRequest} checks it, fresh for a rule called alone. */
+function factsOf(body: MessagesRequestBody): BodyFacts {
+  return validating?.body === body ? validating.facts : {};
+}
 
 /** Every block that can carry `cache_control`, in the API's processing order: tools, system, messages (nested tool_result content included). */
 function cacheableBlocks(body: MessagesRequestBody): Located[] {
-  if (validating?.body !== body) return collectBlocks(body);
-  validating.blocks ??= collectBlocks(body);
-  return validating.blocks;
+  const facts = factsOf(body);
+  facts.blocks ??= collectBlocks(body);
+  return facts.blocks;
 }
 
 function collectBlocks(body: MessagesRequestBody): Located[] {
   const out: Located[] = [];
-  for (const [i, tool] of (body.tools ?? []).entries()) out.push({ path: `tools.${i}`, block: tool as WireBlock });
+  const tools = body.tools ?? [];
+  for (let i = 0; i < tools.length; i++) out.push({ block: tools[i] as WireBlock, section: 'tools', index: i });
   if (Array.isArray(body.system))
-    for (const [i, b] of body.system.entries()) out.push({ path: `system.${i}`, block: b });
-  for (const [i, m] of body.messages.entries()) {
-    if (!Array.isArray(m.content)) continue;
-    for (const [j, b] of m.content.entries()) {
-      const path = `messages.${i}.content.${j}`;
-      out.push({ path, block: b, message: i });
+    for (let i = 0; i < body.system.length; i++) out.push({ block: body.system[i]!, section: 'system', index: i });
+  const messages = body.messages;
+  for (let i = 0; i < messages.length; i++) {
+    const content = messages[i]!.content;
+    if (!Array.isArray(content)) continue;
+    for (let j = 0; j < content.length; j++) {
+      const b = content[j]!;
+      out.push({ block: b, section: 'messages', index: i, content: j, message: i });
       if (b.type !== 'tool_result' || !Array.isArray(b.content)) continue;
-      for (const [k, inner] of b.content.entries())
-        out.push({ path: `${path}.content.${k}`, block: inner, message: i });
+      for (let k = 0; k < b.content.length; k++)
+        out.push({ block: b.content[k]!, section: 'messages', index: i, content: j, nested: k, message: i });
     }
   }
   return out;
@@ -63,26 +93,37 @@ const marked = (b: WireBlock): WireCacheControl | undefined => b.cache_control ?
 
 /** Text blocks of the messages, nested tool_result text included, with their paths. */
 function messageTextBlocks(body: MessagesRequestBody): Located[] {
-  return cacheableBlocks(body).filter((l) => l.message !== undefined && l.block.type === 'text');
+  const facts = factsOf(body);
+  facts.texts ??= cacheableBlocks(body).filter((l) => l.message !== undefined && l.block.type === 'text');
+  return facts.texts;
 }
 
-function toolUseIds(content: string | WireBlock[]): string[] {
-  return blocksOf(content).flatMap((b) => (b.type === 'tool_use' && b.id ? [b.id] : []));
+/** The ids of the `tool_use` blocks of message `i`. */
+function toolUseIds(body: MessagesRequestBody, i: number): string[] {
+  const facts = factsOf(body);
+  facts.toolUseIds ??= body.messages.map((m) => {
+    const ids: string[] = [];
+    if (typeof m.content === 'string' || !Array.isArray(m.content)) return ids;
+    for (const b of m.content) if (b.type === 'tool_use' && b.id) ids.push(b.id);
+    return ids;
+  });
+  return facts.toolUseIds[i] ?? [];
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** `String.prototype.isWellFormed` (ES2024, Node 20): whether a string holds no lone UTF-16 surrogate. */
+const isWellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
 
 /** Whether any string (or key) anywhere in a JSON value holds a lone UTF-16 surrogate. */
 function hasLoneSurrogate(value: unknown): boolean {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (typeof value === 'string') return !isWellFormed(value);
   if (Array.isArray(value)) {
-    for (const item of value) if (hasLoneSurrogate(item)) return true;
+    for (let i = 0; i < value.length; i++) if (hasLoneSurrogate(value[i])) return true;
     return false;
   }
   if (value && typeof value === 'object') {
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
-      if (LONE_SURROGATE.test(key) || hasLoneSurrogate((value as Record<string, unknown>)[key])) return true;
+      if (!isWellFormed(key) || hasLoneSurrogate((value as Record<string, unknown>)[key])) return true;
     }
   }
   return false;
@@ -258,8 +299,8 @@ export const REQUEST_RULES: readonly RequestRule[] = [
       for (let i = 0; i < body.messages.length; i++) {
         const m = body.messages[i]!;
         if (typeof m.content === 'string') continue;
-        const previous = body.messages[neighbour(body, i, -1)];
-        const ids = previous?.role === 'assistant' ? toolUseIds(previous.content) : [];
+        const k = neighbour(body, i, -1);
+        const ids = body.messages[k]?.role === 'assistant' ? toolUseIds(body, k) : [];
         for (let j = 0; j < m.content.length; j++) {
           const b = m.content[j]!;
           if (b.type !== 'tool_result') continue;
@@ -278,13 +319,12 @@ export const REQUEST_RULES: readonly RequestRule[] = [
       for (let i = 0; i < body.messages.length - 1; i++) {
         const m = body.messages[i]!;
         if (m.role !== 'assistant') continue;
+        const ids = toolUseIds(body, i);
+        if (ids.length === 0) continue;
         const after = body.messages[neighbour(body, i, 1)];
         if (!after) continue;
         const next = blocksOf(after.content);
-        const answered = new Set(
-          next.flatMap((b) => (b.type === 'tool_result' && b.tool_use_id ? [b.tool_use_id] : [])),
-        );
-        const missing = toolUseIds(m.content).filter((id) => !answered.has(id));
+        const missing = ids.filter((id) => !next.some((b) => b.type === 'tool_result' && b.tool_use_id === id));
         if (missing.length) {
           return `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
         }
@@ -299,7 +339,7 @@ export const REQUEST_RULES: readonly RequestRule[] = [
     check({ body }) {
       const seen = new Set<string>();
       for (let i = 0; i < body.messages.length; i++) {
-        for (const id of toolUseIds(body.messages[i]!.content)) {
+        for (const id of toolUseIds(body, i)) {
           if (seen.has(id)) return `messages.${i}: \`tool_use\` ids must be unique: ${id}`;
           seen.add(id);
         }
@@ -342,11 +382,11 @@ export const REQUEST_RULES: readonly RequestRule[] = [
       for (const l of cacheableBlocks(body)) {
         if (!marked(l.block)) continue;
         if (l.block.type === 'text' && (l.block.text ?? '') === '') {
-          return `${l.path}.text: cache_control cannot be set for empty text blocks`;
+          return `${pathOf(l)}.text: cache_control cannot be set for empty text blocks`;
         }
         const c = l.block.content;
         if (l.block.type === 'tool_result' && (c === undefined || c === '' || (Array.isArray(c) && c.length === 0))) {
-          return `${l.path}.content: cache_control cannot be set for empty text blocks`;
+          return `${pathOf(l)}.content: cache_control cannot be set for empty text blocks`;
         }
       }
       return undefined;
@@ -360,7 +400,7 @@ export const REQUEST_RULES: readonly RequestRule[] = [
       for (const l of cacheableBlocks(body)) {
         const ttl = marked(l.block)?.ttl;
         if (ttl !== undefined && ttl !== '5m' && ttl !== '1h') {
-          return `${l.path}.cache_control.ttl: Input should be '5m' or '1h'`;
+          return `${pathOf(l)}.cache_control.ttl: Input should be '5m' or '1h'`;
         }
       }
       return undefined;
@@ -376,7 +416,7 @@ export const REQUEST_RULES: readonly RequestRule[] = [
         const cc = marked(l.block);
         if (!cc) continue;
         if (cc.ttl === '1h' && sawShort) {
-          return `${l.path}.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: \`tools\`, \`system\`, \`messages\`.`;
+          return `${pathOf(l)}.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: \`tools\`, \`system\`, \`messages\`.`;
         }
         if (cc.ttl !== '1h') sawShort = true;
       }
@@ -389,7 +429,7 @@ export const REQUEST_RULES: readonly RequestRule[] = [
 export function validateRequest(body: MessagesRequestBody, raw: string): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return 'body: Input should be a valid dictionary';
-  validating = { body };
+  validating = { body, facts: {} };
   try {
     for (const rule of REQUEST_RULES) {
       const message = rule.check({ body, raw });
