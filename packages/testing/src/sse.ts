@@ -23,11 +23,18 @@ export interface WireMessageResponse {
   usage: WireUsage;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Pieces of `size` code points: the real API never splits a surrogate pair across deltas. */
 function chunks(text: string, size: number): string[] {
   if (text.length === 0) return [''];
-  const points = Array.from(text);
   const out: string[] = [];
+  if (!SURROGATE.test(text)) {
+    // Every code point is one UTF-16 unit: cut the text itself, without splitting it into code points first.
+    for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+    return out;
+  }
+  const points = Array.from(text);
   for (let i = 0; i < points.length; i += size) out.push(points.slice(i, i + size).join(''));
   return out;
 }

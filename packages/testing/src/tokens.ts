@@ -10,9 +10,10 @@ export function approxTokens(value: string | WireBlock | WireTool | unknown): nu
   return Math.ceil(text.length / 4);
 }
 
-/** A copy of a block or tool without its `cache_control` marker. */
+/** A block or tool without its `cache_control` marker: a copy without it, or the value itself when it has none. */
 export function stripCacheControl(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, 'cache_control'))
+    return value;
   const { cache_control: _ignored, ...rest } = value as Record<string, unknown>;
   return rest;
 }

@@ -58,6 +58,33 @@ describe('the SSE wire format', { timeout: 10_000 }, () => {
     expect(events.find((e) => e.type === 'message_delta')).toMatchObject({ delta: { stop_reason: 'tool_use' } });
   });
 
+  it('cuts deltas by code points: an emoji is never split across two deltas, plain text by characters', async () => {
+    const text = 'ab😀cd😀e';
+    fake = await startFakeAnthropic({
+      chunkChars: 2,
+      script: [{ reply: reply.text(text) }, { reply: reply.text('abcde') }],
+    });
+    const deltas = async (): Promise<string[]> => {
+      const res = await fetch(`${fake!.url}/v1/messages`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          model: 'm',
+          max_tokens: 100,
+          stream: true,
+          messages: [{ role: 'user', content: 'go' }],
+        }),
+      });
+      return (await res.text())
+        .trim()
+        .split('\n\n')
+        .map((f) => JSON.parse(f.split('\n')[1]!.slice('data: '.length)) as { delta?: { text?: string } })
+        .flatMap((e) => (e.delta?.text === undefined ? [] : [e.delta.text]));
+    };
+    expect(await deltas()).toEqual(['ab', '😀c', 'd😀', 'e']);
+    expect(await deltas()).toEqual(['ab', 'cd', 'e']);
+  });
+
   it('answers unknown routes with a not_found_error', async () => {
     fake = await startFakeAnthropic();
     const res = await fetch(`${fake.url}/v1/models`, { headers });
