@@ -71,6 +71,8 @@ const RESOLVED = Promise.resolve();
 interface PendingWrite {
   operation: string;
   signal: AbortSignal | undefined;
+  /** The write checks the schema version itself before it writes anything (an append): alone, it needs no {@link SqliteStore.#checkSchema}. */
+  checksSchema: boolean;
   fn: (st: Statements) => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -171,7 +173,12 @@ export class SqliteStore implements Store {
    * transaction and one COMMIT, so one fsync serves them all; each runs under its own SAVEPOINT, so
    * a write that fails (a conflict, a bad value) rolls back alone and the others commit.
    */
-  #write<T>(operation: string, opts: StoreCallOptions | undefined, fn: (st: Statements) => T): Promise<T> {
+  #write<T>(
+    operation: string,
+    opts: StoreCallOptions | undefined,
+    fn: (st: Statements) => T,
+    checksSchema = false,
+  ): Promise<T> {
     if (this.#closed || !this.#st) {
       return Promise.reject(new StoreError('store.closed', `SQLite store ${this.path} is closed`));
     }
@@ -186,7 +193,14 @@ export class SqliteStore implements Store {
       );
     }
     return new Promise<T>((resolve, reject) => {
-      this.#pending.push({ operation, signal: opts?.signal, fn, resolve: resolve as (v: unknown) => void, reject });
+      this.#pending.push({
+        operation,
+        signal: opts?.signal,
+        checksSchema,
+        fn,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       if (this.#pending.length === 1) this.#scheduleFlush();
     });
   }
@@ -238,8 +252,8 @@ export class SqliteStore implements Store {
       return;
     }
     try {
-      this.#checkSchema();
       const alone = batch.length === 1;
+      if (!(alone && batch[0]?.checksSchema)) this.#checkSchema();
       for (const w of batch) {
         if (w.signal?.aborted) {
           outcomes.push({ ok: false, error: w.signal.reason });
@@ -280,7 +294,8 @@ export class SqliteStore implements Store {
   /**
    * `store.schema_too_new` if another process has since migrated the file to a schema newer than
    * this package writes. Costs one `PRAGMA schema_version` (SQLite's schema cookie, changed by
-   * any DDL) per write; the version table is read again only when the cookie moved.
+   * any DDL) per commit; the version table is read again only when the cookie moved. An append
+   * alone in its commit reads the version with its session lookup instead (see {@link #append}).
    */
   #checkSchema(): void {
     this.#schemaCookieQuery ??= this.#db.prepare('PRAGMA schema_version');
@@ -396,7 +411,7 @@ export class SqliteStore implements Store {
     events: NewSessionEvent[],
     opts?: StoreCallOptions & { expectedSeq?: number },
   ): Promise<SessionEvent[]> {
-    return this.#write('appendEvents', opts, (st) => this.#append(st, sessionId, events, opts?.expectedSeq));
+    return this.#write('appendEvents', opts, (st) => this.#append(st, sessionId, events, opts?.expectedSeq), true);
   }
 
   /**
@@ -409,20 +424,33 @@ export class SqliteStore implements Store {
     patch: Partial<Omit<Session, 'id'>>,
     opts?: StoreCallOptions & { expectedSeq?: number },
   ): Promise<AppendAndUpdateResult> {
-    return this.#write('appendEventsAndUpdate', opts, (st) => {
-      const stored = this.#append(st, sessionId, events, opts?.expectedSeq);
-      return { events: stored, session: this.#update(st, sessionId, patch) };
-    });
+    return this.#write(
+      'appendEventsAndUpdate',
+      opts,
+      (st) => {
+        const stored = this.#append(st, sessionId, events, opts?.expectedSeq);
+        return { events: stored, session: this.#update(st, sessionId, patch) };
+      },
+      true,
+    );
   }
 
-  /** Appends inside the running transaction (compare-and-append with `expectedSeq`); returns the stored events. */
+  /**
+   * Appends inside the running transaction (compare-and-append with `expectedSeq`); returns the stored events.
+   * Checks the schema version (`store.schema_too_new`) before it writes anything, so a commit of it alone
+   * skips the flush's {@link #checkSchema}.
+   */
   #append(st: Statements, sessionId: string, events: NewSessionEvent[], expected: number | undefined): SessionEvent[] {
     checkStoreKey(sessionId, 'session id');
     const expectedSeq = checkExpectedSeq(expected);
     // Inside the IMMEDIATE transaction no other connection can append, so max+1.. is gap-free;
     // the (session, seq) primary key would reject a double number if that ever broke.
     const session = st.sessionLastSeq.get(sessionId);
-    if (!session) throw new StoreError('store.not_found', `session ${sessionId} not found`);
+    if (!session) {
+      this.#checkSchema();
+      throw new StoreError('store.not_found', `session ${sessionId} not found`);
+    }
+    assertNotTooNew(Number(session.schema_version), this.path);
     const pk = Number(session.pk);
     const last = Number(session.seq);
     if (expectedSeq !== undefined && expectedSeq !== last) throw appendConflict(sessionId, expectedSeq, last);

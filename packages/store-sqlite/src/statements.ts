@@ -61,9 +61,11 @@ export class Statements {
     this.deleteTags = p('DELETE FROM session_tags WHERE session_pk = ?');
     this.insertFts = p('INSERT INTO library_fts (rowid, name, tags, instruction, summary) VALUES (?, ?, ?, ?, ?)');
     this.deleteFts = p('DELETE FROM library_fts WHERE rowid = ?');
-    // A session's pk and last seq in one statement: one call fewer per append than a lookup of each.
+    // A session's pk, its last seq and the file's schema version in one statement: an append alone in its
+    // commit needs no statement of its own for the schema check (each call costs ~0.4 µs on node:sqlite).
     this.sessionLastSeq = p(
-      `SELECT s.pk, (SELECT coalesce(max(e.seq), 0) FROM events e WHERE e.session_pk = s.pk) AS seq
+      `SELECT s.pk, (SELECT coalesce(max(e.seq), 0) FROM events e WHERE e.session_pk = s.pk) AS seq,
+         (SELECT max(version) FROM schema_version) AS schema_version
        FROM sessions s WHERE s.id = ?`,
     );
     this.insertEvent = p('INSERT INTO events (session_pk, seq, type, at, data) VALUES (?, ?, ?, ?, ?)');

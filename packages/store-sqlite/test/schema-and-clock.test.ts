@@ -77,6 +77,20 @@ describe('schema changes around a running store', () => {
     const error = await rejection(store.appendEvents('s', [progressEventOf('s', 'old writer')]));
     expect(error).toMatchObject({ name: 'StoreError', code: 'store.schema_too_new' });
     expect(error.message).toContain('upgrade');
+    // Every path of an append: to a missing session, with a record patch, and sharing a commit.
+    const refused = await Promise.allSettled([
+      store.appendEvents('missing', [progressEventOf('missing', 'old writer')]),
+    ]);
+    const shared = await Promise.allSettled([
+      store.appendEventsAndUpdate('s', [progressEventOf('s', 'old writer')], { state: 'planning' }),
+      store.appendEvents('s', [progressEventOf('s', 'old writer')]),
+    ]);
+    const alone = await Promise.allSettled([
+      store.appendEventsAndUpdate('s', [progressEventOf('s', 'old writer')], { state: 'planning' }),
+    ]);
+    for (const result of [...refused, ...shared, ...alone]) {
+      expect(result.status === 'rejected' && result.reason).toMatchObject({ code: 'store.schema_too_new' });
+    }
     // Reads still work; nothing was written.
     expect(await store.readEvents('s')).toEqual([]);
     await store.close();
