@@ -406,11 +406,13 @@ export class SqliteStore implements Store {
    * Appends in one IMMEDIATE transaction. With `expectedSeq`, the session's last seq is compared
    * inside that transaction (compare-and-append): another value is `store.conflict`, nothing written.
    */
-  async appendEvents(
+  appendEvents(
     sessionId: string,
     events: NewSessionEvent[],
     opts?: StoreCallOptions & { expectedSeq?: number },
   ): Promise<SessionEvent[]> {
+    // Not `async`: `#write` returns a promise and never throws; an async method resolving with that promise
+    // costs two more microtasks per call (~0.15 µs of a ~6 µs in-memory append).
     return this.#write('appendEvents', opts, (st) => this.#append(st, sessionId, events, opts?.expectedSeq), true);
   }
 
@@ -418,7 +420,7 @@ export class SqliteStore implements Store {
    * Appends and patches the session record as ONE write of the group commit (its own SAVEPOINT in a shared
    * transaction, or the whole transaction when alone): a conflict or a bad value rolls both back.
    */
-  async appendEventsAndUpdate(
+  appendEventsAndUpdate(
     sessionId: string,
     events: NewSessionEvent[],
     patch: Partial<Omit<Session, 'id'>>,
