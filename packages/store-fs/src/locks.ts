@@ -1,12 +1,19 @@
+import type { Stats } from 'node:fs';
 import { StoreError } from '@sessionhub/core';
 import { errnoOf, isMissing } from './io-errors.js';
 import type { FsLockOptions, StoreFs } from './options.js';
 import { OwnerFile, type OwnerIdentity } from './owner-file.js';
+import { type HolderLiveness, livenessOf, parseIdentity } from './process-identity.js';
 
 const DEFAULT_STALE_MS = 10_000;
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Below this, a busy machine's timer and I/O delays could make a live holder look stale. */
 const MIN_STALE_MS = 2000;
+
+/** An owner file is a few hundred bytes; anything larger is not one this package wrote. */
+const MAX_OWNER_BYTES = 4096;
+
+type LockStat = Stats;
 
 /** What a caller holding a lock can ask of it. */
 export interface HeldLock {
@@ -29,9 +36,12 @@ let asideCounter = 0;
  * Mutual exclusion on a path, within this process (a promise queue, so callers never spin on
  * the file system) and across processes: the lock is held by whoever hard-links its owner file
  * ({@link OwnerFile}) under the lock's name (`link` fails with `EEXIST` while another holds it)
- * and released by unlinking that name. A held lock's mtime is its owner file's, refreshed while
- * held; a lock not refreshed for `staleMs` (its holder crashed or stalled) is taken over. Taking a
- * lock and releasing it add and remove a directory entry, never an inode.
+ * and released by unlinking that name. The owner file names its process: on the same machine and
+ * pid namespace, a lock whose holder has exited is taken over at once, and a running holder's lock
+ * never is (a process stopped or paused mid-write would otherwise wake and write under another's
+ * lock). A holder that cannot be looked up (another machine or container, an older build) is
+ * judged by the lock's mtime, refreshed while held: not refreshed for `staleMs`, it is taken over.
+ * Taking a lock and releasing it add and remove a directory entry, never an inode.
  */
 export class PathLocks {
   readonly #queues = new Map<string, Promise<unknown>>();
@@ -101,7 +111,8 @@ export class PathLocks {
 
   /**
    * One attempt: links the owner file under `lockPath` and returns the owner it linked, or
-   * `undefined` while a live holder has it. A stale lock is moved aside first.
+   * `undefined` while a live holder has it. A lock whose holder has exited, or a stale one, is
+   * moved aside first.
    */
   async #tryAcquire(lockPath: string): Promise<OwnerIdentity | undefined> {
     for (;;) {
@@ -114,13 +125,9 @@ export class PathLocks {
         if (isMissing(error) && (await this.#owner.recreateIfMissing(owner))) continue;
         if (errnoOf(error) !== 'EEXIST') throw error;
       }
-      let stat: Awaited<ReturnType<StoreFs['promises']['stat']>>;
-      try {
-        stat = await this.#fs.promises.stat(lockPath);
-      } catch (error) {
-        if (isMissing(error)) continue; // released in between
-        throw error;
-      }
+      const holder = await this.#inspect(lockPath, owner.ino);
+      if (!holder) continue; // released in between
+      const { stat, liveness } = holder;
       if (stat.ino === owner.ino && stat.isFile()) {
         // This instance's own link (its queue lets one caller at a time at a path) is only ever
         // left by a release that failed: nobody holds it.
@@ -129,8 +136,41 @@ export class PathLocks {
         });
         continue;
       }
-      if (Date.now() - stat.mtimeMs <= this.#staleMs) return undefined;
+      if (liveness === 'alive') return undefined;
+      if (liveness === 'unknown' && Date.now() - stat.mtimeMs <= this.#staleMs) return undefined;
       await this.#moveAside(lockPath, stat);
+    }
+  }
+
+  /**
+   * The lock's status and whether its holder runs, read through one handle so that both describe
+   * the same owner file; `undefined` once the lock is released. This instance's own link is not read.
+   */
+  async #inspect(lockPath: string, ownIno: number): Promise<{ stat: LockStat; liveness: HolderLiveness } | undefined> {
+    const fsp = this.#fs.promises;
+    let handle: Awaited<ReturnType<StoreFs['promises']['open']>>;
+    try {
+      handle = await fsp.open(lockPath, 'r');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      if (errnoOf(error) !== 'EISDIR') throw error;
+      // A lock directory of an older build (`proper-lockfile`): judged by its mtime.
+      const stat = await fsp.stat(lockPath).catch((e: unknown) => {
+        if (isMissing(e)) return undefined;
+        throw e;
+      });
+      return stat && { stat, liveness: 'unknown' };
+    }
+    try {
+      const stat = await handle.stat();
+      if (stat.ino === ownIno || !stat.isFile() || stat.size === 0 || stat.size > MAX_OWNER_BYTES) {
+        return { stat, liveness: 'unknown' };
+      }
+      const bytes = Buffer.alloc(stat.size);
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
+      return { stat, liveness: livenessOf(parseIdentity(bytes.toString('utf8', 0, bytesRead))) };
+    } finally {
+      await handle.close();
     }
   }
 

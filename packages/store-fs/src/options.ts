@@ -31,8 +31,10 @@ export type StoreFs = {
 /** Cross-process lock tuning. */
 export interface FsLockOptions {
   /**
-   * A lock whose holder has not refreshed it for this long is stale and may be taken over (a
-   * crashed process). Default 10,000 ms; at least 2,000.
+   * A lock whose holder cannot be looked up (another machine or pid namespace, or an earlier
+   * release's empty owner file) and has not refreshed it for this long is stale and may be taken
+   * over. On one machine the holder's process is looked up instead: taken at once once it has
+   * exited, never while it runs. Default 10,000 ms; at least 2,000.
    */
   staleMs?: number;
   /** How long a caller waits for a busy lock before `store.unavailable`. Default 60,000 ms. */

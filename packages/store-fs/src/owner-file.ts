@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { isMissing } from './io-errors.js';
 import type { StoreFs } from './options.js';
+import { thisProcess } from './process-identity.js';
 
 /** The owner file as it is now: its path and inode (a lock held with it is a link to that inode). */
 export interface OwnerIdentity {
@@ -13,8 +14,8 @@ export interface OwnerIdentity {
 const DEAD_OWNER_STALE_FACTOR = 6;
 
 /**
- * One store instance's lock owner file, `<dir>/locks/<pid>-<random>.owner` (empty: the name says
- * which process made it): created once, and
+ * One store instance's lock owner file, `<dir>/locks/<pid>-<random>.owner`, holding this process's
+ * identity (`ProcessIdentity`) as JSON (empty where `/proc` does not give it): created once, and
  * hard-linked under a lock's name while that lock is held (see {@link PathLocks}). Its mtime is the
  * holder's heartbeat, shared by every lock it holds: touched before a lock is taken when older than
  * `staleMs / 4`, and every `staleMs / 4` while any lock is held. A lock costs a link and an unlink
@@ -103,6 +104,13 @@ export class OwnerFile {
     const path = join(this.#dir, `${process.pid}-${randomBytes(6).toString('hex')}.owner`);
     const handle = await fsp.open(path, 'wx');
     try {
+      // Read by a process waiting for a lock linked to this file: on this machine it takes the
+      // lock at once when this process is gone, and never while it runs (see `livenessOf`).
+      const identity = thisProcess();
+      if (identity) {
+        const bytes = Buffer.from(JSON.stringify(identity));
+        await handle.write(bytes, 0, bytes.length, 0);
+      }
       const { ino } = await handle.stat();
       this.#touchedAt = 0;
       await this.#removeDeadOwners(path);

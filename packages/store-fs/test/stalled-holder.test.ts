@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { rejection } from '@sessionhub/core/testing';
 import { describe, expect, it } from 'vitest';
 import { openFsStore, type StoreFs } from '../src/index.js';
+import { thisProcess } from '../src/process-identity.js';
 import { sessionOf, tempDirsPerTest } from './helpers.js';
 
 const fresh = tempDirsPerTest();
@@ -15,7 +16,9 @@ const progress = (sessionId: string, message: string) =>
  * The real `node:fs`, except that once `stallAt` says so, this process's file calls stand still
  * until `resume()`: the call that matched and every lock refresh (`utimes` of the owner file) wait, as they would
  * in a process stopped by SIGSTOP or a long GC pause. Another store instance on plain `node:fs`
- * plays the other process.
+ * plays the other process. The stalling instance's owner file names another machine's boot id:
+ * a holder on this machine is never taken over while it runs, so only a holder the other cannot
+ * look up (another machine or container) can be overtaken by the lock's age.
  */
 function stallableFs(stallAt: (call: string, path: string) => boolean) {
   let stalled: Promise<void> | undefined;
@@ -41,6 +44,10 @@ function stallableFs(stallAt: (call: string, path: string) => boolean) {
         const value = Reflect.get(target, key, target);
         if (typeof value !== 'function') return value;
         return async (...args: unknown[]) => {
+          if (key === 'write' && path.endsWith('.owner')) {
+            const identity = Buffer.from(JSON.stringify({ ...thisProcess(), boot: 'another-machine' }));
+            return target.write(identity, 0, identity.length, 0);
+          }
           await gate(`handle.${String(key)}`, path);
           return value.apply(target, args);
         };
