@@ -13,8 +13,6 @@ const MIN_STALE_MS = 2000;
 /** An owner file is a few hundred bytes; anything larger is not one this package wrote. */
 const MAX_OWNER_BYTES = 4096;
 
-type LockStat = Stats;
-
 /** What a caller holding a lock can ask of it. */
 export interface HeldLock {
   /**
@@ -146,7 +144,7 @@ export class PathLocks {
    * The lock's status and whether its holder runs, read through one handle so that both describe
    * the same owner file; `undefined` once the lock is released. This instance's own link is not read.
    */
-  async #inspect(lockPath: string, ownIno: number): Promise<{ stat: LockStat; liveness: HolderLiveness } | undefined> {
+  async #inspect(lockPath: string, ownIno: number): Promise<{ stat: Stats; liveness: HolderLiveness } | undefined> {
     const fsp = this.#fs.promises;
     let handle: Awaited<ReturnType<StoreFs['promises']['open']>>;
     try {
