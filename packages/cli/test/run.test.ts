@@ -20,6 +20,16 @@ async function fakeWith(script: ScriptTurn[]): Promise<FakeAnthropic> {
   return fake;
 }
 
+/** A `run` subprocess on a fake whose model call after the first tool stalls until the step is aborted; returned once it stands in that call. */
+async function stalledRun() {
+  let fake: FakeAnthropic | undefined;
+  fake = await fakeWith(stallingScript(() => fake as FakeAnthropic));
+  const dir = await greeterProject({ model: { baseURL: fake.url } });
+  const cli = startCli(['-C', dir, 'run', REQUEST], { env });
+  await cli.waitFor('result: list_files ok');
+  return { fake, dir, cli };
+}
+
 const idOf = (out: string) => /session ([0-9a-f-]{36})/.exec(out)?.[1] ?? '';
 
 /** A cassette recorded once (by the first test) and shared by the replay tests: its path. */
@@ -152,11 +162,7 @@ describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewr
   });
 
   it('Ctrl-C mid-step: exit 130, the session is paused in its phase, and resume finishes it', async () => {
-    let fake: FakeAnthropic | undefined;
-    fake = await fakeWith(stallingScript(() => fake as FakeAnthropic));
-    const dir = await greeterProject({ model: { baseURL: fake.url } });
-    const cli = startCli(['-C', dir, 'run', REQUEST], { env });
-    await cli.waitFor('result: list_files ok'); // the next model call stalls until interrupted
+    const { fake, dir, cli } = await stalledRun();
     cli.child.kill('SIGINT');
     const interrupted = await cli.done;
     expect(interrupted.code).toBe(130);
@@ -174,11 +180,7 @@ describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewr
   });
 
   it('pause from another terminal: the run stops paused (exit 4); a second pause says it is not running; resume finishes it', async () => {
-    let fake: FakeAnthropic | undefined;
-    fake = await fakeWith(stallingScript(() => fake as FakeAnthropic));
-    const dir = await greeterProject({ model: { baseURL: fake.url } });
-    const cli = startCli(['-C', dir, 'run', REQUEST], { env });
-    await cli.waitFor('result: list_files ok'); // the next model call stalls until the step is aborted
+    const { fake, dir, cli } = await stalledRun();
     const list = await runCli(['-C', dir, '--json', 'sessions', 'list']);
     const id = (JSON.parse(list.stdout) as { sessions: { id: string }[] }).sessions[0]?.id ?? '';
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
@@ -206,11 +208,7 @@ describe.skipIf(!findOnPath('bwrap'))('sessionhub run, as a subprocess (bubblewr
   });
 
   it('cancel ends a paused session cancelled', async () => {
-    let fake: FakeAnthropic | undefined;
-    fake = await fakeWith(stallingScript(() => fake as FakeAnthropic));
-    const dir = await greeterProject({ model: { baseURL: fake.url } });
-    const cli = startCli(['-C', dir, 'run', REQUEST], { env });
-    await cli.waitFor('result: list_files ok');
+    const { dir, cli } = await stalledRun();
     cli.child.kill('SIGINT');
     const id = idOf((await cli.done).stdout);
     const cancelled = await runCli(['-C', dir, 'cancel', id], { env: cliEnv() });

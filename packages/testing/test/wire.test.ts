@@ -9,30 +9,38 @@ afterEach(async () => {
 
 const headers = { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2023-06-01' };
 
+/** A frame of the fake's SSE stream: its `event:` line and its `data:` JSON. */
+interface Frame {
+  eventLine: string | undefined;
+  data: { type: string; delta?: { type?: string; text?: string; partial_json?: string } };
+}
+
+/** Posts a streaming Messages request with one user message; returns the response's content type and its frames. */
+async function streamFrames(url: string, content: string): Promise<{ contentType: string | null; frames: Frame[] }> {
+  const res = await fetch(`${url}/v1/messages`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ model: 'm', max_tokens: 100, stream: true, messages: [{ role: 'user', content }] }),
+  });
+  const frames = (await res.text())
+    .trim()
+    .split('\n\n')
+    .map((f) => {
+      const [eventLine, dataLine] = f.split('\n');
+      return { eventLine, data: JSON.parse(dataLine!.slice('data: '.length)) as Frame['data'] };
+    });
+  return { contentType: res.headers.get('content-type'), frames };
+}
+
 describe('the SSE wire format', { timeout: 10_000 }, () => {
   it('sends the real event sequence for text followed by a tool call', async () => {
     fake = await startFakeAnthropic({
       chunkChars: 8,
       script: [{ reply: reply.toolUse('search', { pattern: 'needle in a haystack' }, { text: 'Looking for it.' }) }],
     });
-    const res = await fetch(`${fake.url}/v1/messages`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        model: 'm',
-        max_tokens: 100,
-        stream: true,
-        messages: [{ role: 'user', content: 'find' }],
-      }),
-    });
-    expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const frames = (await res.text()).trim().split('\n\n');
-    const events = frames.map((f) => {
-      const [eventLine, dataLine] = f.split('\n');
-      const data = JSON.parse(dataLine!.slice('data: '.length)) as {
-        type: string;
-        delta?: { type?: string; partial_json?: string };
-      };
+    const { contentType, frames } = await streamFrames(fake.url, 'find');
+    expect(contentType).toContain('text/event-stream');
+    const events = frames.map(({ eventLine, data }) => {
       expect(eventLine).toBe(`event: ${data.type}`);
       return data;
     });
@@ -64,23 +72,10 @@ describe('the SSE wire format', { timeout: 10_000 }, () => {
       chunkChars: 2,
       script: [{ reply: reply.text(text) }, { reply: reply.text('abcde') }],
     });
-    const deltas = async (): Promise<string[]> => {
-      const res = await fetch(`${fake!.url}/v1/messages`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          model: 'm',
-          max_tokens: 100,
-          stream: true,
-          messages: [{ role: 'user', content: 'go' }],
-        }),
-      });
-      return (await res.text())
-        .trim()
-        .split('\n\n')
-        .map((f) => JSON.parse(f.split('\n')[1]!.slice('data: '.length)) as { delta?: { text?: string } })
-        .flatMap((e) => (e.delta?.text === undefined ? [] : [e.delta.text]));
-    };
+    const deltas = async (): Promise<string[]> =>
+      (await streamFrames(fake!.url, 'go')).frames.flatMap(({ data }) =>
+        data.delta?.text === undefined ? [] : [data.delta.text],
+      );
     expect(await deltas()).toEqual(['ab', '😀c', 'd😀', 'e']);
     expect(await deltas()).toEqual(['ab', 'cd', 'e']);
   });
