@@ -130,12 +130,12 @@ describe('the shared sandbox runner', () => {
     const { pid, result: running } = await sleeper(connection);
     child.kill('SIGKILL');
     await expect(running).rejects.toMatchObject({ code: 'sandbox.crashed' });
-    // The runner was killed before it could: its command's group (led by its measuring wrapper) is ours to clean up.
+    // The runner was killed before it could: its command's group is ours to clean up.
     process.kill(-processGroupOf(pid), 'SIGKILL');
     expect(() => connection.send({ op: 'ping' }, () => true)).toThrow(SandboxError);
   });
 
-  it('measures each command through its wrapper: CPU, peak memory and the file bytes it wrote', async () => {
+  it('measures each command through its measurer: CPU, peak memory and the file bytes it wrote', async () => {
     const { connection } = await startRunner();
     const dir = await mkdtemp(join(tmpdir(), 'sessionhub-runner-meter-'));
     const result = await connection.exec({
@@ -161,7 +161,7 @@ describe('the shared sandbox runner', () => {
     expect(unmeasured.resources).toBeUndefined();
   });
 
-  it("keeps a command's environment away from the wrapper's perl (PERL5OPT)", async () => {
+  it("keeps a command's environment away from the measurer's perl (PERL5OPT)", async () => {
     const { connection } = await startRunner();
     const result = await connection.exec({
       ...base,
@@ -173,9 +173,10 @@ describe('the shared sandbox runner', () => {
     expect(result.resources?.commands).toBe(1);
   });
 
-  it('a command that kills its wrapper ends as killed, unmeasured, with what it started killed too', async () => {
+  it('a command that kills its measurer ends as killed, unmeasured, with what it started killed too', async () => {
     const { connection } = await startRunner();
-    const dir = await mkdtemp(join(tmpdir(), 'sessionhub-runner-wrapper-'));
+    const dir = await mkdtemp(join(tmpdir(), 'sessionhub-runner-measurer-'));
+    // The resident measurer is the parent of every command's process ($PPID).
     const result = await connection.exec({
       ...base,
       argv: ['/bin/sh', '-c', 'kill -9 $PPID; sleep 1; echo late > late.txt; exit 0'],
@@ -185,6 +186,20 @@ describe('the shared sandbox runner', () => {
     expect(result.resources).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(existsSync(join(dir, 'late.txt'))).toBe(false);
+    // A slot of the dead measurer may end its command as killed or unstarted (unmeasured), never as a success;
+    // a new measurer serves the next ones.
+    const after: ExecResult[] = [];
+    for (let i = 0; i < 3; i++) {
+      after.push(await connection.exec({ ...base, argv: ['/bin/sh', '-c', 'exit 5'], cwd: '/' }));
+    }
+    for (const next of after) {
+      if (next.exitCode === 5) expect(next.resources?.commands).toBe(1);
+      else {
+        expect(next.exitCode).not.toBe(0);
+        expect(next.resources).toBeUndefined();
+      }
+    }
+    expect(after[2]).toMatchObject({ exitCode: 5, resources: { commands: 1 } });
   });
 
   it("serves commands past a measurer's 64 slots, one at a time and at once, each measured on its own", async () => {
@@ -201,31 +216,7 @@ describe('the shared sandbox runner', () => {
     expect(together.every((r) => r.resources !== undefined)).toBe(true);
   });
 
-  it('a command that kills the resident measurer gets no success; the next commands get a new measurer', async () => {
-    const { connection } = await startRunner();
-    // The measurer is the parent of the command's wrapper ($PPID); the wrapper and the command live on.
-    const killer = await connection.exec({
-      ...base,
-      argv: ['/bin/sh', '-c', "kill -9 $(cut -d' ' -f4 /proc/$PPID/stat); exit 3"],
-      cwd: '/',
-    });
-    expect(killer.exitCode).toBe(3);
-    const after: ExecResult[] = [];
-    for (let i = 0; i < 3; i++) {
-      after.push(await connection.exec({ ...base, argv: ['/bin/sh', '-c', 'exit 5'], cwd: '/' }));
-    }
-    // A slot of the dead measurer may end its command as killed or unstarted (unmeasured), never as a success.
-    for (const result of after) {
-      if (result.exitCode === 5) expect(result.resources?.commands).toBe(1);
-      else {
-        expect(result.exitCode).not.toBe(0);
-        expect(result.resources).toBeUndefined();
-      }
-    }
-    expect(after[2]).toMatchObject({ exitCode: 5, resources: { commands: 1 } });
-  });
-
-  it('killAll spares the measurer and its ready wrappers: the next commands run measured', async () => {
+  it('killAll spares the measurer and the command processes it keeps ready: the next commands run measured', async () => {
     const { connection } = await startRunner();
     await connection.exec({ ...base, argv: ['/bin/sh', '-c', 'sleep 30 >/dev/null 2>&1 &'], cwd: '/' });
     expect((await connection.call({ op: 'killAll' })).killed).toBeGreaterThanOrEqual(1);

@@ -9,7 +9,7 @@ export const SANDBOX_WORKSPACE = '/workspace';
 export const SANDBOX_NODE_DIR = '/opt/sessionhub/bin';
 /** Where the runner's node (an exec-only copy of the host's) is mounted inside; not on PATH. */
 export const SANDBOX_RUNNER_NODE = '/opt/sessionhub/runner/node';
-/** Where the measuring wrapper's perl (an exec-only copy of the host's) is mounted inside; not on PATH. */
+/** Where the resident measurer's perl (an exec-only copy of the host's) is mounted inside; not on PATH. */
 export const SANDBOX_METER_PERL = '/opt/sessionhub/meter/perl';
 /** PATH inside a bubblewrap sandbox. */
 export const SANDBOX_PATH = `${SANDBOX_NODE_DIR}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
@@ -88,7 +88,7 @@ export interface BwrapLayout {
   runnerNode: string;
   network: boolean;
   tmpBytes: number;
-  /** Canonical host path of the measuring wrapper's perl, mounted at {@link SANDBOX_METER_PERL}; none: unmeasured. */
+  /** Canonical host path of the resident measurer's perl, mounted at {@link SANDBOX_METER_PERL}; none: unmeasured. */
   meterPerl?: string;
   /** Descriptor (in bwrap's own table) holding the seccomp program to load, when there is one. */
   seccompFd?: number;

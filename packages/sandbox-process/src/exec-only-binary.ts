@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
 /**
- * A copy of a binary (the runner's node, the measuring wrapper's perl) that the sandbox user may execute but
+ * A copy of a binary (the runner's node, the resident measurer's perl) that the sandbox user may execute but
  * not read (mode 0111), made once per binary and caller and reused. Executing a file it cannot read makes the
  * kernel mark the process non-dumpable (`would_dump` in fs/exec.c): no other process of the same uid can then
  * ptrace it, open its `/proc/PID/fd`, `mem` or `environ`, which is what keeps commands away from the runner,
- * its protocol and the wrapper that reports their exit and resource use. Node and Perl run fine from such a
+ * its protocol and the measurer that reports their exit and resource use. Node and Perl run fine from such a
  * file. Returns the copy's path; the directory holding it is 0711 and owned by the caller.
  *
  * Each copy has a `.source` file beside it naming the binary it was made from. When a new copy is made, the

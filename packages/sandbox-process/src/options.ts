@@ -53,7 +53,7 @@ export interface ProcessSandboxProviderOptions {
   hostMounts?: string[];
   /**
    * Measure each command's CPU time, peak memory and bytes written (`ExecResult.resources`) through a tiny
-   * Perl wrapper (default true; without a host `perl` commands run unmeasured). See docs/sandboxes.md,
+   * Perl measurer (default true; without a host `perl` commands run unmeasured). See docs/sandboxes.md,
    * "Per-command resource use".
    */
   measureResources?: boolean;

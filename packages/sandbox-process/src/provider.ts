@@ -161,7 +161,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
     // Commands get the host's node itself where bwrap (as hostUser) can reach it: a node started from an
     // unreadable file was measured to spend ~2 ms more CPU per start, and a command needs no such protection.
     const nodeBinary = isolated && hostUser && !runnableBy(hostNode, hostUser) ? runnerNode : hostNode;
-    // The measuring wrapper: exec-only inside bubblewrap too, so no command can reach it or its report.
+    // The resident measurer: exec-only inside bubblewrap too, so no command can reach it or its report.
     const hostPerl = this.options.measureResources === false ? undefined : HOST_PERL;
     const meterPerl = hostPerl && isolated ? execOnlyBinary(hostPerl) : undefined;
     const mountPoint = isolated ? SANDBOX_WORKSPACE : workspace;

@@ -4,8 +4,8 @@
  * the runner handles as it would a child process. A measurer serves `METER_SLOTS` commands (one `spawn` of perl
  * and its `4 * METER_SLOTS` socketpairs, shared by that many commands); the next one is started when the last
  * slot is taken, and one that died (a command may kill it under bubblewrap, same uid) is replaced at the next
- * command. `meterPids()` lists the live measurers, which `killAll` leaves alone with the wrapper (and its
- * waiting command process) each keeps ready in its next two slots.
+ * command. `meterPids()` lists the live measurers, which `killAll` leaves alone with the command processes
+ * each keeps ready (waiting for their command) in its next two slots.
  *
  * Needs `cp`, `EventEmitter`, `HOOKS`, `METER_PERL`, `METER_SCRIPT`, `METER_SYSCALLS` and `meterReport` of the
  * runner's head.
@@ -20,7 +20,7 @@ const meterHosts = new Set();
 let meterHost = null;
 
 // Starts a measurer: its fd 3 is the control socket (one line per slot taken), slot i its fds 4+4i.. (stdin,
-// stdout, stderr, channel). A slot's channel is read from the start: its wrapper's pid comes before its command.
+// stdout, stderr, channel). A slot's channel is read from the start: its command process's pid comes before its command.
 function startMeterHost() {
   const user = HOOKS.user();
   const ids = user ? [String(user.uid), String(user.gid)] : ['-', '-'];
@@ -49,7 +49,7 @@ function startMeterHost() {
 }
 
 // No more commands through this measurer: its unused slots are closed, and it exits once it read its control
-// socket to the end (the wrappers it forked live on).
+// socket to the end and its last command ended.
 function retireMeterHost(host, dead) {
   if (meterHost === host) meterHost = null;
   if (dead) meterHosts.delete(host);
@@ -57,17 +57,17 @@ function retireMeterHost(host, dead) {
   host.child.stdio[3].end();
 }
 
-// The pids of the live measurers (killAll spares them and the wrappers they keep ready).
+// The pids of the live measurers (killAll spares them and the command processes they keep ready).
 function meterPids() {
   const pids = new Set();
   for (const host of meterHosts) { if (host.child.pid) pids.add(host.child.pid); }
   return pids;
 }
 
-// A command started through a measurer slot, seen as the runner sees a child process: pid (its wrapper's; 0
-// until the wrapper reported it, then 'spawn'), stdin, stdout, stderr, 'exit' when the wrapper is gone (with
-// the command's end from its report, or SIGKILL when it died without one), 'close' once the output streams
-// closed too. measured is what the report says: { code, signal, res }, or null.
+// A command started through a measurer slot, seen as the runner sees a child process: pid (0 until its process
+// reported it, then 'spawn'), stdin, stdout, stderr, 'exit' when the slot's channel closed (with the command's
+// end from the measurer's report, or SIGKILL without one: the measurer was killed), 'close' once the output
+// streams closed too. measured is what the report says: { code, signal, res }, or null.
 class MeteredProcess extends EventEmitter {
   constructor(slot) {
     super();
@@ -93,9 +93,7 @@ class MeteredProcess extends EventEmitter {
   ended() {
     const report = this.slot.report;
     this.measured = meterReport(report);
-    const failed = /^E (\d+)$/m.exec(report);
     if (this.measured) this.emit('exit', this.measured.code, this.measured.signal);
-    else if (failed) this.emit('exit', Number(failed[1]), null);
     else if (this.pid) this.emit('exit', null, 'SIGKILL');
     else { this.error = 'cannot start the command: its measurer is gone'; this.emit('exit', 126, null); }
     this.stdin.destroy();

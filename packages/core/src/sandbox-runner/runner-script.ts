@@ -111,12 +111,10 @@ function readProcTable(tag) {
 // Kills a command's whole tree: its process group and session, every descendant found through parent
 // links (which also catches children that started their own session), and every process still carrying
 // the command's SESSIONHUB_EXEC_ID (which also catches daemons that called setsid and were re-parented).
-// With spare, the tree's root (the measuring wrapper) is left alive to reap the rest and report what it
-// used; the job's reaper timer kills it too if it does not exit soon.
-function killTree(pid, tag, spare) {
+function killTree(pid, tag) {
   if (!pid) return;
   for (let round = 0; round < 3; round++) {
-    if (!spare) { try { process.kill(-pid, 'SIGKILL'); } catch (e) { /* gone */ } }
+    try { process.kill(-pid, 'SIGKILL'); } catch (e) { /* gone */ }
     const table = readProcTable(tag);
     const doomed = new Set([pid]);
     let grew = true;
@@ -127,24 +125,18 @@ function killTree(pid, tag, spare) {
         if (p.sid === pid || p.pgrp === pid || p.tagged || doomed.has(p.ppid)) { doomed.add(p.pid); grew = true; }
       }
     }
-    if (spare) doomed.delete(pid);
     for (const p of doomed) { try { process.kill(p, 'SIGKILL'); } catch (e) { /* gone */ } }
-    if (doomed.size <= (spare ? 0 : 1) && round > 0) break;
+    if (doomed.size <= 1 && round > 0) break;
   }
 }
 
-// Ends a job's command tree on timeout or cancel: a measured one keeps its wrapper for a second, so the
-// wrapper can report what the killed command used. A measured job whose wrapper has not reported its pid yet
-// is stopped when it does (its 'spawn').
+// Ends a job's command tree on timeout or cancel. A measured command is still reported (its measurer, outside
+// the tree, reaps it); one whose process has not reported its pid yet is stopped when it does (its 'spawn').
 function stopJob(job) {
-  const pid = job.child.pid;
-  if (!pid) return;
-  if (!job.meter) return killTree(pid, job.tag);
-  killTree(pid, job.tag, true);
-  if (!job.reaper) job.reaper = setTimeout(() => killTree(pid, job.tag), 1000);
+  killTree(job.child.pid, job.tag);
 }
 
-// Parses the wrapper's report line (see meter-script.ts): exit code, signal, CPU µs, max RSS KiB, output blocks.
+// Parses the measurer's report line (see meter-script.ts): exit code, signal, CPU µs, max RSS KiB, output blocks.
 function meterReport(text) {
   const m = /^R (\d+) (\d+) (\d+) (\d+) (\d+)$/m.exec(text);
   if (!m) return null;
@@ -176,7 +168,7 @@ function opExec(msg) {
   } catch (e) {
     return send({ id: msg.id, t: 'exit', code: 127, signal: null, timedOut: false, cut: cut, ms: Date.now() - started, error: String(e && e.message || e) });
   }
-  const job = { child: child, tag: tag, meter: meter, signals: [], timedOut: false, cancelled: false, done: false, timer: null, grace: null, reaper: null };
+  const job = { child: child, tag: tag, meter: meter, signals: [], timedOut: false, cancelled: false, done: false, timer: null, grace: null };
   running.set(msg.id, job);
   const max = typeof msg.maxBytes === 'number' ? msg.maxBytes : Infinity;
   const seen = { stdout: 0, stderr: 0 };
@@ -192,7 +184,7 @@ function opExec(msg) {
     child[name].on('error', () => {});
   }
   child.stdin.on('error', () => {});
-  // A measured command's wrapper reports its pid once forked (mostly before the command comes): what came for
+  // A measured command's process reports its pid once forked (mostly before the command comes): what came for
   // the command before that is done now.
   if (meter) {
     child.on('spawn', () => {
@@ -213,11 +205,10 @@ function opExec(msg) {
     job.done = true;
     clearTimeout(job.timer);
     clearTimeout(job.grace);
-    clearTimeout(job.reaper);
     running.delete(msg.id);
-    // The wrapper's report (its 'exit' carried the command's end). A wrapper gone without one was killed (by
-    // the command itself): nothing it started may run on unmeasured, and the result is the wrapper's own end
-    // (killed), never a success.
+    // The measurer's report (its 'exit' carried the command's end). A command without one lost its measurer
+    // (killed, by a command): nothing it started may run on unmeasured, and the result is killed, never a
+    // success.
     const measured = meter ? child.measured : null;
     if (meter && !measured && child.pid) killTree(child.pid, tag);
     if (measured && (job.timedOut || job.cancelled)) exitCode = null;
@@ -234,7 +225,6 @@ function opExec(msg) {
   child.on('exit', (code, signal) => {
     exitCode = code;
     exitSignal = signal;
-    clearTimeout(job.reaper);
     if (job.timedOut || job.cancelled) { exitCode = null; killTree(child.pid, tag); }
     // A background process may keep the pipes open: do not wait for it past a short grace.
     job.grace = setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); finish(); }, 100);
@@ -279,14 +269,13 @@ function opKillAll(msg) {
         if (f[0] !== 'Z') live.push({ pid: pid, ppid: Number(f[1]), tagged: false });
       } catch (e) { /* exited meanwhile */ }
     }
-    // The resident measurers, and the wrappers they keep ready (their children that are no running command's
-    // wrapper) with their waiting child, are no command's; a command whose wrapper's pid is not known yet is
-    // cancelled, so it is stopped once known.
+    // The resident measurers, and the command processes they keep ready (their children that are no running
+    // command), are no command's; a command whose pid is not known yet is cancelled, so it is stopped once known.
     const measurers = meterPids();
     const commands = new Set();
     for (const job of running.values()) { if (job.child.pid) commands.add(job.child.pid); }
     const ready = new Set(live.filter((p) => measurers.has(p.ppid) && !commands.has(p.pid)).map((p) => p.pid));
-    const table = live.filter((p) => !measurers.has(p.pid) && !ready.has(p.pid) && !ready.has(p.ppid));
+    const table = live.filter((p) => !measurers.has(p.pid) && !ready.has(p.pid));
     if (KILL_SCOPE !== 'namespace') {
       for (const p of table) {
         try { p.tagged = fs.readFileSync('/proc/' + p.pid + '/environ').includes(tagPrefix); } catch (e) { /* not ours */ }

@@ -242,7 +242,7 @@ export const VERDICT_ATTEMPTS: readonly EscapeAttempt[] = [
   {
     name: 'kill the runner to get a clean result',
     run: async (ctx) => {
-      // The runner, not $PPID: a command's parent is its measuring wrapper (attempt "kill the measuring wrapper").
+      // The runner, not $PPID: a command's parent is its resident measurer (attempt "kill the resident measurer").
       const killed = await ctx.sandbox
         .exec(`${FIND_RUNNER}kill -9 "$RUNNER" 2>&1; sleep 1; echo SURVIVED`, {
           timeoutMs: 10_000,

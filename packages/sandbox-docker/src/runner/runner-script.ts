@@ -24,8 +24,8 @@ if (process.getuid() === 0 && UID > 0 && GID >= 0) {
   process.setgroups([GID]);
   process.setegid(GID);
   process.seteuid(UID);
-  // The measuring wrapper starts as root and drops to the sandbox user itself before it runs the command, so
-  // no command can signal, debug or read it (see meter-script.ts in core).
+  // The resident measurer starts as root and each command's process drops to the sandbox user before its exec,
+  // so no command can signal, debug or read the measurer (see meter-script.ts in core).
   HOOKS.user = function () { return { uid: UID, gid: GID }; };
   HOOKS.spawn = function (file, args, options, asRunner) {
     if (!asRunner) {
