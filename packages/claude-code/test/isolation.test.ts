@@ -86,7 +86,11 @@ async function isolatedRun(box: Sandbox): Promise<void> {
   const seen = toolResultSent(fake, 1);
   const value = (name: string) => new RegExp(`${name}=(\\w*)`).exec(seen)?.[1];
   // The key is nowhere inside: not in the environment, not in any process's, not in a file.
-  expect([value('ENV'), value('PROC'), value('FILES')]).toEqual(['0', '0', '0']);
+  expect([value('ENV'), value('PROC'), value('FILES')], `the tool result sent: ${seen.slice(0, 2000)}`).toEqual([
+    '0',
+    '0',
+    '0',
+  ]);
   // The proxy refuses everything but Messages API requests, and forwards to its one upstream only.
   expect(value('SOCKET')).toBe('found');
   expect([value('MODELS'), value('COMPLETE'), value('ABSOLUTE')]).toEqual(['403', '403', '403']);

@@ -125,6 +125,11 @@ else {
               return s?.state === 'succeeded' ? s : undefined;
             },
             60_000,
+            async () => {
+              const s = await env.store.getSession(sessionId);
+              const types = (await env.store.readEvents(sessionId)).map((e) => e.type);
+              return `state ${s?.state}; events ${types.join(' ')}\nworker stderr:\n${worker.watch.stderr()}`;
+            },
           );
           expect(session.state).toBe('succeeded');
           const events = await env.store.readEvents(sessionId);

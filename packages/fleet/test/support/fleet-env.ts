@@ -81,13 +81,24 @@ export function expectSoundSessionLog(events: readonly SessionEvent[], id: strin
   }
 }
 
-/** Polls until `check` holds, or fails naming `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+/**
+ * Polls until `check` holds, or fails naming `what` after `timeoutMs`, with what `explain` tells of the state
+ * it gave up in (so a failure on a slow machine says where the run stood).
+ */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  explain?: () => Promise<string>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const state = explain ? await explain().catch((e) => `(cannot tell: ${e})`) : '';
+      throw new Error(`timed out waiting for ${what}${state ? `\n${state}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -2,7 +2,7 @@
  * A fleet worker in its own process, for the cross-process and chaos tests and the scaling bench.
  * Args: JSON `{ url, workspaceRoot, executorMs, concurrency?, requireApproval?, plannerTokens?, tokenBudget? }`.
  * Prints `ready` once it takes work and `executing <sessionId>` when its executor starts; on
- * SIGTERM it stops gracefully (finishing its sessions), prints `stopped` and exits 0.
+ * SIGTERM it stops gracefully (finishing its sessions), prints `stopped` and exits 0. Incidents go to stderr.
  */
 import { openPostgresStore } from '@sessionhub/store-postgres';
 import { startWorker } from '../../src/index.js';
@@ -32,6 +32,8 @@ const worker = await startWorker({
   store,
   queue: { connectionString: args.url, heartbeatSeconds: 10, monitorIntervalSeconds: 1, pollingIntervalSeconds: 0.5 },
   concurrency: args.concurrency ?? 4,
+  // On stderr, so a test that fails tells what the worker went through.
+  onIncident: ({ sessionId, what, error }) => console.error(`incident ${sessionId ?? '-'}: ${what}: ${error}`),
 });
 process.on('SIGTERM', () => {
   void worker.stop().then(async () => {
