@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 5; i++) await sandbox.exec(['true']);
     const execTrue = await timed(RUNS * 4, () => sandbox.exec(['true']));
     show('exec true (argv)', execTrue);
-    // The same without the per-command resource measurement (the Perl wrapper): what measuring costs.
+    // The same without the per-command resource measurement (the resident measurer): what measuring costs.
     const unmeasuredProvider = new DockerSandboxProvider({ measureResources: false });
     const unmeasured = await unmeasuredProvider.create({ workspace: await newWorkspace(0, 'unmeasured') });
     for (let i = 0; i < 5; i++) await unmeasured.exec(['true']);

@@ -20,7 +20,7 @@ export interface ContainerSpec {
   limits: ContainerLimits;
   network: boolean;
   labels: Record<string, string>;
-  /** Measure each command through the Perl wrapper (when the image has a perl); false turns it off. */
+  /** Measure each command through the resident Perl measurer (when the image has a perl); false turns it off. */
   measureResources: boolean;
 }
 

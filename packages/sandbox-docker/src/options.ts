@@ -40,8 +40,8 @@ export interface DockerSandboxProviderOptions {
   /** Extra host paths bind-mounted read-only at the same place (added to the image's `io.sessionhub.host-mounts`). */
   hostMounts?: string[];
   /**
-   * Measure each command's CPU time, peak memory and bytes written (`ExecResult.resources`) through a tiny Perl
-   * wrapper run from the image's `/usr/bin/perl` (the default image has the host's `/usr`); default true. An
+   * Measure each command's CPU time, peak memory and bytes written (`ExecResult.resources`) through a tiny
+   * resident Perl measurer run from the image's `/usr/bin/perl` (the default image has the host's `/usr`); default true. An
    * image without perl runs commands unmeasured. See docs/sandboxes.md, "Per-command resource use".
    */
   measureResources?: boolean;

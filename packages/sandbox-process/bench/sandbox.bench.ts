@@ -74,7 +74,7 @@ try {
     node: await measure('sessionhub bubblewrap exec: node script', () => check(['node', '-e', NODE_SCRIPT])),
   };
   await provider.close();
-  // The same without the per-command resource measurement (the Perl wrapper): what measuring costs.
+  // The same without the per-command resource measurement (the resident measurer): what measuring costs.
   const unmeasuredProvider = new ProcessSandboxProvider({ isolation: 'bubblewrap', measureResources: false });
   const unmeasured = await unmeasuredProvider.create({ workspace: root });
   const unmeasuredTrue = await measure('sessionhub bubblewrap exec: true, unmeasured', async () => {
