@@ -41,8 +41,8 @@ export interface DockerSandboxProviderOptions {
   hostMounts?: string[];
   /**
    * Measure each command's CPU time, peak memory and bytes written (`ExecResult.resources`) through a tiny
-   * resident Perl measurer run from the image's `/usr/bin/perl` (the default image has the host's `/usr`); default true. An
-   * image without perl runs commands unmeasured. See docs/sandboxes.md, "Per-command resource use".
+   * resident Perl measurer run from the image's `/usr/bin/perl` (the default image has the host's `/usr`);
+   * default true. An image without perl runs commands unmeasured. See docs/sandboxes.md, "Per-command resource use".
    */
   measureResources?: boolean;
 }
