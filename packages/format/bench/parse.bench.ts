@@ -5,6 +5,8 @@
  *
  *   npm run bench -w @sessionhub/format
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { parseInstruction } from '../src/instruction/parse.js';
@@ -12,33 +14,34 @@ import { generateCorpus } from '../test/fixtures/instructions/corpus.js';
 import { measureLintCost } from './lint-cost.js';
 
 const CORPUS_SIZE = 10_000;
-const MIN_MS = 1500;
+/** Timed passes over the corpus for every parser, after one warm-up pass: the same settings on both sides of the ratio. */
+const PASSES = 3;
+// A full collection before each parser: what one parser left on the heap slowed the next one's passes (remark-parse
+// ran at 2.5 to 3.7 MB/s depending on what ran before it in the process).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 const corpus = generateCorpus(CORPUS_SIZE);
 const bytes = corpus.reduce((sum, t) => sum + Buffer.byteLength(t, 'utf8'), 0);
 
 /**
- * Runs `fn` over the whole corpus, after one warm-up pass, at least `minPasses` times and for at least MIN_MS;
- * the best pass counts (the least disturbed by other load on the machine).
+ * Runs `fn` over the whole corpus once to warm up, then PASSES timed times; the best pass counts (the least
+ * disturbed by other load on the machine). Every parser gets the same number of passes and starts from a
+ * collected heap: a best of many against a best of one, or a heap full of another parser's garbage, would
+ * flatter one side.
  */
-function measure(
-  label: string,
-  fn: (text: string) => unknown,
-  minPasses = 3,
-): { mb_s: number; per_s: number; passes: number } {
+function measure(label: string, fn: (text: string) => unknown): { mb_s: number; per_s: number; passes: number } {
+  collectGarbage();
   let sink = 0;
   for (const t of corpus) sink += fn(t) ? 1 : 0; // warm-up
   let best = Number.POSITIVE_INFINITY;
-  let passes = 0;
-  const start = performance.now();
-  while (passes < minPasses || performance.now() - start < MIN_MS) {
+  for (let pass = 0; pass < PASSES; pass++) {
     const t0 = performance.now();
     for (const t of corpus) sink += fn(t) ? 1 : 0;
     best = Math.min(best, performance.now() - t0);
-    passes++;
   }
   const seconds = best / 1000;
-  const result = { mb_s: bytes / 1e6 / seconds, per_s: CORPUS_SIZE / seconds, passes };
+  const result = { mb_s: bytes / 1e6 / seconds, per_s: CORPUS_SIZE / seconds, passes: PASSES };
   console.log(JSON.stringify({ label, ...result, ms_per_pass: best, sink }));
   return result;
 }
@@ -52,8 +55,7 @@ console.log(
 const ours = measure('parseInstruction (lenient)', (t) => parseInstruction(t, { mode: 'lenient' }));
 const strict = measure('parseInstruction (strict)', (t) => parseInstruction(t, { mode: 'strict' }));
 const processor = unified().use(remarkParse);
-// remark-parse takes tens of seconds per pass: one timed pass after the warm-up.
-const remark = measure('remark-parse → mdast', (t) => processor.parse(t), 1);
+const remark = measure('remark-parse → mdast', (t) => processor.parse(t));
 // After the parse measurements, so they run as they did before the linter was measured here.
 const lint = measureLintCost();
 
@@ -69,6 +71,7 @@ console.log(
       remark_instructions_per_s: round(remark.per_s),
       corpus_instructions: CORPUS_SIZE,
       corpus_mb: round(bytes / 1e6),
+      timed_passes_each: PASSES,
       lint_us_per_instruction: round(lint.sampleUs),
       lint_long_us_per_instruction: round(lint.longUs),
     },
